@@ -1,0 +1,205 @@
+//! The access policy: the one place that decides who may do what (DOMAIN.md §2).
+//!
+//! Handlers describe the request as an [`Action`] on a [`Resource`] at a [`Target`] and ask
+//! [`can`]; list queries ask [`visibility`] which schools' records to include. Nothing else in
+//! the code base decides a permission.
+
+use crate::Role;
+use serde::Serialize;
+
+/// Who is asking: the signed-in user with the scope their role is bound to.
+#[derive(Debug, Clone, Serialize)]
+pub struct Actor {
+    pub user_id: i64,
+    pub county_id: i64,
+    pub role: Role,
+    /// The school of a school admin or teacher.
+    pub school_id: Option<i64>,
+    /// The cluster of a cluster head.
+    pub cluster_id: Option<i64>,
+    /// The schools currently in the cluster head's cluster (empty for other roles).
+    pub cluster_school_ids: Vec<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Read,
+    Create,
+    Update,
+    Retire,
+    Export,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Resource {
+    School,
+    SchoolStats,
+    Teacher,
+    Facility,
+    Cluster,
+    Account,
+    AuditLog,
+}
+
+/// Where the record lives: its county, and the school or cluster it belongs to, if any.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Target {
+    pub county_id: i64,
+    pub school_id: Option<i64>,
+    pub cluster_id: Option<i64>,
+}
+
+impl Target {
+    pub fn county(county_id: i64) -> Self {
+        Target { county_id, school_id: None, cluster_id: None }
+    }
+    pub fn school(county_id: i64, school_id: i64) -> Self {
+        Target { county_id, school_id: Some(school_id), cluster_id: None }
+    }
+    pub fn cluster(county_id: i64, cluster_id: i64) -> Self {
+        Target { county_id, school_id: None, cluster_id: Some(cluster_id) }
+    }
+}
+
+/// Which schools' records a list may include for this actor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Visibility {
+    County,
+    Schools(Vec<i64>),
+    Nothing,
+}
+
+impl Visibility {
+    pub fn includes(&self, school_id: i64) -> bool {
+        match self {
+            Visibility::County => true,
+            Visibility::Schools(ids) => ids.contains(&school_id),
+            Visibility::Nothing => false,
+        }
+    }
+}
+
+/// The records of `resource` this actor may read, as a set of schools of their county.
+///
+/// The registry of schools, clusters, facilities and statistics is open to everyone of the
+/// county (a teacher books facilities of other schools, a principal compares with the cluster);
+/// teachers' personal records are visible only within the reader's own scope.
+pub fn visibility(actor: &Actor, resource: Resource) -> Visibility {
+    use Resource as R;
+    match (actor.role, resource) {
+        (Role::BureauAdmin, _) => Visibility::County,
+        (Role::Inspector, R::Account) => Visibility::Nothing,
+        (Role::Inspector, _) => Visibility::County,
+        (_, R::Account | R::AuditLog) => Visibility::Nothing,
+        (_, R::School | R::SchoolStats | R::Cluster | R::Facility) => Visibility::County,
+        (Role::ClusterHead, R::Teacher) => Visibility::Schools(actor.cluster_school_ids.clone()),
+        (Role::SchoolAdmin | Role::Teacher, R::Teacher) => Visibility::Schools(actor.school_id.into_iter().collect()),
+    }
+}
+
+/// Whether `actor` may perform `action` on `resource` at `target`.
+pub fn can(actor: &Actor, action: Action, resource: Resource, target: &Target) -> bool {
+    if actor.county_id != target.county_id {
+        return false;
+    }
+    match action {
+        Action::Read | Action::Export => match visibility(actor, resource) {
+            Visibility::County => true,
+            Visibility::Nothing => false,
+            // A list-level request (no school) is allowed and then filtered by visibility.
+            Visibility::Schools(ids) => target.school_id.is_none_or(|s| ids.contains(&s)),
+        },
+        Action::Create | Action::Update | Action::Retire => can_change(actor, action, resource, target),
+    }
+}
+
+fn can_change(actor: &Actor, action: Action, resource: Resource, target: &Target) -> bool {
+    use Resource::*;
+    let own_school = target.school_id.is_some() && target.school_id == actor.school_id;
+    let in_own_cluster = target.school_id.is_some_and(|s| actor.cluster_school_ids.contains(&s));
+    match actor.role {
+        Role::BureauAdmin => true,
+        Role::Inspector | Role::Teacher => false,
+        // A cluster head runs the shared facilities of the member schools and the cluster's own
+        // record (officers, description); membership itself is the bureau's decision.
+        Role::ClusterHead => match resource {
+            Facility => in_own_cluster,
+            Cluster => action == Action::Update && target.cluster_id.is_some() && target.cluster_id == actor.cluster_id,
+            _ => false,
+        },
+        // A school admin keeps their own school's records; creating or retiring a school is the
+        // bureau's decision.
+        Role::SchoolAdmin => match resource {
+            School => action == Action::Update && own_school,
+            SchoolStats | Resource::Teacher | Facility => own_school,
+            _ => false,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: Role) -> Actor {
+        Actor {
+            user_id: 1,
+            county_id: 1,
+            role,
+            school_id: Some(10),
+            cluster_id: Some(5),
+            cluster_school_ids: vec![10, 11],
+        }
+    }
+
+    #[test]
+    fn nobody_crosses_a_county() {
+        for role in Role::ALL {
+            for resource in [Resource::School, Resource::Teacher, Resource::Facility] {
+                assert!(!can(&actor(*role), Action::Read, resource, &Target::school(2, 10)));
+            }
+        }
+    }
+
+    #[test]
+    fn inspector_reads_everything_and_changes_nothing() {
+        let a = actor(Role::Inspector);
+        assert!(can(&a, Action::Read, Resource::Teacher, &Target::school(1, 99)));
+        assert!(can(&a, Action::Read, Resource::AuditLog, &Target::county(1)));
+        for action in [Action::Create, Action::Update, Action::Retire] {
+            assert!(!can(&a, action, Resource::School, &Target::school(1, 10)));
+        }
+        assert!(!can(&a, Action::Read, Resource::Account, &Target::county(1)));
+    }
+
+    #[test]
+    fn school_admin_changes_only_their_school() {
+        let a = actor(Role::SchoolAdmin);
+        assert!(can(&a, Action::Update, Resource::School, &Target::school(1, 10)));
+        assert!(!can(&a, Action::Update, Resource::School, &Target::school(1, 11)));
+        assert!(!can(&a, Action::Create, Resource::School, &Target::school(1, 10)));
+        assert!(can(&a, Action::Create, Resource::Teacher, &Target::school(1, 10)));
+        assert!(!can(&a, Action::Read, Resource::Teacher, &Target::school(1, 11)));
+        assert_eq!(visibility(&a, Resource::Teacher), Visibility::Schools(vec![10]));
+    }
+
+    #[test]
+    fn cluster_head_runs_member_facilities_and_own_cluster() {
+        let a = actor(Role::ClusterHead);
+        assert!(can(&a, Action::Update, Resource::Facility, &Target::school(1, 11)));
+        assert!(!can(&a, Action::Update, Resource::Facility, &Target::school(1, 12)));
+        assert!(can(&a, Action::Update, Resource::Cluster, &Target::cluster(1, 5)));
+        assert!(!can(&a, Action::Update, Resource::Cluster, &Target::cluster(1, 6)));
+        assert!(!can(&a, Action::Create, Resource::Cluster, &Target::county(1)));
+        assert!(can(&a, Action::Read, Resource::Teacher, &Target::school(1, 11)));
+        assert!(!can(&a, Action::Read, Resource::Teacher, &Target::school(1, 12)));
+    }
+
+    #[test]
+    fn teacher_reads_registry_but_changes_nothing() {
+        let a = actor(Role::Teacher);
+        assert!(can(&a, Action::Read, Resource::Facility, &Target::school(1, 40)));
+        assert!(!can(&a, Action::Update, Resource::Teacher, &Target::school(1, 10)));
+        assert!(!can(&a, Action::Read, Resource::AuditLog, &Target::county(1)));
+    }
+}

@@ -1,0 +1,20 @@
+//! The nouns and rules of xuequ, free of I/O.
+//!
+//! Everything a county education bureau records about its schools — the school itself, its
+//! yearly statistics, its teachers and facilities, the clusters it belongs to — is described
+//! here as plain values with their validation rules, together with the roles of the people who
+//! use the platform and the one access policy ([`access::can`]) that decides what each may do.
+//! The store persists these values, the sheets crate reads and writes them as spreadsheets, and
+//! the web layer shows them; none of them re-states a rule that lives here.
+
+#[macro_use]
+mod coded;
+
+pub mod access;
+pub mod cluster;
+pub mod codes;
+pub mod drafts;
+pub mod problem;
+
+pub use codes::*;
+pub use problem::{FieldProblem, Problem};

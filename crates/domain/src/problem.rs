@@ -1,0 +1,112 @@
+//! What can be wrong with a value a user gave us. Every form, API call and spreadsheet import
+//! reports its errors as [`Problem`]s attached to a field; the web and CLI layers translate them
+//! through the i18n bundles, so the rule and its wording live in one place each.
+
+use serde::Serialize;
+
+/// One thing wrong with one value, with the facts needed to explain it.
+#[derive(Debug, Clone, PartialEq, Serialize, thiserror::Error)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Problem {
+    #[error("required")]
+    Required,
+    #[error("`{value}` is not a number")]
+    NotANumber { value: String },
+    #[error("`{value}` is not a whole number")]
+    NotAnInteger { value: String },
+    #[error("`{value}` is not a date (YYYY-MM-DD)")]
+    NotADate { value: String },
+    #[error("`{value}` is not yes/no")]
+    NotABoolean { value: String },
+    #[error("`{value}` is outside {min}..{max}")]
+    OutOfRange { value: String, min: String, max: String },
+    #[error("`{value}` is not one of {allowed}")]
+    UnknownValue { value: String, allowed: String },
+    #[error("longer than {max} characters")]
+    TooLong { max: usize },
+    #[error("`{value}` is not a valid code (letters, digits, - and _)")]
+    BadCode { value: String },
+    #[error("`{value}` already appears in row {first_row}")]
+    DuplicateInFile { value: String, first_row: usize },
+    #[error("`{value}` already exists")]
+    AlreadyExists { value: String },
+    #[error("no record `{value}` exists to update")]
+    NotFound { value: String },
+    #[error("no school with code `{value}` in this county")]
+    UnknownSchool { value: String },
+    #[error("not allowed to change records of this school")]
+    OutOfScope,
+    #[error("a {school_type} school has no {section} students")]
+    SectionNotTaught { school_type: String, section: String },
+    #[error("the date is in the future")]
+    FutureDate,
+    #[error("the cluster already has its maximum of {max} schools")]
+    ClusterFull { max: usize },
+    #[error("the school is already in cluster `{cluster}` at this level")]
+    AlreadyInCluster { cluster: String },
+    #[error("the school is not a current member")]
+    NotAMember,
+    #[error("the lead school cannot leave its cluster")]
+    LeadCannotLeave,
+    #[error("the column `{column}` is missing")]
+    MissingColumn { column: String },
+    #[error("the file cannot be read: {reason}")]
+    BadFile { reason: String },
+    #[error("the file has more than {max} rows")]
+    TooManyRows { max: usize },
+    #[error("the file has no data rows")]
+    EmptyFile,
+    #[error("the password must have at least {min} characters")]
+    WeakPassword { min: usize },
+}
+
+impl Problem {
+    /// The i18n message id for this problem (`problem-<code>`).
+    pub fn message_id(&self) -> String {
+        let value = serde_json::to_value(self).expect("problems serialize");
+        let code = value["code"].as_str().unwrap_or("unknown").replace('_', "-");
+        format!("problem-{code}")
+    }
+
+    /// The facts of the problem as name/value pairs, for message arguments.
+    pub fn args(&self) -> Vec<(String, String)> {
+        let value = serde_json::to_value(self).expect("problems serialize");
+        value
+            .as_object()
+            .map(|o| {
+                o.iter()
+                    .filter(|(k, _)| k.as_str() != "code")
+                    .map(|(k, v)| (k.clone(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// A problem attached to a named field (the English key; sheets map it to its column header).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldProblem {
+    pub field: &'static str,
+    pub problem: Problem,
+}
+
+impl FieldProblem {
+    pub fn new(field: &'static str, problem: Problem) -> Self {
+        FieldProblem { field, problem }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_ids_and_args_come_from_the_variant() {
+        let p = Problem::OutOfRange { value: "7".into(), min: "0".into(), max: "5".into() };
+        assert_eq!(p.message_id(), "problem-out-of-range");
+        let args = p.args();
+        assert!(args.contains(&("max".to_string(), "5".to_string())));
+        assert_eq!(Problem::Required.message_id(), "problem-required");
+        assert_eq!(Problem::ClusterFull { max: 10 }.args(), vec![("max".to_string(), "10".to_string())]);
+    }
+}

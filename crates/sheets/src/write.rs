@@ -1,0 +1,124 @@
+//! Writing exports and templates.
+
+use crate::layout::Kind;
+use crate::Cell;
+use rust_xlsxwriter::{Format as XlsxFormat, Workbook, XlsxError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    pub fn parse(text: &str) -> Option<Format> {
+        match text {
+            "csv" => Some(Format::Csv),
+            "xlsx" => Some(Format::Xlsx),
+            _ => None,
+        }
+    }
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+        }
+    }
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+}
+
+fn csv_text(cell: &Cell) -> String {
+    match cell {
+        Cell::Empty => String::new(),
+        Cell::Text(s) | Cell::Error(s) => s.clone(),
+        Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+        Cell::Number(n) => n.to_string(),
+        Cell::Bool(b) => if *b { "是" } else { "否" }.to_string(),
+        Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// The rows of `kind` as a file. CSV starts with a UTF-8 BOM so that Excel shows Chinese right.
+pub fn write(kind: Kind, rows: &[Vec<Cell>], format: Format) -> Vec<u8> {
+    match format {
+        Format::Csv => {
+            let mut out = b"\xEF\xBB\xBF".to_vec();
+            {
+                let mut writer = csv::Writer::from_writer(&mut out);
+                writer.write_record(kind.columns().iter().map(|c| c.header)).expect("write to memory");
+                for row in rows {
+                    writer.write_record(row.iter().map(csv_text)).expect("write to memory");
+                }
+                writer.flush().expect("write to memory");
+            }
+            out
+        }
+        Format::Xlsx => write_xlsx(kind, rows, false).expect("xlsx to memory"),
+    }
+}
+
+/// An empty file to fill in: the header row and, in XLSX, a second sheet explaining each column.
+pub fn template(kind: Kind, format: Format) -> Vec<u8> {
+    match format {
+        Format::Csv => write(kind, &[], Format::Csv),
+        Format::Xlsx => write_xlsx(kind, &[], true).expect("xlsx to memory"),
+    }
+}
+
+fn write_xlsx(kind: Kind, rows: &[Vec<Cell>], with_help: bool) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let bold = XlsxFormat::new().set_bold();
+    let date = XlsxFormat::new().set_num_format("yyyy-mm-dd");
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(kind.sheet_name())?;
+    for (c, column) in kind.columns().iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, column.header, &bold)?;
+        sheet.set_column_width(c as u16, (column.header.chars().count() as f64 * 2.2).max(12.0))?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Empty => {}
+                Cell::Text(s) | Cell::Error(s) => {
+                    sheet.write_string(r, c, s)?;
+                }
+                Cell::Number(n) => {
+                    sheet.write_number(r, c, *n)?;
+                }
+                Cell::Bool(b) => {
+                    sheet.write_string(r, c, if *b { "是" } else { "否" })?;
+                }
+                Cell::Date(d) => {
+                    sheet.write_string_with_format(r, c, d.format("%Y-%m-%d").to_string(), &date)?;
+                }
+            }
+        }
+    }
+    if with_help {
+        let help = workbook.add_worksheet();
+        help.set_name("填写说明")?;
+        for (c, title) in ["列名", "字段", "是否必填", "说明", "可选值"].iter().enumerate() {
+            help.write_string_with_format(0, c as u16, *title, &bold)?;
+        }
+        for (r, column) in kind.columns().iter().enumerate() {
+            let r = r as u32 + 1;
+            help.write_string(r, 0, column.header)?;
+            help.write_string(r, 1, column.key)?;
+            help.write_string(r, 2, if column.required { "必填" } else { "选填" })?;
+            help.write_string(r, 3, column.help)?;
+            help.write_string(r, 4, column.allowed.map(|f| f()).unwrap_or_default())?;
+        }
+        for (c, width) in [18.0, 18.0, 10.0, 60.0, 60.0].iter().enumerate() {
+            help.set_column_width(c as u16, *width)?;
+        }
+    }
+    workbook.save_to_buffer()
+}

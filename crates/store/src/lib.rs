@@ -1,0 +1,167 @@
+//! Persistence for xuequ: the tables, their migrations and every query, on SQLite (the default,
+//! an embedded file) and PostgreSQL (by URL) through one code path (SeaORM).
+//!
+//! Every read and write takes the county it works in and filters by it, so a query can never
+//! return another county's rows. Every write records an audit entry in the same transaction.
+//! Permissions are not decided here: callers pass what the access policy allows.
+
+pub mod accounts;
+pub mod backup;
+pub mod clusters;
+pub mod entities;
+pub mod imports;
+mod migration;
+pub mod registry;
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Set};
+use sea_orm_migration::MigratorTrait;
+use serde::Serialize;
+use xuequ_domain::{FieldProblem, Problem};
+
+pub use sea_orm::DbErr as DatabaseError;
+
+/// Why a store operation did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Db(#[from] DbErr),
+    #[error("invalid input")]
+    Invalid(Vec<FieldProblem>),
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(Problem),
+}
+
+impl StoreError {
+    pub fn invalid(field: &'static str, problem: Problem) -> Self {
+        StoreError::Invalid(vec![FieldProblem::new(field, problem)])
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Who is making a change, for scoping and the audit log.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub county_id: i64,
+    pub user_id: Option<i64>,
+    pub username: String,
+}
+
+/// One page of a list and the number of rows matching the filters.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+}
+
+/// 1-based page number and page size; the size is capped so that no request reads a whole table.
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl Paging {
+    pub const MAX_PER_PAGE: u64 = 200;
+    pub fn new(page: Option<u64>, per_page: Option<u64>) -> Self {
+        Paging {
+            page: page.unwrap_or(1).max(1),
+            per_page: per_page.unwrap_or(20).clamp(1, Self::MAX_PER_PAGE),
+        }
+    }
+    pub fn offset(&self) -> u64 {
+        (self.page - 1) * self.per_page
+    }
+}
+
+/// The database behind the platform.
+#[derive(Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://PATH?mode=rwc` or `postgres://...`) and runs the migrations.
+    pub async fn open(url: &str) -> Result<Store> {
+        let sqlite = url.starts_with("sqlite:");
+        let mut options = ConnectOptions::new(url.to_string());
+        options.max_connections(if sqlite { 8 } else { 16 }).min_connections(1).sqlx_logging(false);
+        if sqlite {
+            // WAL lets pages be read while an import writes; NORMAL sync is safe with WAL.
+            options.map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                    .busy_timeout(std::time::Duration::from_secs(10))
+                    .foreign_keys(true)
+            });
+        }
+        let db = Database::connect(options).await?;
+        migration::Migrator::up(&db, None).await?;
+        Ok(Store { db })
+    }
+
+    /// The SQLite URL of a database file inside `data_dir`.
+    pub fn sqlite_url(data_dir: &std::path::Path) -> String {
+        format!("sqlite://{}?mode=rwc", data_dir.join("xuequ.db").display())
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// A trivial query, for readiness checks.
+    pub async fn ping(&self) -> Result<()> {
+        self.db.ping().await?;
+        Ok(())
+    }
+}
+
+/// Records one change in the audit log, inside the caller's transaction. `before` and `after`
+/// are the record as JSON (see [`json`]).
+pub(crate) async fn audit<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    before: Option<String>,
+    after: Option<String>,
+) -> Result<()> {
+    entities::audit_log::ActiveModel {
+        county_id: Set(ctx.county_id),
+        user_id: Set(ctx.user_id),
+        username: Set(ctx.username.clone()),
+        at: Set(Utc::now()),
+        action: Set(action.to_string()),
+        entity: Set(entity.to_string()),
+        entity_id: Set(entity_id),
+        before: Set(before),
+        after: Set(after),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+/// A record as JSON, for the audit log.
+pub(crate) fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// Maps a unique-constraint violation to a conflict naming the value.
+pub(crate) fn conflict_on_unique(err: DbErr, value: &str) -> StoreError {
+    let text = err.to_string().to_lowercase();
+    if text.contains("unique") || text.contains("duplicate") {
+        StoreError::Conflict(Problem::AlreadyExists { value: value.to_string() })
+    } else {
+        StoreError::Db(err)
+    }
+}

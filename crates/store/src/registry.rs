@@ -1,0 +1,486 @@
+//! The registry: schools, their yearly statistics, teachers and facilities.
+//!
+//! Lists share one filtered, sorted, paged query ([`Store::list`]) driven by a per-table
+//! [`ListSpec`] that names which columns may be filtered, searched and sorted on; nothing a
+//! request sends reaches SQL unless the spec allows it.
+
+use crate::entities::{cluster_member, facility, school, school_stat, teacher};
+use crate::{audit, json, Ctx, Page, Paging, Result, Store, StoreError};
+use chrono::{NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use std::collections::HashMap;
+use std::str::FromStr;
+use xuequ_domain::access::Visibility;
+use xuequ_domain::drafts::{FacilityDraft, SchoolDraft, StatsDraft, TeacherDraft};
+use xuequ_domain::{FieldProblem, Problem, SchoolType, Status};
+
+/// What a list request asks for. Unknown filter or sort names are ignored, not errors, so that
+/// a bookmarked URL keeps working when a column goes away.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    /// Free text matched against the spec's searchable columns.
+    pub q: Option<String>,
+    /// Equality filters on coded columns: `("school_type", "primary")`.
+    pub eq: Vec<(String, String)>,
+    pub school_id: Option<i64>,
+    pub include_retired: bool,
+    pub sort: Option<String>,
+    pub desc: bool,
+}
+
+/// Which columns of a table a list may filter, search and sort on.
+pub struct ListSpec {
+    pub filterable: &'static [&'static str],
+    pub searchable: &'static [&'static str],
+    pub sortable: &'static [&'static str],
+    pub default_sort: &'static str,
+    /// The column holding the school a row belongs to (`id` for the school table itself).
+    pub school_column: &'static str,
+}
+
+pub const SCHOOL_LIST: ListSpec = ListSpec {
+    filterable: &["school_type", "locality", "township", "status"],
+    searchable: &["name", "code", "township", "principal"],
+    sortable: &["code", "name", "school_type", "locality", "township", "updated_at"],
+    default_sort: "code",
+    school_column: "id",
+};
+
+pub const TEACHER_LIST: ListSpec = ListSpec {
+    filterable: &["subject", "degree", "title", "backbone", "gender", "section", "status"],
+    searchable: &["name", "staff_no"],
+    sortable: &["staff_no", "name", "subject", "degree", "title", "backbone", "joined_school_on", "school_id"],
+    default_sort: "staff_no",
+    school_column: "school_id",
+};
+
+pub const FACILITY_LIST: ListSpec = ListSpec {
+    filterable: &["kind", "status"],
+    searchable: &["name", "open_hours"],
+    sortable: &["name", "kind", "capacity", "school_id"],
+    default_sort: "school_id",
+    school_column: "school_id",
+};
+
+fn column<E: EntityTrait>(name: &str) -> Option<E::Column>
+where
+    E::Column: FromStr,
+{
+    E::Column::from_str(name).ok()
+}
+
+impl Store {
+    /// One page of `E`'s rows in the county, filtered by `filter` within what `visibility`
+    /// allows. The spec decides which names in the filter are honoured.
+    pub async fn list<E>(
+        &self,
+        county_id: i64,
+        spec: &ListSpec,
+        filter: &ListFilter,
+        visibility: &Visibility,
+        paging: Paging,
+    ) -> Result<Page<E::Model>>
+    where
+        E: EntityTrait,
+        E::Column: FromStr,
+        E::Model: Send + Sync,
+    {
+        let col = |name: &str| column::<E>(name).expect("spec names a real column");
+        let mut query = E::find().filter(col("county_id").eq(county_id));
+        let school_col = col(spec.school_column);
+        match visibility {
+            Visibility::County => {}
+            Visibility::Schools(ids) => query = query.filter(school_col.is_in(ids.clone())),
+            Visibility::Nothing => return Ok(Page { items: vec![], total: 0 }),
+        }
+        if let Some(id) = filter.school_id {
+            query = query.filter(school_col.eq(id));
+        }
+        if !filter.include_retired && !filter.eq.iter().any(|(k, _)| k == "status") {
+            query = query.filter(col("status").eq(Status::Active.code()));
+        }
+        for (name, value) in &filter.eq {
+            if spec.filterable.contains(&name.as_str()) && !value.is_empty() {
+                query = query.filter(col(name).eq(value.clone()));
+            }
+        }
+        if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            let mut any = Condition::any();
+            for name in spec.searchable {
+                any = any.add(col(name).contains(q));
+            }
+            query = query.filter(any);
+        }
+        let sort = filter.sort.as_deref().filter(|s| spec.sortable.contains(s)).unwrap_or(spec.default_sort);
+        let order = if filter.desc { Order::Desc } else { Order::Asc };
+        query = query.order_by(col(sort), order).order_by(col("id"), Order::Asc);
+        let total = query.clone().count(&self.db).await?;
+        let items = query.offset(paging.offset()).limit(paging.per_page).all(&self.db).await?;
+        Ok(Page { items, total })
+    }
+
+    // ---- schools ----
+
+    pub async fn school(&self, county_id: i64, id: i64) -> Result<Option<school::Model>> {
+        Ok(school::Entity::find_by_id(id).filter(school::Column::CountyId.eq(county_id)).one(&self.db).await?)
+    }
+
+    pub async fn school_by_code(&self, county_id: i64, code: &str) -> Result<Option<school::Model>> {
+        Ok(school::Entity::find()
+            .filter(school::Column::CountyId.eq(county_id))
+            .filter(school::Column::Code.eq(code.trim()))
+            .one(&self.db)
+            .await?)
+    }
+
+    /// Every school of the county (active and retired), for lookups by code or id.
+    pub async fn all_schools(&self, county_id: i64) -> Result<Vec<school::Model>> {
+        Ok(school::Entity::find()
+            .filter(school::Column::CountyId.eq(county_id))
+            .order_by_asc(school::Column::Code)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// `id → (code, name)` of the given schools, for showing references in lists.
+    pub async fn school_names(&self, county_id: i64, ids: &[i64]) -> Result<HashMap<i64, (String, String)>> {
+        let rows = school::Entity::find()
+            .filter(school::Column::CountyId.eq(county_id))
+            .filter(school::Column::Id.is_in(ids.to_vec()))
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|s| (s.id, (s.code, s.name))).collect())
+    }
+
+    async fn resolve_school(&self, county_id: i64, field: &'static str, code: &str) -> Result<school::Model> {
+        self.school_by_code(county_id, code)
+            .await?
+            .ok_or_else(|| StoreError::invalid(field, Problem::UnknownSchool { value: code.to_string() }))
+    }
+
+    pub async fn create_school(&self, ctx: &Ctx, draft: &SchoolDraft) -> Result<school::Model> {
+        draft.validate().map_err(StoreError::Invalid)?;
+        let campus_of = self.campus_of(ctx.county_id, draft).await?;
+        let mut model = school::ActiveModel {
+            county_id: Set(ctx.county_id),
+            status: Set(Status::Active.code().into()),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        };
+        fill_school(&mut model, draft, campus_of);
+        let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
+        let saved = model.insert(&txn).await.map_err(|e| crate::conflict_on_unique(e, &draft.code))?;
+        audit(&txn, ctx, "create", "school", Some(saved.id), None, Some(json(&saved))).await?;
+        txn.commit().await?;
+        Ok(saved)
+    }
+
+    async fn campus_of(&self, county_id: i64, draft: &SchoolDraft) -> Result<Option<i64>> {
+        match draft.campus_of.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            Some(code) => Ok(Some(self.resolve_school(county_id, "campus_of", code).await?.id)),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn update_school(&self, ctx: &Ctx, id: i64, draft: &SchoolDraft) -> Result<school::Model> {
+        draft.validate().map_err(StoreError::Invalid)?;
+        let before = self.school(ctx.county_id, id).await?.ok_or(StoreError::NotFound)?;
+        let campus_of = self.campus_of(ctx.county_id, draft).await?;
+        let mut model = before.clone().into_active_model();
+        fill_school(&mut model, draft, campus_of);
+        let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
+        let after = model.update(&txn).await.map_err(|e| crate::conflict_on_unique(e, &draft.code))?;
+        audit(&txn, ctx, "update", "school", Some(id), Some(json(&before)), Some(json(&after))).await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    /// Retires a school: it leaves every cluster today and disappears from default lists, but
+    /// its history (statistics, memberships) stays.
+    pub async fn retire_school(&self, ctx: &Ctx, id: i64, today: NaiveDate) -> Result<school::Model> {
+        let before = self.school(ctx.county_id, id).await?.ok_or(StoreError::NotFound)?;
+        let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
+        cluster_member::Entity::update_many()
+            .col_expr(cluster_member::Column::LeftOn, Expr::value(today))
+            .filter(cluster_member::Column::SchoolId.eq(id))
+            .filter(cluster_member::Column::LeftOn.is_null())
+            .exec(&txn)
+            .await?;
+        let after = set_status(&txn, before.clone().into_active_model(), Status::Retired).await?;
+        audit(&txn, ctx, "retire", "school", Some(id), Some(json(&before)), Some(json(&after))).await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    // ---- yearly statistics ----
+
+    pub async fn stats_for_school(&self, county_id: i64, school_id: i64) -> Result<Vec<school_stat::Model>> {
+        Ok(school_stat::Entity::find()
+            .filter(school_stat::Column::CountyId.eq(county_id))
+            .filter(school_stat::Column::SchoolId.eq(school_id))
+            .order_by_desc(school_stat::Column::Year)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// All statistics of the county (optionally of one year), for export and assessment.
+    pub async fn all_stats(&self, county_id: i64, year: Option<i32>) -> Result<Vec<school_stat::Model>> {
+        let mut query = school_stat::Entity::find().filter(school_stat::Column::CountyId.eq(county_id));
+        if let Some(y) = year {
+            query = query.filter(school_stat::Column::Year.eq(y));
+        }
+        Ok(query.order_by_asc(school_stat::Column::SchoolId).order_by_asc(school_stat::Column::Year).all(&self.db).await?)
+    }
+
+    /// Records a school's statistics for a year, replacing what was there for that year.
+    pub async fn save_stats(&self, ctx: &Ctx, draft: &StatsDraft) -> Result<school_stat::Model> {
+        draft.validate().map_err(StoreError::Invalid)?;
+        let school = self.resolve_school(ctx.county_id, "school_code", &draft.school_code).await?;
+        check_stats_type(draft, &school)?;
+        let existing = school_stat::Entity::find()
+            .filter(school_stat::Column::SchoolId.eq(school.id))
+            .filter(school_stat::Column::Year.eq(draft.year))
+            .one(&self.db)
+            .await?;
+        let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
+        let before = existing.as_ref().map(json);
+        let mut model = match existing {
+            Some(m) => m.into_active_model(),
+            None => school_stat::ActiveModel { county_id: Set(ctx.county_id), school_id: Set(school.id), ..Default::default() },
+        };
+        fill_stats(&mut model, draft);
+        let saved = model.save(&txn).await?;
+        let saved = school_stat::Entity::find_by_id(saved.id.unwrap()).one(&txn).await?.ok_or(StoreError::NotFound)?;
+        audit(&txn, ctx, if before.is_some() { "update" } else { "create" }, "school_stat", Some(saved.id), before, Some(json(&saved))).await?;
+        txn.commit().await?;
+        Ok(saved)
+    }
+
+    // ---- teachers ----
+
+    pub async fn teacher(&self, county_id: i64, id: i64) -> Result<Option<teacher::Model>> {
+        Ok(teacher::Entity::find_by_id(id).filter(teacher::Column::CountyId.eq(county_id)).one(&self.db).await?)
+    }
+
+    pub async fn create_teacher(&self, ctx: &Ctx, draft: &TeacherDraft, today: NaiveDate) -> Result<teacher::Model> {
+        draft.validate(today).map_err(StoreError::Invalid)?;
+        let school = self.resolve_school(ctx.county_id, "school_code", &draft.school_code).await?;
+        let now = Utc::now();
+        let mut model = teacher::ActiveModel {
+            county_id: Set(ctx.county_id),
+            status: Set(Status::Active.code().into()),
+            created_at: Set(now),
+            ..Default::default()
+        };
+        fill_teacher(&mut model, draft, school.id);
+        let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
+        let saved = model.insert(&txn).await.map_err(|e| crate::conflict_on_unique(e, &draft.staff_no))?;
+        audit(&txn, ctx, "create", "teacher", Some(saved.id), None, Some(json(&saved))).await?;
+        txn.commit().await?;
+        Ok(saved)
+    }
+
+    pub async fn update_teacher(&self, ctx: &Ctx, id: i64, draft: &TeacherDraft, today: NaiveDate) -> Result<teacher::Model> {
+        draft.validate(today).map_err(StoreError::Invalid)?;
+        let before = self.teacher(ctx.county_id, id).await?.ok_or(StoreError::NotFound)?;
+        let school = self.resolve_school(ctx.county_id, "school_code", &draft.school_code).await?;
+        let mut model = before.clone().into_active_model();
+        fill_teacher(&mut model, draft, school.id);
+        let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
+        let after = model.update(&txn).await.map_err(|e| crate::conflict_on_unique(e, &draft.staff_no))?;
+        audit(&txn, ctx, "update", "teacher", Some(id), Some(json(&before)), Some(json(&after))).await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn retire_teacher(&self, ctx: &Ctx, id: i64) -> Result<teacher::Model> {
+        let before = self.teacher(ctx.county_id, id).await?.ok_or(StoreError::NotFound)?;
+        let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
+        let after = set_status(&txn, before.clone().into_active_model(), Status::Retired).await?;
+        audit(&txn, ctx, "retire", "teacher", Some(id), Some(json(&before)), Some(json(&after))).await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    // ---- facilities ----
+
+    pub async fn facility(&self, county_id: i64, id: i64) -> Result<Option<facility::Model>> {
+        Ok(facility::Entity::find_by_id(id).filter(facility::Column::CountyId.eq(county_id)).one(&self.db).await?)
+    }
+
+    pub async fn create_facility(&self, ctx: &Ctx, draft: &FacilityDraft) -> Result<facility::Model> {
+        draft.validate().map_err(StoreError::Invalid)?;
+        let school = self.resolve_school(ctx.county_id, "school_code", &draft.school_code).await?;
+        let mut model = facility::ActiveModel {
+            county_id: Set(ctx.county_id),
+            status: Set(Status::Active.code().into()),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        };
+        fill_facility(&mut model, draft, school.id);
+        let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
+        let saved = model.insert(&txn).await.map_err(|e| crate::conflict_on_unique(e, &draft.name))?;
+        audit(&txn, ctx, "create", "facility", Some(saved.id), None, Some(json(&saved))).await?;
+        txn.commit().await?;
+        Ok(saved)
+    }
+
+    pub async fn update_facility(&self, ctx: &Ctx, id: i64, draft: &FacilityDraft) -> Result<facility::Model> {
+        draft.validate().map_err(StoreError::Invalid)?;
+        let before = self.facility(ctx.county_id, id).await?.ok_or(StoreError::NotFound)?;
+        let school = self.resolve_school(ctx.county_id, "school_code", &draft.school_code).await?;
+        let mut model = before.clone().into_active_model();
+        fill_facility(&mut model, draft, school.id);
+        let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
+        let after = model.update(&txn).await.map_err(|e| crate::conflict_on_unique(e, &draft.name))?;
+        audit(&txn, ctx, "update", "facility", Some(id), Some(json(&before)), Some(json(&after))).await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn retire_facility(&self, ctx: &Ctx, id: i64) -> Result<facility::Model> {
+        let before = self.facility(ctx.county_id, id).await?.ok_or(StoreError::NotFound)?;
+        let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
+        let after = set_status(&txn, before.clone().into_active_model(), Status::Retired).await?;
+        audit(&txn, ctx, "retire", "facility", Some(id), Some(json(&before)), Some(json(&after))).await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    /// Counts for the dashboard: active schools by type, teachers, facilities, clusters.
+    pub async fn county_summary(&self, county_id: i64) -> Result<CountySummary> {
+        let active = Status::Active.code();
+        let schools = school::Entity::find()
+            .filter(school::Column::CountyId.eq(county_id))
+            .filter(school::Column::Status.eq(active))
+            .all(&self.db)
+            .await?;
+        let mut by_type: Vec<(SchoolType, u64)> = SchoolType::ALL.iter().map(|t| (*t, 0)).collect();
+        for s in &schools {
+            if let Some(entry) = by_type.iter_mut().find(|(t, _)| t.code() == s.school_type) {
+                entry.1 += 1;
+            }
+        }
+        let teachers = teacher::Entity::find()
+            .filter(teacher::Column::CountyId.eq(county_id))
+            .filter(teacher::Column::Status.eq(active))
+            .count(&self.db)
+            .await?;
+        let facilities = facility::Entity::find()
+            .filter(facility::Column::CountyId.eq(county_id))
+            .filter(facility::Column::Status.eq(active))
+            .count(&self.db)
+            .await?;
+        let clusters = crate::entities::cluster::Entity::find()
+            .filter(crate::entities::cluster::Column::CountyId.eq(county_id))
+            .filter(crate::entities::cluster::Column::Status.eq(active))
+            .count(&self.db)
+            .await?;
+        Ok(CountySummary { schools: schools.len() as u64, by_type, teachers, facilities, clusters })
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CountySummary {
+    pub schools: u64,
+    pub by_type: Vec<(SchoolType, u64)>,
+    pub teachers: u64,
+    pub facilities: u64,
+    pub clusters: u64,
+}
+
+pub(crate) fn check_stats_type(draft: &StatsDraft, school: &school::Model) -> Result<()> {
+    let school_type = SchoolType::parse(&school.school_type).unwrap_or(SchoolType::Primary);
+    draft.check_against(school_type).map_err(StoreError::Invalid)
+}
+
+async fn set_status<C, A>(conn: &C, mut model: A, status: Status) -> Result<<A::Entity as EntityTrait>::Model>
+where
+    C: ConnectionTrait,
+    A: ActiveModelTrait + sea_orm::ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+    <A::Entity as EntityTrait>::Column: FromStr,
+{
+    let status_col = column::<A::Entity>("status").expect("status column");
+    model.set(status_col, status.code().into());
+    if let Some(updated) = column::<A::Entity>("updated_at") {
+        model.set(updated, Utc::now().into());
+    }
+    Ok(model.update(conn).await?)
+}
+
+pub(crate) fn fill_school(m: &mut school::ActiveModel, d: &SchoolDraft, campus_of: Option<i64>) {
+    m.code = Set(d.code.trim().to_string());
+    m.name = Set(d.name.trim().to_string());
+    m.school_type = Set(d.school_type.code().into());
+    m.locality = Set(d.locality.code().into());
+    m.township = Set(d.township.trim().to_string());
+    m.address = Set(d.address.trim().to_string());
+    m.latitude = Set(d.latitude);
+    m.longitude = Set(d.longitude);
+    m.legal_person = Set(d.legal_person);
+    m.campus_of = Set(campus_of);
+    m.principal = Set(d.principal.trim().to_string());
+    m.phone = Set(d.phone.trim().to_string());
+    m.updated_at = Set(Utc::now());
+}
+
+pub(crate) fn fill_stats(m: &mut school_stat::ActiveModel, d: &StatsDraft) {
+    m.year = Set(d.year);
+    m.students_primary = Set(d.students_primary);
+    m.students_junior = Set(d.students_junior);
+    m.classes_primary = Set(d.classes_primary);
+    m.classes_junior = Set(d.classes_junior);
+    m.max_class_size = Set(d.max_class_size);
+    m.teaching_area = Set(d.teaching_area);
+    m.sports_area = Set(d.sports_area);
+    m.equipment_value = Set(d.equipment_value);
+    m.multimedia_rooms = Set(d.multimedia_rooms);
+    m.books = Set(d.books);
+    m.computers = Set(d.computers);
+    m.updated_at = Set(Utc::now());
+}
+
+pub(crate) fn fill_teacher(m: &mut teacher::ActiveModel, d: &TeacherDraft, school_id: i64) {
+    m.school_id = Set(school_id);
+    m.staff_no = Set(d.staff_no.trim().to_string());
+    m.name = Set(d.name.trim().to_string());
+    m.gender = Set(d.gender.code().into());
+    m.subject = Set(d.subject.code().into());
+    m.section = Set(d.section.map(|s| s.code().to_string()));
+    m.degree = Set(d.degree.code().into());
+    m.title = Set(d.title.code().into());
+    m.backbone = Set(d.backbone.code().into());
+    m.joined_school_on = Set(d.joined_school_on);
+    m.birth_year = Set(d.birth_year);
+    m.updated_at = Set(Utc::now());
+}
+
+pub(crate) fn fill_facility(m: &mut facility::ActiveModel, d: &FacilityDraft, school_id: i64) {
+    m.school_id = Set(school_id);
+    m.name = Set(d.name.trim().to_string());
+    m.kind = Set(d.kind.code().into());
+    m.capacity = Set(d.capacity);
+    m.area = Set(d.area);
+    m.open_hours = Set(d.open_hours.trim().to_string());
+    m.shareable = Set(d.shareable);
+    m.updated_at = Set(Utc::now());
+}
+
+/// A problem found while importing, at a 1-based data row of the file.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RowProblem {
+    pub row: usize,
+    pub field: &'static str,
+    pub problem: Problem,
+}
+
+impl RowProblem {
+    pub fn from_field(row: usize, p: FieldProblem) -> Self {
+        RowProblem { row, field: p.field, problem: p.problem }
+    }
+}
