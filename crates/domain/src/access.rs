@@ -113,6 +113,17 @@ pub fn can(actor: &Actor, action: Action, resource: Resource, target: &Target) -
     }
 }
 
+/// Whether the actor may import a file of `resource` at all; each row is then checked with
+/// [`can`] at its own school.
+pub fn may_import(actor: &Actor, resource: Resource) -> bool {
+    match actor.role {
+        Role::BureauAdmin => true,
+        Role::SchoolAdmin => matches!(resource, Resource::School | Resource::SchoolStats | Resource::Teacher | Resource::Facility),
+        Role::ClusterHead => resource == Resource::Facility,
+        Role::Inspector | Role::Teacher => false,
+    }
+}
+
 fn can_change(actor: &Actor, action: Action, resource: Resource, target: &Target) -> bool {
     use Resource::*;
     let own_school = target.school_id.is_some() && target.school_id == actor.school_id;

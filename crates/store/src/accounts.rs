@@ -249,3 +249,17 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// The audit log of a county, newest first, optionally of one kind of record.
+    pub async fn audit_entries(&self, county_id: i64, entity: Option<&str>, paging: Paging) -> Result<Page<crate::entities::audit_log::Model>> {
+        use crate::entities::audit_log;
+        let mut query = audit_log::Entity::find().filter(audit_log::Column::CountyId.eq(county_id));
+        if let Some(e) = entity.filter(|e| !e.is_empty()) {
+            query = query.filter(audit_log::Column::Entity.eq(e));
+        }
+        let total = query.clone().count(&self.db).await?;
+        let items = query.order_by_desc(audit_log::Column::Id).offset(paging.offset()).limit(paging.per_page).all(&self.db).await?;
+        Ok(Page { items, total })
+    }
+}

@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod backup;
 pub mod clusters;
+pub mod convert;
 pub mod entities;
 pub mod imports;
 mod migration;

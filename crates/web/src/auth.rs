@@ -1,0 +1,172 @@
+//! Who is asking: sessions (cookie for pages, bearer token for the API), the actor the access
+//! policy reasons about, CSRF checks for forms, and login rate limiting.
+
+use crate::error::AppError;
+use crate::i18n::{Lang, Tr};
+use crate::App;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::HeaderMap;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use xuequ_domain::access::{self, Action, Actor, Resource, Target, Visibility};
+use xuequ_domain::Role;
+use xuequ_store::entities::user;
+use xuequ_store::Ctx;
+
+pub const SESSION_COOKIE: &str = "xuequ_session";
+/// Sessions last a working day of inactivity-free use; tokens for the API a month.
+pub const WEB_SESSION_HOURS: i64 = 12;
+pub const API_TOKEN_DAYS: i64 = 30;
+
+/// A cookie's value from the request headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(|t| t.trim().to_string())
+}
+
+/// The signed-in user of a request.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub user: user::Model,
+    pub actor: Actor,
+    pub csrf: String,
+    /// The session token, to end it at logout.
+    pub token: String,
+    pub lang: Lang,
+    /// Signed in with a bearer token (API) rather than a cookie (pages).
+    pub via_token: bool,
+}
+
+impl Viewer {
+    pub fn county(&self) -> i64 {
+        self.actor.county_id
+    }
+
+    pub fn tr(&self) -> Tr {
+        Tr::new(self.lang)
+    }
+
+    pub fn role(&self) -> Role {
+        self.actor.role
+    }
+
+    pub fn ctx(&self) -> Ctx {
+        Ctx { county_id: self.county(), user_id: Some(self.user.id), username: self.user.username.clone() }
+    }
+
+    pub fn can(&self, action: Action, resource: Resource, target: &Target) -> bool {
+        access::can(&self.actor, action, resource, target)
+    }
+
+    /// Asks the access policy; a refusal is a 403.
+    pub fn require(&self, action: Action, resource: Resource, target: &Target) -> Result<(), AppError> {
+        if self.can(action, resource, target) { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+
+    pub fn visibility(&self, resource: Resource) -> Visibility {
+        access::visibility(&self.actor, resource)
+    }
+
+    /// Forms posted with a session cookie must carry the session's CSRF token.
+    pub fn check_csrf(&self, token: &str) -> Result<(), AppError> {
+        if self.via_token || token == self.csrf { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+}
+
+/// Builds the viewer for a session token.
+pub async fn viewer_for(app: &App, token: &str, lang: Lang, via_token: bool) -> Result<Option<Viewer>, AppError> {
+    let Some((session, user)) = app.store.session(token).await? else { return Ok(None) };
+    let role = Role::parse(&user.role).ok_or(AppError::Forbidden)?;
+    let cluster_school_ids = match (role, user.cluster_id) {
+        (Role::ClusterHead, Some(c)) => app.store.cluster_school_ids(user.county_id, c).await?,
+        _ => vec![],
+    };
+    let actor = Actor {
+        user_id: user.id,
+        county_id: user.county_id,
+        role,
+        school_id: user.school_id,
+        cluster_id: user.cluster_id,
+        cluster_school_ids,
+    };
+    Ok(Some(Viewer { user, actor, csrf: session.csrf, token: token.to_string(), lang, via_token }))
+}
+
+impl FromRequestParts<App> for Viewer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let lang = Lang::from_headers(&parts.headers);
+        let (token, via_token) = match bearer(&parts.headers) {
+            Some(t) => (t, true),
+            None => (cookie(&parts.headers, SESSION_COOKIE).ok_or(AppError::Unauthorized)?, false),
+        };
+        viewer_for(app, &token, lang, via_token).await?.ok_or(AppError::Unauthorized)
+    }
+}
+
+/// Refuses logins after too many failures for one user name within a window, so that a
+/// password cannot be guessed online.
+pub struct LoginLimiter {
+    failures: Mutex<HashMap<String, (u32, Instant)>>,
+    max: u32,
+    window: Duration,
+}
+
+impl Default for LoginLimiter {
+    fn default() -> Self {
+        LoginLimiter { failures: Mutex::new(HashMap::new()), max: 10, window: Duration::from_secs(15 * 60) }
+    }
+}
+
+impl LoginLimiter {
+    pub fn allowed(&self, username: &str) -> bool {
+        let map = self.failures.lock().expect("limiter lock");
+        map.get(username).is_none_or(|(n, since)| *n < self.max || since.elapsed() > self.window)
+    }
+
+    pub fn failed(&self, username: &str) {
+        let mut map = self.failures.lock().expect("limiter lock");
+        let entry = map.entry(username.to_string()).or_insert((0, Instant::now()));
+        if entry.1.elapsed() > self.window {
+            *entry = (0, Instant::now());
+        }
+        entry.0 += 1;
+    }
+
+    pub fn succeeded(&self, username: &str) {
+        self.failures.lock().expect("limiter lock").remove(username);
+    }
+}
+
+/// Checks credentials (with rate limiting) and opens a session of `kind`.
+pub async fn login(app: &App, username: &str, password: &str, kind: &str) -> Result<xuequ_store::accounts::OpenedSession, AppError> {
+    let username = username.trim();
+    if !app.limiter.allowed(username) {
+        return Err(AppError::RateLimited);
+    }
+    let Some(user) = app.store.authenticate(username, password).await? else {
+        app.limiter.failed(username);
+        return Err(AppError::Unauthorized);
+    };
+    app.limiter.succeeded(username);
+    let ttl = if kind == "api" { chrono::Duration::days(API_TOKEN_DAYS) } else { chrono::Duration::hours(WEB_SESSION_HOURS) };
+    Ok(app.store.open_session(user.id, kind, ttl).await?)
+}

@@ -1,0 +1,213 @@
+//! Accounts and the audit log, for the bureau.
+
+use super::*;
+use crate::ops;
+use axum::extract::{Query, State};
+use axum::routing::{get, post};
+use xuequ_store::accounts::{random_password, NewUser, UserUpdate};
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/admin/users", get(users))
+        .route("/admin/users/new", get(user_new).post(user_create))
+        .route("/admin/users/{id}", get(user_page).post(user_update))
+        .route("/admin/users/{id}/password", post(user_reset))
+        .route("/admin/audit", get(audit))
+}
+
+type Id = axum::extract::Path<i64>;
+
+async fn specs(app: &App, v: &Viewer, new: bool) -> Result<Vec<FieldSpec>, PageError> {
+    let t = v.tr();
+    let schools: Vec<(String, String)> = app.store.all_schools(v.county()).await?.into_iter().map(|s| (s.id.to_string(), s.name)).collect();
+    let clusters: Vec<(String, String)> = app.store.all_clusters(v.county()).await?.into_iter().map(|c| (c.id.to_string(), c.name)).collect();
+    let mut specs = vec![];
+    if new {
+        specs.push(field("username", FieldKind::Text, true));
+    }
+    specs.push(field("display_name", FieldKind::Text, true));
+    specs.push(field("role", FieldKind::Select(code_options(&t, "role", Role::ALL.iter().map(|r| r.code()))), true));
+    specs.push(field("school_id", FieldKind::Select(schools), false));
+    specs.push(field("cluster_id", FieldKind::Select(clusters), false));
+    if !new {
+        specs.push(field("disabled", FieldKind::Check, false));
+    }
+    Ok(specs)
+}
+
+fn render(v: &Viewer, title: String, path: &str, specs: &[FieldSpec], values: &HashMap<String, String>, problems: &[FieldProblem], reset: Option<String>) -> Response {
+    let t = v.tr();
+    FormPage {
+        chrome: Chrome::new(v, title, "/admin/users"),
+        action: path.to_string(),
+        fields: field_views(&t, "user", specs, values, problems),
+        errors: loose_problems(&t, specs, problems),
+        cancel: "/admin/users".into(),
+        readonly: false,
+        retire_action: reset,
+        retire_label: t.get("user-reset-password"),
+    }
+    .into_response()
+}
+
+async fn users(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> PageResult {
+    ops::require_accounts(&v)?;
+    let t = v.tr();
+    let (_, paging) = ops::list_request(&q);
+    let page = app.store.users(v.county(), paging).await?;
+    let shape = ListShape { path: "/admin/users", query: &q, total: page.total, paging };
+    let names: HashMap<i64, String> = app.store.all_schools(v.county()).await?.into_iter().map(|s| (s.id, s.name)).collect();
+    let rows = page
+        .items
+        .iter()
+        .map(|u| {
+            vec![
+                link(&u.username, format!("/admin/users/{}", u.id)),
+                cell(&u.display_name),
+                cell(t.code("role", &u.role)),
+                cell(u.school_id.and_then(|s| names.get(&s).cloned()).unwrap_or_default()),
+                cell(if u.disabled { t.get("user-disabled") } else { String::new() }),
+                cell(u.last_login_at.map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()),
+            ]
+        })
+        .collect();
+    let columns = ["username", "display_name", "role", "school_id", "disabled", "last_login_at"].iter().map(|k| shape.column(field_label(&t, "user", k), None)).collect();
+    Ok(ListPage {
+        chrome: Chrome::new(&v, t.get("nav-users"), "/admin/users"),
+        total_label: shape.total_label(&t),
+        actions: vec![Link { label: t.get("action-new"), href: "/admin/users/new".into() }],
+        q: String::new(),
+        filters: vec![],
+        hidden: vec![],
+        columns,
+        rows,
+        pager: shape.pager(&t),
+    }
+    .into_response())
+}
+
+async fn user_new(State(app): State<App>, v: Viewer) -> PageResult {
+    ops::require_accounts(&v)?;
+    let specs = specs(&app, &v, true).await?;
+    Ok(render(&v, v.tr().get("user-new"), "/admin/users/new", &specs, &HashMap::new(), &[], None))
+}
+
+fn optional_id(form: &HashMap<String, String>, key: &str) -> Option<i64> {
+    form.get(key).and_then(|v| v.parse().ok())
+}
+
+fn role_of(form: &HashMap<String, String>) -> Result<Role, Vec<FieldProblem>> {
+    Role::parse(form.get("role").map(String::as_str).unwrap_or("")).ok_or_else(|| vec![FieldProblem::new("role", Problem::Required)])
+}
+
+/// Shows a one-time password once, on its own page.
+fn secret_page(v: &Viewer, title: String, message: String, password: String) -> Response {
+    MessagePage { chrome: Chrome::new(v, title, "/admin/users"), message, secret: Some(password), back: "/admin/users".into() }.into_response()
+}
+
+async fn user_create(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    ops::require_accounts(&v)?;
+    let t = v.tr();
+    let specs = specs(&app, &v, true).await?;
+    let password = random_password();
+    let result = match role_of(&form) {
+        Ok(role) => {
+            let new = NewUser {
+                username: form.get("username").cloned().unwrap_or_default(),
+                display_name: form.get("display_name").cloned().unwrap_or_default(),
+                password: password.clone(),
+                role,
+                school_id: optional_id(&form, "school_id"),
+                cluster_id: optional_id(&form, "cluster_id"),
+                must_change_password: true,
+            };
+            app.store.create_user(&v.ctx(), new).await.map_err(|e| form_problems(e.into()))
+        }
+        Err(p) => Err(Ok(p)),
+    };
+    match result {
+        Ok(u) => Ok(secret_page(&v, u.username.clone(), t.with("user-created", &[("username", u.username)]), password)),
+        Err(Ok(problems)) => Ok(render(&v, t.get("user-new"), "/admin/users/new", &specs, &form, &problems, None)),
+        Err(Err(e)) => Err(e),
+    }
+}
+
+async fn user_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
+    ops::require_accounts(&v)?;
+    let u = app.store.user(v.county(), id).await?.ok_or(AppError::NotFound)?;
+    let specs = specs(&app, &v, false).await?;
+    Ok(render(&v, u.username.clone(), &format!("/admin/users/{id}"), &specs, &values_of(&u), &[], Some(format!("/admin/users/{id}/password"))))
+}
+
+async fn user_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    ops::require_accounts(&v)?;
+    let specs = specs(&app, &v, false).await?;
+    let result = match role_of(&form) {
+        Ok(role) => {
+            let update = UserUpdate {
+                display_name: form.get("display_name").cloned().unwrap_or_default(),
+                role,
+                school_id: optional_id(&form, "school_id"),
+                cluster_id: optional_id(&form, "cluster_id"),
+                disabled: form.get("disabled").is_some_and(|d| d == "true"),
+            };
+            app.store.update_user(&v.ctx(), id, update).await.map_err(|e| form_problems(e.into()))
+        }
+        Err(p) => Err(Ok(p)),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
+        Err(Ok(problems)) => Ok(render(&v, v.tr().get("action-edit"), &format!("/admin/users/{id}"), &specs, &form, &problems, None)),
+        Err(Err(e)) => Err(e),
+    }
+}
+
+async fn user_reset(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    ops::require_accounts(&v)?;
+    let u = app.store.user(v.county(), id).await?.ok_or(AppError::NotFound)?;
+    let password = random_password();
+    app.store.set_password(&v.ctx(), id, &password, true).await?;
+    Ok(secret_page(&v, u.username.clone(), v.tr().with("user-password-reset", &[("username", u.username)]), password))
+}
+
+async fn audit(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> PageResult {
+    ops::require_audit(&v)?;
+    let t = v.tr();
+    let (_, paging) = ops::list_request(&q);
+    let entity = q.get("entity").map(String::as_str);
+    let page = app.store.audit_entries(v.county(), entity, paging).await?;
+    let shape = ListShape { path: "/admin/audit", query: &q, total: page.total, paging };
+    let rows = page
+        .items
+        .iter()
+        .map(|e| {
+            let changed = e.after.as_deref().or(e.before.as_deref()).unwrap_or("");
+            let short: String = changed.chars().take(120).collect();
+            vec![
+                cell(e.at.format("%Y-%m-%d %H:%M:%S").to_string()),
+                cell(&e.username),
+                cell(t.code("audit-action", &e.action)),
+                cell(t.code("audit-entity", &e.entity)),
+                cell(e.entity_id.map(|i| i.to_string()).unwrap_or_default()),
+                cell(short),
+            ]
+        })
+        .collect();
+    let columns = ["at", "username", "action", "entity", "entity_id", "after"].iter().map(|k| shape.column(field_label(&t, "audit", k), None)).collect();
+    let entities = ["school", "school_stat", "teacher", "facility", "cluster", "user"].iter().map(|e| (e.to_string(), t.code("audit-entity", e))).collect();
+    Ok(ListPage {
+        chrome: Chrome::new(&v, t.get("nav-audit"), "/admin/audit"),
+        total_label: shape.total_label(&t),
+        actions: vec![],
+        q: String::new(),
+        filters: vec![shape.filter("entity", field_label(&t, "audit", "entity"), entities)],
+        hidden: vec![],
+        columns,
+        rows,
+        pager: shape.pager(&t),
+    }
+    .into_response())
+}

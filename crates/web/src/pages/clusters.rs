@@ -1,0 +1,253 @@
+//! Clusters: list, detail with members, officers and map, forms, membership changes.
+
+use super::*;
+use crate::map::{cluster_svg, MapPoint};
+use crate::ops;
+use axum::extract::{Query, State};
+use axum::routing::{get, post};
+use chrono::NaiveDate;
+use xuequ_domain::drafts::ClusterDraft;
+use xuequ_domain::*;
+use xuequ_store::convert::school_codes;
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/clusters", get(clusters))
+        .route("/clusters/new", get(cluster_new).post(cluster_create))
+        .route("/clusters/{id}", get(cluster_page))
+        .route("/clusters/{id}/edit", get(cluster_edit).post(cluster_update))
+        .route("/clusters/{id}/dissolve", post(cluster_dissolve))
+        .route("/clusters/{id}/members", post(member_add))
+        .route("/clusters/{id}/members/{school_id}/remove", post(member_remove))
+}
+
+type Id = axum::extract::Path<i64>;
+
+fn specs(t: &Tr, schools: Vec<(String, String)>) -> Vec<FieldSpec> {
+    vec![
+        field("name", FieldKind::Text, true),
+        field("form", FieldKind::Select(code_options(t, "cluster_form", ClusterForm::ALL.iter().map(|f| f.code()))), true),
+        field("level", FieldKind::Select(code_options(t, "cluster_level", ClusterLevel::ALL.iter().map(|f| f.code()))), true),
+        field("lead_school_code", FieldKind::Select(schools), true),
+        field("founded_on", FieldKind::Date, true),
+        field("description", FieldKind::TextArea, false),
+    ]
+}
+
+fn render_form(v: &Viewer, title: String, path: &str, specs: &[FieldSpec], values: &HashMap<String, String>, problems: &[FieldProblem], retire: Option<String>) -> Response {
+    let t = v.tr();
+    FormPage {
+        chrome: Chrome::new(v, title, path),
+        action: path.to_string(),
+        fields: field_views(&t, "cluster", specs, values, problems),
+        errors: loose_problems(&t, specs, problems),
+        cancel: "/clusters".into(),
+        readonly: false,
+        retire_action: retire,
+        retire_label: t.get("cluster-dissolve"),
+    }
+    .into_response()
+}
+
+async fn clusters(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> PageResult {
+    let t = v.tr();
+    let (filter, paging) = ops::list_request(&q);
+    let page = ops::list_clusters(&app, &v, &filter, paging).await?;
+    let names: HashMap<i64, String> = app.store.all_schools(v.county()).await?.into_iter().map(|s| (s.id, s.name)).collect();
+    let shape = ListShape { path: "/clusters", query: &q, total: page.total, paging };
+    let columns = [("name", true), ("form", true), ("level", true), ("lead_school_code", false), ("founded_on", true)]
+        .iter()
+        .map(|(k, s)| shape.column(field_label(&t, "cluster", k), s.then_some(*k)))
+        .collect();
+    let rows = page
+        .items
+        .iter()
+        .map(|c| {
+            vec![
+                link(&c.name, format!("/clusters/{}", c.id)),
+                cell(t.code("cluster_form", &c.form)),
+                cell(t.code("cluster_level", &c.level)),
+                link(names.get(&c.lead_school_id).cloned().unwrap_or_default(), format!("/schools/{}", c.lead_school_id)),
+                cell(c.founded_on.to_string()),
+            ]
+        })
+        .collect();
+    let mut actions = vec![];
+    if v.can(Action::Create, Resource::Cluster, &Target::county(v.county())) {
+        actions.push(Link { label: t.get("action-new"), href: "/clusters/new".into() });
+    }
+    Ok(ListPage {
+        chrome: Chrome::new(&v, t.get("nav-clusters"), "/clusters"),
+        total_label: shape.total_label(&t),
+        actions,
+        q: q.get("q").cloned().unwrap_or_default(),
+        filters: vec![
+            shape.filter("form", field_label(&t, "cluster", "form"), code_options(&t, "cluster_form", ClusterForm::ALL.iter().map(|f| f.code()))),
+            shape.filter("level", field_label(&t, "cluster", "level"), code_options(&t, "cluster_level", ClusterLevel::ALL.iter().map(|f| f.code()))),
+            shape.filter("status", field_label(&t, "cluster", "status"), code_options(&t, "status", Status::ALL.iter().map(|f| f.code()))),
+        ],
+        hidden: vec![],
+        columns,
+        rows,
+        pager: shape.pager(&t),
+    }
+    .into_response())
+}
+
+async fn cluster_new(State(app): State<App>, v: Viewer) -> PageResult {
+    v.require(Action::Create, Resource::Cluster, &Target::county(v.county()))?;
+    let values = HashMap::from([("founded_on".to_string(), ops::today().to_string()), ("level".to_string(), "county".to_string())]);
+    Ok(render_form(&v, v.tr().get("cluster-new"), "/clusters/new", &specs(&v.tr(), school_options(&app, &v).await?), &values, &[], None))
+}
+
+async fn cluster_create(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    let specs = specs(&v.tr(), school_options(&app, &v).await?);
+    let result = match draft_from_form::<ClusterDraft>(&specs, &form) {
+        Ok(d) => ops::create_cluster(&app, &v, &d).await.map_err(form_problems),
+        Err(p) => Err(Ok(p)),
+    };
+    match result {
+        Ok(c) => Ok(Redirect::to(&format!("/clusters/{}", c.id)).into_response()),
+        Err(Ok(problems)) => Ok(render_form(&v, v.tr().get("cluster-new"), "/clusters/new", &specs, &form, &problems, None)),
+        Err(Err(e)) => Err(e),
+    }
+}
+
+struct MemberView {
+    name: String,
+    href: String,
+    role: String,
+    joined: String,
+    left: String,
+    past: bool,
+    lead: bool,
+    remove_action: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cluster.html")]
+struct ClusterPage {
+    chrome: Chrome,
+    cluster: xuequ_store::entities::cluster::Model,
+    form_label: String,
+    edit_href: Option<String>,
+    facts: Vec<(String, String)>,
+    member_headers: Vec<String>,
+    members: Vec<MemberView>,
+    can_manage: bool,
+    add_action: String,
+    school_options: Vec<Opt>,
+    today: String,
+    officers: Vec<(String, String)>,
+    map: String,
+}
+
+async fn cluster_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
+    let t = v.tr();
+    let detail = ops::cluster(&app, &v, id).await?;
+    let c = detail.cluster;
+    let lead = detail.members.iter().find(|m| m.school.id == c.lead_school_id).map(|m| m.school.name.clone()).unwrap_or_default();
+    let current: Vec<_> = detail.members.iter().filter(|m| m.membership.left_on.is_none()).collect();
+    let students = app.store.all_stats(v.county(), None).await?;
+    let latest_students: i64 = current
+        .iter()
+        .filter_map(|m| students.iter().filter(|s| s.school_id == m.school.id).max_by_key(|s| s.year).map(|s| (s.students_primary + s.students_junior) as i64))
+        .sum();
+    let facts = vec![
+        (field_label(&t, "cluster", "form"), t.code("cluster_form", &c.form)),
+        (field_label(&t, "cluster", "level"), t.code("cluster_level", &c.level)),
+        (field_label(&t, "cluster", "lead_school_code"), lead),
+        (field_label(&t, "cluster", "founded_on"), c.founded_on.to_string()),
+        (t.get("cluster-school-count"), current.len().to_string()),
+        (t.get("cluster-students"), latest_students.to_string()),
+        (field_label(&t, "cluster", "status"), t.code("status", &c.status)),
+    ];
+    let members = detail
+        .members
+        .iter()
+        .map(|m| MemberView {
+            name: m.school.name.clone(),
+            href: format!("/schools/{}", m.school.id),
+            role: t.code("member_role", &m.membership.role),
+            joined: m.membership.joined_on.to_string(),
+            left: m.membership.left_on.map(|d| d.to_string()).unwrap_or_default(),
+            past: m.membership.left_on.is_some(),
+            lead: m.membership.role == MemberRole::Lead.code(),
+            remove_action: format!("/clusters/{id}/members/{}/remove", m.school.id),
+        })
+        .collect();
+    let points: Vec<MapPoint> = current
+        .iter()
+        .filter_map(|m| match (m.school.latitude, m.school.longitude) {
+            (Some(lat), Some(lon)) => Some(MapPoint { lat, lon, label: m.school.name.clone(), lead: m.school.id == c.lead_school_id }),
+            _ => None,
+        })
+        .collect();
+    let officers = detail.officers.iter().map(|o| (t.code("officer_role", &o.role), o.person_name.clone())).collect();
+    let active = c.status == Status::Active.code();
+    let can_manage = active && v.can(Action::Create, Resource::Cluster, &Target::county(v.county()));
+    let school_options = school_options(&app, &v).await?.into_iter().map(|(value, label)| Opt { value, label, selected: false }).collect();
+    Ok(ClusterPage {
+        chrome: Chrome::new(&v, c.name.clone(), "/clusters"),
+        form_label: t.code("cluster_form", &c.form),
+        edit_href: (active && v.can(Action::Update, Resource::Cluster, &Target::cluster(v.county(), id))).then(|| format!("/clusters/{id}/edit")),
+        facts,
+        member_headers: ["member-school", "member-role", "member-joined", "member-left", "member-actions"].iter().map(|k| t.get(k)).collect(),
+        members,
+        can_manage,
+        add_action: format!("/clusters/{id}/members"),
+        school_options,
+        today: ops::today().to_string(),
+        officers,
+        map: cluster_svg(&points),
+        cluster: c,
+    }
+    .into_response())
+}
+
+async fn cluster_edit(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
+    let detail = ops::cluster(&app, &v, id).await?;
+    v.require(Action::Update, Resource::Cluster, &Target::cluster(v.county(), id))?;
+    let codes = school_codes(&app.store.all_schools(v.county()).await?);
+    let retire = v.can(Action::Retire, Resource::Cluster, &Target::cluster(v.county(), id)).then(|| format!("/clusters/{id}/dissolve"));
+    let specs = specs(&v.tr(), school_options(&app, &v).await?);
+    Ok(render_form(&v, detail.cluster.name.clone(), &format!("/clusters/{id}/edit"), &specs, &values_of(&detail.cluster.to_draft(&codes)), &[], retire))
+}
+
+async fn cluster_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    let specs = specs(&v.tr(), school_options(&app, &v).await?);
+    let result = match draft_from_form::<ClusterDraft>(&specs, &form) {
+        Ok(d) => ops::update_cluster(&app, &v, id, &d).await.map_err(form_problems),
+        Err(p) => Err(Ok(p)),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/clusters/{id}")).into_response()),
+        Err(Ok(problems)) => Ok(render_form(&v, v.tr().get("action-edit"), &format!("/clusters/{id}/edit"), &specs, &form, &problems, None)),
+        Err(Err(e)) => Err(e),
+    }
+}
+
+fn date_or_today(form: &HashMap<String, String>, key: &str) -> NaiveDate {
+    form.get(key).and_then(|d| d.parse().ok()).unwrap_or_else(ops::today)
+}
+
+async fn cluster_dissolve(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    ops::dissolve_cluster(&app, &v, id, date_or_today(&form, "on")).await?;
+    Ok(Redirect::to(&format!("/clusters/{id}")).into_response())
+}
+
+async fn member_add(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    let code = form.get("school_code").cloned().unwrap_or_default();
+    ops::add_member(&app, &v, id, &code, date_or_today(&form, "joined_on")).await?;
+    Ok(Redirect::to(&format!("/clusters/{id}")).into_response())
+}
+
+async fn member_remove(State(app): State<App>, v: Viewer, axum::extract::Path((id, school_id)): axum::extract::Path<(i64, i64)>, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    ops::remove_member(&app, &v, id, school_id, date_or_today(&form, "left_on")).await?;
+    Ok(Redirect::to(&format!("/clusters/{id}")).into_response())
+}

@@ -1,0 +1,449 @@
+//! Server-rendered pages. Each handler builds a view (plain structs) and renders one of the
+//! askama templates in `templates/`; the generic list and form views serve every record kind.
+
+mod admin;
+mod clusters;
+mod registry;
+mod session;
+mod sheets;
+
+use crate::auth::Viewer;
+use crate::error::{current_lang, with_lang, AppError};
+use crate::i18n::Tr;
+use crate::App;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{middleware, Router};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::collections::HashMap;
+use xuequ_domain::access::{Action, Resource, Target};
+use xuequ_domain::{FieldProblem, Problem, Role};
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .merge(session::routes())
+        .merge(registry::routes())
+        .merge(clusters::routes())
+        .merge(sheets::routes())
+        .merge(admin::routes())
+        .layer(middleware::from_fn(with_lang))
+}
+
+pub async fn stylesheet() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../../static/app.css")).into_response()
+}
+
+/// A page-level error: sign-in needed → the login page; anything else → a page saying what.
+pub struct PageError(pub AppError);
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        PageError(e)
+    }
+}
+
+impl From<xuequ_store::StoreError> for PageError {
+    fn from(e: xuequ_store::StoreError) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if matches!(self.0, AppError::Unauthorized) {
+            return Redirect::to("/login").into_response();
+        }
+        let tr = Tr::new(current_lang());
+        let status = self.0.status();
+        let details: Vec<String> = match &self.0 {
+            AppError::Invalid(p) => p.iter().map(|p| tr.problem(&p.problem)).collect(),
+            _ => vec![],
+        };
+        let page = MessagePage {
+            chrome: Chrome::anonymous(tr, tr.get("error-title")),
+            message: std::iter::once(self.0.message(&tr)).chain(details).collect::<Vec<_>>().join(" "),
+            secret: None,
+            back: "/".into(),
+        };
+        (status, page).into_response()
+    }
+}
+
+pub type PageResult = Result<Response, PageError>;
+
+pub struct NavItem {
+    pub label: String,
+    pub href: String,
+    pub active: bool,
+}
+
+/// What every page shows around its content.
+pub struct Chrome {
+    pub t: Tr,
+    pub title: String,
+    pub user: String,
+    pub role: String,
+    pub nav: Vec<NavItem>,
+    pub csrf: String,
+    pub lang_href: String,
+    pub other_lang: String,
+    pub flash: Option<String>,
+}
+
+impl Chrome {
+    pub fn new(v: &Viewer, title: String, path: &str) -> Chrome {
+        let t = v.tr();
+        let county = Target::county(v.county());
+        let mut nav = vec![("nav-dashboard", "/")];
+        nav.extend([("nav-schools", "/schools"), ("nav-clusters", "/clusters"), ("nav-teachers", "/teachers"), ("nav-facilities", "/facilities")]);
+        if v.role() != Role::Teacher {
+            nav.push(("nav-sheets", "/import"));
+        }
+        if v.can(Action::Create, Resource::Account, &county) {
+            nav.push(("nav-users", "/admin/users"));
+        }
+        if v.can(Action::Read, Resource::AuditLog, &county) {
+            nav.push(("nav-audit", "/admin/audit"));
+        }
+        let nav = nav
+            .into_iter()
+            .map(|(key, href)| NavItem {
+                label: t.get(key),
+                href: href.to_string(),
+                active: if href == "/" { path == "/" } else { path.starts_with(href) },
+            })
+            .collect();
+        Chrome {
+            t,
+            title,
+            user: if v.user.display_name.is_empty() { v.user.username.clone() } else { v.user.display_name.clone() },
+            role: t.code("role", v.role().code()),
+            nav,
+            csrf: v.csrf.clone(),
+            lang_href: format!("/lang/{}?back={}", t.lang.other().code(), urlencoding::encode(path)),
+            other_lang: t.get("lang-other"),
+            flash: None,
+        }
+    }
+
+    pub fn anonymous(t: Tr, title: String) -> Chrome {
+        Chrome {
+            t,
+            title,
+            user: String::new(),
+            role: String::new(),
+            nav: vec![],
+            csrf: String::new(),
+            lang_href: format!("/lang/{}?back=/login", t.lang.other().code()),
+            other_lang: t.get("lang-other"),
+            flash: None,
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub chrome: Chrome,
+    pub message: String,
+    pub secret: Option<String>,
+    pub back: String,
+}
+
+pub struct Link {
+    pub label: String,
+    pub href: String,
+}
+
+#[derive(Clone)]
+pub struct CellView {
+    pub text: String,
+    pub href: Option<String>,
+}
+
+pub fn cell(text: impl Into<String>) -> CellView {
+    CellView { text: text.into(), href: None }
+}
+
+pub fn link(text: impl Into<String>, href: String) -> CellView {
+    CellView { text: text.into(), href: Some(href) }
+}
+
+#[derive(Clone)]
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+pub struct FilterView {
+    pub name: String,
+    pub label: String,
+    pub options: Vec<Opt>,
+}
+
+pub struct ColumnView {
+    pub label: String,
+    pub sort_href: Option<String>,
+    pub mark: &'static str,
+}
+
+pub struct Pager {
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub label: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "list.html")]
+pub struct ListPage {
+    pub chrome: Chrome,
+    pub total_label: String,
+    pub actions: Vec<Link>,
+    pub q: String,
+    pub filters: Vec<FilterView>,
+    pub hidden: Vec<(String, String)>,
+    pub columns: Vec<ColumnView>,
+    pub rows: Vec<Vec<CellView>>,
+    pub pager: Pager,
+}
+
+/// The current URL with some query parameters replaced (an empty value removes one).
+pub fn url_with(path: &str, query: &HashMap<String, String>, changes: &[(&str, String)]) -> String {
+    let mut params: Vec<(String, String)> = query.iter().filter(|(k, _)| !changes.iter().any(|(c, _)| c == k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+    params.extend(changes.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| (k.to_string(), v.clone())));
+    params.retain(|(_, v)| !v.is_empty());
+    params.sort();
+    if params.is_empty() {
+        return path.to_string();
+    }
+    let encoded: Vec<String> = params.iter().map(|(k, v)| format!("{}={}", urlencoding::encode(k), urlencoding::encode(v))).collect();
+    format!("{path}?{}", encoded.join("&"))
+}
+
+/// Everything a list page needs besides its rows.
+pub struct ListShape<'a> {
+    pub path: &'a str,
+    pub query: &'a HashMap<String, String>,
+    pub total: u64,
+    pub paging: xuequ_store::Paging,
+}
+
+impl ListShape<'_> {
+    /// A column header; sortable columns link to the list sorted by them (again: reversed).
+    pub fn column(&self, label: String, sort: Option<&str>) -> ColumnView {
+        let current = self.query.get("sort").map(String::as_str);
+        let desc = self.query.get("desc").is_some_and(|d| d == "1");
+        match sort {
+            Some(key) => {
+                let flip = current == Some(key) && !desc;
+                ColumnView {
+                    label,
+                    sort_href: Some(url_with(self.path, self.query, &[("sort", key.to_string()), ("desc", if flip { "1".into() } else { String::new() }), ("page", String::new())])),
+                    mark: if current == Some(key) { if desc { " ▼" } else { " ▲" } } else { "" },
+                }
+            }
+            None => ColumnView { label, sort_href: None, mark: "" },
+        }
+    }
+
+    pub fn filter(&self, name: &str, label: String, options: Vec<(String, String)>) -> FilterView {
+        let chosen = self.query.get(name).cloned().unwrap_or_default();
+        FilterView {
+            name: name.to_string(),
+            label,
+            options: options.into_iter().map(|(value, label)| Opt { selected: value == chosen, value, label }).collect(),
+        }
+    }
+
+    pub fn pager(&self, t: &Tr) -> Pager {
+        let pages = self.total.div_ceil(self.paging.per_page).max(1);
+        let page = self.paging.page;
+        Pager {
+            prev: (page > 1).then(|| url_with(self.path, self.query, &[("page", (page - 1).to_string())])),
+            next: (page < pages).then(|| url_with(self.path, self.query, &[("page", (page + 1).to_string())])),
+            label: t.with("pager-label", &[("page", page.to_string()), ("pages", pages.to_string()), ("total", self.total.to_string())]),
+        }
+    }
+
+    pub fn total_label(&self, t: &Tr) -> String {
+        t.with("list-total", &[("total", self.total.to_string())])
+    }
+}
+
+/// Options for a coded enumeration, labelled in the viewer's language.
+pub fn code_options(t: &Tr, kind: &str, codes: impl IntoIterator<Item = &'static str>) -> Vec<(String, String)> {
+    codes.into_iter().map(|c| (c.to_string(), t.code(kind, c))).collect()
+}
+
+// ---- generic record forms ----
+
+#[derive(Clone)]
+pub enum FieldKind {
+    Text,
+    Number,
+    Date,
+    Check,
+    TextArea,
+    Select(Vec<(String, String)>),
+}
+
+pub struct FieldSpec {
+    pub name: &'static str,
+    pub kind: FieldKind,
+    pub required: bool,
+}
+
+pub fn field(name: &'static str, kind: FieldKind, required: bool) -> FieldSpec {
+    FieldSpec { name, kind, required }
+}
+
+pub struct FieldView {
+    pub name: String,
+    pub label: String,
+    pub kind: &'static str,
+    pub value: String,
+    pub options: Vec<Opt>,
+    pub error: Option<String>,
+    pub required: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "form.html")]
+pub struct FormPage {
+    pub chrome: Chrome,
+    pub action: String,
+    pub fields: Vec<FieldView>,
+    pub errors: Vec<String>,
+    pub cancel: String,
+    pub readonly: bool,
+    pub retire_action: Option<String>,
+    pub retire_label: String,
+}
+
+/// A record as form values (strings by field name).
+pub fn values_of<T: Serialize>(record: &T) -> HashMap<String, String> {
+    let json = serde_json::to_value(record).unwrap_or_default();
+    json.as_object()
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| {
+                    let text = match v {
+                        serde_json::Value::Null => String::new(),
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    (k.clone(), text)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The field views of a form, with the submitted or stored values and any problems.
+pub fn field_views(t: &Tr, entity: &str, specs: &[FieldSpec], values: &HashMap<String, String>, problems: &[FieldProblem]) -> Vec<FieldView> {
+    specs
+        .iter()
+        .map(|s| {
+            let value = values.get(s.name).cloned().unwrap_or_default();
+            let (kind, options) = match &s.kind {
+                FieldKind::Text => ("text", vec![]),
+                FieldKind::Number => ("number", vec![]),
+                FieldKind::Date => ("date", vec![]),
+                FieldKind::Check => ("check", vec![]),
+                FieldKind::TextArea => ("textarea", vec![]),
+                FieldKind::Select(opts) => ("select", opts.iter().map(|(v, l)| Opt { selected: *v == value, value: v.clone(), label: l.clone() }).collect()),
+            };
+            FieldView {
+                name: s.name.to_string(),
+                label: field_label(t, entity, s.name),
+                kind,
+                value,
+                options,
+                error: problems.iter().find(|p| p.field == s.name).map(|p| t.problem(&p.problem)),
+                required: s.required,
+            }
+        })
+        .collect()
+}
+
+/// `{entity}-{field}` if the bundle has it, else the shared `field-{field}`.
+pub fn field_label(t: &Tr, entity: &str, name: &str) -> String {
+    let specific = format!("{entity}-{name}").replace('_', "-");
+    let text = t.get(&specific);
+    if text != specific { text } else { t.get(&format!("field-{name}").replace('_', "-")) }
+}
+
+/// Builds a draft from submitted form values: empty fields are left out (so optional ones are
+/// absent), numbers and check boxes are typed; a missing required field is reported on it.
+pub fn draft_from_form<T: DeserializeOwned>(specs: &[FieldSpec], form: &HashMap<String, String>) -> Result<T, Vec<FieldProblem>> {
+    let mut object = serde_json::Map::new();
+    let mut problems = Vec::new();
+    for s in specs {
+        let raw = form.get(s.name).map(|v| v.trim().to_string()).unwrap_or_default();
+        let value = match s.kind {
+            FieldKind::Check => serde_json::Value::Bool(raw == "true" || raw == "on"),
+            _ if raw.is_empty() => {
+                if s.required {
+                    problems.push(FieldProblem::new(s.name, Problem::Required));
+                }
+                continue;
+            }
+            FieldKind::Number => match (raw.parse::<i64>(), raw.parse::<f64>()) {
+                (Ok(i), _) => serde_json::json!(i),
+                (_, Ok(f)) if f.is_finite() => serde_json::json!(f),
+                _ => {
+                    problems.push(FieldProblem::new(s.name, Problem::NotANumber { value: raw }));
+                    continue;
+                }
+            },
+            _ => serde_json::Value::String(raw),
+        };
+        object.insert(s.name.to_string(), value);
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    serde_json::from_value(serde_json::Value::Object(object)).map_err(|e| {
+        let text = e.to_string();
+        let field = specs.iter().find(|s| text.contains(&format!("`{}`", s.name))).map(|s| s.name).unwrap_or("form");
+        let problem = if text.starts_with("missing field") { Problem::Required } else { Problem::BadFile { reason: text } };
+        vec![FieldProblem::new(field, problem)]
+    })
+}
+
+/// Field problems that belong to no field of the form, as messages for the top of the form.
+pub fn loose_problems(t: &Tr, specs: &[FieldSpec], problems: &[FieldProblem]) -> Vec<String> {
+    problems.iter().filter(|p| !specs.iter().any(|s| s.name == p.field)).map(|p| t.problem(&p.problem)).collect()
+}
+
+/// Splits an error into problems to show on a form, or a page error.
+pub fn form_problems(e: AppError) -> Result<Vec<FieldProblem>, PageError> {
+    match e {
+        AppError::Invalid(p) => Ok(p),
+        AppError::Conflict(p) => Ok(vec![FieldProblem::new("form", p)]),
+        other => Err(PageError(other)),
+    }
+}
+
+/// Options of every active school of the county, `code → name (code)`.
+pub async fn school_options(app: &App, v: &Viewer) -> Result<Vec<(String, String)>, PageError> {
+    Ok(app
+        .store
+        .all_schools(v.county())
+        .await?
+        .into_iter()
+        .filter(|s| s.status == xuequ_domain::Status::Active.code())
+        .map(|s| (s.code.clone(), format!("{} ({})", s.name, s.code)))
+        .collect())
+}
+
+/// Form values posted with `application/x-www-form-urlencoded`.
+pub type FormMap = axum::Form<HashMap<String, String>>;
+
+pub fn csrf_of(form: &HashMap<String, String>) -> &str {
+    form.get("_csrf").map(String::as_str).unwrap_or("")
+}

@@ -1,0 +1,529 @@
+//! Schools, teachers and facilities: lists, detail pages and forms.
+
+use super::*;
+use crate::ops;
+use axum::extract::{Query, State};
+use axum::routing::{get, post};
+use xuequ_domain::drafts::{FacilityDraft, SchoolDraft, TeacherDraft};
+use xuequ_domain::*;
+use xuequ_store::convert::school_codes;
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/schools", get(schools))
+        .route("/schools/new", get(school_new).post(school_create))
+        .route("/schools/{id}", get(school_page))
+        .route("/schools/{id}/edit", get(school_edit).post(school_update))
+        .route("/schools/{id}/retire", post(school_retire))
+        .route("/teachers", get(teachers))
+        .route("/teachers/new", get(teacher_new).post(teacher_create))
+        .route("/teachers/{id}", get(teacher_page).post(teacher_update))
+        .route("/teachers/{id}/retire", post(teacher_retire))
+        .route("/facilities", get(facilities))
+        .route("/facilities/new", get(facility_new).post(facility_create))
+        .route("/facilities/{id}", get(facility_page).post(facility_update))
+        .route("/facilities/{id}/retire", post(facility_retire))
+}
+
+type Q = Query<HashMap<String, String>>;
+type Id = axum::extract::Path<i64>;
+
+fn select<T: Copy>(t: &Tr, kind: &str, all: &[T], code: fn(T) -> &'static str) -> FieldKind {
+    FieldKind::Select(code_options(t, kind, all.iter().map(|v| code(*v))))
+}
+
+fn school_specs(t: &Tr) -> Vec<FieldSpec> {
+    vec![
+        field("code", FieldKind::Text, true),
+        field("name", FieldKind::Text, true),
+        field("school_type", select(t, "school_type", SchoolType::ALL, SchoolType::code), true),
+        field("locality", select(t, "locality", Locality::ALL, Locality::code), true),
+        field("township", FieldKind::Text, false),
+        field("address", FieldKind::Text, false),
+        field("latitude", FieldKind::Number, false),
+        field("longitude", FieldKind::Number, false),
+        field("legal_person", FieldKind::Check, false),
+        field("campus_of", FieldKind::Text, false),
+        field("principal", FieldKind::Text, false),
+        field("phone", FieldKind::Text, false),
+    ]
+}
+
+fn teacher_specs(t: &Tr, schools: Vec<(String, String)>) -> Vec<FieldSpec> {
+    vec![
+        field("staff_no", FieldKind::Text, true),
+        field("name", FieldKind::Text, true),
+        field("gender", select(t, "gender", Gender::ALL, Gender::code), true),
+        field("school_code", FieldKind::Select(schools), true),
+        field("subject", select(t, "subject", Subject::ALL, Subject::code), true),
+        field("section", select(t, "section", Section::ALL, Section::code), false),
+        field("degree", select(t, "degree", Degree::ALL, Degree::code), true),
+        field("title", select(t, "title", Title::ALL, Title::code), true),
+        field("backbone", select(t, "backbone", Backbone::ALL, Backbone::code), true),
+        field("joined_school_on", FieldKind::Date, true),
+        field("birth_year", FieldKind::Number, false),
+    ]
+}
+
+fn facility_specs(t: &Tr, schools: Vec<(String, String)>) -> Vec<FieldSpec> {
+    vec![
+        field("school_code", FieldKind::Select(schools), true),
+        field("name", FieldKind::Text, true),
+        field("kind", select(t, "facility_kind", FacilityKind::ALL, FacilityKind::code), true),
+        field("capacity", FieldKind::Number, true),
+        field("area", FieldKind::Number, false),
+        field("open_hours", FieldKind::Text, false),
+        field("shareable", FieldKind::Check, false),
+    ]
+}
+
+/// Renders a record form.
+#[allow(clippy::too_many_arguments)]
+fn form_page(v: &Viewer, title: String, path: &str, entity: &str, specs: &[FieldSpec], values: &HashMap<String, String>, problems: &[FieldProblem], readonly: bool, retire: Option<String>) -> Response {
+    let t = v.tr();
+    FormPage {
+        chrome: Chrome::new(v, title, path),
+        action: path.to_string(),
+        fields: field_views(&t, entity, specs, values, problems),
+        errors: loose_problems(&t, specs, problems),
+        cancel: format!("/{}", path.trim_start_matches('/').split('/').next().unwrap_or("")),
+        readonly,
+        retire_action: if readonly { None } else { retire },
+        retire_label: t.get("action-retire"),
+    }
+    .into_response()
+}
+
+fn school_cell(names: &HashMap<i64, (String, String)>, id: i64) -> CellView {
+    match names.get(&id) {
+        Some((_, name)) => link(name.clone(), format!("/schools/{id}")),
+        None => cell(""),
+    }
+}
+
+async fn all_school_names(app: &App, v: &Viewer) -> Result<HashMap<i64, (String, String)>, PageError> {
+    Ok(app.store.all_schools(v.county()).await?.into_iter().map(|s| (s.id, (s.code, s.name))).collect())
+}
+
+// ---- schools ----
+
+async fn schools(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
+    let t = v.tr();
+    let (filter, paging) = ops::list_request(&q);
+    let page = ops::list_schools(&app, &v, &filter, paging).await?;
+    let shape = ListShape { path: "/schools", query: &q, total: page.total, paging };
+    let mut townships: Vec<String> = app.store.all_schools(v.county()).await?.into_iter().map(|s| s.township).filter(|s| !s.is_empty()).collect();
+    townships.sort();
+    townships.dedup();
+    let columns = [("code", true), ("name", true), ("school_type", true), ("locality", true), ("township", true), ("principal", false)]
+        .iter()
+        .map(|(k, sortable)| shape.column(field_label(&t, "school", k), sortable.then_some(*k)))
+        .collect();
+    let rows = page
+        .items
+        .iter()
+        .map(|s| {
+            vec![
+                cell(&s.code),
+                link(&s.name, format!("/schools/{}", s.id)),
+                cell(t.code("school_type", &s.school_type)),
+                cell(t.code("locality", &s.locality)),
+                cell(&s.township),
+                cell(&s.principal),
+            ]
+        })
+        .collect();
+    let mut actions = vec![];
+    if v.can(Action::Create, Resource::School, &Target::county(v.county())) {
+        actions.push(Link { label: t.get("action-new"), href: "/schools/new".into() });
+    }
+    Ok(ListPage {
+        chrome: Chrome::new(&v, t.get("nav-schools"), "/schools"),
+        total_label: shape.total_label(&t),
+        actions,
+        q: q.get("q").cloned().unwrap_or_default(),
+        filters: vec![
+            shape.filter("school_type", field_label(&t, "school", "school_type"), code_options(&t, "school_type", SchoolType::ALL.iter().map(|s| s.code()))),
+            shape.filter("locality", field_label(&t, "school", "locality"), code_options(&t, "locality", Locality::ALL.iter().map(|s| s.code()))),
+            shape.filter("township", field_label(&t, "school", "township"), townships.into_iter().map(|s| (s.clone(), s)).collect()),
+        ],
+        hidden: vec![],
+        columns,
+        rows,
+        pager: shape.pager(&t),
+    }
+    .into_response())
+}
+
+async fn school_new(v: Viewer) -> PageResult {
+    v.require(Action::Create, Resource::School, &Target::county(v.county()))?;
+    let values = HashMap::from([("legal_person".to_string(), "true".to_string())]);
+    Ok(form_page(&v, v.tr().get("school-new"), "/schools/new", "school", &school_specs(&v.tr()), &values, &[], false, None))
+}
+
+async fn school_create(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    let specs = school_specs(&v.tr());
+    let result = match draft_from_form::<SchoolDraft>(&specs, &form) {
+        Ok(d) => ops::create_school(&app, &v, &d).await.map_err(form_problems),
+        Err(p) => Err(Ok(p)),
+    };
+    match result {
+        Ok(s) => Ok(Redirect::to(&format!("/schools/{}", s.id)).into_response()),
+        Err(Ok(problems)) => Ok(form_page(&v, v.tr().get("school-new"), "/schools/new", "school", &specs, &form, &problems, false, None)),
+        Err(Err(e)) => Err(e),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "school.html")]
+struct SchoolPage {
+    chrome: Chrome,
+    school: xuequ_store::entities::school::Model,
+    edit_href: Option<String>,
+    facts: Vec<(String, String)>,
+    stats_headers: Vec<String>,
+    stats_rows: Vec<Vec<String>>,
+    clusters: Vec<Vec<CellView>>,
+    facilities: Vec<Vec<CellView>>,
+    teachers: Vec<Vec<CellView>>,
+    teacher_total: u64,
+    teachers_href: Option<String>,
+}
+
+const STAT_FIELDS: [&str; 12] = [
+    "year", "students_primary", "students_junior", "classes_primary", "classes_junior", "max_class_size", "teaching_area", "sports_area",
+    "equipment_value", "multimedia_rooms", "books", "computers",
+];
+
+async fn school_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
+    let t = v.tr();
+    let s = ops::school(&app, &v, id).await?;
+    let names = all_school_names(&app, &v).await?;
+    let yes_no = |b: bool| t.get(if b { "yes" } else { "no" });
+    let mut facts = vec![
+        (field_label(&t, "school", "school_type"), t.code("school_type", &s.school_type)),
+        (field_label(&t, "school", "locality"), t.code("locality", &s.locality)),
+        (field_label(&t, "school", "township"), s.township.clone()),
+        (field_label(&t, "school", "address"), s.address.clone()),
+        (field_label(&t, "school", "principal"), s.principal.clone()),
+        (field_label(&t, "school", "phone"), s.phone.clone()),
+        (field_label(&t, "school", "legal_person"), yes_no(s.legal_person)),
+        (field_label(&t, "school", "status"), t.code("status", &s.status)),
+    ];
+    if let (Some(lat), Some(lon)) = (s.latitude, s.longitude) {
+        facts.push((t.get("school-location"), format!("{lat:.5}, {lon:.5}")));
+    }
+    if let Some(campus_of) = s.campus_of.and_then(|c| names.get(&c)) {
+        facts.push((field_label(&t, "school", "campus_of"), campus_of.1.clone()));
+    }
+    let stats = ops::school_stats(&app, &v, id).await?;
+    let stats_rows = stats
+        .iter()
+        .map(|st| {
+            let values = values_of(st);
+            STAT_FIELDS
+                .iter()
+                .map(|f| if *f == "year" { format!("{}–{}", st.year, st.year + 1) } else { values.get(*f).cloned().unwrap_or_default() })
+                .collect()
+        })
+        .collect();
+    let clusters = app
+        .store
+        .clusters_of_school(v.county(), id)
+        .await?
+        .into_iter()
+        .map(|sc| {
+            vec![
+                link(&sc.cluster.name, format!("/clusters/{}", sc.cluster.id)),
+                cell(t.code("cluster_form", &sc.cluster.form)),
+                cell(t.code("member_role", &sc.membership.role)),
+                cell(sc.membership.joined_on.to_string()),
+                cell(sc.membership.left_on.map(|d| d.to_string()).unwrap_or_else(|| t.get("cluster-current"))),
+            ]
+        })
+        .collect();
+    let facility_filter = xuequ_store::registry::ListFilter { school_id: Some(id), ..Default::default() };
+    let facilities = ops::list_facilities(&app, &v, &facility_filter, xuequ_store::Paging::new(None, Some(200)))
+        .await?
+        .items
+        .iter()
+        .map(|f| vec![link(&f.name, format!("/facilities/{}", f.id)), cell(t.code("facility_kind", &f.kind)), cell(f.capacity.to_string()), cell(if f.shareable { t.get("facility-shared") } else { String::new() })])
+        .collect();
+    let can_see_teachers = v.can(Action::Read, Resource::Teacher, &Target::school(v.county(), id));
+    let (teachers, teacher_total) = if can_see_teachers {
+        let filter = xuequ_store::registry::ListFilter { school_id: Some(id), ..Default::default() };
+        let page = ops::list_teachers(&app, &v, &filter, xuequ_store::Paging::new(None, Some(20))).await?;
+        let rows = page
+            .items
+            .iter()
+            .map(|te| vec![link(&te.name, format!("/teachers/{}", te.id)), cell(t.code("subject", &te.subject)), cell(t.code("degree", &te.degree)), cell(t.code("title", &te.title)), cell(t.code("backbone", &te.backbone))])
+            .collect();
+        (rows, page.total)
+    } else {
+        (vec![], 0)
+    };
+    Ok(SchoolPage {
+        chrome: Chrome::new(&v, s.name.clone(), "/schools"),
+        edit_href: v.can(Action::Update, Resource::School, &Target::school(v.county(), id)).then(|| format!("/schools/{id}/edit")),
+        facts,
+        stats_headers: STAT_FIELDS.iter().map(|f| field_label(&t, "stats", f)).collect(),
+        stats_rows,
+        clusters,
+        facilities,
+        teachers,
+        teacher_total,
+        teachers_href: can_see_teachers.then(|| format!("/teachers?school_id={id}")),
+        school: s,
+    }
+    .into_response())
+}
+
+async fn school_edit(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
+    let s = ops::school(&app, &v, id).await?;
+    v.require(Action::Update, Resource::School, &Target::school(v.county(), id))?;
+    let codes = school_codes(&app.store.all_schools(v.county()).await?);
+    let retire = v.can(Action::Retire, Resource::School, &Target::school(v.county(), id)).then(|| format!("/schools/{id}/retire"));
+    Ok(form_page(&v, s.name.clone(), &format!("/schools/{id}/edit"), "school", &school_specs(&v.tr()), &values_of(&s.to_draft(&codes)), &[], false, retire))
+}
+
+async fn school_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    let specs = school_specs(&v.tr());
+    let result = match draft_from_form::<SchoolDraft>(&specs, &form) {
+        Ok(d) => ops::update_school(&app, &v, id, &d).await.map_err(form_problems),
+        Err(p) => Err(Ok(p)),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/schools/{id}")).into_response()),
+        Err(Ok(problems)) => Ok(form_page(&v, v.tr().get("action-edit"), &format!("/schools/{id}/edit"), "school", &specs, &form, &problems, false, None)),
+        Err(Err(e)) => Err(e),
+    }
+}
+
+async fn school_retire(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    ops::retire_school(&app, &v, id).await?;
+    Ok(Redirect::to("/schools").into_response())
+}
+
+// ---- teachers ----
+
+async fn teachers(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
+    let t = v.tr();
+    let (filter, paging) = ops::list_request(&q);
+    let page = ops::list_teachers(&app, &v, &filter, paging).await?;
+    let names = all_school_names(&app, &v).await?;
+    let shape = ListShape { path: "/teachers", query: &q, total: page.total, paging };
+    let columns = [("staff_no", true), ("name", true), ("school_code", false), ("subject", true), ("degree", true), ("title", true), ("backbone", true), ("joined_school_on", true)]
+        .iter()
+        .map(|(k, s)| shape.column(field_label(&t, "teacher", k), s.then_some(*k)))
+        .collect();
+    let rows = page
+        .items
+        .iter()
+        .map(|te| {
+            vec![
+                cell(&te.staff_no),
+                link(&te.name, format!("/teachers/{}", te.id)),
+                school_cell(&names, te.school_id),
+                cell(t.code("subject", &te.subject)),
+                cell(t.code("degree", &te.degree)),
+                cell(t.code("title", &te.title)),
+                cell(t.code("backbone", &te.backbone)),
+                cell(te.joined_school_on.to_string()),
+            ]
+        })
+        .collect();
+    let visible = v.visibility(Resource::Teacher);
+    let mut school_opts: Vec<(String, String)> = names.iter().filter(|(id, _)| visible.includes(**id)).map(|(id, (_, n))| (id.to_string(), n.clone())).collect();
+    school_opts.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut actions = vec![];
+    if v.role() == Role::BureauAdmin || v.role() == Role::SchoolAdmin {
+        actions.push(Link { label: t.get("action-new"), href: "/teachers/new".into() });
+    }
+    Ok(ListPage {
+        chrome: Chrome::new(&v, t.get("nav-teachers"), "/teachers"),
+        total_label: shape.total_label(&t),
+        actions,
+        q: q.get("q").cloned().unwrap_or_default(),
+        filters: vec![
+            shape.filter("school_id", field_label(&t, "teacher", "school_code"), school_opts),
+            shape.filter("subject", field_label(&t, "teacher", "subject"), code_options(&t, "subject", Subject::ALL.iter().map(|s| s.code()))),
+            shape.filter("degree", field_label(&t, "teacher", "degree"), code_options(&t, "degree", Degree::ALL.iter().map(|s| s.code()))),
+            shape.filter("title", field_label(&t, "teacher", "title"), code_options(&t, "title", Title::ALL.iter().map(|s| s.code()))),
+            shape.filter("backbone", field_label(&t, "teacher", "backbone"), code_options(&t, "backbone", Backbone::ALL.iter().map(|s| s.code()))),
+        ],
+        hidden: vec![],
+        columns,
+        rows,
+        pager: shape.pager(&t),
+    }
+    .into_response())
+}
+
+/// Schools the viewer may add records to, for the school select of a form.
+async fn writable_schools(app: &App, v: &Viewer, resource: Resource) -> Result<Vec<(String, String)>, PageError> {
+    let all = app.store.all_schools(v.county()).await?;
+    Ok(all
+        .into_iter()
+        .filter(|s| s.status == Status::Active.code() && v.can(Action::Create, resource, &Target::school(v.county(), s.id)))
+        .map(|s| (s.code.clone(), format!("{} ({})", s.name, s.code)))
+        .collect())
+}
+
+async fn teacher_new(State(app): State<App>, v: Viewer) -> PageResult {
+    let schools = writable_schools(&app, &v, Resource::Teacher).await?;
+    if schools.is_empty() {
+        return Err(AppError::Forbidden.into());
+    }
+    let specs = teacher_specs(&v.tr(), schools);
+    let values = HashMap::from([("joined_school_on".to_string(), ops::today().to_string()), ("backbone".to_string(), "none".to_string()), ("title".to_string(), "none".to_string())]);
+    Ok(form_page(&v, v.tr().get("teacher-new"), "/teachers/new", "teacher", &specs, &values, &[], false, None))
+}
+
+async fn teacher_create(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    let specs = teacher_specs(&v.tr(), writable_schools(&app, &v, Resource::Teacher).await?);
+    let result = match draft_from_form::<TeacherDraft>(&specs, &form) {
+        Ok(d) => ops::create_teacher(&app, &v, &d).await.map_err(form_problems),
+        Err(p) => Err(Ok(p)),
+    };
+    match result {
+        Ok(te) => Ok(Redirect::to(&format!("/teachers/{}", te.id)).into_response()),
+        Err(Ok(problems)) => Ok(form_page(&v, v.tr().get("teacher-new"), "/teachers/new", "teacher", &specs, &form, &problems, false, None)),
+        Err(Err(e)) => Err(e),
+    }
+}
+
+async fn teacher_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
+    let te = ops::teacher(&app, &v, id).await?;
+    let target = Target::school(v.county(), te.school_id);
+    let readonly = !v.can(Action::Update, Resource::Teacher, &target);
+    let schools = if readonly { school_options(&app, &v).await? } else { writable_schools(&app, &v, Resource::Teacher).await? };
+    let codes = school_codes(&app.store.all_schools(v.county()).await?);
+    let retire = v.can(Action::Retire, Resource::Teacher, &target).then(|| format!("/teachers/{id}/retire"));
+    Ok(form_page(&v, te.name.clone(), &format!("/teachers/{id}"), "teacher", &teacher_specs(&v.tr(), schools), &values_of(&te.to_draft(&codes)), &[], readonly, retire))
+}
+
+async fn teacher_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    let specs = teacher_specs(&v.tr(), writable_schools(&app, &v, Resource::Teacher).await?);
+    let result = match draft_from_form::<TeacherDraft>(&specs, &form) {
+        Ok(d) => ops::update_teacher(&app, &v, id, &d).await.map_err(form_problems),
+        Err(p) => Err(Ok(p)),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/teachers/{id}")).into_response()),
+        Err(Ok(problems)) => Ok(form_page(&v, v.tr().get("action-edit"), &format!("/teachers/{id}"), "teacher", &specs, &form, &problems, false, None)),
+        Err(Err(e)) => Err(e),
+    }
+}
+
+async fn teacher_retire(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    ops::retire_teacher(&app, &v, id).await?;
+    Ok(Redirect::to("/teachers").into_response())
+}
+
+// ---- facilities ----
+
+async fn facilities(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
+    let t = v.tr();
+    let (filter, paging) = ops::list_request(&q);
+    let page = ops::list_facilities(&app, &v, &filter, paging).await?;
+    let names = all_school_names(&app, &v).await?;
+    let shape = ListShape { path: "/facilities", query: &q, total: page.total, paging };
+    let columns = [("name", true), ("school_code", true), ("kind", true), ("capacity", true), ("open_hours", false), ("shareable", false)]
+        .iter()
+        .map(|(k, s)| shape.column(field_label(&t, "facility", k), s.then_some(if *k == "school_code" { "school_id" } else { *k })))
+        .collect();
+    let rows = page
+        .items
+        .iter()
+        .map(|f| {
+            vec![
+                link(&f.name, format!("/facilities/{}", f.id)),
+                school_cell(&names, f.school_id),
+                cell(t.code("facility_kind", &f.kind)),
+                cell(f.capacity.to_string()),
+                cell(&f.open_hours),
+                cell(if f.shareable { t.get("yes") } else { t.get("no") }),
+            ]
+        })
+        .collect();
+    let mut school_opts: Vec<(String, String)> = names.iter().map(|(id, (_, n))| (id.to_string(), n.clone())).collect();
+    school_opts.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut actions = vec![];
+    if !writable_schools(&app, &v, Resource::Facility).await?.is_empty() {
+        actions.push(Link { label: t.get("action-new"), href: "/facilities/new".into() });
+    }
+    Ok(ListPage {
+        chrome: Chrome::new(&v, t.get("nav-facilities"), "/facilities"),
+        total_label: shape.total_label(&t),
+        actions,
+        q: q.get("q").cloned().unwrap_or_default(),
+        filters: vec![
+            shape.filter("school_id", field_label(&t, "facility", "school_code"), school_opts),
+            shape.filter("kind", field_label(&t, "facility", "kind"), code_options(&t, "facility_kind", FacilityKind::ALL.iter().map(|s| s.code()))),
+        ],
+        hidden: vec![],
+        columns,
+        rows,
+        pager: shape.pager(&t),
+    }
+    .into_response())
+}
+
+async fn facility_new(State(app): State<App>, v: Viewer) -> PageResult {
+    let schools = writable_schools(&app, &v, Resource::Facility).await?;
+    if schools.is_empty() {
+        return Err(AppError::Forbidden.into());
+    }
+    let specs = facility_specs(&v.tr(), schools);
+    Ok(form_page(&v, v.tr().get("facility-new"), "/facilities/new", "facility", &specs, &HashMap::new(), &[], false, None))
+}
+
+async fn facility_create(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    let specs = facility_specs(&v.tr(), writable_schools(&app, &v, Resource::Facility).await?);
+    let result = match draft_from_form::<FacilityDraft>(&specs, &form) {
+        Ok(d) => ops::create_facility(&app, &v, &d).await.map_err(form_problems),
+        Err(p) => Err(Ok(p)),
+    };
+    match result {
+        Ok(f) => Ok(Redirect::to(&format!("/facilities/{}", f.id)).into_response()),
+        Err(Ok(problems)) => Ok(form_page(&v, v.tr().get("facility-new"), "/facilities/new", "facility", &specs, &form, &problems, false, None)),
+        Err(Err(e)) => Err(e),
+    }
+}
+
+async fn facility_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
+    let f = ops::facility(&app, &v, id).await?;
+    let target = Target::school(v.county(), f.school_id);
+    let readonly = !v.can(Action::Update, Resource::Facility, &target);
+    let schools = if readonly { school_options(&app, &v).await? } else { writable_schools(&app, &v, Resource::Facility).await? };
+    let codes = school_codes(&app.store.all_schools(v.county()).await?);
+    let retire = v.can(Action::Retire, Resource::Facility, &target).then(|| format!("/facilities/{id}/retire"));
+    Ok(form_page(&v, f.name.clone(), &format!("/facilities/{id}"), "facility", &facility_specs(&v.tr(), schools), &values_of(&f.to_draft(&codes)), &[], readonly, retire))
+}
+
+async fn facility_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    let specs = facility_specs(&v.tr(), writable_schools(&app, &v, Resource::Facility).await?);
+    let result = match draft_from_form::<FacilityDraft>(&specs, &form) {
+        Ok(d) => ops::update_facility(&app, &v, id, &d).await.map_err(form_problems),
+        Err(p) => Err(Ok(p)),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/facilities/{id}")).into_response()),
+        Err(Ok(problems)) => Ok(form_page(&v, v.tr().get("action-edit"), &format!("/facilities/{id}"), "facility", &specs, &form, &problems, false, None)),
+        Err(Err(e)) => Err(e),
+    }
+}
+
+async fn facility_retire(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    ops::retire_facility(&app, &v, id).await?;
+    Ok(Redirect::to("/facilities").into_response())
+}

@@ -1,0 +1,122 @@
+//! Signing in and out, the language switch, and the dashboard.
+
+use super::{Chrome, PageError, PageResult};
+use crate::auth::{self, Viewer, SESSION_COOKIE};
+use crate::error::AppError;
+use crate::i18n::{Lang, Tr};
+use crate::App;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use axum::Router;
+use std::collections::HashMap;
+use xuequ_domain::{Role, SchoolType};
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/", get(dashboard))
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/lang/{code}", get(switch_lang))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    error: Option<String>,
+    next: String,
+    demo_accounts: Vec<(String, String)>,
+}
+
+fn login_view(app: &App, tr: Tr, error: Option<String>, next: String) -> LoginPage {
+    let demo_accounts = if app.demo {
+        [("admin", Role::BureauAdmin), ("inspector", Role::Inspector), ("head", Role::ClusterHead), ("principal", Role::SchoolAdmin), ("teacher", Role::Teacher)]
+            .iter()
+            .map(|(u, r)| (u.to_string(), tr.code("role", r.code())))
+            .collect()
+    } else {
+        vec![]
+    };
+    LoginPage { chrome: Chrome::anonymous(tr, tr.get("login-title")), error, next, demo_accounts }
+}
+
+async fn login_page(State(app): State<App>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> impl IntoResponse {
+    login_view(&app, Tr::new(Lang::from_headers(&headers)), None, q.get("next").cloned().unwrap_or_default())
+}
+
+/// Only local paths are followed after login, so a crafted link cannot send users elsewhere.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") { next } else { "/" }
+}
+
+async fn login(State(app): State<App>, headers: HeaderMap, axum::Form(form): axum::Form<HashMap<String, String>>) -> PageResult {
+    let tr = Tr::new(Lang::from_headers(&headers));
+    let username = form.get("username").cloned().unwrap_or_default();
+    let password = form.get("password").cloned().unwrap_or_default();
+    let next = form.get("next").cloned().unwrap_or_default();
+    match auth::login(&app, &username, &password, "web").await {
+        Ok(opened) => {
+            let secure = if app.secure_cookies { "; Secure" } else { "" };
+            let cookie = format!("{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", opened.token, auth::WEB_SESSION_HOURS * 3600);
+            Ok(([(header::SET_COOKIE, cookie)], Redirect::to(safe_next(&next))).into_response())
+        }
+        Err(e @ (AppError::Unauthorized | AppError::RateLimited)) => {
+            let key = if matches!(e, AppError::RateLimited) { "login-rate-limited" } else { "login-failed" };
+            let status = e.status();
+            Ok((status, login_view(&app, tr, Some(tr.get(key)), next)).into_response())
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+async fn logout(State(app): State<App>, v: Viewer, axum::Form(form): axum::Form<HashMap<String, String>>) -> PageResult {
+    v.check_csrf(super::csrf_of(&form))?;
+    app.store.close_session(&v.token).await?;
+    let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
+}
+
+async fn switch_lang(Path(code): Path<String>, Query(q): Query<HashMap<String, String>>) -> impl IntoResponse {
+    let lang = Lang::parse(&code).unwrap_or_default();
+    let back = q.get("back").map(|b| safe_next(b).to_string()).unwrap_or_else(|| "/".into());
+    let cookie = format!("xuequ_lang={}; Path=/; SameSite=Lax; Max-Age=31536000", lang.code());
+    ([(header::SET_COOKIE, cookie)], Redirect::to(&back))
+}
+
+struct Card {
+    label: String,
+    value: u64,
+    href: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "dashboard.html")]
+struct Dashboard {
+    chrome: Chrome,
+    county: String,
+    cards: Vec<Card>,
+    by_type: Vec<Card>,
+}
+
+async fn dashboard(State(app): State<App>, v: Viewer) -> PageResult {
+    let t = v.tr();
+    let summary = app.store.county_summary(v.county()).await?;
+    let county = app.store.county(v.county()).await?.map(|c| c.name).unwrap_or_default();
+    let card = |key: &str, value: u64, href: &str| Card { label: t.get(key), value, href: href.into() };
+    let cards = vec![
+        card("nav-schools", summary.schools, "/schools"),
+        card("nav-teachers", summary.teachers, "/teachers"),
+        card("nav-facilities", summary.facilities, "/facilities"),
+        card("nav-clusters", summary.clusters, "/clusters"),
+    ];
+    let by_type = summary
+        .by_type
+        .iter()
+        .map(|(ty, n): &(SchoolType, u64)| Card { label: t.code("school_type", ty.code()), value: *n, href: format!("/schools?school_type={}", ty.code()) })
+        .collect();
+    Ok(Dashboard { chrome: Chrome::new(&v, t.get("nav-dashboard"), "/"), county, cards, by_type }.into_response())
+}

@@ -1,0 +1,108 @@
+//! The spreadsheet page: templates, exports and the all-or-nothing import with its error list.
+
+use super::*;
+use crate::api::file_response;
+use crate::ops;
+use axum::extract::{Multipart, State};
+use axum::routing::get;
+use xuequ_sheets::{Format, Kind};
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/import", get(import_page).post(import_upload))
+        .route("/templates/{file}", get(template))
+        .route("/export/{file}", get(export))
+}
+
+struct KindView {
+    code: &'static str,
+    label: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "import.html")]
+struct ImportPage {
+    chrome: Chrome,
+    kinds: Vec<KindView>,
+    can_import: bool,
+    selected: String,
+    summary: Option<String>,
+    problems_title: String,
+    problems: Vec<(String, usize, String, String)>,
+}
+
+fn page(v: &Viewer, selected: &str, summary: Option<String>, problems: Vec<(String, usize, String, String)>) -> ImportPage {
+    let t = v.tr();
+    let can_import = Kind::ALL.iter().any(|k| xuequ_domain::access::may_import(&v.actor, resource_of(*k)));
+    ImportPage {
+        chrome: Chrome::new(v, t.get("nav-sheets"), "/import"),
+        kinds: Kind::ALL.iter().map(|k| KindView { code: k.code(), label: t.get(&format!("kind-{}", k.code())) }).collect(),
+        can_import,
+        selected: selected.to_string(),
+        summary,
+        problems_title: t.with("error-import-invalid", &[("count", problems.len().to_string())]),
+        problems,
+    }
+}
+
+fn resource_of(kind: Kind) -> Resource {
+    match kind {
+        Kind::Schools => Resource::School,
+        Kind::Stats => Resource::SchoolStats,
+        Kind::Teachers => Resource::Teacher,
+        Kind::Facilities => Resource::Facility,
+    }
+}
+
+async fn import_page(v: Viewer) -> PageResult {
+    Ok(page(&v, "schools", None, vec![]).into_response())
+}
+
+/// `schools.xlsx` → (kind, format).
+fn parse_file(name: &str) -> Result<(Kind, Format), PageError> {
+    let (kind, ext) = name.rsplit_once('.').ok_or(AppError::NotFound)?;
+    Ok((Kind::parse(kind).ok_or(AppError::NotFound)?, Format::parse(ext).ok_or(AppError::NotFound)?))
+}
+
+async fn template(_v: Viewer, axum::extract::Path(file): axum::extract::Path<String>) -> PageResult {
+    let (kind, format) = parse_file(&file)?;
+    Ok(file_response(xuequ_sheets::template(kind, format), &format!("{}-template.{}", kind.code(), format.extension()), format.content_type()))
+}
+
+async fn export(State(app): State<App>, v: Viewer, axum::extract::Path(file): axum::extract::Path<String>) -> PageResult {
+    let (kind, format) = parse_file(&file)?;
+    let bytes = ops::export(&app, &v, kind, format).await?;
+    Ok(file_response(bytes, &file, format.content_type()))
+}
+
+async fn import_upload(State(app): State<App>, v: Viewer, mut form: Multipart) -> PageResult {
+    let t = v.tr();
+    let (mut kind, mut csrf, mut update, mut file) = (String::new(), String::new(), false, None);
+    while let Some(field) = form.next_field().await.map_err(|e| AppError::invalid("file", xuequ_domain::Problem::BadFile { reason: e.body_text() }))? {
+        match field.name().unwrap_or("") {
+            "kind" => kind = field.text().await.unwrap_or_default(),
+            "_csrf" => csrf = field.text().await.unwrap_or_default(),
+            "update_existing" => update = field.text().await.is_ok_and(|v| v == "true"),
+            "file" => {
+                let name = field.file_name().unwrap_or("upload.xlsx").to_string();
+                let bytes = field.bytes().await.map_err(|e| AppError::invalid("file", xuequ_domain::Problem::BadFile { reason: e.body_text() }))?;
+                file = Some((name, bytes));
+            }
+            _ => {}
+        }
+    }
+    v.check_csrf(&csrf)?;
+    let kind_value = Kind::parse(&kind).ok_or(AppError::NotFound)?;
+    let (name, bytes) = file.ok_or_else(|| AppError::invalid("file", xuequ_domain::Problem::Required))?;
+    match ops::import(&app, &v, kind_value, &bytes, &name, update).await {
+        Ok(s) => {
+            let summary = t.with("import-done", &[("created", s.created.to_string()), ("updated", s.updated.to_string())]);
+            Ok(page(&v, &kind, Some(summary), vec![]).into_response())
+        }
+        Err(AppError::Import(problems)) => {
+            let rows = problems.iter().map(|p| (p.sheet.clone(), p.row, p.column.clone(), t.problem(&p.problem))).collect();
+            Ok((axum::http::StatusCode::BAD_REQUEST, page(&v, &kind, None, rows)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
