@@ -1,1 +1,222 @@
-fn main() {}
+//! `xuequ`: serve the platform, load the demo county, import, export, back up and restore.
+
+mod seed;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::sync::Arc;
+use xuequ_domain::access::Visibility;
+use xuequ_sheets::{Format, Kind};
+use xuequ_store::{Ctx, Store};
+
+#[derive(Parser)]
+#[command(name = "xuequ", version, about = "学区 — a county education bureau runs its schools as clusters")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct Db {
+    /// Where the embedded SQLite database (and later, uploaded files) live.
+    #[arg(long, env = "XUEQU_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+    /// A `postgres://` URL to use PostgreSQL instead of the embedded SQLite file.
+    #[arg(long, env = "XUEQU_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+impl Db {
+    fn url(&self) -> Result<String> {
+        match &self.database_url {
+            Some(url) => Ok(url.clone()),
+            None => {
+                std::fs::create_dir_all(&self.data_dir).with_context(|| format!("creating data directory {}", self.data_dir.display()))?;
+                Ok(Store::sqlite_url(&self.data_dir))
+            }
+        }
+    }
+
+    async fn open(&self) -> Result<(Store, String)> {
+        let url = self.url()?;
+        let store = Store::open(&url).await.with_context(|| "opening the database")?;
+        Ok((store, url))
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web platform and API.
+    Serve {
+        #[command(flatten)]
+        db: Db,
+        /// Address and port to listen on.
+        #[arg(long, env = "XUEQU_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Fill a generated demo county (the same every time) and show the demo accounts.
+        #[arg(long)]
+        demo: bool,
+        /// Mark cookies `Secure` (when served behind TLS).
+        #[arg(long, env = "XUEQU_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Load the demo county into the database (nothing happens if it is there already).
+    Demo {
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Import a spreadsheet (XLSX, XLS, ODS or CSV), all or nothing.
+    Import {
+        /// schools | stats | teachers | facilities
+        kind: String,
+        #[arg(long)]
+        file: PathBuf,
+        /// Update records whose school code / staff number already exists.
+        #[arg(long)]
+        update_existing: bool,
+        /// The county's code (default: the first county).
+        #[arg(long)]
+        county: Option<String>,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Export records as CSV or XLSX; the file re-imports unchanged.
+    Export {
+        /// schools | stats | teachers | facilities
+        kind: String,
+        #[arg(long, default_value = "xlsx")]
+        format: String,
+        /// Output file (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        county: Option<String>,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Write a consistent copy of the database while the server runs.
+    Backup {
+        #[arg(long)]
+        to: PathBuf,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Bring back a backup (stop the server first).
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("XUEQU_LOG").unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    match Cli::parse().command {
+        Command::Serve { db, listen, demo, secure_cookies } => serve(db, &listen, demo, secure_cookies).await,
+        Command::Demo { db } => {
+            let (store, _) = db.open().await?;
+            seed::demo(&store, true).await
+        }
+        Command::Import { kind, file, update_existing, county, db } => import(db, &kind, &file, update_existing, county).await,
+        Command::Export { kind, format, out, county, db } => export(db, &kind, &format, out, county).await,
+        Command::Backup { to, db } => {
+            let (store, url) = db.open().await?;
+            store.backup_to(&to, &url).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            println!("backup written to {}", to.display());
+            Ok(())
+        }
+        Command::Restore { from, db } => restore(db, &from).await,
+    }
+}
+
+async fn serve(db: Db, listen: &str, demo: bool, secure_cookies: bool) -> Result<()> {
+    let (store, url) = db.open().await?;
+    if demo {
+        seed::demo(&store, false).await?;
+    } else {
+        seed::first_admin(&store).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+    let address = listener.local_addr()?;
+    let state = Arc::new(xuequ_web::AppState { store, database_url: url, demo, secure_cookies, limiter: Default::default() });
+    println!("xuequ listening on http://{address}");
+    if demo {
+        println!("demo accounts (password {}): admin, inspector, head, principal, teacher; other county: other-admin", xuequ_demo::DEMO_PASSWORD);
+    }
+    axum::serve(listener, xuequ_web::router(state)).with_graceful_shutdown(shutdown()).await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+async fn county_id(store: &Store, code: Option<String>) -> Result<i64> {
+    match code {
+        Some(code) => Ok(store.county_by_code(&code).await?.with_context(|| format!("no county with code {code}"))?.id),
+        None => Ok(store.counties().await?.first().context("the database has no county yet")?.id),
+    }
+}
+
+fn kind(text: &str) -> Result<Kind> {
+    Kind::parse(text).with_context(|| format!("unknown kind `{text}`: schools, stats, teachers or facilities"))
+}
+
+async fn import(db: Db, kind_text: &str, file: &PathBuf, update_existing: bool, county: Option<String>) -> Result<()> {
+    let kind = kind(kind_text)?;
+    let (store, _) = db.open().await?;
+    let county_id = county_id(&store, county).await?;
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let progress = indicatif::ProgressBar::new_spinner().with_message(format!("importing {}", file.display()));
+    progress.enable_steady_tick(std::time::Duration::from_millis(120));
+    let ctx = Ctx { county_id, user_id: None, username: "cli".into() };
+    let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let result = xuequ_web::ops::import_file(&store, &ctx, kind, &bytes, &name, update_existing, &|_| true).await;
+    progress.finish_and_clear();
+    let tr = xuequ_web::i18n::Tr::default();
+    match result {
+        Ok(summary) => {
+            println!("{}", tr.with("import-done", &[("created", summary.created.to_string()), ("updated", summary.updated.to_string())]));
+            Ok(())
+        }
+        Err(xuequ_web::error::AppError::Import(problems)) => {
+            for p in &problems {
+                eprintln!("{}: {} 行 {} 列 {}: {}", file.display(), p.row, p.column, p.sheet, tr.problem(&p.problem));
+            }
+            bail!("{}", tr.with("error-import-invalid", &[("count", problems.len().to_string())]))
+        }
+        Err(e) => bail!("{}", e.message(&tr)),
+    }
+}
+
+async fn export(db: Db, kind_text: &str, format: &str, out: Option<PathBuf>, county: Option<String>) -> Result<()> {
+    let kind = kind(kind_text)?;
+    let format = Format::parse(format).with_context(|| format!("unknown format `{format}`: csv or xlsx"))?;
+    let (store, _) = db.open().await?;
+    let county_id = county_id(&store, county).await?;
+    let bytes = xuequ_web::ops::export_file(&store, county_id, kind, format, &Visibility::County).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    match out {
+        Some(path) => std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?,
+        None => std::io::Write::write_all(&mut std::io::stdout(), &bytes)?,
+    }
+    Ok(())
+}
+
+async fn restore(db: Db, from: &PathBuf) -> Result<()> {
+    match &db.database_url {
+        Some(url) => {
+            if !xuequ_store::backup::restore_postgres(from, url)? {
+                bail!("pg_restore failed");
+            }
+        }
+        None => xuequ_store::backup::restore_sqlite(from, &db.data_dir).await.map_err(|e| anyhow::anyhow!("{e:?}"))?,
+    }
+    println!("restored from {}", from.display());
+    Ok(())
+}

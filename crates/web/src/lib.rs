@@ -11,7 +11,7 @@ pub mod auth;
 pub mod error;
 pub mod i18n;
 mod map;
-mod ops;
+pub mod ops;
 mod pages;
 
 use axum::routing::get;

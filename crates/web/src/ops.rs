@@ -234,16 +234,20 @@ fn resource_of(kind: Kind) -> Resource {
 pub async fn export(app: &App, v: &Viewer, kind: Kind, format: Format) -> Result<Vec<u8>> {
     let resource = resource_of(kind);
     v.require(Action::Export, resource, &Target::county(v.county()))?;
-    let visible = v.visibility(resource);
-    let schools = app.store.all_schools(v.county()).await?;
+    export_file(&app.store, v.county(), kind, format, &v.visibility(resource)).await
+}
+
+/// The active records of `kind` within `visible`, as a file (also used by `xuequ export`).
+pub async fn export_file(store: &xuequ_store::Store, county: i64, kind: Kind, format: Format, visible: &xuequ_domain::access::Visibility) -> Result<Vec<u8>> {
+    let schools = store.all_schools(county).await?;
     let codes = school_codes(&schools);
     let all = Paging { page: 1, per_page: u64::MAX / 2 };
     let active = ListFilter::default();
     let rows = match kind {
-        Kind::Schools => rows(app.store.list::<school::Entity>(v.county(), &SCHOOL_LIST, &active, &visible, all).await?.items.iter().map(|m| m.to_draft(&codes))),
-        Kind::Teachers => rows(app.store.list::<teacher::Entity>(v.county(), &TEACHER_LIST, &active, &visible, all).await?.items.iter().map(|m| m.to_draft(&codes))),
-        Kind::Facilities => rows(app.store.list::<facility::Entity>(v.county(), &FACILITY_LIST, &active, &visible, all).await?.items.iter().map(|m| m.to_draft(&codes))),
-        Kind::Stats => rows(app.store.all_stats(v.county(), None).await?.iter().filter(|s| visible.includes(s.school_id)).map(|m| m.to_draft(&codes))),
+        Kind::Schools => rows(store.list::<school::Entity>(county, &SCHOOL_LIST, &active, visible, all).await?.items.iter().map(|m| m.to_draft(&codes))),
+        Kind::Teachers => rows(store.list::<teacher::Entity>(county, &TEACHER_LIST, &active, visible, all).await?.items.iter().map(|m| m.to_draft(&codes))),
+        Kind::Facilities => rows(store.list::<facility::Entity>(county, &FACILITY_LIST, &active, visible, all).await?.items.iter().map(|m| m.to_draft(&codes))),
+        Kind::Stats => rows(store.all_stats(county, None).await?.iter().filter(|s| visible.includes(s.school_id)).map(|m| m.to_draft(&codes))),
     };
     Ok(xuequ_sheets::write(kind, &rows, format))
 }
@@ -260,17 +264,30 @@ pub async fn import(app: &App, v: &Viewer, kind: Kind, bytes: &[u8], file_name: 
     if !xuequ_domain::access::may_import(&v.actor, resource) {
         return Err(AppError::Forbidden);
     }
-    let table = xuequ_sheets::read_table(bytes, file_name).map_err(|p| AppError::Import(vec![p]))?;
     let allowed = |school: Option<i64>| match school {
         Some(id) => v.can(Action::Update, resource, &Target::school(county, id)),
         None => v.can(Action::Create, resource, &Target::county(county)),
     };
-    let ctx = v.ctx();
+    import_file(&app.store, &v.ctx(), kind, bytes, file_name, update_existing, &allowed).await
+}
+
+/// Reads and imports a file all or nothing, merging the problems of reading and of checking
+/// against the database into one list (also used by `xuequ import`).
+pub async fn import_file(
+    store: &xuequ_store::Store,
+    ctx: &xuequ_store::Ctx,
+    kind: Kind,
+    bytes: &[u8],
+    file_name: &str,
+    update_existing: bool,
+    allowed: &(dyn Fn(Option<i64>) -> bool + Sync),
+) -> Result<ImportSummary> {
+    let table = xuequ_sheets::read_table(bytes, file_name).map_err(|p| AppError::Import(vec![p]))?;
     macro_rules! run {
         ($draft:ty, $method:ident) => {{
             let (good, mut problems) = xuequ_sheets::parse::<$draft>(&table);
-            let opts = ImportOptions { update_existing, commit: problems.is_empty(), allowed: &allowed, today: today() };
-            match app.store.$method(&ctx, good, &opts).await {
+            let opts = ImportOptions { update_existing, commit: problems.is_empty(), allowed, today: today() };
+            match store.$method(ctx, good, &opts).await {
                 Ok(summary) if problems.is_empty() => Ok(summary),
                 Ok(_) => Err(AppError::Import(problems)),
                 Err(ImportError::Rows(rows)) => {
