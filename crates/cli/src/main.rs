@@ -2,7 +2,7 @@
 
 mod seed;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -147,7 +147,10 @@ async fn serve(db: Db, listen: &str, demo: bool, secure_cookies: bool) -> Result
     let state = Arc::new(xuequ_web::AppState { store, database_url: url, demo, secure_cookies, limiter: Default::default() });
     println!("xuequ listening on http://{address}");
     if demo {
-        println!("demo accounts (password {}): admin, inspector, head, principal, teacher; other county: other-admin", xuequ_demo::DEMO_PASSWORD);
+        println!(
+            "demo accounts (password {}): admin, inspector, head, principal, teacher; other county: other-admin",
+            xuequ_demo::DEMO_PASSWORD
+        );
     }
     axum::serve(listener, xuequ_web::router(state)).with_graceful_shutdown(shutdown()).await?;
     Ok(())
@@ -168,7 +171,7 @@ fn kind(text: &str) -> Result<Kind> {
     Kind::parse(text).with_context(|| format!("unknown kind `{text}`: schools, stats, teachers or facilities"))
 }
 
-async fn import(db: Db, kind_text: &str, file: &PathBuf, update_existing: bool, county: Option<String>) -> Result<()> {
+async fn import(db: Db, kind_text: &str, file: &std::path::Path, update_existing: bool, county: Option<String>) -> Result<()> {
     let kind = kind(kind_text)?;
     let (store, _) = db.open().await?;
     let county_id = county_id(&store, county).await?;
@@ -200,7 +203,8 @@ async fn export(db: Db, kind_text: &str, format: &str, out: Option<PathBuf>, cou
     let format = Format::parse(format).with_context(|| format!("unknown format `{format}`: csv or xlsx"))?;
     let (store, _) = db.open().await?;
     let county_id = county_id(&store, county).await?;
-    let bytes = xuequ_web::ops::export_file(&store, county_id, kind, format, &Visibility::County).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let bytes =
+        xuequ_web::ops::export_file(&store, county_id, kind, format, &Visibility::County).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
     match out {
         Some(path) => std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?,
         None => std::io::Write::write_all(&mut std::io::stdout(), &bytes)?,
@@ -208,7 +212,7 @@ async fn export(db: Db, kind_text: &str, format: &str, out: Option<PathBuf>, cou
     Ok(())
 }
 
-async fn restore(db: Db, from: &PathBuf) -> Result<()> {
+async fn restore(db: Db, from: &std::path::Path) -> Result<()> {
     match &db.database_url {
         Some(url) => {
             if !xuequ_store::backup::restore_postgres(from, url)? {

@@ -1,8 +1,8 @@
 //! Filling a database: the demo county, or the first admin account of a real installation.
 
-use anyhow::{anyhow, Context, Result};
-use xuequ_demo::{DemoCounty, DEMO_PASSWORD};
-use xuequ_store::accounts::{random_password, NewUser};
+use anyhow::{Context, Result, anyhow};
+use xuequ_demo::{DEMO_PASSWORD, DemoCounty};
+use xuequ_store::accounts::{NewUser, random_password};
 use xuequ_store::imports::{ImportError, ImportOptions};
 use xuequ_store::{Ctx, Store};
 
@@ -35,7 +35,10 @@ async fn load(store: &Store, county: DemoCounty) -> Result<()> {
     store.import_schools(&ctx, numbered(county.schools.len()).zip(county.schools).collect(), &opts).await.map_err(fail("schools"))?;
     store.import_stats(&ctx, numbered(county.stats.len()).zip(county.stats).collect(), &opts).await.map_err(fail("stats"))?;
     store.import_teachers(&ctx, numbered(county.teachers.len()).zip(county.teachers).collect(), &opts).await.map_err(fail("teachers"))?;
-    store.import_facilities(&ctx, numbered(county.facilities.len()).zip(county.facilities).collect(), &opts).await.map_err(fail("facilities"))?;
+    store
+        .import_facilities(&ctx, numbered(county.facilities.len()).zip(county.facilities).collect(), &opts)
+        .await
+        .map_err(fail("facilities"))?;
     for c in &county.clusters {
         let saved = store.create_cluster(&ctx, &c.draft).await.map_err(|e| anyhow!("demo cluster {}: {e:?}", c.draft.name))?;
         for (code, joined) in &c.members {

@@ -18,8 +18,10 @@ async fn each_role_gets_what_the_policy_allows() {
     // Ids the table refers to: the principal's own school, a school outside the district, a teacher of each.
     let own = get_json(format!("/api/v1/schools?q={}", "东坪镇中心小学"), admin.clone()).await["items"][0]["id"].as_i64().unwrap();
     let far = get_json(format!("/api/v1/schools?q={}", "青石乡初级中学"), admin.clone()).await["items"][0]["id"].as_i64().unwrap();
-    let own_teacher = get_json(format!("/api/v1/teachers?school_id={own}&per_page=1"), admin.clone()).await["items"][0]["id"].as_i64().unwrap();
-    let far_teacher = get_json(format!("/api/v1/teachers?school_id={far}&per_page=1"), admin.clone()).await["items"][0]["id"].as_i64().unwrap();
+    let own_teacher =
+        get_json(format!("/api/v1/teachers?school_id={own}&per_page=1"), admin.clone()).await["items"][0]["id"].as_i64().unwrap();
+    let far_teacher =
+        get_json(format!("/api/v1/teachers?school_id={far}&per_page=1"), admin.clone()).await["items"][0]["id"].as_i64().unwrap();
     let users = ["admin", "inspector", "head", "principal", "teacher", "other-admin"];
     let mut tokens = Vec::new();
     for u in users {
@@ -67,7 +69,13 @@ async fn each_role_gets_what_the_policy_allows() {
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["error"]["code"], "unauthorized");
     // A teacher cannot import; a principal cannot import rows of another school.
-    let form = || reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes("学校代码,设施名称,设施类型,容纳人数\n3141000015,新实验室,实验室,40\n".as_bytes().to_vec()).file_name("f.csv"));
+    let form = || {
+        reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes("学校代码,设施名称,设施类型,容纳人数\n3141000015,新实验室,实验室,40\n".as_bytes().to_vec())
+                .file_name("f.csv"),
+        )
+    };
     let r = client.post(server.url("/api/v1/import/facilities")).bearer_auth(&tokens[4]).multipart(form()).send().await.unwrap();
     assert_eq!(r.status(), S::FORBIDDEN);
     let r = client.post(server.url("/api/v1/import/facilities")).bearer_auth(&tokens[3]).multipart(form()).send().await.unwrap();

@@ -2,7 +2,7 @@
 //! within scope, import and export — on SQLite, and on PostgreSQL when `DATABASE_URL_PG` is set.
 
 use reqwest::{Client, StatusCode};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use xuequ_testkit::{Backend, TestServer};
 
 const BIN: &str = env!("CARGO_BIN_EXE_xuequ");
@@ -14,9 +14,23 @@ async fn get(client: &Client, server: &TestServer, token: &str, path: &str) -> (
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
-async fn import(client: &Client, server: &TestServer, token: &str, kind: &str, name: &str, bytes: Vec<u8>, update: bool) -> (StatusCode, Value) {
+async fn import(
+    client: &Client,
+    server: &TestServer,
+    token: &str,
+    kind: &str,
+    name: &str,
+    bytes: Vec<u8>,
+    update: bool,
+) -> (StatusCode, Value) {
     let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
-    let r = client.post(server.url(&format!("/api/v1/import/{kind}?update_existing={update}"))).bearer_auth(token).multipart(form).send().await.unwrap();
+    let r = client
+        .post(server.url(&format!("/api/v1/import/{kind}?update_existing={update}")))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
     let status = r.status();
     (status, r.json().await.unwrap_or(Value::Null))
 }
@@ -99,7 +113,8 @@ async fn story(backend: Backend) {
     let (status, body) = import(&client, &server, &admin, "teachers", "bad.csv", csv.as_bytes().to_vec(), false).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let details = body["error"]["details"].as_array().unwrap();
-    let places: Vec<(u64, String)> = details.iter().map(|d| (d["row"].as_u64().unwrap(), d["column"].as_str().unwrap().to_string())).collect();
+    let places: Vec<(u64, String)> =
+        details.iter().map(|d| (d["row"].as_u64().unwrap(), d["column"].as_str().unwrap().to_string())).collect();
     assert!(places.contains(&(3, "D 学校代码".into())), "{places:?}");
     assert!(places.contains(&(4, "I 到校时间".into())), "{places:?}");
     assert!(places.contains(&(5, "F 最高学历".into())), "{places:?}");

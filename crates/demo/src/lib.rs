@@ -91,7 +91,16 @@ fn place(g: &mut Gen, centre: (f64, f64), spread_km: f64) -> (f64, f64) {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn school(g: &mut Gen, name: String, school_type: SchoolType, locality: Locality, township: &str, at: (f64, f64), students: (i32, i32), wealth: f64) -> Plan {
+fn school(
+    g: &mut Gen,
+    name: String,
+    school_type: SchoolType,
+    locality: Locality,
+    township: &str,
+    at: (f64, f64),
+    students: (i32, i32),
+    wealth: f64,
+) -> Plan {
     let principal = if school_type == SchoolType::TeachingPoint { String::new() } else { g.person() };
     let phone = format!("0913-{}", g.rng.random_range(6_000_000..6_999_999));
     Plan {
@@ -117,7 +126,7 @@ fn school(g: &mut Gen, name: String, school_type: SchoolType, locality: Locality
 
 /// Generates the demo county (云岭县).
 pub fn generate() -> DemoCounty {
-    let mut g = Gen { rng: ChaCha8Rng::seed_from_u64(2025_11_01), next_school: 0, next_teacher: 0 };
+    let mut g = Gen { rng: ChaCha8Rng::seed_from_u64(20_251_101), next_school: 0, next_teacher: 0 };
     let mut plans = Vec::new();
     // The county seat: large, well-resourced urban schools.
     for (i, n) in names::ORDINALS.iter().take(14).enumerate() {
@@ -130,7 +139,16 @@ pub fn generate() -> DemoCounty {
         let at = place(&mut g, SEAT, 3.0);
         let students = g.rng.random_range(1300..2200);
         let wealth = 0.95 - i as f64 * 0.05;
-        plans.push(school(&mut g, format!("云岭县第{n}初级中学"), SchoolType::Junior, Locality::Urban, "城关镇", at, (0, students), wealth));
+        plans.push(school(
+            &mut g,
+            format!("云岭县第{n}初级中学"),
+            SchoolType::Junior,
+            Locality::Urban,
+            "城关镇",
+            at,
+            (0, students),
+            wealth,
+        ));
     }
     for name in ["云岭县实验学校", "城关九年制学校"] {
         let at = place(&mut g, SEAT, 3.0);
@@ -145,28 +163,73 @@ pub fn generate() -> DemoCounty {
         let remote = km / 45.0;
         let at = place(&mut g, centre, 1.0);
         let students = g.rng.random_range(500..950);
-        plans.push(school(&mut g, format!("{township}中心小学"), SchoolType::Primary, Locality::Town, township, at, (students, 0), 0.6 - remote * 0.2));
+        plans.push(school(
+            &mut g,
+            format!("{township}中心小学"),
+            SchoolType::Primary,
+            Locality::Town,
+            township,
+            at,
+            (students, 0),
+            0.6 - remote * 0.2,
+        ));
         let villages = if t % 3 == 0 { 7 } else { 6 };
         for _ in 0..villages {
             let at = place(&mut g, centre, 7.0);
             let village = names::village(&mut g.rng);
             let students = g.rng.random_range(90..420);
             let wealth = g.between(0.15, 0.45) - remote * 0.1;
-            plans.push(school(&mut g, format!("{township}{village}小学"), SchoolType::Primary, Locality::Rural, township, at, (students, 0), wealth));
+            plans.push(school(
+                &mut g,
+                format!("{township}{village}小学"),
+                SchoolType::Primary,
+                Locality::Rural,
+                township,
+                at,
+                (students, 0),
+                wealth,
+            ));
         }
         let at = place(&mut g, centre, 1.5);
         let students = g.rng.random_range(420..1000);
-        plans.push(school(&mut g, format!("{township}初级中学"), SchoolType::Junior, Locality::Town, township, at, (0, students), 0.55 - remote * 0.2));
+        plans.push(school(
+            &mut g,
+            format!("{township}初级中学"),
+            SchoolType::Junior,
+            Locality::Town,
+            township,
+            at,
+            (0, students),
+            0.55 - remote * 0.2,
+        ));
         if t < 6 {
             let at = place(&mut g, centre, 5.0);
             let students = g.rng.random_range(400..800);
-            plans.push(school(&mut g, format!("{township}第二初级中学"), SchoolType::Junior, Locality::Rural, township, at, (0, students), 0.4 - remote * 0.1));
+            plans.push(school(
+                &mut g,
+                format!("{township}第二初级中学"),
+                SchoolType::Junior,
+                Locality::Rural,
+                township,
+                at,
+                (0, students),
+                0.4 - remote * 0.1,
+            ));
         }
         if t < 6 {
             let at = place(&mut g, centre, 6.0);
             let village = names::village(&mut g.rng);
             let (p, j) = (g.rng.random_range(250..600), g.rng.random_range(150..400));
-            plans.push(school(&mut g, format!("{township}{village}九年制学校"), SchoolType::NineYear, Locality::Rural, township, at, (p, j), 0.35));
+            plans.push(school(
+                &mut g,
+                format!("{township}{village}九年制学校"),
+                SchoolType::NineYear,
+                Locality::Rural,
+                township,
+                at,
+                (p, j),
+                0.35,
+            ));
         }
         let points = if t % 2 == 0 { 3 } else { 2 };
         for _ in 0..points.min(30 - point_count) {
@@ -175,7 +238,16 @@ pub fn generate() -> DemoCounty {
             let village = names::village(&mut g.rng);
             // A third of teaching points have fewer than 50 pupils: the standard leaves them out.
             let students = if point_count % 3 == 0 { g.rng.random_range(8..49) } else { g.rng.random_range(50..120) };
-            plans.push(school(&mut g, format!("{township}{village}教学点"), SchoolType::TeachingPoint, Locality::Rural, township, at, (students, 0), 0.2));
+            plans.push(school(
+                &mut g,
+                format!("{township}{village}教学点"),
+                SchoolType::TeachingPoint,
+                Locality::Rural,
+                township,
+                at,
+                (students, 0),
+                0.2,
+            ));
         }
     }
     // Two campuses of the tight education group: branch schools without their own legal person.
@@ -183,7 +255,16 @@ pub fn generate() -> DemoCounty {
     for (name, township) in [("城关第一小学东城校区", "城关镇"), ("城关第一小学南山校区", "南山镇")] {
         let at = place(&mut g, SEAT, 5.0);
         let students = g.rng.random_range(600..1000);
-        let mut p = school(&mut g, name.to_string(), SchoolType::Primary, if township == "城关镇" { Locality::Urban } else { Locality::Town }, township, at, (students, 0), 0.7);
+        let mut p = school(
+            &mut g,
+            name.to_string(),
+            SchoolType::Primary,
+            if township == "城关镇" { Locality::Urban } else { Locality::Town },
+            township,
+            at,
+            (students, 0),
+            0.7,
+        );
         p.draft.legal_person = false;
         p.draft.campus_of = Some(head_code.clone());
         p.draft.principal = g.person();
@@ -233,7 +314,8 @@ fn stats_for(g: &mut Gen, p: &Plan) -> Vec<StatsDraft> {
             let sj = (p.students_junior as f64 * drift).round() as i32;
             let classes = |s: i32, size: f64| if s == 0 { 0 } else { ((s as f64 / size).ceil() as i32).max(1) };
             let (kp, kj) = (classes(sp, cp), classes(sj, cj));
-            let max_class = [(sp, kp), (sj, kj)].iter().filter(|(_, k)| *k > 0).map(|(s, k)| (*s as f64 / *k as f64 * 1.08).ceil() as i32).max();
+            let max_class =
+                [(sp, kp), (sj, kj)].iter().filter(|(_, k)| *k > 0).map(|(s, k)| (*s as f64 / *k as f64 * 1.08).ceil() as i32).max();
             StatsDraft {
                 school_code: p.draft.code.clone(),
                 year: *year,
@@ -290,7 +372,13 @@ fn teachers_for(g: &mut Gen, p: &Plan) -> Vec<TeacherDraft> {
             };
             let title = match (age, g.rng.random::<f64>()) {
                 (a, _) if a < 27 => Title::None,
-                (a, r) if a < 35 => if r < 0.6 { Title::Second } else { Title::First },
+                (a, r) if a < 35 => {
+                    if r < 0.6 {
+                        Title::Second
+                    } else {
+                        Title::First
+                    }
+                }
                 (_, r) if r < 0.2 => Title::Second,
                 (_, r) if r < 0.75 => Title::First,
                 (_, r) if r < 0.99 => Title::Senior,
@@ -336,7 +424,8 @@ fn facilities_for(g: &mut Gen, p: &Plan) -> Vec<FacilityDraft> {
         kinds.push((FacilityKind::ComputerRoom, "计算机教室2", 50, 100.0));
     }
     if big {
-        let labs: &[&str] = if p.students_junior > 0 { &["物理实验室", "化学实验室", "生物实验室"] } else { &["科学实验室"] };
+        let labs: &[&str] =
+            if p.students_junior > 0 { &["物理实验室", "化学实验室", "生物实验室"] } else { &["科学实验室"] };
         for lab in labs {
             kinds.push((FacilityKind::Lab, lab, 50, 100.0));
         }
@@ -366,61 +455,119 @@ fn clusters_for(g: &mut Gen, plans: &[Plan]) -> Vec<DemoCluster> {
         plans.iter().filter(|p| p.draft.township == township && p.draft.school_type == t && p.draft.locality == l).collect()
     };
     let founded = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1).expect("date");
-    let cluster = |name: &str, form: ClusterForm, level: ClusterLevel, lead: &str, members: Vec<String>, since: NaiveDate, description: &str| DemoCluster {
-        draft: ClusterDraft {
-            name: name.to_string(),
-            form,
-            level,
-            lead_school_code: code(lead),
-            description: description.to_string(),
-            founded_on: since,
-        },
-        members: members.into_iter().map(|m| (m, since)).collect(),
-        officers: vec![(OfficerRole::Head, principal(lead), Some(code(lead)))],
-    };
+    let cluster =
+        |name: &str, form: ClusterForm, level: ClusterLevel, lead: &str, members: Vec<String>, since: NaiveDate, description: &str| {
+            DemoCluster {
+                draft: ClusterDraft {
+                    name: name.to_string(),
+                    form,
+                    level,
+                    lead_school_code: code(lead),
+                    description: description.to_string(),
+                    founded_on: since,
+                },
+                members: members.into_iter().map(|m| (m, since)).collect(),
+                officers: vec![(OfficerRole::Head, principal(lead), Some(code(lead)))],
+            }
+        };
     let mut out = Vec::new();
-    let mut tight = cluster("城关一小教育集团", ClusterForm::TightGroup, ClusterLevel::County, "城关第一小学",
-        vec![code("城关第一小学东城校区"), code("城关第一小学南山校区")], founded(2021, 9),
-        "紧密型教育集团：一个法人，总校长负责制，各校区设执行校长，统一管理、统一教学、统一评价。");
+    let mut tight = cluster(
+        "城关一小教育集团",
+        ClusterForm::TightGroup,
+        ClusterLevel::County,
+        "城关第一小学",
+        vec![code("城关第一小学东城校区"), code("城关第一小学南山校区")],
+        founded(2021, 9),
+        "紧密型教育集团：一个法人，总校长负责制，各校区设执行校长，统一管理、统一教学、统一评价。",
+    );
     tight.officers.push((OfficerRole::ExecutivePrincipal, principal("城关第一小学东城校区"), Some(code("城关第一小学东城校区"))));
     tight.officers.push((OfficerRole::ExecutivePrincipal, principal("城关第一小学南山校区"), Some(code("城关第一小学南山校区"))));
     out.push(tight);
     let loose_members = ["东坪镇初级中学", "西河乡初级中学", "柳湾镇初级中学", "杏林乡初级中学"].map(code).to_vec();
-    let mut loose = cluster("云岭一中教育集团", ClusterForm::LooseGroup, ClusterLevel::County, "云岭县第一初级中学", loose_members, founded(2022, 3),
-        "松散型教育集团：成员校保留法人和经费，由理事会统筹教研、师资交流与质量评价。");
+    let mut loose = cluster(
+        "云岭一中教育集团",
+        ClusterForm::LooseGroup,
+        ClusterLevel::County,
+        "云岭县第一初级中学",
+        loose_members,
+        founded(2022, 3),
+        "松散型教育集团：成员校保留法人和经费，由理事会统筹教研、师资交流与质量评价。",
+    );
     loose.officers[0].0 = OfficerRole::CouncilChair;
     out.push(loose);
     // Four school districts: an urban lead with town and village schools, 强弱搭配.
-    for (lead, townships) in [("城关第二小学", ["东坪镇", "西河乡"]), ("城关第三小学", ["南山镇", "北塬乡"]), ("城关第四小学", ["石门镇", "白水乡"])] {
+    for (lead, townships) in
+        [("城关第二小学", ["东坪镇", "西河乡"]), ("城关第三小学", ["南山镇", "北塬乡"]), ("城关第四小学", ["石门镇", "白水乡"])]
+    {
         let mut members = Vec::new();
         for township in townships {
             members.push(code(&format!("{township}中心小学")));
             members.extend(in_township(township, SchoolType::Primary, Locality::Rural).iter().take(3).map(|p| p.draft.code.clone()));
         }
         members.truncate(9);
-        let mut d = cluster(&format!("{}学区", lead.trim_end_matches("小学")), ClusterForm::District, ClusterLevel::County, lead, members, founded(2022, 9),
-            "学区一体化管理：城区优质学校牵头，统筹师资、课程、设施与评价。");
-        d.officers.push((OfficerRole::Deputy, principal(&format!("{}中心小学", townships[0])), Some(code(&format!("{}中心小学", townships[0])))));
+        let mut d = cluster(
+            &format!("{}学区", lead.trim_end_matches("小学")),
+            ClusterForm::District,
+            ClusterLevel::County,
+            lead,
+            members,
+            founded(2022, 9),
+            "学区一体化管理：城区优质学校牵头，统筹师资、课程、设施与评价。",
+        );
+        d.officers.push((
+            OfficerRole::Deputy,
+            principal(&format!("{}中心小学", townships[0])),
+            Some(code(&format!("{}中心小学", townships[0]))),
+        ));
         out.push(d);
     }
     let junior_members = ["龙泉镇初级中学", "桃源乡初级中学", "马坊镇初级中学", "青石乡初级中学", "南山镇第二初级中学"].map(code).to_vec();
-    out.push(cluster("第二初级中学学区", ClusterForm::District, ClusterLevel::County, "云岭县第二初级中学", junior_members, founded(2023, 9),
-        "初中学区：集体备课、同课异构、教师走教。"));
+    out.push(cluster(
+        "第二初级中学学区",
+        ClusterForm::District,
+        ClusterLevel::County,
+        "云岭县第二初级中学",
+        junior_members,
+        founded(2023, 9),
+        "初中学区：集体备课、同课异构、教师走教。",
+    ));
     // Three urban–rural 1+1 bundles.
-    for (urban, rural, full) in [("城关第五小学", "柳湾镇中心小学", true), ("城关第六小学", "杏林乡中心小学", false), ("城关第七小学", "龙泉镇中心小学", false)] {
-        let kind = if full { "全捆绑：一个法人、统一管理。" } else { "半捆绑：法人、财务、编制独立，其余统一管理；城区校长任第一校长，农村校长任执行校长。" };
-        let mut b = cluster(&format!("{}—{}城乡捆绑", urban, rural), ClusterForm::Bundle, ClusterLevel::County, urban, vec![code(rural)], founded(2023, 2), kind);
+    for (urban, rural, full) in
+        [("城关第五小学", "柳湾镇中心小学", true), ("城关第六小学", "杏林乡中心小学", false), ("城关第七小学", "龙泉镇中心小学", false)]
+    {
+        let kind = if full {
+            "全捆绑：一个法人、统一管理。"
+        } else {
+            "半捆绑：法人、财务、编制独立，其余统一管理；城区校长任第一校长，农村校长任执行校长。"
+        };
+        let mut b = cluster(
+            &format!("{}—{}城乡捆绑", urban, rural),
+            ClusterForm::Bundle,
+            ClusterLevel::County,
+            urban,
+            vec![code(rural)],
+            founded(2023, 2),
+            kind,
+        );
         b.officers[0].0 = OfficerRole::FirstPrincipal;
         b.officers.push((OfficerRole::ExecutivePrincipal, principal(rural), Some(code(rural))));
         out.push(b);
     }
     // A town central school leading its village schools and teaching points (nested: it is also
     // a member of the county-level 城关第二学区).
-    let mut town_members: Vec<String> = in_township("东坪镇", SchoolType::Primary, Locality::Rural).iter().map(|p| p.draft.code.clone()).collect();
+    let mut town_members: Vec<String> =
+        in_township("东坪镇", SchoolType::Primary, Locality::Rural).iter().map(|p| p.draft.code.clone()).collect();
     town_members.extend(in_township("东坪镇", SchoolType::TeachingPoint, Locality::Rural).iter().map(|p| p.draft.code.clone()));
     let _ = g.rng.random::<u8>();
-    out.push(cluster("东坪镇中心校辐射片区", ClusterForm::TownCenter, ClusterLevel::Town, "东坪镇中心小学", town_members, founded(2020, 9),
-        "乡镇中心校统筹管理辖区村小和教学点：统一课表、统一教研、教师走教。"));
+    out.push(cluster(
+        "东坪镇中心校辐射片区",
+        ClusterForm::TownCenter,
+        ClusterLevel::Town,
+        "东坪镇中心小学",
+        town_members,
+        founded(2020, 9),
+        "乡镇中心校统筹管理辖区村小和教学点：统一课表、统一教研、教师走教。",
+    ));
     out
 }
 
@@ -428,11 +575,41 @@ fn accounts_for(plans: &[Plan], clusters: &[DemoCluster]) -> Vec<DemoAccount> {
     let code = |name: &str| plans.iter().find(|p| p.draft.name == name).map(|p| p.draft.code.clone());
     let district = clusters.iter().find(|c| c.draft.name == "城关第二学区").map(|c| c.draft.name.clone());
     vec![
-        DemoAccount { username: "admin", display_name: "县教育局管理员".into(), role: Role::BureauAdmin, school_code: None, cluster_name: None },
-        DemoAccount { username: "inspector", display_name: "县督导室".into(), role: Role::Inspector, school_code: None, cluster_name: None },
-        DemoAccount { username: "head", display_name: "城关第二学区学区长".into(), role: Role::ClusterHead, school_code: None, cluster_name: district },
-        DemoAccount { username: "principal", display_name: "东坪镇中心小学校长".into(), role: Role::SchoolAdmin, school_code: code("东坪镇中心小学"), cluster_name: None },
-        DemoAccount { username: "teacher", display_name: "东坪镇中心小学教师".into(), role: Role::Teacher, school_code: code("东坪镇中心小学"), cluster_name: None },
+        DemoAccount {
+            username: "admin",
+            display_name: "县教育局管理员".into(),
+            role: Role::BureauAdmin,
+            school_code: None,
+            cluster_name: None,
+        },
+        DemoAccount {
+            username: "inspector",
+            display_name: "县督导室".into(),
+            role: Role::Inspector,
+            school_code: None,
+            cluster_name: None,
+        },
+        DemoAccount {
+            username: "head",
+            display_name: "城关第二学区学区长".into(),
+            role: Role::ClusterHead,
+            school_code: None,
+            cluster_name: district,
+        },
+        DemoAccount {
+            username: "principal",
+            display_name: "东坪镇中心小学校长".into(),
+            role: Role::SchoolAdmin,
+            school_code: code("东坪镇中心小学"),
+            cluster_name: None,
+        },
+        DemoAccount {
+            username: "teacher",
+            display_name: "东坪镇中心小学教师".into(),
+            role: Role::Teacher,
+            school_code: code("东坪镇中心小学"),
+            cluster_name: None,
+        },
     ]
 }
 
@@ -443,7 +620,16 @@ pub fn second_county() -> DemoCounty {
     let mut plans = Vec::new();
     for (i, n) in names::ORDINALS.iter().take(3).enumerate() {
         let at = place(&mut g, centre, 3.0);
-        plans.push(school(&mut g, format!("石桥县第{n}小学"), SchoolType::Primary, Locality::Urban, "石桥镇", at, (900, 0), 0.8 - i as f64 * 0.2));
+        plans.push(school(
+            &mut g,
+            format!("石桥县第{n}小学"),
+            SchoolType::Primary,
+            Locality::Urban,
+            "石桥镇",
+            at,
+            (900, 0),
+            0.8 - i as f64 * 0.2,
+        ));
     }
     let stats = plans.iter().flat_map(|p| stats_for(&mut g, p)).collect();
     let teachers = plans.iter().flat_map(|p| teachers_for(&mut g, p)).collect();
@@ -456,7 +642,13 @@ pub fn second_county() -> DemoCounty {
         teachers,
         facilities,
         clusters: vec![],
-        accounts: vec![DemoAccount { username: "other-admin", display_name: "石桥县教育局管理员".into(), role: Role::BureauAdmin, school_code: None, cluster_name: None }],
+        accounts: vec![DemoAccount {
+            username: "other-admin",
+            display_name: "石桥县教育局管理员".into(),
+            role: Role::BureauAdmin,
+            school_code: None,
+            cluster_name: None,
+        }],
     }
 }
 
@@ -512,7 +704,8 @@ mod tests {
             }
         }
         let forms: std::collections::HashSet<_> = county.clusters.iter().map(|c| c.draft.form).collect();
-        for form in [ClusterForm::TightGroup, ClusterForm::LooseGroup, ClusterForm::District, ClusterForm::Bundle, ClusterForm::TownCenter] {
+        for form in [ClusterForm::TightGroup, ClusterForm::LooseGroup, ClusterForm::District, ClusterForm::Bundle, ClusterForm::TownCenter]
+        {
             assert!(forms.contains(&form), "{form} missing");
         }
         assert!(county.accounts.iter().all(|a| !a.role.needs_cluster() || a.cluster_name.is_some()));
@@ -522,8 +715,17 @@ mod tests {
     fn urban_schools_are_better_resourced_than_rural_ones() {
         let county = generate();
         let per_student = |locality: Locality| {
-            let codes: Vec<&str> = county.schools.iter().filter(|s| s.locality == locality && s.school_type == SchoolType::Primary).map(|s| s.code.as_str()).collect();
-            let (v, n) = county.stats.iter().filter(|s| s.year == 2024 && codes.contains(&s.school_code.as_str())).fold((0.0, 0.0), |(v, n), s| (v + s.equipment_value, n + s.students_primary as f64));
+            let codes: Vec<&str> = county
+                .schools
+                .iter()
+                .filter(|s| s.locality == locality && s.school_type == SchoolType::Primary)
+                .map(|s| s.code.as_str())
+                .collect();
+            let (v, n) = county
+                .stats
+                .iter()
+                .filter(|s| s.year == 2024 && codes.contains(&s.school_code.as_str()))
+                .fold((0.0, 0.0), |(v, n), s| (v + s.equipment_value, n + s.students_primary as f64));
             v / n
         };
         assert!(per_student(Locality::Urban) > per_student(Locality::Rural));

@@ -153,14 +153,7 @@ mod tests {
     use super::*;
 
     fn actor(role: Role) -> Actor {
-        Actor {
-            user_id: 1,
-            county_id: 1,
-            role,
-            school_id: Some(10),
-            cluster_id: Some(5),
-            cluster_school_ids: vec![10, 11],
-        }
+        Actor { user_id: 1, county_id: 1, role, school_id: Some(10), cluster_id: Some(5), cluster_school_ids: vec![10, 11] }
     }
 
     #[test]

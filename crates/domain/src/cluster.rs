@@ -1,7 +1,7 @@
 //! Rules of cluster membership that hold for every form (DOMAIN.md §3).
 
-use crate::problem::Problem;
 use crate::ClusterForm;
+use crate::problem::Problem;
 
 /// The most schools (lead included) a cluster of this form may have, if the form sets a limit:
 /// a 学区 has at most 10 schools; an urban–rural 1+1 bundle is exactly two.

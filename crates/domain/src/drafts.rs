@@ -36,10 +36,7 @@ impl Checker {
 
     pub fn range<T: PartialOrd + ToString>(&mut self, field: &'static str, value: T, min: T, max: T) {
         if value < min || value > max {
-            self.push(
-                field,
-                Problem::OutOfRange { value: value.to_string(), min: min.to_string(), max: max.to_string() },
-            );
+            self.push(field, Problem::OutOfRange { value: value.to_string(), min: min.to_string(), max: max.to_string() });
         }
     }
 
@@ -93,10 +90,8 @@ impl SchoolDraft {
         if let Some(lon) = self.longitude {
             c.range("longitude", lon, 73.0, 136.0);
         }
-        if let Some(campus_of) = &self.campus_of {
-            if campus_of == &self.code {
-                c.push("campus_of", Problem::BadCode { value: campus_of.clone() });
-            }
+        if let Some(campus_of) = self.campus_of.as_ref().filter(|c| **c == self.code) {
+            c.push("campus_of", Problem::BadCode { value: campus_of.clone() });
         }
         c.finish()
     }
@@ -226,15 +221,11 @@ impl StatsDraft {
     pub fn check_against(&self, school_type: SchoolType) -> Result<(), Vec<FieldProblem>> {
         let mut c = Checker::default();
         let taught = school_type.sections();
-        for (section, field, students) in [
-            (Section::Primary, "students_primary", self.students_primary),
-            (Section::Junior, "students_junior", self.students_junior),
-        ] {
+        for (section, field, students) in
+            [(Section::Primary, "students_primary", self.students_primary), (Section::Junior, "students_junior", self.students_junior)]
+        {
             if students > 0 && !taught.contains(&section) {
-                c.push(
-                    field,
-                    Problem::SectionNotTaught { school_type: school_type.zh().into(), section: section.zh().into() },
-                );
+                c.push(field, Problem::SectionNotTaught { school_type: school_type.zh().into(), section: section.zh().into() });
             }
         }
         c.finish()

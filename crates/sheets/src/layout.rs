@@ -1,8 +1,8 @@
 //! The columns of each importable record: Chinese header (what bureaus see in Excel), the
 //! field key (accepted as a header too), whether it is required, and what it means.
 
-use crate::read::RowReader;
 use crate::Cell;
+use crate::read::RowReader;
 use xuequ_domain::drafts::{FacilityDraft, SchoolDraft, StatsDraft, TeacherDraft};
 use xuequ_domain::{Backbone, Degree, FacilityKind, Gender, Locality, SchoolType, Section, Subject, Title};
 
@@ -316,15 +316,7 @@ impl SheetRecord for FacilityDraft {
         let open_hours = r.text("open_hours");
         let shareable = r.opt_bool("shareable").unwrap_or(false);
         // Every cell is read before giving up, so that one row reports all its problems.
-        let draft = FacilityDraft {
-            school_code,
-            name,
-            kind: kind?,
-            capacity: capacity?,
-            area,
-            open_hours,
-            shareable,
-        };
+        let draft = FacilityDraft { school_code, name, kind: kind?, capacity: capacity?, area, open_hours, shareable };
         r.ok().then_some(draft)
     }
 

@@ -9,8 +9,8 @@ mod read;
 mod write;
 
 pub use layout::{Column, Kind, SheetRecord};
-pub use read::{parse, read_table, Cell, Table};
-pub use write::{template, write, Format};
+pub use read::{Cell, Table, parse, read_table};
+pub use write::{Format, template, write};
 
 use serde::Serialize;
 use xuequ_domain::Problem;

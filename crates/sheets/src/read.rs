@@ -1,8 +1,8 @@
 //! Reading a file into a [`Table`] of cells, and a table into drafts.
 
 use crate::layout::{Column, SheetRecord};
-use crate::{column_letter, CellProblem, MAX_ROWS};
-use calamine::{open_workbook_auto_from_rs, Data, Reader};
+use crate::{CellProblem, MAX_ROWS, column_letter};
+use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use chrono::NaiveDate;
 use std::io::Cursor;
 use std::str::FromStr;
@@ -34,7 +34,10 @@ pub struct Table {
 impl Table {
     /// Where a header is: `(index within the row, "C 学校类型")`.
     fn find(&self, column: &Column) -> Option<(usize, String)> {
-        self.headers.iter().position(|h| header_matches(h, column)).map(|i| (i, format!("{} {}", column_letter(self.first_column + i), self.headers[i])))
+        self.headers
+            .iter()
+            .position(|h| header_matches(h, column))
+            .map(|i| (i, format!("{} {}", column_letter(self.first_column + i), self.headers[i])))
     }
 
     /// The label of a field's column as the file names it, for problems found later.
@@ -90,7 +93,8 @@ fn read_csv(bytes: &[u8], name: &str) -> Result<Table, CellProblem> {
             break;
         }
     }
-    let headers = headers.ok_or_else(|| CellProblem { sheet: name.to_string(), row: 0, column: String::new(), problem: Problem::EmptyFile })?;
+    let headers =
+        headers.ok_or_else(|| CellProblem { sheet: name.to_string(), row: 0, column: String::new(), problem: Problem::EmptyFile })?;
     Ok(finish_table(name.to_string(), 0, headers, rows))
 }
 
@@ -103,11 +107,8 @@ fn read_workbook(bytes: &[u8], name: &str) -> Result<Table, CellProblem> {
     };
     let mut rows_iter = range.rows();
     let headers: Vec<String> = rows_iter.next().map(|r| r.iter().map(|c| text_of(&cell_of(c))).collect()).unwrap_or_default();
-    let rows = rows_iter
-        .enumerate()
-        .take(MAX_ROWS + 1)
-        .map(|(i, r)| (first_row as usize + i + 2, r.iter().map(cell_of).collect()))
-        .collect();
+    let rows =
+        rows_iter.enumerate().take(MAX_ROWS + 1).map(|(i, r)| (first_row as usize + i + 2, r.iter().map(cell_of).collect())).collect();
     Ok(finish_table(sheet, first_column as usize, headers, rows))
 }
 
@@ -312,7 +313,12 @@ pub fn parse<T: SheetRecord>(table: &Table) -> (Vec<(usize, T)>, Vec<CellProblem
     let mut problems = Vec::new();
     for (column, position) in columns.iter().zip(&positions) {
         if column.required && position.is_none() {
-            problems.push(CellProblem { sheet: table.sheet.clone(), row: 1, column: column.header.to_string(), problem: Problem::MissingColumn { column: column.header.to_string() } });
+            problems.push(CellProblem {
+                sheet: table.sheet.clone(),
+                row: 1,
+                column: column.header.to_string(),
+                problem: Problem::MissingColumn { column: column.header.to_string() },
+            });
         }
     }
     if !problems.is_empty() {

@@ -1,7 +1,7 @@
 //! Writing exports and templates.
 
-use crate::layout::Kind;
 use crate::Cell;
+use crate::layout::Kind;
 use rust_xlsxwriter::{Format as XlsxFormat, Workbook, XlsxError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

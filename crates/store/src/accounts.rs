@@ -1,9 +1,9 @@
 //! Counties (tenants), user accounts, passwords and sessions.
 
 use crate::entities::{cluster, county, school, session, user};
-use crate::{audit, json, Ctx, Page, Paging, Result, Store, StoreError};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use crate::{Ctx, Page, Paging, Result, Store, StoreError, audit, json};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{Duration, Utc};
 use rand::RngCore;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
@@ -252,7 +252,12 @@ impl Store {
 
 impl Store {
     /// The audit log of a county, newest first, optionally of one kind of record.
-    pub async fn audit_entries(&self, county_id: i64, entity: Option<&str>, paging: Paging) -> Result<Page<crate::entities::audit_log::Model>> {
+    pub async fn audit_entries(
+        &self,
+        county_id: i64,
+        entity: Option<&str>,
+        paging: Paging,
+    ) -> Result<Page<crate::entities::audit_log::Model>> {
         use crate::entities::audit_log;
         let mut query = audit_log::Entity::find().filter(audit_log::Column::CountyId.eq(county_id));
         if let Some(e) = entity.filter(|e| !e.is_empty()) {

@@ -2,11 +2,13 @@
 
 use crate::entities::{cluster, cluster_member, cluster_officer, school};
 use crate::registry::ListSpec;
-use crate::{audit, json, Ctx, Result, Store, StoreError};
+use crate::{Ctx, Result, Store, StoreError, audit, json};
 use chrono::{NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
 use xuequ_domain::drafts::ClusterDraft;
-use xuequ_domain::{cluster as rules, ClusterForm, MemberRole, OfficerRole, Problem, Status};
+use xuequ_domain::{ClusterForm, MemberRole, OfficerRole, Problem, Status, cluster as rules};
 
 pub const CLUSTER_LIST: ListSpec = ListSpec {
     filterable: &["form", "level", "status"],
@@ -55,7 +57,12 @@ impl Store {
         if !include_past {
             query = query.filter(cluster_member::Column::LeftOn.is_null());
         }
-        let rows = query.order_by_asc(cluster_member::Column::LeftOn).order_by_desc(cluster_member::Column::Role).order_by_asc(cluster_member::Column::JoinedOn).all(&self.db).await?;
+        let rows = query
+            .order_by_asc(cluster_member::Column::LeftOn)
+            .order_by_desc(cluster_member::Column::Role)
+            .order_by_asc(cluster_member::Column::JoinedOn)
+            .all(&self.db)
+            .await?;
         let ids: Vec<i64> = rows.iter().map(|m| m.school_id).collect();
         let schools = school::Entity::find().filter(school::Column::Id.is_in(ids)).all(&self.db).await?;
         let mut members: Vec<Member> = rows

@@ -7,8 +7,8 @@
 //! is written, in one transaction.
 
 use crate::entities::{facility, school, school_stat, teacher};
-use crate::registry::{check_stats_type, fill_facility, fill_school, fill_stats, fill_teacher, RowProblem};
-use crate::{audit, Ctx, Result, Store, StoreError};
+use crate::registry::{RowProblem, check_stats_type, fill_facility, fill_school, fill_stats, fill_teacher};
+use crate::{Ctx, Result, Store, StoreError, audit};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait};
 use std::collections::HashMap;
@@ -75,7 +75,11 @@ fn check_rows<D>(
         }
         let (key_field, key_value) = key(&draft);
         if let Some(first_row) = seen.get(&key_value) {
-            problems.push(RowProblem { row, field: key_field, problem: Problem::DuplicateInFile { value: key_value.clone(), first_row: *first_row } });
+            problems.push(RowProblem {
+                row,
+                field: key_field,
+                problem: Problem::DuplicateInFile { value: key_value.clone(), first_row: *first_row },
+            });
         } else {
             seen.insert(key_value.clone(), row);
         }
@@ -152,20 +156,12 @@ impl Store {
         let schools = self.schools_by_code(ctx.county_id).await?;
         let existing: HashMap<String, (i64, Option<i64>)> = schools.values().map(|s| (s.code.clone(), (s.id, Some(s.id)))).collect();
         let codes_in_file: std::collections::HashSet<String> = rows.iter().map(|(_, d)| d.code.trim().to_string()).collect();
-        let (checked, mut problems) = check_rows(
-            rows,
-            opts,
-            &schools,
-            &existing,
-            |d| ("code", d.code.trim().to_string()),
-            |_| None,
-            |d, _| d.validate(),
-        );
+        let (checked, mut problems) =
+            check_rows(rows, opts, &schools, &existing, |d| ("code", d.code.trim().to_string()), |_| None, |d, _| d.validate());
         for c in &checked {
-            if let Some(campus) = c.draft.campus_of.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-                if !schools.contains_key(campus) && !codes_in_file.contains(campus) {
-                    problems.push(RowProblem { row: c.row, field: "campus_of", problem: Problem::UnknownSchool { value: campus.into() } });
-                }
+            let campus = c.draft.campus_of.as_deref().map(str::trim).filter(|c| !c.is_empty());
+            if let Some(campus) = campus.filter(|code| !schools.contains_key(*code) && !codes_in_file.contains(*code)) {
+                problems.push(RowProblem { row: c.row, field: "campus_of", problem: Problem::UnknownSchool { value: campus.into() } });
             }
         }
         if let Some(summary) = finish(problems, &checked, opts.commit).map_err(ImportError::Rows)? {
@@ -182,7 +178,12 @@ impl Store {
                     m.update(&txn).await?;
                 }
                 None => {
-                    let mut m = school::ActiveModel { county_id: Set(ctx.county_id), status: Set(Status::Active.code().into()), created_at: Set(now), ..Default::default() };
+                    let mut m = school::ActiveModel {
+                        county_id: Set(ctx.county_id),
+                        status: Set(Status::Active.code().into()),
+                        created_at: Set(now),
+                        ..Default::default()
+                    };
                     fill_school(&mut m, &c.draft, None);
                     inserts.push(m);
                 }
@@ -215,7 +216,8 @@ impl Store {
     pub async fn import_teachers(&self, ctx: &Ctx, rows: Vec<(usize, TeacherDraft)>, opts: &ImportOptions<'_>) -> ImportResult {
         let schools = self.schools_by_code(ctx.county_id).await?;
         let current = teacher::Entity::find().filter(teacher::Column::CountyId.eq(ctx.county_id)).all(&self.db).await?;
-        let existing: HashMap<String, (i64, Option<i64>)> = current.iter().map(|t| (t.staff_no.clone(), (t.id, Some(t.school_id)))).collect();
+        let existing: HashMap<String, (i64, Option<i64>)> =
+            current.iter().map(|t| (t.staff_no.clone(), (t.id, Some(t.school_id)))).collect();
         let today = opts.today;
         let (checked, problems) = check_rows(
             rows,
@@ -243,7 +245,12 @@ impl Store {
                     m.update(&txn).await?;
                 }
                 None => {
-                    let mut m = teacher::ActiveModel { county_id: Set(ctx.county_id), status: Set(Status::Active.code().into()), created_at: Set(now), ..Default::default() };
+                    let mut m = teacher::ActiveModel {
+                        county_id: Set(ctx.county_id),
+                        status: Set(Status::Active.code().into()),
+                        created_at: Set(now),
+                        ..Default::default()
+                    };
                     fill_teacher(&mut m, &c.draft, school_id);
                     inserts.push(m);
                 }
@@ -291,7 +298,12 @@ impl Store {
                     m.update(&txn).await?;
                 }
                 None => {
-                    let mut m = facility::ActiveModel { county_id: Set(ctx.county_id), status: Set(Status::Active.code().into()), created_at: Set(now), ..Default::default() };
+                    let mut m = facility::ActiveModel {
+                        county_id: Set(ctx.county_id),
+                        status: Set(Status::Active.code().into()),
+                        created_at: Set(now),
+                        ..Default::default()
+                    };
                     fill_facility(&mut m, &c.draft, school_id);
                     inserts.push(m);
                 }

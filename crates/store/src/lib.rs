@@ -68,10 +68,7 @@ pub struct Paging {
 impl Paging {
     pub const MAX_PER_PAGE: u64 = 200;
     pub fn new(page: Option<u64>, per_page: Option<u64>) -> Self {
-        Paging {
-            page: page.unwrap_or(1).max(1),
-            per_page: per_page.unwrap_or(20).clamp(1, Self::MAX_PER_PAGE),
-        }
+        Paging { page: page.unwrap_or(1).max(1), per_page: per_page.unwrap_or(20).clamp(1, Self::MAX_PER_PAGE) }
     }
     pub fn offset(&self) -> u64 {
         (self.page - 1) * self.per_page

@@ -5,12 +5,12 @@
 //! request sends reaches SQL unless the spec allows it.
 
 use crate::entities::{cluster_member, facility, school, school_stat, teacher};
-use crate::{audit, json, Ctx, Page, Paging, Result, Store, StoreError};
+use crate::{Ctx, Page, Paging, Result, Store, StoreError, audit, json};
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -139,11 +139,7 @@ impl Store {
 
     /// Every school of the county (active and retired), for lookups by code or id.
     pub async fn all_schools(&self, county_id: i64) -> Result<Vec<school::Model>> {
-        Ok(school::Entity::find()
-            .filter(school::Column::CountyId.eq(county_id))
-            .order_by_asc(school::Column::Code)
-            .all(&self.db)
-            .await?)
+        Ok(school::Entity::find().filter(school::Column::CountyId.eq(county_id)).order_by_asc(school::Column::Code).all(&self.db).await?)
     }
 
     /// `id → (code, name)` of the given schools, for showing references in lists.
@@ -255,7 +251,8 @@ impl Store {
         fill_stats(&mut model, draft);
         let saved = model.save(&txn).await?;
         let saved = school_stat::Entity::find_by_id(saved.id.unwrap()).one(&txn).await?.ok_or(StoreError::NotFound)?;
-        audit(&txn, ctx, if before.is_some() { "update" } else { "create" }, "school_stat", Some(saved.id), before, Some(json(&saved))).await?;
+        audit(&txn, ctx, if before.is_some() { "update" } else { "create" }, "school_stat", Some(saved.id), before, Some(json(&saved)))
+            .await?;
         txn.commit().await?;
         Ok(saved)
     }

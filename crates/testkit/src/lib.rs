@@ -1,7 +1,7 @@
 //! Test support: starts the real `xuequ` binary on a free loopback port against a temporary
 //! SQLite file or a fresh PostgreSQL database (dropped afterwards), and signs in through the API.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use sea_orm::{ConnectionTrait, Database};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -68,10 +68,9 @@ impl TestServer {
         .await??;
         let server = TestServer { base, child, data_dir, pg };
         for _ in 0..600 {
-            if let Ok(r) = reqwest::get(format!("{}/healthz", server.base)).await {
-                if r.status().is_success() {
-                    return Ok(server);
-                }
+            let ready = reqwest::get(format!("{}/healthz", server.base)).await.is_ok_and(|r| r.status().is_success());
+            if ready {
+                return Ok(server);
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }

@@ -3,15 +3,15 @@
 //! Lists answer `{"items": [...], "total": N}` with `?page=&per_page=` and filters; errors answer
 //! `{"error": {"code", "message", "details"}}` with 400, 401, 403, 404, 409 or 429.
 
-use crate::auth::{self, Viewer};
-use crate::error::{with_lang, ApiResult, AppError};
-use crate::ops;
 use crate::App;
+use crate::auth::{self, Viewer};
+use crate::error::{ApiResult, AppError, with_lang};
+use crate::ops;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Query, Request, State};
-use axum::http::{header, request::Parts, StatusCode};
+use axum::http::{StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
-use axum::{middleware, Json, Router};
+use axum::{Json, Router, middleware};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -19,10 +19,10 @@ use utoipa::{OpenApi, ToSchema};
 use xuequ_domain::drafts::{ClusterDraft, FacilityDraft, SchoolDraft, StatsDraft, TeacherDraft};
 use xuequ_domain::{FieldProblem, Problem, Role};
 use xuequ_sheets::{Format, Kind};
-use xuequ_store::accounts::{random_password, NewUser, UserUpdate};
+use xuequ_store::Page;
+use xuequ_store::accounts::{NewUser, UserUpdate, random_password};
 use xuequ_store::clusters::OfficerDraft;
 use xuequ_store::entities::{audit_log, cluster, facility, school, school_stat, teacher, user};
-use xuequ_store::Page;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -295,21 +295,22 @@ pub struct ExportQuery {
 
 /// Everything of a kind (`schools`, `stats`, `teachers`, `facilities`) the caller may see, as `?format=csv|xlsx`.
 #[utoipa::path(get, path = "/api/v1/export/{kind}", responses((status = 200, description = "the file")), tag = "spreadsheets")]
-async fn export(State(app): State<App>, v: Viewer, axum::extract::Path(kind): axum::extract::Path<String>, Query(q): Query<ExportQuery>) -> ApiResult<Response> {
+async fn export(
+    State(app): State<App>,
+    v: Viewer,
+    axum::extract::Path(kind): axum::extract::Path<String>,
+    Query(q): Query<ExportQuery>,
+) -> ApiResult<Response> {
     let kind = kind_of(&kind)?;
-    let format = Format::parse(q.format.as_deref().unwrap_or("xlsx")).ok_or_else(|| AppError::invalid("format", Problem::UnknownValue { value: q.format.clone().unwrap_or_default(), allowed: "csv / xlsx".into() }))?;
+    let format = Format::parse(q.format.as_deref().unwrap_or("xlsx")).ok_or_else(|| {
+        AppError::invalid("format", Problem::UnknownValue { value: q.format.clone().unwrap_or_default(), allowed: "csv / xlsx".into() })
+    })?;
     let bytes = ops::export(&app, &v, kind, format).await?;
     Ok(file_response(bytes, &format!("{}.{}", kind.code(), format.extension()), format.content_type()))
 }
 
 pub fn file_response(bytes: Vec<u8>, name: &str, content_type: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-        ],
-        bytes,
-    )
+    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))], bytes)
         .into_response()
 }
 
@@ -320,7 +321,13 @@ pub struct ImportQuery {
 
 /// Imports a file (multipart field `file`), all or nothing; every problem is listed in `details`.
 #[utoipa::path(post, path = "/api/v1/import/{kind}", responses((status = 200, description = "{created, updated}"), (status = 400, description = "every problem with sheet, row, column")), tag = "spreadsheets")]
-async fn import(State(app): State<App>, v: Viewer, axum::extract::Path(kind): axum::extract::Path<String>, Query(q): Query<ImportQuery>, mut form: Multipart) -> ApiResult<Response> {
+async fn import(
+    State(app): State<App>,
+    v: Viewer,
+    axum::extract::Path(kind): axum::extract::Path<String>,
+    Query(q): Query<ImportQuery>,
+    mut form: Multipart,
+) -> ApiResult<Response> {
     let kind = kind_of(&kind)?;
     let mut file = None;
     while let Some(field) = form.next_field().await.map_err(|e| AppError::invalid("file", Problem::BadFile { reason: e.body_text() }))? {
@@ -385,7 +392,8 @@ async fn create_user(State(app): State<App>, v: Viewer, Body(u): Body<UserInput>
 #[utoipa::path(put, path = "/api/v1/users/{id}", request_body = UserInput, responses((status = 200)), tag = "accounts")]
 async fn update_user(State(app): State<App>, v: Viewer, id: Ids, Body(u): Body<UserInput>) -> ApiResult<Json<user::Model>> {
     ops::require_accounts(&v)?;
-    let update = UserUpdate { display_name: u.display_name, role: u.role, school_id: u.school_id, cluster_id: u.cluster_id, disabled: u.disabled };
+    let update =
+        UserUpdate { display_name: u.display_name, role: u.role, school_id: u.school_id, cluster_id: u.cluster_id, disabled: u.disabled };
     Ok(Json(app.store.update_user(&v.ctx(), id.first(), update).await?))
 }
 

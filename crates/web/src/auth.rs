@@ -1,19 +1,19 @@
 //! Who is asking: sessions (cookie for pages, bearer token for the API), the actor the access
 //! policy reasons about, CSRF checks for forms, and login rate limiting.
 
+use crate::App;
 use crate::error::AppError;
 use crate::i18n::{Lang, Tr};
-use crate::App;
 use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::HeaderMap;
+use axum::http::request::Parts;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use xuequ_domain::access::{self, Action, Actor, Resource, Target, Visibility};
 use xuequ_domain::Role;
-use xuequ_store::entities::user;
+use xuequ_domain::access::{self, Action, Actor, Resource, Target, Visibility};
 use xuequ_store::Ctx;
+use xuequ_store::entities::user;
 
 pub const SESSION_COOKIE: &str = "xuequ_session";
 /// Sessions last a working day of inactivity-free use; tokens for the API a month.
@@ -33,12 +33,7 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 fn bearer(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(axum::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(|t| t.trim().to_string())
+    headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(|t| t.trim().to_string())
 }
 
 /// The signed-in user of a request.

@@ -111,13 +111,31 @@ mod tests {
     fn every_problem_has_a_message_in_both_languages() {
         use Problem::*;
         let all = [
-            Required, NotANumber { value: "x".into() }, NotAnInteger { value: "x".into() }, NotADate { value: "x".into() },
-            NotABoolean { value: "x".into() }, OutOfRange { value: "1".into(), min: "2".into(), max: "3".into() },
-            UnknownValue { value: "x".into(), allowed: "a / b".into() }, TooLong { max: 3 }, BadCode { value: "x".into() },
-            DuplicateInFile { value: "x".into(), first_row: 2 }, AlreadyExists { value: "x".into() }, NotFound { value: "x".into() },
-            UnknownSchool { value: "x".into() }, OutOfScope, SectionNotTaught { school_type: "小学".into(), section: "初中".into() },
-            FutureDate, ClusterFull { max: 10 }, AlreadyInCluster { cluster: "c".into() }, NotAMember, LeadCannotLeave,
-            MissingColumn { column: "c".into() }, BadFile { reason: "r".into() }, TooManyRows { max: 5 }, EmptyFile, WeakPassword { min: 8 },
+            Required,
+            NotANumber { value: "x".into() },
+            NotAnInteger { value: "x".into() },
+            NotADate { value: "x".into() },
+            NotABoolean { value: "x".into() },
+            OutOfRange { value: "1".into(), min: "2".into(), max: "3".into() },
+            UnknownValue { value: "x".into(), allowed: "a / b".into() },
+            TooLong { max: 3 },
+            BadCode { value: "x".into() },
+            DuplicateInFile { value: "x".into(), first_row: 2 },
+            AlreadyExists { value: "x".into() },
+            NotFound { value: "x".into() },
+            UnknownSchool { value: "x".into() },
+            OutOfScope,
+            SectionNotTaught { school_type: "小学".into(), section: "初中".into() },
+            FutureDate,
+            ClusterFull { max: 10 },
+            AlreadyInCluster { cluster: "c".into() },
+            NotAMember,
+            LeadCannotLeave,
+            MissingColumn { column: "c".into() },
+            BadFile { reason: "r".into() },
+            TooManyRows { max: 5 },
+            EmptyFile,
+            WeakPassword { min: 8 },
         ];
         for lang in [Lang::Zh, Lang::En] {
             for p in &all {

@@ -1,20 +1,20 @@
 //! The operations behind both the pages and the API: each asks the access policy, then the
 //! store. Handlers only translate between HTTP and these calls.
 
+use crate::App;
 use crate::auth::Viewer;
 use crate::error::AppError;
-use crate::App;
 use chrono::NaiveDate;
 use std::collections::HashMap;
+use xuequ_domain::Problem;
 use xuequ_domain::access::{Action, Resource, Target};
 use xuequ_domain::drafts::{ClusterDraft, FacilityDraft, SchoolDraft, StatsDraft, TeacherDraft};
-use xuequ_domain::Problem;
 use xuequ_sheets::{CellProblem, Format, Kind, SheetRecord};
-use xuequ_store::clusters::{Member, OfficerDraft, CLUSTER_LIST};
+use xuequ_store::clusters::{CLUSTER_LIST, Member, OfficerDraft};
 use xuequ_store::convert::school_codes;
 use xuequ_store::entities::{cluster, cluster_officer, facility, school, school_stat, teacher};
 use xuequ_store::imports::{ImportError, ImportOptions, ImportSummary};
-use xuequ_store::registry::{ListFilter, FACILITY_LIST, SCHOOL_LIST, TEACHER_LIST};
+use xuequ_store::registry::{FACILITY_LIST, ListFilter, SCHOOL_LIST, TEACHER_LIST};
 use xuequ_store::{Page, Paging};
 
 pub type Result<T> = std::result::Result<T, AppError>;
@@ -238,16 +238,30 @@ pub async fn export(app: &App, v: &Viewer, kind: Kind, format: Format) -> Result
 }
 
 /// The active records of `kind` within `visible`, as a file (also used by `xuequ export`).
-pub async fn export_file(store: &xuequ_store::Store, county: i64, kind: Kind, format: Format, visible: &xuequ_domain::access::Visibility) -> Result<Vec<u8>> {
+pub async fn export_file(
+    store: &xuequ_store::Store,
+    county: i64,
+    kind: Kind,
+    format: Format,
+    visible: &xuequ_domain::access::Visibility,
+) -> Result<Vec<u8>> {
     let schools = store.all_schools(county).await?;
     let codes = school_codes(&schools);
     let all = Paging { page: 1, per_page: u64::MAX / 2 };
     let active = ListFilter::default();
     let rows = match kind {
-        Kind::Schools => rows(store.list::<school::Entity>(county, &SCHOOL_LIST, &active, visible, all).await?.items.iter().map(|m| m.to_draft(&codes))),
-        Kind::Teachers => rows(store.list::<teacher::Entity>(county, &TEACHER_LIST, &active, visible, all).await?.items.iter().map(|m| m.to_draft(&codes))),
-        Kind::Facilities => rows(store.list::<facility::Entity>(county, &FACILITY_LIST, &active, visible, all).await?.items.iter().map(|m| m.to_draft(&codes))),
-        Kind::Stats => rows(store.all_stats(county, None).await?.iter().filter(|s| visible.includes(s.school_id)).map(|m| m.to_draft(&codes))),
+        Kind::Schools => {
+            rows(store.list::<school::Entity>(county, &SCHOOL_LIST, &active, visible, all).await?.items.iter().map(|m| m.to_draft(&codes)))
+        }
+        Kind::Teachers => rows(
+            store.list::<teacher::Entity>(county, &TEACHER_LIST, &active, visible, all).await?.items.iter().map(|m| m.to_draft(&codes)),
+        ),
+        Kind::Facilities => rows(
+            store.list::<facility::Entity>(county, &FACILITY_LIST, &active, visible, all).await?.items.iter().map(|m| m.to_draft(&codes)),
+        ),
+        Kind::Stats => {
+            rows(store.all_stats(county, None).await?.iter().filter(|s| visible.includes(s.school_id)).map(|m| m.to_draft(&codes)))
+        }
     };
     Ok(xuequ_sheets::write(kind, &rows, format))
 }

@@ -4,7 +4,7 @@ use super::*;
 use crate::ops;
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
-use xuequ_store::accounts::{random_password, NewUser, UserUpdate};
+use xuequ_store::accounts::{NewUser, UserUpdate, random_password};
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -20,7 +20,8 @@ type Id = axum::extract::Path<i64>;
 async fn specs(app: &App, v: &Viewer, new: bool) -> Result<Vec<FieldSpec>, PageError> {
     let t = v.tr();
     let schools: Vec<(String, String)> = app.store.all_schools(v.county()).await?.into_iter().map(|s| (s.id.to_string(), s.name)).collect();
-    let clusters: Vec<(String, String)> = app.store.all_clusters(v.county()).await?.into_iter().map(|c| (c.id.to_string(), c.name)).collect();
+    let clusters: Vec<(String, String)> =
+        app.store.all_clusters(v.county()).await?.into_iter().map(|c| (c.id.to_string(), c.name)).collect();
     let mut specs = vec![];
     if new {
         specs.push(field("username", FieldKind::Text, true));
@@ -35,7 +36,15 @@ async fn specs(app: &App, v: &Viewer, new: bool) -> Result<Vec<FieldSpec>, PageE
     Ok(specs)
 }
 
-fn render(v: &Viewer, title: String, path: &str, specs: &[FieldSpec], values: &HashMap<String, String>, problems: &[FieldProblem], reset: Option<String>) -> Response {
+fn render(
+    v: &Viewer,
+    title: String,
+    path: &str,
+    specs: &[FieldSpec],
+    values: &HashMap<String, String>,
+    problems: &[FieldProblem],
+    reset: Option<String>,
+) -> Response {
     let t = v.tr();
     FormPage {
         chrome: Chrome::new(v, title, "/admin/users"),
@@ -71,7 +80,10 @@ async fn users(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String
             ]
         })
         .collect();
-    let columns = ["username", "display_name", "role", "school_id", "disabled", "last_login_at"].iter().map(|k| shape.column(field_label(&t, "user", k), None)).collect();
+    let columns = ["username", "display_name", "role", "school_id", "disabled", "last_login_at"]
+        .iter()
+        .map(|k| shape.column(field_label(&t, "user", k), None))
+        .collect();
     Ok(ListPage {
         chrome: Chrome::new(&v, t.get("nav-users"), "/admin/users"),
         total_label: shape.total_label(&t),
@@ -102,7 +114,8 @@ fn role_of(form: &HashMap<String, String>) -> Result<Role, Vec<FieldProblem>> {
 
 /// Shows a one-time password once, on its own page.
 fn secret_page(v: &Viewer, title: String, message: String, password: String) -> Response {
-    MessagePage { chrome: Chrome::new(v, title, "/admin/users"), message, secret: Some(password), back: "/admin/users".into() }.into_response()
+    MessagePage { chrome: Chrome::new(v, title, "/admin/users"), message, secret: Some(password), back: "/admin/users".into() }
+        .into_response()
 }
 
 async fn user_create(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
@@ -137,7 +150,15 @@ async fn user_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): I
     ops::require_accounts(&v)?;
     let u = app.store.user(v.county(), id).await?.ok_or(AppError::NotFound)?;
     let specs = specs(&app, &v, false).await?;
-    Ok(render(&v, u.username.clone(), &format!("/admin/users/{id}"), &specs, &values_of(&u), &[], Some(format!("/admin/users/{id}/password"))))
+    Ok(render(
+        &v,
+        u.username.clone(),
+        &format!("/admin/users/{id}"),
+        &specs,
+        &values_of(&u),
+        &[],
+        Some(format!("/admin/users/{id}/password")),
+    ))
 }
 
 async fn user_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
@@ -196,8 +217,14 @@ async fn audit(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String
             ]
         })
         .collect();
-    let columns = ["at", "username", "action", "entity", "entity_id", "after"].iter().map(|k| shape.column(field_label(&t, "audit", k), None)).collect();
-    let entities = ["school", "school_stat", "teacher", "facility", "cluster", "user"].iter().map(|e| (e.to_string(), t.code("audit-entity", e))).collect();
+    let columns = ["at", "username", "action", "entity", "entity_id", "after"]
+        .iter()
+        .map(|k| shape.column(field_label(&t, "audit", k), None))
+        .collect();
+    let entities = ["school", "school_stat", "teacher", "facility", "cluster", "user"]
+        .iter()
+        .map(|e| (e.to_string(), t.code("audit-entity", e)))
+        .collect();
     Ok(ListPage {
         chrome: Chrome::new(&v, t.get("nav-audit"), "/admin/audit"),
         total_label: shape.total_label(&t),

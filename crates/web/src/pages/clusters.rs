@@ -1,7 +1,7 @@
 //! Clusters: list, detail with members, officers and map, forms, membership changes.
 
 use super::*;
-use crate::map::{cluster_svg, MapPoint};
+use crate::map::{MapPoint, cluster_svg};
 use crate::ops;
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
@@ -34,7 +34,15 @@ fn specs(t: &Tr, schools: Vec<(String, String)>) -> Vec<FieldSpec> {
     ]
 }
 
-fn render_form(v: &Viewer, title: String, path: &str, specs: &[FieldSpec], values: &HashMap<String, String>, problems: &[FieldProblem], retire: Option<String>) -> Response {
+fn render_form(
+    v: &Viewer,
+    title: String,
+    path: &str,
+    specs: &[FieldSpec],
+    values: &HashMap<String, String>,
+    problems: &[FieldProblem],
+    retire: Option<String>,
+) -> Response {
     let t = v.tr();
     FormPage {
         chrome: Chrome::new(v, title, path),
@@ -82,8 +90,16 @@ async fn clusters(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<Str
         actions,
         q: q.get("q").cloned().unwrap_or_default(),
         filters: vec![
-            shape.filter("form", field_label(&t, "cluster", "form"), code_options(&t, "cluster_form", ClusterForm::ALL.iter().map(|f| f.code()))),
-            shape.filter("level", field_label(&t, "cluster", "level"), code_options(&t, "cluster_level", ClusterLevel::ALL.iter().map(|f| f.code()))),
+            shape.filter(
+                "form",
+                field_label(&t, "cluster", "form"),
+                code_options(&t, "cluster_form", ClusterForm::ALL.iter().map(|f| f.code())),
+            ),
+            shape.filter(
+                "level",
+                field_label(&t, "cluster", "level"),
+                code_options(&t, "cluster_level", ClusterLevel::ALL.iter().map(|f| f.code())),
+            ),
             shape.filter("status", field_label(&t, "cluster", "status"), code_options(&t, "status", Status::ALL.iter().map(|f| f.code()))),
         ],
         hidden: vec![],
@@ -152,7 +168,13 @@ async fn cluster_page(State(app): State<App>, v: Viewer, axum::extract::Path(id)
     let students = app.store.all_stats(v.county(), None).await?;
     let latest_students: i64 = current
         .iter()
-        .filter_map(|m| students.iter().filter(|s| s.school_id == m.school.id).max_by_key(|s| s.year).map(|s| (s.students_primary + s.students_junior) as i64))
+        .filter_map(|m| {
+            students
+                .iter()
+                .filter(|s| s.school_id == m.school.id)
+                .max_by_key(|s| s.year)
+                .map(|s| (s.students_primary + s.students_junior) as i64)
+        })
         .sum();
     let facts = vec![
         (field_label(&t, "cluster", "form"), t.code("cluster_form", &c.form)),
@@ -191,9 +213,13 @@ async fn cluster_page(State(app): State<App>, v: Viewer, axum::extract::Path(id)
     Ok(ClusterPage {
         chrome: Chrome::new(&v, c.name.clone(), "/clusters"),
         form_label: t.code("cluster_form", &c.form),
-        edit_href: (active && v.can(Action::Update, Resource::Cluster, &Target::cluster(v.county(), id))).then(|| format!("/clusters/{id}/edit")),
+        edit_href: (active && v.can(Action::Update, Resource::Cluster, &Target::cluster(v.county(), id)))
+            .then(|| format!("/clusters/{id}/edit")),
         facts,
-        member_headers: ["member-school", "member-role", "member-joined", "member-left", "member-actions"].iter().map(|k| t.get(k)).collect(),
+        member_headers: ["member-school", "member-role", "member-joined", "member-left", "member-actions"]
+            .iter()
+            .map(|k| t.get(k))
+            .collect(),
         members,
         can_manage,
         add_action: format!("/clusters/{id}/members"),
@@ -212,7 +238,15 @@ async fn cluster_edit(State(app): State<App>, v: Viewer, axum::extract::Path(id)
     let codes = school_codes(&app.store.all_schools(v.county()).await?);
     let retire = v.can(Action::Retire, Resource::Cluster, &Target::cluster(v.county(), id)).then(|| format!("/clusters/{id}/dissolve"));
     let specs = specs(&v.tr(), school_options(&app, &v).await?);
-    Ok(render_form(&v, detail.cluster.name.clone(), &format!("/clusters/{id}/edit"), &specs, &values_of(&detail.cluster.to_draft(&codes)), &[], retire))
+    Ok(render_form(
+        &v,
+        detail.cluster.name.clone(),
+        &format!("/clusters/{id}/edit"),
+        &specs,
+        &values_of(&detail.cluster.to_draft(&codes)),
+        &[],
+        retire,
+    ))
 }
 
 async fn cluster_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
@@ -224,7 +258,9 @@ async fn cluster_update(State(app): State<App>, v: Viewer, axum::extract::Path(i
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/clusters/{id}")).into_response()),
-        Err(Ok(problems)) => Ok(render_form(&v, v.tr().get("action-edit"), &format!("/clusters/{id}/edit"), &specs, &form, &problems, None)),
+        Err(Ok(problems)) => {
+            Ok(render_form(&v, v.tr().get("action-edit"), &format!("/clusters/{id}/edit"), &specs, &form, &problems, None))
+        }
         Err(Err(e)) => Err(e),
     }
 }
@@ -246,7 +282,12 @@ async fn member_add(State(app): State<App>, v: Viewer, axum::extract::Path(id): 
     Ok(Redirect::to(&format!("/clusters/{id}")).into_response())
 }
 
-async fn member_remove(State(app): State<App>, v: Viewer, axum::extract::Path((id, school_id)): axum::extract::Path<(i64, i64)>, axum::Form(form): FormMap) -> PageResult {
+async fn member_remove(
+    State(app): State<App>,
+    v: Viewer,
+    axum::extract::Path((id, school_id)): axum::extract::Path<(i64, i64)>,
+    axum::Form(form): FormMap,
+) -> PageResult {
     v.check_csrf(csrf_of(&form))?;
     ops::remove_member(&app, &v, id, school_id, date_or_today(&form, "left_on")).await?;
     Ok(Redirect::to(&format!("/clusters/{id}")).into_response())

@@ -7,17 +7,17 @@ mod registry;
 mod session;
 mod sheets;
 
-use crate::auth::Viewer;
-use crate::error::{current_lang, with_lang, AppError};
-use crate::i18n::Tr;
 use crate::App;
+use crate::auth::Viewer;
+use crate::error::{AppError, current_lang, with_lang};
+use crate::i18n::Tr;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{middleware, Router};
-use serde::de::DeserializeOwned;
+use axum::{Router, middleware};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 use xuequ_domain::access::{Action, Resource, Target};
 use xuequ_domain::{FieldProblem, Problem, Role};
@@ -33,7 +33,11 @@ pub fn routes() -> Router<App> {
 }
 
 pub async fn stylesheet() -> Response {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../../static/app.css")).into_response()
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../static/app.css"),
+    )
+        .into_response()
 }
 
 /// A page-level error: sign-in needed → the login page; anything else → a page saying what.
@@ -98,7 +102,12 @@ impl Chrome {
         let t = v.tr();
         let county = Target::county(v.county());
         let mut nav = vec![("nav-dashboard", "/")];
-        nav.extend([("nav-schools", "/schools"), ("nav-clusters", "/clusters"), ("nav-teachers", "/teachers"), ("nav-facilities", "/facilities")]);
+        nav.extend([
+            ("nav-schools", "/schools"),
+            ("nav-clusters", "/clusters"),
+            ("nav-teachers", "/teachers"),
+            ("nav-facilities", "/facilities"),
+        ]);
         if v.role() != Role::Teacher {
             nav.push(("nav-sheets", "/import"));
         }
@@ -213,7 +222,8 @@ pub struct ListPage {
 
 /// The current URL with some query parameters replaced (an empty value removes one).
 pub fn url_with(path: &str, query: &HashMap<String, String>, changes: &[(&str, String)]) -> String {
-    let mut params: Vec<(String, String)> = query.iter().filter(|(k, _)| !changes.iter().any(|(c, _)| c == k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let mut params: Vec<(String, String)> =
+        query.iter().filter(|(k, _)| !changes.iter().any(|(c, _)| c == k)).map(|(k, v)| (k.clone(), v.clone())).collect();
     params.extend(changes.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| (k.to_string(), v.clone())));
     params.retain(|(_, v)| !v.is_empty());
     params.sort();
@@ -242,7 +252,11 @@ impl ListShape<'_> {
                 let flip = current == Some(key) && !desc;
                 ColumnView {
                     label,
-                    sort_href: Some(url_with(self.path, self.query, &[("sort", key.to_string()), ("desc", if flip { "1".into() } else { String::new() }), ("page", String::new())])),
+                    sort_href: Some(url_with(
+                        self.path,
+                        self.query,
+                        &[("sort", key.to_string()), ("desc", if flip { "1".into() } else { String::new() }), ("page", String::new())],
+                    )),
                     mark: if current == Some(key) { if desc { " ▼" } else { " ▲" } } else { "" },
                 }
             }
@@ -344,7 +358,13 @@ pub fn values_of<T: Serialize>(record: &T) -> HashMap<String, String> {
 }
 
 /// The field views of a form, with the submitted or stored values and any problems.
-pub fn field_views(t: &Tr, entity: &str, specs: &[FieldSpec], values: &HashMap<String, String>, problems: &[FieldProblem]) -> Vec<FieldView> {
+pub fn field_views(
+    t: &Tr,
+    entity: &str,
+    specs: &[FieldSpec],
+    values: &HashMap<String, String>,
+    problems: &[FieldProblem],
+) -> Vec<FieldView> {
     specs
         .iter()
         .map(|s| {
@@ -355,7 +375,9 @@ pub fn field_views(t: &Tr, entity: &str, specs: &[FieldSpec], values: &HashMap<S
                 FieldKind::Date => ("date", vec![]),
                 FieldKind::Check => ("check", vec![]),
                 FieldKind::TextArea => ("textarea", vec![]),
-                FieldKind::Select(opts) => ("select", opts.iter().map(|(v, l)| Opt { selected: *v == value, value: v.clone(), label: l.clone() }).collect()),
+                FieldKind::Select(opts) => {
+                    ("select", opts.iter().map(|(v, l)| Opt { selected: *v == value, value: v.clone(), label: l.clone() }).collect())
+                }
             };
             FieldView {
                 name: s.name.to_string(),

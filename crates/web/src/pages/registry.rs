@@ -79,7 +79,17 @@ fn facility_specs(t: &Tr, schools: Vec<(String, String)>) -> Vec<FieldSpec> {
 
 /// Renders a record form.
 #[allow(clippy::too_many_arguments)]
-fn form_page(v: &Viewer, title: String, path: &str, entity: &str, specs: &[FieldSpec], values: &HashMap<String, String>, problems: &[FieldProblem], readonly: bool, retire: Option<String>) -> Response {
+fn form_page(
+    v: &Viewer,
+    title: String,
+    path: &str,
+    entity: &str,
+    specs: &[FieldSpec],
+    values: &HashMap<String, String>,
+    problems: &[FieldProblem],
+    readonly: bool,
+    retire: Option<String>,
+) -> Response {
     let t = v.tr();
     FormPage {
         chrome: Chrome::new(v, title, path),
@@ -112,7 +122,8 @@ async fn schools(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
     let (filter, paging) = ops::list_request(&q);
     let page = ops::list_schools(&app, &v, &filter, paging).await?;
     let shape = ListShape { path: "/schools", query: &q, total: page.total, paging };
-    let mut townships: Vec<String> = app.store.all_schools(v.county()).await?.into_iter().map(|s| s.township).filter(|s| !s.is_empty()).collect();
+    let mut townships: Vec<String> =
+        app.store.all_schools(v.county()).await?.into_iter().map(|s| s.township).filter(|s| !s.is_empty()).collect();
     townships.sort();
     townships.dedup();
     let columns = [("code", true), ("name", true), ("school_type", true), ("locality", true), ("township", true), ("principal", false)]
@@ -143,8 +154,16 @@ async fn schools(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
         actions,
         q: q.get("q").cloned().unwrap_or_default(),
         filters: vec![
-            shape.filter("school_type", field_label(&t, "school", "school_type"), code_options(&t, "school_type", SchoolType::ALL.iter().map(|s| s.code()))),
-            shape.filter("locality", field_label(&t, "school", "locality"), code_options(&t, "locality", Locality::ALL.iter().map(|s| s.code()))),
+            shape.filter(
+                "school_type",
+                field_label(&t, "school", "school_type"),
+                code_options(&t, "school_type", SchoolType::ALL.iter().map(|s| s.code())),
+            ),
+            shape.filter(
+                "locality",
+                field_label(&t, "school", "locality"),
+                code_options(&t, "locality", Locality::ALL.iter().map(|s| s.code())),
+            ),
             shape.filter("township", field_label(&t, "school", "township"), townships.into_iter().map(|s| (s.clone(), s)).collect()),
         ],
         hidden: vec![],
@@ -192,8 +211,18 @@ struct SchoolPage {
 }
 
 const STAT_FIELDS: [&str; 12] = [
-    "year", "students_primary", "students_junior", "classes_primary", "classes_junior", "max_class_size", "teaching_area", "sports_area",
-    "equipment_value", "multimedia_rooms", "books", "computers",
+    "year",
+    "students_primary",
+    "students_junior",
+    "classes_primary",
+    "classes_junior",
+    "max_class_size",
+    "teaching_area",
+    "sports_area",
+    "equipment_value",
+    "multimedia_rooms",
+    "books",
+    "computers",
 ];
 
 async fn school_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
@@ -248,7 +277,14 @@ async fn school_page(State(app): State<App>, v: Viewer, axum::extract::Path(id):
         .await?
         .items
         .iter()
-        .map(|f| vec![link(&f.name, format!("/facilities/{}", f.id)), cell(t.code("facility_kind", &f.kind)), cell(f.capacity.to_string()), cell(if f.shareable { t.get("facility-shared") } else { String::new() })])
+        .map(|f| {
+            vec![
+                link(&f.name, format!("/facilities/{}", f.id)),
+                cell(t.code("facility_kind", &f.kind)),
+                cell(f.capacity.to_string()),
+                cell(if f.shareable { t.get("facility-shared") } else { String::new() }),
+            ]
+        })
         .collect();
     let can_see_teachers = v.can(Action::Read, Resource::Teacher, &Target::school(v.county(), id));
     let (teachers, teacher_total) = if can_see_teachers {
@@ -257,7 +293,15 @@ async fn school_page(State(app): State<App>, v: Viewer, axum::extract::Path(id):
         let rows = page
             .items
             .iter()
-            .map(|te| vec![link(&te.name, format!("/teachers/{}", te.id)), cell(t.code("subject", &te.subject)), cell(t.code("degree", &te.degree)), cell(t.code("title", &te.title)), cell(t.code("backbone", &te.backbone))])
+            .map(|te| {
+                vec![
+                    link(&te.name, format!("/teachers/{}", te.id)),
+                    cell(t.code("subject", &te.subject)),
+                    cell(t.code("degree", &te.degree)),
+                    cell(t.code("title", &te.title)),
+                    cell(t.code("backbone", &te.backbone)),
+                ]
+            })
             .collect();
         (rows, page.total)
     } else {
@@ -284,7 +328,17 @@ async fn school_edit(State(app): State<App>, v: Viewer, axum::extract::Path(id):
     v.require(Action::Update, Resource::School, &Target::school(v.county(), id))?;
     let codes = school_codes(&app.store.all_schools(v.county()).await?);
     let retire = v.can(Action::Retire, Resource::School, &Target::school(v.county(), id)).then(|| format!("/schools/{id}/retire"));
-    Ok(form_page(&v, s.name.clone(), &format!("/schools/{id}/edit"), "school", &school_specs(&v.tr()), &values_of(&s.to_draft(&codes)), &[], false, retire))
+    Ok(form_page(
+        &v,
+        s.name.clone(),
+        &format!("/schools/{id}/edit"),
+        "school",
+        &school_specs(&v.tr()),
+        &values_of(&s.to_draft(&codes)),
+        &[],
+        false,
+        retire,
+    ))
 }
 
 async fn school_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
@@ -296,7 +350,9 @@ async fn school_update(State(app): State<App>, v: Viewer, axum::extract::Path(id
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/schools/{id}")).into_response()),
-        Err(Ok(problems)) => Ok(form_page(&v, v.tr().get("action-edit"), &format!("/schools/{id}/edit"), "school", &specs, &form, &problems, false, None)),
+        Err(Ok(problems)) => {
+            Ok(form_page(&v, v.tr().get("action-edit"), &format!("/schools/{id}/edit"), "school", &specs, &form, &problems, false, None))
+        }
         Err(Err(e)) => Err(e),
     }
 }
@@ -315,10 +371,19 @@ async fn teachers(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult 
     let page = ops::list_teachers(&app, &v, &filter, paging).await?;
     let names = all_school_names(&app, &v).await?;
     let shape = ListShape { path: "/teachers", query: &q, total: page.total, paging };
-    let columns = [("staff_no", true), ("name", true), ("school_code", false), ("subject", true), ("degree", true), ("title", true), ("backbone", true), ("joined_school_on", true)]
-        .iter()
-        .map(|(k, s)| shape.column(field_label(&t, "teacher", k), s.then_some(*k)))
-        .collect();
+    let columns = [
+        ("staff_no", true),
+        ("name", true),
+        ("school_code", false),
+        ("subject", true),
+        ("degree", true),
+        ("title", true),
+        ("backbone", true),
+        ("joined_school_on", true),
+    ]
+    .iter()
+    .map(|(k, s)| shape.column(field_label(&t, "teacher", k), s.then_some(*k)))
+    .collect();
     let rows = page
         .items
         .iter()
@@ -336,7 +401,8 @@ async fn teachers(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult 
         })
         .collect();
     let visible = v.visibility(Resource::Teacher);
-    let mut school_opts: Vec<(String, String)> = names.iter().filter(|(id, _)| visible.includes(**id)).map(|(id, (_, n))| (id.to_string(), n.clone())).collect();
+    let mut school_opts: Vec<(String, String)> =
+        names.iter().filter(|(id, _)| visible.includes(**id)).map(|(id, (_, n))| (id.to_string(), n.clone())).collect();
     school_opts.sort_by(|a, b| a.1.cmp(&b.1));
     let mut actions = vec![];
     if v.role() == Role::BureauAdmin || v.role() == Role::SchoolAdmin {
@@ -349,10 +415,18 @@ async fn teachers(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult 
         q: q.get("q").cloned().unwrap_or_default(),
         filters: vec![
             shape.filter("school_id", field_label(&t, "teacher", "school_code"), school_opts),
-            shape.filter("subject", field_label(&t, "teacher", "subject"), code_options(&t, "subject", Subject::ALL.iter().map(|s| s.code()))),
+            shape.filter(
+                "subject",
+                field_label(&t, "teacher", "subject"),
+                code_options(&t, "subject", Subject::ALL.iter().map(|s| s.code())),
+            ),
             shape.filter("degree", field_label(&t, "teacher", "degree"), code_options(&t, "degree", Degree::ALL.iter().map(|s| s.code()))),
             shape.filter("title", field_label(&t, "teacher", "title"), code_options(&t, "title", Title::ALL.iter().map(|s| s.code()))),
-            shape.filter("backbone", field_label(&t, "teacher", "backbone"), code_options(&t, "backbone", Backbone::ALL.iter().map(|s| s.code()))),
+            shape.filter(
+                "backbone",
+                field_label(&t, "teacher", "backbone"),
+                code_options(&t, "backbone", Backbone::ALL.iter().map(|s| s.code())),
+            ),
         ],
         hidden: vec![],
         columns,
@@ -378,7 +452,11 @@ async fn teacher_new(State(app): State<App>, v: Viewer) -> PageResult {
         return Err(AppError::Forbidden.into());
     }
     let specs = teacher_specs(&v.tr(), schools);
-    let values = HashMap::from([("joined_school_on".to_string(), ops::today().to_string()), ("backbone".to_string(), "none".to_string()), ("title".to_string(), "none".to_string())]);
+    let values = HashMap::from([
+        ("joined_school_on".to_string(), ops::today().to_string()),
+        ("backbone".to_string(), "none".to_string()),
+        ("title".to_string(), "none".to_string()),
+    ]);
     Ok(form_page(&v, v.tr().get("teacher-new"), "/teachers/new", "teacher", &specs, &values, &[], false, None))
 }
 
@@ -391,7 +469,9 @@ async fn teacher_create(State(app): State<App>, v: Viewer, axum::Form(form): For
     };
     match result {
         Ok(te) => Ok(Redirect::to(&format!("/teachers/{}", te.id)).into_response()),
-        Err(Ok(problems)) => Ok(form_page(&v, v.tr().get("teacher-new"), "/teachers/new", "teacher", &specs, &form, &problems, false, None)),
+        Err(Ok(problems)) => {
+            Ok(form_page(&v, v.tr().get("teacher-new"), "/teachers/new", "teacher", &specs, &form, &problems, false, None))
+        }
         Err(Err(e)) => Err(e),
     }
 }
@@ -403,7 +483,17 @@ async fn teacher_page(State(app): State<App>, v: Viewer, axum::extract::Path(id)
     let schools = if readonly { school_options(&app, &v).await? } else { writable_schools(&app, &v, Resource::Teacher).await? };
     let codes = school_codes(&app.store.all_schools(v.county()).await?);
     let retire = v.can(Action::Retire, Resource::Teacher, &target).then(|| format!("/teachers/{id}/retire"));
-    Ok(form_page(&v, te.name.clone(), &format!("/teachers/{id}"), "teacher", &teacher_specs(&v.tr(), schools), &values_of(&te.to_draft(&codes)), &[], readonly, retire))
+    Ok(form_page(
+        &v,
+        te.name.clone(),
+        &format!("/teachers/{id}"),
+        "teacher",
+        &teacher_specs(&v.tr(), schools),
+        &values_of(&te.to_draft(&codes)),
+        &[],
+        readonly,
+        retire,
+    ))
 }
 
 async fn teacher_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
@@ -415,7 +505,9 @@ async fn teacher_update(State(app): State<App>, v: Viewer, axum::extract::Path(i
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/teachers/{id}")).into_response()),
-        Err(Ok(problems)) => Ok(form_page(&v, v.tr().get("action-edit"), &format!("/teachers/{id}"), "teacher", &specs, &form, &problems, false, None)),
+        Err(Ok(problems)) => {
+            Ok(form_page(&v, v.tr().get("action-edit"), &format!("/teachers/{id}"), "teacher", &specs, &form, &problems, false, None))
+        }
         Err(Err(e)) => Err(e),
     }
 }
@@ -465,7 +557,11 @@ async fn facilities(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResul
         q: q.get("q").cloned().unwrap_or_default(),
         filters: vec![
             shape.filter("school_id", field_label(&t, "facility", "school_code"), school_opts),
-            shape.filter("kind", field_label(&t, "facility", "kind"), code_options(&t, "facility_kind", FacilityKind::ALL.iter().map(|s| s.code()))),
+            shape.filter(
+                "kind",
+                field_label(&t, "facility", "kind"),
+                code_options(&t, "facility_kind", FacilityKind::ALL.iter().map(|s| s.code())),
+            ),
         ],
         hidden: vec![],
         columns,
@@ -493,7 +589,9 @@ async fn facility_create(State(app): State<App>, v: Viewer, axum::Form(form): Fo
     };
     match result {
         Ok(f) => Ok(Redirect::to(&format!("/facilities/{}", f.id)).into_response()),
-        Err(Ok(problems)) => Ok(form_page(&v, v.tr().get("facility-new"), "/facilities/new", "facility", &specs, &form, &problems, false, None)),
+        Err(Ok(problems)) => {
+            Ok(form_page(&v, v.tr().get("facility-new"), "/facilities/new", "facility", &specs, &form, &problems, false, None))
+        }
         Err(Err(e)) => Err(e),
     }
 }
@@ -505,7 +603,17 @@ async fn facility_page(State(app): State<App>, v: Viewer, axum::extract::Path(id
     let schools = if readonly { school_options(&app, &v).await? } else { writable_schools(&app, &v, Resource::Facility).await? };
     let codes = school_codes(&app.store.all_schools(v.county()).await?);
     let retire = v.can(Action::Retire, Resource::Facility, &target).then(|| format!("/facilities/{id}/retire"));
-    Ok(form_page(&v, f.name.clone(), &format!("/facilities/{id}"), "facility", &facility_specs(&v.tr(), schools), &values_of(&f.to_draft(&codes)), &[], readonly, retire))
+    Ok(form_page(
+        &v,
+        f.name.clone(),
+        &format!("/facilities/{id}"),
+        "facility",
+        &facility_specs(&v.tr(), schools),
+        &values_of(&f.to_draft(&codes)),
+        &[],
+        readonly,
+        retire,
+    ))
 }
 
 async fn facility_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
@@ -517,7 +625,9 @@ async fn facility_update(State(app): State<App>, v: Viewer, axum::extract::Path(
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/facilities/{id}")).into_response()),
-        Err(Ok(problems)) => Ok(form_page(&v, v.tr().get("action-edit"), &format!("/facilities/{id}"), "facility", &specs, &form, &problems, false, None)),
+        Err(Ok(problems)) => {
+            Ok(form_page(&v, v.tr().get("action-edit"), &format!("/facilities/{id}"), "facility", &specs, &form, &problems, false, None))
+        }
         Err(Err(e)) => Err(e),
     }
 }

@@ -1,17 +1,17 @@
 //! Signing in and out, the language switch, and the dashboard.
 
 use super::{Chrome, PageError, PageResult};
-use crate::auth::{self, Viewer, SESSION_COOKIE};
+use crate::App;
+use crate::auth::{self, SESSION_COOKIE, Viewer};
 use crate::error::AppError;
 use crate::i18n::{Lang, Tr};
-use crate::App;
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use axum::Router;
 use std::collections::HashMap;
 use xuequ_domain::{Role, SchoolType};
 
@@ -34,10 +34,16 @@ struct LoginPage {
 
 fn login_view(app: &App, tr: Tr, error: Option<String>, next: String) -> LoginPage {
     let demo_accounts = if app.demo {
-        [("admin", Role::BureauAdmin), ("inspector", Role::Inspector), ("head", Role::ClusterHead), ("principal", Role::SchoolAdmin), ("teacher", Role::Teacher)]
-            .iter()
-            .map(|(u, r)| (u.to_string(), tr.code("role", r.code())))
-            .collect()
+        [
+            ("admin", Role::BureauAdmin),
+            ("inspector", Role::Inspector),
+            ("head", Role::ClusterHead),
+            ("principal", Role::SchoolAdmin),
+            ("teacher", Role::Teacher),
+        ]
+        .iter()
+        .map(|(u, r)| (u.to_string(), tr.code("role", r.code())))
+        .collect()
     } else {
         vec![]
     };
@@ -61,7 +67,11 @@ async fn login(State(app): State<App>, headers: HeaderMap, axum::Form(form): axu
     match auth::login(&app, &username, &password, "web").await {
         Ok(opened) => {
             let secure = if app.secure_cookies { "; Secure" } else { "" };
-            let cookie = format!("{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", opened.token, auth::WEB_SESSION_HOURS * 3600);
+            let cookie = format!(
+                "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+                opened.token,
+                auth::WEB_SESSION_HOURS * 3600
+            );
             Ok(([(header::SET_COOKIE, cookie)], Redirect::to(safe_next(&next))).into_response())
         }
         Err(e @ (AppError::Unauthorized | AppError::RateLimited)) => {
@@ -116,7 +126,11 @@ async fn dashboard(State(app): State<App>, v: Viewer) -> PageResult {
     let by_type = summary
         .by_type
         .iter()
-        .map(|(ty, n): &(SchoolType, u64)| Card { label: t.code("school_type", ty.code()), value: *n, href: format!("/schools?school_type={}", ty.code()) })
+        .map(|(ty, n): &(SchoolType, u64)| Card {
+            label: t.code("school_type", ty.code()),
+            value: *n,
+            href: format!("/schools?school_type={}", ty.code()),
+        })
         .collect();
     Ok(Dashboard { chrome: Chrome::new(&v, t.get("nav-dashboard"), "/"), county, cards, by_type }.into_response())
 }

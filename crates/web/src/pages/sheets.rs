@@ -66,7 +66,11 @@ fn parse_file(name: &str) -> Result<(Kind, Format), PageError> {
 
 async fn template(_v: Viewer, axum::extract::Path(file): axum::extract::Path<String>) -> PageResult {
     let (kind, format) = parse_file(&file)?;
-    Ok(file_response(xuequ_sheets::template(kind, format), &format!("{}-template.{}", kind.code(), format.extension()), format.content_type()))
+    Ok(file_response(
+        xuequ_sheets::template(kind, format),
+        &format!("{}-template.{}", kind.code(), format.extension()),
+        format.content_type(),
+    ))
 }
 
 async fn export(State(app): State<App>, v: Viewer, axum::extract::Path(file): axum::extract::Path<String>) -> PageResult {
@@ -78,14 +82,17 @@ async fn export(State(app): State<App>, v: Viewer, axum::extract::Path(file): ax
 async fn import_upload(State(app): State<App>, v: Viewer, mut form: Multipart) -> PageResult {
     let t = v.tr();
     let (mut kind, mut csrf, mut update, mut file) = (String::new(), String::new(), false, None);
-    while let Some(field) = form.next_field().await.map_err(|e| AppError::invalid("file", xuequ_domain::Problem::BadFile { reason: e.body_text() }))? {
+    while let Some(field) =
+        form.next_field().await.map_err(|e| AppError::invalid("file", xuequ_domain::Problem::BadFile { reason: e.body_text() }))?
+    {
         match field.name().unwrap_or("") {
             "kind" => kind = field.text().await.unwrap_or_default(),
             "_csrf" => csrf = field.text().await.unwrap_or_default(),
             "update_existing" => update = field.text().await.is_ok_and(|v| v == "true"),
             "file" => {
                 let name = field.file_name().unwrap_or("upload.xlsx").to_string();
-                let bytes = field.bytes().await.map_err(|e| AppError::invalid("file", xuequ_domain::Problem::BadFile { reason: e.body_text() }))?;
+                let bytes =
+                    field.bytes().await.map_err(|e| AppError::invalid("file", xuequ_domain::Problem::BadFile { reason: e.body_text() }))?;
                 file = Some((name, bytes));
             }
             _ => {}
