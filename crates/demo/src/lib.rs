@@ -63,6 +63,8 @@ struct Plan {
 
 struct Gen {
     rng: ChaCha8Rng,
+    /// Names given so far: two schools of a county never share a name.
+    used: std::collections::HashSet<String>,
     next_school: u32,
     next_teacher: u32,
 }
@@ -75,6 +77,16 @@ impl Gen {
     fn school_code(&mut self) -> String {
         self.next_school += 1;
         format!("31410{:05}", self.next_school)
+    }
+
+    /// A village name not yet used for a school with this prefix and suffix.
+    fn village(&mut self, prefix: &str, suffix: &str) -> String {
+        loop {
+            let name = format!("{prefix}{}{suffix}", names::village(&mut self.rng));
+            if self.used.insert(name.clone()) {
+                return name;
+            }
+        }
     }
 
     fn person(&mut self) -> String {
@@ -126,7 +138,7 @@ fn school(
 
 /// Generates the demo county (云岭县).
 pub fn generate() -> DemoCounty {
-    let mut g = Gen { rng: ChaCha8Rng::seed_from_u64(20_251_101), next_school: 0, next_teacher: 0 };
+    let mut g = Gen { rng: ChaCha8Rng::seed_from_u64(20_251_101), used: Default::default(), next_school: 0, next_teacher: 0 };
     let mut plans = Vec::new();
     // The county seat: large, well-resourced urban schools.
     for (i, n) in names::ORDINALS.iter().take(14).enumerate() {
@@ -176,19 +188,10 @@ pub fn generate() -> DemoCounty {
         let villages = if t % 3 == 0 { 7 } else { 6 };
         for _ in 0..villages {
             let at = place(&mut g, centre, 7.0);
-            let village = names::village(&mut g.rng);
+            let name = g.village(township, "小学");
             let students = g.rng.random_range(90..420);
             let wealth = g.between(0.15, 0.45) - remote * 0.1;
-            plans.push(school(
-                &mut g,
-                format!("{township}{village}小学"),
-                SchoolType::Primary,
-                Locality::Rural,
-                township,
-                at,
-                (students, 0),
-                wealth,
-            ));
+            plans.push(school(&mut g, name, SchoolType::Primary, Locality::Rural, township, at, (students, 0), wealth));
         }
         let at = place(&mut g, centre, 1.5);
         let students = g.rng.random_range(420..1000);
@@ -218,36 +221,18 @@ pub fn generate() -> DemoCounty {
         }
         if t < 6 {
             let at = place(&mut g, centre, 6.0);
-            let village = names::village(&mut g.rng);
+            let name = g.village(township, "九年制学校");
             let (p, j) = (g.rng.random_range(250..600), g.rng.random_range(150..400));
-            plans.push(school(
-                &mut g,
-                format!("{township}{village}九年制学校"),
-                SchoolType::NineYear,
-                Locality::Rural,
-                township,
-                at,
-                (p, j),
-                0.35,
-            ));
+            plans.push(school(&mut g, name, SchoolType::NineYear, Locality::Rural, township, at, (p, j), 0.35));
         }
         let points = if t % 2 == 0 { 3 } else { 2 };
         for _ in 0..points.min(30 - point_count) {
             point_count += 1;
             let at = place(&mut g, centre, 10.0);
-            let village = names::village(&mut g.rng);
+            let name = g.village(township, "教学点");
             // A third of teaching points have fewer than 50 pupils: the standard leaves them out.
             let students = if point_count % 3 == 0 { g.rng.random_range(8..49) } else { g.rng.random_range(50..120) };
-            plans.push(school(
-                &mut g,
-                format!("{township}{village}教学点"),
-                SchoolType::TeachingPoint,
-                Locality::Rural,
-                township,
-                at,
-                (students, 0),
-                0.2,
-            ));
+            plans.push(school(&mut g, name, SchoolType::TeachingPoint, Locality::Rural, township, at, (students, 0), 0.2));
         }
     }
     // Two campuses of the tight education group: branch schools without their own legal person.
@@ -615,7 +600,7 @@ fn accounts_for(plans: &[Plan], clusters: &[DemoCluster]) -> Vec<DemoAccount> {
 
 /// A small second county (石桥县) on the same installation, to show that counties are apart.
 pub fn second_county() -> DemoCounty {
-    let mut g = Gen { rng: ChaCha8Rng::seed_from_u64(7), next_school: 900, next_teacher: 900_000 };
+    let mut g = Gen { rng: ChaCha8Rng::seed_from_u64(7), used: Default::default(), next_school: 900, next_teacher: 900_000 };
     let centre = (35.10, 111.00);
     let mut plans = Vec::new();
     for (i, n) in names::ORDINALS.iter().take(3).enumerate() {
@@ -669,6 +654,8 @@ mod tests {
         assert_eq!(count(SchoolType::TeachingPoint), 30);
         assert!((3500..=5500).contains(&a.teachers.len()), "teachers {}", a.teachers.len());
         assert_eq!(a.stats.len(), a.schools.len() * 3);
+        let names: std::collections::HashSet<_> = a.schools.iter().map(|s| &s.name).collect();
+        assert_eq!(names.len(), a.schools.len(), "school names are unique");
     }
 
     #[test]

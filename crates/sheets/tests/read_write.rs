@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use rust_xlsxwriter::Workbook;
 use xuequ_domain::drafts::TeacherDraft;
 use xuequ_domain::*;
-use xuequ_sheets::{parse, read_table, template, write, Format, Kind, SheetRecord};
+use xuequ_sheets::{Format, Kind, SheetRecord, parse, read_table, template, write};
 
 fn teacher(staff_no: &str) -> TeacherDraft {
     TeacherDraft {
@@ -38,7 +38,8 @@ fn an_export_reads_back_as_the_same_records_in_both_formats() {
 
 #[test]
 fn chinese_csv_saved_by_excel_in_gb18030_is_read() {
-    let text = "教师编号,姓名,性别,学校代码,任教学科,最高学历,职称,骨干教师级别,到校时间\nT9,李娜,女,10001,语文,专科,二级教师,无,2019/9/1\n";
+    let text =
+        "教师编号,姓名,性别,学校代码,任教学科,最高学历,职称,骨干教师级别,到校时间\nT9,李娜,女,10001,语文,专科,二级教师,无,2019/9/1\n";
     let (bytes, _, _) = encoding_rs::GB18030.encode(text);
     let table = read_table(&bytes, "gbk.csv").unwrap();
     let (good, problems) = parse::<TeacherDraft>(&table);
@@ -72,7 +73,9 @@ fn excel_cells_are_read_as_bureaus_type_them() {
     // Codes typed as numbers, dates as date cells, an error value, and a blank row in between.
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    for (c, h) in ["教师编号", "姓名", "性别", "学校代码", "任教学科", "最高学历", "职称", "骨干教师级别", "到校时间", "出生年份"].iter().enumerate() {
+    for (c, h) in
+        ["教师编号", "姓名", "性别", "学校代码", "任教学科", "最高学历", "职称", "骨干教师级别", "到校时间", "出生年份"].iter().enumerate()
+    {
         sheet.write_string(0, c as u16, *h).unwrap();
     }
     let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");

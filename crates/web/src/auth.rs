@@ -104,16 +104,37 @@ pub async fn viewer_for(app: &App, token: &str, lang: Lang, via_token: bool) -> 
     Ok(Some(Viewer { user, actor, csrf: session.csrf, token: token.to_string(), lang, via_token }))
 }
 
+/// Why a request has no viewer: the API answers a JSON 401, a page sends the browser to the
+/// login page and back afterwards.
+pub enum NoViewer {
+    Api(AppError),
+    Page { next: String },
+}
+
+impl axum::response::IntoResponse for NoViewer {
+    fn into_response(self) -> axum::response::Response {
+        match self {
+            NoViewer::Api(e) => e.into_response(),
+            NoViewer::Page { next } => axum::response::Redirect::to(&format!("/login?next={}", urlencoding::encode(&next))).into_response(),
+        }
+    }
+}
+
 impl FromRequestParts<App> for Viewer {
-    type Rejection = AppError;
+    type Rejection = NoViewer;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let is_api = parts.uri.path().starts_with("/api/");
+        let reject = |e: AppError| match (is_api, e) {
+            (false, AppError::Unauthorized) => NoViewer::Page { next: parts.uri.to_string() },
+            (_, e) => NoViewer::Api(e),
+        };
         let lang = Lang::from_headers(&parts.headers);
         let (token, via_token) = match bearer(&parts.headers) {
             Some(t) => (t, true),
-            None => (cookie(&parts.headers, SESSION_COOKIE).ok_or(AppError::Unauthorized)?, false),
+            None => (cookie(&parts.headers, SESSION_COOKIE).ok_or_else(|| reject(AppError::Unauthorized))?, false),
         };
-        viewer_for(app, &token, lang, via_token).await?.ok_or(AppError::Unauthorized)
+        viewer_for(app, &token, lang, via_token).await.map_err(&reject)?.ok_or_else(|| reject(AppError::Unauthorized))
     }
 }
 

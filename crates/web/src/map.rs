@@ -28,9 +28,12 @@ pub fn cluster_svg(points: &[MapPoint]) -> String {
         let k = ((min_lat + max_lat) / 2.0).to_radians().cos();
         let span = ((max_lon - min_lon) * k).max(max_lat - min_lat).max(0.01);
         let scale = ((SIZE.0.min(SIZE.1)) as f64 - 2.0 * MARGIN) / span;
+        // Centre the drawing in both directions.
+        let x0 = (SIZE.0 as f64 - (max_lon - min_lon) * k * scale) / 2.0;
+        let y0 = (SIZE.1 as f64 + (max_lat - min_lat) * scale) / 2.0;
         let at = |p: &MapPoint| -> (i32, i32) {
-            let x = MARGIN + (p.lon - min_lon) * k * scale;
-            let y = SIZE.1 as f64 - MARGIN - (p.lat - min_lat) * scale;
+            let x = x0 + (p.lon - min_lon) * k * scale;
+            let y = y0 - (p.lat - min_lat) * scale;
             (x as i32, y as i32)
         };
         let lead = points.iter().find(|p| p.lead).map(at);

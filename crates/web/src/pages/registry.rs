@@ -225,6 +225,14 @@ const STAT_FIELDS: [&str; 12] = [
     "computers",
 ];
 
+/// `2193.0` → `2193`: areas and amounts are stored as decimals but mostly whole.
+fn whole(text: String) -> String {
+    match text.strip_suffix(".0") {
+        Some(w) => w.to_string(),
+        None => text,
+    }
+}
+
 async fn school_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
     let t = v.tr();
     let s = ops::school(&app, &v, id).await?;
@@ -253,7 +261,9 @@ async fn school_page(State(app): State<App>, v: Viewer, axum::extract::Path(id):
             let values = values_of(st);
             STAT_FIELDS
                 .iter()
-                .map(|f| if *f == "year" { format!("{}–{}", st.year, st.year + 1) } else { values.get(*f).cloned().unwrap_or_default() })
+                .map(|f| {
+                    if *f == "year" { format!("{}–{}", st.year, st.year + 1) } else { whole(values.get(*f).cloned().unwrap_or_default()) }
+                })
                 .collect()
         })
         .collect();

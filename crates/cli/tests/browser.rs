@@ -1,0 +1,118 @@
+//! Debian's chromium, driven through chromedriver: sign in and open a school page, as a person
+//! would. Screenshots of each step go to the test's temporary directory (and stay there when a
+//! step fails). Skipped with a printed reason when chromium or chromedriver is missing.
+
+use fantoccini::{ClientBuilder, Locator};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+use xuequ_testkit::{Backend, TestServer};
+
+const BIN: &str = env!("CARGO_BIN_EXE_xuequ");
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn screenshot(client: &fantoccini::Client, name: &str) {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screens");
+    let _ = std::fs::create_dir_all(&dir);
+    if let Ok(png) = client.screenshot().await {
+        let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bureau_admin_signs_in_and_opens_a_school() {
+    let (Ok(_), Ok(_)) = (which("chromium"), which("chromedriver")) else {
+        eprintln!("skipping the browser test: chromium or chromedriver is not installed (apt-get install chromium chromium-driver)");
+        return;
+    };
+    let server = TestServer::start(BIN, &Backend::Sqlite).await.expect("server starts");
+    let port = free_port();
+    let _driver = Driver(
+        Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver"),
+    );
+    let profile = tempfile::tempdir().unwrap();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1366,900",
+                     format!("--user-data-dir={}", profile.path().display())]
+        }),
+    );
+    let mut client = None;
+    for _ in 0..50 {
+        match ClientBuilder::rustls().expect("tls").capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
+            Ok(c) => {
+                client = Some(c);
+                break;
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+    let client = client.expect("chromedriver answers");
+    let result = steps(&client, &server).await;
+    if let Err(e) = &result {
+        screenshot(&client, "failure").await;
+        eprintln!("browser step failed: {e}; screenshot in {}/screens", env!("CARGO_TARGET_TMPDIR"));
+    }
+    let _ = client.close().await;
+    server.stop().await.unwrap();
+    result.unwrap();
+}
+
+async fn steps(client: &fantoccini::Client, server: &TestServer) -> Result<(), Box<dyn std::error::Error>> {
+    client.goto(&server.url("/schools")).await?;
+    // Not signed in: the login page, in Chinese.
+    assert!(client.current_url().await?.path().starts_with("/login"));
+    assert!(client.source().await?.contains("演示账号"));
+    screenshot(client, "login").await;
+    client.find(Locator::Id("username")).await?.send_keys("admin").await?;
+    client.find(Locator::Id("password")).await?.send_keys("xuequ-demo").await?;
+    client.find(Locator::Id("login")).await?.click().await?;
+    // Back where the browser was going, now signed in.
+    client.wait().for_element(Locator::Css("table.list")).await?;
+    assert_eq!(client.current_url().await?.path(), "/schools");
+    client.goto(&server.url("/")).await?;
+    client.wait().for_element(Locator::Css("div.cards")).await?;
+    screenshot(client, "dashboard").await;
+    client.goto(&server.url("/schools?q=东坪镇中心小学")).await?;
+    let link = client.wait().for_element(Locator::LinkText("东坪镇中心小学")).await?;
+    screenshot(client, "schools").await;
+    link.click().await?;
+    client.wait().for_element(Locator::Id("stats")).await?;
+    let heading = client.find(Locator::Css("h1")).await?.text().await?;
+    assert!(heading.starts_with("东坪镇中心小学"), "{heading}");
+    let years = client.find_all(Locator::Css("#stats tbody tr")).await?.len();
+    assert_eq!(years, 3, "three school years of statistics");
+    screenshot(client, "school").await;
+    // The cluster page draws its map.
+    client.find(Locator::LinkText("城关第二学区")).await?.click().await?;
+    client.wait().for_element(Locator::Css(".map svg circle")).await?;
+    screenshot(client, "cluster").await;
+    // The language switch.
+    client.find(Locator::Id("lang-switch")).await?.click().await?;
+    client.wait().for_element(Locator::LinkText("Schools")).await?;
+    Ok(())
+}
+
+fn which(program: &str) -> std::io::Result<std::process::Output> {
+    Command::new("which").arg(program).output().and_then(|o| if o.status.success() { Ok(o) } else { Err(std::io::Error::other("missing")) })
+}
