@@ -142,6 +142,6 @@ fn a_template_explains_every_column() {
     assert_eq!(book.sheet_names(), vec!["场馆设施".to_string(), "填写说明".to_string()]);
     let help = book.worksheet_range("填写说明").unwrap();
     assert_eq!(help.height(), Kind::Facilities.columns().len() + 1);
-    let kind_row = help.rows().find(|r| r[0].to_string() == "设施类型").unwrap();
+    let kind_row = help.rows().find(|r| r[0] == "设施类型").unwrap();
     assert!(kind_row[4].to_string().contains("实验室"));
 }
