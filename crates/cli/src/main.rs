@@ -1,5 +1,6 @@
 //! `xuequ`: serve the platform, load the demo county, import, export, back up and restore.
 
+mod bench;
 mod seed;
 
 use anyhow::{Context, Result, bail};
@@ -102,10 +103,28 @@ enum Command {
         #[command(flatten)]
         db: Db,
     },
+    /// Make the inputs of the benchmarks (see BENCHMARKS.md).
+    Bench {
+        #[command(subcommand)]
+        what: BenchCommand,
+    },
     /// Bring back a backup (stop the server first).
     Restore {
         #[arg(long)]
         from: PathBuf,
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Write a file of N teachers of the first county's schools (XLSX, or CSV by extension).
+    MakeTeachers {
+        #[arg(long, default_value_t = 100_000)]
+        rows: usize,
+        #[arg(long)]
+        out: PathBuf,
         #[command(flatten)]
         db: Db,
     },
@@ -132,6 +151,10 @@ async fn main() -> Result<()> {
             Ok(())
         }
         Command::Restore { from, db } => restore(db, &from).await,
+        Command::Bench { what: BenchCommand::MakeTeachers { rows, out, db } } => {
+            let (store, _) = db.open().await?;
+            bench::make_teachers(&store, rows, &out).await
+        }
     }
 }
 
@@ -180,12 +203,16 @@ async fn import(db: Db, kind_text: &str, file: &std::path::Path, update_existing
     progress.enable_steady_tick(std::time::Duration::from_millis(120));
     let ctx = Ctx { county_id, user_id: None, username: "cli".into() };
     let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let started = std::time::Instant::now();
     let result = xuequ_web::ops::import_file(&store, &ctx, kind, &bytes, &name, update_existing, &|_| true).await;
     progress.finish_and_clear();
+    let elapsed = started.elapsed().as_secs_f64();
     let tr = xuequ_web::i18n::Tr::default();
     match result {
         Ok(summary) => {
             println!("{}", tr.with("import-done", &[("created", summary.created.to_string()), ("updated", summary.updated.to_string())]));
+            let peak = bench::peak_memory_mib().map(|m| format!(", peak memory {m:.0} MiB")).unwrap_or_default();
+            eprintln!("{} in {elapsed:.2} s{peak}", file.display());
             Ok(())
         }
         Err(xuequ_web::error::AppError::Import(problems)) => {

@@ -68,6 +68,19 @@ async fn each_role_gets_what_the_policy_allows() {
     assert_eq!(r.status(), S::UNAUTHORIZED);
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["error"]["code"], "unauthorized");
+    // A page without a session sends the browser to sign in, and back afterwards.
+    let no_redirect = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let r = no_redirect.get(server.url("/teachers?subject=math")).send().await.unwrap();
+    assert_eq!(r.status(), S::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/login?next=%2Fteachers%3Fsubject%3Dmath");
+    // Pages ask the same policy: a teacher may not open the accounts page.
+    let r = no_redirect.post(server.url("/login")).form(&[("username", "teacher"), ("password", "xuequ-demo")]).send().await.unwrap();
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let r = no_redirect.get(server.url("/admin/users")).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(r.status(), S::FORBIDDEN);
+    // A form posted without the session's CSRF token is refused.
+    let r = no_redirect.post(server.url("/logout")).header("cookie", &cookie).form(&[("_csrf", "forged")]).send().await.unwrap();
+    assert_eq!(r.status(), S::FORBIDDEN);
     // A teacher cannot import; a principal cannot import rows of another school.
     let form = || {
         reqwest::multipart::Form::new().part(

@@ -144,6 +144,48 @@ impl From<sea_orm::DbErr> for ImportError {
 }
 
 impl Store {
+    /// Writes checked rows in one transaction: updates in place, inserts in batches, and one
+    /// audit entry for the import.
+    async fn write_rows<D, M, A>(
+        &self,
+        ctx: &Ctx,
+        entity: &str,
+        checked: &[Checked<D>],
+        current: &[M],
+        id_of: impl Fn(&M) -> i64,
+        new_model: impl Fn() -> A,
+        fill: impl Fn(&mut A, &D, i64),
+    ) -> ImportResult
+    where
+        M: Clone + IntoActiveModel<A>,
+        A: ActiveModelTrait + sea_orm::ActiveModelBehavior + Send,
+        <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+    {
+        let by_id: HashMap<i64, &M> = current.iter().map(|m| (id_of(m), m)).collect();
+        let txn = self.db.begin().await?;
+        let mut inserts = Vec::new();
+        for c in checked {
+            let school_id = c.school_id.expect("checked rows have a school");
+            match c.existing.and_then(|id| by_id.get(&id)) {
+                Some(old) => {
+                    let mut m = (*old).clone().into_active_model();
+                    fill(&mut m, &c.draft, school_id);
+                    m.update(&txn).await?;
+                }
+                None => {
+                    let mut m = new_model();
+                    fill(&mut m, &c.draft, school_id);
+                    inserts.push(m);
+                }
+            }
+        }
+        insert_batches(&txn, inserts).await?;
+        let summary = finish(vec![], checked, false).map_err(ImportError::Rows)?.unwrap_or_default();
+        self.summarize(&txn, ctx, entity, &summary).await?;
+        txn.commit().await?;
+        Ok(summary)
+    }
+
     async fn schools_by_code(&self, county_id: i64) -> Result<HashMap<String, school::Model>> {
         Ok(self.all_schools(county_id).await?.into_iter().map(|s| (s.code.clone(), s)).collect())
     }
@@ -231,36 +273,13 @@ impl Store {
         if let Some(summary) = finish(problems, &checked, opts.commit).map_err(ImportError::Rows)? {
             return Ok(summary);
         }
-        let by_id: HashMap<i64, &teacher::Model> = current.iter().map(|t| (t.id, t)).collect();
-        let txn = self.db.begin().await?;
         let now = Utc::now();
-        let mut inserts = Vec::new();
-        for c in &checked {
-            let school_id = c.school_id.expect("checked rows have a school");
-            match c.existing.and_then(|id| by_id.get(&id)) {
-                Some(old) => {
-                    let mut m = (*old).clone().into_active_model();
-                    fill_teacher(&mut m, &c.draft, school_id);
-                    m.status = Set(Status::Active.code().into());
-                    m.update(&txn).await?;
-                }
-                None => {
-                    let mut m = teacher::ActiveModel {
-                        county_id: Set(ctx.county_id),
-                        status: Set(Status::Active.code().into()),
-                        created_at: Set(now),
-                        ..Default::default()
-                    };
-                    fill_teacher(&mut m, &c.draft, school_id);
-                    inserts.push(m);
-                }
-            }
-        }
-        insert_batches(&txn, inserts).await?;
-        let summary = finish(vec![], &checked, false).map_err(ImportError::Rows)?.unwrap_or_default();
-        self.summarize(&txn, ctx, "teacher", &summary).await?;
-        txn.commit().await?;
-        Ok(summary)
+        let new_model = || teacher::ActiveModel { county_id: Set(ctx.county_id), created_at: Set(now), ..Default::default() };
+        let fill = |m: &mut teacher::ActiveModel, d: &TeacherDraft, school_id: i64| {
+            fill_teacher(m, d, school_id);
+            m.status = Set(Status::Active.code().into());
+        };
+        self.write_rows(ctx, "teacher", &checked, &current, |t| t.id, new_model, fill).await
     }
 
     pub async fn import_facilities(&self, ctx: &Ctx, rows: Vec<(usize, FacilityDraft)>, opts: &ImportOptions<'_>) -> ImportResult {
@@ -284,36 +303,13 @@ impl Store {
         if let Some(summary) = finish(problems, &checked, opts.commit).map_err(ImportError::Rows)? {
             return Ok(summary);
         }
-        let by_id: HashMap<i64, &facility::Model> = current.iter().map(|f| (f.id, f)).collect();
-        let txn = self.db.begin().await?;
         let now = Utc::now();
-        let mut inserts = Vec::new();
-        for c in &checked {
-            let school_id = c.school_id.expect("checked rows have a school");
-            match c.existing.and_then(|id| by_id.get(&id)) {
-                Some(old) => {
-                    let mut m = (*old).clone().into_active_model();
-                    fill_facility(&mut m, &c.draft, school_id);
-                    m.status = Set(Status::Active.code().into());
-                    m.update(&txn).await?;
-                }
-                None => {
-                    let mut m = facility::ActiveModel {
-                        county_id: Set(ctx.county_id),
-                        status: Set(Status::Active.code().into()),
-                        created_at: Set(now),
-                        ..Default::default()
-                    };
-                    fill_facility(&mut m, &c.draft, school_id);
-                    inserts.push(m);
-                }
-            }
-        }
-        insert_batches(&txn, inserts).await?;
-        let summary = finish(vec![], &checked, false).map_err(ImportError::Rows)?.unwrap_or_default();
-        self.summarize(&txn, ctx, "facility", &summary).await?;
-        txn.commit().await?;
-        Ok(summary)
+        let new_model = || facility::ActiveModel { county_id: Set(ctx.county_id), created_at: Set(now), ..Default::default() };
+        let fill = |m: &mut facility::ActiveModel, d: &FacilityDraft, school_id: i64| {
+            fill_facility(m, d, school_id);
+            m.status = Set(Status::Active.code().into());
+        };
+        self.write_rows(ctx, "facility", &checked, &current, |f| f.id, new_model, fill).await
     }
 
     pub async fn import_stats(&self, ctx: &Ctx, rows: Vec<(usize, StatsDraft)>, opts: &ImportOptions<'_>) -> ImportResult {
@@ -346,28 +342,11 @@ impl Store {
         if let Some(summary) = finish(problems, &checked, opts.commit).map_err(ImportError::Rows)? {
             return Ok(summary);
         }
-        let by_id: HashMap<i64, &school_stat::Model> = current.iter().map(|s| (s.id, s)).collect();
-        let txn = self.db.begin().await?;
-        let mut inserts = Vec::new();
-        for c in &checked {
-            let school_id = c.school_id.expect("checked rows have a school");
-            match c.existing.and_then(|id| by_id.get(&id)) {
-                Some(old) => {
-                    let mut m = (*old).clone().into_active_model();
-                    fill_stats(&mut m, &c.draft);
-                    m.update(&txn).await?;
-                }
-                None => {
-                    let mut m = school_stat::ActiveModel { county_id: Set(ctx.county_id), school_id: Set(school_id), ..Default::default() };
-                    fill_stats(&mut m, &c.draft);
-                    inserts.push(m);
-                }
-            }
-        }
-        insert_batches(&txn, inserts).await?;
-        let summary = finish(vec![], &checked, false).map_err(ImportError::Rows)?.unwrap_or_default();
-        self.summarize(&txn, ctx, "school_stat", &summary).await?;
-        txn.commit().await?;
-        Ok(summary)
+        let new_model = || school_stat::ActiveModel { county_id: Set(ctx.county_id), ..Default::default() };
+        let fill = |m: &mut school_stat::ActiveModel, d: &StatsDraft, school_id: i64| {
+            m.school_id = Set(school_id);
+            fill_stats(m, d);
+        };
+        self.write_rows(ctx, "school_stat", &checked, &current, |s| s.id, new_model, fill).await
     }
 }

@@ -124,9 +124,11 @@ impl FromRequestParts<App> for Viewer {
     type Rejection = NoViewer;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
-        let is_api = parts.uri.path().starts_with("/api/");
+        // Nested routers see their own part of the path; the original one tells API from pages.
+        let uri = parts.extensions.get::<axum::extract::OriginalUri>().map(|o| o.0.clone()).unwrap_or_else(|| parts.uri.clone());
+        let is_api = uri.path().starts_with("/api/");
         let reject = |e: AppError| match (is_api, e) {
-            (false, AppError::Unauthorized) => NoViewer::Page { next: parts.uri.to_string() },
+            (false, AppError::Unauthorized) => NoViewer::Page { next: uri.to_string() },
             (_, e) => NoViewer::Api(e),
         };
         let lang = Lang::from_headers(&parts.headers);

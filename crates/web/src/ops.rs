@@ -221,7 +221,8 @@ pub async fn set_officers(app: &App, v: &Viewer, id: i64, officers: &[OfficerDra
 
 // ---- spreadsheets ----
 
-fn resource_of(kind: Kind) -> Resource {
+/// The resource a spreadsheet of `kind` holds, for the access policy.
+pub fn resource_of(kind: Kind) -> Resource {
     match kind {
         Kind::Schools => Resource::School,
         Kind::Stats => Resource::SchoolStats,

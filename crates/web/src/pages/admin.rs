@@ -45,18 +45,8 @@ fn render(
     problems: &[FieldProblem],
     reset: Option<String>,
 ) -> Response {
-    let t = v.tr();
-    FormPage {
-        chrome: Chrome::new(v, title, "/admin/users"),
-        action: path.to_string(),
-        fields: field_views(&t, "user", specs, values, problems),
-        errors: loose_problems(&t, specs, problems),
-        cancel: "/admin/users".into(),
-        readonly: false,
-        retire_action: reset,
-        retire_label: t.get("user-reset-password"),
-    }
-    .into_response()
+    let extra = reset.map(|action| (action, v.tr().get("user-reset-password")));
+    record_form(v, FormShape { title, path, entity: "user", cancel: "/admin/users", readonly: false, extra }, specs, values, problems)
 }
 
 async fn users(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> PageResult {

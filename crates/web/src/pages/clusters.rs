@@ -34,27 +34,8 @@ fn specs(t: &Tr, schools: Vec<(String, String)>) -> Vec<FieldSpec> {
     ]
 }
 
-fn render_form(
-    v: &Viewer,
-    title: String,
-    path: &str,
-    specs: &[FieldSpec],
-    values: &HashMap<String, String>,
-    problems: &[FieldProblem],
-    retire: Option<String>,
-) -> Response {
-    let t = v.tr();
-    FormPage {
-        chrome: Chrome::new(v, title, path),
-        action: path.to_string(),
-        fields: field_views(&t, "cluster", specs, values, problems),
-        errors: loose_problems(&t, specs, problems),
-        cancel: "/clusters".into(),
-        readonly: false,
-        retire_action: retire,
-        retire_label: t.get("cluster-dissolve"),
-    }
-    .into_response()
+fn shape<'a>(title: String, path: &'a str) -> FormShape<'a> {
+    FormShape { title, path, entity: "cluster", cancel: "/clusters", readonly: false, extra: None }
 }
 
 async fn clusters(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> PageResult {
@@ -113,21 +94,14 @@ async fn clusters(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<Str
 async fn cluster_new(State(app): State<App>, v: Viewer) -> PageResult {
     v.require(Action::Create, Resource::Cluster, &Target::county(v.county()))?;
     let values = HashMap::from([("founded_on".to_string(), ops::today().to_string()), ("level".to_string(), "county".to_string())]);
-    Ok(render_form(&v, v.tr().get("cluster-new"), "/clusters/new", &specs(&v.tr(), school_options(&app, &v).await?), &values, &[], None))
+    Ok(record_form(&v, shape(v.tr().get("cluster-new"), "/clusters/new"), &specs(&v.tr(), school_options(&app, &v).await?), &values, &[]))
 }
 
 async fn cluster_create(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
     let specs = specs(&v.tr(), school_options(&app, &v).await?);
-    let result = match draft_from_form::<ClusterDraft>(&specs, &form) {
-        Ok(d) => ops::create_cluster(&app, &v, &d).await.map_err(form_problems),
-        Err(p) => Err(Ok(p)),
-    };
-    match result {
-        Ok(c) => Ok(Redirect::to(&format!("/clusters/{}", c.id)).into_response()),
-        Err(Ok(problems)) => Ok(render_form(&v, v.tr().get("cluster-new"), "/clusters/new", &specs, &form, &problems, None)),
-        Err(Err(e)) => Err(e),
-    }
+    let shape = shape(v.tr().get("cluster-new"), "/clusters/new");
+    save_form(&v, shape, &specs, &form, async |d: ClusterDraft| ops::create_cluster(&app, &v, &d).await, |c| format!("/clusters/{}", c.id))
+        .await
 }
 
 struct MemberView {
@@ -236,33 +210,21 @@ async fn cluster_edit(State(app): State<App>, v: Viewer, axum::extract::Path(id)
     let detail = ops::cluster(&app, &v, id).await?;
     v.require(Action::Update, Resource::Cluster, &Target::cluster(v.county(), id))?;
     let codes = school_codes(&app.store.all_schools(v.county()).await?);
-    let retire = v.can(Action::Retire, Resource::Cluster, &Target::cluster(v.county(), id)).then(|| format!("/clusters/{id}/dissolve"));
     let specs = specs(&v.tr(), school_options(&app, &v).await?);
-    Ok(render_form(
-        &v,
-        detail.cluster.name.clone(),
-        &format!("/clusters/{id}/edit"),
-        &specs,
-        &values_of(&detail.cluster.to_draft(&codes)),
-        &[],
-        retire,
-    ))
+    let path = format!("/clusters/{id}/edit");
+    let mut shape = shape(detail.cluster.name.clone(), &path);
+    if v.can(Action::Retire, Resource::Cluster, &Target::cluster(v.county(), id)) {
+        shape.extra = Some((format!("/clusters/{id}/dissolve"), v.tr().get("cluster-dissolve")));
+    }
+    Ok(record_form(&v, shape, &specs, &values_of(&detail.cluster.to_draft(&codes)), &[]))
 }
 
 async fn cluster_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
     let specs = specs(&v.tr(), school_options(&app, &v).await?);
-    let result = match draft_from_form::<ClusterDraft>(&specs, &form) {
-        Ok(d) => ops::update_cluster(&app, &v, id, &d).await.map_err(form_problems),
-        Err(p) => Err(Ok(p)),
-    };
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/clusters/{id}")).into_response()),
-        Err(Ok(problems)) => {
-            Ok(render_form(&v, v.tr().get("action-edit"), &format!("/clusters/{id}/edit"), &specs, &form, &problems, None))
-        }
-        Err(Err(e)) => Err(e),
-    }
+    let path = format!("/clusters/{id}/edit");
+    let shape = shape(v.tr().get("action-edit"), &path);
+    save_form(&v, shape, &specs, &form, async |d: ClusterDraft| ops::update_cluster(&app, &v, id, &d).await, |_| format!("/clusters/{id}"))
+        .await
 }
 
 fn date_or_today(form: &HashMap<String, String>, key: &str) -> NaiveDate {

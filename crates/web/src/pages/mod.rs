@@ -437,6 +437,70 @@ pub fn draft_from_form<T: DeserializeOwned>(specs: &[FieldSpec], form: &HashMap<
     })
 }
 
+/// What a record form shows besides its fields.
+pub struct FormShape<'a> {
+    pub title: String,
+    /// Where the form posts, and the page it is on.
+    pub path: &'a str,
+    /// The `{entity}-{field}` prefix of its labels.
+    pub entity: &'a str,
+    pub cancel: &'a str,
+    pub readonly: bool,
+    /// A second, destructive action (retire, dissolve, reset password) and its button label.
+    pub extra: Option<(String, String)>,
+}
+
+/// Renders a record form with values and problems.
+pub fn record_form(
+    v: &Viewer,
+    shape: FormShape<'_>,
+    specs: &[FieldSpec],
+    values: &HashMap<String, String>,
+    problems: &[FieldProblem],
+) -> Response {
+    let t = v.tr();
+    let (retire_action, retire_label) = match shape.extra.filter(|_| !shape.readonly) {
+        Some((action, label)) => (Some(action), label),
+        None => (None, String::new()),
+    };
+    FormPage {
+        chrome: Chrome::new(v, shape.title, shape.path),
+        action: shape.path.to_string(),
+        fields: field_views(&t, shape.entity, specs, values, problems),
+        errors: loose_problems(&t, specs, problems),
+        cancel: shape.cancel.to_string(),
+        readonly: shape.readonly,
+        retire_action,
+        retire_label,
+    }
+    .into_response()
+}
+
+/// The flow of every form post: check the CSRF token, build the draft, run the operation; on
+/// success go to `done(record)`, on invalid input show the form again with the problems.
+pub async fn save_form<D, T>(
+    v: &Viewer,
+    shape: FormShape<'_>,
+    specs: &[FieldSpec],
+    form: &HashMap<String, String>,
+    op: impl AsyncFnOnce(D) -> Result<T, AppError>,
+    done: impl FnOnce(&T) -> String,
+) -> PageResult
+where
+    D: DeserializeOwned,
+{
+    v.check_csrf(csrf_of(form))?;
+    let result = match draft_from_form::<D>(specs, form) {
+        Ok(draft) => op(draft).await.map_err(form_problems),
+        Err(problems) => Err(Ok(problems)),
+    };
+    match result {
+        Ok(record) => Ok(Redirect::to(&done(&record)).into_response()),
+        Err(Ok(problems)) => Ok(record_form(v, shape, specs, form, &problems)),
+        Err(Err(e)) => Err(e),
+    }
+}
+
 /// Field problems that belong to no field of the form, as messages for the top of the form.
 pub fn loose_problems(t: &Tr, specs: &[FieldSpec], problems: &[FieldProblem]) -> Vec<String> {
     problems.iter().filter(|p| !specs.iter().any(|s| s.name == p.field)).map(|p| t.problem(&p.problem)).collect()

@@ -77,31 +77,8 @@ fn facility_specs(t: &Tr, schools: Vec<(String, String)>) -> Vec<FieldSpec> {
     ]
 }
 
-/// Renders a record form.
-#[allow(clippy::too_many_arguments)]
-fn form_page(
-    v: &Viewer,
-    title: String,
-    path: &str,
-    entity: &str,
-    specs: &[FieldSpec],
-    values: &HashMap<String, String>,
-    problems: &[FieldProblem],
-    readonly: bool,
-    retire: Option<String>,
-) -> Response {
-    let t = v.tr();
-    FormPage {
-        chrome: Chrome::new(v, title, path),
-        action: path.to_string(),
-        fields: field_views(&t, entity, specs, values, problems),
-        errors: loose_problems(&t, specs, problems),
-        cancel: format!("/{}", path.trim_start_matches('/').split('/').next().unwrap_or("")),
-        readonly,
-        retire_action: if readonly { None } else { retire },
-        retire_label: t.get("action-retire"),
-    }
-    .into_response()
+fn shape<'a>(title: String, path: &'a str, entity: &'a str, cancel: &'a str) -> FormShape<'a> {
+    FormShape { title, path, entity, cancel, readonly: false, extra: None }
 }
 
 fn school_cell(names: &HashMap<i64, (String, String)>, id: i64) -> CellView {
@@ -177,21 +154,14 @@ async fn schools(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
 async fn school_new(v: Viewer) -> PageResult {
     v.require(Action::Create, Resource::School, &Target::county(v.county()))?;
     let values = HashMap::from([("legal_person".to_string(), "true".to_string())]);
-    Ok(form_page(&v, v.tr().get("school-new"), "/schools/new", "school", &school_specs(&v.tr()), &values, &[], false, None))
+    Ok(record_form(&v, shape(v.tr().get("school-new"), "/schools/new", "school", "/schools"), &school_specs(&v.tr()), &values, &[]))
 }
 
 async fn school_create(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
     let specs = school_specs(&v.tr());
-    let result = match draft_from_form::<SchoolDraft>(&specs, &form) {
-        Ok(d) => ops::create_school(&app, &v, &d).await.map_err(form_problems),
-        Err(p) => Err(Ok(p)),
-    };
-    match result {
-        Ok(s) => Ok(Redirect::to(&format!("/schools/{}", s.id)).into_response()),
-        Err(Ok(problems)) => Ok(form_page(&v, v.tr().get("school-new"), "/schools/new", "school", &specs, &form, &problems, false, None)),
-        Err(Err(e)) => Err(e),
-    }
+    let shape = shape(v.tr().get("school-new"), "/schools/new", "school", "/schools");
+    save_form(&v, shape, &specs, &form, async |d: SchoolDraft| ops::create_school(&app, &v, &d).await, |s| format!("/schools/{}", s.id))
+        .await
 }
 
 #[derive(Template, WebTemplate)]
@@ -337,34 +307,20 @@ async fn school_edit(State(app): State<App>, v: Viewer, axum::extract::Path(id):
     let s = ops::school(&app, &v, id).await?;
     v.require(Action::Update, Resource::School, &Target::school(v.county(), id))?;
     let codes = school_codes(&app.store.all_schools(v.county()).await?);
-    let retire = v.can(Action::Retire, Resource::School, &Target::school(v.county(), id)).then(|| format!("/schools/{id}/retire"));
-    Ok(form_page(
-        &v,
-        s.name.clone(),
-        &format!("/schools/{id}/edit"),
-        "school",
-        &school_specs(&v.tr()),
-        &values_of(&s.to_draft(&codes)),
-        &[],
-        false,
-        retire,
-    ))
+    let path = format!("/schools/{id}/edit");
+    let mut shape = shape(s.name.clone(), &path, "school", "/schools");
+    if v.can(Action::Retire, Resource::School, &Target::school(v.county(), id)) {
+        shape.extra = Some((format!("/schools/{id}/retire"), v.tr().get("action-retire")));
+    }
+    Ok(record_form(&v, shape, &school_specs(&v.tr()), &values_of(&s.to_draft(&codes)), &[]))
 }
 
 async fn school_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
     let specs = school_specs(&v.tr());
-    let result = match draft_from_form::<SchoolDraft>(&specs, &form) {
-        Ok(d) => ops::update_school(&app, &v, id, &d).await.map_err(form_problems),
-        Err(p) => Err(Ok(p)),
-    };
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/schools/{id}")).into_response()),
-        Err(Ok(problems)) => {
-            Ok(form_page(&v, v.tr().get("action-edit"), &format!("/schools/{id}/edit"), "school", &specs, &form, &problems, false, None))
-        }
-        Err(Err(e)) => Err(e),
-    }
+    let path = format!("/schools/{id}/edit");
+    let shape = shape(v.tr().get("action-edit"), &path, "school", "/schools");
+    save_form(&v, shape, &specs, &form, async |d: SchoolDraft| ops::update_school(&app, &v, id, &d).await, |_| format!("/schools/{id}"))
+        .await
 }
 
 async fn school_retire(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
@@ -446,6 +402,50 @@ async fn teachers(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult 
     .into_response())
 }
 
+/// The shape of a teacher's or facility's page: editable where the policy allows, else read-only.
+struct RecordPage {
+    title: String,
+    path: String,
+    entity: &'static str,
+    cancel: String,
+    readonly: bool,
+    retire: Option<(String, String)>,
+}
+
+impl RecordPage {
+    fn as_shape(&self) -> FormShape<'_> {
+        FormShape {
+            title: self.title.clone(),
+            path: &self.path,
+            entity: self.entity,
+            cancel: &self.cancel,
+            readonly: self.readonly,
+            extra: self.retire.clone(),
+        }
+    }
+}
+
+/// The school options and page shape of a record of `resource` at `school_id`.
+async fn record_page(
+    app: &App,
+    v: &Viewer,
+    resource: Resource,
+    school_id: i64,
+    title: &str,
+    entity: &'static str,
+    id: i64,
+) -> Result<(Vec<(String, String)>, RecordPage), PageError> {
+    let target = Target::school(v.county(), school_id);
+    let readonly = !v.can(Action::Update, resource, &target);
+    let schools = if readonly { school_options(app, v).await? } else { writable_schools(app, v, resource).await? };
+    let list = match resource {
+        Resource::Teacher => "/teachers",
+        _ => "/facilities",
+    };
+    let retire = v.can(Action::Retire, resource, &target).then(|| (format!("{list}/{id}/retire"), v.tr().get("action-retire")));
+    Ok((schools, RecordPage { title: title.to_string(), path: format!("{list}/{id}"), entity, cancel: list.to_string(), readonly, retire }))
+}
+
 /// Schools the viewer may add records to, for the school select of a form.
 async fn writable_schools(app: &App, v: &Viewer, resource: Resource) -> Result<Vec<(String, String)>, PageError> {
     let all = app.store.all_schools(v.county()).await?;
@@ -467,59 +467,30 @@ async fn teacher_new(State(app): State<App>, v: Viewer) -> PageResult {
         ("backbone".to_string(), "none".to_string()),
         ("title".to_string(), "none".to_string()),
     ]);
-    Ok(form_page(&v, v.tr().get("teacher-new"), "/teachers/new", "teacher", &specs, &values, &[], false, None))
+    Ok(record_form(&v, shape(v.tr().get("teacher-new"), "/teachers/new", "teacher", "/teachers"), &specs, &values, &[]))
 }
 
 async fn teacher_create(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
     let specs = teacher_specs(&v.tr(), writable_schools(&app, &v, Resource::Teacher).await?);
-    let result = match draft_from_form::<TeacherDraft>(&specs, &form) {
-        Ok(d) => ops::create_teacher(&app, &v, &d).await.map_err(form_problems),
-        Err(p) => Err(Ok(p)),
-    };
-    match result {
-        Ok(te) => Ok(Redirect::to(&format!("/teachers/{}", te.id)).into_response()),
-        Err(Ok(problems)) => {
-            Ok(form_page(&v, v.tr().get("teacher-new"), "/teachers/new", "teacher", &specs, &form, &problems, false, None))
-        }
-        Err(Err(e)) => Err(e),
-    }
+    let shape = shape(v.tr().get("teacher-new"), "/teachers/new", "teacher", "/teachers");
+    save_form(&v, shape, &specs, &form, async |d: TeacherDraft| ops::create_teacher(&app, &v, &d).await, |t| format!("/teachers/{}", t.id))
+        .await
 }
 
 async fn teacher_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
     let te = ops::teacher(&app, &v, id).await?;
-    let target = Target::school(v.county(), te.school_id);
-    let readonly = !v.can(Action::Update, Resource::Teacher, &target);
-    let schools = if readonly { school_options(&app, &v).await? } else { writable_schools(&app, &v, Resource::Teacher).await? };
     let codes = school_codes(&app.store.all_schools(v.county()).await?);
-    let retire = v.can(Action::Retire, Resource::Teacher, &target).then(|| format!("/teachers/{id}/retire"));
-    Ok(form_page(
-        &v,
-        te.name.clone(),
-        &format!("/teachers/{id}"),
-        "teacher",
-        &teacher_specs(&v.tr(), schools),
-        &values_of(&te.to_draft(&codes)),
-        &[],
-        readonly,
-        retire,
-    ))
+    let (specs, shape) = record_page(&app, &v, Resource::Teacher, te.school_id, &te.name, "teacher", id).await?;
+    let specs = teacher_specs(&v.tr(), specs);
+    Ok(record_form(&v, shape.as_shape(), &specs, &values_of(&te.to_draft(&codes)), &[]))
 }
 
 async fn teacher_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
     let specs = teacher_specs(&v.tr(), writable_schools(&app, &v, Resource::Teacher).await?);
-    let result = match draft_from_form::<TeacherDraft>(&specs, &form) {
-        Ok(d) => ops::update_teacher(&app, &v, id, &d).await.map_err(form_problems),
-        Err(p) => Err(Ok(p)),
-    };
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/teachers/{id}")).into_response()),
-        Err(Ok(problems)) => {
-            Ok(form_page(&v, v.tr().get("action-edit"), &format!("/teachers/{id}"), "teacher", &specs, &form, &problems, false, None))
-        }
-        Err(Err(e)) => Err(e),
-    }
+    let path = format!("/teachers/{id}");
+    let shape = shape(v.tr().get("action-edit"), &path, "teacher", "/teachers");
+    save_form(&v, shape, &specs, &form, async |d: TeacherDraft| ops::update_teacher(&app, &v, id, &d).await, |_| format!("/teachers/{id}"))
+        .await
 }
 
 async fn teacher_retire(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
@@ -587,59 +558,44 @@ async fn facility_new(State(app): State<App>, v: Viewer) -> PageResult {
         return Err(AppError::Forbidden.into());
     }
     let specs = facility_specs(&v.tr(), schools);
-    Ok(form_page(&v, v.tr().get("facility-new"), "/facilities/new", "facility", &specs, &HashMap::new(), &[], false, None))
+    Ok(record_form(&v, shape(v.tr().get("facility-new"), "/facilities/new", "facility", "/facilities"), &specs, &HashMap::new(), &[]))
 }
 
 async fn facility_create(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
     let specs = facility_specs(&v.tr(), writable_schools(&app, &v, Resource::Facility).await?);
-    let result = match draft_from_form::<FacilityDraft>(&specs, &form) {
-        Ok(d) => ops::create_facility(&app, &v, &d).await.map_err(form_problems),
-        Err(p) => Err(Ok(p)),
-    };
-    match result {
-        Ok(f) => Ok(Redirect::to(&format!("/facilities/{}", f.id)).into_response()),
-        Err(Ok(problems)) => {
-            Ok(form_page(&v, v.tr().get("facility-new"), "/facilities/new", "facility", &specs, &form, &problems, false, None))
-        }
-        Err(Err(e)) => Err(e),
-    }
+    let shape = shape(v.tr().get("facility-new"), "/facilities/new", "facility", "/facilities");
+    save_form(
+        &v,
+        shape,
+        &specs,
+        &form,
+        async |d: FacilityDraft| ops::create_facility(&app, &v, &d).await,
+        |f| format!("/facilities/{}", f.id),
+    )
+    .await
 }
 
 async fn facility_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
     let f = ops::facility(&app, &v, id).await?;
-    let target = Target::school(v.county(), f.school_id);
-    let readonly = !v.can(Action::Update, Resource::Facility, &target);
-    let schools = if readonly { school_options(&app, &v).await? } else { writable_schools(&app, &v, Resource::Facility).await? };
     let codes = school_codes(&app.store.all_schools(v.county()).await?);
-    let retire = v.can(Action::Retire, Resource::Facility, &target).then(|| format!("/facilities/{id}/retire"));
-    Ok(form_page(
-        &v,
-        f.name.clone(),
-        &format!("/facilities/{id}"),
-        "facility",
-        &facility_specs(&v.tr(), schools),
-        &values_of(&f.to_draft(&codes)),
-        &[],
-        readonly,
-        retire,
-    ))
+    let (schools, shape) = record_page(&app, &v, Resource::Facility, f.school_id, &f.name, "facility", id).await?;
+    let specs = facility_specs(&v.tr(), schools);
+    Ok(record_form(&v, shape.as_shape(), &specs, &values_of(&f.to_draft(&codes)), &[]))
 }
 
 async fn facility_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
     let specs = facility_specs(&v.tr(), writable_schools(&app, &v, Resource::Facility).await?);
-    let result = match draft_from_form::<FacilityDraft>(&specs, &form) {
-        Ok(d) => ops::update_facility(&app, &v, id, &d).await.map_err(form_problems),
-        Err(p) => Err(Ok(p)),
-    };
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/facilities/{id}")).into_response()),
-        Err(Ok(problems)) => {
-            Ok(form_page(&v, v.tr().get("action-edit"), &format!("/facilities/{id}"), "facility", &specs, &form, &problems, false, None))
-        }
-        Err(Err(e)) => Err(e),
-    }
+    let path = format!("/facilities/{id}");
+    let shape = shape(v.tr().get("action-edit"), &path, "facility", "/facilities");
+    save_form(
+        &v,
+        shape,
+        &specs,
+        &form,
+        async |d: FacilityDraft| ops::update_facility(&app, &v, id, &d).await,
+        |_| format!("/facilities/{id}"),
+    )
+    .await
 }
 
 async fn facility_retire(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {

@@ -33,7 +33,7 @@ struct ImportPage {
 
 fn page(v: &Viewer, selected: &str, summary: Option<String>, problems: Vec<(String, usize, String, String)>) -> ImportPage {
     let t = v.tr();
-    let can_import = Kind::ALL.iter().any(|k| xuequ_domain::access::may_import(&v.actor, resource_of(*k)));
+    let can_import = Kind::ALL.iter().any(|k| xuequ_domain::access::may_import(&v.actor, ops::resource_of(*k)));
     ImportPage {
         chrome: Chrome::new(v, t.get("nav-sheets"), "/import"),
         kinds: Kind::ALL.iter().map(|k| KindView { code: k.code(), label: t.get(&format!("kind-{}", k.code())) }).collect(),
@@ -42,15 +42,6 @@ fn page(v: &Viewer, selected: &str, summary: Option<String>, problems: Vec<(Stri
         summary,
         problems_title: t.with("error-import-invalid", &[("count", problems.len().to_string())]),
         problems,
-    }
-}
-
-fn resource_of(kind: Kind) -> Resource {
-    match kind {
-        Kind::Schools => Resource::School,
-        Kind::Stats => Resource::SchoolStats,
-        Kind::Teachers => Resource::Teacher,
-        Kind::Facilities => Resource::Facility,
     }
 }
 

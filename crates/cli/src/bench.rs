@@ -1,0 +1,47 @@
+//! Inputs for the benchmarks in BENCHMARKS.md: a large teacher file for the import benchmark.
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use std::path::Path;
+use xuequ_domain::drafts::TeacherDraft;
+use xuequ_domain::*;
+use xuequ_sheets::{Format, Kind, SheetRecord};
+use xuequ_store::Store;
+
+/// Writes `rows` teachers spread over the schools of the first county, as XLSX or CSV.
+pub async fn make_teachers(store: &Store, rows: usize, out: &Path) -> Result<()> {
+    let county = store.counties().await?.into_iter().next().context("load a county first (xuequ demo)")?;
+    let schools = store.all_schools(county.id).await?;
+    anyhow::ensure!(!schools.is_empty(), "the county has no schools");
+    let format = if out.extension().is_some_and(|e| e == "csv") { Format::Csv } else { Format::Xlsx };
+    let cells: Vec<_> = (0..rows).map(|i| teacher(i, &schools[i % schools.len()].code).cells()).collect();
+    std::fs::write(out, xuequ_sheets::write(Kind::Teachers, &cells, format)).with_context(|| format!("writing {}", out.display()))?;
+    println!("wrote {rows} teachers to {}", out.display());
+    Ok(())
+}
+
+/// A varied, deterministic teacher (no randomness: the file is the same every time).
+fn teacher(i: usize, school_code: &str) -> TeacherDraft {
+    let pick = |n: usize, len: usize| (i * 7 + n) % len;
+    TeacherDraft {
+        staff_no: format!("B{i:07}"),
+        name: format!("教师{i}"),
+        gender: Gender::ALL[i % 2],
+        school_code: school_code.to_string(),
+        subject: Subject::ALL[pick(1, Subject::ALL.len())],
+        section: None,
+        degree: Degree::ALL[1 + pick(2, Degree::ALL.len() - 1)],
+        title: Title::ALL[pick(3, Title::ALL.len())],
+        backbone: Backbone::ALL[pick(4, Backbone::ALL.len())],
+        joined_school_on: NaiveDate::from_ymd_opt(2000 + (i % 25) as i32, 1 + (i % 12) as u32, 1 + (i % 28) as u32).expect("valid date"),
+        birth_year: Some(1965 + (i % 35) as i32),
+    }
+}
+
+/// The process's peak resident memory in MiB (Linux), for the import's closing line.
+pub fn peak_memory_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
