@@ -167,7 +167,14 @@ async fn serve(db: Db, listen: &str, demo: bool, secure_cookies: bool) -> Result
     }
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     let address = listener.local_addr()?;
-    let state = Arc::new(xuequ_web::AppState { store, database_url: url, demo, secure_cookies, limiter: Default::default() });
+    let state = Arc::new(xuequ_web::AppState {
+        store,
+        database_url: url,
+        demo,
+        secure_cookies,
+        limiter: Default::default(),
+        sessions: Default::default(),
+    });
     println!("xuequ listening on http://{address}");
     if demo {
         println!(

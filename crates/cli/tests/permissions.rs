@@ -95,5 +95,15 @@ async fn each_role_gets_what_the_policy_allows() {
     assert_eq!(r.status(), S::BAD_REQUEST);
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["error"]["details"][0]["code"], "out_of_scope");
+    // Disabling an account ends its sessions at once, even a busy (cached) one.
+    let teacher_token = &tokens[4];
+    let me = client.get(server.url("/api/v1/me")).bearer_auth(teacher_token).send().await.unwrap();
+    assert_eq!(me.status(), S::OK);
+    let me: serde_json::Value = me.json().await.unwrap();
+    let update = serde_json::json!({"display_name": "停用", "role": "teacher", "school_id": me["user"]["school_id"], "disabled": true});
+    let r = client.put(server.url(&format!("/api/v1/users/{}", me["user"]["id"]))).bearer_auth(&admin).json(&update).send().await.unwrap();
+    assert_eq!(r.status(), S::OK);
+    let r = client.get(server.url("/api/v1/me")).bearer_auth(teacher_token).send().await.unwrap();
+    assert_eq!(r.status(), S::UNAUTHORIZED);
     server.stop().await.unwrap();
 }

@@ -142,6 +142,20 @@ impl Store {
         Ok(school::Entity::find().filter(school::Column::CountyId.eq(county_id)).order_by_asc(school::Column::Code).all(&self.db).await?)
     }
 
+    /// The townships of the county's schools, for the list filter.
+    pub async fn townships(&self, county_id: i64) -> Result<Vec<String>> {
+        Ok(school::Entity::find()
+            .select_only()
+            .column(school::Column::Township)
+            .distinct()
+            .filter(school::Column::CountyId.eq(county_id))
+            .filter(school::Column::Township.ne(""))
+            .order_by_asc(school::Column::Township)
+            .into_tuple::<String>()
+            .all(&self.db)
+            .await?)
+    }
+
     /// `id → (code, name)` of the given schools, for showing references in lists.
     pub async fn school_names(&self, county_id: i64, ids: &[i64]) -> Result<HashMap<i64, (String, String)>> {
         let rows = school::Entity::find()

@@ -105,7 +105,7 @@ async fn create_session(State(app): State<App>, Body(c): Body<Credentials>) -> A
 /// Ends the session of the token used.
 #[utoipa::path(delete, path = "/api/v1/session", responses((status = 204)), tag = "session")]
 async fn delete_session(State(app): State<App>, v: Viewer) -> ApiResult<StatusCode> {
-    app.store.close_session(&v.token).await?;
+    ops::sign_out(&app, &v).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -391,18 +391,15 @@ async fn create_user(State(app): State<App>, v: Viewer, Body(u): Body<UserInput>
 
 #[utoipa::path(put, path = "/api/v1/users/{id}", request_body = UserInput, responses((status = 200)), tag = "accounts")]
 async fn update_user(State(app): State<App>, v: Viewer, id: Ids, Body(u): Body<UserInput>) -> ApiResult<Json<user::Model>> {
-    ops::require_accounts(&v)?;
     let update =
         UserUpdate { display_name: u.display_name, role: u.role, school_id: u.school_id, cluster_id: u.cluster_id, disabled: u.disabled };
-    Ok(Json(app.store.update_user(&v.ctx(), id.first(), update).await?))
+    Ok(Json(ops::update_user(&app, &v, id.first(), update).await?))
 }
 
 /// Sets a new one-time password and ends the user's sessions; returns the password once.
 #[utoipa::path(post, path = "/api/v1/users/{id}/password", responses((status = 200)), tag = "accounts")]
 async fn reset_password(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<serde_json::Value>> {
-    ops::require_accounts(&v)?;
-    let password = random_password();
-    app.store.set_password(&v.ctx(), id.first(), &password, true).await?;
+    let password = ops::reset_password(&app, &v, id.first()).await?;
     Ok(Json(serde_json::json!({ "password": password })))
 }
 

@@ -85,8 +85,53 @@ impl Viewer {
     }
 }
 
+/// Recently resolved sessions, so that a busy page does not look up its session and user on
+/// every request. Entries live [`SessionCache::TTL`]; signing out, and any change to an account
+/// made through the platform, drop that account's entries at once.
+#[derive(Default)]
+pub struct SessionCache {
+    entries: Mutex<HashMap<String, (Viewer, Instant)>>,
+}
+
+impl SessionCache {
+    const TTL: Duration = Duration::from_secs(30);
+    const MAX: usize = 10_000;
+
+    fn get(&self, token: &str) -> Option<Viewer> {
+        let map = self.entries.lock().expect("session cache lock");
+        map.get(token).filter(|(_, at)| at.elapsed() < Self::TTL).map(|(v, _)| v.clone())
+    }
+
+    fn put(&self, viewer: &Viewer) {
+        let mut map = self.entries.lock().expect("session cache lock");
+        if map.len() >= Self::MAX {
+            map.retain(|_, (_, at)| at.elapsed() < Self::TTL);
+        }
+        map.insert(viewer.token.clone(), (viewer.clone(), Instant::now()));
+    }
+
+    /// Forgets every cached session of a user (after sign-out or a change to the account).
+    pub fn forget_user(&self, user_id: i64) {
+        self.entries.lock().expect("session cache lock").retain(|_, (v, _)| v.user.id != user_id);
+    }
+
+    pub fn forget_token(&self, token: &str) {
+        self.entries.lock().expect("session cache lock").remove(token);
+    }
+
+    /// Forgets everything (after a change that may move a cluster head's scope).
+    pub fn clear(&self) {
+        self.entries.lock().expect("session cache lock").clear();
+    }
+}
+
 /// Builds the viewer for a session token.
 pub async fn viewer_for(app: &App, token: &str, lang: Lang, via_token: bool) -> Result<Option<Viewer>, AppError> {
+    if let Some(mut cached) = app.sessions.get(token) {
+        cached.lang = lang;
+        cached.via_token = via_token;
+        return Ok(Some(cached));
+    }
     let Some((session, user)) = app.store.session(token).await? else { return Ok(None) };
     let role = Role::parse(&user.role).ok_or(AppError::Forbidden)?;
     let cluster_school_ids = match (role, user.cluster_id) {
@@ -101,7 +146,9 @@ pub async fn viewer_for(app: &App, token: &str, lang: Lang, via_token: bool) -> 
         cluster_id: user.cluster_id,
         cluster_school_ids,
     };
-    Ok(Some(Viewer { user, actor, csrf: session.csrf, token: token.to_string(), lang, via_token }))
+    let viewer = Viewer { user, actor, csrf: session.csrf, token: token.to_string(), lang, via_token };
+    app.sessions.put(&viewer);
+    Ok(Some(viewer))
 }
 
 /// Why a request has no viewer: the API answers a JSON 401, a page sends the browser to the

@@ -34,6 +34,7 @@ pub struct AppState {
     /// Send cookies with `Secure` (set when served behind TLS).
     pub secure_cookies: bool,
     pub limiter: auth::LoginLimiter,
+    pub sessions: auth::SessionCache,
 }
 
 pub type App = Arc<AppState>;

@@ -74,7 +74,9 @@ pub async fn update_school(app: &App, v: &Viewer, id: i64, draft: &SchoolDraft) 
 pub async fn retire_school(app: &App, v: &Viewer, id: i64) -> Result<school::Model> {
     let s = school(app, v, id).await?;
     v.require(Action::Retire, Resource::School, &Target::school(v.county(), s.id))?;
-    Ok(app.store.retire_school(&v.ctx(), id, today()).await?)
+    let retired = app.store.retire_school(&v.ctx(), id, today()).await?;
+    app.sessions.clear(); // the school left its clusters
+    Ok(retired)
 }
 
 pub async fn school_stats(app: &App, v: &Viewer, id: i64) -> Result<Vec<school_stat::Model>> {
@@ -196,7 +198,9 @@ pub async fn update_cluster(app: &App, v: &Viewer, id: i64, draft: &ClusterDraft
 pub async fn dissolve_cluster(app: &App, v: &Viewer, id: i64, on: NaiveDate) -> Result<cluster::Model> {
     app.store.cluster(v.county(), id).await?.ok_or(AppError::NotFound)?;
     v.require(Action::Retire, Resource::Cluster, &Target::cluster(v.county(), id))?;
-    Ok(app.store.dissolve_cluster(&v.ctx(), id, on).await?)
+    let dissolved = app.store.dissolve_cluster(&v.ctx(), id, on).await?;
+    app.sessions.clear(); // a cluster head's scope changed
+    Ok(dissolved)
 }
 
 /// Membership is the bureau's decision: it needs the right to create clusters.
@@ -204,13 +208,16 @@ pub async fn add_member(app: &App, v: &Viewer, id: i64, school_code: &str, joine
     app.store.cluster(v.county(), id).await?.ok_or(AppError::NotFound)?;
     v.require(Action::Create, Resource::Cluster, &Target::county(v.county()))?;
     app.store.add_member(&v.ctx(), id, school_code, joined_on).await?;
+    app.sessions.clear(); // a cluster head's scope changed
     Ok(())
 }
 
 pub async fn remove_member(app: &App, v: &Viewer, id: i64, school_id: i64, left_on: NaiveDate) -> Result<()> {
     app.store.cluster(v.county(), id).await?.ok_or(AppError::NotFound)?;
     v.require(Action::Create, Resource::Cluster, &Target::county(v.county()))?;
-    Ok(app.store.remove_member(&v.ctx(), id, school_id, left_on).await?)
+    app.store.remove_member(&v.ctx(), id, school_id, left_on).await?;
+    app.sessions.clear(); // a cluster head's scope changed
+    Ok(())
 }
 
 pub async fn set_officers(app: &App, v: &Viewer, id: i64, officers: &[OfficerDraft]) -> Result<()> {
@@ -325,6 +332,35 @@ pub async fn import_file(
         Kind::Teachers => run!(TeacherDraft, import_teachers),
         Kind::Facilities => run!(FacilityDraft, import_facilities),
     }
+}
+
+// ---- accounts and sessions ----
+
+pub async fn update_user(
+    app: &App,
+    v: &Viewer,
+    id: i64,
+    update: xuequ_store::accounts::UserUpdate,
+) -> Result<xuequ_store::entities::user::Model> {
+    require_accounts(v)?;
+    let user = app.store.update_user(&v.ctx(), id, update).await?;
+    app.sessions.forget_user(id);
+    Ok(user)
+}
+
+/// Sets a new one-time password and returns it (to be shown once).
+pub async fn reset_password(app: &App, v: &Viewer, id: i64) -> Result<String> {
+    require_accounts(v)?;
+    let password = xuequ_store::accounts::random_password();
+    app.store.set_password(&v.ctx(), id, &password, true).await?;
+    app.sessions.forget_user(id);
+    Ok(password)
+}
+
+pub async fn sign_out(app: &App, v: &Viewer) -> Result<()> {
+    app.store.close_session(&v.token).await?;
+    app.sessions.forget_token(&v.token);
+    Ok(())
 }
 
 /// Only the bureau may manage accounts and read the audit log (inspectors read the log too).

@@ -164,7 +164,7 @@ async fn user_update(State(app): State<App>, v: Viewer, axum::extract::Path(id):
                 cluster_id: optional_id(&form, "cluster_id"),
                 disabled: form.get("disabled").is_some_and(|d| d == "true"),
             };
-            app.store.update_user(&v.ctx(), id, update).await.map_err(|e| form_problems(e.into()))
+            ops::update_user(&app, &v, id, update).await.map_err(form_problems)
         }
         Err(p) => Err(Ok(p)),
     };
@@ -179,8 +179,7 @@ async fn user_reset(State(app): State<App>, v: Viewer, axum::extract::Path(id): 
     v.check_csrf(csrf_of(&form))?;
     ops::require_accounts(&v)?;
     let u = app.store.user(v.county(), id).await?.ok_or(AppError::NotFound)?;
-    let password = random_password();
-    app.store.set_password(&v.ctx(), id, &password, true).await?;
+    let password = ops::reset_password(&app, &v, id).await?;
     Ok(secret_page(&v, u.username.clone(), v.tr().with("user-password-reset", &[("username", u.username)]), password))
 }
 

@@ -99,10 +99,7 @@ async fn schools(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
     let (filter, paging) = ops::list_request(&q);
     let page = ops::list_schools(&app, &v, &filter, paging).await?;
     let shape = ListShape { path: "/schools", query: &q, total: page.total, paging };
-    let mut townships: Vec<String> =
-        app.store.all_schools(v.county()).await?.into_iter().map(|s| s.township).filter(|s| !s.is_empty()).collect();
-    townships.sort();
-    townships.dedup();
+    let townships = app.store.townships(v.county()).await?;
     let columns = [("code", true), ("name", true), ("school_type", true), ("locality", true), ("township", true), ("principal", false)]
         .iter()
         .map(|(k, sortable)| shape.column(field_label(&t, "school", k), sortable.then_some(*k)))

@@ -85,7 +85,7 @@ async fn login(State(app): State<App>, headers: HeaderMap, axum::Form(form): axu
 
 async fn logout(State(app): State<App>, v: Viewer, axum::Form(form): axum::Form<HashMap<String, String>>) -> PageResult {
     v.check_csrf(super::csrf_of(&form))?;
-    app.store.close_session(&v.token).await?;
+    crate::ops::sign_out(&app, &v).await?;
     let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
 }
