@@ -201,6 +201,9 @@ fn kind(text: &str) -> Result<Kind> {
     Kind::parse(text).with_context(|| format!("unknown kind `{text}`: schools, stats, teachers or facilities"))
 }
 
+/// How many problems a terminal shows before summing up the rest.
+const SHOWN_PROBLEMS: usize = 200;
+
 async fn import(db: Db, kind_text: &str, file: &std::path::Path, update_existing: bool, county: Option<String>) -> Result<()> {
     let kind = kind(kind_text)?;
     let (store, _) = db.open().await?;
@@ -223,8 +226,17 @@ async fn import(db: Db, kind_text: &str, file: &std::path::Path, update_existing
             Ok(())
         }
         Err(xuequ_web::error::AppError::Import(problems)) => {
-            for p in &problems {
-                eprintln!("{}: {} 行 {} 列 {}: {}", file.display(), p.row, p.column, p.sheet, tr.problem(&p.problem));
+            for p in problems.iter().take(SHOWN_PROBLEMS) {
+                let place = [
+                    ("file", file.display().to_string()),
+                    ("sheet", p.sheet.clone()),
+                    ("row", p.row.to_string()),
+                    ("column", p.column.clone()),
+                ];
+                eprintln!("{}：{}", tr.with("import-place", &place), tr.problem(&p.problem));
+            }
+            if problems.len() > SHOWN_PROBLEMS {
+                eprintln!("{}", tr.with("import-more", &[("count", (problems.len() - SHOWN_PROBLEMS).to_string())]));
             }
             bail!("{}", tr.with("error-import-invalid", &[("count", problems.len().to_string())]))
         }

@@ -4,7 +4,7 @@ use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader};
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, RwLock};
 use xuequ_domain::Problem;
 
 fluent_templates::static_loader! {
@@ -19,7 +19,7 @@ static ZH: LazyLock<LanguageIdentifier> = LazyLock::new(|| "zh-CN".parse().expec
 static EN: LazyLock<LanguageIdentifier> = LazyLock::new(|| "en".parse().expect("valid language id"));
 
 /// The languages of the interface. Chinese is the default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Lang {
     #[default]
     Zh,
@@ -73,8 +73,20 @@ impl Tr {
         Tr { lang }
     }
 
+    /// A message without arguments. Pages ask for the same few hundred labels again and again,
+    /// so each is formatted once per language and then served from memory.
     pub fn get(&self, key: &str) -> String {
-        LOCALES.lookup(self.lang.id(), key)
+        self.memo(key, || LOCALES.lookup(self.lang.id(), key))
+    }
+
+    fn memo(&self, key: &str, make: impl FnOnce() -> String) -> String {
+        static MEMO: LazyLock<RwLock<HashMap<(Lang, String), String>>> = LazyLock::new(Default::default);
+        if let Some(text) = MEMO.read().expect("i18n memo lock").get(&(self.lang, key.to_string())) {
+            return text.clone();
+        }
+        let text = make();
+        MEMO.write().expect("i18n memo lock").insert((self.lang, key.to_string()), text.clone());
+        text
     }
 
     pub fn with(&self, key: &str, args: &[(&str, String)]) -> String {
@@ -86,7 +98,7 @@ impl Tr {
     /// The label of a coded value: `enum_label("school_type", "primary")` → 小学.
     pub fn code(&self, kind: &str, code: &str) -> String {
         let key = format!("{kind}-{code}").replace('_', "-");
-        LOCALES.try_lookup(self.lang.id(), &key).unwrap_or_else(|| code.to_string())
+        self.memo(&key, || LOCALES.try_lookup(self.lang.id(), &key).unwrap_or_else(|| code.to_string()))
     }
 
     pub fn problem(&self, problem: &Problem) -> String {

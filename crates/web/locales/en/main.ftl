@@ -272,3 +272,5 @@ role-inspector = Inspector
 role-cluster-head = Cluster head
 role-school-admin = School admin
 role-teacher = Teacher
+import-place = { $file } · sheet “{ $sheet }” · row { $row } · column { $column }
+import-more = … and { $count } more problems

@@ -272,3 +272,5 @@ role-inspector = 督导
 role-cluster-head = 学区长
 role-school-admin = 学校管理员
 role-teacher = 教师
+import-place = { $file } · 工作表“{ $sheet }” · 第 { $row } 行 · { $column } 列
+import-more = ……另有 { $count } 处问题未列出

@@ -14,6 +14,9 @@ pub fn routes() -> Router<App> {
         .route("/export/{file}", get(export))
 }
 
+/// How many problems the page lists.
+const SHOWN_PROBLEMS: usize = 1000;
+
 struct KindView {
     code: &'static str,
     label: String,
@@ -98,8 +101,15 @@ async fn import_upload(State(app): State<App>, v: Viewer, mut form: Multipart) -
             Ok(page(&v, &kind, Some(summary), vec![]).into_response())
         }
         Err(AppError::Import(problems)) => {
-            let rows = problems.iter().map(|p| (p.sheet.clone(), p.row, p.column.clone(), t.problem(&p.problem))).collect();
-            Ok((axum::http::StatusCode::BAD_REQUEST, page(&v, &kind, None, rows)).into_response())
+            // A page lists the first problems; the count says how many there are in all.
+            let rows =
+                problems.iter().take(SHOWN_PROBLEMS).map(|p| (p.sheet.clone(), p.row, p.column.clone(), t.problem(&p.problem))).collect();
+            let mut view = page(&v, &kind, None, rows);
+            view.problems_title = t.with("error-import-invalid", &[("count", problems.len().to_string())]);
+            if problems.len() > SHOWN_PROBLEMS {
+                view.summary = Some(t.with("import-more", &[("count", (problems.len() - SHOWN_PROBLEMS).to_string())]));
+            }
+            Ok((axum::http::StatusCode::BAD_REQUEST, view).into_response())
         }
         Err(e) => Err(e.into()),
     }
