@@ -68,6 +68,15 @@ async fn each_role_gets_what_the_policy_allows() {
     assert_eq!(r.status(), S::UNAUTHORIZED);
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["error"]["code"], "unauthorized");
+    // Unknown addresses: a JSON 404 under the API, a page elsewhere.
+    let r = client.get(server.url("/api/v1/nothing-here")).bearer_auth(&admin).send().await.unwrap();
+    assert_eq!(r.status(), S::NOT_FOUND);
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["error"]["code"], "not_found");
+    let r = client.get(server.url("/nothing-here")).send().await.unwrap();
+    assert_eq!(r.status(), S::NOT_FOUND);
+    assert!(r.text().await.unwrap().contains("找不到"));
+    let r = client.get(server.url("/api/v1/schools/abc")).bearer_auth(&admin).send().await.unwrap();
+    assert_eq!(r.status(), S::NOT_FOUND);
     // A page without a session sends the browser to sign in, and back afterwards.
     let no_redirect = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let r = no_redirect.get(server.url("/teachers?subject=math")).send().await.unwrap();

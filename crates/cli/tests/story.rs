@@ -125,6 +125,34 @@ async fn story(backend: Backend) {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"]["details"][0]["code"], "missing_column");
 
+    // A new account: a one-time password, shown once; pages wait until it is changed.
+    let body = json!({"username": "wang.li", "display_name": "王力", "role": "school_admin", "school_id": school_id});
+    let r = client.post(server.url("/api/v1/users")).bearer_auth(&admin).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let created: Value = r.json().await.unwrap();
+    let one_time = created["password"].as_str().unwrap().to_string();
+    let browser = Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::limited(5)).build().unwrap();
+    let r = browser.post(server.url("/login")).form(&[("username", "wang.li"), ("password", one_time.as_str())]).send().await.unwrap();
+    assert_eq!(r.url().path(), "/account/password", "a one-time password must be changed first");
+    let page = r.text().await.unwrap();
+    let csrf = page.split("name=\"_csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let change = [
+        ("_csrf", csrf.as_str()),
+        ("current_password", one_time.as_str()),
+        ("new_password", "校长的新密码123"),
+        ("confirm_password", "校长的新密码123"),
+    ];
+    let r = browser.post(server.url("/account/password")).form(&change).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = browser.get(server.url("/schools")).send().await.unwrap();
+    assert_eq!(r.url().path(), "/schools");
+    let token = server.token("wang.li", "校长的新密码123").await.unwrap();
+    let wrong = json!({"current_password": "not-it", "new_password": "whatever-123"});
+    let r = client.post(server.url("/api/v1/me/password")).bearer_auth(&token).json(&wrong).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["details"][0]["code"], "wrong_password");
+
     // The audit log saw the changes.
     let (_, audit) = get(&client, &server, &admin, "/api/v1/audit?entity=school").await;
     assert!(audit["items"].as_array().unwrap().iter().any(|e| e["action"] == "create"));

@@ -58,6 +58,10 @@ pub enum Problem {
     EmptyFile,
     #[error("the password must have at least {min} characters")]
     WeakPassword { min: usize },
+    #[error("the current password is not right")]
+    WrongPassword,
+    #[error("the two new passwords differ")]
+    PasswordsDiffer,
 }
 
 impl Problem {

@@ -198,6 +198,26 @@ impl Store {
         Ok(())
     }
 
+    /// A user changes their own password, proving the current one. Their other sessions end.
+    pub async fn change_own_password(&self, ctx: &Ctx, user_id: i64, current: &str, new: &str, keep_session: &str) -> Result<()> {
+        let found = self.user(ctx.county_id, user_id).await?.ok_or(StoreError::NotFound)?;
+        if !verify_password(current, &found.password_hash) {
+            return Err(StoreError::invalid("current_password", Problem::WrongPassword));
+        }
+        check_password(new).map_err(|_| StoreError::invalid("new_password", Problem::WeakPassword { min: MIN_PASSWORD }))?;
+        let mut model: user::ActiveModel = found.into();
+        model.password_hash = Set(hash_password(new));
+        model.must_change_password = Set(false);
+        model.update(&self.db).await?;
+        session::Entity::delete_many()
+            .filter(session::Column::UserId.eq(user_id))
+            .filter(session::Column::TokenHash.ne(token_hash(keep_session)))
+            .exec(&self.db)
+            .await?;
+        audit(&self.db, ctx, "change_password", "user", Some(user_id), None, None).await?;
+        Ok(())
+    }
+
     /// The account for these credentials, if they are right and the account is enabled.
     pub async fn authenticate(&self, username: &str, password: &str) -> Result<Option<user::Model>> {
         let found = user::Entity::find().filter(user::Column::Username.eq(username.trim())).one(&self.db).await?;

@@ -29,6 +29,7 @@ pub fn routes() -> Router<App> {
         .route("/openapi.json", get(openapi))
         .route("/session", post(create_session).delete(delete_session))
         .route("/me", get(me))
+        .route("/me/password", post(change_password))
         .route("/schools", get(list_schools).post(create_school))
         .route("/schools/{id}", get(get_school).put(update_school).delete(retire_school))
         .route("/schools/{id}/stats", get(school_stats))
@@ -123,6 +124,19 @@ pub struct Me {
 async fn me(State(app): State<App>, v: Viewer) -> ApiResult<Json<Me>> {
     let county = app.store.county(v.county()).await?.map(|c| c.name).unwrap_or_default();
     Ok(Json(Me { user: v.user.clone(), county, actor: v.actor.clone() }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Changes the caller's own password; their other sessions end.
+#[utoipa::path(post, path = "/api/v1/me/password", request_body = PasswordChange, responses((status = 204), (status = 400)), tag = "session")]
+async fn change_password(State(app): State<App>, v: Viewer, Body(p): Body<PasswordChange>) -> ApiResult<StatusCode> {
+    ops::change_own_password(&app, &v, &p.current_password, &p.new_password, &p.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 type List<T> = ApiResult<Json<Page<T>>>;
@@ -415,13 +429,13 @@ async fn audit(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String
 #[openapi(
     info(title = "xuequ API", description = "学区 — county school-cluster platform"),
     paths(
-        create_session, delete_session, me, list_schools, get_school, create_school, update_school, retire_school, school_stats,
+        create_session, delete_session, me, change_password, list_schools, get_school, create_school, update_school, retire_school, school_stats,
         save_stats, list_teachers, get_teacher, create_teacher, update_teacher, retire_teacher, list_facilities, get_facility,
         create_facility, update_facility, retire_facility, list_clusters, get_cluster, create_cluster, update_cluster,
         dissolve_cluster, add_member, remove_member, set_officers, export, import, list_users, create_user, update_user,
         reset_password, audit
     ),
-    components(schemas(Credentials, Token, NewMember, UserInput, CreatedUser, school::Model, teacher::Model, facility::Model, cluster::Model, school_stat::Model)),
+    components(schemas(Credentials, Token, PasswordChange, NewMember, UserInput, CreatedUser, school::Model, teacher::Model, facility::Model, cluster::Model, school_stat::Model)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

@@ -16,6 +16,8 @@ use xuequ_store::Ctx;
 use xuequ_store::entities::user;
 
 pub const SESSION_COOKIE: &str = "xuequ_session";
+/// Where a user changes their own password.
+pub const PASSWORD_PAGE: &str = "/account/password";
 /// Sessions last a working day of inactivity-free use; tokens for the API a month.
 pub const WEB_SESSION_HOURS: i64 = 12;
 pub const API_TOKEN_DAYS: i64 = 30;
@@ -155,7 +157,11 @@ pub async fn viewer_for(app: &App, token: &str, lang: Lang, via_token: bool) -> 
 /// login page and back afterwards.
 pub enum NoViewer {
     Api(AppError),
-    Page { next: String },
+    Page {
+        next: String,
+    },
+    /// Signed in with a one-time password: pages wait until it is changed.
+    ChangePassword,
 }
 
 impl axum::response::IntoResponse for NoViewer {
@@ -163,6 +169,7 @@ impl axum::response::IntoResponse for NoViewer {
         match self {
             NoViewer::Api(e) => e.into_response(),
             NoViewer::Page { next } => axum::response::Redirect::to(&format!("/login?next={}", urlencoding::encode(&next))).into_response(),
+            NoViewer::ChangePassword => axum::response::Redirect::to(PASSWORD_PAGE).into_response(),
         }
     }
 }
@@ -183,7 +190,11 @@ impl FromRequestParts<App> for Viewer {
             Some(t) => (t, true),
             None => (cookie(&parts.headers, SESSION_COOKIE).ok_or_else(|| reject(AppError::Unauthorized))?, false),
         };
-        viewer_for(app, &token, lang, via_token).await.map_err(&reject)?.ok_or_else(|| reject(AppError::Unauthorized))
+        let viewer = viewer_for(app, &token, lang, via_token).await.map_err(&reject)?.ok_or_else(|| reject(AppError::Unauthorized))?;
+        if !is_api && viewer.user.must_change_password && uri.path() != PASSWORD_PAGE && uri.path() != "/logout" {
+            return Err(NoViewer::ChangePassword);
+        }
+        Ok(viewer)
     }
 }
 

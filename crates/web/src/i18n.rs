@@ -148,6 +148,8 @@ mod tests {
             TooManyRows { max: 5 },
             EmptyFile,
             WeakPassword { min: 8 },
+            WrongPassword,
+            PasswordsDiffer,
         ];
         for lang in [Lang::Zh, Lang::En] {
             for p in &all {

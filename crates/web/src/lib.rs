@@ -46,6 +46,7 @@ pub fn router(state: App) -> Router {
         .route("/static/app.css", get(pages::stylesheet))
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
+        .fallback(pages::not_found)
         .layer(RequestBodyLimitLayer::new(MAX_UPLOAD))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, std::time::Duration::from_secs(120)))

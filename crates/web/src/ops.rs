@@ -357,6 +357,16 @@ pub async fn reset_password(app: &App, v: &Viewer, id: i64) -> Result<String> {
     Ok(password)
 }
 
+/// A user changes their own password; their other sessions end.
+pub async fn change_own_password(app: &App, v: &Viewer, current: &str, new: &str, confirm: &str) -> Result<()> {
+    if new != confirm {
+        return Err(AppError::invalid("confirm_password", Problem::PasswordsDiffer));
+    }
+    app.store.change_own_password(&v.ctx(), v.user.id, current, new, &v.token).await?;
+    app.sessions.forget_user(v.user.id);
+    Ok(())
+}
+
 pub async fn sign_out(app: &App, v: &Viewer) -> Result<()> {
     app.store.close_session(&v.token).await?;
     app.sessions.forget_token(&v.token);

@@ -32,6 +32,18 @@ pub fn routes() -> Router<App> {
         .layer(middleware::from_fn(with_lang))
 }
 
+/// Any other address: a page saying so, in the reader's language.
+pub async fn not_found(headers: axum::http::HeaderMap) -> Response {
+    let tr = Tr::new(crate::i18n::Lang::from_headers(&headers));
+    let page = MessagePage {
+        chrome: Chrome::anonymous(tr, tr.get("error-title")),
+        message: tr.get("error-not-found"),
+        secret: None,
+        back: "/".into(),
+    };
+    (axum::http::StatusCode::NOT_FOUND, page).into_response()
+}
+
 pub async fn stylesheet() -> Response {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
@@ -302,6 +314,8 @@ pub enum FieldKind {
     Date,
     Check,
     TextArea,
+    /// Never filled in from values: a password is not sent back to the browser.
+    Password,
     Select(Vec<(String, String)>),
 }
 
@@ -368,13 +382,14 @@ pub fn field_views(
     specs
         .iter()
         .map(|s| {
-            let value = values.get(s.name).cloned().unwrap_or_default();
+            let value = if matches!(s.kind, FieldKind::Password) { String::new() } else { values.get(s.name).cloned().unwrap_or_default() };
             let (kind, options) = match &s.kind {
                 FieldKind::Text => ("text", vec![]),
                 FieldKind::Number => ("number", vec![]),
                 FieldKind::Date => ("date", vec![]),
                 FieldKind::Check => ("check", vec![]),
                 FieldKind::TextArea => ("textarea", vec![]),
+                FieldKind::Password => ("password", vec![]),
                 FieldKind::Select(opts) => {
                     ("select", opts.iter().map(|(v, l)| Opt { selected: *v == value, value: v.clone(), label: l.clone() }).collect())
                 }

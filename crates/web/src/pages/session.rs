@@ -21,6 +21,7 @@ pub fn routes() -> Router<App> {
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
         .route("/lang/{code}", get(switch_lang))
+        .route(auth::PASSWORD_PAGE, get(password_page).post(password_change))
 }
 
 #[derive(Template, WebTemplate)]
@@ -133,4 +134,54 @@ async fn dashboard(State(app): State<App>, v: Viewer) -> PageResult {
         })
         .collect();
     Ok(Dashboard { chrome: Chrome::new(&v, t.get("nav-dashboard"), "/"), county, cards, by_type }.into_response())
+}
+
+fn password_specs() -> Vec<super::FieldSpec> {
+    use super::{FieldKind, field};
+    vec![
+        field("current_password", FieldKind::Password, true),
+        field("new_password", FieldKind::Password, true),
+        field("confirm_password", FieldKind::Password, true),
+    ]
+}
+
+fn password_shape(v: &Viewer) -> super::FormShape<'static> {
+    super::FormShape {
+        title: v.tr().get("password-title"),
+        path: auth::PASSWORD_PAGE,
+        entity: "password",
+        cancel: "/",
+        readonly: false,
+        extra: None,
+    }
+}
+
+async fn password_page(v: Viewer) -> PageResult {
+    let mut page = super::record_form(&v, password_shape(&v), &password_specs(), &HashMap::new(), &[]);
+    if v.user.must_change_password {
+        page = (axum::http::StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], page).into_response();
+    }
+    Ok(page)
+}
+
+async fn password_change(State(app): State<App>, v: Viewer, axum::Form(form): axum::Form<HashMap<String, String>>) -> PageResult {
+    v.check_csrf(super::csrf_of(&form))?;
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    match crate::ops::change_own_password(&app, &v, &get("current_password"), &get("new_password"), &get("confirm_password")).await {
+        Ok(()) => {
+            let t = v.tr();
+            Ok(super::MessagePage {
+                chrome: Chrome::new(&v, t.get("password-title"), "/"),
+                message: t.get("password-changed"),
+                secret: None,
+                back: "/".into(),
+            }
+            .into_response())
+        }
+        Err(e) => {
+            let problems = super::form_problems(e)?;
+            Ok((axum::http::StatusCode::BAD_REQUEST, super::record_form(&v, password_shape(&v), &password_specs(), &form, &problems))
+                .into_response())
+        }
+    }
 }
