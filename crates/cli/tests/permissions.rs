@@ -28,41 +28,238 @@ async fn each_role_gets_what_the_policy_allows() {
         tokens.push(server.token(u, "xuequ-demo").await.unwrap());
     }
     use StatusCode as S;
-    const OK: S = S::OK;
-    const NO: S = S::FORBIDDEN;
-    const NF: S = S::NOT_FOUND;
-    // (method, path, expected status for admin, inspector, head, principal, teacher, other county)
-    let table: Vec<(Method, String, [S; 6])> = vec![
-        (Method::GET, "/api/v1/schools".into(), [OK, OK, OK, OK, OK, OK]),
-        (Method::GET, format!("/api/v1/schools/{own}"), [OK, OK, OK, OK, OK, NF]),
-        (Method::GET, format!("/api/v1/teachers/{own_teacher}"), [OK, OK, OK, OK, OK, NF]),
-        (Method::GET, format!("/api/v1/teachers/{far_teacher}"), [OK, OK, NO, NO, NO, NF]),
-        (Method::GET, "/api/v1/users".into(), [OK, NO, NO, NO, NO, OK]),
-        (Method::GET, "/api/v1/audit".into(), [OK, OK, NO, NO, NO, OK]),
-        (Method::GET, "/api/v1/export/teachers?format=csv".into(), [OK, OK, OK, OK, OK, OK]),
-        (Method::PUT, format!("/api/v1/schools/{own}"), [OK, NO, NO, OK, NO, NF]),
-        (Method::PUT, format!("/api/v1/schools/{far}"), [OK, NO, NO, NO, NO, NF]),
-        (Method::DELETE, format!("/api/v1/teachers/{far_teacher}"), [OK, NO, NO, NO, NO, NF]),
-    ];
-    for (method, path, expected) in &table {
-        for (i, user) in users.iter().enumerate() {
-            let mut request = client.request(method.clone(), server.url(path)).bearer_auth(&tokens[i]);
-            if *method == Method::PUT {
-                // The school's own record sent back unchanged: only the permission decides.
-                let current = get_json(path.clone(), admin.clone()).await;
-                let draft = serde_json::json!({
-                    "code": current["code"], "name": current["name"], "school_type": current["school_type"],
-                    "locality": current["locality"], "latitude": current["latitude"], "longitude": current["longitude"]
-                });
-                request = request.json(&draft);
-            }
-            let status = request.send().await.unwrap().status();
-            assert_eq!(status, expected[i], "{method} {path} as {user}");
+    let find = |kind: &str, q: &str| get_json(format!("/api/v1/{kind}?q={}", urlencoding(q)), admin.clone());
+    let district = find("clusters", "城关第二学区").await["items"][0].clone();
+    let loose = find("clusters", "云岭一中教育集团").await["items"][0]["id"].as_i64().unwrap();
+    let free = find("schools", "白水乡初级中学").await["items"][0].clone();
+    let free_id = free["id"].as_i64().unwrap();
+    let own_code = get_json(format!("/api/v1/schools/{own}"), admin.clone()).await["code"].as_str().unwrap().to_string();
+    let own_facility =
+        get_json(format!("/api/v1/facilities?school_id={own}&per_page=1"), admin.clone()).await["items"][0]["id"].as_i64().unwrap();
+    let district_id = district["id"].as_i64().unwrap();
+    // The record of `path` as the admin sees it, sent back unchanged by PUT: only the permission decides.
+    let unchanged = |path: String, fields: &'static [&'static str]| {
+        let get = get_json(path, admin.clone());
+        async move {
+            let current = get.await;
+            serde_json::Value::Object(fields.iter().map(|f| (f.to_string(), current[*f].clone())).collect())
         }
-        if *method == Method::DELETE {
-            break; // the record is retired now; later rows do not depend on it
+    };
+    let school_body =
+        unchanged(format!("/api/v1/schools/{own}"), &["code", "name", "school_type", "locality", "latitude", "longitude"]).await;
+    let far_body = unchanged(format!("/api/v1/schools/{far}"), &["code", "name", "school_type", "locality", "latitude", "longitude"]).await;
+    let mut teacher_body = unchanged(
+        format!("/api/v1/teachers/{own_teacher}"),
+        &["staff_no", "name", "gender", "subject", "degree", "title", "backbone", "joined_school_on"],
+    )
+    .await;
+    teacher_body["school_code"] = own_code.clone().into();
+    let mut facility_body =
+        unchanged(format!("/api/v1/facilities/{own_facility}"), &["name", "kind", "capacity", "open_hours", "shareable"]).await;
+    facility_body["school_code"] = own_code.clone().into();
+    let cluster_body = serde_json::json!({
+        "name": district["name"], "form": district["form"], "level": district["level"],
+        "lead_school_code": get_json(format!("/api/v1/schools/{}", district["lead_school_id"]), admin.clone()).await["code"],
+        "description": district["description"], "founded_on": district["founded_on"]
+    });
+    // Pages are signed in with the form, as a browser would.
+    let mut cookies = Vec::new();
+    let no_redirect = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    for u in users {
+        let r = no_redirect.post(server.url("/login")).form(&[("username", u), ("password", "xuequ-demo")]).send().await.unwrap();
+        cookies.push(r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string());
+    }
+    const OK: u16 = 200;
+    const NEW: u16 = 201;
+    const GONE: u16 = 204;
+    const BAD: u16 = 400;
+    const NO: u16 = 403;
+    const NF: u16 = 404;
+    type Build<'a> = Box<dyn Fn(usize) -> reqwest::RequestBuilder + 'a>;
+    let api = |method: Method, path: String, body: Option<serde_json::Value>| -> Build<'_> {
+        let client = client.clone();
+        let tokens = tokens.clone();
+        let url = server.url(&path);
+        Box::new(move |i| {
+            let r = client.request(method.clone(), &url).bearer_auth(&tokens[i]);
+            match &body {
+                Some(b) => r.json(b),
+                None => r,
+            }
+        })
+    };
+    let per_user = |method: Method, path: String, body: fn(usize, &str) -> serde_json::Value, code: String| -> Build<'_> {
+        let client = client.clone();
+        let tokens = tokens.clone();
+        let url = server.url(&path);
+        Box::new(move |i| client.request(method.clone(), &url).bearer_auth(&tokens[i]).json(&body(i, &code)))
+    };
+    let page = |path: String| -> Build<'_> {
+        let url = server.url(&path);
+        let cookies = cookies.clone();
+        let client = no_redirect.clone();
+        Box::new(move |i| client.get(&url).header("cookie", &cookies[i]))
+    };
+    let upload = |csv: String| -> Build<'_> {
+        let client = client.clone();
+        let tokens = tokens.clone();
+        let url = server.url("/api/v1/import/facilities");
+        Box::new(move |i| {
+            let body = csv.replace("{i}", &i.to_string());
+            let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(body.into_bytes()).file_name("f.csv"));
+            client.post(&url).bearer_auth(&tokens[i]).multipart(form)
+        })
+    };
+    let retire_me = get_json(format!("/api/v1/schools?q={}", urlencoding("测试撤销学校")), admin.clone()).await;
+    assert_eq!(retire_me["total"], 0);
+    let r = client
+        .post(server.url("/api/v1/schools"))
+        .bearer_auth(&admin)
+        .json(&serde_json::json!({"code": "RET1", "name": "测试撤销学校", "school_type": "primary", "locality": "rural"}))
+        .send()
+        .await
+        .unwrap();
+    let retire_id = r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
+    // (what, request, expected status for admin, inspector, head, principal, teacher, other county)
+    let table: Vec<(&str, Build<'_>, [u16; 6])> = vec![
+        ("list schools", api(Method::GET, "/api/v1/schools".into(), None), [OK, OK, OK, OK, OK, OK]),
+        ("read own school", api(Method::GET, format!("/api/v1/schools/{own}"), None), [OK, OK, OK, OK, OK, NF]),
+        (
+            "create school",
+            per_user(
+                Method::POST,
+                "/api/v1/schools".into(),
+                |i, _| serde_json::json!({"code": format!("NEW{i}"), "name": format!("新学校{i}"), "school_type": "primary", "locality": "urban"}),
+                String::new(),
+            ),
+            [NEW, NO, NO, NO, NO, NEW],
+        ),
+        ("update own school", api(Method::PUT, format!("/api/v1/schools/{own}"), Some(school_body.clone())), [OK, NO, NO, OK, NO, NF]),
+        ("update another school", api(Method::PUT, format!("/api/v1/schools/{far}"), Some(far_body.clone())), [OK, NO, NO, NO, NO, NF]),
+        ("retire school", api(Method::DELETE, format!("/api/v1/schools/{retire_id}"), None), [OK, NO, NO, NO, NO, NF]),
+        ("read statistics", api(Method::GET, format!("/api/v1/schools/{own}/stats"), None), [OK, OK, OK, OK, OK, NF]),
+        (
+            "record statistics",
+            api(
+                Method::POST,
+                "/api/v1/stats".into(),
+                Some(
+                    serde_json::json!({"school_code": own_code, "year": 2025, "students_primary": 600, "students_junior": 0, "classes_primary": 14, "classes_junior": 0, "teaching_area": 2300.0, "sports_area": 4000.0, "equipment_value": 1.2e6, "multimedia_rooms": 15, "books": 15000, "computers": 60}),
+                ),
+            ),
+            [OK, NO, NO, OK, NO, BAD],
+        ),
+        ("list teachers", api(Method::GET, "/api/v1/teachers".into(), None), [OK, OK, OK, OK, OK, OK]),
+        ("read own teacher", api(Method::GET, format!("/api/v1/teachers/{own_teacher}"), None), [OK, OK, OK, OK, OK, NF]),
+        ("read far teacher", api(Method::GET, format!("/api/v1/teachers/{far_teacher}"), None), [OK, OK, NO, NO, NO, NF]),
+        (
+            "create teacher",
+            per_user(
+                Method::POST,
+                "/api/v1/teachers".into(),
+                |i, code| serde_json::json!({"staff_no": format!("NT{i}"), "name": "新教师", "gender": "female", "school_code": code, "subject": "math", "degree": "bachelor", "title": "second", "backbone": "none", "joined_school_on": "2020-09-01"}),
+                own_code.clone(),
+            ),
+            [NEW, NO, NO, NEW, NO, BAD],
+        ),
+        (
+            "update own teacher",
+            api(Method::PUT, format!("/api/v1/teachers/{own_teacher}"), Some(teacher_body.clone())),
+            [OK, NO, NO, OK, NO, NF],
+        ),
+        ("retire far teacher", api(Method::DELETE, format!("/api/v1/teachers/{far_teacher}"), None), [OK, NO, NO, NO, NO, NF]),
+        ("list facilities", api(Method::GET, "/api/v1/facilities".into(), None), [OK, OK, OK, OK, OK, OK]),
+        (
+            "create facility",
+            per_user(
+                Method::POST,
+                "/api/v1/facilities".into(),
+                |i, code| serde_json::json!({"school_code": code, "name": format!("新设施{i}"), "kind": "lab", "capacity": 40}),
+                own_code.clone(),
+            ),
+            [NEW, NO, NEW, NEW, NO, BAD],
+        ),
+        (
+            "update facility",
+            api(Method::PUT, format!("/api/v1/facilities/{own_facility}"), Some(facility_body.clone())),
+            [OK, NO, OK, OK, NO, NF],
+        ),
+        (
+            "import facilities",
+            upload(format!("学校代码,设施名称,设施类型,容纳人数\n{own_code},导入设施{{i}},实验室,40\n")),
+            [OK, NO, OK, OK, NO, BAD],
+        ),
+        ("list clusters", api(Method::GET, "/api/v1/clusters".into(), None), [OK, OK, OK, OK, OK, OK]),
+        ("read cluster", api(Method::GET, format!("/api/v1/clusters/{district_id}"), None), [OK, OK, OK, OK, OK, NF]),
+        (
+            "update own cluster",
+            api(Method::PUT, format!("/api/v1/clusters/{district_id}"), Some(cluster_body.clone())),
+            [OK, NO, OK, NO, NO, NF],
+        ),
+        // (the district's lead is no member of the group: the admin's request is refused as invalid)
+        (
+            "update another cluster",
+            api(Method::PUT, format!("/api/v1/clusters/{loose}"), Some(cluster_body.clone())),
+            [BAD, NO, NO, NO, NO, NF],
+        ),
+        (
+            "add member",
+            api(Method::POST, format!("/api/v1/clusters/{loose}/members"), Some(serde_json::json!({"school_code": free["code"]}))),
+            [GONE, NO, NO, NO, NO, NF],
+        ),
+        ("remove member", api(Method::DELETE, format!("/api/v1/clusters/{loose}/members/{free_id}"), None), [GONE, NO, NO, NO, NO, NF]),
+        (
+            "create cluster",
+            api(
+                Method::POST,
+                "/api/v1/clusters".into(),
+                Some(
+                    serde_json::json!({"name": "白水联盟", "form": "alliance", "level": "county", "lead_school_code": free["code"], "founded_on": "2025-09-01"}),
+                ),
+            ),
+            [NEW, NO, NO, NO, NO, BAD],
+        ),
+        ("list accounts", api(Method::GET, "/api/v1/users".into(), None), [OK, NO, NO, NO, NO, OK]),
+        (
+            "create account",
+            per_user(
+                Method::POST,
+                "/api/v1/users".into(),
+                |i, _| serde_json::json!({"username": format!("new-user-{i}"), "display_name": "新用户", "role": "inspector"}),
+                String::new(),
+            ),
+            [NEW, NO, NO, NO, NO, NEW],
+        ),
+        ("read audit log", api(Method::GET, "/api/v1/audit".into(), None), [OK, OK, NO, NO, NO, OK]),
+        ("export teachers", api(Method::GET, "/api/v1/export/teachers?format=csv".into(), None), [OK, OK, OK, OK, OK, OK]),
+        ("page: new school", page("/schools/new".into()), [OK, NO, NO, NO, NO, OK]),
+        ("page: edit own school", page(format!("/schools/{own}/edit")), [OK, NO, NO, OK, NO, NF]),
+        ("page: new teacher", page("/teachers/new".into()), [OK, NO, NO, OK, NO, OK]),
+        ("page: far teacher", page(format!("/teachers/{far_teacher}")), [OK, OK, NO, NO, NO, NF]),
+        ("page: new cluster", page("/clusters/new".into()), [OK, NO, NO, NO, NO, OK]),
+        ("page: edit own cluster", page(format!("/clusters/{district_id}/edit")), [OK, NO, OK, NO, NO, NF]),
+        ("page: accounts", page("/admin/users".into()), [OK, NO, NO, NO, NO, OK]),
+        ("page: audit log", page("/admin/audit".into()), [OK, OK, NO, NO, NO, OK]),
+        ("page: import", page("/import".into()), [OK, OK, OK, OK, OK, OK]),
+        ("page: export", page("/export/teachers.csv".into()), [OK, OK, OK, OK, OK, OK]),
+    ];
+    let mut wrong = Vec::new();
+    for (what, request, expected) in &table {
+        for (i, user) in users.iter().enumerate() {
+            let status = request(i).send().await.unwrap().status().as_u16();
+            if status != expected[i] {
+                wrong.push(format!("{what} as {user}: {status}, expected {}", expected[i]));
+            }
         }
     }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // Lists are filtered by scope: a principal sees exactly the teachers of their own school.
+    let own_count = get_json(format!("/api/v1/teachers?school_id={own}&per_page=1"), admin.clone()).await["total"].clone();
+    assert_eq!(get_json("/api/v1/teachers?per_page=1".into(), tokens[3].clone()).await["total"], own_count);
+    assert_eq!(
+        get_json("/api/v1/teachers?per_page=1".into(), tokens[5].clone()).await["items"][0]["school_id"].as_i64().map(|s| s == own),
+        Some(false)
+    );
     // Without a token: 401 with a JSON error.
     let r = client.get(server.url("/api/v1/schools")).send().await.unwrap();
     assert_eq!(r.status(), S::UNAUTHORIZED);
@@ -78,7 +275,6 @@ async fn each_role_gets_what_the_policy_allows() {
     let r = client.get(server.url("/api/v1/schools/abc")).bearer_auth(&admin).send().await.unwrap();
     assert_eq!(r.status(), S::NOT_FOUND);
     // A page without a session sends the browser to sign in, and back afterwards.
-    let no_redirect = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let r = no_redirect.get(server.url("/teachers?subject=math")).send().await.unwrap();
     assert_eq!(r.status(), S::SEE_OTHER);
     assert_eq!(r.headers()["location"], "/login?next=%2Fteachers%3Fsubject%3Dmath");
@@ -115,4 +311,8 @@ async fn each_role_gets_what_the_policy_allows() {
     let r = client.get(server.url("/api/v1/me")).bearer_auth(teacher_token).send().await.unwrap();
     assert_eq!(r.status(), S::UNAUTHORIZED);
     server.stop().await.unwrap();
+}
+
+fn urlencoding(text: &str) -> String {
+    text.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
