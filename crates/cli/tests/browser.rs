@@ -107,6 +107,17 @@ async fn steps(client: &fantoccini::Client, server: &TestServer) -> Result<(), B
     client.find(Locator::LinkText("城关第二学区")).await?.click().await?;
     client.wait().for_element(Locator::Css(".map svg circle")).await?;
     screenshot(client, "cluster").await;
+    // An import with mistakes: every problem listed with its row and column, nothing written.
+    let bad = tempfile::Builder::new().suffix(".csv").tempfile()?;
+    std::fs::write(bad.path(), "学校代码,设施名称,设施类型,容纳人数\n3141000001,新实验室,实验室,很多\n3141000001,新操场,操场,100\n")?;
+    client.goto(&server.url("/import")).await?;
+    client.find(Locator::Css("select[name=kind] option[value=facilities]")).await?.click().await?;
+    client.find(Locator::Css("input[type=file]")).await?.send_keys(&bad.path().display().to_string()).await?;
+    client.find(Locator::Css("form[enctype] button[type=submit]")).await?.click().await?;
+    let errors = client.wait().for_element(Locator::Id("import-errors")).await?.text().await?;
+    screenshot(client, "import-errors").await;
+    assert!(errors.contains("D 容纳人数") && errors.contains("C 设施类型"), "{errors}");
+    assert_eq!(client.find_all(Locator::Css("#import-errors tbody tr")).await?.len(), 2);
     // The language switch.
     client.find(Locator::Id("lang-switch")).await?.click().await?;
     client.wait().for_element(Locator::LinkText("Schools")).await?;
