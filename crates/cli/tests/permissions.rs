@@ -1,4 +1,5 @@
-//! Every protected route as every role and as a user of another county, through HTTP.
+//! Every protected route as every role and as a user of another county, through HTTP, on SQLite
+//! and (with `DATABASE_URL_PG`) PostgreSQL.
 
 use reqwest::{Client, Method, StatusCode};
 use xuequ_testkit::{Backend, TestServer};
@@ -7,7 +8,13 @@ const BIN: &str = env!("CARGO_BIN_EXE_xuequ");
 
 #[tokio::test(flavor = "multi_thread")]
 async fn each_role_gets_what_the_policy_allows() {
-    let server = TestServer::start(BIN, &Backend::Sqlite).await.expect("server starts");
+    for backend in Backend::all() {
+        each_role_on(backend).await;
+    }
+}
+
+async fn each_role_on(backend: Backend) {
+    let server = TestServer::start(BIN, &backend).await.expect("server starts");
     let client = Client::new();
     let admin = server.token("admin", "xuequ-demo").await.unwrap();
     let get_json = |path: String, token: String| {
