@@ -58,6 +58,8 @@ pub enum Problem {
     EmptyFile,
     #[error("the password must have at least {min} characters")]
     WeakPassword { min: usize },
+    #[error("`{value}` differs from `{other}` given for the same school in row {first_row}")]
+    Disagrees { value: String, other: String, first_row: usize },
     #[error("the current password is not right")]
     WrongPassword,
     #[error("the two new passwords differ")]

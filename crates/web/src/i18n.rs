@@ -150,6 +150,7 @@ mod tests {
             WeakPassword { min: 8 },
             WrongPassword,
             PasswordsDiffer,
+            Disagrees { value: "1".into(), other: "2".into(), first_row: 3 },
         ];
         for lang in [Lang::Zh, Lang::En] {
             for p in &all {

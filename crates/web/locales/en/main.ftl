@@ -284,3 +284,4 @@ password-changed = The password was changed.
 password-must-change = Please change your one-time password first.
 nav-password = Change password
 audit-action-change-password = Change password
+problem-disagrees = “{ $value }” differs from “{ $other }” given for the same school in row { $first_row } (a nine-year school’s shared figures must match)

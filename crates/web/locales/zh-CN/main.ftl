@@ -284,3 +284,4 @@ password-changed = 密码已修改。
 password-must-change = 首次登录请先修改一次性密码。
 nav-password = 修改密码
 audit-action-change-password = 修改密码
+problem-disagrees = “{ $value }”与第 { $first_row } 行同一学校填写的“{ $other }”不一致（九年一贯制学校的共用数据两行应相同）
