@@ -1,5 +1,6 @@
 //! `xuequ`: serve the platform, load the demo county, import, export, back up and restore.
 
+mod assess;
 mod bench;
 mod seed;
 
@@ -96,6 +97,15 @@ enum Command {
         #[command(flatten)]
         db: Db,
     },
+    /// The balance assessment (优质均衡 2017, 基本均衡 2012) of a file with one row per school section.
+    Assess {
+        /// A CSV or XLSX file (columns: see README).
+        #[arg(long)]
+        input: PathBuf,
+        /// Print JSON instead of the readable report.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a consistent copy of the database while the server runs.
     Backup {
         #[arg(long)]
@@ -151,6 +161,7 @@ async fn main() -> Result<()> {
             Ok(())
         }
         Command::Restore { from, db } => restore(db, &from).await,
+        Command::Assess { input, json } => assess::run(&input, json),
         Command::Bench { what: BenchCommand::MakeTeachers { rows, out, db } } => {
             let (store, _) = db.open().await?;
             bench::make_teachers(&store, rows, &out).await

@@ -62,11 +62,11 @@ pub struct Column {
     pub allowed: Option<fn() -> String>,
 }
 
-const fn col(key: &'static str, header: &'static str, required: bool, help: &'static str) -> Column {
+pub(crate) const fn col(key: &'static str, header: &'static str, required: bool, help: &'static str) -> Column {
     Column { key, header, required, help, allowed: None }
 }
 
-const fn coded(key: &'static str, header: &'static str, required: bool, help: &'static str, allowed: fn() -> String) -> Column {
+pub(crate) const fn coded(key: &'static str, header: &'static str, required: bool, help: &'static str, allowed: fn() -> String) -> Column {
     Column { key, header, required, help, allowed: Some(allowed) }
 }
 
@@ -76,7 +76,6 @@ fn yes_no() -> String {
 
 /// A record that is read from and written to a spreadsheet row.
 pub trait SheetRecord: Sized {
-    const KIND: Kind;
     const COLUMNS: &'static [Column];
     /// Reads one row; problems are recorded in the reader and `None` returned if any.
     fn read(row: &mut RowReader<'_>) -> Option<Self>;
@@ -97,7 +96,6 @@ fn yes_no_cell(v: bool) -> Cell {
 }
 
 impl SheetRecord for SchoolDraft {
-    const KIND: Kind = Kind::Schools;
     const COLUMNS: &'static [Column] = &[
         col("code", "学校代码", true, "本县唯一的学校代码，如 10001；只用字母、数字、- 和 _"),
         col("name", "学校名称", true, "学校全称，不超过 60 字"),
@@ -163,7 +161,6 @@ impl SheetRecord for SchoolDraft {
 }
 
 impl SheetRecord for StatsDraft {
-    const KIND: Kind = Kind::Stats;
     const COLUMNS: &'static [Column] = &[
         col("school_code", "学校代码", true, "已登记学校的代码"),
         col("year", "学年", true, "学年起始年份，如 2024 表示 2024–2025 学年"),
@@ -234,7 +231,6 @@ impl SheetRecord for StatsDraft {
 }
 
 impl SheetRecord for TeacherDraft {
-    const KIND: Kind = Kind::Teachers;
     const COLUMNS: &'static [Column] = &[
         col("staff_no", "教师编号", true, "本县唯一的教师编号"),
         col("name", "姓名", true, "教师姓名"),
@@ -296,7 +292,6 @@ impl SheetRecord for TeacherDraft {
 }
 
 impl SheetRecord for FacilityDraft {
-    const KIND: Kind = Kind::Facilities;
     const COLUMNS: &'static [Column] = &[
         col("school_code", "学校代码", true, "所属学校的代码"),
         col("name", "设施名称", true, "在本校内唯一，如“物理实验室1”"),

@@ -4,13 +4,15 @@
 //!
 //! No database here: the store checks the parsed rows against existing records.
 
+mod assessment;
 mod layout;
 mod read;
 mod write;
 
+pub use assessment::ASSESSMENT_SHEET;
 pub use layout::{Column, Kind, SheetRecord};
 pub use read::{Cell, Table, parse, read_table};
-pub use write::{Format, template, write};
+pub use write::{Format, template, write, write_columns};
 
 use serde::Serialize;
 use xuequ_domain::Problem;

@@ -1,7 +1,7 @@
 //! Writing exports and templates.
 
 use crate::Cell;
-use crate::layout::Kind;
+use crate::layout::{Column, Kind};
 use rust_xlsxwriter::{Format as XlsxFormat, Workbook, XlsxError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,12 +45,17 @@ fn csv_text(cell: &Cell) -> String {
 
 /// The rows of `kind` as a file. CSV starts with a UTF-8 BOM so that Excel shows Chinese right.
 pub fn write(kind: Kind, rows: &[Vec<Cell>], format: Format) -> Vec<u8> {
+    write_columns(kind.columns(), kind.sheet_name(), rows, format)
+}
+
+/// Rows under any column layout as a file.
+pub fn write_columns(columns: &[Column], sheet_name: &str, rows: &[Vec<Cell>], format: Format) -> Vec<u8> {
     match format {
         Format::Csv => {
             let mut out = b"\xEF\xBB\xBF".to_vec();
             {
                 let mut writer = csv::Writer::from_writer(&mut out);
-                writer.write_record(kind.columns().iter().map(|c| c.header)).expect("write to memory");
+                writer.write_record(columns.iter().map(|c| c.header)).expect("write to memory");
                 for row in rows {
                     writer.write_record(row.iter().map(csv_text)).expect("write to memory");
                 }
@@ -58,7 +63,7 @@ pub fn write(kind: Kind, rows: &[Vec<Cell>], format: Format) -> Vec<u8> {
             }
             out
         }
-        Format::Xlsx => write_xlsx(kind, rows, false).expect("xlsx to memory"),
+        Format::Xlsx => write_xlsx(columns, sheet_name, rows, false).expect("xlsx to memory"),
     }
 }
 
@@ -66,17 +71,17 @@ pub fn write(kind: Kind, rows: &[Vec<Cell>], format: Format) -> Vec<u8> {
 pub fn template(kind: Kind, format: Format) -> Vec<u8> {
     match format {
         Format::Csv => write(kind, &[], Format::Csv),
-        Format::Xlsx => write_xlsx(kind, &[], true).expect("xlsx to memory"),
+        Format::Xlsx => write_xlsx(kind.columns(), kind.sheet_name(), &[], true).expect("xlsx to memory"),
     }
 }
 
-fn write_xlsx(kind: Kind, rows: &[Vec<Cell>], with_help: bool) -> Result<Vec<u8>, XlsxError> {
+fn write_xlsx(columns: &[Column], sheet_name: &str, rows: &[Vec<Cell>], with_help: bool) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let bold = XlsxFormat::new().set_bold();
     let date = XlsxFormat::new().set_num_format("yyyy-mm-dd");
     let sheet = workbook.add_worksheet();
-    sheet.set_name(kind.sheet_name())?;
-    for (c, column) in kind.columns().iter().enumerate() {
+    sheet.set_name(sheet_name)?;
+    for (c, column) in columns.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, column.header, &bold)?;
         sheet.set_column_width(c as u16, (column.header.chars().count() as f64 * 2.2).max(12.0))?;
     }
@@ -108,7 +113,7 @@ fn write_xlsx(kind: Kind, rows: &[Vec<Cell>], with_help: bool) -> Result<Vec<u8>
         for (c, title) in ["列名", "字段", "是否必填", "说明", "可选值"].iter().enumerate() {
             help.write_string_with_format(0, c as u16, *title, &bold)?;
         }
-        for (r, column) in kind.columns().iter().enumerate() {
+        for (r, column) in columns.iter().enumerate() {
             let r = r as u32 + 1;
             help.write_string(r, 0, column.header)?;
             help.write_string(r, 1, column.key)?;
