@@ -434,5 +434,59 @@ fn levers(section: Section, indicator: Indicator, parts: &[&Part]) -> IndicatorA
     IndicatorAdvice { section, indicator, cv, levers }
 }
 
+/// A deterministic national-scale data set for benchmarks (valid input: [`check`] finds nothing): `n` school sections, one in eight
+/// a part of a 九年一贯制 school, one in forty a small teaching point.
+pub fn synthetic(n: usize) -> Vec<SectionInput> {
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move |low: f64, high: f64| {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        low + (state >> 11) as f64 / (1u64 << 53) as f64 * (high - low)
+    };
+    let mut rows = Vec::with_capacity(n);
+    while rows.len() < n {
+        let i = rows.len();
+        let students = next(60.0, 2500.0).round();
+        let (school_type, sections): (SchoolType, &[Section]) = match i % 40 {
+            0 => (SchoolType::TeachingPoint, &[Section::Primary]),
+            k if k % 8 == 1 => (SchoolType::NineYear, &[Section::Primary, Section::Junior]),
+            k if k % 3 == 0 => (SchoolType::Junior, &[Section::Junior]),
+            _ => (SchoolType::Primary, &[Section::Primary]),
+        };
+        let students = if school_type == SchoolType::TeachingPoint { next(10.0, 120.0).round() } else { students };
+        let shared = (
+            next(3.0, 8.0) * students,
+            next(5.0, 15.0) * students,
+            next(1200.0, 3500.0) * students,
+            (next(1.5, 3.5) * students / 100.0).round(),
+        );
+        let (books, computers) = ((students * next(15.0, 40.0)).round(), (students * next(0.05, 0.15)).round());
+        for section in sections.iter().take(n - rows.len()) {
+            let part = if sections.len() == 2 { (students * next(0.3, 0.7)).round() } else { students };
+            rows.push(SectionInput {
+                row: rows.len() + 2,
+                code: format!("S{i:07}"),
+                name: format!("学校{i}"),
+                school_type,
+                section: *section,
+                students: part,
+                classes: None,
+                max_class_size: Some(next(25.0, 56.0).round()),
+                teachers_above_degree: (part * next(3.5, 6.5) / 100.0).round(),
+                backbone_teachers: (part * next(0.5, 1.6) / 100.0).round(),
+                pe_art_teachers: (part * next(0.6, 1.3) / 100.0).round(),
+                teaching_area: shared.0.round(),
+                sports_area: shared.1.round(),
+                equipment_value: shared.2.round(),
+                multimedia_rooms: shared.3,
+                teachers: Some((part / next(12.0, 19.0)).round()),
+                mid_title_teachers: Some((part / next(30.0, 50.0)).round()),
+                books: Some(books),
+                computers: Some(computers),
+            });
+        }
+    }
+    rows
+}
+
 #[cfg(test)]
 mod tests;

@@ -248,3 +248,12 @@ proptest! {
         prop_assert_eq!(verdicts_a, verdicts_b);
     }
 }
+
+#[test]
+fn the_benchmark_data_set_is_valid_input() {
+    let rows = synthetic(2000);
+    assert_eq!(rows.len(), 2000);
+    assert!(check(&rows).is_empty());
+    let report = assess(&rows).unwrap();
+    assert!(!report.excluded.is_empty() && report.sections.len() == 2 && report.basic_2012.len() == 2);
+}

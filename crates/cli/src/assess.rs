@@ -2,6 +2,7 @@
 
 use anyhow::{Context, Result, bail};
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::Path;
 use xuequ_assess::standard::{Indicator, SET_2012, SET_2017};
 use xuequ_assess::{Coefficients, Report, SectionInput};
@@ -34,11 +35,15 @@ pub fn run(input: &Path, json: bool) -> Result<()> {
     let rows: Vec<SectionInput> = rows.into_iter().map(|(row, input)| SectionInput { row, ..input }).collect();
     match xuequ_assess::assess(&rows) {
         Ok(report) => {
+            // Streamed: a national report is large and need not be held twice in memory.
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                serde_json::to_writer_pretty(&mut out, &report)?;
+                writeln!(out)?;
             } else {
-                print!("{}", text(&report, &tr));
+                out.write_all(text(&report, &tr).as_bytes())?;
             }
+            out.flush()?;
             Ok(())
         }
         Err(problems) => {

@@ -45,3 +45,14 @@ pub fn peak_memory_mib() -> Option<f64> {
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024.0)
 }
+
+/// Writes the synthetic national-scale assessment input (see `xuequ_assess::synthetic`).
+pub fn make_sections(rows: usize, out: &Path) -> Result<()> {
+    let format = if out.extension().is_some_and(|e| e == "csv") { Format::Csv } else { Format::Xlsx };
+    let cells: Vec<_> = xuequ_assess::synthetic(rows).iter().map(|r| r.cells()).collect();
+    let bytes =
+        xuequ_sheets::write_columns(<xuequ_assess::SectionInput as SheetRecord>::COLUMNS, xuequ_sheets::ASSESSMENT_SHEET, &cells, format);
+    std::fs::write(out, bytes).with_context(|| format!("writing {}", out.display()))?;
+    println!("wrote {rows} school sections to {}", out.display());
+    Ok(())
+}

@@ -138,6 +138,13 @@ enum BenchCommand {
         #[command(flatten)]
         db: Db,
     },
+    /// Write N synthetic school sections for `xuequ assess` (CSV or XLSX by extension).
+    MakeSections {
+        #[arg(long, default_value_t = 200_000)]
+        rows: usize,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -162,6 +169,7 @@ async fn main() -> Result<()> {
         }
         Command::Restore { from, db } => restore(db, &from).await,
         Command::Assess { input, json } => assess::run(&input, json),
+        Command::Bench { what: BenchCommand::MakeSections { rows, out } } => bench::make_sections(rows, &out),
         Command::Bench { what: BenchCommand::MakeTeachers { rows, out, db } } => {
             let (store, _) = db.open().await?;
             bench::make_teachers(&store, rows, &out).await
