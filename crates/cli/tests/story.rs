@@ -153,6 +153,25 @@ async fn story(backend: Backend) {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"]["details"][0]["code"], "wrong_password");
 
+    // The balance assessment of the registry: the latest year, both stages, the trend.
+    let (status, assessment) = get(&client, &server, &admin, "/api/v1/assessment").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(assessment["year"], 2024);
+    assert_eq!(assessment["source"], "registry");
+    assert_eq!(assessment["sections"]["primary"]["cv_limit"], 0.5);
+    assert_eq!(assessment["sections"]["junior"]["cv_limit"], 0.45);
+    assert!(assessment["sections"]["primary"]["cv"]["composite"].as_f64().unwrap() > 0.0);
+    assert!(assessment["excluded"].as_array().unwrap().iter().all(|e| e["reason"] == "small_teaching_point"));
+    assert_eq!(assessment["trend"].as_array().unwrap().len(), 3);
+    let (_, junior_only) = get(&client, &server, &admin, "/api/v1/assessment?stage=junior&year=2023").await;
+    assert!(junior_only["sections"]["primary"].is_null() && junior_only["sections"]["junior"].is_object());
+    assert!(junior_only["schools"].as_array().unwrap().iter().all(|s| s["section"] == "junior"));
+    let (_, cluster_only) = get(&client, &server, &admin, &format!("/api/v1/assessment?cluster={}", district["id"])).await;
+    let in_cluster = cluster_only["schools"].as_array().unwrap().len();
+    assert!((5..=10).contains(&in_cluster), "{in_cluster} school sections in the district");
+    let (status, _) = get(&client, &server, &admin, "/api/v1/assessment?year=1999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
     // The audit log saw the changes.
     let (_, audit) = get(&client, &server, &admin, "/api/v1/audit?entity=school").await;
     assert!(audit["items"].as_array().unwrap().iter().any(|e| e["action"] == "create"));
@@ -168,6 +187,11 @@ async fn story(backend: Backend) {
     assert!(page.contains("Schools") && page.contains("in all"));
     let cluster_page = browser.get(server.url(&format!("/clusters/{}", district["id"]))).send().await.unwrap().text().await.unwrap();
     assert!(cluster_page.contains("<svg") && cluster_page.contains("<circle"));
+    browser.get(server.url("/lang/zh-CN?back=/")).send().await.unwrap();
+    let page = browser.get(server.url("/assessment")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("差异系数") && page.contains("<svg") && page.contains("综合差异系数"));
+    let xlsx = browser.get(server.url("/assessment.xlsx?year=2023")).send().await.unwrap().bytes().await.unwrap();
+    assert!(xlsx.starts_with(b"PK"), "an XLSX file");
     server.stop().await.unwrap();
 }
 

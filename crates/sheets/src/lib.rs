@@ -12,7 +12,7 @@ mod write;
 pub use assessment::ASSESSMENT_SHEET;
 pub use layout::{Column, Kind, SheetRecord};
 pub use read::{Cell, Table, parse, read_table};
-pub use write::{Format, template, write, write_columns};
+pub use write::{Format, template, workbook, write, write_columns};
 
 use serde::Serialize;
 use xuequ_domain::Problem;

@@ -127,3 +127,36 @@ fn write_xlsx(columns: &[Column], sheet_name: &str, rows: &[Vec<Cell>], with_hel
     }
     workbook.save_to_buffer()
 }
+
+/// A workbook of several sheets, each a header row and data rows: for reports.
+pub fn workbook(sheets: &[(String, Vec<String>, Vec<Vec<Cell>>)]) -> Vec<u8> {
+    let build = || -> Result<Vec<u8>, XlsxError> {
+        let mut book = Workbook::new();
+        let bold = XlsxFormat::new().set_bold();
+        for (name, headers, rows) in sheets {
+            let sheet = book.add_worksheet();
+            sheet.set_name(name)?;
+            for (c, h) in headers.iter().enumerate() {
+                sheet.write_string_with_format(0, c as u16, h, &bold)?;
+                sheet.set_column_width(c as u16, (h.chars().count() as f64 * 2.0).max(10.0))?;
+            }
+            sheet.set_freeze_panes(1, 0)?;
+            for (r, row) in rows.iter().enumerate() {
+                for (c, cell) in row.iter().enumerate() {
+                    let (r, c) = (r as u32 + 1, c as u16);
+                    match cell {
+                        Cell::Number(n) => {
+                            sheet.write_number(r, c, *n)?;
+                        }
+                        Cell::Empty => {}
+                        other => {
+                            sheet.write_string(r, c, csv_text(other))?;
+                        }
+                    }
+                }
+            }
+        }
+        book.save_to_buffer()
+    };
+    build().expect("xlsx to memory")
+}

@@ -237,6 +237,28 @@ impl Store {
             .await?)
     }
 
+    /// Every active teacher of the county, for counts by school (assessment).
+    pub async fn active_teachers(&self, county_id: i64) -> Result<Vec<teacher::Model>> {
+        Ok(teacher::Entity::find()
+            .filter(teacher::Column::CountyId.eq(county_id))
+            .filter(teacher::Column::Status.eq(Status::Active.code()))
+            .all(&self.db)
+            .await?)
+    }
+
+    /// The school years the county has statistics for, newest first.
+    pub async fn stat_years(&self, county_id: i64) -> Result<Vec<i32>> {
+        Ok(school_stat::Entity::find()
+            .select_only()
+            .column(school_stat::Column::Year)
+            .distinct()
+            .filter(school_stat::Column::CountyId.eq(county_id))
+            .order_by_desc(school_stat::Column::Year)
+            .into_tuple::<i32>()
+            .all(&self.db)
+            .await?)
+    }
+
     /// All statistics of the county (optionally of one year), for export and assessment.
     pub async fn all_stats(&self, county_id: i64, year: Option<i32>) -> Result<Vec<school_stat::Model>> {
         let mut query = school_stat::Entity::find().filter(school_stat::Column::CountyId.eq(county_id));

@@ -49,6 +49,7 @@ pub fn routes() -> Router<App> {
         .route("/users/{id}", put(update_user))
         .route("/users/{id}/password", post(reset_password))
         .route("/audit", get(audit))
+        .route("/assessment", get(assessment))
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn(with_lang))
 }
@@ -425,6 +426,37 @@ async fn audit(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String
     Ok(Json(app.store.audit_entries(v.county(), q.get("entity").map(String::as_str), paging).await?))
 }
 
+#[derive(Deserialize)]
+pub struct AssessmentQuery {
+    pub year: Option<i32>,
+    pub stage: Option<String>,
+    pub cluster: Option<i64>,
+}
+
+/// The balance assessment of the county (or the schools now in `cluster`) for a school year
+/// (default: the latest), optionally one `stage` (primary | junior), derived from the registry.
+#[utoipa::path(get, path = "/api/v1/assessment", responses((status = 200, description = "{year, source, sections, basic_2012, schools, excluded, advice, trend}")), tag = "assessment")]
+async fn assessment(State(app): State<App>, v: Viewer, Query(q): Query<AssessmentQuery>) -> ApiResult<Json<serde_json::Value>> {
+    let stage = match q.stage.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => Some(xuequ_domain::Section::parse(s).ok_or_else(|| {
+            AppError::invalid("stage", Problem::UnknownValue { value: s.to_string(), allowed: "primary / junior".into() })
+        })?),
+        None => None,
+    };
+    let a = crate::assessment::assess(&app, &v, q.year, q.cluster).await?;
+    let trend: Vec<serde_json::Value> = a
+        .trend
+        .iter()
+        .map(|(y, r)| serde_json::json!({"year": y, "sections": crate::assessment::only_stage(r.clone(), stage).sections}))
+        .collect();
+    let mut body = serde_json::to_value(crate::assessment::only_stage(a.report, stage)).map_err(|e| AppError::Internal(e.to_string()))?;
+    body["year"] = a.year.into();
+    body["years"] = a.years.into();
+    body["source"] = crate::assessment::SOURCE.into();
+    body["trend"] = trend.into();
+    Ok(Json(body))
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "xuequ API", description = "学区 — county school-cluster platform"),
@@ -433,7 +465,7 @@ async fn audit(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String
         save_stats, list_teachers, get_teacher, create_teacher, update_teacher, retire_teacher, list_facilities, get_facility,
         create_facility, update_facility, retire_facility, list_clusters, get_cluster, create_cluster, update_cluster,
         dissolve_cluster, add_member, remove_member, set_officers, export, import, list_users, create_user, update_user,
-        reset_password, audit
+        reset_password, audit, assessment
     ),
     components(schemas(Credentials, Token, PasswordChange, NewMember, UserInput, CreatedUser, school::Model, teacher::Model, facility::Model, cluster::Model, school_stat::Model)),
     modifiers(&BearerAuth)

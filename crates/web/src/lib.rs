@@ -7,7 +7,9 @@
 //! words come from the fluent bundles in `locales/`.
 
 pub mod api;
+pub mod assessment;
 pub mod auth;
+mod charts;
 pub mod error;
 pub mod i18n;
 mod map;

@@ -2,6 +2,7 @@
 //! askama templates in `templates/`; the generic list and form views serve every record kind.
 
 mod admin;
+mod assessment;
 mod clusters;
 mod registry;
 mod session;
@@ -29,6 +30,7 @@ pub fn routes() -> Router<App> {
         .merge(clusters::routes())
         .merge(sheets::routes())
         .merge(admin::routes())
+        .merge(assessment::routes())
         .layer(middleware::from_fn(with_lang))
 }
 

@@ -1,0 +1,48 @@
+//! Charts for printed and on-screen reports, rendered on the server as SVG.
+
+use plotters::prelude::*;
+
+/// Bars of difference coefficients against their limit (a red line): green at or under it, red
+/// above. Bars are numbered 1..n; the page's table names them.
+pub fn coefficient_bars(values: &[f64], limit: f64) -> String {
+    const SIZE: (u32, u32) = (520, 240);
+    const LEFT: i32 = 40;
+    const BOTTOM: i32 = 30;
+    const TOP: i32 = 20;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        let top = values.iter().copied().fold(limit * 1.25, f64::max).max(0.01);
+        let height = (SIZE.1 as i32 - BOTTOM - TOP) as f64;
+        let y = |v: f64| SIZE.1 as i32 - BOTTOM - (v / top * height) as i32;
+        let slot = (SIZE.0 as i32 - LEFT - 10) / values.len().max(1) as i32;
+        let axis = RGBColor(150, 150, 150);
+        let _ = root.draw(&PathElement::new(vec![(LEFT, y(0.0)), (SIZE.0 as i32 - 10, y(0.0))], axis));
+        for (i, v) in values.iter().enumerate() {
+            let x0 = LEFT + i as i32 * slot + slot / 5;
+            let x1 = x0 + slot * 3 / 5;
+            let colour = if *v <= limit + 1e-9 { RGBColor(6, 118, 71) } else { RGBColor(180, 35, 24) };
+            let _ = root.draw(&Rectangle::new([(x0, y(*v)), (x1, y(0.0))], colour.filled()));
+            let _ = root.draw(&Text::new(format!("{v:.3}"), (x0, y(*v) - 14), ("sans-serif", 11).into_font().color(&BLACK)));
+            let _ =
+                root.draw(&Text::new(format!("{}", i + 1), ((x0 + x1) / 2 - 3, y(0.0) + 6), ("sans-serif", 12).into_font().color(&BLACK)));
+        }
+        let red = RGBColor(180, 35, 24);
+        let _ = root.draw(&PathElement::new(vec![(LEFT, y(limit)), (SIZE.0 as i32 - 10, y(limit))], red.stroke_width(2)));
+        let _ = root.draw(&Text::new(format!("{limit:.2}"), (4, y(limit) - 6), ("sans-serif", 11).into_font().color(&red)));
+        let _ = root.present();
+    }
+    svg
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_bar_per_coefficient_coloured_by_the_limit() {
+        let svg = super::coefficient_bars(&[0.2, 0.6, 0.1], 0.5);
+        assert_eq!(svg.matches("<rect").count(), 3 + 1, "three bars and the background");
+        assert!(svg.contains("0.600") && svg.contains("0.50"));
+        assert!(svg.contains("#B42318") || svg.to_lowercase().contains("#b42318"), "the bar over the limit is red");
+    }
+}

@@ -1,0 +1,212 @@
+//! The balance assessment page: coefficients against their limits (table and chart) per stage,
+//! the trend over the years, every school section's verdict and shortfalls, who was left out,
+//! and which schools to work on first. Also as XLSX.
+
+use super::*;
+use crate::api::file_response;
+use crate::assessment::{self, Assessment};
+use axum::extract::{Query, State};
+use axum::routing::get;
+use xuequ_assess::standard::SET_2017;
+use xuequ_domain::Section;
+
+pub fn routes() -> Router<App> {
+    Router::new().route("/assessment", get(page)).route("/assessment.xlsx", get(export))
+}
+
+struct StageView {
+    code: &'static str,
+    title: String,
+    passed: bool,
+    verdict: String,
+    rows: Vec<(usize, String, String, String, bool, String)>,
+    composite: String,
+    chart: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "assessment.html")]
+struct AssessmentPage {
+    chrome: Chrome,
+    year_label: String,
+    scope_label: String,
+    export_href: String,
+    years: Vec<Opt>,
+    clusters: Vec<Opt>,
+    stages: Vec<StageView>,
+    trend_headers: Vec<String>,
+    trend: Vec<Vec<String>>,
+    summary: String,
+    school_headers: Vec<String>,
+    schools: Vec<(String, String, String, String, bool, String, String)>,
+    excluded: Vec<String>,
+    advice: Vec<(String, Vec<String>)>,
+}
+
+fn parse_query(q: &HashMap<String, String>) -> (Option<i32>, Option<i64>) {
+    (q.get("year").and_then(|y| y.parse().ok()), q.get("cluster").and_then(|c| c.parse().ok()))
+}
+
+fn school_year(year: i32) -> String {
+    format!("{year}–{}", year + 1)
+}
+
+async fn page(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> PageResult {
+    let t = v.tr();
+    let (year, cluster) = parse_query(&q);
+    let a = assessment::assess(&app, &v, year, cluster).await?;
+    let clusters = app.store.all_clusters(v.county()).await?;
+    let scope_label =
+        cluster.and_then(|c| clusters.iter().find(|x| x.id == c)).map(|c| c.name.clone()).unwrap_or_else(|| t.get("assess-whole-county"));
+    let verdict = |ok: bool| t.get(if ok { "assess-passed" } else { "assess-failed" });
+    let indicator = |key: &str| t.get(&format!("indicator-{}", key.replace('_', "-")));
+    let stage = |s: Section| t.code("section", s.code());
+    let stages = a
+        .report
+        .sections
+        .iter()
+        .map(|(section, c)| {
+            let values: Vec<f64> = SET_2017.iter().map(|i| c.cv[i.key()]).collect();
+            StageView {
+                code: section.code(),
+                title: t.with(
+                    "assess-stage",
+                    &[("stage", stage(*section)), ("schools", c.schools.to_string()), ("students", format!("{:.0}", c.students))],
+                ),
+                passed: c.passed,
+                verdict: verdict(c.passed),
+                rows: SET_2017
+                    .iter()
+                    .enumerate()
+                    .map(|(n, i)| {
+                        let cv = c.cv[i.key()];
+                        let ok = cv <= c.cv_limit + 1e-9;
+                        (n + 1, indicator(i.key()), format!("{cv:.4}"), format!("≤ {:.2}", c.cv_limit), ok, verdict(ok))
+                    })
+                    .collect(),
+                composite: format!("{:.4}", c.cv["composite"]),
+                chart: crate::charts::coefficient_bars(&values, c.cv_limit),
+            }
+        })
+        .collect();
+    let trend_sections: Vec<Section> = a.report.sections.keys().copied().collect();
+    let trend_headers = trend_sections
+        .iter()
+        .flat_map(|s| [format!("{} {}", stage(*s), t.get("indicator-composite")), format!("{} {}", stage(*s), t.get("assess-verdict"))])
+        .collect();
+    let trend = a
+        .trend
+        .iter()
+        .map(|(y, r)| {
+            let mut row = vec![school_year(*y)];
+            for s in &trend_sections {
+                match r.sections.get(s) {
+                    Some(c) => row.extend([format!("{:.4}", c.cv["composite"]), verdict(c.passed)]),
+                    None => row.extend([String::new(), String::new()]),
+                }
+            }
+            row
+        })
+        .collect();
+    let passed = a.report.schools.iter().filter(|s| s.passed).count();
+    let summary = t.with(
+        "assess-summary",
+        &[
+            ("total", (a.report.schools.len() + a.report.excluded.len()).to_string()),
+            ("passed", passed.to_string()),
+            ("failed", (a.report.schools.len() - passed).to_string()),
+            ("excluded", a.report.excluded.len().to_string()),
+        ],
+    );
+    let schools = a
+        .report
+        .schools
+        .iter()
+        .map(|s| {
+            let met = s.met.values().filter(|m| **m).count();
+            let lacks: Vec<String> = s
+                .shortfalls
+                .iter()
+                .map(|f| t.with(&format!("shortfall-{}", f.indicator.key().replace('_', "-")), &[("amount", format!("{:.0}", f.amount))]))
+                .collect();
+            (s.code.clone(), s.name.clone(), stage(s.section), format!("{met}/7"), s.passed, verdict(s.passed), lacks.join("；"))
+        })
+        .collect();
+    let excluded = a
+        .report
+        .excluded
+        .iter()
+        .map(|e| {
+            let reason = serde_json::to_value(e.reason).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let reason = t.get(&format!("exclusion-{}", reason.replace('_', "-")));
+            t.with(
+                "assess-excluded-line",
+                &[("code", e.code.clone()), ("name", e.name.clone()), ("stage", stage(e.section)), ("reason", reason)],
+            )
+        })
+        .collect();
+    let advice = a
+        .report
+        .advice
+        .iter()
+        .filter(|adv| adv.cv > 1e-9)
+        .map(|adv| {
+            let levers = adv
+                .levers
+                .iter()
+                .filter(|l| l.cv_if_at_mean < adv.cv - 1e-9)
+                .take(3)
+                .map(|l| {
+                    t.with(
+                        "assess-lever",
+                        &[
+                            ("name", l.name.clone()),
+                            ("value", format!("{:.2}", l.value)),
+                            ("from", format!("{:.4}", adv.cv)),
+                            ("to", format!("{:.4}", l.cv_if_at_mean)),
+                        ],
+                    )
+                })
+                .collect();
+            (format!("{} · {}", stage(adv.section), indicator(adv.indicator.key())), levers)
+        })
+        .collect();
+    let query = |extra: &str| match cluster {
+        Some(c) => format!("?year={}&cluster={c}{extra}", a.year),
+        None => format!("?year={}{extra}", a.year),
+    };
+    Ok(AssessmentPage {
+        chrome: Chrome::new(&v, t.get("nav-assessment"), "/assessment"),
+        year_label: school_year(a.year),
+        scope_label,
+        export_href: format!("/assessment.xlsx{}", query("")),
+        years: a.years.iter().map(|y| Opt { value: y.to_string(), label: school_year(*y), selected: *y == a.year }).collect(),
+        clusters: clusters
+            .iter()
+            .filter(|c| c.status == xuequ_domain::Status::Active.code())
+            .map(|c| Opt { value: c.id.to_string(), label: c.name.clone(), selected: Some(c.id) == cluster })
+            .collect(),
+        stages,
+        trend_headers,
+        trend,
+        summary,
+        school_headers: vec![
+            t.get("school-code"),
+            t.get("school-name"),
+            t.get("teacher-section"),
+            t.get("assess-met"),
+            t.get("assess-verdict"),
+            t.get("assess-shortfall-header"),
+        ],
+        schools,
+        excluded,
+        advice,
+    }
+    .into_response())
+}
+
+async fn export(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> PageResult {
+    let (year, cluster) = parse_query(&q);
+    let a: Assessment = assessment::assess(&app, &v, year, cluster).await?;
+    Ok(file_response(assessment::workbook(&a, &v.tr()), &format!("assessment-{}.xlsx", a.year), xuequ_sheets::Format::Xlsx.content_type()))
+}
