@@ -417,20 +417,34 @@ fn levers(section: Section, indicator: Indicator, parts: &[&Part]) -> IndicatorA
     let spx: f64 = points.iter().map(|(p, x)| p * x).sum();
     let spx2: f64 = points.iter().map(|(p, x)| p * x * x).sum();
     let mean = if n > 0.0 { spx / n } else { 0.0 };
-    let mut levers: Vec<Lever> = parts
+    // Each school's coefficient at the mean, as numbers only; names are copied for the few kept.
+    let mut after: Vec<(f64, usize)> = points
         .iter()
-        .zip(&points)
-        .map(|(part, (p, x))| {
+        .enumerate()
+        .map(|(i, (p, x))| {
             let spx_after = spx - p * x + p * mean;
             let spx2_after = spx2 - p * x * x + p * mean * mean;
             let mean_after = spx_after / n;
             let variance = (spx2_after / n - mean_after * mean_after).max(0.0);
-            let cv_after = if mean_after > 0.0 { variance.sqrt() / mean_after } else { 0.0 };
-            Lever { code: part.input.code.clone(), name: part.input.name.clone(), value: *x, cv_if_at_mean: cv_after }
+            (if mean_after > 0.0 { variance.sqrt() / mean_after } else { 0.0 }, i)
         })
         .collect();
-    levers.sort_by(|a, b| a.cv_if_at_mean.total_cmp(&b.cv_if_at_mean).then_with(|| a.code.cmp(&b.code)));
-    levers.truncate(LEVERS);
+    let by_effect =
+        |a: &(f64, usize), b: &(f64, usize)| a.0.total_cmp(&b.0).then_with(|| parts[a.1].input.code.cmp(&parts[b.1].input.code));
+    if after.len() > LEVERS {
+        after.select_nth_unstable_by(LEVERS, by_effect);
+        after.truncate(LEVERS);
+    }
+    after.sort_by(by_effect);
+    let levers = after
+        .into_iter()
+        .map(|(cv_if_at_mean, i)| Lever {
+            code: parts[i].input.code.clone(),
+            name: parts[i].input.name.clone(),
+            value: points[i].1,
+            cv_if_at_mean,
+        })
+        .collect();
     IndicatorAdvice { section, indicator, cv, levers }
 }
 

@@ -128,8 +128,11 @@ fn write_xlsx(columns: &[Column], sheet_name: &str, rows: &[Vec<Cell>], with_hel
     workbook.save_to_buffer()
 }
 
+/// One sheet of a report: its name, header row and data rows.
+pub type ReportSheet = (String, Vec<String>, Vec<Vec<Cell>>);
+
 /// A workbook of several sheets, each a header row and data rows: for reports.
-pub fn workbook(sheets: &[(String, Vec<String>, Vec<Vec<Cell>>)]) -> Vec<u8> {
+pub fn workbook(sheets: &[ReportSheet]) -> Vec<u8> {
     let build = || -> Result<Vec<u8>, XlsxError> {
         let mut book = Workbook::new();
         let bold = XlsxFormat::new().set_bold();
