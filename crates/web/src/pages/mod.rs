@@ -122,9 +122,8 @@ impl Chrome {
             ("nav-teachers", "/teachers"),
             ("nav-facilities", "/facilities"),
         ]);
-        if v.role() != Role::Teacher {
-            nav.push(("nav-sheets", "/import"));
-        }
+        // Everyone may export what they can see; the page offers import only where the policy allows.
+        nav.push(("nav-sheets", "/import"));
         if v.can(Action::Create, Resource::Account, &county) {
             nav.push(("nav-users", "/admin/users"));
         }

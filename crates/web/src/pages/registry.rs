@@ -368,7 +368,7 @@ async fn teachers(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult 
         names.iter().filter(|(id, _)| visible.includes(**id)).map(|(id, (_, n))| (id.to_string(), n.clone())).collect();
     school_opts.sort_by(|a, b| a.1.cmp(&b.1));
     let mut actions = vec![];
-    if v.role() == Role::BureauAdmin || v.role() == Role::SchoolAdmin {
+    if !writable_schools(&app, &v, Resource::Teacher).await?.is_empty() {
         actions.push(Link { label: t.get("action-new"), href: "/teachers/new".into() });
     }
     Ok(ListPage {
