@@ -190,6 +190,9 @@ async fn story(backend: Backend) {
     browser.get(server.url("/lang/zh-CN?back=/")).send().await.unwrap();
     let page = browser.get(server.url("/assessment")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("差异系数") && page.contains("<svg") && page.contains("综合差异系数"));
+    assert!(page.contains("变化"), "year-on-year change per indicator");
+    let school = browser.get(server.url(&format!("/schools/{school_id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(school.contains("均衡指标（2024–2025 学年）") && school.contains("100%"), "the school against the thresholds");
     let xlsx = browser.get(server.url("/assessment.xlsx?year=2023")).send().await.unwrap().bytes().await.unwrap();
     assert!(xlsx.starts_with(b"PK"), "an XLSX file");
     server.stop().await.unwrap();

@@ -5,6 +5,10 @@ use plotters::prelude::*;
 /// Bars of difference coefficients against their limit (a red line): green at or under it, red
 /// above. Bars are numbered 1..n; the page's table names them.
 pub fn coefficient_bars(values: &[f64], limit: f64) -> String {
+    coefficient_bars_with(values, limit, |v| if v <= limit + 1e-9 { RGBColor(6, 118, 71) } else { RGBColor(180, 35, 24) }, "")
+}
+
+fn coefficient_bars_with(values: &[f64], limit: f64, colour_of: impl Fn(f64) -> RGBColor, unit: &str) -> String {
     const SIZE: (u32, u32) = (520, 240);
     const LEFT: i32 = 40;
     const BOTTOM: i32 = 30;
@@ -22,17 +26,41 @@ pub fn coefficient_bars(values: &[f64], limit: f64) -> String {
         for (i, v) in values.iter().enumerate() {
             let x0 = LEFT + i as i32 * slot + slot / 5;
             let x1 = x0 + slot * 3 / 5;
-            let colour = if *v <= limit + 1e-9 { RGBColor(6, 118, 71) } else { RGBColor(180, 35, 24) };
+            let colour = colour_of(*v);
             let _ = root.draw(&Rectangle::new([(x0, y(*v)), (x1, y(0.0))], colour.filled()));
-            let _ = root.draw(&Text::new(format!("{v:.3}"), (x0, y(*v) - 14), ("sans-serif", 11).into_font().color(&BLACK)));
+            let label = if unit.is_empty() { format!("{v:.3}") } else { format!("{v:.0}{unit}") };
+            let _ = root.draw(&Text::new(label, (x0, y(*v) - 14), ("sans-serif", 11).into_font().color(&BLACK)));
             let _ =
                 root.draw(&Text::new(format!("{}", i + 1), ((x0 + x1) / 2 - 3, y(0.0) + 6), ("sans-serif", 12).into_font().color(&BLACK)));
         }
         let red = RGBColor(180, 35, 24);
         let _ = root.draw(&PathElement::new(vec![(LEFT, y(limit)), (SIZE.0 as i32 - 10, y(limit))], red.stroke_width(2)));
-        let _ = root.draw(&Text::new(format!("{limit:.2}"), (4, y(limit) - 6), ("sans-serif", 11).into_font().color(&red)));
+        let limit_label = if unit.is_empty() { format!("{limit:.2}") } else { format!("{limit:.0}{unit}") };
+        let _ = root.draw(&Text::new(limit_label, (4, y(limit) - 6), ("sans-serif", 11).into_font().color(&red)));
         let _ = root.present();
     }
+    svg
+}
+
+/// A school's indicators as a share of their thresholds: bars at or over 100 % green, at or over
+/// 85 % amber, below red; the 100 % line marks the threshold.
+pub fn threshold_bars(shares: &[f64]) -> String {
+    let values: Vec<f64> = shares.iter().map(|s| s * 100.0).collect();
+    let mut svg = coefficient_bars_with(
+        &values,
+        100.0,
+        |v| {
+            if v >= 100.0 - 1e-9 {
+                RGBColor(6, 118, 71)
+            } else if v >= 85.0 - 1e-9 {
+                RGBColor(181, 71, 8)
+            } else {
+                RGBColor(180, 35, 24)
+            }
+        },
+        "%",
+    );
+    svg.shrink_to_fit();
     svg
 }
 
@@ -44,5 +72,12 @@ mod tests {
         assert_eq!(svg.matches("<rect").count(), 3 + 1, "three bars and the background");
         assert!(svg.contains("0.600") && svg.contains("0.50"));
         assert!(svg.contains("#B42318") || svg.to_lowercase().contains("#b42318"), "the bar over the limit is red");
+    }
+
+    #[test]
+    fn threshold_bars_show_shares_in_percent() {
+        let svg = super::threshold_bars(&[1.2, 0.9, 0.5]).to_lowercase();
+        assert!(svg.contains("120%") && svg.contains("90%") && svg.contains("50%") && svg.contains("100%"));
+        assert!(svg.contains("#067647") && svg.contains("#b54708") && svg.contains("#b42318"), "green, amber, red");
     }
 }

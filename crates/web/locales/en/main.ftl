@@ -345,3 +345,6 @@ assess-trend = Year on year
 assess-export = Export XLSX
 assess-print = Print
 assess-met = Met
+assess-change = Change
+school-balance = Balance indicators ({ $year })
+school-balance-note = Each bar is the indicator as a share of its threshold: green met, amber at least 85 %, red below.

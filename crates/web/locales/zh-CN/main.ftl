@@ -345,3 +345,6 @@ assess-trend = 逐年变化
 assess-export = 导出 XLSX
 assess-print = 打印
 assess-met = 达标项
+assess-change = 变化
+school-balance = 均衡指标（{ $year } 学年）
+school-balance-note = 柱高为指标值占标准的百分比：绿色达标，橙色达到标准的 85%，红色不足 85%。

@@ -175,6 +175,67 @@ struct SchoolPage {
     teachers: Vec<Vec<CellView>>,
     teacher_total: u64,
     teachers_href: Option<String>,
+    balance_title: String,
+    balance: Vec<BalanceView>,
+}
+
+/// One section of a school against the 2017 thresholds.
+struct BalanceView {
+    title: String,
+    passed: bool,
+    verdict: String,
+    rows: Vec<(usize, String, String, String, bool)>,
+    lacks: Vec<String>,
+    chart: String,
+}
+
+/// The school's sections in the latest assessment of the county (none without statistics).
+async fn balance_views(app: &App, v: &Viewer, code: &str) -> Result<(String, Vec<BalanceView>), PageError> {
+    use xuequ_assess::standard::SET_2017;
+    let t = v.tr();
+    let a = match crate::assessment::assess(app, v, None, None).await {
+        Ok(a) => a,
+        Err(AppError::NotFound) => return Ok((String::new(), vec![])),
+        Err(e) => return Err(e.into()),
+    };
+    let views = a
+        .report
+        .schools
+        .iter()
+        .filter(|s| s.code == code)
+        .map(|s| {
+            let shares: Vec<f64> = SET_2017.iter().map(|i| s.values[i.key()] / i.threshold(s.section).unwrap_or(1.0)).collect();
+            let rows = SET_2017
+                .iter()
+                .enumerate()
+                .map(|(n, i)| {
+                    let threshold = i.threshold(s.section).unwrap_or_default();
+                    (
+                        n + 1,
+                        t.get(&format!("indicator-{}", i.key().replace('_', "-"))),
+                        format!("{:.2}", s.values[i.key()]),
+                        format!("≥ {threshold}"),
+                        s.met[i.key()],
+                    )
+                })
+                .collect();
+            BalanceView {
+                title: t.code("section", s.section.code()),
+                passed: s.passed,
+                verdict: t.get(if s.passed { "assess-passed" } else { "assess-failed" }),
+                rows,
+                lacks: s
+                    .shortfalls
+                    .iter()
+                    .map(|f| {
+                        t.with(&format!("shortfall-{}", f.indicator.key().replace('_', "-")), &[("amount", format!("{:.0}", f.amount))])
+                    })
+                    .collect(),
+                chart: crate::charts::threshold_bars(&shares),
+            }
+        })
+        .collect();
+    Ok((t.with("school-balance", &[("year", format!("{}–{}", a.year, a.year + 1))]), views))
 }
 
 const STAT_FIELDS: [&str; 12] = [
@@ -284,8 +345,11 @@ async fn school_page(State(app): State<App>, v: Viewer, axum::extract::Path(id):
     } else {
         (vec![], 0)
     };
+    let (balance_title, balance) = balance_views(&app, &v, &s.code).await?;
     Ok(SchoolPage {
         chrome: Chrome::new(&v, s.name.clone(), "/schools"),
+        balance_title,
+        balance,
         edit_href: v.can(Action::Update, Resource::School, &Target::school(v.county(), id)).then(|| format!("/schools/{id}/edit")),
         facts,
         stats_headers: STAT_FIELDS.iter().map(|f| field_label(&t, "stats", f)).collect(),
