@@ -191,6 +191,12 @@ async fn story(backend: Backend) {
     let page = browser.get(server.url("/assessment")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("差异系数") && page.contains("<svg") && page.contains("综合差异系数"));
     assert!(page.contains("变化"), "year-on-year change per indicator");
+    let printable = browser.get(server.url("/assessment/report?year=2024")).send().await.unwrap().text().await.unwrap();
+    assert!(
+        printable.contains("云岭县义务教育优质均衡发展评估报告")
+            && printable.contains("五、存在问题与改进建议")
+            && printable.contains("@page")
+    );
     let school = browser.get(server.url(&format!("/schools/{school_id}"))).send().await.unwrap().text().await.unwrap();
     assert!(school.contains("均衡指标（2024–2025 学年）") && school.contains("100%"), "the school against the thresholds");
     let xlsx = browser.get(server.url("/assessment.xlsx?year=2023")).send().await.unwrap().bytes().await.unwrap();

@@ -11,7 +11,24 @@ use xuequ_assess::standard::SET_2017;
 use xuequ_domain::Section;
 
 pub fn routes() -> Router<App> {
-    Router::new().route("/assessment", get(page)).route("/assessment.xlsx", get(export))
+    Router::new().route("/assessment", get(page)).route("/assessment/report", get(report)).route("/assessment.xlsx", get(export))
+}
+
+/// The same figures laid out as the inspection report a bureau hands in: numbered chapters, A4,
+/// no menus.
+#[derive(Template, WebTemplate)]
+#[template(path = "assessment_report.html")]
+struct ReportPage {
+    title: String,
+    date: String,
+    page: AssessmentPage,
+}
+
+async fn report(State(app): State<App>, v: Viewer, query: Query<HashMap<String, String>>) -> PageResult {
+    let page = build(&app, &v, &query.0).await?;
+    let county = app.store.county(v.county()).await?.map(|c| c.name).unwrap_or_default();
+    let title = v.tr().with("report-title", &[("county", county)]);
+    Ok(ReportPage { title, date: crate::ops::today().format("%Y-%m-%d").to_string(), page }.into_response())
 }
 
 struct StageView {
@@ -28,6 +45,7 @@ struct StageView {
 #[template(path = "assessment.html")]
 struct AssessmentPage {
     chrome: Chrome,
+    report_href: String,
     year_label: String,
     scope_label: String,
     export_href: String,
@@ -52,9 +70,13 @@ fn school_year(year: i32) -> String {
 }
 
 async fn page(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> PageResult {
+    Ok(build(&app, &v, &q).await?.into_response())
+}
+
+async fn build(app: &App, v: &Viewer, q: &HashMap<String, String>) -> Result<AssessmentPage, PageError> {
     let t = v.tr();
-    let (year, cluster) = parse_query(&q);
-    let a = assessment::assess(&app, &v, year, cluster).await?;
+    let (year, cluster) = parse_query(q);
+    let a = assessment::assess(app, v, year, cluster).await?;
     let clusters = app.store.all_clusters(v.county()).await?;
     let scope_label =
         cluster.and_then(|c| clusters.iter().find(|x| x.id == c)).map(|c| c.name.clone()).unwrap_or_else(|| t.get("assess-whole-county"));
@@ -176,7 +198,8 @@ async fn page(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String,
         None => format!("?year={}{extra}", a.year),
     };
     Ok(AssessmentPage {
-        chrome: Chrome::new(&v, t.get("nav-assessment"), "/assessment"),
+        chrome: Chrome::new(v, t.get("nav-assessment"), "/assessment"),
+        report_href: format!("/assessment/report{}", query("")),
         year_label: school_year(a.year),
         scope_label,
         export_href: format!("/assessment.xlsx{}", query("")),
@@ -201,8 +224,7 @@ async fn page(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String,
         schools,
         excluded,
         advice,
-    }
-    .into_response())
+    })
 }
 
 async fn export(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> PageResult {
