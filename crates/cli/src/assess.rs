@@ -7,6 +7,7 @@ use std::path::Path;
 use xuequ_assess::standard::{Indicator, SET_2012, SET_2017};
 use xuequ_assess::{Coefficients, Report, SectionInput};
 use xuequ_sheets::SheetRecord;
+use xuequ_web::assessment::{exclusion_text, indicator_name, shortfall_text};
 use xuequ_web::i18n::Tr;
 
 pub fn run(input: &Path, json: bool) -> Result<()> {
@@ -54,10 +55,6 @@ pub fn run(input: &Path, json: bool) -> Result<()> {
             bail!("{}", tr.with("error-import-invalid", &[("count", problems.len().to_string())]))
         }
     }
-}
-
-fn indicator_name(tr: &Tr, key: &str) -> String {
-    tr.get(&format!("indicator-{}", key.replace('_', "-")))
 }
 
 fn verdict(tr: &Tr, passed: bool) -> String {
@@ -134,7 +131,7 @@ pub fn text(report: &Report, tr: &Tr) -> String {
         ];
         let _ = writeln!(out, "{}", tr.with("assess-school-line", &args));
         for f in &s.shortfalls {
-            let what = tr.with(&format!("shortfall-{}", f.indicator.key().replace('_', "-")), &[("amount", format!("{:.0}", f.amount))]);
+            let what = shortfall_text(tr, f);
             let _ = writeln!(out, "    {}", tr.with("assess-shortfall", &[("what", what)]));
         }
         if s.class_size_ok == Some(false) {
@@ -148,8 +145,7 @@ pub fn text(report: &Report, tr: &Tr) -> String {
     if !report.excluded.is_empty() {
         let _ = writeln!(out, "\n{}", tr.get("assess-excluded"));
         for e in &report.excluded {
-            let reason = tr
-                .get(&format!("exclusion-{}", serde_json::to_value(e.reason).unwrap_or_default().as_str().unwrap_or("").replace('_', "-")));
+            let reason = exclusion_text(tr, e.reason);
             let _ = writeln!(
                 out,
                 "{}",

@@ -136,6 +136,22 @@ pub async fn assess(app: &App, v: &Viewer, year: Option<i32>, cluster: Option<i6
     Ok(Assessment { year, years, report, trend })
 }
 
+/// An indicator's name in the reader's language (`composite` too).
+pub fn indicator_name(tr: &crate::i18n::Tr, key: &str) -> String {
+    tr.get(&format!("indicator-{}", key.replace('_', "-")))
+}
+
+/// What a school lacks, in words: “225 m² 教学及辅助用房”.
+pub fn shortfall_text(tr: &crate::i18n::Tr, f: &xuequ_assess::Shortfall) -> String {
+    tr.with(&format!("shortfall-{}", f.indicator.key().replace('_', "-")), &[("amount", format!("{:.0}", f.amount))])
+}
+
+/// Why a section was left out, in words.
+pub fn exclusion_text(tr: &crate::i18n::Tr, reason: xuequ_assess::Exclusion) -> String {
+    let code = serde_json::to_value(reason).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    tr.get(&format!("exclusion-{}", code.replace('_', "-")))
+}
+
 /// The report limited to one stage, when asked.
 pub fn only_stage(mut report: Report, stage: Option<Section>) -> Report {
     if let Some(stage) = stage {
@@ -155,7 +171,7 @@ pub fn workbook(a: &Assessment, tr: &crate::i18n::Tr) -> Vec<u8> {
     let text = |s: String| Cell::Text(s);
     let stage = |s: Section| tr.code("section", s.code());
     let verdict = |ok: bool| tr.get(if ok { "assess-passed" } else { "assess-failed" });
-    let indicator = |key: &str| tr.get(&format!("indicator-{}", key.replace('_', "-")));
+    let indicator = |key: &str| indicator_name(tr, key);
     let mut cv_rows = Vec::new();
     for (year, report) in &a.trend {
         for (section, c) in &report.sections {
@@ -190,11 +206,7 @@ pub fn workbook(a: &Assessment, tr: &crate::i18n::Tr) -> Vec<u8> {
         .map(|s| {
             let mut row = vec![text(s.code.clone()), text(s.name.clone()), text(stage(s.section))];
             row.extend(SET_2017.iter().map(|i| Cell::Number((s.values[i.key()] * 100.0).round() / 100.0)));
-            let lacks: Vec<String> = s
-                .shortfalls
-                .iter()
-                .map(|f| tr.with(&format!("shortfall-{}", f.indicator.key().replace('_', "-")), &[("amount", format!("{:.0}", f.amount))]))
-                .collect();
+            let lacks: Vec<String> = s.shortfalls.iter().map(|f| shortfall_text(tr, f)).collect();
             row.extend([text(verdict(s.passed)), text(lacks.join("；"))]);
             row
         })
@@ -203,15 +215,7 @@ pub fn workbook(a: &Assessment, tr: &crate::i18n::Tr) -> Vec<u8> {
         .report
         .excluded
         .iter()
-        .map(|e| {
-            let reason = serde_json::to_value(e.reason).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-            vec![
-                text(e.code.clone()),
-                text(e.name.clone()),
-                text(stage(e.section)),
-                text(tr.get(&format!("exclusion-{}", reason.replace('_', "-")))),
-            ]
-        })
+        .map(|e| vec![text(e.code.clone()), text(e.name.clone()), text(stage(e.section)), text(exclusion_text(tr, e.reason))])
         .collect();
     let advice = a
         .report

@@ -81,7 +81,7 @@ async fn build(app: &App, v: &Viewer, q: &HashMap<String, String>) -> Result<Ass
     let scope_label =
         cluster.and_then(|c| clusters.iter().find(|x| x.id == c)).map(|c| c.name.clone()).unwrap_or_else(|| t.get("assess-whole-county"));
     let verdict = |ok: bool| t.get(if ok { "assess-passed" } else { "assess-failed" });
-    let indicator = |key: &str| t.get(&format!("indicator-{}", key.replace('_', "-")));
+    let indicator = |key: &str| assessment::indicator_name(&t, key);
     let stage = |s: Section| t.code("section", s.code());
     let stages = a
         .report
@@ -146,11 +146,7 @@ async fn build(app: &App, v: &Viewer, q: &HashMap<String, String>) -> Result<Ass
         .iter()
         .map(|s| {
             let met = s.met.values().filter(|m| **m).count();
-            let lacks: Vec<String> = s
-                .shortfalls
-                .iter()
-                .map(|f| t.with(&format!("shortfall-{}", f.indicator.key().replace('_', "-")), &[("amount", format!("{:.0}", f.amount))]))
-                .collect();
+            let lacks: Vec<String> = s.shortfalls.iter().map(|f| assessment::shortfall_text(&t, f)).collect();
             (s.code.clone(), s.name.clone(), stage(s.section), format!("{met}/7"), s.passed, verdict(s.passed), lacks.join("；"))
         })
         .collect();
@@ -159,8 +155,7 @@ async fn build(app: &App, v: &Viewer, q: &HashMap<String, String>) -> Result<Ass
         .excluded
         .iter()
         .map(|e| {
-            let reason = serde_json::to_value(e.reason).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-            let reason = t.get(&format!("exclusion-{}", reason.replace('_', "-")));
+            let reason = assessment::exclusion_text(&t, e.reason);
             t.with(
                 "assess-excluded-line",
                 &[("code", e.code.clone()), ("name", e.name.clone()), ("stage", stage(e.section)), ("reason", reason)],

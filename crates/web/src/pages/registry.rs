@@ -212,7 +212,7 @@ async fn balance_views(app: &App, v: &Viewer, code: &str) -> Result<(String, Vec
                     let threshold = i.threshold(s.section).unwrap_or_default();
                     (
                         n + 1,
-                        t.get(&format!("indicator-{}", i.key().replace('_', "-"))),
+                        crate::assessment::indicator_name(&t, i.key()),
                         format!("{:.2}", s.values[i.key()]),
                         format!("≥ {threshold}"),
                         s.met[i.key()],
@@ -224,13 +224,7 @@ async fn balance_views(app: &App, v: &Viewer, code: &str) -> Result<(String, Vec
                 passed: s.passed,
                 verdict: t.get(if s.passed { "assess-passed" } else { "assess-failed" }),
                 rows,
-                lacks: s
-                    .shortfalls
-                    .iter()
-                    .map(|f| {
-                        t.with(&format!("shortfall-{}", f.indicator.key().replace('_', "-")), &[("amount", format!("{:.0}", f.amount))])
-                    })
-                    .collect(),
+                lacks: s.shortfalls.iter().map(|f| crate::assessment::shortfall_text(&t, f)).collect(),
                 chart: crate::charts::threshold_bars(&shares),
             }
         })
