@@ -504,3 +504,14 @@ pub fn synthetic(n: usize) -> Vec<SectionInput> {
 
 #[cfg(test)]
 mod tests;
+
+/// A school section's strength on a 0–100 scale for the cluster planner: 50 × the mean over the
+/// seven 2017 indicators of value ÷ threshold, each ratio capped at 2. A section exactly at every
+/// threshold scores 50; one at twice every threshold or more scores 100.
+pub fn strength(school: &SchoolResult) -> f64 {
+    let ratios: Vec<f64> = standard::SET_2017
+        .iter()
+        .filter_map(|i| Some((school.values.get(i.key())? / i.threshold(school.section)?).clamp(0.0, 2.0)))
+        .collect();
+    if ratios.is_empty() { 0.0 } else { 50.0 * ratios.iter().sum::<f64>() / ratios.len() as f64 }
+}

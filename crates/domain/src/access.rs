@@ -39,6 +39,8 @@ pub enum Resource {
     Cluster,
     Account,
     AuditLog,
+    /// Cluster plans: the bureau plans and applies; inspectors read.
+    Plan,
 }
 
 /// Where the record lives: its county, and the school or cluster it belongs to, if any.
@@ -90,7 +92,7 @@ pub fn visibility(actor: &Actor, resource: Resource) -> Visibility {
         (Role::BureauAdmin, _) => Visibility::County,
         (Role::Inspector, R::Account) => Visibility::Nothing,
         (Role::Inspector, _) => Visibility::County,
-        (_, R::Account | R::AuditLog) => Visibility::Nothing,
+        (_, R::Account | R::AuditLog | R::Plan) => Visibility::Nothing,
         (_, R::School | R::SchoolStats | R::Cluster | R::Facility) => Visibility::County,
         (Role::ClusterHead, R::Teacher) => Visibility::Schools(actor.cluster_school_ids.clone()),
         (Role::SchoolAdmin | Role::Teacher, R::Teacher) => Visibility::Schools(actor.school_id.into_iter().collect()),

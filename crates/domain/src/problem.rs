@@ -48,6 +48,12 @@ pub enum Problem {
     NotAMember,
     #[error("the lead school cannot leave its cluster")]
     LeadCannotLeave,
+    #[error("the plan was applied on {on}")]
+    PlanApplied { on: String },
+    #[error("`{school}` is in `{cluster}`, which the plan does not replace")]
+    KeptElsewhere { school: String, cluster: String },
+    #[error("no plan fits: {reason}")]
+    NoPlan { reason: String },
     #[error("the column `{column}` is missing")]
     MissingColumn { column: String },
     #[error("the file cannot be read: {reason}")]

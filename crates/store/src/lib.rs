@@ -12,6 +12,7 @@ pub mod convert;
 pub mod entities;
 pub mod imports;
 mod migration;
+pub mod plans;
 pub mod registry;
 
 use chrono::Utc;

@@ -13,7 +13,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(M0001Registry)]
+        vec![Box::new(M0001Registry), Box::new(M0002Plans)]
     }
 }
 
@@ -75,5 +75,23 @@ impl MigrationTrait for M0001Registry {
             manager.create_index(index).await?;
         }
         Ok(())
+    }
+}
+
+/// Cluster plans (issue 5).
+struct M0002Plans;
+
+impl MigrationName for M0002Plans {
+    fn name(&self) -> &str {
+        "m0002_plans"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0002Plans {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let schema = Schema::new(manager.get_database_backend());
+        create(manager, &schema, plan::Entity).await?;
+        manager.create_index(Index::create().name("ix_plan_county").table(Alias::new("plan")).col(Alias::new("county_id")).to_owned()).await
     }
 }
