@@ -2,6 +2,7 @@
 
 mod assess;
 mod bench;
+mod plan;
 mod seed;
 
 use anyhow::{Context, Result, bail};
@@ -118,6 +119,11 @@ enum Command {
         #[command(subcommand)]
         what: BenchCommand,
     },
+    /// Plan clusters (see `xuequ plan cpmp --help`).
+    Plan {
+        #[command(subcommand)]
+        what: PlanCommand,
+    },
     /// Bring back a backup (stop the server first).
     Restore {
         #[arg(long)]
@@ -128,7 +134,53 @@ enum Command {
 }
 
 #[derive(Subcommand)]
+enum PlanCommand {
+    /// Solve one capacitated p-median instance (first line `n p`, then `x y capacity demand`).
+    Cpmp {
+        file: PathBuf,
+        /// Distance convention; by default the one known.csv gives for the file, else euclidean.
+        #[arg(long, value_parser = parse_convention)]
+        distance: Option<xuequ_plan::Convention>,
+        #[arg(long, default_value_t = 10.0)]
+        time_limit: f64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print {"objective", "medians", "assignment", "seconds"} as JSON (with `--exact`, also
+        /// "lower_bound" and "proven_optimal").
+        #[arg(long)]
+        json: bool,
+        /// Then try to prove the plan optimal with the MIP solver, for up to SECONDS (small
+        /// instances; feature `exact`).
+        #[arg(long, value_name = "SECONDS")]
+        exact: Option<f64>,
+    },
+}
+
+fn parse_convention(text: &str) -> Result<xuequ_plan::Convention, String> {
+    xuequ_plan::Convention::parse(text).ok_or_else(|| format!("`{text}`: use euclidean or euclidean_floor"))
+}
+
+#[derive(Subcommand)]
 enum BenchCommand {
+    /// Run the planner on the CPMP benchmark sets and compare with the best published values.
+    Cpmp {
+        #[arg(long)]
+        dir: PathBuf,
+        /// The table of instances and best values (default: DIR/known.csv).
+        #[arg(long)]
+        known: Option<PathBuf>,
+        /// Seconds per instance (default: the budget for the instance's set).
+        #[arg(long)]
+        time_limit: Option<f64>,
+        /// Only instances whose name or file starts with this.
+        #[arg(long)]
+        only: Option<String>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Also try to prove each plan optimal with the MIP solver, for up to SECONDS each.
+        #[arg(long, value_name = "SECONDS")]
+        exact: Option<f64>,
+    },
     /// Write a file of N teachers of the first county's schools (XLSX, or CSV by extension).
     MakeTeachers {
         #[arg(long, default_value_t = 100_000)]
@@ -137,6 +189,15 @@ enum BenchCommand {
         out: PathBuf,
         #[command(flatten)]
         db: Db,
+    },
+    /// Plan a synthetic province of N schools (the planner's scale benchmark).
+    PlanSchools {
+        #[arg(long, default_value_t = 10_000)]
+        schools: usize,
+        #[arg(long, default_value_t = 60.0)]
+        time_limit: f64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Write N synthetic school sections for `xuequ assess` (CSV or XLSX by extension).
     MakeSections {
@@ -170,6 +231,13 @@ async fn main() -> Result<()> {
         Command::Restore { from, db } => restore(db, &from).await,
         Command::Assess { input, json } => assess::run(&input, json),
         Command::Bench { what: BenchCommand::MakeSections { rows, out } } => bench::make_sections(rows, &out),
+        Command::Bench { what: BenchCommand::PlanSchools { schools, time_limit, seed } } => plan::bench_schools(schools, time_limit, seed),
+        Command::Bench { what: BenchCommand::Cpmp { dir, known, time_limit, only, seed, exact } } => {
+            plan::bench_cpmp(&dir, plan::BenchRun { known, time_limit, only, seed, exact })
+        }
+        Command::Plan { what: PlanCommand::Cpmp { file, distance, time_limit, seed, json, exact } } => {
+            plan::cpmp(&file, plan::CpmpRun { distance, time_limit, seed, json, exact })
+        }
         Command::Bench { what: BenchCommand::MakeTeachers { rows, out, db } } => {
             let (store, _) = db.open().await?;
             bench::make_teachers(&store, rows, &out).await
@@ -193,6 +261,7 @@ async fn serve(db: Db, listen: &str, demo: bool, secure_cookies: bool) -> Result
         secure_cookies,
         limiter: Default::default(),
         sessions: Default::default(),
+        plan_jobs: Default::default(),
     });
     println!("xuequ listening on http://{address}");
     if demo {

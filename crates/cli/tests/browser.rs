@@ -118,6 +118,25 @@ async fn steps(client: &fantoccini::Client, server: &TestServer) -> Result<(), B
     screenshot(client, "import-errors").await;
     assert!(errors.contains("D 容纳人数") && errors.contains("C 设施类型"), "{errors}");
     assert_eq!(client.find_all(Locator::Css("#import-errors tbody tr")).await?.len(), 2);
+    // Plan the primary schools: the form, the progress page, then the plan on a map, compared
+    // with today's districts; then move a school by hand.
+    client.goto(&server.url("/plans")).await?;
+    let form = client.wait().for_element(Locator::Id("plan-form")).await?;
+    screenshot(client, "plans").await;
+    let limit = form.find(Locator::Css("input[name=time_limit]")).await?;
+    limit.clear().await?;
+    limit.send_keys("2").await?;
+    form.find(Locator::Css("button[type=submit]")).await?.click().await?;
+    client.wait().at_most(Duration::from_secs(60)).for_element(Locator::Css("#plan-map svg circle")).await?;
+    screenshot(client, "plan").await;
+    let compare = client.find(Locator::Id("compare")).await?.text().await?;
+    assert!(compare.contains("现有学区") && compare.contains("调整学校数"), "{compare}");
+    assert!(client.find(Locator::Id("strength-source")).await?.text().await?.contains("均衡评估"));
+    let clusters = client.find_all(Locator::Css("table.plan-cluster")).await?.len();
+    assert!((8..=20).contains(&clusters), "a sensible number of districts for 100 primary schools: {clusters}");
+    client.find(Locator::Css("#move-form button")).await?.click().await?;
+    client.wait().for_element(Locator::Css("#plan-map svg circle")).await?;
+    screenshot(client, "plan-moved").await;
     // The language switch.
     client.find(Locator::Id("lang-switch")).await?.click().await?;
     client.wait().for_element(Locator::LinkText("Schools")).await?;

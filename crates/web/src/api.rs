@@ -16,6 +16,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use utoipa::{OpenApi, ToSchema};
+use xuequ_domain::access::{Action, Resource, Target};
 use xuequ_domain::drafts::{ClusterDraft, FacilityDraft, SchoolDraft, StatsDraft, TeacherDraft};
 use xuequ_domain::{FieldProblem, Problem, Role};
 use xuequ_sheets::{Format, Kind};
@@ -50,6 +51,9 @@ pub fn routes() -> Router<App> {
         .route("/users/{id}/password", post(reset_password))
         .route("/audit", get(audit))
         .route("/assessment", get(assessment))
+        .route("/plans", get(list_plans).post(create_plan))
+        .route("/plans/{id}", get(get_plan))
+        .route("/plans/{id}/apply", post(apply_plan))
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn(with_lang))
 }
@@ -457,6 +461,48 @@ async fn assessment(State(app): State<App>, v: Viewer, Query(q): Query<Assessmen
     Ok(Json(body))
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct NewPlan {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub settings: crate::planning::Settings,
+}
+
+/// The county's saved plans, newest first.
+#[utoipa::path(get, path = "/api/v1/plans", responses((status = 200, description = "[plan]")), tag = "plans")]
+async fn list_plans(State(app): State<App>, v: Viewer) -> ApiResult<Json<Vec<xuequ_store::entities::plan::Model>>> {
+    v.require(Action::Read, Resource::Plan, &Target::county(v.county()))?;
+    Ok(Json(app.store.plans(v.county()).await?))
+}
+
+/// Runs the planner within the settings' time limit and saves the plan as a draft.
+#[utoipa::path(post, path = "/api/v1/plans", request_body = NewPlan, responses((status = 201, description = "the plan as GET /api/v1/plans/{id} returns it"), (status = 400), (status = 409)), tag = "plans")]
+async fn create_plan(State(app): State<App>, v: Viewer, Body(p): Body<NewPlan>) -> ApiResult<Response> {
+    let id = crate::planning::create(&app, &v, &p.name, p.settings, Default::default()).await?;
+    let view = crate::planning::view(&app, &v, id).await?;
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+/// A plan: its settings, clusters (school ids), measures, today's districts measured the same way,
+/// and where the strengths came from.
+#[utoipa::path(get, path = "/api/v1/plans/{id}", responses((status = 200, description = "{plan, settings, clusters, measures, current, strength_source}"), (status = 404)), tag = "plans")]
+async fn get_plan(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<crate::planning::PlanView>> {
+    Ok(Json(crate::planning::view(&app, &v, id.first()).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ApplyPlan {
+    pub on: Option<NaiveDate>,
+}
+
+/// Applies a plan from a date (default today): districts created, changed or dissolved, with
+/// dated membership history; all or nothing.
+#[utoipa::path(post, path = "/api/v1/plans/{id}/apply", request_body = ApplyPlan, responses((status = 200, description = "{created, changed, dissolved, joined, left}"), (status = 409)), tag = "plans")]
+async fn apply_plan(State(app): State<App>, v: Viewer, id: Ids, Body(a): Body<ApplyPlan>) -> ApiResult<Json<xuequ_store::plans::Applied>> {
+    Ok(Json(crate::planning::apply(&app, &v, id.first(), a.on.unwrap_or_else(ops::today)).await?))
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "xuequ API", description = "学区 — county school-cluster platform"),
@@ -465,9 +511,9 @@ async fn assessment(State(app): State<App>, v: Viewer, Query(q): Query<Assessmen
         save_stats, list_teachers, get_teacher, create_teacher, update_teacher, retire_teacher, list_facilities, get_facility,
         create_facility, update_facility, retire_facility, list_clusters, get_cluster, create_cluster, update_cluster,
         dissolve_cluster, add_member, remove_member, set_officers, export, import, list_users, create_user, update_user,
-        reset_password, audit, assessment
+        reset_password, audit, assessment, list_plans, create_plan, get_plan, apply_plan
     ),
-    components(schemas(Credentials, Token, PasswordChange, NewMember, UserInput, CreatedUser, school::Model, teacher::Model, facility::Model, cluster::Model, school_stat::Model)),
+    components(schemas(Credentials, Token, PasswordChange, NewMember, NewPlan, ApplyPlan, crate::planning::Settings, UserInput, CreatedUser, school::Model, teacher::Model, facility::Model, cluster::Model, school_stat::Model)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

@@ -15,6 +15,7 @@ pub mod i18n;
 mod map;
 pub mod ops;
 mod pages;
+pub mod planning;
 
 use axum::Router;
 use axum::routing::get;
@@ -37,6 +38,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     pub limiter: auth::LoginLimiter,
     pub sessions: auth::SessionCache,
+    /// Plans running for the planning pages.
+    pub plan_jobs: planning::Jobs,
 }
 
 pub type App = Arc<AppState>;

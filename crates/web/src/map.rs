@@ -3,6 +3,7 @@
 
 use plotters::prelude::*;
 
+#[derive(Clone)]
 pub struct MapPoint {
     pub lat: f64,
     pub lon: f64,
@@ -14,16 +15,37 @@ const SIZE: (u32, u32) = (560, 420);
 const MARGIN: f64 = 40.0;
 
 pub fn cluster_svg(points: &[MapPoint]) -> String {
+    plan_svg(&[points.to_vec()], false)
+}
+
+/// Colours that stay apart on screen and on a grey printer, cycled for more clusters.
+const PALETTE: [RGBColor; 10] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+];
+
+/// Several clusters on one map: each in its own colour, a line from every member to its lead,
+/// the lead larger with a dark ring. `labels` writes every school's name (small maps only).
+pub fn plan_svg(groups: &[Vec<MapPoint>], coloured: bool) -> String {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         let _ = root.fill(&WHITE);
-        if points.is_empty() {
+        let all: Vec<&MapPoint> = groups.iter().flatten().collect();
+        if all.is_empty() {
             drop(root);
             return svg;
         }
-        let (min_lat, max_lat) = bounds(points.iter().map(|p| p.lat));
-        let (min_lon, max_lon) = bounds(points.iter().map(|p| p.lon));
+        let (min_lat, max_lat) = bounds(all.iter().map(|p| p.lat));
+        let (min_lon, max_lon) = bounds(all.iter().map(|p| p.lon));
         // Keep the same scale on both axes (1° longitude ≈ cos(lat) × 1° latitude).
         let k = ((min_lat + max_lat) / 2.0).to_radians().cos();
         let span = ((max_lon - min_lon) * k).max(max_lat - min_lat).max(0.01);
@@ -36,17 +58,28 @@ pub fn cluster_svg(points: &[MapPoint]) -> String {
             let y = y0 - (p.lat - min_lat) * scale;
             (x as i32, y as i32)
         };
-        let lead = points.iter().find(|p| p.lead).map(at);
-        if let Some(lead) = lead {
-            for p in points.iter().filter(|p| !p.lead) {
-                let _ = root.draw(&PathElement::new(vec![lead, at(p)], RGBColor(150, 170, 200).stroke_width(2)));
+        let labels = all.len() <= 40;
+        for (g, points) in groups.iter().enumerate() {
+            let colour = if coloured { PALETTE[g % PALETTE.len()] } else { RGBColor(11, 92, 173) };
+            let line = if coloured { colour.mix(0.6) } else { RGBColor(150, 170, 200).mix(1.0) };
+            if let Some(lead) = points.iter().find(|p| p.lead).map(at) {
+                for p in points.iter().filter(|p| !p.lead) {
+                    let _ = root.draw(&PathElement::new(vec![lead, at(p)], line.stroke_width(2)));
+                }
             }
-        }
-        for p in points {
-            let (radius, colour) = if p.lead { (9, RGBColor(200, 40, 40)) } else { (6, RGBColor(11, 92, 173)) };
-            let xy = at(p);
-            let _ = root.draw(&Circle::new(xy, radius, colour.filled()));
-            let _ = root.draw(&Text::new(p.label.clone(), (xy.0 + 10, xy.1 - 6), ("sans-serif", 12).into_font().color(&BLACK)));
+            for p in points {
+                let xy = at(p);
+                if p.lead {
+                    let fill = if coloured { colour } else { RGBColor(200, 40, 40) };
+                    let _ = root.draw(&Circle::new(xy, 9, fill.filled()));
+                    let _ = root.draw(&Circle::new(xy, 9, BLACK.stroke_width(1)));
+                } else {
+                    let _ = root.draw(&Circle::new(xy, 5, colour.filled()));
+                }
+                if labels || p.lead {
+                    let _ = root.draw(&Text::new(p.label.clone(), (xy.0 + 10, xy.1 - 6), ("sans-serif", 11).into_font().color(&BLACK)));
+                }
+            }
         }
         let _ = root.present();
     }
@@ -70,8 +103,24 @@ mod tests {
         ];
         let svg = cluster_svg(&points);
         assert!(svg.starts_with("<svg"));
-        assert_eq!(svg.matches("<circle").count(), 3);
+        // A dot per school, and a dark ring around the lead's dot.
+        assert_eq!(svg.matches("<circle").count(), 3 + 1);
         assert_eq!(svg.matches("<polyline").count() + svg.matches("<path").count() + svg.matches("<line").count(), 2);
         assert!(svg.contains("成员一"));
+    }
+
+    #[test]
+    fn a_plan_map_gives_each_cluster_its_own_colour() {
+        let group = |lat: f64| {
+            vec![
+                MapPoint { lat, lon: 110.3, label: "龙头".into(), lead: true },
+                MapPoint { lat: lat + 0.05, lon: 110.4, label: "成员".into(), lead: false },
+            ]
+        };
+        let svg = plan_svg(&[group(34.5), group(34.9)], true);
+        let colour = |c: RGBColor| format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2);
+        assert!(svg.contains(&colour(PALETTE[0])), "first cluster's colour");
+        assert!(svg.contains(&colour(PALETTE[1])), "second cluster's colour");
+        assert_eq!(svg.matches("<circle").count(), 4 + 2);
     }
 }

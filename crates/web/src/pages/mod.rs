@@ -4,6 +4,7 @@
 mod admin;
 mod assessment;
 mod clusters;
+mod plans;
 mod registry;
 mod session;
 mod sheets;
@@ -31,6 +32,7 @@ pub fn routes() -> Router<App> {
         .merge(sheets::routes())
         .merge(admin::routes())
         .merge(assessment::routes())
+        .merge(plans::routes())
         .layer(middleware::from_fn(with_lang))
 }
 
@@ -123,6 +125,9 @@ impl Chrome {
             ("nav-facilities", "/facilities"),
         ]);
         // Everyone may export what they can see; the page offers import only where the policy allows.
+        if v.can(Action::Read, Resource::Plan, &county) {
+            nav.push(("nav-plans", "/plans"));
+        }
         nav.push(("nav-sheets", "/import"));
         if v.can(Action::Create, Resource::Account, &county) {
             nav.push(("nav-users", "/admin/users"));

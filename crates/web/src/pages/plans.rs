@@ -1,0 +1,394 @@
+//! The planning pages: the saved plans and the form for a new one; a running plan's progress; a
+//! plan on a map and per cluster, compared with today's districts and another plan, edited by
+//! hand, renamed and applied.
+
+use super::*;
+use crate::map::{MapPoint, plan_svg};
+use crate::planning::PlanMeasures;
+use crate::planning::{self, PlanView, Settings};
+use axum::extract::{Path, Query, State};
+use axum::routing::{get, post};
+use xuequ_store::plans::PlannedCluster;
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/plans", get(list).post(start))
+        .route("/plans/jobs/{job}", get(job))
+        .route("/plans/{id}", get(show))
+        .route("/plans/{id}/move", post(hand_move))
+        .route("/plans/{id}/rename", post(rename))
+        .route("/plans/{id}/apply", post(apply))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "plans.html")]
+struct PlansPage {
+    chrome: Chrome,
+    can_plan: bool,
+    plans: Vec<(String, String, String, String, String)>,
+    s: Settings,
+    designated: String,
+    fixed: String,
+    forbidden: String,
+    scores: String,
+}
+
+fn lines(pairs: &[(String, String)]) -> String {
+    pairs.iter().map(|(a, b)| format!("{a} {b}")).collect::<Vec<_>>().join("\n")
+}
+
+async fn list(State(app): State<App>, v: Viewer) -> PageResult {
+    let county = Target::county(v.county());
+    v.require(Action::Read, Resource::Plan, &county)?;
+    let t = v.tr();
+    let plans = app
+        .store
+        .plans(v.county())
+        .await?
+        .into_iter()
+        .map(|p| {
+            let applied =
+                p.applied_on.map(|d| t.with("plan-applied-on", &[("date", d.to_string())])).unwrap_or_else(|| t.get("plan-draft"));
+            (
+                format!("/plans/{}", p.id),
+                p.name,
+                t.get(&format!("plan-stage-{}", p.stage)),
+                p.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                applied,
+            )
+        })
+        .collect();
+    let s = Settings::default();
+    Ok(PlansPage {
+        chrome: Chrome::new(&v, t.get("plans-title"), "/plans"),
+        can_plan: v.can(Action::Create, Resource::Plan, &county),
+        plans,
+        designated: s.designated.join(" "),
+        fixed: lines(&s.fixed),
+        forbidden: lines(&s.forbidden),
+        scores: String::new(),
+        s,
+    }
+    .into_response())
+}
+
+/// Reads the form into settings; every field that does not parse is named.
+fn settings_from(form: &HashMap<String, String>) -> Result<Settings, AppError> {
+    let mut problems = Vec::new();
+    let text = |k: &str| form.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
+    let mut number = |k: &'static str, default: f64| -> f64 {
+        let t = text(k);
+        if t.is_empty() {
+            return default;
+        }
+        t.parse().unwrap_or_else(|_| {
+            problems.push(FieldProblem::new(k, Problem::NotANumber { value: t.clone() }));
+            default
+        })
+    };
+    let d = Settings::default();
+    let clusters = number("clusters", 0.0);
+    let max_students = number("max_students", 0.0);
+    let mut s = Settings {
+        stage: text("stage"),
+        clusters: (clusters > 0.0).then_some(clusters as usize),
+        max_schools: number("max_schools", d.max_schools as f64) as usize,
+        min_schools: number("min_schools", d.min_schools as f64) as usize,
+        max_students: (max_students > 0.0).then_some(max_students),
+        lead_rule: text("lead_rule"),
+        lead_value: number("lead_value", d.lead_value),
+        balance_weight: number("balance_weight", d.balance_weight),
+        move_penalty_km: number("move_penalty_km", d.move_penalty_km),
+        time_limit: number("time_limit", d.time_limit),
+        seed: number("seed", 1.0) as u64,
+        ..d
+    };
+    s.designated = text("designated")
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '，')
+        .filter(|c| !c.is_empty())
+        .map(String::from)
+        .collect();
+    let mut pairs = |k: &'static str| -> Vec<(String, String)> {
+        text(k)
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .filter_map(|l| {
+                let parts: Vec<&str> = l.split(|c: char| c.is_whitespace() || c == ',' || c == '，').filter(|x| !x.is_empty()).collect();
+                match parts[..] {
+                    [a, b] => Some((a.to_string(), b.to_string())),
+                    _ => {
+                        problems.push(FieldProblem::new(k, Problem::UnknownValue { value: l.trim().to_string(), allowed: "A B".into() }));
+                        None
+                    }
+                }
+            })
+            .collect()
+    };
+    s.fixed = pairs("fixed");
+    s.forbidden = pairs("forbidden");
+    let scores = pairs("scores");
+    for (code, score) in scores {
+        match score.parse::<f64>() {
+            Ok(x) => s.scores.push((code, x)),
+            Err(_) => problems.push(FieldProblem::new("scores", Problem::NotANumber { value: score })),
+        }
+    }
+    if problems.is_empty() { Ok(s) } else { Err(AppError::Invalid(problems)) }
+}
+
+/// Starts a plan in the background and shows its progress.
+async fn start(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    v.require(Action::Create, Resource::Plan, &Target::county(v.county()))?;
+    let settings = settings_from(&form)?;
+    settings.validate()?;
+    let name = form.get("name").cloned().unwrap_or_default();
+    let (job, progress) = app.plan_jobs.start(v.county(), settings.time_limit);
+    let (app2, lang) = (app.clone(), current_lang());
+    tokio::spawn(crate::error::LANG.scope(lang, async move {
+        let outcome = planning::create(&app2, &v, &name, settings, progress).await.map_err(|e| e.message(&Tr::new(lang)));
+        app2.plan_jobs.finish(job, outcome);
+    }));
+    Ok(Redirect::to(&format!("/plans/jobs/{job}")).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "plan_job.html")]
+struct JobPage {
+    chrome: Chrome,
+    permille: u64,
+    hint: String,
+    error: Option<String>,
+}
+
+async fn job(State(app): State<App>, v: Viewer, Path(job): Path<u64>) -> PageResult {
+    v.require(Action::Read, Resource::Plan, &Target::county(v.county()))?;
+    let (permille, seconds, outcome) = app.plan_jobs.status(job, v.county()).ok_or(AppError::NotFound)?;
+    if let Some(Ok(id)) = outcome {
+        return Ok(Redirect::to(&format!("/plans/{id}")).into_response());
+    }
+    let t = v.tr();
+    Ok(JobPage {
+        chrome: Chrome::new(&v, t.get("plan-running"), "/plans"),
+        permille,
+        hint: t.with("plan-running-hint", &[("seconds", format!("{seconds:.0}"))]),
+        error: outcome.and_then(|o| o.err()),
+    }
+    .into_response())
+}
+
+struct ClusterRow {
+    colour: String,
+    lead: String,
+    lead_href: String,
+    members: Vec<(String, String, String, String)>,
+    mean: String,
+    students: String,
+    km: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "plan.html")]
+struct PlanPage {
+    chrome: Chrome,
+    id: i64,
+    name: String,
+    facts: Vec<(String, String)>,
+    source: String,
+    kept: Vec<String>,
+    compare_headers: Vec<String>,
+    compare: Vec<(String, Vec<String>)>,
+    others: Vec<Opt>,
+    violations: Vec<String>,
+    map: String,
+    clusters: Vec<ClusterRow>,
+    can_edit: bool,
+    school_options: Vec<Opt>,
+    lead_options: Vec<Opt>,
+    today: String,
+}
+
+const COLOURS: [&str; 10] = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+
+async fn show(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q): Query<HashMap<String, String>>) -> PageResult {
+    let pv = planning::view(&app, &v, id).await?;
+    let t = v.tr();
+    let compare_id: Option<i64> = q.get("compare").and_then(|c| c.parse().ok()).filter(|&c| c != id);
+    let other = match compare_id {
+        Some(c) => {
+            let o = app.store.plan(v.county(), c).await?.ok_or(AppError::NotFound)?;
+            let clusters: Vec<PlannedCluster> = serde_json::from_str(&o.clusters).map_err(|e| AppError::Internal(e.to_string()))?;
+            Some((o.name, planning::measure(&pv.planning, &clusters)))
+        }
+        None => None,
+    };
+    let mut compare_headers = vec![String::new(), pv.plan.name.clone(), t.get("plan-current")];
+    let mut columns: Vec<&PlanMeasures> = vec![&pv.measures, &pv.current];
+    if let Some((name, m)) = &other {
+        compare_headers.push(name.clone());
+        columns.push(m);
+    }
+    let row = |key: &str, f: &dyn Fn(&PlanMeasures) -> String| (t.get(key), columns.iter().map(|m| f(m)).collect::<Vec<_>>());
+    let compare = vec![
+        row("plan-m-clusters", &|m| m.measures.clusters.to_string()),
+        row("plan-m-unclustered", &|m| m.unclustered.to_string()),
+        row("plan-m-total", &|m| format!("{:.1}", m.measures.total)),
+        row("plan-m-longest", &|m| format!("{:.1}", m.measures.longest)),
+        row("plan-m-spread", &|m| format!("{:.1}", m.measures.spread)),
+        row("plan-m-sd", &|m| format!("{:.2}", m.measures.spread_sd)),
+        row("plan-m-moved", &|m| m.measures.moved.to_string()),
+        row("plan-m-violations", &|m| m.measures.violations.len().to_string()),
+    ];
+    let others = app
+        .store
+        .plans(v.county())
+        .await?
+        .into_iter()
+        .filter(|p| p.id != id)
+        .map(|p| Opt { selected: Some(p.id) == compare_id, value: p.id.to_string(), label: p.name })
+        .collect();
+    let (map, clusters) = clusters_view(&pv);
+    let p = &pv.planning;
+    let name_of = |i: usize| p.schools[i].name.clone();
+    let violations = pv.measures.measures.violations.iter().map(|x| violation_text(&t, x, &name_of)).collect();
+    let sc = &pv.strength_source;
+    let source = t.with(
+        "plan-strength-source",
+        &[
+            ("year", sc.assessment_year.map(|y| y.to_string()).unwrap_or_else(|| "—".into())),
+            ("assessment", sc.assessment.to_string()),
+            ("bureau", sc.bureau.to_string()),
+            ("missing", sc.missing.to_string()),
+        ],
+    );
+    let mut kept: Vec<String> = p.kept.iter().map(|(s, c)| t.with("plan-kept", &[("school", s.clone()), ("cluster", c.clone())])).collect();
+    kept.extend(p.unlocated.iter().map(|s| t.with("plan-unlocated", &[("school", s.clone())])));
+    let s = &pv.settings;
+    let facts = vec![
+        (t.get("plan-stage"), t.get(&format!("plan-stage-{}", s.stage))),
+        (
+            t.get("plan-status"),
+            pv.plan.applied_on.map(|d| t.with("plan-applied-on", &[("date", d.to_string())])).unwrap_or_else(|| t.get("plan-draft")),
+        ),
+        (
+            t.get("plan-rules"),
+            t.with(
+                "plan-rules-text",
+                &[
+                    ("max", s.max_schools.to_string()),
+                    ("min", s.min_schools.to_string()),
+                    ("lead", t.with(&format!("plan-lead-{}", s.lead_rule), &[("value", s.lead_value.to_string())])),
+                    ("balance", s.balance_weight.to_string()),
+                    ("penalty", s.move_penalty_km.to_string()),
+                ],
+            ),
+        ),
+        (t.get("plan-created"), format!("{} · {}", pv.plan.created_at.format("%Y-%m-%d %H:%M"), pv.plan.created_by)),
+    ];
+    let mut school_options: Vec<Opt> =
+        p.schools.iter().map(|s| Opt { value: s.id.to_string(), label: format!("{} {}", s.code, s.name), selected: false }).collect();
+    school_options.sort_by(|a, b| a.label.cmp(&b.label));
+    let mut lead_options: Vec<Opt> = pv
+        .clusters
+        .iter()
+        .filter_map(|c| p.schools.iter().find(|s| s.id == c.lead))
+        .map(|s| Opt { value: s.id.to_string(), label: t.with("plan-join", &[("school", s.name.clone())]), selected: false })
+        .collect();
+    lead_options.push(Opt { value: "self".into(), label: t.get("plan-own-cluster"), selected: false });
+    Ok(PlanPage {
+        chrome: Chrome::new(&v, pv.plan.name.clone(), "/plans"),
+        id,
+        name: pv.plan.name.clone(),
+        facts,
+        source,
+        kept,
+        compare_headers,
+        compare,
+        others,
+        violations,
+        map,
+        clusters,
+        can_edit: pv.plan.applied_on.is_none() && v.can(Action::Update, Resource::Plan, &Target::county(v.county())),
+        school_options,
+        lead_options,
+        today: crate::ops::today().to_string(),
+    }
+    .into_response())
+}
+
+/// The map and the per-cluster table, in the same colours.
+fn clusters_view(pv: &PlanView) -> (String, Vec<ClusterRow>) {
+    let p = &pv.planning;
+    let sol = planning::to_solution(p, &pv.clusters);
+    let mut groups: Vec<Vec<MapPoint>> = vec![Vec::new(); sol.medians.len()];
+    let mut rows = Vec::new();
+    for (a, &lead) in sol.medians.iter().enumerate() {
+        let members: Vec<usize> = (0..sol.assignment.len()).filter(|&i| sol.assignment[i] == a).collect();
+        let point = |i: usize| (p.points[i].lat, p.points[i].lon);
+        let km = |i: usize| xuequ_plan::metric::haversine_km(point(i), point(lead));
+        for &i in &members {
+            groups[a].push(MapPoint { lat: p.points[i].lat, lon: p.points[i].lon, label: p.schools[i].name.clone(), lead: i == lead });
+        }
+        let mean = members.iter().map(|&i| p.points[i].strength).sum::<f64>() / members.len().max(1) as f64;
+        rows.push(ClusterRow {
+            colour: COLOURS[a % COLOURS.len()].to_string(),
+            lead: format!("{} ({:.0})", p.schools[lead].name, p.points[lead].strength),
+            lead_href: format!("/schools/{}", p.schools[lead].id),
+            members: members
+                .iter()
+                .filter(|&&i| i != lead)
+                .map(|&i| {
+                    (
+                        p.schools[i].name.clone(),
+                        format!("{:.1}", km(i)),
+                        format!("{:.0}", p.points[i].strength),
+                        format!("{:.0}", p.points[i].students),
+                    )
+                })
+                .collect(),
+            mean: format!("{mean:.1}"),
+            students: format!("{:.0}", members.iter().map(|&i| p.points[i].students).sum::<f64>()),
+            km: format!("{:.1}", members.iter().map(|&i| km(i)).sum::<f64>()),
+        });
+    }
+    (plan_svg(&groups, true), rows)
+}
+
+fn violation_text(t: &Tr, v: &xuequ_plan::Violation, name: &dyn Fn(usize) -> String) -> String {
+    use xuequ_plan::Violation as V;
+    match v {
+        V::NotEligible { median } => t.with("plan-v-not-eligible", &[("school", name(*median))]),
+        V::Stage { point, median } => t.with("plan-v-stage", &[("school", name(*point)), ("lead", name(*median))]),
+        V::Fixed { point, .. } => t.with("plan-v-fixed", &[("school", name(*point))]),
+        V::OverCapacity { median, .. } => t.with("plan-v-students", &[("lead", name(*median))]),
+        V::TooMany { median, max, .. } => t.with("plan-v-too-many", &[("lead", name(*median)), ("max", max.to_string())]),
+        V::TooFew { median, min, .. } => t.with("plan-v-too-few", &[("lead", name(*median)), ("min", min.to_string())]),
+        V::Forbidden { a, b } => t.with("plan-v-forbidden", &[("a", name(*a)), ("b", name(*b))]),
+        V::DesignatedNotLead { point } => t.with("plan-v-designated", &[("school", name(*point))]),
+        other => format!("{other:?}"),
+    }
+}
+
+async fn hand_move(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    let school: i64 = form.get("school").and_then(|s| s.parse().ok()).ok_or_else(|| AppError::invalid("school", Problem::Required))?;
+    let lead: i64 = match form.get("lead").map(String::as_str) {
+        Some("self") => school,
+        other => other.and_then(|s| s.parse().ok()).ok_or_else(|| AppError::invalid("lead", Problem::Required))?,
+    };
+    planning::hand_move(&app, &v, id, school, lead).await?;
+    Ok(Redirect::to(&format!("/plans/{id}")).into_response())
+}
+
+async fn rename(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    planning::rename(&app, &v, id, form.get("name").map(String::as_str).unwrap_or("")).await?;
+    Ok(Redirect::to(&format!("/plans/{id}")).into_response())
+}
+
+async fn apply(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    let on = form.get("on").and_then(|d| d.parse().ok()).unwrap_or_else(crate::ops::today);
+    planning::apply(&app, &v, id, on).await?;
+    Ok(Redirect::to(&format!("/plans/{id}")).into_response())
+}
