@@ -176,13 +176,13 @@ impl Trial {
         let mut heaviest = rest;
         let key = |i: usize| (cx.pb.fixed_to[f.pts[i]].is_none(), -cx.pb.demand[f.pts[i]]);
         heaviest.sort_by(|&a, &b| key(a).0.cmp(&key(b).0).then(key(a).1.total_cmp(&key(b).1)).then(a.cmp(&b)));
-        self.place_cheapest(cx, f, heaviest.into_iter()) || self.repair(cx, f)
+        self.place_cheapest(cx, f, heaviest.into_iter())
     }
 
-    /// The last resort when greedy orders strand a point (capacities that only an exact partition
-    /// fits): every point in its cheapest admissible cluster, capacity ignored, then the moves and
+    /// The last resort of a first solution when greedy orders strand a point (capacities that only
+    /// an exact partition fits; too slow to use inside the search): every point in its cheapest admissible cluster, capacity ignored, then the moves and
     /// swaps that most reduce the excess over capacity until none is left or none helps.
-    fn repair(&mut self, cx: &Context, f: &Frame) -> bool {
+    pub fn repair(&mut self, cx: &Context, f: &Frame) -> bool {
         let q = self.q();
         for i in self.only_medians(cx, f) {
             let c = (0..q)
@@ -708,8 +708,6 @@ impl Trial {
         displaced.sort_unstable();
         displaced.dedup();
         displaced.retain(|&i| self.asg[i] == NONE);
-        // Under tight capacities the displaced points may not fit around the others: then every
-        // point is assigned afresh to the new medians.
-        self.insert(cx, f, displaced, rng) || self.assign_all(cx, f, rng)
+        self.insert(cx, f, displaced, rng)
     }
 }

@@ -363,7 +363,9 @@ fn migrate(cx: &Context, st: &mut State, rng: &mut ChaCha8Rng, loc: &mut [u32], 
 /// A kick: the region re-solved after replacing `strength` medians, kept even when worse.
 fn kicked(cx: &Context, f: &Frame, current: Trial, strength: usize, rng: &mut ChaCha8Rng) -> Option<Trial> {
     let mut t = current;
-    if !t.perturb(cx, f, rng, strength) {
+    // Under tight capacities the displaced points may not fit around the others; a kick is rare
+    // enough to afford assigning every point afresh to the new medians.
+    if !t.perturb(cx, f, rng, strength) && !t.assign_all(cx, f, rng) {
         return None;
     }
     t.improve(cx, f);
@@ -430,7 +432,7 @@ fn construct(cx: &Context, p: usize, rng: &mut ChaCha8Rng, loc: &mut [u32], trie
         let centre_local: Vec<usize> = st.centre.iter().map(|&g| loc[g] as usize).collect();
         clear(loc, &f);
         let mut t = Trial::new(cx, &f, centre_local, vec![0; n]);
-        if t.assign_all(cx, &f, rng) {
+        if t.assign_all(cx, &f, rng) || t.repair(cx, &f) {
             let mut st = st;
             st.commit(cx, &f, &t);
             return Ok(st);

@@ -260,6 +260,22 @@ fn reaches_optimum_from_every_seed(pb: &Problem) {
     }
 }
 
+/// Replacing a median here displaces points that fit nowhere around the others: found by the
+/// property test when kicks gave up instead of assigning every point afresh.
+#[test]
+fn kicks_reassign_when_displaced_points_do_not_fit() {
+    let points = [
+        (8.987059276066578, 42.21846220089788, 11.8634074918375),
+        (83.97182099875747, 26.097081551282248, 19.038674287415326),
+        (15.43593373160339, 61.98949047628609, 8.269360899866664),
+        (83.4693392486647, 80.53819780406819, 16.887857857048996),
+        (25.43724877145479, 62.265963232550305, 9.546396041751299),
+        (81.17676644997415, 65.70648492368895, 7.46097626351235),
+    ];
+    let total: f64 = points.iter().map(|x| x.2).sum();
+    reaches_optimum_from_every_seed(&instance(&points, 2, (total / 2.0 * 1.0938979396050532).ceil()));
+}
+
 /// Two clusters of capacity 39 for loads that fit only as {15.4, 15.5, 1.0} and {12.8, 14.2,
 /// 11.8}: greedy insertion in any order strands a point, the repair finds the partition.
 #[test]
