@@ -180,9 +180,14 @@ impl Trial {
     }
 
     /// The last resort of a first solution when greedy orders strand a point (capacities that only
-    /// an exact partition fits; too slow to use inside the search): every point in its cheapest admissible cluster, capacity ignored, then the moves and
-    /// swaps that most reduce the excess over capacity until none is left or none helps.
+    /// an exact partition fits): every point in its cheapest admissible cluster, capacity ignored,
+    /// then the moves and swaps that most reduce the excess over capacity until none is left or
+    /// none helps. Each step looks at every move, so only small regions are repaired (and not
+    /// inside the search: it would cost more than it finds).
     pub fn repair(&mut self, cx: &Context, f: &Frame) -> bool {
+        if !f.small() {
+            return false;
+        }
         let q = self.q();
         for i in self.only_medians(cx, f) {
             let c = (0..q)
@@ -212,8 +217,7 @@ impl Trial {
                         best = (gain, cost, i, b);
                     }
                 }
-                let others: Vec<usize> = if f.small() { ((i + 1)..n).collect() } else { f.near[i].iter().map(|&j| j as usize).collect() };
-                for j in others {
+                for j in (i + 1)..n {
                     let b = self.asg[j];
                     if b == a || self.is_centre(j) || !self.admissible(cx, f, i, b, Some(j)) || !self.admissible(cx, f, j, a, Some(i)) {
                         continue;
