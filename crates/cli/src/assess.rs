@@ -6,9 +6,9 @@ use std::io::Write as _;
 use std::path::Path;
 use xuequ_assess::standard::{Indicator, SET_2012, SET_2017};
 use xuequ_assess::{Coefficients, Report, SectionInput};
+use xuequ_i18n::Tr;
+use xuequ_i18n::assessment::{exclusion_text, indicator_name, shortfall_text};
 use xuequ_sheets::SheetRecord;
-use xuequ_web::assessment::{exclusion_text, indicator_name, shortfall_text};
-use xuequ_web::i18n::Tr;
 
 pub fn run(input: &Path, json: bool) -> Result<()> {
     let tr = Tr::default();

@@ -3,15 +3,15 @@
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use std::path::Path;
+use xuequ_app::{Store, operator};
 use xuequ_domain::drafts::TeacherDraft;
 use xuequ_domain::*;
 use xuequ_sheets::{Format, Kind, SheetRecord};
-use xuequ_store::Store;
 
 /// Writes `rows` teachers spread over the schools of the first county, as XLSX or CSV.
 pub async fn make_teachers(store: &Store, rows: usize, out: &Path) -> Result<()> {
-    let county = store.counties().await?.into_iter().next().context("load a county first (xuequ demo)")?;
-    let schools = store.all_schools(county.id).await?;
+    let county = operator::county_id(store, None).await.map_err(|_| anyhow::anyhow!("load a county first (xuequ demo)"))?;
+    let schools = operator::schools(store, county).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     anyhow::ensure!(!schools.is_empty(), "the county has no schools");
     let format = if out.extension().is_some_and(|e| e == "csv") { Format::Csv } else { Format::Xlsx };
     let cells: Vec<_> = (0..rows).map(|i| teacher(i, &schools[i % schools.len()].code).cells()).collect();

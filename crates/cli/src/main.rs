@@ -3,15 +3,12 @@
 mod assess;
 mod bench;
 mod plan;
-mod seed;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
-use std::sync::Arc;
-use xuequ_domain::access::Visibility;
+use xuequ_app::{AppError, Store, operator};
 use xuequ_sheets::{Format, Kind};
-use xuequ_store::{Ctx, Store};
 
 #[derive(Parser)]
 #[command(name = "xuequ", version, about = "学区 — a county education bureau runs its schools as clusters")]
@@ -36,14 +33,14 @@ impl Db {
             Some(url) => Ok(url.clone()),
             None => {
                 std::fs::create_dir_all(&self.data_dir).with_context(|| format!("creating data directory {}", self.data_dir.display()))?;
-                Ok(Store::sqlite_url(&self.data_dir))
+                Ok(operator::sqlite_url(&self.data_dir))
             }
         }
     }
 
     async fn open(&self) -> Result<(Store, String)> {
         let url = self.url()?;
-        let store = Store::open(&url).await.with_context(|| "opening the database")?;
+        let store = operator::open(&url).await.map_err(failed).with_context(|| "opening the database")?;
         Ok((store, url))
     }
 }
@@ -218,13 +215,13 @@ async fn main() -> Result<()> {
         Command::Serve { db, listen, demo, secure_cookies } => serve(db, &listen, demo, secure_cookies).await,
         Command::Demo { db } => {
             let (store, _) = db.open().await?;
-            seed::demo(&store, true).await
+            operator::load_demo(&store, true).await.map_err(failed)
         }
         Command::Import { kind, file, update_existing, county, db } => import(db, &kind, &file, update_existing, county).await,
         Command::Export { kind, format, out, county, db } => export(db, &kind, &format, out, county).await,
         Command::Backup { to, db } => {
             let (store, url) = db.open().await?;
-            store.backup_to(&to, &url).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            operator::backup(&store, &to, &url).await.map_err(failed)?;
             println!("backup written to {}", to.display());
             Ok(())
         }
@@ -246,23 +243,15 @@ async fn main() -> Result<()> {
 }
 
 async fn serve(db: Db, listen: &str, demo: bool, secure_cookies: bool) -> Result<()> {
-    let (store, url) = db.open().await?;
+    let (store, _) = db.open().await?;
     if demo {
-        seed::demo(&store, false).await?;
+        operator::load_demo(&store, false).await.map_err(failed)?;
     } else {
-        seed::first_admin(&store).await?;
+        operator::first_admin(&store).await.map_err(failed)?;
     }
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     let address = listener.local_addr()?;
-    let state = Arc::new(xuequ_web::AppState {
-        store,
-        database_url: url,
-        demo,
-        secure_cookies,
-        limiter: Default::default(),
-        sessions: Default::default(),
-        plan_jobs: Default::default(),
-    });
+    let state = xuequ_web::AppState::new(store, demo, secure_cookies);
     println!("xuequ listening on http://{address}");
     if demo {
         println!(
@@ -270,7 +259,7 @@ async fn serve(db: Db, listen: &str, demo: bool, secure_cookies: bool) -> Result
             xuequ_demo::DEMO_PASSWORD
         );
     }
-    axum::serve(listener, xuequ_web::router(state)).with_graceful_shutdown(shutdown()).await?;
+    xuequ_web::serve(listener, state, shutdown()).await?;
     Ok(())
 }
 
@@ -279,10 +268,19 @@ async fn shutdown() {
 }
 
 async fn county_id(store: &Store, code: Option<String>) -> Result<i64> {
-    match code {
-        Some(code) => Ok(store.county_by_code(&code).await?.with_context(|| format!("no county with code {code}"))?.id),
-        None => Ok(store.counties().await?.first().context("the database has no county yet")?.id),
+    match operator::county_id(store, code.as_deref()).await {
+        Ok(id) => Ok(id),
+        Err(AppError::NotFound) => match code {
+            Some(code) => bail!("no county with code {code}"),
+            None => bail!("the database has no county yet"),
+        },
+        Err(e) => Err(failed(e)),
     }
+}
+
+/// A use case's error for the terminal.
+fn failed(e: AppError) -> anyhow::Error {
+    anyhow::anyhow!("{e}")
 }
 
 fn kind(text: &str) -> Result<Kind> {
@@ -299,13 +297,13 @@ async fn import(db: Db, kind_text: &str, file: &std::path::Path, update_existing
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let progress = indicatif::ProgressBar::new_spinner().with_message(format!("importing {}", file.display()));
     progress.enable_steady_tick(std::time::Duration::from_millis(120));
-    let ctx = Ctx { county_id, user_id: None, username: "cli".into() };
     let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let started = std::time::Instant::now();
-    let result = xuequ_web::ops::import_file(&store, &ctx, kind, &bytes, &name, update_existing, &|_| true).await;
+    let app = xuequ_app::App::new(store);
+    let result = xuequ_app::sheets::import_county(&app, county_id, "cli", kind, &bytes, &name, update_existing).await;
     progress.finish_and_clear();
     let elapsed = started.elapsed().as_secs_f64();
-    let tr = xuequ_web::i18n::Tr::default();
+    let tr = xuequ_i18n::Tr::default();
     match result {
         Ok(summary) => {
             println!("{}", tr.with("import-done", &[("created", summary.created.to_string()), ("updated", summary.updated.to_string())]));
@@ -313,7 +311,7 @@ async fn import(db: Db, kind_text: &str, file: &std::path::Path, update_existing
             eprintln!("{} in {elapsed:.2} s{peak}", file.display());
             Ok(())
         }
-        Err(xuequ_web::error::AppError::Import(problems)) => {
+        Err(AppError::Import(problems)) => {
             for p in problems.iter().take(SHOWN_PROBLEMS) {
                 let place = [
                     ("file", file.display().to_string()),
@@ -328,7 +326,7 @@ async fn import(db: Db, kind_text: &str, file: &std::path::Path, update_existing
             }
             bail!("{}", tr.with("error-import-invalid", &[("count", problems.len().to_string())]))
         }
-        Err(e) => bail!("{}", e.message(&tr)),
+        Err(e) => Err(failed(e)),
     }
 }
 
@@ -337,8 +335,7 @@ async fn export(db: Db, kind_text: &str, format: &str, out: Option<PathBuf>, cou
     let format = Format::parse(format).with_context(|| format!("unknown format `{format}`: csv or xlsx"))?;
     let (store, _) = db.open().await?;
     let county_id = county_id(&store, county).await?;
-    let bytes =
-        xuequ_web::ops::export_file(&store, county_id, kind, format, &Visibility::County).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let bytes = xuequ_app::sheets::export_county(&xuequ_app::App::new(store), county_id, kind, format).await.map_err(failed)?;
     match out {
         Some(path) => std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?,
         None => std::io::Write::write_all(&mut std::io::stdout(), &bytes)?,
@@ -347,14 +344,7 @@ async fn export(db: Db, kind_text: &str, format: &str, out: Option<PathBuf>, cou
 }
 
 async fn restore(db: Db, from: &std::path::Path) -> Result<()> {
-    match &db.database_url {
-        Some(url) => {
-            if !xuequ_store::backup::restore_postgres(from, url)? {
-                bail!("pg_restore failed");
-            }
-        }
-        None => xuequ_store::backup::restore_sqlite(from, &db.data_dir).await.map_err(|e| anyhow::anyhow!("{e:?}"))?,
-    }
+    operator::restore(from, &db.data_dir, db.database_url.as_deref()).await.map_err(failed)?;
     println!("restored from {}", from.display());
     Ok(())
 }

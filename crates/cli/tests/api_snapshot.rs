@@ -26,7 +26,8 @@ fn mask(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for (key, v) in map.iter_mut() {
-                let volatile = matches!(key.as_str(), "created_at" | "updated_at" | "at" | "token" | "password" | "last_login_at" | "expires_at");
+                let volatile =
+                    matches!(key.as_str(), "created_at" | "updated_at" | "at" | "token" | "password" | "last_login_at" | "expires_at");
                 if volatile && !v.is_null() {
                     *v = Value::String("<masked>".into());
                 } else if let Some(inner) = v.as_str().and_then(|s| serde_json::from_str::<Value>(s).ok()).filter(Value::is_object) {
@@ -46,7 +47,8 @@ fn mask(value: &mut Value) {
 /// `(name, user, method, path, body)`: reads of every kind, filters, sorting, paging, errors of
 /// each class, and a create → update → retire sequence.
 fn requests() -> Vec<(&'static str, &'static str, Method, &'static str, Option<Value>)> {
-    let school = json!({"code": "S9001", "name": "快照小学", "school_type": "primary", "locality": "rural", "latitude": 34.6, "longitude": 110.4});
+    let school =
+        json!({"code": "S9001", "name": "快照小学", "school_type": "primary", "locality": "rural", "latitude": 34.6, "longitude": 110.4});
     let renamed = json!({"code": "S9001", "name": "快照小学（更名）", "school_type": "primary", "locality": "rural", "latitude": 34.6, "longitude": 110.4});
     vec![
         ("me admin", "admin", Method::GET, "/api/v1/me", None),
@@ -79,7 +81,13 @@ fn requests() -> Vec<(&'static str, &'static str, Method, &'static str, Option<V
         ("plans", "admin", Method::GET, "/api/v1/plans", None),
         ("unknown route", "admin", Method::GET, "/api/v1/nothing-here", None),
         ("create school as teacher", "teacher", Method::POST, "/api/v1/schools", Some(school.clone())),
-        ("create school invalid", "admin", Method::POST, "/api/v1/schools", Some(json!({"code": "", "name": "", "school_type": "palace", "locality": "rural"}))),
+        (
+            "create school invalid",
+            "admin",
+            Method::POST,
+            "/api/v1/schools",
+            Some(json!({"code": "", "name": "", "school_type": "palace", "locality": "rural"})),
+        ),
         ("create school bad json", "admin", Method::POST, "/api/v1/schools", Some(json!({"code": 5}))),
         ("create school", "admin", Method::POST, "/api/v1/schools", Some(school.clone())),
         ("create school again", "admin", Method::POST, "/api/v1/schools", Some(school)),

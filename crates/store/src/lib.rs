@@ -115,6 +115,22 @@ impl Store {
         &self.db
     }
 
+    /// A number that moves whenever anything of the county changes: the id of its newest audit
+    /// entry (every write records one in its transaction). Derived data is cached by it.
+    pub async fn version(&self, county_id: i64) -> Result<i64> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+        let newest = entities::audit_log::Entity::find()
+            .select_only()
+            .column(entities::audit_log::Column::Id)
+            .filter(entities::audit_log::Column::CountyId.eq(county_id))
+            .order_by_desc(entities::audit_log::Column::Id)
+            .limit(1)
+            .into_tuple::<i64>()
+            .one(&self.db)
+            .await?;
+        Ok(newest.unwrap_or(0))
+    }
+
     /// A trivial query, for readiness checks.
     pub async fn ping(&self) -> Result<()> {
         self.db.ping().await?;

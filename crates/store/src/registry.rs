@@ -73,6 +73,41 @@ where
     E::Column::from_str(name).ok()
 }
 
+/// A kind of row that lists show: its list spec and the one generic query, so that callers
+/// page through any of them without knowing the tables.
+pub trait Listed: Sized + Send + Sync + 'static {
+    const SPEC: &'static ListSpec;
+    fn page(
+        store: &Store,
+        county_id: i64,
+        filter: &ListFilter,
+        visibility: &Visibility,
+        paging: Paging,
+    ) -> impl Future<Output = Result<Page<Self>>> + Send;
+}
+
+macro_rules! listed {
+    ($module:ident, $spec:expr) => {
+        impl Listed for crate::entities::$module::Model {
+            const SPEC: &'static ListSpec = &$spec;
+            fn page(
+                store: &Store,
+                county_id: i64,
+                filter: &ListFilter,
+                visibility: &Visibility,
+                paging: Paging,
+            ) -> impl Future<Output = Result<Page<Self>>> + Send {
+                store.list::<crate::entities::$module::Entity>(county_id, Self::SPEC, filter, visibility, paging)
+            }
+        }
+    };
+}
+
+listed!(school, SCHOOL_LIST);
+listed!(teacher, TEACHER_LIST);
+listed!(facility, FACILITY_LIST);
+listed!(cluster, crate::clusters::CLUSTER_LIST);
+
 impl Store {
     /// One page of `E`'s rows in the county, filtered by `filter` within what `visibility`
     /// allows. The spec decides which names in the filter are honoured.

@@ -4,9 +4,9 @@
 //! `{"error": {"code", "message", "details"}}` with 400, 401, 403, 404, 409 or 429.
 
 use crate::App;
-use crate::auth::{self, Viewer};
-use crate::error::{ApiResult, AppError, with_lang};
-use crate::ops;
+use crate::auth::Viewer;
+use crate::error::{ApiError, ApiResult, AppError, with_lang};
+use crate::query::list_request;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Query, Request, State};
 use axum::http::{StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
@@ -16,12 +16,13 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use utoipa::{OpenApi, ToSchema};
-use xuequ_domain::access::{Action, Resource, Target};
+use xuequ_app::accounts::{self, SessionKind};
+use xuequ_app::{clusters, planning, registry, sheets};
 use xuequ_domain::drafts::{ClusterDraft, FacilityDraft, SchoolDraft, StatsDraft, TeacherDraft};
 use xuequ_domain::{FieldProblem, Problem, Role};
 use xuequ_sheets::{Format, Kind};
 use xuequ_store::Page;
-use xuequ_store::accounts::{NewUser, UserUpdate, random_password};
+use xuequ_store::accounts::UserUpdate;
 use xuequ_store::clusters::OfficerDraft;
 use xuequ_store::entities::{audit_log, cluster, facility, school, school_stat, teacher, user};
 
@@ -54,7 +55,7 @@ pub fn routes() -> Router<App> {
         .route("/plans", get(list_plans).post(create_plan))
         .route("/plans/{id}", get(get_plan))
         .route("/plans/{id}/apply", post(apply_plan))
-        .fallback(|| async { AppError::NotFound })
+        .fallback(|| async { ApiError(AppError::NotFound) })
         .layer(middleware::from_fn(with_lang))
 }
 
@@ -62,12 +63,12 @@ pub fn routes() -> Router<App> {
 pub struct Body<T>(pub T);
 
 impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
-    type Rejection = AppError;
+    type Rejection = ApiError;
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         Json::<T>::from_request(req, state)
             .await
             .map(|Json(v)| Body(v))
-            .map_err(|e| AppError::Invalid(vec![FieldProblem::new("body", Problem::BadFile { reason: e.body_text() })]))
+            .map_err(|e| ApiError(AppError::Invalid(vec![FieldProblem::new("body", Problem::BadFile { reason: e.body_text() })])))
     }
 }
 
@@ -75,12 +76,12 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> 
 pub struct Ids(pub Vec<i64>);
 
 impl<S: Send + Sync> FromRequestParts<S> for Ids {
-    type Rejection = AppError;
+    type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let axum::extract::Path(params) =
             axum::extract::Path::<Vec<(String, String)>>::from_request_parts(parts, state).await.map_err(|_| AppError::NotFound)?;
         // An id that is not a number names nothing: 404, like an id of another county.
-        params.iter().map(|(_, v)| v.parse::<i64>().map_err(|_| AppError::NotFound)).collect::<Result<Vec<_>, _>>().map(Ids)
+        Ok(Ids(params.iter().map(|(_, v)| v.parse::<i64>().map_err(|_| AppError::NotFound)).collect::<Result<Vec<_>, _>>()?))
     }
 }
 
@@ -104,14 +105,14 @@ pub struct Token {
 /// Signs in and returns a bearer token for `Authorization: Bearer TOKEN`.
 #[utoipa::path(post, path = "/api/v1/session", request_body = Credentials, responses((status = 200, body = Token), (status = 401), (status = 429)), tag = "session")]
 async fn create_session(State(app): State<App>, Body(c): Body<Credentials>) -> ApiResult<Json<Token>> {
-    let opened = auth::login(&app, &c.username, &c.password, "api").await?;
+    let opened = accounts::sign_in(&app, &c.username, &c.password, SessionKind::Api).await?;
     Ok(Json(Token { token: opened.token }))
 }
 
 /// Ends the session of the token used.
 #[utoipa::path(delete, path = "/api/v1/session", responses((status = 204)), tag = "session")]
 async fn delete_session(State(app): State<App>, v: Viewer) -> ApiResult<StatusCode> {
-    ops::sign_out(&app, &v).await?;
+    accounts::sign_out(&app, &v.token).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -127,7 +128,7 @@ pub struct Me {
 /// The signed-in user, their county and scope.
 #[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = Me), (status = 401)), tag = "session")]
 async fn me(State(app): State<App>, v: Viewer) -> ApiResult<Json<Me>> {
-    let county = app.store.county(v.county()).await?.map(|c| c.name).unwrap_or_default();
+    let county = registry::county(&app, &v).await?.name;
     Ok(Json(Me { user: v.user.clone(), county, actor: v.actor.clone() }))
 }
 
@@ -140,7 +141,7 @@ pub struct PasswordChange {
 /// Changes the caller's own password; their other sessions end.
 #[utoipa::path(post, path = "/api/v1/me/password", request_body = PasswordChange, responses((status = 204), (status = 400)), tag = "session")]
 async fn change_password(State(app): State<App>, v: Viewer, Body(p): Body<PasswordChange>) -> ApiResult<StatusCode> {
-    ops::change_own_password(&app, &v, &p.current_password, &p.new_password, &p.new_password).await?;
+    accounts::change_own_password(&app, &v, &v.token, &p.current_password, &p.new_password, &p.new_password).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -153,118 +154,118 @@ fn created<T: Serialize>(value: T) -> Response {
 /// Schools of the county. Filters: `q`, `school_type`, `locality`, `township`, `include_retired`; `sort`, `desc`, `page`, `per_page`.
 #[utoipa::path(get, path = "/api/v1/schools", responses((status = 200, description = "{items, total}")), tag = "registry")]
 async fn list_schools(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> List<school::Model> {
-    let (filter, paging) = ops::list_request(&q);
-    Ok(Json(ops::list_schools(&app, &v, &filter, paging).await?))
+    let (filter, paging) = list_request(&q);
+    Ok(Json(registry::list::<school::Model>(&app, &v, &filter, paging).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/schools/{id}", responses((status = 200, body = school::Model), (status = 404)), tag = "registry")]
 async fn get_school(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<school::Model>> {
-    Ok(Json(ops::school(&app, &v, id.first()).await?))
+    Ok(Json(registry::get::<school::Model>(&app, &v, id.first()).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/schools", responses((status = 201, body = school::Model), (status = 400), (status = 403), (status = 409)), tag = "registry")]
 async fn create_school(State(app): State<App>, v: Viewer, Body(d): Body<SchoolDraft>) -> ApiResult<Response> {
-    Ok(created(ops::create_school(&app, &v, &d).await?))
+    Ok(created(registry::create::<school::Model>(&app, &v, &d).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/schools/{id}", responses((status = 200, body = school::Model)), tag = "registry")]
 async fn update_school(State(app): State<App>, v: Viewer, id: Ids, Body(d): Body<SchoolDraft>) -> ApiResult<Json<school::Model>> {
-    Ok(Json(ops::update_school(&app, &v, id.first(), &d).await?))
+    Ok(Json(registry::update::<school::Model>(&app, &v, id.first(), &d).await?))
 }
 
 /// Retires a school (kept in history, hidden from lists).
 #[utoipa::path(delete, path = "/api/v1/schools/{id}", responses((status = 200, body = school::Model)), tag = "registry")]
 async fn retire_school(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<school::Model>> {
-    Ok(Json(ops::retire_school(&app, &v, id.first()).await?))
+    Ok(Json(registry::retire::<school::Model>(&app, &v, id.first()).await?))
 }
 
 /// A school's statistics, one entry per school year, newest first.
 #[utoipa::path(get, path = "/api/v1/schools/{id}/stats", responses((status = 200, body = Vec<school_stat::Model>)), tag = "registry")]
 async fn school_stats(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<Vec<school_stat::Model>>> {
-    Ok(Json(ops::school_stats(&app, &v, id.first()).await?))
+    Ok(Json(registry::school_stats(&app, &v, id.first()).await?))
 }
 
 /// Records (or replaces) a school's statistics for one school year.
 #[utoipa::path(post, path = "/api/v1/stats", responses((status = 200, body = school_stat::Model)), tag = "registry")]
 async fn save_stats(State(app): State<App>, v: Viewer, Body(d): Body<StatsDraft>) -> ApiResult<Json<school_stat::Model>> {
-    Ok(Json(ops::save_stats(&app, &v, &d).await?))
+    Ok(Json(registry::save_stats(&app, &v, &d).await?))
 }
 
 /// Teachers the caller may see. Filters: `q`, `school_id`, `subject`, `degree`, `title`, `backbone`, `gender`.
 #[utoipa::path(get, path = "/api/v1/teachers", responses((status = 200, description = "{items, total}")), tag = "registry")]
 async fn list_teachers(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> List<teacher::Model> {
-    let (filter, paging) = ops::list_request(&q);
-    Ok(Json(ops::list_teachers(&app, &v, &filter, paging).await?))
+    let (filter, paging) = list_request(&q);
+    Ok(Json(registry::list::<teacher::Model>(&app, &v, &filter, paging).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/teachers/{id}", responses((status = 200, body = teacher::Model)), tag = "registry")]
 async fn get_teacher(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<teacher::Model>> {
-    Ok(Json(ops::teacher(&app, &v, id.first()).await?))
+    Ok(Json(registry::get::<teacher::Model>(&app, &v, id.first()).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/teachers", responses((status = 201, body = teacher::Model)), tag = "registry")]
 async fn create_teacher(State(app): State<App>, v: Viewer, Body(d): Body<TeacherDraft>) -> ApiResult<Response> {
-    Ok(created(ops::create_teacher(&app, &v, &d).await?))
+    Ok(created(registry::create::<teacher::Model>(&app, &v, &d).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/teachers/{id}", responses((status = 200, body = teacher::Model)), tag = "registry")]
 async fn update_teacher(State(app): State<App>, v: Viewer, id: Ids, Body(d): Body<TeacherDraft>) -> ApiResult<Json<teacher::Model>> {
-    Ok(Json(ops::update_teacher(&app, &v, id.first(), &d).await?))
+    Ok(Json(registry::update::<teacher::Model>(&app, &v, id.first(), &d).await?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/teachers/{id}", responses((status = 200, body = teacher::Model)), tag = "registry")]
 async fn retire_teacher(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<teacher::Model>> {
-    Ok(Json(ops::retire_teacher(&app, &v, id.first()).await?))
+    Ok(Json(registry::retire::<teacher::Model>(&app, &v, id.first()).await?))
 }
 
 /// Facilities. Filters: `q`, `school_id`, `kind`.
 #[utoipa::path(get, path = "/api/v1/facilities", responses((status = 200, description = "{items, total}")), tag = "registry")]
 async fn list_facilities(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> List<facility::Model> {
-    let (filter, paging) = ops::list_request(&q);
-    Ok(Json(ops::list_facilities(&app, &v, &filter, paging).await?))
+    let (filter, paging) = list_request(&q);
+    Ok(Json(registry::list::<facility::Model>(&app, &v, &filter, paging).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/facilities/{id}", responses((status = 200, body = facility::Model)), tag = "registry")]
 async fn get_facility(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<facility::Model>> {
-    Ok(Json(ops::facility(&app, &v, id.first()).await?))
+    Ok(Json(registry::get::<facility::Model>(&app, &v, id.first()).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/facilities", responses((status = 201, body = facility::Model)), tag = "registry")]
 async fn create_facility(State(app): State<App>, v: Viewer, Body(d): Body<FacilityDraft>) -> ApiResult<Response> {
-    Ok(created(ops::create_facility(&app, &v, &d).await?))
+    Ok(created(registry::create::<facility::Model>(&app, &v, &d).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/facilities/{id}", responses((status = 200, body = facility::Model)), tag = "registry")]
 async fn update_facility(State(app): State<App>, v: Viewer, id: Ids, Body(d): Body<FacilityDraft>) -> ApiResult<Json<facility::Model>> {
-    Ok(Json(ops::update_facility(&app, &v, id.first(), &d).await?))
+    Ok(Json(registry::update::<facility::Model>(&app, &v, id.first(), &d).await?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/facilities/{id}", responses((status = 200, body = facility::Model)), tag = "registry")]
 async fn retire_facility(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<facility::Model>> {
-    Ok(Json(ops::retire_facility(&app, &v, id.first()).await?))
+    Ok(Json(registry::retire::<facility::Model>(&app, &v, id.first()).await?))
 }
 
 /// Clusters. Filters: `q`, `form`, `level`, `include_retired`.
 #[utoipa::path(get, path = "/api/v1/clusters", responses((status = 200, description = "{items, total}")), tag = "clusters")]
 async fn list_clusters(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> List<cluster::Model> {
-    let (filter, paging) = ops::list_request(&q);
-    Ok(Json(ops::list_clusters(&app, &v, &filter, paging).await?))
+    let (filter, paging) = list_request(&q);
+    Ok(Json(clusters::list(&app, &v, &filter, paging).await?))
 }
 
 /// A cluster with its members (current and past, with dates) and officers.
-#[utoipa::path(get, path = "/api/v1/clusters/{id}", responses((status = 200, body = ops::ClusterDetail)), tag = "clusters")]
-async fn get_cluster(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<ops::ClusterDetail>> {
-    Ok(Json(ops::cluster(&app, &v, id.first()).await?))
+#[utoipa::path(get, path = "/api/v1/clusters/{id}", responses((status = 200, body = Object)), tag = "clusters")]
+async fn get_cluster(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<clusters::ClusterDetail>> {
+    Ok(Json(clusters::get(&app, &v, id.first()).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/clusters", responses((status = 201, body = cluster::Model)), tag = "clusters")]
 async fn create_cluster(State(app): State<App>, v: Viewer, Body(d): Body<ClusterDraft>) -> ApiResult<Response> {
-    Ok(created(ops::create_cluster(&app, &v, &d).await?))
+    Ok(created(clusters::create(&app, &v, &d).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/clusters/{id}", responses((status = 200, body = cluster::Model)), tag = "clusters")]
 async fn update_cluster(State(app): State<App>, v: Viewer, id: Ids, Body(d): Body<ClusterDraft>) -> ApiResult<Json<cluster::Model>> {
-    Ok(Json(ops::update_cluster(&app, &v, id.first(), &d).await?))
+    Ok(Json(clusters::update(&app, &v, id.first(), &d).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -275,7 +276,7 @@ pub struct OnDate {
 /// Dissolves a cluster on `?on=` (default today); memberships end that day.
 #[utoipa::path(delete, path = "/api/v1/clusters/{id}", responses((status = 200, body = cluster::Model)), tag = "clusters")]
 async fn dissolve_cluster(State(app): State<App>, v: Viewer, id: Ids, Query(q): Query<OnDate>) -> ApiResult<Json<cluster::Model>> {
-    Ok(Json(ops::dissolve_cluster(&app, &v, id.first(), q.on.unwrap_or_else(ops::today)).await?))
+    Ok(Json(clusters::dissolve(&app, &v, id.first(), q.on.unwrap_or_else(xuequ_app::today)).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -286,25 +287,25 @@ pub struct NewMember {
 
 #[utoipa::path(post, path = "/api/v1/clusters/{id}/members", request_body = NewMember, responses((status = 204), (status = 409)), tag = "clusters")]
 async fn add_member(State(app): State<App>, v: Viewer, id: Ids, Body(m): Body<NewMember>) -> ApiResult<StatusCode> {
-    ops::add_member(&app, &v, id.first(), &m.school_code, m.joined_on.unwrap_or_else(ops::today)).await?;
+    clusters::add_member(&app, &v, id.first(), &m.school_code, m.joined_on.unwrap_or_else(xuequ_app::today)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(delete, path = "/api/v1/clusters/{id}/members/{school_id}", responses((status = 204)), tag = "clusters")]
 async fn remove_member(State(app): State<App>, v: Viewer, ids: Ids, Query(q): Query<OnDate>) -> ApiResult<StatusCode> {
     let school_id = *ids.0.get(1).ok_or(AppError::NotFound)?;
-    ops::remove_member(&app, &v, ids.first(), school_id, q.on.unwrap_or_else(ops::today)).await?;
+    clusters::remove_member(&app, &v, ids.first(), school_id, q.on.unwrap_or_else(xuequ_app::today)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(put, path = "/api/v1/clusters/{id}/officers", responses((status = 204)), tag = "clusters")]
 async fn set_officers(State(app): State<App>, v: Viewer, id: Ids, Body(o): Body<Vec<OfficerDraft>>) -> ApiResult<StatusCode> {
-    ops::set_officers(&app, &v, id.first(), &o).await?;
+    clusters::set_officers(&app, &v, id.first(), &o).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 fn kind_of(text: &str) -> ApiResult<Kind> {
-    Kind::parse(text).ok_or(AppError::NotFound)
+    Ok(Kind::parse(text).ok_or(AppError::NotFound)?)
 }
 
 #[derive(Deserialize)]
@@ -324,7 +325,7 @@ async fn export(
     let format = Format::parse(q.format.as_deref().unwrap_or("xlsx")).ok_or_else(|| {
         AppError::invalid("format", Problem::UnknownValue { value: q.format.clone().unwrap_or_default(), allowed: "csv / xlsx".into() })
     })?;
-    let bytes = ops::export(&app, &v, kind, format).await?;
+    let bytes = sheets::export(&app, &v, kind, format).await?;
     Ok(file_response(bytes, &format!("{}.{}", kind.code(), format.extension()), format.content_type()))
 }
 
@@ -357,15 +358,14 @@ async fn import(
         }
     }
     let (name, bytes) = file.ok_or_else(|| AppError::invalid("file", Problem::Required))?;
-    let summary = ops::import(&app, &v, kind, &bytes, &name, q.update_existing.unwrap_or(false)).await?;
+    let summary = sheets::import(&app, &v, kind, &bytes, &name, q.update_existing.unwrap_or(false)).await?;
     Ok(Json(summary).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/users", responses((status = 200, description = "{items, total}"), (status = 403)), tag = "accounts")]
 async fn list_users(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> List<user::Model> {
-    ops::require_accounts(&v)?;
-    let (_, paging) = ops::list_request(&q);
-    Ok(Json(app.store.users(v.county(), paging).await?))
+    let (_, paging) = list_request(&q);
+    Ok(Json(accounts::users(&app, &v, paging).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -392,42 +392,37 @@ pub struct CreatedUser {
 
 #[utoipa::path(post, path = "/api/v1/users", request_body = UserInput, responses((status = 201, body = CreatedUser)), tag = "accounts")]
 async fn create_user(State(app): State<App>, v: Viewer, Body(u): Body<UserInput>) -> ApiResult<Response> {
-    ops::require_accounts(&v)?;
-    let generated = u.password.is_none().then(random_password);
-    let password = u.password.clone().or(generated.clone()).unwrap_or_default();
-    let new = NewUser {
+    let input = accounts::UserInput {
         username: u.username.clone().ok_or_else(|| AppError::invalid("username", Problem::Required))?,
         display_name: u.display_name,
-        password,
+        password: u.password,
         role: u.role,
         school_id: u.school_id,
         cluster_id: u.cluster_id,
-        must_change_password: generated.is_some(),
     };
-    let user = app.store.create_user(&v.ctx(), new).await?;
-    Ok(created(CreatedUser { user, password: generated }))
+    let (user, password) = accounts::create_user(&app, &v, input).await?;
+    Ok(created(CreatedUser { user, password }))
 }
 
 #[utoipa::path(put, path = "/api/v1/users/{id}", request_body = UserInput, responses((status = 200)), tag = "accounts")]
 async fn update_user(State(app): State<App>, v: Viewer, id: Ids, Body(u): Body<UserInput>) -> ApiResult<Json<user::Model>> {
     let update =
         UserUpdate { display_name: u.display_name, role: u.role, school_id: u.school_id, cluster_id: u.cluster_id, disabled: u.disabled };
-    Ok(Json(ops::update_user(&app, &v, id.first(), update).await?))
+    Ok(Json(accounts::update_user(&app, &v, id.first(), update).await?))
 }
 
 /// Sets a new one-time password and ends the user's sessions; returns the password once.
 #[utoipa::path(post, path = "/api/v1/users/{id}/password", responses((status = 200)), tag = "accounts")]
 async fn reset_password(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<serde_json::Value>> {
-    let password = ops::reset_password(&app, &v, id.first()).await?;
+    let password = accounts::reset_password(&app, &v, id.first()).await?;
     Ok(Json(serde_json::json!({ "password": password })))
 }
 
 /// The audit log, newest first. Filter: `entity`.
 #[utoipa::path(get, path = "/api/v1/audit", responses((status = 200, description = "{items, total}")), tag = "accounts")]
 async fn audit(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> List<audit_log::Model> {
-    ops::require_audit(&v)?;
-    let (_, paging) = ops::list_request(&q);
-    Ok(Json(app.store.audit_entries(v.county(), q.get("entity").map(String::as_str), paging).await?))
+    let (_, paging) = list_request(&q);
+    Ok(Json(accounts::audit_entries(&app, &v, q.get("entity").map(String::as_str), paging).await?))
 }
 
 #[derive(Deserialize)]
@@ -447,16 +442,17 @@ async fn assessment(State(app): State<App>, v: Viewer, Query(q): Query<Assessmen
         })?),
         None => None,
     };
-    let a = crate::assessment::assess(&app, &v, q.year, q.cluster).await?;
+    let a = xuequ_app::assessment::assess(&app, &v, q.year, q.cluster).await?;
     let trend: Vec<serde_json::Value> = a
         .trend
         .iter()
-        .map(|(y, r)| serde_json::json!({"year": y, "sections": crate::assessment::only_stage(r.clone(), stage).sections}))
+        .map(|(y, r)| serde_json::json!({"year": y, "sections": xuequ_app::assessment::only_stage(r.clone(), stage).sections}))
         .collect();
-    let mut body = serde_json::to_value(crate::assessment::only_stage(a.report, stage)).map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut body =
+        serde_json::to_value(xuequ_app::assessment::only_stage(a.report, stage)).map_err(|e| AppError::Internal(e.to_string()))?;
     body["year"] = a.year.into();
     body["years"] = a.years.into();
-    body["source"] = crate::assessment::SOURCE.into();
+    body["source"] = xuequ_app::assessment::SOURCE.into();
     body["trend"] = trend.into();
     Ok(Json(body))
 }
@@ -466,29 +462,30 @@ pub struct NewPlan {
     #[serde(default)]
     pub name: String,
     #[serde(default)]
-    pub settings: crate::planning::Settings,
+    #[schema(value_type = Object)]
+    pub settings: planning::Settings,
 }
 
 /// The county's saved plans, newest first.
 #[utoipa::path(get, path = "/api/v1/plans", responses((status = 200, description = "[plan]")), tag = "plans")]
 async fn list_plans(State(app): State<App>, v: Viewer) -> ApiResult<Json<Vec<xuequ_store::entities::plan::Model>>> {
-    v.require(Action::Read, Resource::Plan, &Target::county(v.county()))?;
-    Ok(Json(app.store.plans(v.county()).await?))
+    Ok(Json(planning::list(&app, &v).await?))
 }
 
 /// Runs the planner within the settings' time limit and saves the plan as a draft.
 #[utoipa::path(post, path = "/api/v1/plans", request_body = NewPlan, responses((status = 201, description = "the plan as GET /api/v1/plans/{id} returns it"), (status = 400), (status = 409)), tag = "plans")]
 async fn create_plan(State(app): State<App>, v: Viewer, Body(p): Body<NewPlan>) -> ApiResult<Response> {
-    let id = crate::planning::create(&app, &v, &p.name, p.settings, Default::default()).await?;
-    let view = crate::planning::view(&app, &v, id).await?;
+    let name = crate::pages::plans::plan_name(&v.tr(), &p.name);
+    let id = planning::create(&app, &v, &name, p.settings, Default::default()).await?;
+    let view = planning::view(&app, &v, id).await?;
     Ok((StatusCode::CREATED, Json(view)).into_response())
 }
 
 /// A plan: its settings, clusters (school ids), measures, today's districts measured the same way,
 /// and where the strengths came from.
 #[utoipa::path(get, path = "/api/v1/plans/{id}", responses((status = 200, description = "{plan, settings, clusters, measures, current, strength_source}"), (status = 404)), tag = "plans")]
-async fn get_plan(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<crate::planning::PlanView>> {
-    Ok(Json(crate::planning::view(&app, &v, id.first()).await?))
+async fn get_plan(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<planning::PlanView>> {
+    Ok(Json(planning::view(&app, &v, id.first()).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -500,7 +497,7 @@ pub struct ApplyPlan {
 /// dated membership history; all or nothing.
 #[utoipa::path(post, path = "/api/v1/plans/{id}/apply", request_body = ApplyPlan, responses((status = 200, description = "{created, changed, dissolved, joined, left}"), (status = 409)), tag = "plans")]
 async fn apply_plan(State(app): State<App>, v: Viewer, id: Ids, Body(a): Body<ApplyPlan>) -> ApiResult<Json<xuequ_store::plans::Applied>> {
-    Ok(Json(crate::planning::apply(&app, &v, id.first(), a.on.unwrap_or_else(ops::today)).await?))
+    Ok(Json(planning::apply(&app, &v, id.first(), a.on.unwrap_or_else(xuequ_app::today)).await?))
 }
 
 #[derive(OpenApi)]
@@ -513,7 +510,7 @@ async fn apply_plan(State(app): State<App>, v: Viewer, id: Ids, Body(a): Body<Ap
         dissolve_cluster, add_member, remove_member, set_officers, export, import, list_users, create_user, update_user,
         reset_password, audit, assessment, list_plans, create_plan, get_plan, apply_plan
     ),
-    components(schemas(Credentials, Token, PasswordChange, NewMember, NewPlan, ApplyPlan, crate::planning::Settings, UserInput, CreatedUser, school::Model, teacher::Model, facility::Model, cluster::Model, school_stat::Model)),
+    components(schemas(Credentials, Token, PasswordChange, NewMember, NewPlan, ApplyPlan, UserInput, CreatedUser, school::Model, teacher::Model, facility::Model, cluster::Model, school_stat::Model)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

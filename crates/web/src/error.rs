@@ -5,9 +5,8 @@ use crate::i18n::{Lang, Tr};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
-use xuequ_domain::{FieldProblem, Problem};
-use xuequ_sheets::CellProblem;
-use xuequ_store::StoreError;
+pub use xuequ_app::AppError;
+use xuequ_domain::Problem;
 
 tokio::task_local! {
     /// The language of the request being served, set by [`with_lang`].
@@ -16,7 +15,7 @@ tokio::task_local! {
 
 /// Runs the rest of the request with its language known to error responses.
 pub async fn with_lang(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let lang = Lang::from_headers(req.headers());
+    let lang = crate::i18n::lang_of(req.headers());
     LANG.scope(lang, next.run(req)).await
 }
 
@@ -24,35 +23,32 @@ pub fn current_lang() -> Lang {
     LANG.try_with(|l| *l).unwrap_or_default()
 }
 
+/// A use case's error as an HTTP answer (the API's JSON; pages wrap it in their own page).
 #[derive(Debug)]
-pub enum AppError {
-    Unauthorized,
-    Forbidden,
-    NotFound,
-    Invalid(Vec<FieldProblem>),
-    Conflict(Problem),
-    Import(Vec<CellProblem>),
-    RateLimited,
-    Internal(String),
-}
+pub struct ApiError(pub AppError);
 
-impl From<StoreError> for AppError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound => AppError::NotFound,
-            StoreError::Invalid(p) => AppError::Invalid(p),
-            StoreError::Conflict(p) => AppError::Conflict(p),
-            StoreError::Db(e) => AppError::Internal(e.to_string()),
-        }
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError(e)
     }
 }
 
-impl AppError {
-    pub fn invalid(field: &'static str, problem: Problem) -> Self {
-        AppError::Invalid(vec![FieldProblem::new(field, problem)])
+impl From<xuequ_store::StoreError> for ApiError {
+    fn from(e: xuequ_store::StoreError) -> Self {
+        ApiError(e.into())
     }
+}
 
-    pub fn status(&self) -> StatusCode {
+/// Status, code and words of each kind of error.
+pub trait Described {
+    fn status(&self) -> StatusCode;
+    fn code(&self) -> &'static str;
+    fn message(&self, tr: &Tr) -> String;
+    fn details(&self, tr: &Tr) -> serde_json::Value;
+}
+
+impl Described for AppError {
+    fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
@@ -64,7 +60,7 @@ impl AppError {
         }
     }
 
-    pub fn code(&self) -> &'static str {
+    fn code(&self) -> &'static str {
         match self {
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden => "forbidden",
@@ -78,7 +74,7 @@ impl AppError {
     }
 
     /// The headline message, in the request's language.
-    pub fn message(&self, tr: &Tr) -> String {
+    fn message(&self, tr: &Tr) -> String {
         match self {
             AppError::Conflict(p) => tr.problem(p),
             AppError::Import(p) => tr.with("error-import-invalid", &[("count", p.len().to_string())]),
@@ -87,7 +83,7 @@ impl AppError {
     }
 
     /// Field- or cell-level details.
-    pub fn details(&self, tr: &Tr) -> serde_json::Value {
+    fn details(&self, tr: &Tr) -> serde_json::Value {
         match self {
             AppError::Invalid(problems) => json!(problems
                 .iter()
@@ -107,15 +103,16 @@ pub fn problem_code(p: &Problem) -> String {
     p.message_id().trim_start_matches("problem-").replace('-', "_")
 }
 
-impl IntoResponse for AppError {
+impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let AppError::Internal(e) = &self {
-            tracing::error!(error = %e, "internal error");
+        let e = self.0;
+        if let AppError::Internal(message) = &e {
+            tracing::error!(error = %message, "internal error");
         }
         let tr = Tr::new(current_lang());
-        let body = json!({"error": {"code": self.code(), "message": self.message(&tr), "details": self.details(&tr)}});
-        (self.status(), axum::Json(body)).into_response()
+        let body = json!({"error": {"code": e.code(), "message": e.message(&tr), "details": e.details(&tr)}});
+        (e.status(), axum::Json(body)).into_response()
     }
 }
 
-pub type ApiResult<T> = Result<T, AppError>;
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -2,20 +2,18 @@
 //! under `/api/v1`, on axum.
 //!
 //! Requests are authenticated in [`auth`] (a session cookie for pages, a bearer token for the
-//! API), every permission is asked of the domain's access policy through [`auth::Viewer::require`],
-//! and the work itself is done by the store. Handlers hold no SQL and no user-facing strings: the
-//! words come from the fluent bundles in `locales/`.
+//! API) and handed to the use cases of `xuequ-app`, which ask the access policy and the store.
+//! Handlers only translate between HTTP and those calls: they hold no SQL, no rules and no
+//! user-facing strings (the words come from `xuequ-i18n`).
 
 pub mod api;
-pub mod assessment;
 pub mod auth;
 mod charts;
 pub mod error;
 pub mod i18n;
 mod map;
-pub mod ops;
-mod pages;
-pub mod planning;
+pub(crate) mod pages;
+mod query;
 
 use axum::Router;
 use axum::routing::get;
@@ -23,23 +21,32 @@ use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
-use xuequ_store::Store;
+use xuequ_app::Store;
 
 /// The largest upload accepted (an XLSX of 100,000 teachers is about 5 MB).
 pub const MAX_UPLOAD: usize = 64 * 1024 * 1024;
 
+/// The server's state: the use cases with their caches, and how the site is served.
 pub struct AppState {
-    pub store: Store,
-    /// The database URL, for backups.
-    pub database_url: String,
+    pub core: xuequ_app::App,
     /// Demo mode shows the demo accounts on the login page.
     pub demo: bool,
     /// Send cookies with `Secure` (set when served behind TLS).
     pub secure_cookies: bool,
-    pub limiter: auth::LoginLimiter,
-    pub sessions: auth::SessionCache,
-    /// Plans running for the planning pages.
-    pub plan_jobs: planning::Jobs,
+}
+
+impl AppState {
+    pub fn new(store: Store, demo: bool, secure_cookies: bool) -> App {
+        Arc::new(AppState { core: xuequ_app::App::new(store), demo, secure_cookies })
+    }
+}
+
+/// Handlers pass the state where a use case takes `&xuequ_app::App`.
+impl std::ops::Deref for AppState {
+    type Target = xuequ_app::App;
+    fn deref(&self) -> &xuequ_app::App {
+        &self.core
+    }
 }
 
 pub type App = Arc<AppState>;
@@ -63,4 +70,13 @@ async fn healthz(axum::extract::State(app): axum::extract::State<App>) -> axum::
         Ok(()) => axum::http::StatusCode::OK,
         Err(_) => axum::http::StatusCode::SERVICE_UNAVAILABLE,
     }
+}
+
+/// Serves the platform on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: App,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
 }

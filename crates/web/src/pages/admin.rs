@@ -1,10 +1,9 @@
 //! Accounts and the audit log, for the bureau.
 
 use super::*;
-use crate::ops;
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
-use xuequ_store::accounts::{NewUser, UserUpdate, random_password};
+use xuequ_store::accounts::UserUpdate;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -19,9 +18,9 @@ type Id = axum::extract::Path<i64>;
 
 async fn specs(app: &App, v: &Viewer, new: bool) -> Result<Vec<FieldSpec>, PageError> {
     let t = v.tr();
-    let schools: Vec<(String, String)> = app.store.all_schools(v.county()).await?.into_iter().map(|s| (s.id.to_string(), s.name)).collect();
-    let clusters: Vec<(String, String)> =
-        app.store.all_clusters(v.county()).await?.into_iter().map(|c| (c.id.to_string(), c.name)).collect();
+    let schools: Vec<(String, String)> =
+        xuequ_app::registry::all_schools(app, v).await?.into_iter().map(|s| (s.id.to_string(), s.name)).collect();
+    let clusters: Vec<(String, String)> = xuequ_app::clusters::all(app, v).await?.into_iter().map(|c| (c.id.to_string(), c.name)).collect();
     let mut specs = vec![];
     if new {
         specs.push(field("username", FieldKind::Text, true));
@@ -50,12 +49,12 @@ fn render(
 }
 
 async fn users(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> PageResult {
-    ops::require_accounts(&v)?;
+    xuequ_app::accounts::require_accounts(&v)?;
     let t = v.tr();
-    let (_, paging) = ops::list_request(&q);
-    let page = app.store.users(v.county(), paging).await?;
+    let (_, paging) = crate::query::list_request(&q);
+    let page = xuequ_app::accounts::users(&app, &v, paging).await?;
     let shape = ListShape { path: "/admin/users", query: &q, total: page.total, paging };
-    let names: HashMap<i64, String> = app.store.all_schools(v.county()).await?.into_iter().map(|s| (s.id, s.name)).collect();
+    let names: HashMap<i64, String> = xuequ_app::registry::all_schools(&app, &v).await?.into_iter().map(|s| (s.id, s.name)).collect();
     let rows = page
         .items
         .iter()
@@ -89,7 +88,7 @@ async fn users(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String
 }
 
 async fn user_new(State(app): State<App>, v: Viewer) -> PageResult {
-    ops::require_accounts(&v)?;
+    xuequ_app::accounts::require_accounts(&v)?;
     let specs = specs(&app, &v, true).await?;
     Ok(render(&v, v.tr().get("user-new"), "/admin/users/new", &specs, &HashMap::new(), &[], None))
 }
@@ -110,35 +109,35 @@ fn secret_page(v: &Viewer, title: String, message: String, password: String) -> 
 
 async fn user_create(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
     v.check_csrf(csrf_of(&form))?;
-    ops::require_accounts(&v)?;
+    xuequ_app::accounts::require_accounts(&v)?;
     let t = v.tr();
     let specs = specs(&app, &v, true).await?;
-    let password = random_password();
     let result = match role_of(&form) {
         Ok(role) => {
-            let new = NewUser {
+            let input = xuequ_app::accounts::UserInput {
                 username: form.get("username").cloned().unwrap_or_default(),
                 display_name: form.get("display_name").cloned().unwrap_or_default(),
-                password: password.clone(),
+                password: None,
                 role,
                 school_id: optional_id(&form, "school_id"),
                 cluster_id: optional_id(&form, "cluster_id"),
-                must_change_password: true,
             };
-            app.store.create_user(&v.ctx(), new).await.map_err(|e| form_problems(e.into()))
+            xuequ_app::accounts::create_user(&app, &v, input).await.map_err(form_problems)
         }
         Err(p) => Err(Ok(p)),
     };
     match result {
-        Ok(u) => Ok(secret_page(&v, u.username.clone(), t.with("user-created", &[("username", u.username)]), password)),
+        Ok((u, password)) => {
+            Ok(secret_page(&v, u.username.clone(), t.with("user-created", &[("username", u.username)]), password.unwrap_or_default()))
+        }
         Err(Ok(problems)) => Ok(render(&v, t.get("user-new"), "/admin/users/new", &specs, &form, &problems, None)),
         Err(Err(e)) => Err(e),
     }
 }
 
 async fn user_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
-    ops::require_accounts(&v)?;
-    let u = app.store.user(v.county(), id).await?.ok_or(AppError::NotFound)?;
+    xuequ_app::accounts::require_accounts(&v)?;
+    let u = xuequ_app::accounts::user(&app, &v, id).await?;
     let specs = specs(&app, &v, false).await?;
     Ok(render(
         &v,
@@ -153,7 +152,7 @@ async fn user_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): I
 
 async fn user_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
     v.check_csrf(csrf_of(&form))?;
-    ops::require_accounts(&v)?;
+    xuequ_app::accounts::require_accounts(&v)?;
     let specs = specs(&app, &v, false).await?;
     let result = match role_of(&form) {
         Ok(role) => {
@@ -164,7 +163,7 @@ async fn user_update(State(app): State<App>, v: Viewer, axum::extract::Path(id):
                 cluster_id: optional_id(&form, "cluster_id"),
                 disabled: form.get("disabled").is_some_and(|d| d == "true"),
             };
-            ops::update_user(&app, &v, id, update).await.map_err(form_problems)
+            xuequ_app::accounts::update_user(&app, &v, id, update).await.map_err(form_problems)
         }
         Err(p) => Err(Ok(p)),
     };
@@ -177,18 +176,18 @@ async fn user_update(State(app): State<App>, v: Viewer, axum::extract::Path(id):
 
 async fn user_reset(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
     v.check_csrf(csrf_of(&form))?;
-    ops::require_accounts(&v)?;
-    let u = app.store.user(v.county(), id).await?.ok_or(AppError::NotFound)?;
-    let password = ops::reset_password(&app, &v, id).await?;
+    xuequ_app::accounts::require_accounts(&v)?;
+    let u = xuequ_app::accounts::user(&app, &v, id).await?;
+    let password = xuequ_app::accounts::reset_password(&app, &v, id).await?;
     Ok(secret_page(&v, u.username.clone(), v.tr().with("user-password-reset", &[("username", u.username)]), password))
 }
 
 async fn audit(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> PageResult {
-    ops::require_audit(&v)?;
+    xuequ_app::accounts::require_audit(&v)?;
     let t = v.tr();
-    let (_, paging) = ops::list_request(&q);
+    let (_, paging) = crate::query::list_request(&q);
     let entity = q.get("entity").map(String::as_str);
-    let page = app.store.audit_entries(v.county(), entity, paging).await?;
+    let page = xuequ_app::accounts::audit_entries(&app, &v, entity, paging).await?;
     let shape = ListShape { path: "/admin/audit", query: &q, total: page.total, paging };
     let rows = page
         .items

@@ -4,9 +4,9 @@
 
 use super::*;
 use crate::api::file_response;
-use crate::assessment::{self, Assessment};
 use axum::extract::{Query, State};
 use axum::routing::get;
+use xuequ_app::assessment::{self, Assessment};
 use xuequ_assess::standard::SET_2017;
 use xuequ_domain::Section;
 
@@ -26,9 +26,9 @@ struct ReportPage {
 
 async fn report(State(app): State<App>, v: Viewer, query: Query<HashMap<String, String>>) -> PageResult {
     let page = build(&app, &v, &query.0).await?;
-    let county = app.store.county(v.county()).await?.map(|c| c.name).unwrap_or_default();
+    let county = xuequ_app::registry::county(&app, &v).await?.name;
     let title = v.tr().with("report-title", &[("county", county)]);
-    Ok(ReportPage { title, date: crate::ops::today().format("%Y-%m-%d").to_string(), page }.into_response())
+    Ok(ReportPage { title, date: xuequ_app::today().format("%Y-%m-%d").to_string(), page }.into_response())
 }
 
 struct StageView {
@@ -77,11 +77,11 @@ async fn build(app: &App, v: &Viewer, q: &HashMap<String, String>) -> Result<Ass
     let t = v.tr();
     let (year, cluster) = parse_query(q);
     let a = assessment::assess(app, v, year, cluster).await?;
-    let clusters = app.store.all_clusters(v.county()).await?;
+    let clusters = xuequ_app::clusters::all(app, v).await?;
     let scope_label =
         cluster.and_then(|c| clusters.iter().find(|x| x.id == c)).map(|c| c.name.clone()).unwrap_or_else(|| t.get("assess-whole-county"));
     let verdict = |ok: bool| t.get(if ok { "assess-passed" } else { "assess-failed" });
-    let indicator = |key: &str| assessment::indicator_name(&t, key);
+    let indicator = |key: &str| xuequ_i18n::assessment::indicator_name(&t, key);
     let stage = |s: Section| t.code("section", s.code());
     let stages = a
         .report
@@ -146,7 +146,7 @@ async fn build(app: &App, v: &Viewer, q: &HashMap<String, String>) -> Result<Ass
         .iter()
         .map(|s| {
             let met = s.met.values().filter(|m| **m).count();
-            let lacks: Vec<String> = s.shortfalls.iter().map(|f| assessment::shortfall_text(&t, f)).collect();
+            let lacks: Vec<String> = s.shortfalls.iter().map(|f| xuequ_i18n::assessment::shortfall_text(&t, f)).collect();
             (s.code.clone(), s.name.clone(), stage(s.section), format!("{met}/7"), s.passed, verdict(s.passed), lacks.join("；"))
         })
         .collect();
@@ -155,7 +155,7 @@ async fn build(app: &App, v: &Viewer, q: &HashMap<String, String>) -> Result<Ass
         .excluded
         .iter()
         .map(|e| {
-            let reason = assessment::exclusion_text(&t, e.reason);
+            let reason = xuequ_i18n::assessment::exclusion_text(&t, e.reason);
             t.with(
                 "assess-excluded-line",
                 &[("code", e.code.clone()), ("name", e.name.clone()), ("stage", stage(e.section)), ("reason", reason)],
@@ -225,5 +225,99 @@ async fn build(app: &App, v: &Viewer, q: &HashMap<String, String>) -> Result<Ass
 async fn export(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> PageResult {
     let (year, cluster) = parse_query(&q);
     let a: Assessment = assessment::assess(&app, &v, year, cluster).await?;
-    Ok(file_response(assessment::workbook(&a, &v.tr()), &format!("assessment-{}.xlsx", a.year), xuequ_sheets::Format::Xlsx.content_type()))
+    Ok(file_response(workbook(&a, &v.tr()), &format!("assessment-{}.xlsx", a.year), xuequ_sheets::Format::Xlsx.content_type()))
+}
+
+/// The report as a workbook: coefficients, schools, left out, what to do next.
+fn workbook(a: &xuequ_app::assessment::Assessment, tr: &Tr) -> Vec<u8> {
+    use xuequ_assess::standard::SET_2017;
+    use xuequ_sheets::Cell;
+    let text = |s: String| Cell::Text(s);
+    let stage = |s: Section| tr.code("section", s.code());
+    let verdict = |ok: bool| tr.get(if ok { "assess-passed" } else { "assess-failed" });
+    let indicator = |key: &str| xuequ_i18n::assessment::indicator_name(tr, key);
+    let mut cv_rows = Vec::new();
+    for (year, report) in &a.trend {
+        for (section, c) in &report.sections {
+            for i in SET_2017 {
+                let cv = c.cv[i.key()];
+                cv_rows.push(vec![
+                    Cell::Number(*year as f64),
+                    text(stage(*section)),
+                    text(indicator(i.key())),
+                    Cell::Number(cv),
+                    Cell::Number(c.cv_limit),
+                    text(verdict(cv <= c.cv_limit + 1e-9)),
+                ]);
+            }
+            cv_rows.push(vec![
+                Cell::Number(*year as f64),
+                text(stage(*section)),
+                text(indicator("composite")),
+                Cell::Number(c.cv["composite"]),
+                Cell::Empty,
+                text(verdict(c.passed)),
+            ]);
+        }
+    }
+    let mut school_headers = vec![tr.get("school-code"), tr.get("school-name"), tr.get("teacher-section")];
+    school_headers.extend(SET_2017.iter().map(|i| indicator(i.key())));
+    school_headers.extend([tr.get("assess-verdict"), tr.get("assess-shortfall-header")]);
+    let school_rows = a
+        .report
+        .schools
+        .iter()
+        .map(|s| {
+            let mut row = vec![text(s.code.clone()), text(s.name.clone()), text(stage(s.section))];
+            row.extend(SET_2017.iter().map(|i| Cell::Number((s.values[i.key()] * 100.0).round() / 100.0)));
+            let lacks: Vec<String> = s.shortfalls.iter().map(|f| xuequ_i18n::assessment::shortfall_text(tr, f)).collect();
+            row.extend([text(verdict(s.passed)), text(lacks.join("；"))]);
+            row
+        })
+        .collect();
+    let excluded = a
+        .report
+        .excluded
+        .iter()
+        .map(|e| {
+            vec![
+                text(e.code.clone()),
+                text(e.name.clone()),
+                text(stage(e.section)),
+                text(xuequ_i18n::assessment::exclusion_text(tr, e.reason)),
+            ]
+        })
+        .collect();
+    let advice = a
+        .report
+        .advice
+        .iter()
+        .flat_map(|adv| {
+            adv.levers.iter().filter(|l| l.cv_if_at_mean < adv.cv - 1e-9).map(move |l| {
+                vec![
+                    text(stage(adv.section)),
+                    text(indicator(adv.indicator.key())),
+                    Cell::Number(adv.cv),
+                    text(l.name.clone()),
+                    Cell::Number(l.value),
+                    Cell::Number(l.cv_if_at_mean),
+                ]
+            })
+        })
+        .collect();
+    let h = |keys: &[&str]| keys.iter().map(|k| tr.get(k)).collect::<Vec<_>>();
+    xuequ_sheets::workbook(&[
+        (
+            tr.get("assess-sheet-cv"),
+            h(&["stats-year", "teacher-section", "assess-indicator", "assess-cv", "assess-limit", "assess-verdict"]),
+            cv_rows,
+        ),
+        (tr.get("assess-sheet-schools"), school_headers, school_rows),
+        (tr.get("assess-excluded"), h(&["school-code", "school-name", "teacher-section", "assess-reason"]), excluded),
+        (
+            tr.get("assess-sheet-advice"),
+            h(&["teacher-section", "assess-indicator", "assess-cv", "school-name", "assess-value", "assess-cv-at-mean"]),
+            advice,
+        ),
+    ])
 }

@@ -2,7 +2,6 @@
 
 use super::*;
 use crate::map::{MapPoint, cluster_svg};
-use crate::ops;
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
@@ -40,9 +39,9 @@ fn shape<'a>(title: String, path: &'a str) -> FormShape<'a> {
 
 async fn clusters(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> PageResult {
     let t = v.tr();
-    let (filter, paging) = ops::list_request(&q);
-    let page = ops::list_clusters(&app, &v, &filter, paging).await?;
-    let names: HashMap<i64, String> = app.store.all_schools(v.county()).await?.into_iter().map(|s| (s.id, s.name)).collect();
+    let (filter, paging) = crate::query::list_request(&q);
+    let page = xuequ_app::clusters::list(&app, &v, &filter, paging).await?;
+    let names: HashMap<i64, String> = xuequ_app::registry::all_schools(&app, &v).await?.into_iter().map(|s| (s.id, s.name)).collect();
     let shape = ListShape { path: "/clusters", query: &q, total: page.total, paging };
     let columns = [("name", true), ("form", true), ("level", true), ("lead_school_code", false), ("founded_on", true)]
         .iter()
@@ -93,15 +92,22 @@ async fn clusters(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<Str
 
 async fn cluster_new(State(app): State<App>, v: Viewer) -> PageResult {
     v.require(Action::Create, Resource::Cluster, &Target::county(v.county()))?;
-    let values = HashMap::from([("founded_on".to_string(), ops::today().to_string()), ("level".to_string(), "county".to_string())]);
+    let values = HashMap::from([("founded_on".to_string(), xuequ_app::today().to_string()), ("level".to_string(), "county".to_string())]);
     Ok(record_form(&v, shape(v.tr().get("cluster-new"), "/clusters/new"), &specs(&v.tr(), school_options(&app, &v).await?), &values, &[]))
 }
 
 async fn cluster_create(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
     let specs = specs(&v.tr(), school_options(&app, &v).await?);
     let shape = shape(v.tr().get("cluster-new"), "/clusters/new");
-    save_form(&v, shape, &specs, &form, async |d: ClusterDraft| ops::create_cluster(&app, &v, &d).await, |c| format!("/clusters/{}", c.id))
-        .await
+    save_form(
+        &v,
+        shape,
+        &specs,
+        &form,
+        async |d: ClusterDraft| xuequ_app::clusters::create(&app, &v, &d).await,
+        |c| format!("/clusters/{}", c.id),
+    )
+    .await
 }
 
 struct MemberView {
@@ -135,11 +141,11 @@ struct ClusterPage {
 
 async fn cluster_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
     let t = v.tr();
-    let detail = ops::cluster(&app, &v, id).await?;
+    let detail = xuequ_app::clusters::get(&app, &v, id).await?;
     let c = detail.cluster;
     let lead = detail.members.iter().find(|m| m.school.id == c.lead_school_id).map(|m| m.school.name.clone()).unwrap_or_default();
     let current: Vec<_> = detail.members.iter().filter(|m| m.membership.left_on.is_none()).collect();
-    let students = app.store.all_stats(v.county(), None).await?;
+    let students = xuequ_app::registry::all_stats(&app, &v).await?;
     let latest_students: i64 = current
         .iter()
         .filter_map(|m| {
@@ -198,7 +204,7 @@ async fn cluster_page(State(app): State<App>, v: Viewer, axum::extract::Path(id)
         can_manage,
         add_action: format!("/clusters/{id}/members"),
         school_options,
-        today: ops::today().to_string(),
+        today: xuequ_app::today().to_string(),
         officers,
         map: cluster_svg(&points),
         cluster: c,
@@ -207,9 +213,9 @@ async fn cluster_page(State(app): State<App>, v: Viewer, axum::extract::Path(id)
 }
 
 async fn cluster_edit(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
-    let detail = ops::cluster(&app, &v, id).await?;
+    let detail = xuequ_app::clusters::get(&app, &v, id).await?;
     v.require(Action::Update, Resource::Cluster, &Target::cluster(v.county(), id))?;
-    let codes = school_codes(&app.store.all_schools(v.county()).await?);
+    let codes = school_codes(&xuequ_app::registry::all_schools(&app, &v).await?);
     let specs = specs(&v.tr(), school_options(&app, &v).await?);
     let path = format!("/clusters/{id}/edit");
     let mut shape = shape(detail.cluster.name.clone(), &path);
@@ -223,24 +229,31 @@ async fn cluster_update(State(app): State<App>, v: Viewer, axum::extract::Path(i
     let specs = specs(&v.tr(), school_options(&app, &v).await?);
     let path = format!("/clusters/{id}/edit");
     let shape = shape(v.tr().get("action-edit"), &path);
-    save_form(&v, shape, &specs, &form, async |d: ClusterDraft| ops::update_cluster(&app, &v, id, &d).await, |_| format!("/clusters/{id}"))
-        .await
+    save_form(
+        &v,
+        shape,
+        &specs,
+        &form,
+        async |d: ClusterDraft| xuequ_app::clusters::update(&app, &v, id, &d).await,
+        |_| format!("/clusters/{id}"),
+    )
+    .await
 }
 
 fn date_or_today(form: &HashMap<String, String>, key: &str) -> NaiveDate {
-    form.get(key).and_then(|d| d.parse().ok()).unwrap_or_else(ops::today)
+    form.get(key).and_then(|d| d.parse().ok()).unwrap_or_else(xuequ_app::today)
 }
 
 async fn cluster_dissolve(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
     v.check_csrf(csrf_of(&form))?;
-    ops::dissolve_cluster(&app, &v, id, date_or_today(&form, "on")).await?;
+    xuequ_app::clusters::dissolve(&app, &v, id, date_or_today(&form, "on")).await?;
     Ok(Redirect::to(&format!("/clusters/{id}")).into_response())
 }
 
 async fn member_add(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
     v.check_csrf(csrf_of(&form))?;
     let code = form.get("school_code").cloned().unwrap_or_default();
-    ops::add_member(&app, &v, id, &code, date_or_today(&form, "joined_on")).await?;
+    xuequ_app::clusters::add_member(&app, &v, id, &code, date_or_today(&form, "joined_on")).await?;
     Ok(Redirect::to(&format!("/clusters/{id}")).into_response())
 }
 
@@ -251,6 +264,6 @@ async fn member_remove(
     axum::Form(form): FormMap,
 ) -> PageResult {
     v.check_csrf(csrf_of(&form))?;
-    ops::remove_member(&app, &v, id, school_id, date_or_today(&form, "left_on")).await?;
+    xuequ_app::clusters::remove_member(&app, &v, id, school_id, date_or_today(&form, "left_on")).await?;
     Ok(Redirect::to(&format!("/clusters/{id}")).into_response())
 }

@@ -4,14 +4,14 @@
 mod admin;
 mod assessment;
 mod clusters;
-mod plans;
+pub(crate) mod plans;
 mod registry;
 mod session;
 mod sheets;
 
 use crate::App;
 use crate::auth::Viewer;
-use crate::error::{AppError, current_lang, with_lang};
+use crate::error::{AppError, Described, current_lang, with_lang};
 use crate::i18n::Tr;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -38,7 +38,7 @@ pub fn routes() -> Router<App> {
 
 /// Any other address: a page saying so, in the reader's language.
 pub async fn not_found(headers: axum::http::HeaderMap) -> Response {
-    let tr = Tr::new(crate::i18n::Lang::from_headers(&headers));
+    let tr = Tr::new(crate::i18n::lang_of(&headers));
     let page = MessagePage {
         chrome: Chrome::anonymous(tr, tr.get("error-title")),
         message: tr.get("error-not-found"),
@@ -538,9 +538,7 @@ pub fn form_problems(e: AppError) -> Result<Vec<FieldProblem>, PageError> {
 
 /// Options of every active school of the county, `code → name (code)`.
 pub async fn school_options(app: &App, v: &Viewer) -> Result<Vec<(String, String)>, PageError> {
-    Ok(app
-        .store
-        .all_schools(v.county())
+    Ok(xuequ_app::registry::all_schools(app, v)
         .await?
         .into_iter()
         .filter(|s| s.status == xuequ_domain::Status::Active.code())

@@ -4,10 +4,10 @@
 
 use super::*;
 use crate::map::{MapPoint, plan_svg};
-use crate::planning::PlanMeasures;
-use crate::planning::{self, PlanView, Settings};
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
+use xuequ_app::planning::PlanMeasures;
+use xuequ_app::planning::{self, PlanView, Settings};
 use xuequ_store::plans::PlannedCluster;
 
 pub fn routes() -> Router<App> {
@@ -142,7 +142,7 @@ async fn start(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> 
     v.require(Action::Create, Resource::Plan, &Target::county(v.county()))?;
     let settings = settings_from(&form)?;
     settings.validate()?;
-    let name = form.get("name").cloned().unwrap_or_default();
+    let name = plan_name(&v.tr(), form.get("name").map(String::as_str).unwrap_or_default());
     let (job, progress) = app.plan_jobs.start(v.county(), settings.time_limit);
     let (app2, lang) = (app.clone(), current_lang());
     tokio::spawn(crate::error::LANG.scope(lang, async move {
@@ -216,7 +216,7 @@ async fn show(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q): 
     let compare_id: Option<i64> = q.get("compare").and_then(|c| c.parse().ok()).filter(|&c| c != id);
     let other = match compare_id {
         Some(c) => {
-            let o = app.store.plan(v.county(), c).await?.ok_or(AppError::NotFound)?;
+            let o = xuequ_app::planning::plan(&app, &v, c).await?;
             let clusters: Vec<PlannedCluster> = serde_json::from_str(&o.clusters).map_err(|e| AppError::Internal(e.to_string()))?;
             Some((o.name, planning::measure(&pv.planning, &clusters)))
         }
@@ -311,7 +311,7 @@ async fn show(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q): 
         can_edit: pv.plan.applied_on.is_none() && v.can(Action::Update, Resource::Plan, &Target::county(v.county())),
         school_options,
         lead_options,
-        today: crate::ops::today().to_string(),
+        today: xuequ_app::today().to_string(),
     }
     .into_response())
 }
@@ -388,7 +388,16 @@ async fn rename(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Fo
 
 async fn apply(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
     v.check_csrf(csrf_of(&form))?;
-    let on = form.get("on").and_then(|d| d.parse().ok()).unwrap_or_else(crate::ops::today);
+    let on = form.get("on").and_then(|d| d.parse().ok()).unwrap_or_else(xuequ_app::today);
     planning::apply(&app, &v, id, on).await?;
     Ok(Redirect::to(&format!("/plans/{id}")).into_response())
+}
+
+/// The name a plan is saved under: the one given, or a dated default in the reader's language.
+pub fn plan_name(tr: &Tr, given: &str) -> String {
+    if given.trim().is_empty() {
+        tr.with("plan-default-name", &[("date", xuequ_app::today().to_string())])
+    } else {
+        given.trim().to_string()
+    }
 }

@@ -1,12 +1,12 @@
 //! Schools, teachers and facilities: lists, detail pages and forms.
 
 use super::*;
-use crate::ops;
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
 use xuequ_domain::drafts::{FacilityDraft, SchoolDraft, TeacherDraft};
 use xuequ_domain::*;
 use xuequ_store::convert::school_codes;
+use xuequ_store::entities::{facility, school, teacher};
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -89,17 +89,17 @@ fn school_cell(names: &HashMap<i64, (String, String)>, id: i64) -> CellView {
 }
 
 async fn all_school_names(app: &App, v: &Viewer) -> Result<HashMap<i64, (String, String)>, PageError> {
-    Ok(app.store.all_schools(v.county()).await?.into_iter().map(|s| (s.id, (s.code, s.name))).collect())
+    Ok(xuequ_app::registry::all_schools(app, v).await?.into_iter().map(|s| (s.id, (s.code, s.name))).collect())
 }
 
 // ---- schools ----
 
 async fn schools(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
     let t = v.tr();
-    let (filter, paging) = ops::list_request(&q);
-    let page = ops::list_schools(&app, &v, &filter, paging).await?;
+    let (filter, paging) = crate::query::list_request(&q);
+    let page = xuequ_app::registry::list::<school::Model>(&app, &v, &filter, paging).await?;
     let shape = ListShape { path: "/schools", query: &q, total: page.total, paging };
-    let townships = app.store.townships(v.county()).await?;
+    let townships = xuequ_app::registry::townships(&app, &v).await?;
     let columns = [("code", true), ("name", true), ("school_type", true), ("locality", true), ("township", true), ("principal", false)]
         .iter()
         .map(|(k, sortable)| shape.column(field_label(&t, "school", k), sortable.then_some(*k)))
@@ -157,8 +157,15 @@ async fn school_new(v: Viewer) -> PageResult {
 async fn school_create(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
     let specs = school_specs(&v.tr());
     let shape = shape(v.tr().get("school-new"), "/schools/new", "school", "/schools");
-    save_form(&v, shape, &specs, &form, async |d: SchoolDraft| ops::create_school(&app, &v, &d).await, |s| format!("/schools/{}", s.id))
-        .await
+    save_form(
+        &v,
+        shape,
+        &specs,
+        &form,
+        async |d: SchoolDraft| xuequ_app::registry::create::<school::Model>(&app, &v, &d).await,
+        |s| format!("/schools/{}", s.id),
+    )
+    .await
 }
 
 #[derive(Template, WebTemplate)]
@@ -193,7 +200,7 @@ struct BalanceView {
 async fn balance_views(app: &App, v: &Viewer, code: &str) -> Result<(String, Vec<BalanceView>), PageError> {
     use xuequ_assess::standard::SET_2017;
     let t = v.tr();
-    let a = match crate::assessment::assess(app, v, None, None).await {
+    let a = match xuequ_app::assessment::assess(app, v, None, None).await {
         Ok(a) => a,
         Err(AppError::NotFound) => return Ok((String::new(), vec![])),
         Err(e) => return Err(e.into()),
@@ -212,7 +219,7 @@ async fn balance_views(app: &App, v: &Viewer, code: &str) -> Result<(String, Vec
                     let threshold = i.threshold(s.section).unwrap_or_default();
                     (
                         n + 1,
-                        crate::assessment::indicator_name(&t, i.key()),
+                        xuequ_i18n::assessment::indicator_name(&t, i.key()),
                         format!("{:.2}", s.values[i.key()]),
                         format!("≥ {threshold}"),
                         s.met[i.key()],
@@ -224,7 +231,7 @@ async fn balance_views(app: &App, v: &Viewer, code: &str) -> Result<(String, Vec
                 passed: s.passed,
                 verdict: t.get(if s.passed { "assess-passed" } else { "assess-failed" }),
                 rows,
-                lacks: s.shortfalls.iter().map(|f| crate::assessment::shortfall_text(&t, f)).collect(),
+                lacks: s.shortfalls.iter().map(|f| xuequ_i18n::assessment::shortfall_text(&t, f)).collect(),
                 chart: crate::charts::threshold_bars(&shares),
             }
         })
@@ -257,7 +264,7 @@ fn whole(text: String) -> String {
 
 async fn school_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
     let t = v.tr();
-    let s = ops::school(&app, &v, id).await?;
+    let s = xuequ_app::registry::get::<school::Model>(&app, &v, id).await?;
     let names = all_school_names(&app, &v).await?;
     let yes_no = |b: bool| t.get(if b { "yes" } else { "no" });
     let mut facts = vec![
@@ -276,7 +283,7 @@ async fn school_page(State(app): State<App>, v: Viewer, axum::extract::Path(id):
     if let Some(campus_of) = s.campus_of.and_then(|c| names.get(&c)) {
         facts.push((field_label(&t, "school", "campus_of"), campus_of.1.clone()));
     }
-    let stats = ops::school_stats(&app, &v, id).await?;
+    let stats = xuequ_app::registry::school_stats(&app, &v, id).await?;
     let stats_rows = stats
         .iter()
         .map(|st| {
@@ -305,7 +312,7 @@ async fn school_page(State(app): State<App>, v: Viewer, axum::extract::Path(id):
         })
         .collect();
     let facility_filter = xuequ_store::registry::ListFilter { school_id: Some(id), ..Default::default() };
-    let facilities = ops::list_facilities(&app, &v, &facility_filter, xuequ_store::Paging::new(None, Some(200)))
+    let facilities = xuequ_app::registry::list::<facility::Model>(&app, &v, &facility_filter, xuequ_store::Paging::new(None, Some(200)))
         .await?
         .items
         .iter()
@@ -321,7 +328,7 @@ async fn school_page(State(app): State<App>, v: Viewer, axum::extract::Path(id):
     let can_see_teachers = v.can(Action::Read, Resource::Teacher, &Target::school(v.county(), id));
     let (teachers, teacher_total) = if can_see_teachers {
         let filter = xuequ_store::registry::ListFilter { school_id: Some(id), ..Default::default() };
-        let page = ops::list_teachers(&app, &v, &filter, xuequ_store::Paging::new(None, Some(20))).await?;
+        let page = xuequ_app::registry::list::<teacher::Model>(&app, &v, &filter, xuequ_store::Paging::new(None, Some(20))).await?;
         let rows = page
             .items
             .iter()
@@ -359,9 +366,9 @@ async fn school_page(State(app): State<App>, v: Viewer, axum::extract::Path(id):
 }
 
 async fn school_edit(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
-    let s = ops::school(&app, &v, id).await?;
+    let s = xuequ_app::registry::get::<school::Model>(&app, &v, id).await?;
     v.require(Action::Update, Resource::School, &Target::school(v.county(), id))?;
-    let codes = school_codes(&app.store.all_schools(v.county()).await?);
+    let codes = school_codes(&xuequ_app::registry::all_schools(&app, &v).await?);
     let path = format!("/schools/{id}/edit");
     let mut shape = shape(s.name.clone(), &path, "school", "/schools");
     if v.can(Action::Retire, Resource::School, &Target::school(v.county(), id)) {
@@ -374,13 +381,20 @@ async fn school_update(State(app): State<App>, v: Viewer, axum::extract::Path(id
     let specs = school_specs(&v.tr());
     let path = format!("/schools/{id}/edit");
     let shape = shape(v.tr().get("action-edit"), &path, "school", "/schools");
-    save_form(&v, shape, &specs, &form, async |d: SchoolDraft| ops::update_school(&app, &v, id, &d).await, |_| format!("/schools/{id}"))
-        .await
+    save_form(
+        &v,
+        shape,
+        &specs,
+        &form,
+        async |d: SchoolDraft| xuequ_app::registry::update::<school::Model>(&app, &v, id, &d).await,
+        |_| format!("/schools/{id}"),
+    )
+    .await
 }
 
 async fn school_retire(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
     v.check_csrf(csrf_of(&form))?;
-    ops::retire_school(&app, &v, id).await?;
+    xuequ_app::registry::retire::<school::Model>(&app, &v, id).await?;
     Ok(Redirect::to("/schools").into_response())
 }
 
@@ -388,8 +402,8 @@ async fn school_retire(State(app): State<App>, v: Viewer, axum::extract::Path(id
 
 async fn teachers(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
     let t = v.tr();
-    let (filter, paging) = ops::list_request(&q);
-    let page = ops::list_teachers(&app, &v, &filter, paging).await?;
+    let (filter, paging) = crate::query::list_request(&q);
+    let page = xuequ_app::registry::list::<teacher::Model>(&app, &v, &filter, paging).await?;
     let names = all_school_names(&app, &v).await?;
     let shape = ListShape { path: "/teachers", query: &q, total: page.total, paging };
     let columns = [
@@ -503,7 +517,7 @@ async fn record_page(
 
 /// Schools the viewer may add records to, for the school select of a form.
 async fn writable_schools(app: &App, v: &Viewer, resource: Resource) -> Result<Vec<(String, String)>, PageError> {
-    let all = app.store.all_schools(v.county()).await?;
+    let all = xuequ_app::registry::all_schools(app, v).await?;
     Ok(all
         .into_iter()
         .filter(|s| s.status == Status::Active.code() && v.can(Action::Create, resource, &Target::school(v.county(), s.id)))
@@ -518,7 +532,7 @@ async fn teacher_new(State(app): State<App>, v: Viewer) -> PageResult {
     }
     let specs = teacher_specs(&v.tr(), schools);
     let values = HashMap::from([
-        ("joined_school_on".to_string(), ops::today().to_string()),
+        ("joined_school_on".to_string(), xuequ_app::today().to_string()),
         ("backbone".to_string(), "none".to_string()),
         ("title".to_string(), "none".to_string()),
     ]);
@@ -528,13 +542,20 @@ async fn teacher_new(State(app): State<App>, v: Viewer) -> PageResult {
 async fn teacher_create(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
     let specs = teacher_specs(&v.tr(), writable_schools(&app, &v, Resource::Teacher).await?);
     let shape = shape(v.tr().get("teacher-new"), "/teachers/new", "teacher", "/teachers");
-    save_form(&v, shape, &specs, &form, async |d: TeacherDraft| ops::create_teacher(&app, &v, &d).await, |t| format!("/teachers/{}", t.id))
-        .await
+    save_form(
+        &v,
+        shape,
+        &specs,
+        &form,
+        async |d: TeacherDraft| xuequ_app::registry::create::<teacher::Model>(&app, &v, &d).await,
+        |t| format!("/teachers/{}", t.id),
+    )
+    .await
 }
 
 async fn teacher_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
-    let te = ops::teacher(&app, &v, id).await?;
-    let codes = school_codes(&app.store.all_schools(v.county()).await?);
+    let te = xuequ_app::registry::get::<teacher::Model>(&app, &v, id).await?;
+    let codes = school_codes(&xuequ_app::registry::all_schools(&app, &v).await?);
     let (specs, shape) = record_page(&app, &v, Resource::Teacher, te.school_id, &te.name, "teacher", id).await?;
     let specs = teacher_specs(&v.tr(), specs);
     Ok(record_form(&v, shape.as_shape(), &specs, &values_of(&te.to_draft(&codes)), &[]))
@@ -544,13 +565,20 @@ async fn teacher_update(State(app): State<App>, v: Viewer, axum::extract::Path(i
     let specs = teacher_specs(&v.tr(), writable_schools(&app, &v, Resource::Teacher).await?);
     let path = format!("/teachers/{id}");
     let shape = shape(v.tr().get("action-edit"), &path, "teacher", "/teachers");
-    save_form(&v, shape, &specs, &form, async |d: TeacherDraft| ops::update_teacher(&app, &v, id, &d).await, |_| format!("/teachers/{id}"))
-        .await
+    save_form(
+        &v,
+        shape,
+        &specs,
+        &form,
+        async |d: TeacherDraft| xuequ_app::registry::update::<teacher::Model>(&app, &v, id, &d).await,
+        |_| format!("/teachers/{id}"),
+    )
+    .await
 }
 
 async fn teacher_retire(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
     v.check_csrf(csrf_of(&form))?;
-    ops::retire_teacher(&app, &v, id).await?;
+    xuequ_app::registry::retire::<teacher::Model>(&app, &v, id).await?;
     Ok(Redirect::to("/teachers").into_response())
 }
 
@@ -558,8 +586,8 @@ async fn teacher_retire(State(app): State<App>, v: Viewer, axum::extract::Path(i
 
 async fn facilities(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
     let t = v.tr();
-    let (filter, paging) = ops::list_request(&q);
-    let page = ops::list_facilities(&app, &v, &filter, paging).await?;
+    let (filter, paging) = crate::query::list_request(&q);
+    let page = xuequ_app::registry::list::<facility::Model>(&app, &v, &filter, paging).await?;
     let names = all_school_names(&app, &v).await?;
     let shape = ListShape { path: "/facilities", query: &q, total: page.total, paging };
     let columns = [("name", true), ("school_code", true), ("kind", true), ("capacity", true), ("open_hours", false), ("shareable", false)]
@@ -624,15 +652,15 @@ async fn facility_create(State(app): State<App>, v: Viewer, axum::Form(form): Fo
         shape,
         &specs,
         &form,
-        async |d: FacilityDraft| ops::create_facility(&app, &v, &d).await,
+        async |d: FacilityDraft| xuequ_app::registry::create::<facility::Model>(&app, &v, &d).await,
         |f| format!("/facilities/{}", f.id),
     )
     .await
 }
 
 async fn facility_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
-    let f = ops::facility(&app, &v, id).await?;
-    let codes = school_codes(&app.store.all_schools(v.county()).await?);
+    let f = xuequ_app::registry::get::<facility::Model>(&app, &v, id).await?;
+    let codes = school_codes(&xuequ_app::registry::all_schools(&app, &v).await?);
     let (schools, shape) = record_page(&app, &v, Resource::Facility, f.school_id, &f.name, "facility", id).await?;
     let specs = facility_specs(&v.tr(), schools);
     Ok(record_form(&v, shape.as_shape(), &specs, &values_of(&f.to_draft(&codes)), &[]))
@@ -647,7 +675,7 @@ async fn facility_update(State(app): State<App>, v: Viewer, axum::extract::Path(
         shape,
         &specs,
         &form,
-        async |d: FacilityDraft| ops::update_facility(&app, &v, id, &d).await,
+        async |d: FacilityDraft| xuequ_app::registry::update::<facility::Model>(&app, &v, id, &d).await,
         |_| format!("/facilities/{id}"),
     )
     .await
@@ -655,6 +683,6 @@ async fn facility_update(State(app): State<App>, v: Viewer, axum::extract::Path(
 
 async fn facility_retire(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
     v.check_csrf(csrf_of(&form))?;
-    ops::retire_facility(&app, &v, id).await?;
+    xuequ_app::registry::retire::<facility::Model>(&app, &v, id).await?;
     Ok(Redirect::to("/facilities").into_response())
 }

@@ -3,7 +3,7 @@
 use super::{Chrome, PageError, PageResult};
 use crate::App;
 use crate::auth::{self, SESSION_COOKIE, Viewer};
-use crate::error::AppError;
+use crate::error::{AppError, Described};
 use crate::i18n::{Lang, Tr};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -52,7 +52,7 @@ fn login_view(app: &App, tr: Tr, error: Option<String>, next: String) -> LoginPa
 }
 
 async fn login_page(State(app): State<App>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> impl IntoResponse {
-    login_view(&app, Tr::new(Lang::from_headers(&headers)), None, q.get("next").cloned().unwrap_or_default())
+    login_view(&app, Tr::new(crate::i18n::lang_of(&headers)), None, q.get("next").cloned().unwrap_or_default())
 }
 
 /// Only local paths are followed after login, so a crafted link cannot send users elsewhere.
@@ -61,17 +61,17 @@ fn safe_next(next: &str) -> &str {
 }
 
 async fn login(State(app): State<App>, headers: HeaderMap, axum::Form(form): axum::Form<HashMap<String, String>>) -> PageResult {
-    let tr = Tr::new(Lang::from_headers(&headers));
+    let tr = Tr::new(crate::i18n::lang_of(&headers));
     let username = form.get("username").cloned().unwrap_or_default();
     let password = form.get("password").cloned().unwrap_or_default();
     let next = form.get("next").cloned().unwrap_or_default();
-    match auth::login(&app, &username, &password, "web").await {
+    match xuequ_app::accounts::sign_in(&app, &username, &password, xuequ_app::accounts::SessionKind::Web).await {
         Ok(opened) => {
             let secure = if app.secure_cookies { "; Secure" } else { "" };
             let cookie = format!(
                 "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
                 opened.token,
-                auth::WEB_SESSION_HOURS * 3600
+                xuequ_app::accounts::WEB_SESSION_HOURS * 3600
             );
             Ok(([(header::SET_COOKIE, cookie)], Redirect::to(safe_next(&next))).into_response())
         }
@@ -86,7 +86,7 @@ async fn login(State(app): State<App>, headers: HeaderMap, axum::Form(form): axu
 
 async fn logout(State(app): State<App>, v: Viewer, axum::Form(form): axum::Form<HashMap<String, String>>) -> PageResult {
     v.check_csrf(super::csrf_of(&form))?;
-    crate::ops::sign_out(&app, &v).await?;
+    xuequ_app::accounts::sign_out(&app, &v.token).await?;
     let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
 }
@@ -115,8 +115,8 @@ struct Dashboard {
 
 async fn dashboard(State(app): State<App>, v: Viewer) -> PageResult {
     let t = v.tr();
-    let summary = app.store.county_summary(v.county()).await?;
-    let county = app.store.county(v.county()).await?.map(|c| c.name).unwrap_or_default();
+    let summary = xuequ_app::registry::county_summary(&app, &v).await?;
+    let county = xuequ_app::registry::county(&app, &v).await?.name;
     let card = |key: &str, value: u64, href: &str| Card { label: t.get(key), value, href: href.into() };
     let cards = vec![
         card("nav-schools", summary.schools, "/schools"),
@@ -167,7 +167,16 @@ async fn password_page(v: Viewer) -> PageResult {
 async fn password_change(State(app): State<App>, v: Viewer, axum::Form(form): axum::Form<HashMap<String, String>>) -> PageResult {
     v.check_csrf(super::csrf_of(&form))?;
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
-    match crate::ops::change_own_password(&app, &v, &get("current_password"), &get("new_password"), &get("confirm_password")).await {
+    match xuequ_app::accounts::change_own_password(
+        &app,
+        &v,
+        &v.token,
+        &get("current_password"),
+        &get("new_password"),
+        &get("confirm_password"),
+    )
+    .await
+    {
         Ok(()) => {
             let t = v.tr();
             Ok(super::MessagePage {

@@ -2,7 +2,6 @@
 
 use super::*;
 use crate::api::file_response;
-use crate::ops;
 use axum::extract::{Multipart, State};
 use axum::routing::get;
 use xuequ_sheets::{Format, Kind};
@@ -36,7 +35,7 @@ struct ImportPage {
 
 fn page(v: &Viewer, selected: &str, summary: Option<String>, problems: Vec<(String, usize, String, String)>) -> ImportPage {
     let t = v.tr();
-    let can_import = Kind::ALL.iter().any(|k| xuequ_domain::access::may_import(&v.actor, ops::resource_of(*k)));
+    let can_import = Kind::ALL.iter().any(|k| xuequ_domain::access::may_import(&v.actor, xuequ_app::sheets::resource_of(*k)));
     ImportPage {
         chrome: Chrome::new(v, t.get("nav-sheets"), "/import"),
         kinds: Kind::ALL.iter().map(|k| KindView { code: k.code(), label: t.get(&format!("kind-{}", k.code())) }).collect(),
@@ -69,7 +68,7 @@ async fn template(_v: Viewer, axum::extract::Path(file): axum::extract::Path<Str
 
 async fn export(State(app): State<App>, v: Viewer, axum::extract::Path(file): axum::extract::Path<String>) -> PageResult {
     let (kind, format) = parse_file(&file)?;
-    let bytes = ops::export(&app, &v, kind, format).await?;
+    let bytes = xuequ_app::sheets::export(&app, &v, kind, format).await?;
     Ok(file_response(bytes, &file, format.content_type()))
 }
 
@@ -95,7 +94,7 @@ async fn import_upload(State(app): State<App>, v: Viewer, mut form: Multipart) -
     v.check_csrf(&csrf)?;
     let kind_value = Kind::parse(&kind).ok_or(AppError::NotFound)?;
     let (name, bytes) = file.ok_or_else(|| AppError::invalid("file", xuequ_domain::Problem::Required))?;
-    match ops::import(&app, &v, kind_value, &bytes, &name, update).await {
+    match xuequ_app::sheets::import(&app, &v, kind_value, &bytes, &name, update).await {
         Ok(s) => {
             let summary = t.with("import-done", &[("created", s.created.to_string()), ("updated", s.updated.to_string())]);
             Ok(page(&v, &kind, Some(summary), vec![]).into_response())

@@ -15,12 +15,10 @@ use xuequ_plan::{JUNIOR, PRIMARY, Solution};
 use xuequ_store::entities::school;
 use xuequ_store::plans::PlannedCluster;
 
-use crate::auth::Viewer;
-use crate::error::AppError;
-use crate::{App, assessment};
+use crate::{App, AppError, Caller, assessment};
 
 /// The bureau's choices for a plan, as the form and the API take them.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
     /// `primary`, `junior` or `both` (the 初中+小学 mode).
@@ -152,9 +150,9 @@ fn mask(t: SchoolType) -> u8 {
 }
 
 /// Gathers the schools, their strength and today's districts for these settings.
-pub async fn gather(app: &App, v: &Viewer, settings: Settings) -> Result<Planning, AppError> {
-    let county = v.county();
-    v.require(Action::Read, Resource::Plan, &Target::county(county))?;
+pub async fn gather(app: &App, c: &Caller, settings: Settings) -> Result<Planning, AppError> {
+    let county = c.county();
+    c.require(Action::Read, Resource::Plan, &Target::county(county))?;
     settings.validate()?;
     let all = app.store.all_schools(county).await?;
     let clusters = app.store.all_clusters(county).await?;
@@ -178,7 +176,7 @@ pub async fn gather(app: &App, v: &Viewer, settings: Settings) -> Result<Plannin
             _ => schools.push(s),
         }
     }
-    let (strength, sources, year) = strengths(app, v, &schools, &settings).await?;
+    let (strength, sources, year) = strengths(app, c, &schools, &settings).await?;
     let students = students(app, county, &schools).await?;
     let index: HashMap<i64, usize> = schools.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
     let by_code: HashMap<&str, usize> = schools.iter().enumerate().map(|(i, s)| (s.code.as_str(), i)).collect();
@@ -250,11 +248,11 @@ fn current_districts(
 /// bureau entered a score.
 async fn strengths(
     app: &App,
-    v: &Viewer,
+    c: &Caller,
     schools: &[school::Model],
     settings: &Settings,
 ) -> Result<(Vec<f64>, Vec<Source>, Option<i32>), AppError> {
-    let report = match assessment::assess(app, v, None, None).await {
+    let report = match assessment::assess(app, c, None, None).await {
         Ok(a) => Some((a.year, a.report)),
         Err(AppError::NotFound) => None,
         Err(e) => return Err(e),
@@ -416,8 +414,9 @@ pub struct PlanView {
     /// Today's districts over the same schools, measured the same way.
     pub current: PlanMeasures,
     pub strength_source: SourceCounts,
+    /// The planner's input the figures were measured on (shared with the cache).
     #[serde(skip)]
-    pub planning: Planning,
+    pub planning: Arc<Planning>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -434,65 +433,79 @@ fn counts(p: &Planning) -> SourceCounts {
 }
 
 /// Runs the planner with these settings and saves the result as a new plan.
-pub async fn create(app: &App, v: &Viewer, name: &str, settings: Settings, progress: Arc<Progress>) -> Result<i64, AppError> {
-    v.require(Action::Create, Resource::Plan, &Target::county(v.county()))?;
-    let planning = gather(app, v, settings).await?;
+pub async fn create(app: &App, c: &Caller, name: &str, settings: Settings, progress: Arc<Progress>) -> Result<i64, AppError> {
+    c.require(Action::Create, Resource::Plan, &Target::county(c.county()))?;
+    let planning = gather(app, c, settings).await?;
     let clusters = run(&planning, progress).await?;
-    let name = if name.trim().is_empty() {
-        v.tr().with("plan-default-name", &[("date", crate::ops::today().to_string())])
-    } else {
-        name.to_string()
-    };
+    // The caller names the plan (the pages offer a dated default in the reader's language).
+    if name.trim().is_empty() {
+        return Err(AppError::invalid("name", Problem::Required));
+    }
+    let name = name.trim().to_string();
     let draft = xuequ_store::plans::PlanDraft {
         name,
         stage: planning.settings.stage.clone(),
         settings: serde_json::to_string(&planning.settings).map_err(|e| AppError::Internal(e.to_string()))?,
         clusters,
     };
-    Ok(app.store.save_plan(&v.ctx(), &draft).await?.id)
+    Ok(app.store.save_plan(&c.ctx(), &draft).await?.id)
 }
 
-pub async fn view(app: &App, v: &Viewer, id: i64) -> Result<PlanView, AppError> {
-    v.require(Action::Read, Resource::Plan, &Target::county(v.county()))?;
-    let plan = app.store.plan(v.county(), id).await?.ok_or(AppError::NotFound)?;
+pub async fn view(app: &App, c: &Caller, id: i64) -> Result<PlanView, AppError> {
+    c.require(Action::Read, Resource::Plan, &Target::county(c.county()))?;
+    let plan = app.store.plan(c.county(), id).await?.ok_or(AppError::NotFound)?;
     let settings: Settings = serde_json::from_str(&plan.settings).map_err(|e| AppError::Internal(e.to_string()))?;
     let clusters: Vec<PlannedCluster> = serde_json::from_str(&plan.clusters).map_err(|e| AppError::Internal(e.to_string()))?;
-    let planning = gather(app, v, settings.clone()).await?;
+    let planning = planning_for(app, c, &settings).await?;
     let measures = measure(&planning, &clusters);
     let current = measure(&planning, &planning.current);
     let strength_source = counts(&planning);
     Ok(PlanView { plan, settings, clusters, measures, current, strength_source, planning })
 }
 
+/// The planner's input for saved settings, from the cache while the county's records are
+/// unchanged: viewing a plan and moving schools by hand do not gather the county again.
+async fn planning_for(app: &App, c: &Caller, settings: &Settings) -> Result<Arc<Planning>, AppError> {
+    let key = (c.county(), serde_json::to_string(settings).map_err(AppError::internal)?);
+    let version = app.store.version(c.county()).await?;
+    if let Some(hit) = app.derived.plannings.get(&key, version) {
+        c.require(Action::Read, Resource::Plan, &Target::county(c.county()))?;
+        return Ok(hit);
+    }
+    let fresh = Arc::new(gather(app, c, settings.clone()).await?);
+    app.derived.plannings.put(key, version, fresh.clone());
+    Ok(fresh)
+}
+
 /// Moves a school by hand and saves the plan.
-pub async fn hand_move(app: &App, v: &Viewer, id: i64, school: i64, lead: i64) -> Result<(), AppError> {
-    v.require(Action::Update, Resource::Plan, &Target::county(v.county()))?;
-    let mut pv = view(app, v, id).await?;
+pub async fn hand_move(app: &App, c: &Caller, id: i64, school: i64, lead: i64) -> Result<(), AppError> {
+    c.require(Action::Update, Resource::Plan, &Target::county(c.county()))?;
+    let mut pv = view(app, c, id).await?;
     let known = |s: i64| pv.planning.schools.iter().any(|x| x.id == s);
     if !known(school) || !known(lead) {
         return Err(AppError::NotFound);
     }
     move_school(&pv.planning, &mut pv.clusters, school, lead);
-    app.store.update_plan(&v.ctx(), id, &pv.plan.name, &pv.clusters).await?;
+    app.store.update_plan(&c.ctx(), id, &pv.plan.name, &pv.clusters).await?;
     Ok(())
 }
 
-pub async fn rename(app: &App, v: &Viewer, id: i64, name: &str) -> Result<(), AppError> {
-    v.require(Action::Update, Resource::Plan, &Target::county(v.county()))?;
+pub async fn rename(app: &App, c: &Caller, id: i64, name: &str) -> Result<(), AppError> {
+    c.require(Action::Update, Resource::Plan, &Target::county(c.county()))?;
     if name.trim().is_empty() {
         return Err(AppError::invalid("name", Problem::Required));
     }
-    let plan = app.store.plan(v.county(), id).await?.ok_or(AppError::NotFound)?;
+    let plan = app.store.plan(c.county(), id).await?.ok_or(AppError::NotFound)?;
     let clusters: Vec<PlannedCluster> = serde_json::from_str(&plan.clusters).map_err(|e| AppError::Internal(e.to_string()))?;
-    app.store.update_plan(&v.ctx(), id, name, &clusters).await?;
+    app.store.update_plan(&c.ctx(), id, name, &clusters).await?;
     Ok(())
 }
 
-pub async fn apply(app: &App, v: &Viewer, id: i64, on: chrono::NaiveDate) -> Result<xuequ_store::plans::Applied, AppError> {
-    v.require(Action::Update, Resource::Cluster, &Target::county(v.county()))?;
-    v.require(Action::Update, Resource::Plan, &Target::county(v.county()))?;
-    let applied = app.store.apply_plan(&v.ctx(), id, on).await?;
-    app.sessions.clear();
+pub async fn apply(app: &App, c: &Caller, id: i64, on: chrono::NaiveDate) -> Result<xuequ_store::plans::Applied, AppError> {
+    c.require(Action::Update, Resource::Cluster, &Target::county(c.county()))?;
+    c.require(Action::Update, Resource::Plan, &Target::county(c.county()))?;
+    let applied = app.store.apply_plan(&c.ctx(), id, on).await?;
+    app.sessions.clear(); // cluster heads' scopes changed
     Ok(applied)
 }
 
@@ -512,19 +525,26 @@ pub struct Job {
     pub seconds: f64,
     /// `None` while running; the plan id, or the error's message.
     pub outcome: Option<Result<i64, String>>,
+    /// When it finished: a finished job is kept for [`Jobs::KEEP`] for its page to pick up.
+    pub finished: Option<std::time::Instant>,
 }
 
 impl Jobs {
+    const KEEP: Duration = Duration::from_secs(3600);
+
     pub fn start(&self, county: i64, seconds: f64) -> (u64, Arc<Progress>) {
         let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
         let progress = Arc::new(Progress::default());
-        self.jobs.lock().expect("jobs lock").insert(id, Job { county, progress: progress.clone(), seconds, outcome: None });
+        let mut jobs = self.jobs.lock().expect("jobs lock");
+        jobs.retain(|_, j| j.finished.is_none_or(|at| at.elapsed() < Self::KEEP));
+        jobs.insert(id, Job { county, progress: progress.clone(), seconds, outcome: None, finished: None });
         (id, progress)
     }
 
     pub fn finish(&self, id: u64, outcome: Result<i64, String>) {
         if let Some(job) = self.jobs.lock().expect("jobs lock").get_mut(&id) {
             job.outcome = Some(outcome);
+            job.finished = Some(std::time::Instant::now());
         }
     }
 
@@ -534,4 +554,16 @@ impl Jobs {
         let job = jobs.get(&id).filter(|j| j.county == county)?;
         Some((job.progress.permille.load(Ordering::Relaxed), job.seconds, job.outcome.clone()))
     }
+}
+
+/// The county's saved plans, newest first.
+pub async fn list(app: &App, c: &Caller) -> Result<Vec<xuequ_store::entities::plan::Model>, AppError> {
+    c.require(Action::Read, Resource::Plan, &Target::county(c.county()))?;
+    Ok(app.store.plans(c.county()).await?)
+}
+
+/// One saved plan as stored.
+pub async fn plan(app: &App, c: &Caller, id: i64) -> Result<xuequ_store::entities::plan::Model, AppError> {
+    c.require(Action::Read, Resource::Plan, &Target::county(c.county()))?;
+    app.store.plan(c.county(), id).await?.ok_or(AppError::NotFound)
 }

@@ -1,20 +1,39 @@
-//! Filling a database: the demo county, or the first admin account of a real installation.
+//! What the machine's operator does from the command line, with no one signed in: opening the
+//! database, filling it (the demo county, or the first admin account of a real installation),
+//! choosing a county, backing up and restoring. Whoever runs these can read the database file
+//! anyway, so they are not asked of the access policy.
 
-use anyhow::{Context, Result, anyhow};
+use crate::{AppError, Result};
+use std::path::Path;
 use xuequ_demo::{DEMO_PASSWORD, DemoCounty};
 use xuequ_store::accounts::{NewUser, random_password};
+use xuequ_store::entities::school;
 use xuequ_store::imports::{ImportError, ImportOptions};
 use xuequ_store::{Ctx, Store};
 
-fn fail(what: &str) -> impl Fn(ImportError) -> anyhow::Error + '_ {
+/// Opens the database at `url` (`sqlite://…` or `postgres://…`), migrating it to this release.
+pub async fn open(url: &str) -> Result<Store> {
+    Ok(Store::open(url).await?)
+}
+
+/// The SQLite URL of the database file in a data directory.
+pub fn sqlite_url(data_dir: &Path) -> String {
+    Store::sqlite_url(data_dir)
+}
+
+fn fail(what: &str) -> impl Fn(ImportError) -> AppError + '_ {
     move |e| match e {
-        ImportError::Rows(rows) => anyhow!("demo {what}: {} problems, first {:?}", rows.len(), rows.first()),
-        ImportError::Store(e) => anyhow!("demo {what}: {e}"),
+        ImportError::Rows(rows) => AppError::Internal(format!("demo {what}: {} problems, first {:?}", rows.len(), rows.first())),
+        ImportError::Store(e) => AppError::Internal(format!("demo {what}: {e}")),
     }
 }
 
+fn context(what: String) -> impl Fn(xuequ_store::StoreError) -> AppError {
+    move |e| AppError::Internal(format!("{what}: {e:?}"))
+}
+
 /// Loads the demo county and the small second county, unless they are there already.
-pub async fn demo(store: &Store, verbose: bool) -> Result<()> {
+pub async fn load_demo(store: &Store, verbose: bool) -> Result<()> {
     for county in [xuequ_demo::generate(), xuequ_demo::second_county()] {
         if store.county_by_code(&county.code).await?.is_some() {
             if verbose {
@@ -40,9 +59,9 @@ async fn load(store: &Store, county: DemoCounty) -> Result<()> {
         .await
         .map_err(fail("facilities"))?;
     for c in &county.clusters {
-        let saved = store.create_cluster(&ctx, &c.draft).await.map_err(|e| anyhow!("demo cluster {}: {e:?}", c.draft.name))?;
+        let saved = store.create_cluster(&ctx, &c.draft).await.map_err(context(format!("demo cluster {}", c.draft.name)))?;
         for (code, joined) in &c.members {
-            store.add_member(&ctx, saved.id, code, *joined).await.map_err(|e| anyhow!("demo member {code} of {}: {e:?}", c.draft.name))?;
+            store.add_member(&ctx, saved.id, code, *joined).await.map_err(context(format!("demo member {code} of {}", c.draft.name)))?;
         }
         let mut officers = Vec::new();
         for (role, name, school) in &c.officers {
@@ -52,12 +71,14 @@ async fn load(store: &Store, county: DemoCounty) -> Result<()> {
             };
             officers.push(xuequ_store::clusters::OfficerDraft { role: *role, person_name: name.clone(), school_id });
         }
-        store.set_officers(&ctx, saved.id, &officers).await.map_err(|e| anyhow!("{e:?}"))?;
+        store.set_officers(&ctx, saved.id, &officers).await?;
     }
     let clusters = store.all_clusters(record.id).await?;
     for a in county.accounts {
         let school_id = match &a.school_code {
-            Some(code) => Some(store.school_by_code(record.id, code).await?.context("demo account school")?.id),
+            Some(code) => Some(
+                store.school_by_code(record.id, code).await?.ok_or_else(|| AppError::Internal(format!("demo account school {code}")))?.id,
+            ),
             None => None,
         };
         let cluster_id = a.cluster_name.as_ref().and_then(|n| clusters.iter().find(|c| &c.name == n)).map(|c| c.id);
@@ -70,7 +91,7 @@ async fn load(store: &Store, county: DemoCounty) -> Result<()> {
             cluster_id,
             must_change_password: false,
         };
-        store.create_user(&ctx, new).await.map_err(|e| anyhow!("demo account {}: {e:?}", a.username))?;
+        store.create_user(&ctx, new).await.map_err(context(format!("demo account {}", a.username)))?;
     }
     Ok(())
 }
@@ -98,9 +119,40 @@ pub async fn first_admin(store: &Store) -> Result<()> {
         cluster_id: None,
         must_change_password: given.is_none(),
     };
-    store.create_user(&ctx, new).await.map_err(|e| anyhow!("{e:?}"))?;
+    store.create_user(&ctx, new).await?;
     if given.is_none() {
         println!("first start: created the account `admin` with the one-time password {password}");
     }
     Ok(())
+}
+
+/// The county with this code, or the first one when no code is given.
+pub async fn county_id(store: &Store, code: Option<&str>) -> Result<i64> {
+    let found = match code {
+        Some(code) => store.county_by_code(code).await?,
+        None => store.counties().await?.into_iter().next(),
+    };
+    found.map(|c| c.id).ok_or(AppError::NotFound)
+}
+
+/// Every school of a county (the bench's generated files spread records over them).
+pub async fn schools(store: &Store, county: i64) -> Result<Vec<school::Model>> {
+    Ok(store.all_schools(county).await?)
+}
+
+/// A consistent copy of the database while the server runs (see `xuequ_store::backup`).
+pub async fn backup(store: &Store, to: &Path, url: &str) -> Result<()> {
+    Ok(store.backup_to(to, url).await?)
+}
+
+/// Brings back a copy made by [`backup`]: SQLite into the data directory, PostgreSQL into `url`.
+pub async fn restore(from: &Path, data_dir: &Path, postgres_url: Option<&str>) -> Result<()> {
+    match postgres_url {
+        Some(url) => match xuequ_store::backup::restore_postgres(from, url) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(AppError::Internal("pg_restore failed".into())),
+            Err(e) => Err(AppError::internal(e)),
+        },
+        None => Ok(xuequ_store::backup::restore_sqlite(from, data_dir).await?),
+    }
 }

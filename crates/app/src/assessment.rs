@@ -2,10 +2,9 @@
 //! yearly statistics (students, areas, equipment, rooms, books, computers) and the teacher
 //! registry (teachers counted by degree, backbone level, PE/art subject and title).
 
-use crate::App;
-use crate::auth::Viewer;
-use crate::error::AppError;
+use crate::{App, AppError, Caller, Result};
 use std::collections::HashMap;
+use std::sync::Arc;
 use xuequ_assess::{Report, SectionInput};
 use xuequ_domain::access::{Action, Resource, Target};
 use xuequ_domain::{Backbone, Degree, SchoolType, Section, Status, Subject, Title};
@@ -97,6 +96,15 @@ pub fn rows(schools: &[school::Model], stats: &[school_stat::Model], teachers: &
     out
 }
 
+/// Every year's assessment of one scope (the county, or the schools now in a cluster): what is
+/// computed once and cached until the registry changes.
+pub struct Assessed {
+    /// The school years with statistics, newest first.
+    pub years: Vec<i32>,
+    /// The report of every year, oldest first.
+    pub trend: Vec<(i32, Report)>,
+}
+
 /// The assessment asked for: the county, or the schools now in one cluster, in one year.
 pub struct Assessment {
     pub year: i32,
@@ -106,19 +114,39 @@ pub struct Assessment {
     pub trend: Vec<(i32, Report)>,
 }
 
-pub async fn assess(app: &App, v: &Viewer, year: Option<i32>, cluster: Option<i64>) -> Result<Assessment, AppError> {
-    let county = v.county();
-    v.require(Action::Read, Resource::SchoolStats, &Target::county(county))?;
-    let years = app.store.stat_years(county).await?;
+/// The assessment of a school year (default: the latest) for the county or one cluster.
+pub async fn assess(app: &App, c: &Caller, year: Option<i32>, cluster: Option<i64>) -> Result<Assessment> {
+    let county = c.county();
+    c.require(Action::Read, Resource::SchoolStats, &Target::county(county))?;
+    if let Some(cluster) = cluster {
+        app.store.cluster(county, cluster).await?.ok_or(AppError::NotFound)?;
+    }
+    let all = assessed(app, county, cluster).await?;
     let year = match year {
-        Some(y) if years.contains(&y) => y,
+        Some(y) if all.years.contains(&y) => y,
         Some(_) => return Err(AppError::NotFound),
-        None => *years.first().ok_or(AppError::NotFound)?,
+        None => *all.years.first().ok_or(AppError::NotFound)?,
     };
+    let report = all.trend.iter().find(|(y, _)| *y == year).map(|(_, r)| r.clone()).ok_or(AppError::NotFound)?;
+    Ok(Assessment { year, years: all.years.clone(), report, trend: all.trend.clone() })
+}
+
+/// Every year's reports of a scope, from the cache while the county's records are unchanged.
+async fn assessed(app: &App, county: i64, cluster: Option<i64>) -> Result<Arc<Assessed>> {
+    let version = app.store.version(county).await?;
+    if let Some(hit) = app.derived.assessments.get(&(county, cluster), version) {
+        return Ok(hit);
+    }
+    let fresh = Arc::new(compute(app, county, cluster).await?);
+    app.derived.assessments.put((county, cluster), version, fresh.clone());
+    Ok(fresh)
+}
+
+async fn compute(app: &App, county: i64, cluster: Option<i64>) -> Result<Assessed> {
+    let years = app.store.stat_years(county).await?;
     let mut schools: Vec<school::Model> =
         app.store.all_schools(county).await?.into_iter().filter(|s| s.status == Status::Active.code()).collect();
     if let Some(cluster) = cluster {
-        app.store.cluster(county, cluster).await?.ok_or(AppError::NotFound)?;
         let members = app.store.cluster_school_ids(county, cluster).await?;
         schools.retain(|s| members.contains(&s.id));
     }
@@ -132,24 +160,7 @@ pub async fn assess(app: &App, v: &Viewer, year: Option<i32>, cluster: Option<i6
         })?;
         trend.push((*y, report));
     }
-    let report = trend.iter().find(|(y, _)| *y == year).map(|(_, r)| r.clone()).ok_or(AppError::NotFound)?;
-    Ok(Assessment { year, years, report, trend })
-}
-
-/// An indicator's name in the reader's language (`composite` too).
-pub fn indicator_name(tr: &crate::i18n::Tr, key: &str) -> String {
-    tr.get(&format!("indicator-{}", key.replace('_', "-")))
-}
-
-/// What a school lacks, in words: “225 m² 教学及辅助用房”.
-pub fn shortfall_text(tr: &crate::i18n::Tr, f: &xuequ_assess::Shortfall) -> String {
-    tr.with(&format!("shortfall-{}", f.indicator.key().replace('_', "-")), &[("amount", format!("{:.0}", f.amount))])
-}
-
-/// Why a section was left out, in words.
-pub fn exclusion_text(tr: &crate::i18n::Tr, reason: xuequ_assess::Exclusion) -> String {
-    let code = serde_json::to_value(reason).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-    tr.get(&format!("exclusion-{}", code.replace('_', "-")))
+    Ok(Assessed { years, trend })
 }
 
 /// The report limited to one stage, when asked.
@@ -162,93 +173,6 @@ pub fn only_stage(mut report: Report, stage: Option<Section>) -> Report {
         report.advice.retain(|a| a.section == stage);
     }
     report
-}
-
-/// The report as a workbook: coefficients, schools, left out, what to do next.
-pub fn workbook(a: &Assessment, tr: &crate::i18n::Tr) -> Vec<u8> {
-    use xuequ_assess::standard::SET_2017;
-    use xuequ_sheets::Cell;
-    let text = |s: String| Cell::Text(s);
-    let stage = |s: Section| tr.code("section", s.code());
-    let verdict = |ok: bool| tr.get(if ok { "assess-passed" } else { "assess-failed" });
-    let indicator = |key: &str| indicator_name(tr, key);
-    let mut cv_rows = Vec::new();
-    for (year, report) in &a.trend {
-        for (section, c) in &report.sections {
-            for i in SET_2017 {
-                let cv = c.cv[i.key()];
-                cv_rows.push(vec![
-                    Cell::Number(*year as f64),
-                    text(stage(*section)),
-                    text(indicator(i.key())),
-                    Cell::Number(cv),
-                    Cell::Number(c.cv_limit),
-                    text(verdict(cv <= c.cv_limit + 1e-9)),
-                ]);
-            }
-            cv_rows.push(vec![
-                Cell::Number(*year as f64),
-                text(stage(*section)),
-                text(indicator("composite")),
-                Cell::Number(c.cv["composite"]),
-                Cell::Empty,
-                text(verdict(c.passed)),
-            ]);
-        }
-    }
-    let mut school_headers = vec![tr.get("school-code"), tr.get("school-name"), tr.get("teacher-section")];
-    school_headers.extend(SET_2017.iter().map(|i| indicator(i.key())));
-    school_headers.extend([tr.get("assess-verdict"), tr.get("assess-shortfall-header")]);
-    let school_rows = a
-        .report
-        .schools
-        .iter()
-        .map(|s| {
-            let mut row = vec![text(s.code.clone()), text(s.name.clone()), text(stage(s.section))];
-            row.extend(SET_2017.iter().map(|i| Cell::Number((s.values[i.key()] * 100.0).round() / 100.0)));
-            let lacks: Vec<String> = s.shortfalls.iter().map(|f| shortfall_text(tr, f)).collect();
-            row.extend([text(verdict(s.passed)), text(lacks.join("；"))]);
-            row
-        })
-        .collect();
-    let excluded = a
-        .report
-        .excluded
-        .iter()
-        .map(|e| vec![text(e.code.clone()), text(e.name.clone()), text(stage(e.section)), text(exclusion_text(tr, e.reason))])
-        .collect();
-    let advice = a
-        .report
-        .advice
-        .iter()
-        .flat_map(|adv| {
-            adv.levers.iter().filter(|l| l.cv_if_at_mean < adv.cv - 1e-9).map(move |l| {
-                vec![
-                    text(stage(adv.section)),
-                    text(indicator(adv.indicator.key())),
-                    Cell::Number(adv.cv),
-                    text(l.name.clone()),
-                    Cell::Number(l.value),
-                    Cell::Number(l.cv_if_at_mean),
-                ]
-            })
-        })
-        .collect();
-    let h = |keys: &[&str]| keys.iter().map(|k| tr.get(k)).collect::<Vec<_>>();
-    xuequ_sheets::workbook(&[
-        (
-            tr.get("assess-sheet-cv"),
-            h(&["stats-year", "teacher-section", "assess-indicator", "assess-cv", "assess-limit", "assess-verdict"]),
-            cv_rows,
-        ),
-        (tr.get("assess-sheet-schools"), school_headers, school_rows),
-        (tr.get("assess-excluded"), h(&["school-code", "school-name", "teacher-section", "assess-reason"]), excluded),
-        (
-            tr.get("assess-sheet-advice"),
-            h(&["teacher-section", "assess-indicator", "assess-cv", "school-name", "assess-value", "assess-cv-at-mean"]),
-            advice,
-        ),
-    ])
 }
 
 #[cfg(test)]

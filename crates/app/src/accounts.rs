@@ -1,0 +1,250 @@
+//! Accounts and sessions: signing in (throttled), resolving a session token to the caller,
+//! managing users and passwords, and reading the audit log.
+
+use crate::{App, AppError, Caller, Result};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use xuequ_domain::access::{Action, Actor, Resource, Target};
+use xuequ_domain::{Problem, Role};
+use xuequ_store::accounts::{NewUser, OpenedSession, UserUpdate, random_password};
+use xuequ_store::entities::{audit_log, user};
+use xuequ_store::{Page, Paging};
+
+/// Sessions last a working day; tokens for the API a month.
+pub const WEB_SESSION_HOURS: i64 = 12;
+pub const API_TOKEN_DAYS: i64 = 30;
+
+/// Which client a session is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    /// A browser with a cookie (and a CSRF token for its forms).
+    Web,
+    /// A program with a bearer token.
+    Api,
+}
+
+impl SessionKind {
+    fn code(self) -> &'static str {
+        match self {
+            SessionKind::Web => "web",
+            SessionKind::Api => "api",
+        }
+    }
+
+    fn lifetime(self) -> chrono::Duration {
+        match self {
+            SessionKind::Web => chrono::Duration::hours(WEB_SESSION_HOURS),
+            SessionKind::Api => chrono::Duration::days(API_TOKEN_DAYS),
+        }
+    }
+}
+
+/// A live session: who it belongs to and the CSRF token of its forms.
+#[derive(Debug, Clone)]
+pub struct Signed {
+    pub user: user::Model,
+    pub caller: Caller,
+    pub csrf: String,
+}
+
+/// Recently resolved sessions, so that a busy page does not look up its session and user on
+/// every request. Entries live [`SessionCache::TTL`]; signing out, and any change to an account
+/// or to a cluster head's scope made through the platform, drop the entries concerned at once.
+#[derive(Default)]
+pub struct SessionCache {
+    entries: Mutex<HashMap<String, (Signed, Instant)>>,
+}
+
+impl SessionCache {
+    const TTL: Duration = Duration::from_secs(30);
+    const MAX: usize = 10_000;
+
+    fn get(&self, token: &str) -> Option<Signed> {
+        let map = self.entries.lock().expect("session cache lock");
+        map.get(token).filter(|(_, at)| at.elapsed() < Self::TTL).map(|(s, _)| s.clone())
+    }
+
+    fn put(&self, token: &str, signed: &Signed) {
+        let mut map = self.entries.lock().expect("session cache lock");
+        if map.len() >= Self::MAX {
+            map.retain(|_, (_, at)| at.elapsed() < Self::TTL);
+        }
+        map.insert(token.to_string(), (signed.clone(), Instant::now()));
+    }
+
+    /// Forgets every cached session of a user (after sign-out or a change to the account).
+    pub fn forget_user(&self, user_id: i64) {
+        self.entries.lock().expect("session cache lock").retain(|_, (s, _)| s.user.id != user_id);
+    }
+
+    pub fn forget_token(&self, token: &str) {
+        self.entries.lock().expect("session cache lock").remove(token);
+    }
+
+    /// Forgets everything (after a change that may move a cluster head's scope).
+    pub fn clear(&self) {
+        self.entries.lock().expect("session cache lock").clear();
+    }
+}
+
+/// Refuses logins after too many failures for one user name within a window, so that a
+/// password cannot be guessed online.
+pub struct LoginLimiter {
+    failures: Mutex<HashMap<String, (u32, Instant)>>,
+    max: u32,
+    window: Duration,
+}
+
+impl Default for LoginLimiter {
+    fn default() -> Self {
+        LoginLimiter { failures: Mutex::new(HashMap::new()), max: 10, window: Duration::from_secs(15 * 60) }
+    }
+}
+
+impl LoginLimiter {
+    pub fn allowed(&self, username: &str) -> bool {
+        let map = self.failures.lock().expect("limiter lock");
+        map.get(username).is_none_or(|(n, since)| *n < self.max || since.elapsed() > self.window)
+    }
+
+    pub fn failed(&self, username: &str) {
+        let mut map = self.failures.lock().expect("limiter lock");
+        let entry = map.entry(username.to_string()).or_insert((0, Instant::now()));
+        if entry.1.elapsed() > self.window {
+            *entry = (0, Instant::now());
+        }
+        entry.0 += 1;
+    }
+
+    pub fn succeeded(&self, username: &str) {
+        self.failures.lock().expect("limiter lock").remove(username);
+    }
+}
+
+/// Checks credentials (with rate limiting) and opens a session of `kind`.
+pub async fn sign_in(app: &App, username: &str, password: &str, kind: SessionKind) -> Result<OpenedSession> {
+    let username = username.trim();
+    if !app.limiter.allowed(username) {
+        return Err(AppError::RateLimited);
+    }
+    let Some(user) = app.store.authenticate(username, password).await? else {
+        app.limiter.failed(username);
+        return Err(AppError::Unauthorized);
+    };
+    app.limiter.succeeded(username);
+    Ok(app.store.open_session(user.id, kind.code(), kind.lifetime()).await?)
+}
+
+/// The caller behind a session token, or `None` for an unknown, expired or disabled one.
+pub async fn resolve(app: &App, token: &str) -> Result<Option<Signed>> {
+    if let Some(cached) = app.sessions.get(token) {
+        return Ok(Some(cached));
+    }
+    let Some((session, user)) = app.store.session(token).await? else { return Ok(None) };
+    let role = Role::parse(&user.role).ok_or(AppError::Forbidden)?;
+    let cluster_school_ids = match (role, user.cluster_id) {
+        (Role::ClusterHead, Some(c)) => app.store.cluster_school_ids(user.county_id, c).await?,
+        _ => vec![],
+    };
+    let actor = Actor {
+        user_id: user.id,
+        county_id: user.county_id,
+        role,
+        school_id: user.school_id,
+        cluster_id: user.cluster_id,
+        cluster_school_ids,
+    };
+    let signed = Signed { caller: Caller { actor, username: user.username.clone() }, user, csrf: session.csrf };
+    app.sessions.put(token, &signed);
+    Ok(Some(signed))
+}
+
+/// Ends the session of `token`.
+pub async fn sign_out(app: &App, token: &str) -> Result<()> {
+    app.store.close_session(token).await?;
+    app.sessions.forget_token(token);
+    Ok(())
+}
+
+/// A user changes their own password; their other sessions end, `token`'s stays.
+pub async fn change_own_password(app: &App, c: &Caller, token: &str, current: &str, new: &str, confirm: &str) -> Result<()> {
+    if new != confirm {
+        return Err(AppError::invalid("confirm_password", Problem::PasswordsDiffer));
+    }
+    app.store.change_own_password(&c.ctx(), c.actor.user_id, current, new, token).await?;
+    app.sessions.forget_user(c.actor.user_id);
+    Ok(())
+}
+
+// ---- the bureau's account management ----
+
+/// Only the bureau may manage accounts.
+pub fn require_accounts(c: &Caller) -> Result<()> {
+    c.require(Action::Create, Resource::Account, &Target::county(c.county()))
+}
+
+/// The bureau and inspectors read the audit log.
+pub fn require_audit(c: &Caller) -> Result<()> {
+    c.require(Action::Read, Resource::AuditLog, &Target::county(c.county()))
+}
+
+pub async fn users(app: &App, c: &Caller, paging: Paging) -> Result<Page<user::Model>> {
+    require_accounts(c)?;
+    Ok(app.store.users(c.county(), paging).await?)
+}
+
+pub async fn user(app: &App, c: &Caller, id: i64) -> Result<user::Model> {
+    require_accounts(c)?;
+    app.store.user(c.county(), id).await?.ok_or(AppError::NotFound)
+}
+
+/// A new account as the bureau enters it; without a password a one-time one is made.
+pub struct UserInput {
+    pub username: String,
+    pub display_name: String,
+    pub password: Option<String>,
+    pub role: Role,
+    pub school_id: Option<i64>,
+    pub cluster_id: Option<i64>,
+}
+
+/// Creates an account; returns it with the one-time password the platform made, if it made one
+/// (to be shown once; it must be changed at the next sign-in).
+pub async fn create_user(app: &App, c: &Caller, input: UserInput) -> Result<(user::Model, Option<String>)> {
+    require_accounts(c)?;
+    let generated = input.password.is_none().then(random_password);
+    let new = NewUser {
+        username: input.username,
+        display_name: input.display_name,
+        password: input.password.or(generated.clone()).unwrap_or_default(),
+        role: input.role,
+        school_id: input.school_id,
+        cluster_id: input.cluster_id,
+        must_change_password: generated.is_some(),
+    };
+    let user = app.store.create_user(&c.ctx(), new).await?;
+    Ok((user, generated))
+}
+
+pub async fn update_user(app: &App, c: &Caller, id: i64, update: UserUpdate) -> Result<user::Model> {
+    require_accounts(c)?;
+    let user = app.store.update_user(&c.ctx(), id, update).await?;
+    app.sessions.forget_user(id);
+    Ok(user)
+}
+
+/// Sets a new one-time password and returns it (to be shown once); the user's sessions end.
+pub async fn reset_password(app: &App, c: &Caller, id: i64) -> Result<String> {
+    require_accounts(c)?;
+    let password = random_password();
+    app.store.set_password(&c.ctx(), id, &password, true).await?;
+    app.sessions.forget_user(id);
+    Ok(password)
+}
+
+/// The audit log, newest first, optionally of one kind of record (the bureau and inspectors).
+pub async fn audit_entries(app: &App, c: &Caller, entity: Option<&str>, paging: Paging) -> Result<Page<audit_log::Model>> {
+    require_audit(c)?;
+    Ok(app.store.audit_entries(c.county(), entity, paging).await?)
+}

@@ -1,0 +1,56 @@
+//! Why a use case did not happen, in terms of the domain: no HTTP status, no words. The web layer
+//! maps each kind to a status and a message in the reader's language; the CLI prints it.
+
+use xuequ_domain::{FieldProblem, Problem};
+use xuequ_sheets::CellProblem;
+use xuequ_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No valid session or credentials.
+    #[error("not signed in")]
+    Unauthorized,
+    /// The access policy says no.
+    #[error("not allowed")]
+    Forbidden,
+    /// No such record in the caller's county (another county's ids answer the same).
+    #[error("not found")]
+    NotFound,
+    /// The input breaks rules; every problem is named by its field.
+    #[error("invalid input")]
+    Invalid(Vec<FieldProblem>),
+    /// The input contradicts what is stored (a duplicate code, a full cluster).
+    #[error("conflict")]
+    Conflict(Problem),
+    /// A spreadsheet with problems, each named by sheet, row and column; nothing was written.
+    #[error("the file has {} problem(s)", .0.len())]
+    Import(Vec<CellProblem>),
+    /// Too many failed sign-ins.
+    #[error("too many attempts")]
+    RateLimited,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Invalid(p) => AppError::Invalid(p),
+            StoreError::Conflict(p) => AppError::Conflict(p),
+            StoreError::Db(e) => AppError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl AppError {
+    pub fn invalid(field: &'static str, problem: Problem) -> Self {
+        AppError::Invalid(vec![FieldProblem::new(field, problem)])
+    }
+
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;

@@ -1,0 +1,50 @@
+//! The use cases of xuequ, one module per feature. Every use case is a function of
+//! `(&App, &Caller, input)`: it asks the domain's access policy first, then the store, and
+//! returns domain values or an [`AppError`] — no HTTP, no templates, no words. The web platform
+//! (pages and API) and the `xuequ` CLI both call these functions and nothing below them, so an
+//! operation has exactly one implementation whichever way it is reached.
+//!
+//! Derived data that pages read often (the assessment, a plan's figures) is computed here once
+//! and cached until the registry changes (see [`freshness`]).
+
+mod caller;
+mod error;
+pub mod freshness;
+
+pub mod accounts;
+pub mod assessment;
+pub mod clusters;
+pub mod operator;
+pub mod planning;
+pub mod registry;
+pub mod sheets;
+
+pub use caller::Caller;
+pub use error::{AppError, Result};
+pub use xuequ_store::{Page, Paging, Store};
+
+use chrono::NaiveDate;
+
+/// What the use cases share: the database and the caches kept in front of it.
+pub struct App {
+    pub store: Store,
+    /// Resolved sessions, so a busy page does not look up its session on every request.
+    pub sessions: accounts::SessionCache,
+    /// Failed sign-ins, to slow down guessing.
+    pub limiter: accounts::LoginLimiter,
+    /// Plans being computed in the background for the planning pages.
+    pub plan_jobs: planning::Jobs,
+    /// Assessments and plan figures, each valid for one state of the registry.
+    pub derived: freshness::Derived,
+}
+
+impl App {
+    pub fn new(store: Store) -> App {
+        App { store, sessions: Default::default(), limiter: Default::default(), plan_jobs: Default::default(), derived: Default::default() }
+    }
+}
+
+/// Today in the server's time zone: the default date of dated changes.
+pub fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}

@@ -1,0 +1,189 @@
+//! The words people read, in zh-CN (the default) and English: fluent bundles with one file per
+//! feature under `locales/<lang>/` (common, codes, problems, registry, clusters, sheets,
+//! accounts, assessment, planning). Pages, the API's error messages and the CLI's reports all
+//! take their words from here, so no user-facing string is written in a handler.
+//!
+//! A new feature adds `locales/zh-CN/<feature>.ftl` and `locales/en/<feature>.ftl`; the loader
+//! reads every file of a language, and the test below checks both languages have the same keys.
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::{LazyLock, RwLock};
+use xuequ_domain::Problem;
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "zh-CN",
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static ZH: LazyLock<LanguageIdentifier> = LazyLock::new(|| "zh-CN".parse().expect("valid language id"));
+static EN: LazyLock<LanguageIdentifier> = LazyLock::new(|| "en".parse().expect("valid language id"));
+
+/// The languages of the interface. Chinese is the default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Lang> {
+        match text.trim().to_lowercase().as_str() {
+            "zh" | "zh-cn" | "zh-hans" => Some(Lang::Zh),
+            "en" | "en-us" | "en-gb" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    fn id(self) -> &'static LanguageIdentifier {
+        match self {
+            Lang::Zh => &ZH,
+            Lang::En => &EN,
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+}
+
+/// A translator for one language; templates call `t.get("key")`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tr {
+    pub lang: Lang,
+}
+
+impl Tr {
+    pub fn new(lang: Lang) -> Self {
+        Tr { lang }
+    }
+
+    /// A message without arguments. Pages ask for the same few hundred labels again and again,
+    /// so each is formatted once per language and then served from memory.
+    pub fn get(&self, key: &str) -> String {
+        self.memo(key, || LOCALES.lookup(self.lang.id(), key))
+    }
+
+    fn memo(&self, key: &str, make: impl FnOnce() -> String) -> String {
+        static MEMO: LazyLock<RwLock<HashMap<(Lang, String), String>>> = LazyLock::new(Default::default);
+        if let Some(text) = MEMO.read().expect("i18n memo lock").get(&(self.lang, key.to_string())) {
+            return text.clone();
+        }
+        let text = make();
+        MEMO.write().expect("i18n memo lock").insert((self.lang, key.to_string()), text.clone());
+        text
+    }
+
+    pub fn with(&self, key: &str, args: &[(&str, String)]) -> String {
+        let map: HashMap<Cow<'static, str>, FluentValue<'_>> =
+            args.iter().map(|(k, v)| (Cow::Owned(k.to_string()), FluentValue::from(v.clone()))).collect();
+        LOCALES.lookup_with_args(self.lang.id(), key, &map)
+    }
+
+    /// The label of a coded value: `enum_label("school_type", "primary")` → 小学.
+    pub fn code(&self, kind: &str, code: &str) -> String {
+        let key = format!("{kind}-{code}").replace('_', "-");
+        self.memo(&key, || LOCALES.try_lookup(self.lang.id(), &key).unwrap_or_else(|| code.to_string()))
+    }
+
+    pub fn problem(&self, problem: &Problem) -> String {
+        let args = problem.args();
+        let args: Vec<(&str, String)> = args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        self.with(&problem.message_id(), &args)
+    }
+}
+
+pub mod assessment;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_is_the_default_and_english_is_there() {
+        assert_eq!(Tr::new(Lang::Zh).get("nav-schools"), "学校");
+        assert_eq!(Tr::new(Lang::En).get("nav-schools"), "Schools");
+        assert_eq!(Tr::new(Lang::Zh).code("school_type", "nine_year"), "九年一贯制");
+    }
+
+    /// Each feature's file has the same keys in both languages, so no page falls back to the
+    /// other language or shows a key.
+    #[test]
+    fn both_languages_have_the_same_keys_in_every_file() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+        let keys = |lang: &str, file: &str| -> Vec<String> {
+            let text = std::fs::read_to_string(dir.join(lang).join(file)).unwrap_or_default();
+            let mut keys: Vec<String> = text
+                .lines()
+                .filter(|l| !l.starts_with('#') && l.contains('='))
+                .map(|l| l.split('=').next().unwrap_or("").trim().to_string())
+                .collect();
+            keys.sort();
+            keys
+        };
+        let mut files = 0;
+        for entry in std::fs::read_dir(dir.join("zh-CN")).expect("zh-CN locale folder") {
+            let file = entry.expect("locale file").file_name().to_string_lossy().to_string();
+            assert_eq!(keys("zh-CN", &file), keys("en", &file), "{file}: zh-CN and en differ");
+            files += 1;
+        }
+        assert!(files >= 9, "one file per feature");
+    }
+
+    #[test]
+    fn every_problem_has_a_message_in_both_languages() {
+        use Problem::*;
+        let all = [
+            Required,
+            NotANumber { value: "x".into() },
+            NotAnInteger { value: "x".into() },
+            NotADate { value: "x".into() },
+            NotABoolean { value: "x".into() },
+            OutOfRange { value: "1".into(), min: "2".into(), max: "3".into() },
+            UnknownValue { value: "x".into(), allowed: "a / b".into() },
+            TooLong { max: 3 },
+            BadCode { value: "x".into() },
+            DuplicateInFile { value: "x".into(), first_row: 2 },
+            AlreadyExists { value: "x".into() },
+            NotFound { value: "x".into() },
+            UnknownSchool { value: "x".into() },
+            OutOfScope,
+            SectionNotTaught { school_type: "小学".into(), section: "初中".into() },
+            FutureDate,
+            ClusterFull { max: 10 },
+            AlreadyInCluster { cluster: "c".into() },
+            NotAMember,
+            LeadCannotLeave,
+            MissingColumn { column: "c".into() },
+            BadFile { reason: "r".into() },
+            TooManyRows { max: 5 },
+            EmptyFile,
+            WeakPassword { min: 8 },
+            WrongPassword,
+            PasswordsDiffer,
+            Disagrees { value: "1".into(), other: "2".into(), first_row: 3 },
+        ];
+        for lang in [Lang::Zh, Lang::En] {
+            for p in &all {
+                let text = Tr::new(lang).problem(p);
+                assert!(!text.contains("problem-") && !text.is_empty() && !text.contains('{'), "{lang:?} {p:?}: {text}");
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! Query strings of list pages and list APIs, read into the store's list filter and paging.
+
+use std::collections::HashMap;
+use xuequ_app::Paging;
+use xuequ_store::registry::ListFilter;
+
+/// A list request from a query string: `q`, `sort`, `desc`, `page`, `per_page`, `school_id`,
+/// `include_retired`; any other key is an equality filter the list's spec may honour.
+pub fn list_request(query: &HashMap<String, String>) -> (ListFilter, Paging) {
+    let num = |k: &str| query.get(k).and_then(|v| v.parse::<u64>().ok());
+    let reserved = ["q", "sort", "desc", "page", "per_page", "school_id", "include_retired", "lang"];
+    let filter = ListFilter {
+        q: query.get("q").cloned(),
+        eq: query.iter().filter(|(k, v)| !reserved.contains(&k.as_str()) && !v.is_empty()).map(|(k, v)| (k.clone(), v.clone())).collect(),
+        school_id: query.get("school_id").and_then(|v| v.parse().ok()),
+        include_retired: query.get("include_retired").is_some_and(|v| v == "1" || v == "true"),
+        sort: query.get("sort").cloned(),
+        desc: query.get("desc").is_some_and(|v| v == "1" || v == "true"),
+    };
+    (filter, Paging::new(num("page"), num("per_page")))
+}
