@@ -35,6 +35,12 @@ macro_rules! coded_enum {
             }
         }
 
+        impl crate::Coded for $name {
+            fn codes() -> Vec<&'static str> {
+                Self::ALL.iter().map(|v| v.code()).collect()
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.code())

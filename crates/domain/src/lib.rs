@@ -17,4 +17,10 @@ pub mod drafts;
 pub mod problem;
 
 pub use codes::*;
+
+/// A vocabulary stored by stable codes (see `coded_enum!`): what the migrations' checks and the
+/// API document list as the allowed values.
+pub trait Coded: Copy + 'static {
+    fn codes() -> Vec<&'static str>;
+}
 pub use problem::{FieldProblem, Problem};

@@ -27,8 +27,7 @@ pub mod county {
 
 pub mod school {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, utoipa::ToSchema)]
-    #[schema(as = School)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "school")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -48,9 +47,7 @@ pub mod school {
         pub principal: String,
         pub phone: String,
         pub status: String,
-        #[schema(value_type = String, format = DateTime)]
         pub created_at: DateTimeUtc,
-        #[schema(value_type = String, format = DateTime)]
         pub updated_at: DateTimeUtc,
     }
     entity_boilerplate!();
@@ -58,8 +55,7 @@ pub mod school {
 
 pub mod school_stat {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, utoipa::ToSchema)]
-    #[schema(as = SchoolStat)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "school_stat")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -79,7 +75,6 @@ pub mod school_stat {
         pub multimedia_rooms: i32,
         pub books: i32,
         pub computers: i32,
-        #[schema(value_type = String, format = DateTime)]
         pub updated_at: DateTimeUtc,
     }
     entity_boilerplate!();
@@ -87,8 +82,7 @@ pub mod school_stat {
 
 pub mod teacher {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, utoipa::ToSchema)]
-    #[schema(as = Teacher)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "teacher")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -104,13 +98,10 @@ pub mod teacher {
         pub degree: String,
         pub title: String,
         pub backbone: String,
-        #[schema(value_type = String, format = Date)]
         pub joined_school_on: Date,
         pub birth_year: Option<i32>,
         pub status: String,
-        #[schema(value_type = String, format = DateTime)]
         pub created_at: DateTimeUtc,
-        #[schema(value_type = String, format = DateTime)]
         pub updated_at: DateTimeUtc,
     }
     entity_boilerplate!();
@@ -118,8 +109,7 @@ pub mod teacher {
 
 pub mod facility {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, utoipa::ToSchema)]
-    #[schema(as = Facility)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "facility")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -134,9 +124,7 @@ pub mod facility {
         pub open_hours: String,
         pub shareable: bool,
         pub status: String,
-        #[schema(value_type = String, format = DateTime)]
         pub created_at: DateTimeUtc,
-        #[schema(value_type = String, format = DateTime)]
         pub updated_at: DateTimeUtc,
     }
     entity_boilerplate!();
@@ -144,8 +132,7 @@ pub mod facility {
 
 pub mod cluster {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, utoipa::ToSchema)]
-    #[schema(as = Cluster)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "cluster")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -157,14 +144,10 @@ pub mod cluster {
         pub level: String,
         pub lead_school_id: i64,
         pub description: String,
-        #[schema(value_type = String, format = Date)]
         pub founded_on: Date,
-        #[schema(value_type = Option<String>, format = Date)]
         pub dissolved_on: Option<Date>,
         pub status: String,
-        #[schema(value_type = String, format = DateTime)]
         pub created_at: DateTimeUtc,
-        #[schema(value_type = String, format = DateTime)]
         pub updated_at: DateTimeUtc,
     }
     entity_boilerplate!();
@@ -172,8 +155,7 @@ pub mod cluster {
 
 pub mod cluster_member {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, utoipa::ToSchema)]
-    #[schema(as = ClusterMember)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "cluster_member")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -186,9 +168,7 @@ pub mod cluster_member {
         pub role: String,
         /// Copied from the cluster so that "one cluster per level" is a simple query.
         pub level: String,
-        #[schema(value_type = String, format = Date)]
         pub joined_on: Date,
-        #[schema(value_type = Option<String>, format = Date)]
         pub left_on: Option<Date>,
     }
     entity_boilerplate!();
@@ -196,8 +176,7 @@ pub mod cluster_member {
 
 pub mod cluster_officer {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, utoipa::ToSchema)]
-    #[schema(as = ClusterOfficer)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "cluster_officer")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -214,8 +193,7 @@ pub mod cluster_officer {
 
 pub mod user {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, utoipa::ToSchema)]
-    #[schema(as = User)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "app_user")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -231,9 +209,7 @@ pub mod user {
         pub cluster_id: Option<i64>,
         pub disabled: bool,
         pub must_change_password: bool,
-        #[schema(value_type = String, format = DateTime)]
         pub created_at: DateTimeUtc,
-        #[schema(value_type = Option<String>, format = DateTime)]
         pub last_login_at: Option<DateTimeUtc>,
     }
     entity_boilerplate!();
@@ -261,8 +237,7 @@ pub mod session {
 
 pub mod audit_log {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, utoipa::ToSchema)]
-    #[schema(as = AuditEntry)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "audit_log")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -271,7 +246,6 @@ pub mod audit_log {
         pub county_id: i64,
         pub user_id: Option<i64>,
         pub username: String,
-        #[schema(value_type = String, format = DateTime)]
         pub at: DateTimeUtc,
         /// `create`, `update`, `retire`, `import`, `login`, ...
         pub action: String,

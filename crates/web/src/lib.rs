@@ -9,6 +9,7 @@
 pub mod api;
 pub mod auth;
 mod charts;
+mod download;
 pub mod error;
 pub mod i18n;
 mod map;

@@ -3,7 +3,7 @@
 //! and which schools to work on first. Also as XLSX.
 
 use super::*;
-use crate::api::file_response;
+use crate::download::file_response;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use xuequ_app::assessment::{self, Assessment};

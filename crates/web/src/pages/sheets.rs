@@ -1,7 +1,7 @@
 //! The spreadsheet page: templates, exports and the all-or-nothing import with its error list.
 
 use super::*;
-use crate::api::file_response;
+use crate::download::file_response;
 use axum::extract::{Multipart, State};
 use axum::routing::get;
 use xuequ_sheets::{Format, Kind};

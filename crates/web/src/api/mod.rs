@@ -1,0 +1,172 @@
+//! The JSON API under `/api/v1`, documented at `/api/v1/openapi.json`.
+//!
+//! One file per feature. Each declares its request and response types (what the OpenAPI
+//! document shows — not the tables) and its routes once, through utoipa-axum's `routes!`, so
+//! the router and the document cannot disagree. Lists answer `{"items": [...], "total": N}`
+//! with `?page=&per_page=` and filters; errors answer `{"error": {"code", "message", "details"}}`
+//! with 400, 401, 403, 404, 409 or 429.
+//!
+//! A new feature adds `api/<feature>.rs` with a `routes()` and one line in [`routes`].
+
+mod accounts;
+mod assessment;
+mod clusters;
+mod planning;
+mod registry;
+mod sheets;
+
+use crate::App;
+use crate::error::{ApiError, AppError, with_lang};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router, middleware};
+use serde::Serialize;
+use std::sync::{Arc, LazyLock};
+use utoipa::openapi::OpenApi as Document;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use xuequ_domain::{FieldProblem, Problem};
+
+/// Where the API is mounted; the document's paths carry it.
+pub const PREFIX: &str = "/api/v1";
+
+/// The API's routes with their document, built once.
+fn parts() -> (Router<App>, Arc<Document>) {
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(accounts::routes())
+        .merge(registry::routes())
+        .merge(clusters::routes())
+        .merge(sheets::routes())
+        .merge(assessment::routes())
+        .merge(planning::routes())
+        .split_for_parts();
+    // The routes are nested under the prefix; the document names the full paths.
+    doc.paths.paths = std::mem::take(&mut doc.paths.paths).into_iter().map(|(path, item)| (format!("{PREFIX}{path}"), item)).collect();
+    (router, Arc::new(doc))
+}
+
+/// The OpenAPI document of this build.
+pub fn document() -> Arc<Document> {
+    static DOC: LazyLock<Arc<Document>> = LazyLock::new(|| parts().1);
+    DOC.clone()
+}
+
+pub fn routes() -> Router<App> {
+    let (router, _) = parts();
+    router
+        .route("/openapi.json", get(|| async { Json(document()) }))
+        .fallback(|| async { ApiError(AppError::NotFound) })
+        .layer(middleware::from_fn(with_lang))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "xuequ API", description = "学区 — county school-cluster platform"),
+    modifiers(&BearerAuth),
+    components(schemas(ErrorBody, ErrorDetail))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        openapi.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
+    }
+}
+
+/// Every error: `{"error": {"code", "message", "details"}}`.
+#[derive(ToSchema)]
+#[allow(dead_code)] // describes the body `crate::error::ApiError` writes
+struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+struct ErrorDetail {
+    /// `invalid`, `not_found`, `forbidden`, `conflict`, `import_invalid`, …
+    code: String,
+    /// In the request's language.
+    message: String,
+    /// Problems by field (`field`) or by spreadsheet cell (`sheet`, `row`, `column`), each with `code` and `message`.
+    details: Vec<serde_json::Value>,
+}
+
+/// A JSON body whose rejection is a JSON error naming what is wrong.
+pub struct Body<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Json::<T>::from_request(req, state)
+            .await
+            .map(|Json(v)| Body(v))
+            .map_err(|e| ApiError(AppError::Invalid(vec![FieldProblem::new("body", Problem::BadFile { reason: e.body_text() })])))
+    }
+}
+
+/// Numeric path parameters, with a JSON error for anything else.
+pub struct Ids(pub Vec<i64>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Ids {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(params) =
+            axum::extract::Path::<Vec<(String, String)>>::from_request_parts(parts, state).await.map_err(|_| AppError::NotFound)?;
+        // An id that is not a number names nothing: 404, like an id of another county.
+        Ok(Ids(params.iter().map(|(_, v)| v.parse::<i64>().map_err(|_| AppError::NotFound)).collect::<Result<Vec<_>, _>>()?))
+    }
+}
+
+impl Ids {
+    pub fn first(&self) -> i64 {
+        self.0[0]
+    }
+}
+
+/// One page of a list.
+#[derive(Serialize, ToSchema)]
+pub struct ListOf<T> {
+    pub items: Vec<T>,
+    /// Rows matching the filters, over all pages.
+    pub total: u64,
+}
+
+impl<T> ListOf<T> {
+    pub fn of<M>(page: xuequ_app::Page<M>) -> Self
+    where
+        T: From<M>,
+    {
+        ListOf { items: page.items.into_iter().map(T::from).collect(), total: page.total }
+    }
+}
+
+/// Paging and sorting of every list.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // read from the query map by `crate::query::list_request`
+pub struct ListParams {
+    /// Free text: matches names and codes.
+    q: Option<String>,
+    /// A column to sort by (the list's sortable columns; others are ignored).
+    sort: Option<String>,
+    /// `1` or `true` sorts descending.
+    desc: Option<String>,
+    /// 1-based page number.
+    page: Option<u64>,
+    /// Rows per page, 1–200 (default 20).
+    per_page: Option<u64>,
+    /// `1` or `true` includes retired records.
+    include_retired: Option<String>,
+}
+
+pub fn created<T: Serialize>(value: T) -> Response {
+    (StatusCode::CREATED, Json(value)).into_response()
+}

@@ -1,0 +1,524 @@
+//! The registry over the API: schools, their yearly statistics, teachers and facilities.
+
+use super::{Body, Ids, ListOf, ListParams, created};
+use crate::App;
+use crate::auth::Viewer;
+use crate::error::ApiResult;
+use crate::query::list_request;
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use xuequ_app::registry;
+use xuequ_domain::drafts::{FacilityDraft, SchoolDraft, StatsDraft, TeacherDraft};
+use xuequ_domain::*;
+use xuequ_store::entities::{facility, school, school_stat, teacher};
+
+pub fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(list_schools, create_school))
+        .routes(routes!(get_school, update_school, retire_school))
+        .routes(routes!(school_stats))
+        .routes(routes!(save_stats))
+        .routes(routes!(list_teachers, create_teacher))
+        .routes(routes!(get_teacher, update_teacher, retire_teacher))
+        .routes(routes!(list_facilities, create_facility))
+        .routes(routes!(get_facility, update_facility, retire_facility))
+}
+
+/// The schema of a coded value: a string, one of the vocabulary's codes.
+pub fn codes<T: Coded>() -> utoipa::openapi::Object {
+    ObjectBuilder::new().schema_type(Type::String).enum_values(Some(T::codes())).build()
+}
+
+/// The same, where the value may be missing.
+pub fn optional_codes<T: Coded>() -> utoipa::openapi::Object {
+    ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::SchemaType::from_iter([Type::String, Type::Null]))
+        .enum_values(Some(T::codes()))
+        .build()
+}
+
+// ---- what the API answers ----
+
+#[derive(Serialize, ToSchema)]
+pub struct School {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    #[schema(schema_with = codes::<SchoolType>)]
+    pub school_type: String,
+    #[schema(schema_with = codes::<Locality>)]
+    pub locality: String,
+    pub township: String,
+    pub address: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub legal_person: bool,
+    /// The id of the school this one is a campus of.
+    pub campus_of: Option<i64>,
+    pub principal: String,
+    pub phone: String,
+    #[schema(schema_with = codes::<Status>)]
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<school::Model> for School {
+    fn from(m: school::Model) -> Self {
+        School {
+            id: m.id,
+            code: m.code,
+            name: m.name,
+            school_type: m.school_type,
+            locality: m.locality,
+            township: m.township,
+            address: m.address,
+            latitude: m.latitude,
+            longitude: m.longitude,
+            legal_person: m.legal_person,
+            campus_of: m.campus_of,
+            principal: m.principal,
+            phone: m.phone,
+            status: m.status,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        }
+    }
+}
+
+/// A school's figures for one school year (学年统计).
+#[derive(Serialize, ToSchema)]
+pub struct SchoolStat {
+    pub id: i64,
+    pub school_id: i64,
+    pub year: i32,
+    pub students_primary: i32,
+    pub students_junior: i32,
+    pub classes_primary: i32,
+    pub classes_junior: i32,
+    pub max_class_size: Option<i32>,
+    /// m² of teaching and auxiliary rooms.
+    pub teaching_area: f64,
+    /// m² of sports grounds and halls.
+    pub sports_area: f64,
+    /// Yuan.
+    pub equipment_value: f64,
+    pub multimedia_rooms: i32,
+    pub books: i32,
+    pub computers: i32,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<school_stat::Model> for SchoolStat {
+    fn from(m: school_stat::Model) -> Self {
+        SchoolStat {
+            id: m.id,
+            school_id: m.school_id,
+            year: m.year,
+            students_primary: m.students_primary,
+            students_junior: m.students_junior,
+            classes_primary: m.classes_primary,
+            classes_junior: m.classes_junior,
+            max_class_size: m.max_class_size,
+            teaching_area: m.teaching_area,
+            sports_area: m.sports_area,
+            equipment_value: m.equipment_value,
+            multimedia_rooms: m.multimedia_rooms,
+            books: m.books,
+            computers: m.computers,
+            updated_at: m.updated_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Teacher {
+    pub id: i64,
+    pub school_id: i64,
+    pub staff_no: String,
+    pub name: String,
+    #[schema(schema_with = codes::<Gender>)]
+    pub gender: String,
+    #[schema(schema_with = codes::<Subject>)]
+    pub subject: String,
+    #[schema(schema_with = optional_codes::<Section>)]
+    pub section: Option<String>,
+    #[schema(schema_with = codes::<Degree>)]
+    pub degree: String,
+    #[schema(schema_with = codes::<Title>)]
+    pub title: String,
+    #[schema(schema_with = codes::<Backbone>)]
+    pub backbone: String,
+    pub joined_school_on: NaiveDate,
+    pub birth_year: Option<i32>,
+    #[schema(schema_with = codes::<Status>)]
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<teacher::Model> for Teacher {
+    fn from(m: teacher::Model) -> Self {
+        Teacher {
+            id: m.id,
+            school_id: m.school_id,
+            staff_no: m.staff_no,
+            name: m.name,
+            gender: m.gender,
+            subject: m.subject,
+            section: m.section,
+            degree: m.degree,
+            title: m.title,
+            backbone: m.backbone,
+            joined_school_on: m.joined_school_on,
+            birth_year: m.birth_year,
+            status: m.status,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Facility {
+    pub id: i64,
+    pub school_id: i64,
+    pub name: String,
+    #[schema(schema_with = codes::<FacilityKind>)]
+    pub kind: String,
+    pub capacity: i32,
+    /// m².
+    pub area: Option<f64>,
+    pub open_hours: String,
+    pub shareable: bool,
+    #[schema(schema_with = codes::<Status>)]
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<facility::Model> for Facility {
+    fn from(m: facility::Model) -> Self {
+        Facility {
+            id: m.id,
+            school_id: m.school_id,
+            name: m.name,
+            kind: m.kind,
+            capacity: m.capacity,
+            area: m.area,
+            open_hours: m.open_hours,
+            shareable: m.shareable,
+            status: m.status,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        }
+    }
+}
+
+// ---- what the API takes ----
+
+/// A school as entered; coded values by code (or their Chinese name).
+#[derive(Deserialize, ToSchema)]
+pub struct SchoolInput {
+    pub code: String,
+    pub name: String,
+    #[schema(schema_with = codes::<SchoolType>)]
+    pub school_type: SchoolType,
+    #[schema(schema_with = codes::<Locality>)]
+    pub locality: Locality,
+    #[serde(default)]
+    pub township: String,
+    #[serde(default)]
+    pub address: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    /// Default true.
+    #[serde(default = "yes")]
+    pub legal_person: bool,
+    /// The code of the school this one is a campus of.
+    #[serde(default)]
+    pub campus_of: Option<String>,
+    #[serde(default)]
+    pub principal: String,
+    #[serde(default)]
+    pub phone: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl From<SchoolInput> for SchoolDraft {
+    fn from(i: SchoolInput) -> Self {
+        SchoolDraft {
+            code: i.code,
+            name: i.name,
+            school_type: i.school_type,
+            locality: i.locality,
+            township: i.township,
+            address: i.address,
+            latitude: i.latitude,
+            longitude: i.longitude,
+            legal_person: i.legal_person,
+            campus_of: i.campus_of,
+            principal: i.principal,
+            phone: i.phone,
+        }
+    }
+}
+
+/// A school's figures for one school year, replacing any recorded for that year.
+#[derive(Deserialize, ToSchema)]
+pub struct StatsInput {
+    pub school_code: String,
+    pub year: i32,
+    pub students_primary: i32,
+    pub students_junior: i32,
+    pub classes_primary: i32,
+    pub classes_junior: i32,
+    #[serde(default)]
+    pub max_class_size: Option<i32>,
+    pub teaching_area: f64,
+    pub sports_area: f64,
+    pub equipment_value: f64,
+    pub multimedia_rooms: i32,
+    pub books: i32,
+    pub computers: i32,
+}
+
+impl From<StatsInput> for StatsDraft {
+    fn from(i: StatsInput) -> Self {
+        StatsDraft {
+            school_code: i.school_code,
+            year: i.year,
+            students_primary: i.students_primary,
+            students_junior: i.students_junior,
+            classes_primary: i.classes_primary,
+            classes_junior: i.classes_junior,
+            max_class_size: i.max_class_size,
+            teaching_area: i.teaching_area,
+            sports_area: i.sports_area,
+            equipment_value: i.equipment_value,
+            multimedia_rooms: i.multimedia_rooms,
+            books: i.books,
+            computers: i.computers,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TeacherInput {
+    pub staff_no: String,
+    pub name: String,
+    #[schema(schema_with = codes::<Gender>)]
+    pub gender: Gender,
+    pub school_code: String,
+    #[schema(schema_with = codes::<Subject>)]
+    pub subject: Subject,
+    /// For teachers of a nine-year school: the stage they teach.
+    #[serde(default)]
+    #[schema(schema_with = optional_codes::<Section>)]
+    pub section: Option<Section>,
+    #[schema(schema_with = codes::<Degree>)]
+    pub degree: Degree,
+    #[schema(schema_with = codes::<Title>)]
+    pub title: Title,
+    #[schema(schema_with = codes::<Backbone>)]
+    pub backbone: Backbone,
+    pub joined_school_on: NaiveDate,
+    #[serde(default)]
+    pub birth_year: Option<i32>,
+}
+
+impl From<TeacherInput> for TeacherDraft {
+    fn from(i: TeacherInput) -> Self {
+        TeacherDraft {
+            staff_no: i.staff_no,
+            name: i.name,
+            gender: i.gender,
+            school_code: i.school_code,
+            subject: i.subject,
+            section: i.section,
+            degree: i.degree,
+            title: i.title,
+            backbone: i.backbone,
+            joined_school_on: i.joined_school_on,
+            birth_year: i.birth_year,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct FacilityInput {
+    pub school_code: String,
+    pub name: String,
+    #[schema(schema_with = codes::<FacilityKind>)]
+    pub kind: FacilityKind,
+    pub capacity: i32,
+    #[serde(default)]
+    pub area: Option<f64>,
+    #[serde(default)]
+    pub open_hours: String,
+    #[serde(default)]
+    pub shareable: bool,
+}
+
+impl From<FacilityInput> for FacilityDraft {
+    fn from(i: FacilityInput) -> Self {
+        FacilityDraft {
+            school_code: i.school_code,
+            name: i.name,
+            kind: i.kind,
+            capacity: i.capacity,
+            area: i.area,
+            open_hours: i.open_hours,
+            shareable: i.shareable,
+        }
+    }
+}
+
+/// Filters of the school list.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // read from the query map by `crate::query::list_request`
+struct SchoolFilters {
+    school_type: Option<String>,
+    locality: Option<String>,
+    township: Option<String>,
+    status: Option<String>,
+}
+
+/// Filters of the teacher list.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct TeacherFilters {
+    school_id: Option<i64>,
+    subject: Option<String>,
+    degree: Option<String>,
+    title: Option<String>,
+    backbone: Option<String>,
+    gender: Option<String>,
+    section: Option<String>,
+    status: Option<String>,
+}
+
+/// Filters of the facility list.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct FacilityFilters {
+    school_id: Option<i64>,
+    kind: Option<String>,
+    status: Option<String>,
+}
+
+type Map = Query<HashMap<String, String>>;
+
+// ---- schools ----
+
+/// Schools of the county.
+#[utoipa::path(get, path = "/schools", params(ListParams, SchoolFilters), responses((status = 200, body = ListOf<School>)), tag = "registry")]
+async fn list_schools(State(app): State<App>, v: Viewer, Query(q): Map) -> ApiResult<Json<ListOf<School>>> {
+    let (filter, paging) = list_request(&q);
+    Ok(Json(ListOf::of(registry::list::<school::Model>(&app, &v, &filter, paging).await?)))
+}
+
+#[utoipa::path(get, path = "/schools/{id}", params(("id" = i64, Path)), responses((status = 200, body = School), (status = 404)), tag = "registry")]
+async fn get_school(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<School>> {
+    Ok(Json(registry::get::<school::Model>(&app, &v, id.first()).await?.into()))
+}
+
+#[utoipa::path(post, path = "/schools", request_body = SchoolInput, responses((status = 201, body = School), (status = 400), (status = 403), (status = 409)), tag = "registry")]
+async fn create_school(State(app): State<App>, v: Viewer, Body(d): Body<SchoolInput>) -> ApiResult<Response> {
+    Ok(created(School::from(registry::create::<school::Model>(&app, &v, &d.into()).await?)))
+}
+
+#[utoipa::path(put, path = "/schools/{id}", params(("id" = i64, Path)), request_body = SchoolInput, responses((status = 200, body = School)), tag = "registry")]
+async fn update_school(State(app): State<App>, v: Viewer, id: Ids, Body(d): Body<SchoolInput>) -> ApiResult<Json<School>> {
+    Ok(Json(registry::update::<school::Model>(&app, &v, id.first(), &d.into()).await?.into()))
+}
+
+/// Retires a school (kept in history, hidden from lists).
+#[utoipa::path(delete, path = "/schools/{id}", params(("id" = i64, Path)), responses((status = 200, body = School)), tag = "registry")]
+async fn retire_school(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<School>> {
+    Ok(Json(registry::retire::<school::Model>(&app, &v, id.first()).await?.into()))
+}
+
+/// A school's statistics, one entry per school year, newest first.
+#[utoipa::path(get, path = "/schools/{id}/stats", params(("id" = i64, Path)), responses((status = 200, body = Vec<SchoolStat>)), tag = "registry")]
+async fn school_stats(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<Vec<SchoolStat>>> {
+    Ok(Json(registry::school_stats(&app, &v, id.first()).await?.into_iter().map(SchoolStat::from).collect()))
+}
+
+/// Records (or replaces) a school's statistics for one school year.
+#[utoipa::path(post, path = "/stats", request_body = StatsInput, responses((status = 200, body = SchoolStat)), tag = "registry")]
+async fn save_stats(State(app): State<App>, v: Viewer, Body(d): Body<StatsInput>) -> ApiResult<Json<SchoolStat>> {
+    Ok(Json(registry::save_stats(&app, &v, &d.into()).await?.into()))
+}
+
+// ---- teachers ----
+
+/// Teachers the caller may see.
+#[utoipa::path(get, path = "/teachers", params(ListParams, TeacherFilters), responses((status = 200, body = ListOf<Teacher>)), tag = "registry")]
+async fn list_teachers(State(app): State<App>, v: Viewer, Query(q): Map) -> ApiResult<Json<ListOf<Teacher>>> {
+    let (filter, paging) = list_request(&q);
+    Ok(Json(ListOf::of(registry::list::<teacher::Model>(&app, &v, &filter, paging).await?)))
+}
+
+#[utoipa::path(get, path = "/teachers/{id}", params(("id" = i64, Path)), responses((status = 200, body = Teacher)), tag = "registry")]
+async fn get_teacher(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<Teacher>> {
+    Ok(Json(registry::get::<teacher::Model>(&app, &v, id.first()).await?.into()))
+}
+
+#[utoipa::path(post, path = "/teachers", request_body = TeacherInput, responses((status = 201, body = Teacher)), tag = "registry")]
+async fn create_teacher(State(app): State<App>, v: Viewer, Body(d): Body<TeacherInput>) -> ApiResult<Response> {
+    Ok(created(Teacher::from(registry::create::<teacher::Model>(&app, &v, &d.into()).await?)))
+}
+
+#[utoipa::path(put, path = "/teachers/{id}", params(("id" = i64, Path)), request_body = TeacherInput, responses((status = 200, body = Teacher)), tag = "registry")]
+async fn update_teacher(State(app): State<App>, v: Viewer, id: Ids, Body(d): Body<TeacherInput>) -> ApiResult<Json<Teacher>> {
+    Ok(Json(registry::update::<teacher::Model>(&app, &v, id.first(), &d.into()).await?.into()))
+}
+
+#[utoipa::path(delete, path = "/teachers/{id}", params(("id" = i64, Path)), responses((status = 200, body = Teacher)), tag = "registry")]
+async fn retire_teacher(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<Teacher>> {
+    Ok(Json(registry::retire::<teacher::Model>(&app, &v, id.first()).await?.into()))
+}
+
+// ---- facilities ----
+
+/// Facilities of the county's schools.
+#[utoipa::path(get, path = "/facilities", params(ListParams, FacilityFilters), responses((status = 200, body = ListOf<Facility>)), tag = "registry")]
+async fn list_facilities(State(app): State<App>, v: Viewer, Query(q): Map) -> ApiResult<Json<ListOf<Facility>>> {
+    let (filter, paging) = list_request(&q);
+    Ok(Json(ListOf::of(registry::list::<facility::Model>(&app, &v, &filter, paging).await?)))
+}
+
+#[utoipa::path(get, path = "/facilities/{id}", params(("id" = i64, Path)), responses((status = 200, body = Facility)), tag = "registry")]
+async fn get_facility(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<Facility>> {
+    Ok(Json(registry::get::<facility::Model>(&app, &v, id.first()).await?.into()))
+}
+
+#[utoipa::path(post, path = "/facilities", request_body = FacilityInput, responses((status = 201, body = Facility)), tag = "registry")]
+async fn create_facility(State(app): State<App>, v: Viewer, Body(d): Body<FacilityInput>) -> ApiResult<Response> {
+    Ok(created(Facility::from(registry::create::<facility::Model>(&app, &v, &d.into()).await?)))
+}
+
+#[utoipa::path(put, path = "/facilities/{id}", params(("id" = i64, Path)), request_body = FacilityInput, responses((status = 200, body = Facility)), tag = "registry")]
+async fn update_facility(State(app): State<App>, v: Viewer, id: Ids, Body(d): Body<FacilityInput>) -> ApiResult<Json<Facility>> {
+    Ok(Json(registry::update::<facility::Model>(&app, &v, id.first(), &d.into()).await?.into()))
+}
+
+#[utoipa::path(delete, path = "/facilities/{id}", params(("id" = i64, Path)), responses((status = 200, body = Facility)), tag = "registry")]
+async fn retire_facility(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<Facility>> {
+    Ok(Json(registry::retire::<facility::Model>(&app, &v, id.first()).await?.into()))
+}

@@ -1,0 +1,91 @@
+//! Spreadsheets over the API: export what the caller may see, import all or nothing.
+
+use crate::App;
+use crate::auth::Viewer;
+use crate::download::file_response;
+use crate::error::{ApiResult, AppError};
+use axum::Json;
+use axum::extract::{Multipart, Path, Query, State};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use xuequ_app::sheets;
+use xuequ_domain::Problem;
+use xuequ_sheets::{Format, Kind};
+
+pub fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new().routes(routes!(export)).routes(routes!(import))
+}
+
+fn kind_of(text: &str) -> ApiResult<Kind> {
+    Ok(Kind::parse(text).ok_or(AppError::NotFound)?)
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// `csv` or `xlsx` (default).
+    pub format: Option<String>,
+}
+
+/// Everything of a kind the caller may see, as a file.
+#[utoipa::path(get, path = "/export/{kind}", params(("kind" = String, Path, description = "schools, stats, teachers or facilities"), ExportQuery), responses((status = 200, description = "the file", content_type = "application/octet-stream")), tag = "spreadsheets")]
+async fn export(
+    State(app): State<App>,
+    v: Viewer,
+    Path(kind): Path<String>,
+    Query(q): Query<ExportQuery>,
+) -> ApiResult<axum::response::Response> {
+    let kind = kind_of(&kind)?;
+    let format = Format::parse(q.format.as_deref().unwrap_or("xlsx")).ok_or_else(|| {
+        AppError::invalid("format", Problem::UnknownValue { value: q.format.clone().unwrap_or_default(), allowed: "csv / xlsx".into() })
+    })?;
+    let bytes = sheets::export(&app, &v, kind, format).await?;
+    Ok(file_response(bytes, &format!("{}.{}", kind.code(), format.extension()), format.content_type()))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// Rows whose key exists update the record instead of being refused.
+    pub update_existing: Option<bool>,
+}
+
+/// The file to import (multipart field `file`).
+#[derive(ToSchema)]
+#[allow(dead_code)] // describes the multipart body
+struct Upload {
+    #[schema(format = Binary, content_media_type = "application/octet-stream")]
+    file: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ImportSummary {
+    pub created: usize,
+    pub updated: usize,
+}
+
+/// Imports a file, all or nothing; every problem is listed in `details` with sheet, row and column.
+#[utoipa::path(post, path = "/import/{kind}", params(("kind" = String, Path, description = "schools, stats, teachers or facilities"), ImportQuery), request_body(content = Upload, content_type = "multipart/form-data"), responses((status = 200, body = ImportSummary), (status = 400, description = "every problem with sheet, row, column")), tag = "spreadsheets")]
+async fn import(
+    State(app): State<App>,
+    v: Viewer,
+    Path(kind): Path<String>,
+    Query(q): Query<ImportQuery>,
+    mut form: Multipart,
+) -> ApiResult<Json<ImportSummary>> {
+    let kind = kind_of(&kind)?;
+    let bad_file = |e: axum::extract::multipart::MultipartError| AppError::invalid("file", Problem::BadFile { reason: e.body_text() });
+    let mut file = None;
+    while let Some(field) = form.next_field().await.map_err(bad_file)? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("upload.xlsx").to_string();
+            let bytes = field.bytes().await.map_err(bad_file)?;
+            file = Some((name, bytes));
+        }
+    }
+    let (name, bytes) = file.ok_or_else(|| AppError::invalid("file", Problem::Required))?;
+    let summary = sheets::import(&app, &v, kind, &bytes, &name, q.update_existing.unwrap_or(false)).await?;
+    Ok(Json(ImportSummary { created: summary.created, updated: summary.updated }))
+}
