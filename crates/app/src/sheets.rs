@@ -41,20 +41,20 @@ async fn export_file(store: &Store, county: i64, kind: Kind, format: Format, vis
     let all = Paging { page: 1, per_page: u64::MAX / 2 };
     let active = ListFilter::default();
     let rows = match kind {
-        Kind::Schools => rows(school::Model::page(store, county, &active, visible, all).await?.items.iter().map(|m| m.to_draft(&codes))),
-        Kind::Teachers => rows(teacher::Model::page(store, county, &active, visible, all).await?.items.iter().map(|m| m.to_draft(&codes))),
+        Kind::Schools => rows(school::Model::page(store, county, &active, visible, all).await?.items.iter().map(|m| m.to_draft(&codes)))?,
+        Kind::Teachers => rows(teacher::Model::page(store, county, &active, visible, all).await?.items.iter().map(|m| m.to_draft(&codes)))?,
         Kind::Facilities => {
-            rows(facility::Model::page(store, county, &active, visible, all).await?.items.iter().map(|m| m.to_draft(&codes)))
+            rows(facility::Model::page(store, county, &active, visible, all).await?.items.iter().map(|m| m.to_draft(&codes)))?
         }
         Kind::Stats => {
-            rows(store.all_stats(county, None).await?.iter().filter(|s| visible.includes(s.school_id)).map(|m| m.to_draft(&codes)))
+            rows(store.all_stats(county, None).await?.iter().filter(|s| visible.includes(s.school_id)).map(|m| m.to_draft(&codes)))?
         }
     };
     Ok(xuequ_sheets::write(kind, &rows, format))
 }
 
-fn rows<R: SheetRecord>(records: impl Iterator<Item = R>) -> Vec<Vec<xuequ_sheets::Cell>> {
-    records.map(|r| r.cells()).collect()
+fn rows<R: SheetRecord>(records: impl Iterator<Item = xuequ_store::Result<R>>) -> Result<Vec<Vec<xuequ_sheets::Cell>>> {
+    records.map(|r| Ok(r?.cells())).collect()
 }
 
 /// Imports a file all or nothing for a signed-in user: each row is checked against the access

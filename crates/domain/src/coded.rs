@@ -39,6 +39,9 @@ macro_rules! coded_enum {
             fn codes() -> Vec<&'static str> {
                 Self::ALL.iter().map(|v| v.code()).collect()
             }
+            fn from_code(text: &str) -> Option<Self> {
+                Self::parse(text)
+            }
         }
 
         impl std::fmt::Display for $name {

@@ -22,5 +22,7 @@ pub use codes::*;
 /// API document list as the allowed values.
 pub trait Coded: Copy + 'static {
     fn codes() -> Vec<&'static str>;
+    /// The variant with this code or Chinese name.
+    fn from_code(text: &str) -> Option<Self>;
 }
 pub use problem::{FieldProblem, Problem};

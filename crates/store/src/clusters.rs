@@ -258,7 +258,18 @@ impl Store {
             ..Default::default()
         }
         .insert(&txn)
-        .await?;
+        .await;
+        // Two requests may pass the check above at once; the schema's unique index on current
+        // memberships lets only one in, and the other hears which cluster holds the school.
+        let saved = match saved {
+            Ok(saved) => saved,
+            Err(e) if crate::is_unique_violation(&e) => {
+                drop(txn);
+                let other = self.current_cluster_at_level(school.id, &cluster.level).await?.map(|c| c.name).unwrap_or_default();
+                return Err(StoreError::Conflict(Problem::AlreadyInCluster { cluster: other }));
+            }
+            Err(e) => return Err(e.into()),
+        };
         audit(&txn, ctx, "add_member", "cluster", Some(cluster_id), None, Some(json(&saved))).await?;
         txn.commit().await?;
         Ok(saved)

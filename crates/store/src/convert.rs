@@ -2,14 +2,16 @@
 //! re-imports unchanged.
 
 use crate::entities::{cluster, facility, school, school_stat, teacher};
+use crate::{Result, StoreError};
 use std::collections::HashMap;
 use xuequ_domain::drafts::{ClusterDraft, FacilityDraft, SchoolDraft, StatsDraft, TeacherDraft};
 use xuequ_domain::*;
 
-/// Parses a stored code; stored codes were written from the enum, so a miss means a corrupted
-/// row, shown as the first variant rather than failing a whole export.
-fn coded<T: Copy>(text: &str, parse: fn(&str) -> Option<T>, all: &[T]) -> T {
-    parse(text).unwrap_or(all[0])
+/// A stored code as its vocabulary's value. The schema only admits known codes, so an unknown
+/// one means the database was changed behind the platform's back: an error naming the column,
+/// never a guess.
+pub fn code<T: Coded>(text: &str, column: &'static str) -> Result<T> {
+    T::from_code(text).ok_or_else(|| StoreError::UnknownCode { column, value: text.to_string() })
 }
 
 /// `id → code` of schools, to turn stored references back into codes.
@@ -20,12 +22,12 @@ pub fn school_codes(schools: &[school::Model]) -> SchoolCodes {
 }
 
 impl school::Model {
-    pub fn to_draft(&self, codes: &SchoolCodes) -> SchoolDraft {
-        SchoolDraft {
+    pub fn to_draft(&self, codes: &SchoolCodes) -> Result<SchoolDraft> {
+        Ok(SchoolDraft {
             code: self.code.clone(),
             name: self.name.clone(),
-            school_type: coded(&self.school_type, SchoolType::parse, SchoolType::ALL),
-            locality: coded(&self.locality, Locality::parse, Locality::ALL),
+            school_type: code(&self.school_type, "school_type")?,
+            locality: code(&self.locality, "locality")?,
             township: self.township.clone(),
             address: self.address.clone(),
             latitude: self.latitude,
@@ -34,45 +36,45 @@ impl school::Model {
             campus_of: self.campus_of.and_then(|id| codes.get(&id).cloned()),
             principal: self.principal.clone(),
             phone: self.phone.clone(),
-        }
+        })
     }
 }
 
 impl teacher::Model {
-    pub fn to_draft(&self, codes: &SchoolCodes) -> TeacherDraft {
-        TeacherDraft {
+    pub fn to_draft(&self, codes: &SchoolCodes) -> Result<TeacherDraft> {
+        Ok(TeacherDraft {
             staff_no: self.staff_no.clone(),
             name: self.name.clone(),
-            gender: coded(&self.gender, Gender::parse, Gender::ALL),
+            gender: code(&self.gender, "gender")?,
             school_code: codes.get(&self.school_id).cloned().unwrap_or_default(),
-            subject: coded(&self.subject, Subject::parse, Subject::ALL),
-            section: self.section.as_deref().and_then(Section::parse),
-            degree: coded(&self.degree, Degree::parse, Degree::ALL),
-            title: coded(&self.title, Title::parse, Title::ALL),
-            backbone: coded(&self.backbone, Backbone::parse, Backbone::ALL),
+            subject: code(&self.subject, "subject")?,
+            section: self.section.as_deref().map(|s| code(s, "section")).transpose()?,
+            degree: code(&self.degree, "degree")?,
+            title: code(&self.title, "title")?,
+            backbone: code(&self.backbone, "backbone")?,
             joined_school_on: self.joined_school_on,
             birth_year: self.birth_year,
-        }
+        })
     }
 }
 
 impl facility::Model {
-    pub fn to_draft(&self, codes: &SchoolCodes) -> FacilityDraft {
-        FacilityDraft {
+    pub fn to_draft(&self, codes: &SchoolCodes) -> Result<FacilityDraft> {
+        Ok(FacilityDraft {
             school_code: codes.get(&self.school_id).cloned().unwrap_or_default(),
             name: self.name.clone(),
-            kind: coded(&self.kind, FacilityKind::parse, FacilityKind::ALL),
+            kind: code(&self.kind, "kind")?,
             capacity: self.capacity,
             area: self.area,
             open_hours: self.open_hours.clone(),
             shareable: self.shareable,
-        }
+        })
     }
 }
 
 impl school_stat::Model {
-    pub fn to_draft(&self, codes: &SchoolCodes) -> StatsDraft {
-        StatsDraft {
+    pub fn to_draft(&self, codes: &SchoolCodes) -> Result<StatsDraft> {
+        Ok(StatsDraft {
             school_code: codes.get(&self.school_id).cloned().unwrap_or_default(),
             year: self.year,
             students_primary: self.students_primary,
@@ -86,19 +88,19 @@ impl school_stat::Model {
             multimedia_rooms: self.multimedia_rooms,
             books: self.books,
             computers: self.computers,
-        }
+        })
     }
 }
 
 impl cluster::Model {
-    pub fn to_draft(&self, codes: &SchoolCodes) -> ClusterDraft {
-        ClusterDraft {
+    pub fn to_draft(&self, codes: &SchoolCodes) -> Result<ClusterDraft> {
+        Ok(ClusterDraft {
             name: self.name.clone(),
-            form: coded(&self.form, ClusterForm::parse, ClusterForm::ALL),
-            level: coded(&self.level, ClusterLevel::parse, ClusterLevel::ALL),
+            form: code(&self.form, "form")?,
+            level: code(&self.level, "level")?,
             lead_school_code: codes.get(&self.lead_school_id).cloned().unwrap_or_default(),
             description: self.description.clone(),
             founded_on: self.founded_on,
-        }
+        })
     }
 }

@@ -34,6 +34,9 @@ pub enum StoreError {
     NotFound,
     #[error("conflict: {0}")]
     Conflict(Problem),
+    /// A stored code no vocabulary knows (the schema's checks make this a sign of tampering).
+    #[error("unknown code `{value}` stored in column {column}")]
+    UnknownCode { column: &'static str, value: String },
 }
 
 impl StoreError {
@@ -171,12 +174,13 @@ pub(crate) fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
+/// Whether the database refused a row for a unique constraint or index.
+pub(crate) fn is_unique_violation(err: &DbErr) -> bool {
+    let text = err.to_string().to_lowercase();
+    text.contains("unique") || text.contains("duplicate")
+}
+
 /// Maps a unique-constraint violation to a conflict naming the value.
 pub(crate) fn conflict_on_unique(err: DbErr, value: &str) -> StoreError {
-    let text = err.to_string().to_lowercase();
-    if text.contains("unique") || text.contains("duplicate") {
-        StoreError::Conflict(Problem::AlreadyExists { value: value.to_string() })
-    } else {
-        StoreError::Db(err)
-    }
+    if is_unique_violation(&err) { StoreError::Conflict(Problem::AlreadyExists { value: value.to_string() }) } else { StoreError::Db(err) }
 }

@@ -222,7 +222,7 @@ async fn cluster_edit(State(app): State<App>, v: Viewer, axum::extract::Path(id)
     if v.can(Action::Retire, Resource::Cluster, &Target::cluster(v.county(), id)) {
         shape.extra = Some((format!("/clusters/{id}/dissolve"), v.tr().get("cluster-dissolve")));
     }
-    Ok(record_form(&v, shape, &specs, &values_of(&detail.cluster.to_draft(&codes)), &[]))
+    Ok(record_form(&v, shape, &specs, &values_of(&detail.cluster.to_draft(&codes)?), &[]))
 }
 
 async fn cluster_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {

@@ -374,7 +374,7 @@ async fn school_edit(State(app): State<App>, v: Viewer, axum::extract::Path(id):
     if v.can(Action::Retire, Resource::School, &Target::school(v.county(), id)) {
         shape.extra = Some((format!("/schools/{id}/retire"), v.tr().get("action-retire")));
     }
-    Ok(record_form(&v, shape, &school_specs(&v.tr()), &values_of(&s.to_draft(&codes)), &[]))
+    Ok(record_form(&v, shape, &school_specs(&v.tr()), &values_of(&s.to_draft(&codes)?), &[]))
 }
 
 async fn school_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
@@ -558,7 +558,7 @@ async fn teacher_page(State(app): State<App>, v: Viewer, axum::extract::Path(id)
     let codes = school_codes(&xuequ_app::registry::all_schools(&app, &v).await?);
     let (specs, shape) = record_page(&app, &v, Resource::Teacher, te.school_id, &te.name, "teacher", id).await?;
     let specs = teacher_specs(&v.tr(), specs);
-    Ok(record_form(&v, shape.as_shape(), &specs, &values_of(&te.to_draft(&codes)), &[]))
+    Ok(record_form(&v, shape.as_shape(), &specs, &values_of(&te.to_draft(&codes)?), &[]))
 }
 
 async fn teacher_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
@@ -663,7 +663,7 @@ async fn facility_page(State(app): State<App>, v: Viewer, axum::extract::Path(id
     let codes = school_codes(&xuequ_app::registry::all_schools(&app, &v).await?);
     let (schools, shape) = record_page(&app, &v, Resource::Facility, f.school_id, &f.name, "facility", id).await?;
     let specs = facility_specs(&v.tr(), schools);
-    Ok(record_form(&v, shape.as_shape(), &specs, &values_of(&f.to_draft(&codes)), &[]))
+    Ok(record_form(&v, shape.as_shape(), &specs, &values_of(&f.to_draft(&codes)?), &[]))
 }
 
 async fn facility_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
