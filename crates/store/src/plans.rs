@@ -1,24 +1,20 @@
 //! Cluster plans: saved as the planner proposed them (or as a person edited them), compared, and
 //! applied — which turns the plan into districts with dated membership history in one transaction.
 
-use std::collections::{HashMap, HashSet};
+
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use xuequ_domain::cluster::plan::{self as plan_rules, District, Home};
 use xuequ_domain::{ClusterForm, ClusterLevel, MemberRole, Problem, Status};
 
 use crate::entities::{cluster, cluster_member, plan, school};
 use crate::{Ctx, Result, Store, StoreError, audit, json};
 
-/// One cluster of a plan: its lead and its other members (school ids).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PlannedCluster {
-    pub lead: i64,
-    pub members: Vec<i64>,
-}
+pub use xuequ_domain::cluster::plan::PlannedCluster;
 
 /// A plan to save.
 pub struct PlanDraft {
@@ -96,73 +92,51 @@ impl Store {
         }
         let planned: Vec<PlannedCluster> =
             serde_json::from_str(&the_plan.clusters).map_err(|e| StoreError::Db(sea_orm::DbErr::Json(e.to_string())))?;
-        // A district holds at most its form's number of schools, however the plan was edited.
-        if let Some(max) = xuequ_domain::cluster::max_schools(ClusterForm::District)
-            && planned.iter().any(|c| 1 + c.members.len() > max)
-        {
-            return Err(StoreError::Conflict(Problem::ClusterFull { max }));
-        }
-        let in_plan: HashSet<i64> = planned.iter().flat_map(|c| std::iter::once(c.lead).chain(c.members.iter().copied())).collect();
-        let level = ClusterLevel::County.code();
         let txn = self.db.begin().await?;
-        let districts: Vec<cluster::Model> = cluster::Entity::find()
-            .filter(cluster::Column::CountyId.eq(ctx.county_id))
-            .filter(cluster::Column::Status.eq(Status::Active.code()))
-            .filter(cluster::Column::Form.eq(ClusterForm::District.code()))
-            .filter(cluster::Column::Level.eq(level))
-            .all(&txn)
-            .await?;
-        let covered: Vec<&cluster::Model> = districts.iter().filter(|d| in_plan.contains(&d.lead_school_id)).collect();
-        let leads: HashMap<i64, &PlannedCluster> = planned.iter().map(|c| (c.lead, c)).collect();
-        let mut done = Applied::default();
-        let mut kept: HashMap<i64, i64> = HashMap::new();
-        // First every membership that ends, so that schools are free to join their new cluster.
-        for d in &covered {
-            let keep = leads.get(&d.lead_school_id);
-            for m in active_members(&txn, d.id).await? {
-                let stays = keep.is_some_and(|pc| m.school_id == pc.lead || pc.members.contains(&m.school_id));
-                if !stays {
-                    end_membership(&txn, ctx, m, on).await?;
-                    done.left += 1;
-                }
-            }
-            match keep {
-                Some(_) => {
-                    kept.insert(d.lead_school_id, d.id);
-                    done.changed.push(d.id);
-                }
-                None => {
-                    let mut model = (*d).clone().into_active_model();
-                    model.status = Set(Status::Retired.code().into());
-                    model.dissolved_on = Set(Some(on));
-                    model.updated_at = Set(Utc::now());
-                    let after = model.update(&txn).await?;
-                    audit(&txn, ctx, "retire", "cluster", Some(d.id), Some(json(d)), Some(json(&after))).await?;
-                    done.dissolved.push(d.id);
-                }
-            }
+        let models = self.district_models(&txn, ctx.county_id).await?;
+        let districts = districts_today(&txn, &models).await?;
+        let changes = plan_rules::changes(&planned, &districts).map_err(StoreError::Conflict)?;
+        for &(district, school) in &changes.leave {
+            end_membership(&txn, ctx, district, school, on).await?;
         }
-        for pc in &planned {
-            let cluster_id = match kept.get(&pc.lead) {
-                Some(&id) => id,
-                None => {
-                    let id = self.new_district(&txn, ctx, pc.lead, on).await?;
-                    done.created.push(id);
-                    id
-                }
+        for d in models.iter().filter(|d| changes.dissolved.contains(&d.id)) {
+            dissolve(&txn, ctx, d, on).await?;
+        }
+        let mut founded: Vec<(i64, i64)> = Vec::new();
+        for &lead in &changes.founded {
+            founded.push((lead, self.new_district(&txn, ctx, lead, on).await?));
+        }
+        for (home, school) in &changes.join {
+            let cluster_id = match home {
+                Home::Existing(id) => *id,
+                Home::Founded { lead } => founded.iter().find(|f| f.0 == *lead).map(|f| f.1).ok_or(StoreError::NotFound)?,
             };
-            let current: HashSet<i64> = active_members(&txn, cluster_id).await?.into_iter().map(|m| m.school_id).collect();
-            for &school_id in pc.members.iter().filter(|s| !current.contains(s)) {
-                self.join(&txn, ctx, cluster_id, school_id, on).await?;
-                done.joined += 1;
-            }
+            self.join(&txn, ctx, cluster_id, *school, on).await?;
         }
         let mut model = the_plan.clone().into_active_model();
         model.applied_on = Set(Some(on));
         let after = model.update(&txn).await?;
         audit(&txn, ctx, "apply", "plan", Some(id), Some(json(&the_plan)), Some(json(&after))).await?;
         txn.commit().await?;
-        Ok(done)
+        Ok(Applied {
+            created: founded.iter().map(|f| f.1).collect(),
+            changed: changes.kept,
+            dissolved: changes.dissolved,
+            joined: changes.join.len(),
+            left: changes.leave.len(),
+        })
+    }
+
+    /// The county's active county-level districts.
+    async fn district_models<C: ConnectionTrait>(&self, txn: &C, county_id: i64) -> Result<Vec<cluster::Model>> {
+        Ok(cluster::Entity::find()
+            .filter(cluster::Column::CountyId.eq(county_id))
+            .filter(cluster::Column::Status.eq(Status::Active.code()))
+            .filter(cluster::Column::Form.eq(ClusterForm::District.code()))
+            .filter(cluster::Column::Level.eq(ClusterLevel::County.code()))
+            .order_by_asc(cluster::Column::Id)
+            .all(txn)
+            .await?)
     }
 
     async fn new_district<C: ConnectionTrait>(&self, txn: &C, ctx: &Ctx, lead: i64, on: NaiveDate) -> Result<i64> {
@@ -252,8 +226,35 @@ async fn active_members<C: ConnectionTrait>(txn: &C, cluster_id: i64) -> Result<
         .await?)
 }
 
-async fn end_membership<C: ConnectionTrait>(txn: &C, ctx: &Ctx, m: cluster_member::Model, on: NaiveDate) -> Result<()> {
-    let (cluster_id, before) = (m.cluster_id, json(&m));
+/// Districts with every school now in them, as the plan rules take them.
+async fn districts_today<C: ConnectionTrait>(txn: &C, models: &[cluster::Model]) -> Result<Vec<District>> {
+    let mut out = Vec::new();
+    for d in models {
+        let schools = active_members(txn, d.id).await?.into_iter().map(|m| m.school_id).collect();
+        out.push(District { id: d.id, lead: d.lead_school_id, schools });
+    }
+    Ok(out)
+}
+
+async fn dissolve<C: ConnectionTrait>(txn: &C, ctx: &Ctx, d: &cluster::Model, on: NaiveDate) -> Result<()> {
+    let mut model = d.clone().into_active_model();
+    model.status = Set(Status::Retired.code().into());
+    model.dissolved_on = Set(Some(on));
+    model.updated_at = Set(Utc::now());
+    let after = model.update(txn).await?;
+    audit(txn, ctx, "retire", "cluster", Some(d.id), Some(json(d)), Some(json(&after))).await
+}
+
+/// Ends the current membership of `school` in `cluster_id` on a date.
+async fn end_membership<C: ConnectionTrait>(txn: &C, ctx: &Ctx, cluster_id: i64, school: i64, on: NaiveDate) -> Result<()> {
+    let m = cluster_member::Entity::find()
+        .filter(cluster_member::Column::ClusterId.eq(cluster_id))
+        .filter(cluster_member::Column::SchoolId.eq(school))
+        .filter(cluster_member::Column::LeftOn.is_null())
+        .one(txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let before = json(&m);
     let mut active = m.into_active_model();
     active.left_on = Set(Some(on));
     let after = active.update(txn).await?;

@@ -1,4 +1,7 @@
-//! Rules of cluster membership that hold for every form (DOMAIN.md §3).
+//! Rules of cluster membership that hold for every form (DOMAIN.md §3), and what applying a
+//! plan changes ([`plan`]).
+
+pub mod plan;
 
 use crate::ClusterForm;
 use crate::problem::Problem;
