@@ -8,7 +8,7 @@ use std::path::Path;
 use xuequ_demo::{DEMO_PASSWORD, DemoCounty};
 use xuequ_store::accounts::{NewUser, random_password};
 use xuequ_store::entities::school;
-use xuequ_store::imports::{ImportError, ImportOptions};
+use xuequ_store::registry::import::{ImportError, ImportOptions};
 use xuequ_store::{Ctx, Store};
 
 /// Opens the database at `url` (`sqlite://…` or `postgres://…`), migrating it to this release.

@@ -5,9 +5,9 @@ use crate::{App, AppError, Caller, Result, today};
 use xuequ_domain::access::{self, Action, Resource, Target, Visibility};
 use xuequ_domain::drafts::{FacilityDraft, SchoolDraft, StatsDraft, TeacherDraft};
 use xuequ_sheets::{CellProblem, Format, Kind, SheetRecord};
-use xuequ_store::convert::school_codes;
 use xuequ_store::entities::{facility, school, teacher};
-use xuequ_store::imports::{ImportError, ImportOptions, ImportSummary};
+use xuequ_store::registry::convert::school_codes;
+use xuequ_store::registry::import::{ImportError, ImportOptions, ImportSummary};
 use xuequ_store::registry::{ListFilter, Listed};
 use xuequ_store::{Ctx, Paging, Store};
 

@@ -5,15 +5,25 @@
 //! return another county's rows. Every write records an audit entry in the same transaction.
 //! Permissions are not decided here: callers pass what the access policy allows.
 
+/// The boilerplate of an entity without relations (the schema's foreign keys live in the
+/// migrations; queries join explicitly).
+macro_rules! entity_boilerplate {
+    () => {
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+        impl ActiveModelBehavior for ActiveModel {}
+    };
+}
+
+// One folder per feature: its entities, queries and imports.
 pub mod accounts;
-pub mod backup;
 pub mod clusters;
-pub mod convert;
-pub mod entities;
-pub mod imports;
-mod migration;
 pub mod plans;
 pub mod registry;
+
+pub mod backup;
+pub mod entities;
+mod migration;
 
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Set};

@@ -7,7 +7,7 @@ use axum::routing::{get, post};
 use chrono::NaiveDate;
 use xuequ_domain::drafts::ClusterDraft;
 use xuequ_domain::*;
-use xuequ_store::convert::school_codes;
+use xuequ_store::registry::convert::school_codes;
 
 pub fn routes() -> Router<App> {
     Router::new()

@@ -5,8 +5,8 @@ use axum::extract::{Query, State};
 use axum::routing::{get, post};
 use xuequ_domain::drafts::{FacilityDraft, SchoolDraft, TeacherDraft};
 use xuequ_domain::*;
-use xuequ_store::convert::school_codes;
 use xuequ_store::entities::{facility, school, teacher};
+use xuequ_store::registry::convert::school_codes;
 
 pub fn routes() -> Router<App> {
     Router::new()

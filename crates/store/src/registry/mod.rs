@@ -4,6 +4,10 @@
 //! [`ListSpec`] that names which columns may be filtered, searched and sorted on; nothing a
 //! request sends reaches SQL unless the spec allows it.
 
+pub mod convert;
+pub mod entities;
+pub mod import;
+
 use crate::entities::{cluster_member, facility, school, school_stat, teacher};
 use crate::{Ctx, Page, Paging, Result, Store, StoreError, audit, json};
 use chrono::{NaiveDate, Utc};

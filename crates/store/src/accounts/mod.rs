@@ -1,5 +1,7 @@
 //! Counties (tenants), user accounts, passwords and sessions.
 
+pub mod entities;
+
 use crate::entities::{cluster, county, school, session, user};
 use crate::{Ctx, Page, Paging, Result, Store, StoreError, audit, json};
 use argon2::Argon2;

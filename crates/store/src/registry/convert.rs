@@ -1,10 +1,10 @@
 //! Stored rows back to drafts: what exports write and edit forms start from, so that an export
 //! re-imports unchanged.
 
-use crate::entities::{cluster, facility, school, school_stat, teacher};
+use crate::entities::{facility, school, school_stat, teacher};
 use crate::{Result, StoreError};
 use std::collections::HashMap;
-use xuequ_domain::drafts::{ClusterDraft, FacilityDraft, SchoolDraft, StatsDraft, TeacherDraft};
+use xuequ_domain::drafts::{FacilityDraft, SchoolDraft, StatsDraft, TeacherDraft};
 use xuequ_domain::*;
 
 /// A stored code as its vocabulary's value. The schema only admits known codes, so an unknown
@@ -88,19 +88,6 @@ impl school_stat::Model {
             multimedia_rooms: self.multimedia_rooms,
             books: self.books,
             computers: self.computers,
-        })
-    }
-}
-
-impl cluster::Model {
-    pub fn to_draft(&self, codes: &SchoolCodes) -> Result<ClusterDraft> {
-        Ok(ClusterDraft {
-            name: self.name.clone(),
-            form: code(&self.form, "form")?,
-            level: code(&self.level, "level")?,
-            lead_school_code: codes.get(&self.lead_school_id).cloned().unwrap_or_default(),
-            description: self.description.clone(),
-            founded_on: self.founded_on,
         })
     }
 }

@@ -1,7 +1,7 @@
 //! Cluster plans: saved as the planner proposed them (or as a person edited them), compared, and
 //! applied — which turns the plan into districts with dated membership history in one transaction.
 
-
+pub mod entities;
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{

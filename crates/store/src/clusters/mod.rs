@@ -1,5 +1,7 @@
 //! Clusters, their dated membership history and their officers.
 
+pub mod entities;
+
 use crate::entities::{cluster, cluster_member, cluster_officer, school};
 use crate::registry::ListSpec;
 use crate::{Ctx, Result, Store, StoreError, audit, json};
@@ -319,5 +321,19 @@ impl Store {
         audit(&txn, ctx, "set_officers", "cluster", Some(cluster_id), Some(json(&before)), Some(json(&officers))).await?;
         txn.commit().await?;
         Ok(())
+    }
+}
+
+/// A stored cluster back to the draft its edit form starts from.
+impl cluster::Model {
+    pub fn to_draft(&self, codes: &crate::registry::convert::SchoolCodes) -> Result<ClusterDraft> {
+        Ok(ClusterDraft {
+            name: self.name.clone(),
+            form: crate::registry::convert::code(&self.form, "form")?,
+            level: crate::registry::convert::code(&self.level, "level")?,
+            lead_school_code: codes.get(&self.lead_school_id).cloned().unwrap_or_default(),
+            description: self.description.clone(),
+            founded_on: self.founded_on,
+        })
     }
 }

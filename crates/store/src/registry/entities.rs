@@ -1,0 +1,121 @@
+//! The registry's tables: counties (the tenant), schools, yearly statistics, teachers, facilities.
+
+pub mod county {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "county")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(unique)]
+        pub code: String,
+        pub name: String,
+        pub created_at: DateTimeUtc,
+    }
+    entity_boilerplate!();
+}
+
+pub mod school {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "school")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[serde(skip)]
+        pub county_id: i64,
+        pub code: String,
+        pub name: String,
+        pub school_type: String,
+        pub locality: String,
+        pub township: String,
+        pub address: String,
+        pub latitude: Option<f64>,
+        pub longitude: Option<f64>,
+        pub legal_person: bool,
+        pub campus_of: Option<i64>,
+        pub principal: String,
+        pub phone: String,
+        pub status: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+    entity_boilerplate!();
+}
+
+pub mod school_stat {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "school_stat")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[serde(skip)]
+        pub county_id: i64,
+        pub school_id: i64,
+        pub year: i32,
+        pub students_primary: i32,
+        pub students_junior: i32,
+        pub classes_primary: i32,
+        pub classes_junior: i32,
+        pub max_class_size: Option<i32>,
+        pub teaching_area: f64,
+        pub sports_area: f64,
+        pub equipment_value: f64,
+        pub multimedia_rooms: i32,
+        pub books: i32,
+        pub computers: i32,
+        pub updated_at: DateTimeUtc,
+    }
+    entity_boilerplate!();
+}
+
+pub mod teacher {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "teacher")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[serde(skip)]
+        pub county_id: i64,
+        pub school_id: i64,
+        pub staff_no: String,
+        pub name: String,
+        pub gender: String,
+        pub subject: String,
+        pub section: Option<String>,
+        pub degree: String,
+        pub title: String,
+        pub backbone: String,
+        pub joined_school_on: Date,
+        pub birth_year: Option<i32>,
+        pub status: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+    entity_boilerplate!();
+}
+
+pub mod facility {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "facility")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[serde(skip)]
+        pub county_id: i64,
+        pub school_id: i64,
+        pub name: String,
+        pub kind: String,
+        pub capacity: i32,
+        pub area: Option<f64>,
+        pub open_hours: String,
+        pub shareable: bool,
+        pub status: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+    entity_boilerplate!();
+}
