@@ -11,10 +11,19 @@
 mod coded;
 
 pub mod access;
-pub mod cluster;
 pub mod codes;
-pub mod drafts;
 pub mod problem;
+pub mod validate;
+
+// One module per feature.
+pub mod cluster;
+pub mod registry;
+
+/// Every feature's drafts, for callers that take any of them (imports, forms).
+pub mod drafts {
+    pub use crate::cluster::ClusterDraft;
+    pub use crate::registry::{FacilityDraft, SchoolDraft, StatsDraft, TeacherDraft};
+}
 
 pub use codes::*;
 

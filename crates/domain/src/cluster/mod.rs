@@ -3,8 +3,33 @@
 
 pub mod plan;
 
-use crate::ClusterForm;
-use crate::problem::Problem;
+use crate::problem::{FieldProblem, Problem};
+use crate::validate::Checker;
+use crate::{ClusterForm, ClusterLevel};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// A cluster as entered (学区 / 教育集团 / ...). Members are added separately, with dates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusterDraft {
+    pub name: String,
+    pub form: ClusterForm,
+    pub level: ClusterLevel,
+    pub lead_school_code: String,
+    #[serde(default)]
+    pub description: String,
+    pub founded_on: NaiveDate,
+}
+
+impl ClusterDraft {
+    pub fn validate(&self) -> Result<(), Vec<FieldProblem>> {
+        let mut c = Checker::default();
+        c.text("name", &self.name, true, 60);
+        c.code("lead_school_code", &self.lead_school_code);
+        c.text("description", &self.description, false, 2000);
+        c.finish()
+    }
+}
 
 /// The most schools (lead included) a cluster of this form may have, if the form sets a limit:
 /// a 学区 has at most 10 schools; an urban–rural 1+1 bundle is exactly two.

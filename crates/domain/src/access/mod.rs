@@ -1,8 +1,17 @@
 //! The access policy: the one place that decides who may do what (DOMAIN.md §2).
 //!
-//! Handlers describe the request as an [`Action`] on a [`Resource`] at a [`Target`] and ask
+//! Use cases describe the request as an [`Action`] on a [`Resource`] at a [`Target`] and ask
 //! [`can`]; list queries ask [`visibility`] which schools' records to include. Nothing else in
 //! the code base decides a permission.
+//!
+//! The rules are kept per feature (`registry.rs`, `clusters.rs`, `accounts.rs`); this module
+//! holds what they share and sends each resource to its feature's rules. A new feature adds its
+//! resources to [`Resource`], a file of rules, and one arm in each of [`visibility`],
+//! [`can_change`] and [`may_import`].
+
+mod accounts;
+mod clusters;
+mod registry;
 
 use crate::Role;
 use serde::Serialize;
@@ -82,20 +91,12 @@ impl Visibility {
 }
 
 /// The records of `resource` this actor may read, as a set of schools of their county.
-///
-/// The registry of schools, clusters, facilities and statistics is open to everyone of the
-/// county (a teacher books facilities of other schools, a principal compares with the cluster);
-/// teachers' personal records are visible only within the reader's own scope.
 pub fn visibility(actor: &Actor, resource: Resource) -> Visibility {
     use Resource as R;
-    match (actor.role, resource) {
-        (Role::BureauAdmin, _) => Visibility::County,
-        (Role::Inspector, R::Account) => Visibility::Nothing,
-        (Role::Inspector, _) => Visibility::County,
-        (_, R::Account | R::AuditLog | R::Plan) => Visibility::Nothing,
-        (_, R::School | R::SchoolStats | R::Cluster | R::Facility) => Visibility::County,
-        (Role::ClusterHead, R::Teacher) => Visibility::Schools(actor.cluster_school_ids.clone()),
-        (Role::SchoolAdmin | Role::Teacher, R::Teacher) => Visibility::Schools(actor.school_id.into_iter().collect()),
+    match resource {
+        R::School | R::SchoolStats | R::Teacher | R::Facility => registry::visibility(actor, resource),
+        R::Cluster | R::Plan => clusters::visibility(actor, resource),
+        R::Account | R::AuditLog => accounts::visibility(actor, resource),
     }
 }
 
@@ -118,35 +119,25 @@ pub fn can(actor: &Actor, action: Action, resource: Resource, target: &Target) -
 /// Whether the actor may import a file of `resource` at all; each row is then checked with
 /// [`can`] at its own school.
 pub fn may_import(actor: &Actor, resource: Resource) -> bool {
-    match actor.role {
-        Role::BureauAdmin => true,
-        Role::SchoolAdmin => matches!(resource, Resource::School | Resource::SchoolStats | Resource::Teacher | Resource::Facility),
-        Role::ClusterHead => resource == Resource::Facility,
-        Role::Inspector | Role::Teacher => false,
+    use Resource as R;
+    match resource {
+        R::School | R::SchoolStats | R::Teacher | R::Facility => registry::may_import(actor, resource),
+        R::Cluster | R::Plan | R::Account | R::AuditLog => actor.role == Role::BureauAdmin,
     }
 }
 
 fn can_change(actor: &Actor, action: Action, resource: Resource, target: &Target) -> bool {
-    use Resource::*;
-    let own_school = target.school_id.is_some() && target.school_id == actor.school_id;
-    let in_own_cluster = target.school_id.is_some_and(|s| actor.cluster_school_ids.contains(&s));
+    use Resource as R;
+    // The bureau decides everything in its county; inspectors and teachers change nothing here.
     match actor.role {
-        Role::BureauAdmin => true,
-        Role::Inspector | Role::Teacher => false,
-        // A cluster head runs the shared facilities of the member schools and the cluster's own
-        // record (officers, description); membership itself is the bureau's decision.
-        Role::ClusterHead => match resource {
-            Facility => in_own_cluster,
-            Cluster => action == Action::Update && target.cluster_id.is_some() && target.cluster_id == actor.cluster_id,
-            _ => false,
-        },
-        // A school admin keeps their own school's records; creating or retiring a school is the
-        // bureau's decision.
-        Role::SchoolAdmin => match resource {
-            School => action == Action::Update && own_school,
-            SchoolStats | Resource::Teacher | Facility => own_school,
-            _ => false,
-        },
+        Role::BureauAdmin => return true,
+        Role::Inspector | Role::Teacher => return false,
+        Role::ClusterHead | Role::SchoolAdmin => {}
+    }
+    match resource {
+        R::School | R::SchoolStats | R::Teacher | R::Facility => registry::can_change(actor, action, resource, target),
+        R::Cluster | R::Plan => clusters::can_change(actor, action, resource, target),
+        R::Account | R::AuditLog => false,
     }
 }
 

@@ -1,49 +1,12 @@
-//! The values users submit — through a form, the API or a spreadsheet row — before they are
-//! stored, with the validation every entry path shares.
+//! The registry's drafts — schools, yearly statistics, teachers, facilities — as users submit
+//! them through a form, the API or a spreadsheet row, with the validation every entry path
+//! shares.
 
 use crate::problem::{FieldProblem, Problem};
-use crate::{Backbone, ClusterForm, ClusterLevel, Degree, FacilityKind, Gender, Locality, SchoolType, Section, Subject, Title};
+use crate::validate::Checker;
+use crate::{Backbone, Degree, FacilityKind, Gender, Locality, SchoolType, Section, Subject, Title};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-
-/// Collects field problems while validating one draft.
-#[derive(Default)]
-pub struct Checker {
-    pub problems: Vec<FieldProblem>,
-}
-
-impl Checker {
-    fn push(&mut self, field: &'static str, problem: Problem) {
-        self.problems.push(FieldProblem::new(field, problem));
-    }
-
-    pub fn text(&mut self, field: &'static str, value: &str, required: bool, max: usize) {
-        if required && value.trim().is_empty() {
-            self.push(field, Problem::Required);
-        } else if value.chars().count() > max {
-            self.push(field, Problem::TooLong { max });
-        }
-    }
-
-    /// Codes are what spreadsheets key on: keep them to characters Excel will not mangle.
-    pub fn code(&mut self, field: &'static str, value: &str) {
-        if value.trim().is_empty() {
-            self.push(field, Problem::Required);
-        } else if value.len() > 32 || !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            self.push(field, Problem::BadCode { value: value.to_string() });
-        }
-    }
-
-    pub fn range<T: PartialOrd + ToString>(&mut self, field: &'static str, value: T, min: T, max: T) {
-        if value < min || value > max {
-            self.push(field, Problem::OutOfRange { value: value.to_string(), min: min.to_string(), max: max.to_string() });
-        }
-    }
-
-    pub fn finish(self) -> Result<(), Vec<FieldProblem>> {
-        if self.problems.is_empty() { Ok(()) } else { Err(self.problems) }
-    }
-}
 
 /// A school as entered (学校基本信息).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -228,28 +191,6 @@ impl StatsDraft {
                 c.push(field, Problem::SectionNotTaught { school_type: school_type.zh().into(), section: section.zh().into() });
             }
         }
-        c.finish()
-    }
-}
-
-/// A cluster as entered (学区 / 教育集团 / ...). Members are added separately, with dates.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ClusterDraft {
-    pub name: String,
-    pub form: ClusterForm,
-    pub level: ClusterLevel,
-    pub lead_school_code: String,
-    #[serde(default)]
-    pub description: String,
-    pub founded_on: NaiveDate,
-}
-
-impl ClusterDraft {
-    pub fn validate(&self) -> Result<(), Vec<FieldProblem>> {
-        let mut c = Checker::default();
-        c.text("name", &self.name, true, 60);
-        c.code("lead_school_code", &self.lead_school_code);
-        c.text("description", &self.description, false, 2000);
         c.finish()
     }
 }
