@@ -2,8 +2,8 @@
 //! accepted too), as the issue that defines the assessment lays it out.
 
 use crate::Cell;
-use crate::layout::{Column, SheetRecord, coded, col};
-use crate::read::RowReader;
+use crate::column::{Column, coded, col};
+use crate::read::{RowReader, SheetRecord};
 use xuequ_assess::SectionInput;
 use xuequ_domain::{SchoolType, Section};
 

@@ -2,7 +2,8 @@
 //! field key (accepted as a header too), whether it is required, and what it means.
 
 use crate::Cell;
-use crate::read::RowReader;
+use crate::column::{Column, coded, col};
+use crate::read::{RowReader, SheetRecord};
 use xuequ_domain::drafts::{FacilityDraft, SchoolDraft, StatsDraft, TeacherDraft};
 use xuequ_domain::{Backbone, Degree, FacilityKind, Gender, Locality, SchoolType, Section, Subject, Title};
 
@@ -51,36 +52,8 @@ impl Kind {
     }
 }
 
-/// One column of a layout.
-#[derive(Debug)]
-pub struct Column {
-    pub key: &'static str,
-    pub header: &'static str,
-    pub required: bool,
-    pub help: &'static str,
-    /// The accepted values of a coded column.
-    pub allowed: Option<fn() -> String>,
-}
-
-pub(crate) const fn col(key: &'static str, header: &'static str, required: bool, help: &'static str) -> Column {
-    Column { key, header, required, help, allowed: None }
-}
-
-pub(crate) const fn coded(key: &'static str, header: &'static str, required: bool, help: &'static str, allowed: fn() -> String) -> Column {
-    Column { key, header, required, help, allowed: Some(allowed) }
-}
-
 fn yes_no() -> String {
     "是 / 否".to_string()
-}
-
-/// A record that is read from and written to a spreadsheet row.
-pub trait SheetRecord: Sized {
-    const COLUMNS: &'static [Column];
-    /// Reads one row; problems are recorded in the reader and `None` returned if any.
-    fn read(row: &mut RowReader<'_>) -> Option<Self>;
-    /// The row's cells, in `COLUMNS` order, as [`SheetRecord::read`] reads them back.
-    fn cells(&self) -> Vec<Cell>;
 }
 
 fn text(s: &str) -> Cell {

@@ -5,13 +5,15 @@
 //! No database here: the store checks the parsed rows against existing records.
 
 mod assessment;
+mod column;
 mod layout;
 mod read;
 mod write;
 
 pub use assessment::ASSESSMENT_SHEET;
-pub use layout::{Column, Kind, SheetRecord};
-pub use read::{Cell, Table, parse, read_table};
+pub use column::Column;
+pub use layout::Kind;
+pub use read::{Cell, SheetRecord, Table, parse, read_table};
 pub use write::{Format, template, workbook, write, write_columns};
 
 use serde::Serialize;

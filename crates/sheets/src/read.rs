@@ -1,6 +1,6 @@
 //! Reading a file into a [`Table`] of cells, and a table into drafts.
 
-use crate::layout::{Column, SheetRecord};
+use crate::column::Column;
 use crate::{CellProblem, MAX_ROWS, column_letter};
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use chrono::NaiveDate;
@@ -171,6 +171,15 @@ fn text_of(cell: &Cell) -> String {
         Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
         Cell::Error(e) => e.clone(),
     }
+}
+
+/// A record that is read from and written to a spreadsheet row.
+pub trait SheetRecord: Sized {
+    const COLUMNS: &'static [Column];
+    /// Reads one row; problems are recorded in the reader and `None` returned if any.
+    fn read(row: &mut RowReader<'_>) -> Option<Self>;
+    /// The row's cells, in `COLUMNS` order, as [`SheetRecord::read`] reads them back.
+    fn cells(&self) -> Vec<Cell>;
 }
 
 /// Reads the cells of one row by field key, recording every problem with its place.

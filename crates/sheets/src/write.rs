@@ -1,7 +1,8 @@
 //! Writing exports and templates.
 
 use crate::Cell;
-use crate::layout::{Column, Kind};
+use crate::column::Column;
+use crate::layout::Kind;
 use rust_xlsxwriter::{Format as XlsxFormat, Workbook, XlsxError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

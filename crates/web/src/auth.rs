@@ -12,21 +12,11 @@ use xuequ_app::accounts;
 use xuequ_domain::Role;
 use xuequ_store::entities::user;
 
+pub use crate::cookies::cookie;
+
 pub const SESSION_COOKIE: &str = "xuequ_session";
 /// Where a user changes their own password.
 pub const PASSWORD_PAGE: &str = "/account/password";
-
-/// A cookie's value from the request headers.
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
-}
 
 fn bearer(headers: &HeaderMap) -> Option<String> {
     headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(|t| t.trim().to_string())

@@ -4,5 +4,14 @@ pub use xuequ_i18n::{Lang, Tr};
 
 /// The language of a request: the `xuequ_lang` cookie, else Chinese.
 pub fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
-    crate::auth::cookie(headers, "xuequ_lang").and_then(|v| Lang::parse(&v)).unwrap_or_default()
+    crate::cookies::cookie(headers, "xuequ_lang").and_then(|v| Lang::parse(&v)).unwrap_or_default()
+}
+
+/// The name a plan is saved under: the one given, or a dated default in the reader's language.
+pub fn plan_name(tr: &Tr, given: &str) -> String {
+    if given.trim().is_empty() {
+        tr.with("plan-default-name", &[("date", xuequ_app::today().to_string())])
+    } else {
+        given.trim().to_string()
+    }
 }

@@ -9,11 +9,12 @@
 pub mod api;
 pub mod auth;
 mod charts;
+mod cookies;
 mod download;
 pub mod error;
 pub mod i18n;
 mod map;
-pub(crate) mod pages;
+mod pages;
 mod query;
 
 use axum::Router;

@@ -145,7 +145,7 @@ async fn list_plans(State(app): State<App>, v: Viewer) -> ApiResult<Json<Vec<Pla
 /// Runs the planner within the settings' time limit and saves the plan as a draft.
 #[utoipa::path(post, path = "/plans", request_body = NewPlan, responses((status = 201, body = PlanView, description = "the plan as GET /api/v1/plans/{id} returns it"), (status = 400), (status = 409)), tag = "plans")]
 async fn create_plan(State(app): State<App>, v: Viewer, Body(p): Body<NewPlan>) -> ApiResult<Response> {
-    let name = crate::pages::plans::plan_name(&v.tr(), &p.name);
+    let name = crate::i18n::plan_name(&v.tr(), &p.name);
     let id = planning::create(&app, &v, &name, p.settings, Default::default()).await?;
     let view = PlanView::from(planning::view(&app, &v, id).await?);
     Ok((StatusCode::CREATED, Json(view)).into_response())

@@ -4,7 +4,7 @@
 mod admin;
 mod assessment;
 mod clusters;
-pub(crate) mod plans;
+mod plans;
 mod registry;
 mod session;
 mod sheets;

@@ -142,7 +142,7 @@ async fn start(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> 
     v.require(Action::Create, Resource::Plan, &Target::county(v.county()))?;
     let settings = settings_from(&form)?;
     settings.validate()?;
-    let name = plan_name(&v.tr(), form.get("name").map(String::as_str).unwrap_or_default());
+    let name = crate::i18n::plan_name(&v.tr(), form.get("name").map(String::as_str).unwrap_or_default());
     let (job, progress) = app.plan_jobs.start(v.county(), settings.time_limit);
     let (app2, lang) = (app.clone(), current_lang());
     tokio::spawn(crate::error::LANG.scope(lang, async move {
@@ -391,13 +391,4 @@ async fn apply(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::For
     let on = form.get("on").and_then(|d| d.parse().ok()).unwrap_or_else(xuequ_app::today);
     planning::apply(&app, &v, id, on).await?;
     Ok(Redirect::to(&format!("/plans/{id}")).into_response())
-}
-
-/// The name a plan is saved under: the one given, or a dated default in the reader's language.
-pub fn plan_name(tr: &Tr, given: &str) -> String {
-    if given.trim().is_empty() {
-        tr.with("plan-default-name", &[("date", xuequ_app::today().to_string())])
-    } else {
-        given.trim().to_string()
-    }
 }
