@@ -5,12 +5,11 @@
 
 use std::process::Command;
 
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 use xuequ_testkit::{Backend, TestServer};
 
 const BIN: &str = env!("CARGO_BIN_EXE_xuequ");
-const PASSWORD: &str = "xuequ-demo";
 const CPMP01: &str = "../../../shared/bench/cpmp/orlib/cpmp01.txt";
 
 #[test]
@@ -65,25 +64,13 @@ fn plan_cpmp_names_the_bad_line() {
     assert!(err.contains("bad.txt: line 3: `ten` is not a number"), "{err}");
 }
 
-async fn call(client: &Client, server: &TestServer, token: &str, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-    let mut r = client.request(method.parse().unwrap(), server.url(path)).bearer_auth(token);
-    if let Some(b) = body {
-        r = r.json(&b);
-    }
-    let r = r.send().await.unwrap();
-    let status = r.status();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
 async fn planning_story(backend: Backend) {
     let server = TestServer::start(BIN, &backend).await.expect("server starts");
-    let client = Client::new();
-    let admin = server.token("admin", PASSWORD).await.unwrap();
+    let admin = server.client("admin").await.unwrap();
 
     // Plan the demo county's primary schools.
     let settings = json!({"stage": "primary", "time_limit": 3, "min_schools": 3, "max_schools": 10, "lead_rule": "top", "lead_value": 20, "balance_weight": 1});
-    let (status, plan) =
-        call(&client, &server, &admin, "POST", "/api/v1/plans", Some(json!({"name": "测试方案", "settings": settings}))).await;
+    let (status, plan) = admin.call("POST", "/api/v1/plans", Some(json!({"name": "测试方案", "settings": settings}))).await;
     assert_eq!(status, StatusCode::CREATED, "{plan}");
     let id = plan["plan"]["id"].as_i64().unwrap();
     let m = &plan["measures"];
@@ -100,19 +87,16 @@ async fn planning_story(backend: Backend) {
     assert!(mean_km > 0.5 && mean_km < 15.0, "mean distance to the lead {mean_km} km");
 
     // Bad settings are named.
-    let (status, err) =
-        call(&client, &server, &admin, "POST", "/api/v1/plans", Some(json!({"settings": {"stage": "primary", "max_schools": 12}}))).await;
+    let (status, err) = admin.call("POST", "/api/v1/plans", Some(json!({"settings": {"stage": "primary", "max_schools": 12}}))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(err["error"]["details"][0]["field"], "max_schools", "{err}");
-    let (status, err) =
-        call(&client, &server, &admin, "POST", "/api/v1/plans", Some(json!({"settings": {"fixed": [["NOPE", "X"]]}}))).await;
+    let (status, err) = admin.call("POST", "/api/v1/plans", Some(json!({"settings": {"fixed": [["NOPE", "X"]]}}))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(err["error"]["details"][0]["field"], "fixed", "{err}");
 
     // The page shows the map, the comparison and every cluster.
-    let page = client.get(server.url(&format!("/plans/{id}"))).bearer_auth(&admin).send().await.unwrap();
-    assert_eq!(page.status(), StatusCode::OK);
-    let html = page.text().await.unwrap();
+    let (status, html) = admin.page(&format!("/plans/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
     assert!(html.contains("<svg") && html.contains("id=\"compare\"") && html.contains("测试方案"));
     assert_eq!(html.matches("class=\"list plan-cluster\"").count(), clusters.len());
 
@@ -121,64 +105,45 @@ async fn planning_story(backend: Backend) {
     let to =
         clusters.iter().find(|c| c["lead"] != from["lead"] && c["members"].as_array().unwrap().len() < 9).expect("a district with room");
     let school = from["members"][0].as_i64().unwrap();
-    let r = client
-        .post(server.url(&format!("/plans/{id}/move")))
-        .bearer_auth(&admin)
-        .form(&[("school", school.to_string()), ("lead", to["lead"].to_string())])
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success() || r.status().is_redirection(), "{}", r.status());
-    let (_, moved) = call(&client, &server, &admin, "GET", &format!("/api/v1/plans/{id}"), None).await;
+    let status = admin.form(&format!("/plans/{id}/move"), &[("school", school.to_string()), ("lead", to["lead"].to_string())]).await;
+    assert!(status.is_success() || status.is_redirection(), "{status}");
+    let (_, moved) = admin.call("GET", &format!("/api/v1/plans/{id}"), None).await;
     let target = moved["clusters"].as_array().unwrap().iter().find(|c| c["lead"] == to["lead"]).unwrap();
     assert!(target["members"].as_array().unwrap().iter().any(|s| s.as_i64() == Some(school)));
     assert_ne!(moved["measures"]["total"], plan["measures"]["total"]);
 
     // Who may see and do what.
-    let teacher = server.token("teacher", PASSWORD).await.unwrap();
-    let inspector = server.token("inspector", PASSWORD).await.unwrap();
-    let other = server.token("other-admin", PASSWORD).await.unwrap();
-    assert_eq!(call(&client, &server, &teacher, "GET", "/api/v1/plans", None).await.0, StatusCode::FORBIDDEN);
-    assert_eq!(call(&client, &server, &inspector, "GET", &format!("/api/v1/plans/{id}"), None).await.0, StatusCode::OK);
-    assert_eq!(
-        call(&client, &server, &inspector, "POST", &format!("/api/v1/plans/{id}/apply"), Some(json!({}))).await.0,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(call(&client, &server, &other, "GET", &format!("/api/v1/plans/{id}"), None).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(
-        call(&client, &server, &other, "POST", &format!("/api/v1/plans/{id}/apply"), Some(json!({}))).await.0,
-        StatusCode::NOT_FOUND
-    );
+    let teacher = server.client("teacher").await.unwrap();
+    let inspector = server.client("inspector").await.unwrap();
+    let other = server.client("other-admin").await.unwrap();
+    assert_eq!(teacher.call("GET", "/api/v1/plans", None).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(inspector.call("GET", &format!("/api/v1/plans/{id}"), None).await.0, StatusCode::OK);
+    assert_eq!(inspector.call("POST", &format!("/api/v1/plans/{id}/apply"), Some(json!({}))).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(other.call("GET", &format!("/api/v1/plans/{id}"), None).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(other.call("POST", &format!("/api/v1/plans/{id}/apply"), Some(json!({}))).await.0, StatusCode::NOT_FOUND);
 
     // A district edited beyond ten schools is refused on apply, and nothing changes.
     let hand_move = async |school: i64, lead: &Value| {
-        let r = client
-            .post(server.url(&format!("/plans/{id}/move")))
-            .bearer_auth(&admin)
-            .form(&[("school", school.to_string()), ("lead", lead.to_string())])
-            .send()
-            .await
-            .unwrap();
-        assert!(r.status().is_success() || r.status().is_redirection(), "{}", r.status());
+        let status = admin.form(&format!("/plans/{id}/move"), &[("school", school.to_string()), ("lead", lead.to_string())]).await;
+        assert!(status.is_success() || status.is_redirection(), "{status}");
     };
-    let (_, now) = call(&client, &server, &admin, "GET", &format!("/api/v1/plans/{id}"), None).await;
+    let (_, now) = admin.call("GET", &format!("/api/v1/plans/{id}"), None).await;
     let now = now["clusters"].as_array().unwrap().clone();
     let full = now.iter().find(|c| c["members"].as_array().unwrap().len() == 9).expect("a district of ten schools");
     let donor = now.iter().find(|c| c["lead"] != full["lead"] && c["members"].as_array().unwrap().len() > 3).unwrap();
     let extra = donor["members"][0].as_i64().unwrap();
     hand_move(extra, &full["lead"]).await;
-    let (status, err) = call(&client, &server, &admin, "POST", &format!("/api/v1/plans/{id}/apply"), Some(json!({}))).await;
+    let (status, err) = admin.call("POST", &format!("/api/v1/plans/{id}/apply"), Some(json!({}))).await;
     assert_eq!(status, StatusCode::CONFLICT, "{err}");
     assert_eq!(err["error"]["details"][0]["code"], "cluster_full", "{err}");
     hand_move(extra, &donor["lead"]).await;
 
     // Apply: districts follow the plan from the date; the old ones stay in the history.
-    let (_, before) = call(&client, &server, &admin, "GET", "/api/v1/clusters?form=district&status=active&per_page=100", None).await;
-    let (status, applied) =
-        call(&client, &server, &admin, "POST", &format!("/api/v1/plans/{id}/apply"), Some(json!({"on": "2025-09-01"}))).await;
+    let (_, before) = admin.call("GET", "/api/v1/clusters?form=district&status=active&per_page=100", None).await;
+    let (status, applied) = admin.call("POST", &format!("/api/v1/plans/{id}/apply"), Some(json!({"on": "2025-09-01"}))).await;
     assert_eq!(status, StatusCode::OK, "{applied}");
-    let (_, after) = call(&client, &server, &admin, "GET", "/api/v1/clusters?form=district&status=active&per_page=100", None).await;
-    let (_, final_plan) = call(&client, &server, &admin, "GET", &format!("/api/v1/plans/{id}"), None).await;
+    let (_, after) = admin.call("GET", "/api/v1/clusters?form=district&status=active&per_page=100", None).await;
+    let (_, final_plan) = admin.call("GET", &format!("/api/v1/plans/{id}"), None).await;
     let n_planned = final_plan["clusters"].as_array().unwrap().len();
     let active_leads: Vec<i64> = after["items"].as_array().unwrap().iter().map(|c| c["lead_school_id"].as_i64().unwrap()).collect();
     for c in final_plan["clusters"].as_array().unwrap() {
@@ -194,7 +159,7 @@ async fn planning_story(backend: Backend) {
     // Every planned school is now a current member of its planned district.
     let some = &final_plan["clusters"][0];
     let district = after["items"].as_array().unwrap().iter().find(|c| c["lead_school_id"] == some["lead"]).unwrap();
-    let (_, detail) = call(&client, &server, &admin, "GET", &format!("/api/v1/clusters/{}", district["id"]), None).await;
+    let (_, detail) = admin.call("GET", &format!("/api/v1/clusters/{}", district["id"]), None).await;
     let current: Vec<i64> = detail["members"]
         .as_array()
         .unwrap()
@@ -206,7 +171,7 @@ async fn planning_story(backend: Backend) {
         assert!(current.contains(&s.as_i64().unwrap()), "{s} joined");
     }
     // An applied plan is history: applying or editing again is refused.
-    assert_eq!(call(&client, &server, &admin, "POST", &format!("/api/v1/plans/{id}/apply"), Some(json!({}))).await.0, StatusCode::CONFLICT);
+    assert_eq!(admin.call("POST", &format!("/api/v1/plans/{id}/apply"), Some(json!({}))).await.0, StatusCode::CONFLICT);
     server.stop().await.unwrap();
 }
 

@@ -2,115 +2,78 @@
 //! within scope, import and export — on SQLite, and on PostgreSQL when `DATABASE_URL_PG` is set.
 
 use reqwest::{Client, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 use xuequ_testkit::{Backend, TestServer};
 
 const BIN: &str = env!("CARGO_BIN_EXE_xuequ");
-const PASSWORD: &str = "xuequ-demo";
-
-async fn get(client: &Client, server: &TestServer, token: &str, path: &str) -> (StatusCode, Value) {
-    let r = client.get(server.url(path)).bearer_auth(token).send().await.unwrap();
-    let status = r.status();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
-async fn import(
-    client: &Client,
-    server: &TestServer,
-    token: &str,
-    kind: &str,
-    name: &str,
-    bytes: Vec<u8>,
-    update: bool,
-) -> (StatusCode, Value) {
-    let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
-    let r = client
-        .post(server.url(&format!("/api/v1/import/{kind}?update_existing={update}")))
-        .bearer_auth(token)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
-async fn export(client: &Client, server: &TestServer, token: &str, kind: &str, format: &str) -> Vec<u8> {
-    let r = client.get(server.url(&format!("/api/v1/export/{kind}?format={format}"))).bearer_auth(token).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::OK, "export {kind} {format}");
-    r.bytes().await.unwrap().to_vec()
-}
+use xuequ_testkit::DEMO_PASSWORD as PASSWORD;
 
 async fn story(backend: Backend) {
     let server = TestServer::start(BIN, &backend).await.expect("server starts");
-    let client = Client::new();
-    let admin = server.token("admin", PASSWORD).await.unwrap();
+    let admin = server.client("admin").await.unwrap();
 
     // Browsing: the demo county is there, lists filter, sort and page.
-    let (status, schools) = get(&client, &server, &admin, "/api/v1/schools?per_page=500").await;
+    let (status, schools) = admin.get("/api/v1/schools?per_page=500").await;
     assert_eq!(status, StatusCode::OK);
     let total = schools["total"].as_u64().unwrap();
     assert!(total >= 160, "demo schools: {total}");
-    let (_, junior) = get(&client, &server, &admin, "/api/v1/schools?school_type=junior&sort=name&desc=1&per_page=5").await;
+    let (_, junior) = admin.get("/api/v1/schools?school_type=junior&sort=name&desc=1&per_page=5").await;
     assert_eq!(junior["items"].as_array().unwrap().len(), 5);
     assert!(junior["items"].as_array().unwrap().iter().all(|s| s["school_type"] == "junior"));
     let names: Vec<&str> = junior["items"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
     let mut sorted = names.clone();
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(names, sorted, "sorted by name descending");
-    let (_, found) = get(&client, &server, &admin, &format!("/api/v1/schools?q={}", "东坪镇中心小学")).await;
+    let (_, found) = admin.get(&format!("/api/v1/schools?q={}", "东坪镇中心小学")).await;
     assert_eq!(found["total"], 1);
-    let (_, teachers) = get(&client, &server, &admin, "/api/v1/teachers?per_page=1").await;
+    let (_, teachers) = admin.get("/api/v1/teachers?per_page=1").await;
     assert!(teachers["total"].as_u64().unwrap() > 3000);
 
     // A school with several years of statistics and a cluster with members and dates.
     let school_id = found["items"][0]["id"].as_i64().unwrap();
-    let (_, stats) = get(&client, &server, &admin, &format!("/api/v1/schools/{school_id}/stats")).await;
+    let (_, stats) = admin.get(&format!("/api/v1/schools/{school_id}/stats")).await;
     assert_eq!(stats.as_array().unwrap().len(), 3);
-    let (_, clusters) = get(&client, &server, &admin, "/api/v1/clusters?form=district").await;
+    let (_, clusters) = admin.get("/api/v1/clusters?form=district").await;
     let district = clusters["items"].as_array().unwrap().iter().find(|c| c["name"] == "城关第二学区").unwrap().clone();
-    let (_, detail) = get(&client, &server, &admin, &format!("/api/v1/clusters/{}", district["id"])).await;
+    let (_, detail) = admin.get(&format!("/api/v1/clusters/{}", district["id"])).await;
     assert!(detail["members"].as_array().unwrap().len() >= 5);
     assert!(detail["members"][0]["membership"]["joined_on"].is_string());
 
     // Creating: good input is saved; a duplicate code conflicts; bad input names the field.
     let draft = json!({"code": "T9001", "name": "测试新建小学", "school_type": "primary", "locality": "rural", "latitude": 34.6, "longitude": 110.4});
-    let r = client.post(server.url("/api/v1/schools")).bearer_auth(&admin).json(&draft).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let r = client.post(server.url("/api/v1/schools")).bearer_auth(&admin).json(&draft).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert_eq!(admin.post("/api/v1/schools", draft.clone()).await.0, StatusCode::CREATED);
+    assert_eq!(admin.post("/api/v1/schools", draft).await.0, StatusCode::CONFLICT);
     let bad = json!({"code": "T 9002", "name": "", "school_type": "primary", "locality": "rural", "latitude": 110.4, "longitude": 34.6});
-    let r = client.post(server.url("/api/v1/schools")).bearer_auth(&admin).json(&bad).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    let body: Value = r.json().await.unwrap();
+    let (status, body) = admin.post("/api/v1/schools", bad).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
     let fields: Vec<&str> = body["error"]["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["code", "name", "latitude", "longitude"]);
 
     // Export → import round trip: the export re-imports unchanged (as updates) in both formats.
     for format in ["csv", "xlsx"] {
-        let before = export(&client, &server, &admin, "teachers", format).await;
-        let (status, summary) = import(&client, &server, &admin, "teachers", &format!("teachers.{format}"), before.clone(), true).await;
+        let before = admin.export("teachers", format).await;
+        let (status, summary) = admin.import("teachers", &format!("teachers.{format}"), before.clone(), true).await;
         assert_eq!(status, StatusCode::OK, "{summary}");
         assert_eq!(summary["created"], 0);
         assert!(summary["updated"].as_u64().unwrap() > 3000);
-        let after = export(&client, &server, &admin, "teachers", format).await;
+        let after = admin.export("teachers", format).await;
         if format == "csv" {
             assert_eq!(before, after, "CSV export is stable across a round trip");
         }
     }
-    let stats_csv = export(&client, &server, &admin, "stats", "csv").await;
-    let (status, _) = import(&client, &server, &admin, "stats", "stats.csv", stats_csv, true).await;
+    let stats_csv = admin.export("stats", "csv").await;
+    let (status, _) = admin.import("stats", "stats.csv", stats_csv, true).await;
     assert_eq!(status, StatusCode::OK);
 
     // A broken file: every problem reported with row and column; nothing written.
-    let count_before = get(&client, &server, &admin, "/api/v1/teachers?per_page=1").await.1["total"].clone();
+    let count_before = admin.get("/api/v1/teachers?per_page=1").await.1["total"].clone();
     let csv = "教师编号,姓名,性别,学校代码,任教学科,最高学历,职称,骨干教师级别,到校时间\n\
                N1,新教师甲,女,3141000001,语文,本科,一级教师,无,2020-09-01\n\
                N2,新教师乙,男,NOPE,数学,本科,一级教师,无,2020-09-01\n\
                N1,新教师丙,女,3141000001,英语,本科,二级教师,无,明天\n\
                N1,新教师丁,女,3141000001,英语,大专,二级教师,无,2019-09-01\n\
                N5,新教师戊,女,3141000001,英语,本科,二级教师,无,2019-09-01\n";
-    let (status, body) = import(&client, &server, &admin, "teachers", "bad.csv", csv.as_bytes().to_vec(), false).await;
+    let (status, body) = admin.import("teachers", "bad.csv", csv.as_bytes().to_vec(), false).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let details = body["error"]["details"].as_array().unwrap();
     let places: Vec<(u64, String)> =
@@ -119,17 +82,16 @@ async fn story(backend: Backend) {
     assert!(places.contains(&(4, "I 到校时间".into())), "{places:?}");
     assert!(places.contains(&(5, "F 最高学历".into())), "{places:?}");
     assert_eq!(places.len(), 3, "the good row 6 is not an error: {places:?}");
-    let count_after = get(&client, &server, &admin, "/api/v1/teachers?per_page=1").await.1["total"].clone();
+    let count_after = admin.get("/api/v1/teachers?per_page=1").await.1["total"].clone();
     assert_eq!(count_before, count_after, "a bad file writes nothing");
-    let (status, body) = import(&client, &server, &admin, "teachers", "missing.csv", "姓名\n张三\n".as_bytes().to_vec(), false).await;
+    let (status, body) = admin.import("teachers", "missing.csv", "姓名\n张三\n".as_bytes().to_vec(), false).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"]["details"][0]["code"], "missing_column");
 
     // A new account: a one-time password, shown once; pages wait until it is changed.
     let body = json!({"username": "wang.li", "display_name": "王力", "role": "school_admin", "school_id": school_id});
-    let r = client.post(server.url("/api/v1/users")).bearer_auth(&admin).json(&body).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let created: Value = r.json().await.unwrap();
+    let (status, created) = admin.post("/api/v1/users", body).await;
+    assert_eq!(status, StatusCode::CREATED);
     let one_time = created["password"].as_str().unwrap().to_string();
     let browser = Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::limited(5)).build().unwrap();
     let r = browser.post(server.url("/login")).form(&[("username", "wang.li"), ("password", one_time.as_str())]).send().await.unwrap();
@@ -146,15 +108,14 @@ async fn story(backend: Backend) {
     assert_eq!(r.status(), StatusCode::OK);
     let r = browser.get(server.url("/schools")).send().await.unwrap();
     assert_eq!(r.url().path(), "/schools");
-    let token = server.token("wang.li", "校长的新密码123").await.unwrap();
+    let principal = server.client_with("wang.li", "校长的新密码123").await.unwrap();
     let wrong = json!({"current_password": "not-it", "new_password": "whatever-123"});
-    let r = client.post(server.url("/api/v1/me/password")).bearer_auth(&token).json(&wrong).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    let body: Value = r.json().await.unwrap();
+    let (status, body) = principal.post("/api/v1/me/password", wrong).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"]["details"][0]["code"], "wrong_password");
 
     // The balance assessment of the registry: the latest year, both stages, the trend.
-    let (status, assessment) = get(&client, &server, &admin, "/api/v1/assessment").await;
+    let (status, assessment) = admin.get("/api/v1/assessment").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(assessment["year"], 2024);
     assert_eq!(assessment["source"], "registry");
@@ -163,17 +124,17 @@ async fn story(backend: Backend) {
     assert!(assessment["sections"]["primary"]["cv"]["composite"].as_f64().unwrap() > 0.0);
     assert!(assessment["excluded"].as_array().unwrap().iter().all(|e| e["reason"] == "small_teaching_point"));
     assert_eq!(assessment["trend"].as_array().unwrap().len(), 3);
-    let (_, junior_only) = get(&client, &server, &admin, "/api/v1/assessment?stage=junior&year=2023").await;
+    let (_, junior_only) = admin.get("/api/v1/assessment?stage=junior&year=2023").await;
     assert!(junior_only["sections"]["primary"].is_null() && junior_only["sections"]["junior"].is_object());
     assert!(junior_only["schools"].as_array().unwrap().iter().all(|s| s["section"] == "junior"));
-    let (_, cluster_only) = get(&client, &server, &admin, &format!("/api/v1/assessment?cluster={}", district["id"])).await;
+    let (_, cluster_only) = admin.get(&format!("/api/v1/assessment?cluster={}", district["id"])).await;
     let in_cluster = cluster_only["schools"].as_array().unwrap().len();
     assert!((5..=10).contains(&in_cluster), "{in_cluster} school sections in the district");
-    let (status, _) = get(&client, &server, &admin, "/api/v1/assessment?year=1999").await;
+    let (status, _) = admin.get("/api/v1/assessment?year=1999").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // The audit log saw the changes.
-    let (_, audit) = get(&client, &server, &admin, "/api/v1/audit?entity=school").await;
+    let (_, audit) = admin.get("/api/v1/audit?entity=school").await;
     assert!(audit["items"].as_array().unwrap().iter().any(|e| e["action"] == "create"));
 
     // Pages: sign in with the form, see a school page in Chinese, switch to English.

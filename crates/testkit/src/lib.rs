@@ -1,8 +1,11 @@
 //! Test support: starts the real `xuequ` binary on a free loopback port against a temporary
-//! SQLite file or a fresh PostgreSQL database (dropped afterwards), and signs in through the API.
+//! SQLite file or a fresh PostgreSQL database (dropped afterwards, also when a test panics), and
+//! a typed client for the API that every integration test shares.
 
 use anyhow::{Context, Result, bail};
+pub use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, Database};
+use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
@@ -95,21 +98,137 @@ impl TestServer {
         Ok(body["token"].as_str().context("token")?.to_string())
     }
 
+    /// A client signed in as `username` (demo password unless told otherwise).
+    pub async fn client(&self, username: &str) -> Result<Api> {
+        self.client_with(username, DEMO_PASSWORD).await
+    }
+
+    pub async fn client_with(&self, username: &str, password: &str) -> Result<Api> {
+        Ok(Api { http: reqwest::Client::new(), base: self.base.clone(), token: Some(self.token(username, password).await?) })
+    }
+
+    /// A client without a session.
+    pub fn anonymous(&self) -> Api {
+        Api { http: reqwest::Client::new(), base: self.base.clone(), token: None }
+    }
+
     /// Stops the server and drops a PostgreSQL test database.
     pub async fn stop(mut self) -> Result<()> {
         let _ = self.child.kill();
         let _ = self.child.wait();
         if let Some((admin_url, name)) = self.pg.take() {
-            let admin = Database::connect(admin_url.as_str()).await?;
-            admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await?;
+            drop_database(&admin_url, &name).await?;
         }
         Ok(())
     }
 }
 
+async fn drop_database(admin_url: &str, name: &str) -> Result<()> {
+    let admin = Database::connect(admin_url).await?;
+    admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await?;
+    Ok(())
+}
+
 impl Drop for TestServer {
+    /// A test that panics before `stop` still leaves no server and no database behind.
     fn drop(&mut self) {
         let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some((admin_url, name)) = self.pg.take() {
+            // Drop may run inside the test's runtime, which cannot be blocked on: a thread of
+            // its own with a runtime of its own drops the database.
+            let dropped = std::thread::spawn(move || {
+                tokio::runtime::Builder::new_current_thread().enable_all().build().map(|rt| rt.block_on(drop_database(&admin_url, &name)))
+            })
+            .join();
+            if !matches!(dropped, Ok(Ok(Ok(())))) {
+                eprintln!("could not drop a PostgreSQL test database");
+            }
+        }
+    }
+}
+
+/// The demo accounts' password.
+pub const DEMO_PASSWORD: &str = "xuequ-demo";
+
+/// A client of the JSON API: every call answers its status and its body as JSON (`Null` when
+/// the body is not JSON).
+#[derive(Clone)]
+pub struct Api {
+    http: reqwest::Client,
+    base: String,
+    token: Option<String>,
+}
+
+impl Api {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let request = self.http.request(method, self.url(path));
+        match &self.token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
+    }
+
+    async fn answer(request: reqwest::RequestBuilder) -> (StatusCode, Value) {
+        let response = request.send().await.expect("the server answers");
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Any method by name (`GET`, `POST`, `PUT`, `DELETE`), with an optional JSON body.
+    pub async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("an HTTP method");
+        let request = self.request(method, path);
+        Self::answer(match body {
+            Some(body) => request.json(&body),
+            None => request,
+        })
+        .await
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.call("GET", path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call("POST", path, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call("PUT", path, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
+        self.call("DELETE", path, None).await
+    }
+
+    /// A page as HTML, with the bearer token standing in for a browser's session.
+    pub async fn page(&self, path: &str) -> (StatusCode, String) {
+        let response = self.request(reqwest::Method::GET, path).send().await.expect("the server answers");
+        (response.status(), response.text().await.unwrap_or_default())
+    }
+
+    /// Posts a page's form (a bearer token needs no CSRF token); answers the status.
+    pub async fn form(&self, path: &str, fields: &[(&str, String)]) -> StatusCode {
+        self.request(reqwest::Method::POST, path).form(fields).send().await.expect("the server answers").status()
+    }
+
+    /// Uploads a file to `/api/v1/import/{kind}`.
+    pub async fn import(&self, kind: &str, file_name: &str, bytes: Vec<u8>, update_existing: bool) -> (StatusCode, Value) {
+        let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()));
+        let path = format!("/api/v1/import/{kind}?update_existing={update_existing}");
+        Self::answer(self.request(reqwest::Method::POST, &path).multipart(form)).await
+    }
+
+    /// Downloads `/api/v1/export/{kind}?format=`; panics unless the answer is 200.
+    pub async fn export(&self, kind: &str, format: &str) -> Vec<u8> {
+        let response = self.request(reqwest::Method::GET, &format!("/api/v1/export/{kind}?format={format}")).send().await.expect("answer");
+        assert_eq!(response.status(), StatusCode::OK, "export {kind} {format}");
+        response.bytes().await.expect("the file").to_vec()
     }
 }
 
