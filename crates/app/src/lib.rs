@@ -44,6 +44,13 @@ impl App {
     }
 }
 
+impl App {
+    /// Whether the database answers (the readiness check).
+    pub async fn ready(&self) -> bool {
+        self.store.ping().await.is_ok()
+    }
+}
+
 /// Today in the server's time zone: the default date of dated changes.
 pub fn today() -> NaiveDate {
     chrono::Local::now().date_naive()

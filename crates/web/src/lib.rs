@@ -68,10 +68,7 @@ pub fn router(state: App) -> Router {
 }
 
 async fn healthz(axum::extract::State(app): axum::extract::State<App>) -> axum::http::StatusCode {
-    match app.store.ping().await {
-        Ok(()) => axum::http::StatusCode::OK,
-        Err(_) => axum::http::StatusCode::SERVICE_UNAVAILABLE,
-    }
+    if app.ready().await { axum::http::StatusCode::OK } else { axum::http::StatusCode::SERVICE_UNAVAILABLE }
 }
 
 /// Serves the platform on `listener` until `shutdown` completes.
