@@ -17,7 +17,7 @@ pub fn routes() -> Router<App> {
 /// The same figures laid out as the inspection report a bureau hands in: numbered chapters, A4,
 /// no menus.
 #[derive(Template, WebTemplate)]
-#[template(path = "assessment_report.html")]
+#[template(path = "assessment/report.html")]
 struct ReportPage {
     title: String,
     date: String,
@@ -42,7 +42,7 @@ struct StageView {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "assessment.html")]
+#[template(path = "assessment/assessment.html")]
 struct AssessmentPage {
     chrome: Chrome,
     report_href: String,

@@ -122,7 +122,7 @@ struct MemberView {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "cluster.html")]
+#[template(path = "clusters/cluster.html")]
 struct ClusterPage {
     chrome: Chrome,
     cluster: xuequ_store::entities::cluster::Model,

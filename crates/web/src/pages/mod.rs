@@ -1,10 +1,10 @@
 //! Server-rendered pages. Each handler builds a view (plain structs) and renders one of the
 //! askama templates in `templates/`; the generic list and form views serve every record kind.
 
-mod admin;
+mod accounts;
 mod assessment;
 mod clusters;
-mod plans;
+mod planning;
 mod registry;
 mod session;
 mod sheets;
@@ -30,9 +30,9 @@ pub fn routes() -> Router<App> {
         .merge(registry::routes())
         .merge(clusters::routes())
         .merge(sheets::routes())
-        .merge(admin::routes())
+        .merge(accounts::routes())
         .merge(assessment::routes())
-        .merge(plans::routes())
+        .merge(planning::routes())
         .layer(middleware::from_fn(with_lang))
 }
 
@@ -172,7 +172,7 @@ impl Chrome {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "message.html")]
+#[template(path = "common/message.html")]
 pub struct MessagePage {
     pub chrome: Chrome,
     pub message: String,
@@ -225,7 +225,7 @@ pub struct Pager {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "list.html")]
+#[template(path = "common/list.html")]
 pub struct ListPage {
     pub chrome: Chrome,
     pub total_label: String,
@@ -346,7 +346,7 @@ pub struct FieldView {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "form.html")]
+#[template(path = "common/form.html")]
 pub struct FormPage {
     pub chrome: Chrome,
     pub action: String,

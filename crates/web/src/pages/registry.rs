@@ -169,7 +169,7 @@ async fn school_create(State(app): State<App>, v: Viewer, axum::Form(form): Form
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "school.html")]
+#[template(path = "registry/school.html")]
 struct SchoolPage {
     chrome: Chrome,
     school: xuequ_store::entities::school::Model,

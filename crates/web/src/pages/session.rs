@@ -25,7 +25,7 @@ pub fn routes() -> Router<App> {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "login.html")]
+#[template(path = "session/login.html")]
 struct LoginPage {
     chrome: Chrome,
     error: Option<String>,
@@ -105,7 +105,7 @@ struct Card {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "dashboard.html")]
+#[template(path = "session/dashboard.html")]
 struct Dashboard {
     chrome: Chrome,
     county: String,

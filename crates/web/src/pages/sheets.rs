@@ -22,7 +22,7 @@ struct KindView {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "import.html")]
+#[template(path = "sheets/import.html")]
 struct ImportPage {
     chrome: Chrome,
     kinds: Vec<KindView>,

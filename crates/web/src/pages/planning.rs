@@ -21,7 +21,7 @@ pub fn routes() -> Router<App> {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "plans.html")]
+#[template(path = "planning/plans.html")]
 struct PlansPage {
     chrome: Chrome,
     can_plan: bool,
@@ -153,7 +153,7 @@ async fn start(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> 
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "plan_job.html")]
+#[template(path = "planning/plan_job.html")]
 struct JobPage {
     chrome: Chrome,
     permille: u64,
@@ -188,7 +188,7 @@ struct ClusterRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "plan.html")]
+#[template(path = "planning/plan.html")]
 struct PlanPage {
     chrome: Chrome,
     id: i64,
