@@ -22,14 +22,14 @@ use xuequ_store::entities::{facility, school, school_stat, teacher};
 
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
-        .routes(routes!(list_schools, create_school))
-        .routes(routes!(get_school, update_school, retire_school))
+        .routes(routes!(schools::list, schools::create))
+        .routes(routes!(schools::get, schools::update, schools::retire))
         .routes(routes!(school_stats))
         .routes(routes!(save_stats))
-        .routes(routes!(list_teachers, create_teacher))
-        .routes(routes!(get_teacher, update_teacher, retire_teacher))
-        .routes(routes!(list_facilities, create_facility))
-        .routes(routes!(get_facility, update_facility, retire_facility))
+        .routes(routes!(teachers::list, teachers::create))
+        .routes(routes!(teachers::get, teachers::update, teachers::retire))
+        .routes(routes!(facilities::list, facilities::create))
+        .routes(routes!(facilities::get, facilities::update, facilities::retire))
 }
 
 /// The schema of a coded value: a string, one of the vocabulary's codes.
@@ -389,7 +389,7 @@ impl From<FacilityInput> for FacilityDraft {
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)] // read from the query map by `crate::query::list_request`
-struct SchoolFilters {
+pub struct SchoolFilters {
     school_type: Option<String>,
     locality: Option<String>,
     township: Option<String>,
@@ -400,7 +400,7 @@ struct SchoolFilters {
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
-struct TeacherFilters {
+pub struct TeacherFilters {
     school_id: Option<i64>,
     subject: Option<String>,
     degree: Option<String>,
@@ -415,7 +415,7 @@ struct TeacherFilters {
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
-struct FacilityFilters {
+pub struct FacilityFilters {
     school_id: Option<i64>,
     kind: Option<String>,
     status: Option<String>,
@@ -423,35 +423,50 @@ struct FacilityFilters {
 
 type Map = Query<HashMap<String, String>>;
 
-// ---- schools ----
+/// The five routes of a registry record kind — list, read, create, update, retire — declared
+/// once for every kind: `record_api!(module, plural, singular, Model, Output, Input, Filters,
+/// "/list/path", "/list/path/{id}")`. Each calls the app's generic record path.
+macro_rules! record_api {
+    ($module:ident, $plural:ident, $singular:ident, $model:path, $out:ident, $input:ident, $filters:ident, $list:literal, $one:literal) => {
+        mod $module {
+            use super::*;
 
-/// Schools of the county.
-#[utoipa::path(get, path = "/schools", params(ListParams, SchoolFilters), responses((status = 200, body = ListOf<School>)), tag = "registry")]
-async fn list_schools(State(app): State<App>, v: Viewer, Query(q): Map) -> ApiResult<Json<ListOf<School>>> {
-    let (filter, paging) = list_request(&q);
-    Ok(Json(ListOf::of(registry::list::<school::Model>(&app, &v, &filter, paging).await?)))
+            /// The records the caller may see, filtered, sorted and paged.
+            #[utoipa::path(get, path = $list, operation_id = concat!("list_", stringify!($plural)), params(ListParams, $filters), responses((status = 200, body = ListOf<$out>)), tag = "registry")]
+            pub async fn list(State(app): State<App>, v: Viewer, Query(q): Map) -> ApiResult<Json<ListOf<$out>>> {
+                let (filter, paging) = list_request(&q);
+                Ok(Json(ListOf::of(registry::list::<$model>(&app, &v, &filter, paging).await?)))
+            }
+
+            #[utoipa::path(get, path = $one, operation_id = concat!("get_", stringify!($singular)), params(("id" = i64, Path)), responses((status = 200, body = $out), (status = 404)), tag = "registry")]
+            pub async fn get(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<$out>> {
+                Ok(Json(registry::get::<$model>(&app, &v, id.first()).await?.into()))
+            }
+
+            #[utoipa::path(post, path = $list, operation_id = concat!("create_", stringify!($singular)), request_body = $input, responses((status = 201, body = $out), (status = 400), (status = 403), (status = 409)), tag = "registry")]
+            pub async fn create(State(app): State<App>, v: Viewer, Body(d): Body<$input>) -> ApiResult<Response> {
+                Ok(created($out::from(registry::create::<$model>(&app, &v, &d.into()).await?)))
+            }
+
+            #[utoipa::path(put, path = $one, operation_id = concat!("update_", stringify!($singular)), params(("id" = i64, Path)), request_body = $input, responses((status = 200, body = $out)), tag = "registry")]
+            pub async fn update(State(app): State<App>, v: Viewer, id: Ids, Body(d): Body<$input>) -> ApiResult<Json<$out>> {
+                Ok(Json(registry::update::<$model>(&app, &v, id.first(), &d.into()).await?.into()))
+            }
+
+            /// Retires the record (kept in history, hidden from lists).
+            #[utoipa::path(delete, path = $one, operation_id = concat!("retire_", stringify!($singular)), params(("id" = i64, Path)), responses((status = 200, body = $out)), tag = "registry")]
+            pub async fn retire(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<$out>> {
+                Ok(Json(registry::retire::<$model>(&app, &v, id.first()).await?.into()))
+            }
+        }
+    };
 }
 
-#[utoipa::path(get, path = "/schools/{id}", params(("id" = i64, Path)), responses((status = 200, body = School), (status = 404)), tag = "registry")]
-async fn get_school(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<School>> {
-    Ok(Json(registry::get::<school::Model>(&app, &v, id.first()).await?.into()))
-}
+record_api!(schools, schools, school, school::Model, School, SchoolInput, SchoolFilters, "/schools", "/schools/{id}");
+record_api!(teachers, teachers, teacher, teacher::Model, Teacher, TeacherInput, TeacherFilters, "/teachers", "/teachers/{id}");
+record_api!(facilities, facilities, facility, facility::Model, Facility, FacilityInput, FacilityFilters, "/facilities", "/facilities/{id}");
 
-#[utoipa::path(post, path = "/schools", request_body = SchoolInput, responses((status = 201, body = School), (status = 400), (status = 403), (status = 409)), tag = "registry")]
-async fn create_school(State(app): State<App>, v: Viewer, Body(d): Body<SchoolInput>) -> ApiResult<Response> {
-    Ok(created(School::from(registry::create::<school::Model>(&app, &v, &d.into()).await?)))
-}
-
-#[utoipa::path(put, path = "/schools/{id}", params(("id" = i64, Path)), request_body = SchoolInput, responses((status = 200, body = School)), tag = "registry")]
-async fn update_school(State(app): State<App>, v: Viewer, id: Ids, Body(d): Body<SchoolInput>) -> ApiResult<Json<School>> {
-    Ok(Json(registry::update::<school::Model>(&app, &v, id.first(), &d.into()).await?.into()))
-}
-
-/// Retires a school (kept in history, hidden from lists).
-#[utoipa::path(delete, path = "/schools/{id}", params(("id" = i64, Path)), responses((status = 200, body = School)), tag = "registry")]
-async fn retire_school(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<School>> {
-    Ok(Json(registry::retire::<school::Model>(&app, &v, id.first()).await?.into()))
-}
+// ---- statistics ----
 
 /// A school's statistics, one entry per school year, newest first.
 #[utoipa::path(get, path = "/schools/{id}/stats", params(("id" = i64, Path)), responses((status = 200, body = Vec<SchoolStat>)), tag = "registry")]
@@ -463,62 +478,4 @@ async fn school_stats(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<J
 #[utoipa::path(post, path = "/stats", request_body = StatsInput, responses((status = 200, body = SchoolStat)), tag = "registry")]
 async fn save_stats(State(app): State<App>, v: Viewer, Body(d): Body<StatsInput>) -> ApiResult<Json<SchoolStat>> {
     Ok(Json(registry::save_stats(&app, &v, &d.into()).await?.into()))
-}
-
-// ---- teachers ----
-
-/// Teachers the caller may see.
-#[utoipa::path(get, path = "/teachers", params(ListParams, TeacherFilters), responses((status = 200, body = ListOf<Teacher>)), tag = "registry")]
-async fn list_teachers(State(app): State<App>, v: Viewer, Query(q): Map) -> ApiResult<Json<ListOf<Teacher>>> {
-    let (filter, paging) = list_request(&q);
-    Ok(Json(ListOf::of(registry::list::<teacher::Model>(&app, &v, &filter, paging).await?)))
-}
-
-#[utoipa::path(get, path = "/teachers/{id}", params(("id" = i64, Path)), responses((status = 200, body = Teacher)), tag = "registry")]
-async fn get_teacher(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<Teacher>> {
-    Ok(Json(registry::get::<teacher::Model>(&app, &v, id.first()).await?.into()))
-}
-
-#[utoipa::path(post, path = "/teachers", request_body = TeacherInput, responses((status = 201, body = Teacher)), tag = "registry")]
-async fn create_teacher(State(app): State<App>, v: Viewer, Body(d): Body<TeacherInput>) -> ApiResult<Response> {
-    Ok(created(Teacher::from(registry::create::<teacher::Model>(&app, &v, &d.into()).await?)))
-}
-
-#[utoipa::path(put, path = "/teachers/{id}", params(("id" = i64, Path)), request_body = TeacherInput, responses((status = 200, body = Teacher)), tag = "registry")]
-async fn update_teacher(State(app): State<App>, v: Viewer, id: Ids, Body(d): Body<TeacherInput>) -> ApiResult<Json<Teacher>> {
-    Ok(Json(registry::update::<teacher::Model>(&app, &v, id.first(), &d.into()).await?.into()))
-}
-
-#[utoipa::path(delete, path = "/teachers/{id}", params(("id" = i64, Path)), responses((status = 200, body = Teacher)), tag = "registry")]
-async fn retire_teacher(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<Teacher>> {
-    Ok(Json(registry::retire::<teacher::Model>(&app, &v, id.first()).await?.into()))
-}
-
-// ---- facilities ----
-
-/// Facilities of the county's schools.
-#[utoipa::path(get, path = "/facilities", params(ListParams, FacilityFilters), responses((status = 200, body = ListOf<Facility>)), tag = "registry")]
-async fn list_facilities(State(app): State<App>, v: Viewer, Query(q): Map) -> ApiResult<Json<ListOf<Facility>>> {
-    let (filter, paging) = list_request(&q);
-    Ok(Json(ListOf::of(registry::list::<facility::Model>(&app, &v, &filter, paging).await?)))
-}
-
-#[utoipa::path(get, path = "/facilities/{id}", params(("id" = i64, Path)), responses((status = 200, body = Facility)), tag = "registry")]
-async fn get_facility(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<Facility>> {
-    Ok(Json(registry::get::<facility::Model>(&app, &v, id.first()).await?.into()))
-}
-
-#[utoipa::path(post, path = "/facilities", request_body = FacilityInput, responses((status = 201, body = Facility)), tag = "registry")]
-async fn create_facility(State(app): State<App>, v: Viewer, Body(d): Body<FacilityInput>) -> ApiResult<Response> {
-    Ok(created(Facility::from(registry::create::<facility::Model>(&app, &v, &d.into()).await?)))
-}
-
-#[utoipa::path(put, path = "/facilities/{id}", params(("id" = i64, Path)), request_body = FacilityInput, responses((status = 200, body = Facility)), tag = "registry")]
-async fn update_facility(State(app): State<App>, v: Viewer, id: Ids, Body(d): Body<FacilityInput>) -> ApiResult<Json<Facility>> {
-    Ok(Json(registry::update::<facility::Model>(&app, &v, id.first(), &d.into()).await?.into()))
-}
-
-#[utoipa::path(delete, path = "/facilities/{id}", params(("id" = i64, Path)), responses((status = 200, body = Facility)), tag = "registry")]
-async fn retire_facility(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<Facility>> {
-    Ok(Json(registry::retire::<facility::Model>(&app, &v, id.first()).await?.into()))
 }
