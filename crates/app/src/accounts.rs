@@ -88,51 +88,78 @@ impl SessionCache {
     }
 }
 
-/// Refuses logins after too many failures for one user name within a window, so that a
-/// password cannot be guessed online.
+/// Slows down password guessing without letting anyone lock an account out.
+///
+/// Failures are counted per user name *and source address*: ten wrong passwords for `admin`
+/// from one address stop that address trying `admin` for fifteen minutes, while the real admin
+/// at another address still signs in. Failures are also counted per address over all names:
+/// thirty within the window stop that address entirely (password spraying). Behind a reverse
+/// proxy every request comes from the proxy's address, so the per-address limit then applies
+/// to everyone together — the README says so.
 pub struct LoginLimiter {
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
-    max: u32,
+    by_name: Mutex<HashMap<(String, String), (u32, Instant)>>,
+    by_source: Mutex<HashMap<String, (u32, Instant)>>,
     window: Duration,
 }
 
 impl Default for LoginLimiter {
     fn default() -> Self {
-        LoginLimiter { failures: Mutex::new(HashMap::new()), max: 10, window: Duration::from_secs(15 * 60) }
+        LoginLimiter { by_name: Mutex::default(), by_source: Mutex::default(), window: Duration::from_secs(15 * 60) }
     }
 }
 
 impl LoginLimiter {
-    pub fn allowed(&self, username: &str) -> bool {
-        let map = self.failures.lock().expect("limiter lock");
-        map.get(username).is_none_or(|(n, since)| *n < self.max || since.elapsed() > self.window)
+    /// Wrong passwords for one name from one address before that pair waits.
+    pub const PER_NAME: u32 = 10;
+    /// Wrong passwords from one address, any names, before it waits.
+    pub const PER_SOURCE: u32 = 30;
+    /// Entries kept before expired ones are dropped, so a flood cannot grow the maps forever.
+    const MAX_ENTRIES: usize = 100_000;
+
+    fn under<K: std::hash::Hash + Eq>(map: &Mutex<HashMap<K, (u32, Instant)>>, key: &K, max: u32, window: Duration) -> bool {
+        let map = map.lock().expect("limiter lock");
+        map.get(key).is_none_or(|(n, since)| *n < max || since.elapsed() > window)
     }
 
-    pub fn failed(&self, username: &str) {
-        let mut map = self.failures.lock().expect("limiter lock");
-        let entry = map.entry(username.to_string()).or_insert((0, Instant::now()));
-        if entry.1.elapsed() > self.window {
+    fn count<K: std::hash::Hash + Eq>(map: &Mutex<HashMap<K, (u32, Instant)>>, key: K, window: Duration) {
+        let mut map = map.lock().expect("limiter lock");
+        if map.len() >= Self::MAX_ENTRIES {
+            map.retain(|_, (_, since)| since.elapsed() <= window);
+        }
+        let entry = map.entry(key).or_insert((0, Instant::now()));
+        if entry.1.elapsed() > window {
             *entry = (0, Instant::now());
         }
         entry.0 += 1;
     }
 
-    pub fn succeeded(&self, username: &str) {
-        self.failures.lock().expect("limiter lock").remove(username);
+    pub fn allowed(&self, username: &str, source: &str) -> bool {
+        Self::under(&self.by_name, &(username.to_string(), source.to_string()), Self::PER_NAME, self.window)
+            && Self::under(&self.by_source, &source.to_string(), Self::PER_SOURCE, self.window)
+    }
+
+    pub fn failed(&self, username: &str, source: &str) {
+        Self::count(&self.by_name, (username.to_string(), source.to_string()), self.window);
+        Self::count(&self.by_source, source.to_string(), self.window);
+    }
+
+    pub fn succeeded(&self, username: &str, source: &str) {
+        self.by_name.lock().expect("limiter lock").remove(&(username.to_string(), source.to_string()));
     }
 }
 
-/// Checks credentials (with rate limiting) and opens a session of `kind`.
-pub async fn sign_in(app: &App, username: &str, password: &str, kind: SessionKind) -> Result<OpenedSession> {
+/// Checks credentials (throttled per name and address, see [`LoginLimiter`]) and opens a
+/// session of `kind`. `source` is the client's address.
+pub async fn sign_in(app: &App, username: &str, password: &str, kind: SessionKind, source: &str) -> Result<OpenedSession> {
     let username = username.trim();
-    if !app.limiter.allowed(username) {
+    if !app.limiter.allowed(username, source) {
         return Err(AppError::RateLimited);
     }
     let Some(user) = app.store.authenticate(username, password).await? else {
-        app.limiter.failed(username);
+        app.limiter.failed(username, source);
         return Err(AppError::Unauthorized);
     };
-    app.limiter.succeeded(username);
+    app.limiter.succeeded(username, source);
     Ok(app.store.open_session(user.id, kind.code(), kind.lifetime()).await?)
 }
 
@@ -247,4 +274,42 @@ pub async fn reset_password(app: &App, c: &Caller, id: i64) -> Result<String> {
 pub async fn audit_entries(app: &App, c: &Caller, entity: Option<&str>, paging: Paging) -> Result<Page<audit_log::Model>> {
     require_audit(c)?;
     Ok(app.store.audit_entries(c.county(), entity, paging).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LoginLimiter;
+
+    #[test]
+    fn a_locked_name_stays_open_from_another_address() {
+        let l = LoginLimiter::default();
+        for _ in 0..LoginLimiter::PER_NAME {
+            assert!(l.allowed("admin", "10.0.0.9"));
+            l.failed("admin", "10.0.0.9");
+        }
+        assert!(!l.allowed("admin", "10.0.0.9"), "the guessing address waits");
+        assert!(l.allowed("admin", "10.0.0.1"), "the real admin elsewhere does not");
+    }
+
+    #[test]
+    fn spraying_many_names_from_one_address_is_slowed() {
+        let l = LoginLimiter::default();
+        for i in 0..LoginLimiter::PER_SOURCE {
+            assert!(l.allowed(&format!("user{i}"), "10.0.0.9"));
+            l.failed(&format!("user{i}"), "10.0.0.9");
+        }
+        assert!(!l.allowed("someone-else", "10.0.0.9"));
+        assert!(l.allowed("someone-else", "10.0.0.2"));
+    }
+
+    #[test]
+    fn success_clears_the_name_count() {
+        let l = LoginLimiter::default();
+        for _ in 0..LoginLimiter::PER_NAME - 1 {
+            l.failed("head", "a");
+        }
+        l.succeeded("head", "a");
+        l.failed("head", "a");
+        assert!(l.allowed("head", "a"));
+    }
 }

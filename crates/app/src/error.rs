@@ -28,6 +28,12 @@ pub enum AppError {
     /// Too many failed sign-ins.
     #[error("too many attempts")]
     RateLimited,
+    /// An upload or body above the limit of its route.
+    #[error("larger than {limit} bytes")]
+    TooLarge { limit: usize },
+    /// The account signed in with a one-time password, which must be changed first.
+    #[error("the password must be changed first")]
+    PasswordChangeRequired,
     #[error("internal error: {0}")]
     Internal(String),
 }

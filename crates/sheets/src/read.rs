@@ -70,6 +70,14 @@ pub fn read_table(bytes: &[u8], name: &str) -> Result<Table, CellProblem> {
     Ok(table)
 }
 
+/// Undoes what CSV export does to formula-like text (see `write::neutralised`).
+fn unneutralised(field: &str) -> String {
+    match field.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(crate::write::FORMULA_STARTS) => rest.to_string(),
+        _ => field.to_string(),
+    }
+}
+
 fn read_csv(bytes: &[u8], name: &str) -> Result<Table, CellProblem> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
@@ -84,7 +92,8 @@ fn read_csv(bytes: &[u8], name: &str) -> Result<Table, CellProblem> {
     for record in reader.records() {
         let record = record.map_err(|e| bad_file(name, e.to_string()))?;
         let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
-        let cells: Vec<Cell> = record.iter().map(|f| if f.trim().is_empty() { Cell::Empty } else { Cell::Text(f.to_string()) }).collect();
+        let cells: Vec<Cell> =
+            record.iter().map(|f| if f.trim().is_empty() { Cell::Empty } else { Cell::Text(unneutralised(f)) }).collect();
         match headers {
             None => headers = Some(record.iter().map(|h| h.trim().to_string()).collect::<Vec<_>>()),
             Some(_) => rows.push((line, cells)),

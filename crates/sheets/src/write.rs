@@ -33,10 +33,20 @@ impl Format {
     }
 }
 
+/// The characters with which a spreadsheet program starts a formula when it opens a CSV file.
+pub(crate) const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
+/// A text cell as CSV writes it: one that a spreadsheet would run as a formula (a school named
+/// `=HYPERLINK(…)`) gets a leading `'`, which Excel shows as text; import takes it off again
+/// ([`crate::read`]), so an export still re-imports unchanged.
+pub(crate) fn neutralised(text: &str) -> String {
+    if text.starts_with(FORMULA_STARTS) { format!("'{text}") } else { text.to_string() }
+}
+
 fn csv_text(cell: &Cell) -> String {
     match cell {
         Cell::Empty => String::new(),
-        Cell::Text(s) | Cell::Error(s) => s.clone(),
+        Cell::Text(s) | Cell::Error(s) => neutralised(s),
         Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
         Cell::Number(n) => n.to_string(),
         Cell::Bool(b) => if *b { "是" } else { "否" }.to_string(),

@@ -36,6 +36,25 @@ fn an_export_reads_back_as_the_same_records_in_both_formats() {
     }
 }
 
+/// A name a spreadsheet would run as a formula is written with a leading `'` in CSV (Excel shows
+/// it as text) and read back as it was.
+#[test]
+fn formula_like_text_is_neutralised_in_csv_and_restored_on_import() {
+    let names = ["=HYPERLINK(\"http://evil.example\",\"点我\")", "+1", "-2+3", "@SUM(A1)", "-负号开头", "'already quoted", "普通名字"];
+    let records: Vec<TeacherDraft> =
+        names.iter().enumerate().map(|(i, n)| TeacherDraft { name: n.to_string(), ..teacher(&format!("T{i}")) }).collect();
+    let rows: Vec<_> = records.iter().map(|r| r.cells()).collect();
+    let bytes = write(Kind::Teachers, &rows, Format::Csv);
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    for line in text.lines().skip(1) {
+        let name = line.split(',').nth(1).unwrap().trim_matches('"');
+        assert!(!name.starts_with(['=', '+', '-', '@', '\t', '\r']), "a cell Excel would run: {line}");
+    }
+    let (good, problems) = parse::<TeacherDraft>(&read_table(&bytes, "t.csv").unwrap());
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(good.into_iter().map(|(_, r)| r.name).collect::<Vec<_>>(), names);
+}
+
 #[test]
 fn chinese_csv_saved_by_excel_in_gb18030_is_read() {
     let text =

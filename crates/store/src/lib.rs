@@ -81,11 +81,13 @@ pub struct Paging {
 
 impl Paging {
     pub const MAX_PER_PAGE: u64 = 200;
+    /// Pages beyond this are empty anyway; capping keeps the offset within what SQL takes.
+    pub const MAX_PAGE: u64 = 10_000_000;
     pub fn new(page: Option<u64>, per_page: Option<u64>) -> Self {
-        Paging { page: page.unwrap_or(1).max(1), per_page: per_page.unwrap_or(20).clamp(1, Self::MAX_PER_PAGE) }
+        Paging { page: page.unwrap_or(1).clamp(1, Self::MAX_PAGE), per_page: per_page.unwrap_or(20).clamp(1, Self::MAX_PER_PAGE) }
     }
     pub fn offset(&self) -> u64 {
-        (self.page - 1) * self.per_page
+        self.page.saturating_sub(1).saturating_mul(self.per_page)
     }
 }
 

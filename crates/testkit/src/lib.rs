@@ -161,6 +161,11 @@ pub struct Api {
 }
 
 impl Api {
+    /// The bearer token, for requests the client cannot make (raw sockets).
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -101,9 +101,31 @@ impl FromRequestParts<App> for Viewer {
             None => (cookie(&parts.headers, SESSION_COOKIE).ok_or_else(|| reject(AppError::Unauthorized))?, false),
         };
         let viewer = viewer_for(app, &token, lang, via_token).await.map_err(&reject)?.ok_or_else(|| reject(AppError::Unauthorized))?;
-        if !is_api && viewer.user.must_change_password && uri.path() != PASSWORD_PAGE && uri.path() != "/logout" {
-            return Err(NoViewer::ChangePassword);
+        // A one-time password opens nothing but changing it and signing out, on pages and API alike.
+        if viewer.user.must_change_password && !may_before_password_change(&parts.method, uri.path()) {
+            return Err(if is_api { NoViewer::Api(AppError::PasswordChangeRequired) } else { NoViewer::ChangePassword });
         }
         Ok(viewer)
+    }
+}
+
+/// What an account signed in with a one-time password may do: change it, or sign out.
+fn may_before_password_change(method: &axum::http::Method, path: &str) -> bool {
+    use axum::http::Method;
+    matches!(
+        (method, path),
+        (_, PASSWORD_PAGE) | (&Method::POST, "/logout") | (&Method::POST, "/api/v1/me/password") | (&Method::DELETE, "/api/v1/session")
+    )
+}
+
+/// The client's address, for throttling sign-ins (`unknown` when the server was not started with
+/// connection info, as in unit tests).
+pub struct Source(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Source {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let address = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
+        Ok(Source(address.unwrap_or_else(|| "unknown".into())))
     }
 }

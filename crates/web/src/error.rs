@@ -56,6 +56,8 @@ impl Described for AppError {
             AppError::Invalid(_) | AppError::Import(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -69,6 +71,8 @@ impl Described for AppError {
             AppError::Conflict(_) => "conflict",
             AppError::Import(_) => "import_invalid",
             AppError::RateLimited => "rate_limited",
+            AppError::TooLarge { .. } => "too_large",
+            AppError::PasswordChangeRequired => "password_change_required",
             AppError::Internal(_) => "internal",
         }
     }
@@ -78,6 +82,7 @@ impl Described for AppError {
         match self {
             AppError::Conflict(p) => tr.problem(p),
             AppError::Import(p) => tr.with("error-import-invalid", &[("count", p.len().to_string())]),
+            AppError::TooLarge { limit } => tr.with("error-too-large", &[("limit", format!("{} MB", limit / (1024 * 1024)))]),
             other => tr.get(&format!("error-{}", other.code().replace('_', "-"))),
         }
     }

@@ -17,11 +17,15 @@ mod map;
 mod pages;
 mod query;
 
-use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::IntoResponse;
 use axum::routing::get;
+use axum::{Router, middleware};
 use std::sync::Arc;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use xuequ_app::Store;
 
@@ -58,14 +62,46 @@ pub fn router(state: App) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(pages::stylesheet))
+        .route("/static/app.js", get(pages::script))
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
         .fallback(pages::not_found)
-        .layer(RequestBodyLimitLayer::new(MAX_UPLOAD))
+        // Nothing larger than an upload is read at all; the routes set their own lower limits.
+        .layer(RequestBodyLimitLayer::new(MAX_UPLOAD + 64 * 1024))
+        .layer(middleware::map_response(limit_as_json))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, std::time::Duration::from_secs(120)))
+        // No inline scripts and no framing (CSP), no content sniffing, no full referrers elsewhere.
+        .layer(always(header::CONTENT_SECURITY_POLICY, CSP))
+        .layer(always(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(always(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(always(header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
+        // A panic in a handler answers 500 with the usual error body; the connection and the
+        // server stay up.
+        .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
+            error::ApiError(xuequ_app::AppError::Internal("panic".into())).into_response()
+        }))
         .with_state(state)
 }
+
+/// The body-limit layer answers 413 in plain text; callers get the JSON error body instead.
+async fn limit_as_json(response: axum::response::Response) -> axum::response::Response {
+    let plain = response.headers().get(header::CONTENT_TYPE).is_none_or(|t| !t.as_bytes().starts_with(b"application/json"));
+    if response.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE && plain {
+        return error::ApiError(xuequ_app::AppError::TooLarge { limit: MAX_UPLOAD }).into_response();
+    }
+    response
+}
+
+/// A header every response carries unless its handler set it.
+fn always(name: header::HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+/// Scripts only from this site (no inline script), styles from this site (inline `style`
+/// attributes allowed for the map's colours), images from this site or `data:`, no framing.
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+                       object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 async fn healthz(axum::extract::State(app): axum::extract::State<App>) -> axum::http::StatusCode {
     if app.ready().await { axum::http::StatusCode::OK } else { axum::http::StatusCode::SERVICE_UNAVAILABLE }
@@ -77,5 +113,6 @@ pub async fn serve(
     state: App,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    let service = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown).await
 }

@@ -47,8 +47,8 @@ pub struct Token {
 
 /// Signs in and returns a bearer token for `Authorization: Bearer TOKEN`.
 #[utoipa::path(post, path = "/session", request_body = Credentials, responses((status = 200, body = Token), (status = 401), (status = 429)), tag = "session")]
-async fn create_session(State(app): State<App>, Body(c): Body<Credentials>) -> ApiResult<Json<Token>> {
-    let opened = accounts::sign_in(&app, &c.username, &c.password, SessionKind::Api).await?;
+async fn create_session(State(app): State<App>, source: crate::auth::Source, Body(c): Body<Credentials>) -> ApiResult<Json<Token>> {
+    let opened = accounts::sign_in(&app, &c.username, &c.password, SessionKind::Api, &source.0).await?;
     Ok(Json(Token { token: opened.token }))
 }
 

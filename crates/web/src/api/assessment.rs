@@ -4,7 +4,7 @@ use crate::App;
 use crate::auth::Viewer;
 use crate::error::{ApiResult, AppError};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -55,7 +55,7 @@ type Object = serde_json::Map<String, serde_json::Value>;
 /// The balance assessment of the county (or the schools now in `cluster`) for a school year,
 /// optionally one stage, derived from the registry.
 #[utoipa::path(get, path = "/assessment", params(AssessmentQuery), responses((status = 200, body = Assessment), (status = 404, description = "no statistics for that year, or no such cluster")), tag = "assessment")]
-async fn assess(State(app): State<App>, v: Viewer, Query(q): Query<AssessmentQuery>) -> ApiResult<Json<serde_json::Value>> {
+async fn assess(State(app): State<App>, v: Viewer, super::Params(q): super::Params<AssessmentQuery>) -> ApiResult<Json<serde_json::Value>> {
     let stage = match q.stage.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => Some(Section::parse(s).ok_or_else(|| {
             AppError::invalid("stage", Problem::UnknownValue { value: s.to_string(), allowed: "primary / junior".into() })

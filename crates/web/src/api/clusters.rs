@@ -219,7 +219,7 @@ async fn update_cluster(State(app): State<App>, v: Viewer, id: Ids, Body(d): Bod
 
 /// Dissolves a cluster on `?on=` (default today); memberships end that day.
 #[utoipa::path(delete, path = "/clusters/{id}", params(("id" = i64, Path), OnDate), responses((status = 200, body = Cluster)), tag = "clusters")]
-async fn dissolve_cluster(State(app): State<App>, v: Viewer, id: Ids, Query(q): Query<OnDate>) -> ApiResult<Json<Cluster>> {
+async fn dissolve_cluster(State(app): State<App>, v: Viewer, id: Ids, super::Params(q): super::Params<OnDate>) -> ApiResult<Json<Cluster>> {
     Ok(Json(clusters::dissolve(&app, &v, id.first(), q.on.unwrap_or_else(today)).await?.into()))
 }
 
@@ -231,7 +231,7 @@ async fn add_member(State(app): State<App>, v: Viewer, id: Ids, Body(m): Body<Ne
 
 /// Ends a school's membership on `?on=` (default today).
 #[utoipa::path(delete, path = "/clusters/{id}/members/{school_id}", params(("id" = i64, Path), ("school_id" = i64, Path), OnDate), responses((status = 204)), tag = "clusters")]
-async fn remove_member(State(app): State<App>, v: Viewer, ids: Ids, Query(q): Query<OnDate>) -> ApiResult<StatusCode> {
+async fn remove_member(State(app): State<App>, v: Viewer, ids: Ids, super::Params(q): super::Params<OnDate>) -> ApiResult<StatusCode> {
     let school_id = *ids.0.get(1).ok_or(xuequ_app::AppError::NotFound)?;
     clusters::remove_member(&app, &v, ids.first(), school_id, q.on.unwrap_or_else(today)).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -54,11 +54,15 @@ pub fn document() -> Arc<Document> {
     DOC.clone()
 }
 
+/// The largest JSON body the API takes (imports take files up to [`crate::MAX_UPLOAD`]).
+pub const JSON_LIMIT: usize = 1024 * 1024;
+
 pub fn routes() -> Router<App> {
     let (router, _) = parts();
     router
         .route("/openapi.json", get(|| async { Json(document()) }))
         .fallback(|| async { ApiError(AppError::NotFound) })
+        .layer(axum::extract::DefaultBodyLimit::max(JSON_LIMIT))
         .layer(middleware::from_fn(with_lang))
 }
 
@@ -105,10 +109,37 @@ pub struct Body<T>(pub T);
 impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        Json::<T>::from_request(req, state)
-            .await
-            .map(|Json(v)| Body(v))
-            .map_err(|e| ApiError(AppError::Invalid(vec![FieldProblem::new("body", Problem::BadFile { reason: e.body_text() })])))
+        Json::<T>::from_request(req, state).await.map(|Json(v)| Body(v)).map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError(AppError::TooLarge { limit: JSON_LIMIT })
+            } else {
+                ApiError(AppError::Invalid(vec![FieldProblem::new("body", Problem::BadFile { reason: e.body_text() })]))
+            }
+        })
+    }
+}
+
+/// The names of the API's typed query parameters, for naming the one that is wrong.
+const QUERY_NAMES: &[&str] = &["year", "stage", "cluster", "on", "format", "update_existing"];
+
+/// Query parameters read into `T`; a value that does not fit (`?year=99999999999`,
+/// `?on=2024-02-30`) is a JSON error naming the parameter, like every other API error.
+pub struct Params<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Params(value)),
+            Err(e) => {
+                // serde names the parameter first: "year: number too large to fit in target type".
+                let text = e.body_text();
+                let detail = text.trim_start_matches("Failed to deserialize query string: ").to_string();
+                let named = detail.split(':').next().unwrap_or_default();
+                let field = QUERY_NAMES.iter().find(|n| **n == named).copied().unwrap_or("query");
+                Err(ApiError(AppError::Invalid(vec![FieldProblem::new(field, Problem::BadFile { reason: detail })])))
+            }
+        }
     }
 }
 

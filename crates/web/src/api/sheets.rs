@@ -5,7 +5,7 @@ use crate::auth::Viewer;
 use crate::download::file_response;
 use crate::error::{ApiResult, AppError};
 use axum::Json;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, State};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -15,7 +15,8 @@ use xuequ_domain::Problem;
 use xuequ_sheets::{Format, Kind};
 
 pub fn routes() -> OpenApiRouter<App> {
-    OpenApiRouter::new().routes(routes!(export)).routes(routes!(import))
+    // Files up to the upload limit; everything else keeps the API's JSON limit.
+    OpenApiRouter::new().routes(routes!(import)).layer(axum::extract::DefaultBodyLimit::max(crate::MAX_UPLOAD)).routes(routes!(export))
 }
 
 fn kind_of(text: &str) -> ApiResult<Kind> {
@@ -35,7 +36,7 @@ async fn export(
     State(app): State<App>,
     v: Viewer,
     Path(kind): Path<String>,
-    Query(q): Query<ExportQuery>,
+    super::Params(q): super::Params<ExportQuery>,
 ) -> ApiResult<axum::response::Response> {
     let kind = kind_of(&kind)?;
     let format = Format::parse(q.format.as_deref().unwrap_or("xlsx")).ok_or_else(|| {
@@ -72,11 +73,11 @@ async fn import(
     State(app): State<App>,
     v: Viewer,
     Path(kind): Path<String>,
-    Query(q): Query<ImportQuery>,
+    super::Params(q): super::Params<ImportQuery>,
     mut form: Multipart,
 ) -> ApiResult<Json<ImportSummary>> {
     let kind = kind_of(&kind)?;
-    let bad_file = |e: axum::extract::multipart::MultipartError| AppError::invalid("file", Problem::BadFile { reason: e.body_text() });
+    let bad_file = crate::download::upload_error;
     let mut file = None;
     while let Some(field) = form.next_field().await.map_err(bad_file)? {
         if field.name() == Some("file") {

@@ -56,6 +56,15 @@ pub async fn stylesheet() -> Response {
         .into_response()
 }
 
+/// The little script the pages use (no inline scripts: the CSP forbids them).
+pub async fn script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../static/app.js"),
+    )
+        .into_response()
+}
+
 /// A page-level error: sign-in needed → the login page; anything else → a page saying what.
 pub struct PageError(pub AppError);
 

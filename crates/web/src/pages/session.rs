@@ -55,17 +55,33 @@ async fn login_page(State(app): State<App>, headers: HeaderMap, Query(q): Query<
     login_view(&app, Tr::new(crate::i18n::lang_of(&headers)), None, q.get("next").cloned().unwrap_or_default())
 }
 
-/// Only local paths are followed after login, so a crafted link cannot send users elsewhere.
-fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") { next } else { "/" }
+/// Only a path of this site is followed after login or a language switch, so a crafted link
+/// cannot send users elsewhere: it must start with one `/`, hold no backslash (browsers read
+/// `/\host` as `//host`), no control character and no scheme, and parse as a path — also once
+/// percent-decoded.
+pub fn safe_next(next: &str) -> &str {
+    let decoded = urlencoding::decode(next).map(|d| d.into_owned()).unwrap_or_default();
+    let local = |p: &str| {
+        p.starts_with('/')
+            && !p.starts_with("//")
+            && !p.contains('\\')
+            && !p.chars().any(char::is_control)
+            && axum::http::uri::PathAndQuery::try_from(p).is_ok()
+    };
+    if local(next) && local(&decoded) { next } else { "/" }
 }
 
-async fn login(State(app): State<App>, headers: HeaderMap, axum::Form(form): axum::Form<HashMap<String, String>>) -> PageResult {
+async fn login(
+    State(app): State<App>,
+    source: crate::auth::Source,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> PageResult {
     let tr = Tr::new(crate::i18n::lang_of(&headers));
     let username = form.get("username").cloned().unwrap_or_default();
     let password = form.get("password").cloned().unwrap_or_default();
     let next = form.get("next").cloned().unwrap_or_default();
-    match xuequ_app::accounts::sign_in(&app, &username, &password, xuequ_app::accounts::SessionKind::Web).await {
+    match xuequ_app::accounts::sign_in(&app, &username, &password, xuequ_app::accounts::SessionKind::Web, &source.0).await {
         Ok(opened) => {
             let secure = if app.secure_cookies { "; Secure" } else { "" };
             let cookie = format!(
@@ -191,6 +207,33 @@ async fn password_change(State(app): State<App>, v: Viewer, axum::Form(form): ax
             let problems = super::form_problems(e)?;
             Ok((axum::http::StatusCode::BAD_REQUEST, super::record_form(&v, password_shape(&v), &password_specs(), &form, &problems))
                 .into_response())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_paths_of_this_site_are_followed() {
+        for good in ["/", "/schools?page=2", "/schools/3/edit", "/teachers?q=%E5%BC%A0"] {
+            assert_eq!(safe_next(good), good);
+        }
+        for bad in [
+            "//evil.example",
+            "/\\/evil.example",
+            "/\\evil.example",
+            "/%5Cevil.example",
+            "/%5C%5Cevil.example",
+            "/%2F%2Fevil.example",
+            "https://evil.example",
+            "evil.example",
+            "/\r\nSet-Cookie:x=1",
+            "/%0d%0aLocation:%20//evil",
+            "",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
         }
     }
 }

@@ -8,7 +8,7 @@ use xuequ_sheets::{Format, Kind};
 
 pub fn routes() -> Router<App> {
     Router::new()
-        .route("/import", get(import_page).post(import_upload))
+        .route("/import", get(import_page).post(import_upload).layer(axum::extract::DefaultBodyLimit::max(crate::MAX_UPLOAD)))
         .route("/templates/{file}", get(template))
         .route("/export/{file}", get(export))
 }
@@ -75,17 +75,14 @@ async fn export(State(app): State<App>, v: Viewer, axum::extract::Path(file): ax
 async fn import_upload(State(app): State<App>, v: Viewer, mut form: Multipart) -> PageResult {
     let t = v.tr();
     let (mut kind, mut csrf, mut update, mut file) = (String::new(), String::new(), false, None);
-    while let Some(field) =
-        form.next_field().await.map_err(|e| AppError::invalid("file", xuequ_domain::Problem::BadFile { reason: e.body_text() }))?
-    {
+    while let Some(field) = form.next_field().await.map_err(crate::download::upload_error)? {
         match field.name().unwrap_or("") {
             "kind" => kind = field.text().await.unwrap_or_default(),
             "_csrf" => csrf = field.text().await.unwrap_or_default(),
             "update_existing" => update = field.text().await.is_ok_and(|v| v == "true"),
             "file" => {
                 let name = field.file_name().unwrap_or("upload.xlsx").to_string();
-                let bytes =
-                    field.bytes().await.map_err(|e| AppError::invalid("file", xuequ_domain::Problem::BadFile { reason: e.body_text() }))?;
+                let bytes = field.bytes().await.map_err(crate::download::upload_error)?;
                 file = Some((name, bytes));
             }
             _ => {}

@@ -1,0 +1,170 @@
+//! Hostile and careless input through HTTP against the real binary, on SQLite and PostgreSQL:
+//! every case answers 4xx with the JSON error body (or a page), the server stays up, and
+//! nothing is written that should not be.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use xuequ_testkit::{Backend, DEMO_PASSWORD, TestServer};
+
+const BIN: &str = env!("CARGO_BIN_EXE_xuequ");
+
+/// The error body every API error has.
+fn assert_error(what: &str, status: StatusCode, body: &Value, want: StatusCode, code: &str) {
+    assert_eq!(status, want, "{what}: {body}");
+    assert_eq!(body["error"]["code"], code, "{what}: {body}");
+    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{what}: a message: {body}");
+}
+
+async fn alive(server: &TestServer) {
+    let ok = reqwest::get(server.url("/healthz")).await.is_ok_and(|r| r.status() == StatusCode::OK);
+    assert!(ok, "the server is still up");
+}
+
+async fn hardening(backend: Backend) {
+    let server = TestServer::start(BIN, &backend).await.expect("server starts");
+    let admin = server.client("admin").await.unwrap();
+
+    // Numbers out of range: no panic, no dropped connection; the list answers (an empty page).
+    for query in ["page=18446744073709551615", "page=18446744073709551616", "per_page=99999999999&page=9999999999", "page=-1"] {
+        let (status, body) = admin.get(&format!("/api/v1/teachers?{query}")).await;
+        assert_eq!(status, StatusCode::OK, "{query}: {body}");
+    }
+    let (status, page) = admin.page("/teachers?page=18446744073709551615").await;
+    assert_eq!(status, StatusCode::OK, "the page too: {page:.200}");
+
+    // A query value that does not fit its type is a JSON error naming the parameter.
+    for (path, field) in [
+        ("/api/v1/assessment?year=99999999999", "year"),
+        ("/api/v1/assessment?cluster=abc", "cluster"),
+        ("/api/v1/clusters/1?on=2024-02-30", "on"),
+        ("/api/v1/import/teachers?update_existing=perhaps", "update_existing"),
+    ] {
+        let method = if path.contains("clusters") {
+            "DELETE"
+        } else if path.contains("import") {
+            "POST"
+        } else {
+            "GET"
+        };
+        let (status, body) = admin.call(method, path, None).await;
+        assert_error(path, status, &body, StatusCode::BAD_REQUEST, "invalid");
+        assert_eq!(body["error"]["details"][0]["field"], field, "{path}: {body}");
+    }
+
+    // A JSON body over the API's limit is 413 with the JSON error, not 400.
+    let huge = json!({"code": "X1", "name": "x".repeat(2 * 1024 * 1024), "school_type": "primary", "locality": "rural"});
+    let (status, body) = admin.post("/api/v1/schools", huge).await;
+    assert_error("a 2 MB JSON body", status, &body, StatusCode::PAYLOAD_TOO_LARGE, "too_large");
+
+    // An upload over 2 MB (the old limit) is taken: 40,000 teachers in CSV, about 3 MB.
+    let mut csv = String::from("教师编号,姓名,性别,学校代码,任教学科,最高学历,职称,骨干教师级别,到校时间\n");
+    for i in 0..40_000 {
+        csv.push_str(&format!("H{i:06},教师{i},女,3141000001,语文,本科,一级教师,无,2020-09-01\n"));
+    }
+    assert!(csv.len() > 2 * 1024 * 1024, "{} bytes", csv.len());
+    let (status, body) = admin.import("teachers", "big.csv", csv.into_bytes(), false).await;
+    assert_eq!(status, StatusCode::OK, "a 3 MB upload: {body}");
+    assert_eq!(body["created"], 40_000);
+    // Beyond the upload limit: 413 with the limit named, before the body is read (a client that
+    // keeps sending would see the connection close, so this one announces the size and waits).
+    let answer = announce_upload(&server, admin.token().unwrap(), 65 * 1024 * 1024).await;
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("\"too_large\"") && answer.contains("64 MB"), "{answer}");
+    alive(&server).await;
+
+    // Security headers on pages, the API, errors and static files.
+    for path in ["/login", "/api/v1/openapi.json", "/nothing-here", "/static/app.css", "/api/v1/schools"] {
+        let r = reqwest::get(server.url(path)).await.unwrap();
+        let h = r.headers();
+        let csp = h.get("content-security-policy").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("script-src 'self' 'unsafe-inline'"), "{path}: {csp}");
+        assert_eq!(h.get("x-content-type-options").map(|v| v.to_str().unwrap()), Some("nosniff"), "{path}");
+        assert_eq!(h.get("x-frame-options").map(|v| v.to_str().unwrap()), Some("DENY"), "{path}");
+        assert!(h.get("referrer-policy").is_some(), "{path}");
+    }
+    // No page carries an inline script (the CSP would block it).
+    for path in ["/", "/schools", "/assessment", "/assessment/report", "/plans", "/import"] {
+        let (_, html) = admin.page(path).await;
+        assert!(!html.contains("<script>") && !html.contains(" onclick="), "{path} has an inline script");
+    }
+
+    // Redirects stay on the site: after sign-in and after the language switch.
+    let no_redirect = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    for target in ["/\\/evil.example", "//evil.example", "/%5Cevil.example", "https://evil.example/", "/\r\nSet-Cookie: x=1", "/%0d%0aX: y"]
+    {
+        let r = no_redirect
+            .post(server.url("/login"))
+            .form(&[("username", "inspector"), ("password", DEMO_PASSWORD), ("next", target)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["location"], "/", "next={target:?}");
+        let r = no_redirect.get(server.url(&format!("/lang/en?back={}", urlencoding::encode(target)))).send().await.unwrap();
+        assert_eq!(r.headers()["location"], "/", "back={target:?}");
+    }
+    let r = no_redirect.get(server.url("/lang/en?back=/schools%3Fpage%3D2")).send().await.unwrap();
+    assert_eq!(r.headers()["location"], "/schools?page=2", "a path of the site is followed");
+
+    // A one-time password opens nothing but changing it, through the API too.
+    let (_, created) = admin.post("/api/v1/users", json!({"username": "otp.user", "display_name": "一次性", "role": "bureau_admin"})).await;
+    let one_time = created["password"].as_str().unwrap().to_string();
+    let otp = server.client_with("otp.user", &one_time).await.unwrap();
+    let (status, body) = otp.post("/api/v1/users", json!({"username": "evil2", "display_name": "x", "role": "bureau_admin"})).await;
+    assert_error("creating an admin with a one-time password", status, &body, StatusCode::FORBIDDEN, "password_change_required");
+    let (status, body) = otp.get("/api/v1/schools").await;
+    assert_error("reading with a one-time password", status, &body, StatusCode::FORBIDDEN, "password_change_required");
+    let (status, _) = otp.post("/api/v1/me/password", json!({"current_password": one_time, "new_password": "新的长密码-2026"})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let changed = server.client_with("otp.user", "新的长密码-2026").await.unwrap();
+    assert_eq!(changed.get("/api/v1/schools").await.0, StatusCode::OK, "after the change everything opens");
+
+    // Sign-in throttling: ten wrong passwords lock `admin` for that address only…
+    let sign_in = async |from: &str, username: &str, password: &str| {
+        let client = reqwest::Client::builder().local_address(from.parse::<std::net::IpAddr>().unwrap()).build().unwrap();
+        let r = client.post(server.url("/api/v1/session")).json(&json!({"username": username, "password": password})).send().await.unwrap();
+        r.status()
+    };
+    for _ in 0..10 {
+        assert_eq!(sign_in("127.0.0.2", "admin", "wrong-guess").await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(sign_in("127.0.0.2", "admin", DEMO_PASSWORD).await, StatusCode::TOO_MANY_REQUESTS, "the guessing address waits");
+    assert_eq!(sign_in("127.0.0.3", "admin", DEMO_PASSWORD).await, StatusCode::OK, "the admin elsewhere signs in");
+    // … and thirty wrong passwords over many names stop that address for every name.
+    for i in 0..30 {
+        assert_eq!(sign_in("127.0.0.4", &format!("nobody{i}"), "x").await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(sign_in("127.0.0.4", "head", DEMO_PASSWORD).await, StatusCode::TOO_MANY_REQUESTS, "password spraying is slowed");
+    alive(&server).await;
+    server.stop().await.unwrap();
+}
+
+/// Sends the head of an upload of `length` bytes and returns what the server answers.
+async fn announce_upload(server: &TestServer, token: &str, length: usize) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = server.base.trim_start_matches("http://").to_string();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "POST /api/v1/import/teachers HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: multipart/form-data; boundary=x\r\nContent-Length: {length}\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    while let Ok(Ok(n)) = tokio::time::timeout(std::time::Duration::from_secs(5), stream.read(&mut buf)).await {
+        if n == 0 {
+            break;
+        }
+        answer.extend_from_slice(&buf[..n]);
+        if answer.windows(4).any(|w| w == b"\r\n\r\n") && answer.ends_with(b"}}") {
+            break;
+        }
+    }
+    String::from_utf8_lossy(&answer).to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_requests_get_clear_errors_on_every_backend() {
+    for backend in Backend::all() {
+        hardening(backend).await;
+    }
+}
