@@ -4,7 +4,7 @@
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use xuequ_testkit::{Backend, DEMO_PASSWORD, TestServer};
+use xuequ_testkit::{Backend, DEMO_PASSWORD, TestServer, hostile};
 
 const BIN: &str = env!("CARGO_BIN_EXE_xuequ");
 
@@ -71,6 +71,28 @@ async fn hardening(backend: Backend) {
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     assert!(answer.contains("\"too_large\"") && answer.contains("64 MB"), "{answer}");
     alive(&server).await;
+
+    // Hostile spreadsheets: each is refused with the limit named, nothing is written, and the
+    // server stays up (the first of them used to abort the process).
+    let teachers_before = admin.get("/api/v1/teachers?per_page=1").await.1["total"].clone();
+    let principal = server.client("principal").await.unwrap();
+    for (name, bytes, code) in [
+        ("far.xlsx", hostile::xlsx_with_far_cell(1_048_575, 16_383), "too_many_columns"),
+        ("tall.xlsx", hostile::xlsx_with_far_cell(1_048_575, 2), "too_many_rows"),
+        ("bomb.xlsx", hostile::zip_bomb(600), "too_large_unpacked"),
+        ("wide.ods", hostile::ods_repeating(16_384, 1), "too_many_columns"),
+        ("many.ods", hostile::ods_repeating(200, 100_000), "too_many_cells"),
+        ("text.xlsx", b"not a spreadsheet".to_vec(), "bad_file"),
+        ("wide.csv", format!("a\n{}\n", vec!["x"; 5000].join(",")).into_bytes(), "too_many_columns"),
+    ] {
+        for who in [&admin, &principal] {
+            let (status, body) = who.import("teachers", name, bytes.clone(), false).await;
+            assert_error(name, status, &body, StatusCode::BAD_REQUEST, "import_invalid");
+            assert_eq!(body["error"]["details"][0]["code"], code, "{name}: {body}");
+        }
+    }
+    alive(&server).await;
+    assert_eq!(admin.get("/api/v1/teachers?per_page=1").await.1["total"], teachers_before, "nothing was written");
 
     // Security headers on pages, the API, errors and static files.
     for path in ["/login", "/api/v1/openapi.json", "/nothing-here", "/static/app.css", "/api/v1/schools"] {

@@ -60,6 +60,12 @@ pub enum Problem {
     BadFile { reason: String },
     #[error("the file has more than {max} rows")]
     TooManyRows { max: usize },
+    #[error("the sheet uses column {column}; at most {max} columns are read")]
+    TooManyColumns { column: String, max: usize },
+    #[error("the sheet holds more than {max} cells")]
+    TooManyCells { max: usize },
+    #[error("the file unpacks to more than {max_mb} MB")]
+    TooLargeUnpacked { max_mb: usize },
     #[error("the file has no data rows")]
     EmptyFile,
     #[error("the password must have at least {min} characters")]

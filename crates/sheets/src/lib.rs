@@ -5,12 +5,14 @@
 //! No database here: the store checks the parsed rows against existing records.
 
 mod assessment;
+mod bounds;
 mod column;
 mod layout;
 mod read;
 mod write;
 
 pub use assessment::ASSESSMENT_SHEET;
+pub use bounds::{MAX_CELLS, MAX_COLUMNS, MAX_UNPACKED};
 pub use column::Column;
 pub use layout::Kind;
 pub use read::{Cell, SheetRecord, Table, parse, read_table};

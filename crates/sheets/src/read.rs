@@ -64,6 +64,7 @@ fn bad_file(sheet: &str, reason: impl Into<String>) -> CellProblem {
 pub fn read_table(bytes: &[u8], name: &str) -> Result<Table, CellProblem> {
     let lower = name.to_lowercase();
     let table = if lower.ends_with(".csv") || lower.ends_with(".txt") { read_csv(bytes, name)? } else { read_workbook(bytes, name)? };
+    // Every reader has bounded the rows it kept; this names the limit for those that stop early.
     if table.rows.len() > MAX_ROWS {
         return Err(CellProblem { sheet: table.sheet, row: 0, column: String::new(), problem: Problem::TooManyRows { max: MAX_ROWS } });
     }
@@ -91,6 +92,15 @@ fn read_csv(bytes: &[u8], name: &str) -> Result<Table, CellProblem> {
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| bad_file(name, e.to_string()))?;
+        if record.len() > crate::bounds::MAX_COLUMNS {
+            let column = crate::column_letter(record.len() - 1);
+            return Err(CellProblem {
+                sheet: name.to_string(),
+                row: 0,
+                column: String::new(),
+                problem: Problem::TooManyColumns { column, max: crate::bounds::MAX_COLUMNS },
+            });
+        }
         let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
         let cells: Vec<Cell> =
             record.iter().map(|f| if f.trim().is_empty() { Cell::Empty } else { Cell::Text(unneutralised(f)) }).collect();
@@ -107,8 +117,22 @@ fn read_csv(bytes: &[u8], name: &str) -> Result<Table, CellProblem> {
     Ok(finish_table(name.to_string(), 0, headers, rows))
 }
 
+/// XLSX is read cell by cell within the limits; ODS is checked for what its repeats expand to
+/// first; XLS is bounded by its format (see `bounds`).
 fn read_workbook(bytes: &[u8], name: &str) -> Result<Table, CellProblem> {
-    let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| bad_file(name, e.to_string()))?;
+    crate::bounds::check_archive(bytes, name)?;
+    let is_zip = bytes.starts_with(b"PK\x03\x04");
+    let is_ods = is_zip && crate::bounds::is_ods(bytes);
+    if is_zip && !is_ods {
+        return crate::bounds::read_xlsx(bytes, name);
+    }
+    let cursor = Cursor::new(bytes.to_vec());
+    let mut workbook = if is_ods {
+        crate::bounds::check_ods(bytes, name)?;
+        calamine::Sheets::Ods(calamine::Ods::new(cursor).map_err(|e| bad_file(name, e.to_string()))?)
+    } else {
+        open_workbook_auto_from_rs(cursor).map_err(|e| bad_file(name, e.to_string()))?
+    };
     let sheet = workbook.sheet_names().first().cloned().ok_or_else(|| bad_file(name, "no sheet"))?;
     let range = workbook.worksheet_range(&sheet).map_err(|e| bad_file(&sheet, e.to_string()))?;
     let Some((first_row, first_column)) = range.start() else {
@@ -122,7 +146,7 @@ fn read_workbook(bytes: &[u8], name: &str) -> Result<Table, CellProblem> {
 }
 
 /// Drops blank rows and pads every row to the header's width.
-fn finish_table(sheet: String, first_column: usize, headers: Vec<String>, rows: Vec<(usize, Vec<Cell>)>) -> Table {
+pub(crate) fn finish_table(sheet: String, first_column: usize, headers: Vec<String>, rows: Vec<(usize, Vec<Cell>)>) -> Table {
     let width = headers.len();
     let rows = rows
         .into_iter()
@@ -135,7 +159,7 @@ fn finish_table(sheet: String, first_column: usize, headers: Vec<String>, rows: 
     Table { sheet, first_column, headers, rows }
 }
 
-fn cell_of(data: &Data) -> Cell {
+pub(crate) fn cell_of(data: &Data) -> Cell {
     match data {
         Data::Empty => Cell::Empty,
         Data::String(s) if s.trim().is_empty() => Cell::Empty,
@@ -171,7 +195,7 @@ fn number_text(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { n.to_string() }
 }
 
-fn text_of(cell: &Cell) -> String {
+pub(crate) fn text_of(cell: &Cell) -> String {
     match cell {
         Cell::Empty => String::new(),
         Cell::Text(s) => s.trim().to_string(),

@@ -2,6 +2,8 @@
 //! SQLite file or a fresh PostgreSQL database (dropped afterwards, also when a test panics), and
 //! a typed client for the API that every integration test shares.
 
+pub mod hostile;
+
 use anyhow::{Context, Result, bail};
 pub use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, Database};

@@ -30,3 +30,6 @@ problem-weak-password = The password needs at least { $min } characters
 problem-wrong-password = The current password is not right
 problem-passwords-differ = The two new passwords differ
 problem-disagrees = “{ $value }” differs from “{ $other }” given for the same school in row { $first_row } (a nine-year school’s shared figures must match)
+problem-too-many-columns = The sheet uses column { $column }; at most { $max } columns are read
+problem-too-many-cells = The sheet holds more than { $max } cells
+problem-too-large-unpacked = The file unpacks to more than { $max_mb } MB

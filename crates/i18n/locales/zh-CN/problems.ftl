@@ -30,3 +30,6 @@ problem-weak-password = 密码至少需要 { $min } 个字符
 problem-wrong-password = 当前密码不正确
 problem-passwords-differ = 两次输入的新密码不一致
 problem-disagrees = “{ $value }”与第 { $first_row } 行同一学校填写的“{ $other }”不一致（九年一贯制学校的共用数据两行应相同）
+problem-too-many-columns = 工作表用到了第 { $column } 列，最多读取 { $max } 列
+problem-too-many-cells = 工作表超过 { $max } 个单元格
+problem-too-large-unpacked = 文件解压后超过 { $max_mb } MB
