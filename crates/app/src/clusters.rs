@@ -50,9 +50,24 @@ pub async fn create(app: &App, c: &Caller, draft: &ClusterDraft) -> Result<clust
     Ok(app.store.create_cluster(&c.ctx(), draft).await?)
 }
 
-pub async fn update(app: &App, c: &Caller, id: i64, draft: &ClusterDraft) -> Result<cluster::Model> {
-    found(app, c, id, Action::Update).await?;
-    Ok(app.store.update_cluster(&c.ctx(), id, draft).await?)
+/// Changes a cluster's record; a new lead takes over on `on`. A cluster head keeps the name and
+/// the description; form, level, lead and founding date are the bureau's decisions, like
+/// membership.
+pub async fn update(app: &App, c: &Caller, id: i64, draft: &ClusterDraft, on: NaiveDate) -> Result<cluster::Model> {
+    let current = found(app, c, id, Action::Update).await?;
+    let lead_code = app.store.school(c.county(), current.lead_school_id).await?.map(|s| s.code).unwrap_or_default();
+    let restructures = draft.form.code() != current.form
+        || draft.level.code() != current.level
+        || draft.lead_school_code.trim() != lead_code
+        || draft.founded_on != current.founded_on;
+    if restructures {
+        require_membership_right(app, c, id).await?;
+    }
+    let updated = app.store.update_cluster(&c.ctx(), id, draft, on).await?;
+    if restructures {
+        app.sessions.clear(); // a cluster head's scope may follow the lead
+    }
+    Ok(updated)
 }
 
 /// Dissolves a cluster on a date; its memberships end that day.

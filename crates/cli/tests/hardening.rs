@@ -94,6 +94,57 @@ async fn hardening(backend: Backend) {
     alive(&server).await;
     assert_eq!(admin.get("/api/v1/teachers?per_page=1").await.1["total"], teachers_before, "nothing was written");
 
+    // A cluster head keeps the name and description of their cluster, not its form or lead; a
+    // new lead takes over on a date and the history still says who led before.
+    let head = server.client("head").await.unwrap();
+    let (_, clusters) = admin.get("/api/v1/clusters?form=district").await;
+    let district = clusters["items"].as_array().unwrap().iter().find(|c| c["name"] == "城关第二学区").unwrap().clone();
+    let id = district["id"].as_i64().unwrap();
+    let (_, detail) = admin.get(&format!("/api/v1/clusters/{id}")).await;
+    let members = detail["members"].as_array().unwrap().clone();
+    let lead = members.iter().find(|m| m["membership"]["role"] == "lead").unwrap()["school"].clone();
+    let other =
+        members.iter().find(|m| m["membership"]["role"] == "member" && m["membership"]["left_on"].is_null()).unwrap()["school"].clone();
+    let body = |form: &str, lead_code: &Value, description: &str| {
+        json!({"name": district["name"], "form": form, "level": district["level"], "lead_school_code": lead_code,
+               "description": description, "founded_on": district["founded_on"]})
+    };
+    let (status, body_) = head.put(&format!("/api/v1/clusters/{id}"), body("alliance", &lead["code"], "")).await;
+    assert_error("a head changing the form", status, &body_, StatusCode::FORBIDDEN, "forbidden");
+    let (status, body_) = head.put(&format!("/api/v1/clusters/{id}"), body("district", &other["code"], "")).await;
+    assert_error("a head changing the lead", status, &body_, StatusCode::FORBIDDEN, "forbidden");
+    let (status, _) = head.put(&format!("/api/v1/clusters/{id}"), body("district", &lead["code"], "学区长写的简介")).await;
+    assert_eq!(status, StatusCode::OK, "the head keeps the description");
+    let (status, changed) = admin.put(&format!("/api/v1/clusters/{id}?on=2025-09-01"), body("district", &other["code"], "")).await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    let (_, after) = admin.get(&format!("/api/v1/clusters/{id}")).await;
+    let rows = |school: &Value| -> Vec<(String, String, Value)> {
+        after["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["school"]["id"] == school["id"])
+            .map(|m| {
+                (
+                    m["membership"]["role"].as_str().unwrap().to_string(),
+                    m["membership"]["joined_on"].as_str().unwrap().to_string(),
+                    m["membership"]["left_on"].clone(),
+                )
+            })
+            .collect()
+    };
+    assert!(
+        rows(&lead).iter().any(|(role, _, left)| role == "lead" && left == "2025-09-01"),
+        "the old lead led until the date: {:?}",
+        rows(&lead)
+    );
+    assert!(rows(&lead).iter().any(|(role, joined, left)| role == "member" && joined == "2025-09-01" && left.is_null()));
+    assert!(
+        rows(&other).iter().any(|(role, joined, left)| role == "lead" && joined == "2025-09-01" && left.is_null()),
+        "{:?}",
+        rows(&other)
+    );
+
     // Security headers on pages, the API, errors and static files.
     for path in ["/login", "/api/v1/openapi.json", "/nothing-here", "/static/app.css", "/api/v1/schools"] {
         let r = reqwest::get(server.url(path)).await.unwrap();

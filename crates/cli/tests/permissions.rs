@@ -69,6 +69,9 @@ async fn each_role_on(backend: Backend) {
         "lead_school_code": get_json(format!("/api/v1/schools/{}", district["lead_school_id"]), admin.clone()).await["code"],
         "description": district["description"], "founded_on": district["founded_on"]
     });
+    let mut restructured = cluster_body.clone();
+    restructured["form"] = "alliance".into();
+    restructured["lead_school_code"] = free["code"].clone();
     // Pages are signed in with the form, as a browser would.
     let mut cookies = Vec::new();
     let no_redirect = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
@@ -202,6 +205,14 @@ async fn each_role_on(backend: Backend) {
             "update own cluster",
             api(Method::PUT, format!("/api/v1/clusters/{district_id}"), Some(cluster_body.clone())),
             [OK, NO, OK, NO, NO, NF],
+        ),
+        // Form, level, lead and founding date are the bureau's: the head may not change them (the
+        // admin's request names a lead that is no member, so it is refused as invalid and the
+        // district stays as it is for the rows below).
+        (
+            "change own cluster's form and lead",
+            api(Method::PUT, format!("/api/v1/clusters/{district_id}"), Some(restructured.clone())),
+            [BAD, NO, NO, NO, NO, NF],
         ),
         // (the district's lead is no member of the group: the admin's request is refused as invalid)
         (

@@ -178,21 +178,42 @@ impl Store {
 
     /// Changes a cluster's name, form, description or founding date. A new lead must already
     /// be a current member; the old lead stays as a member.
-    pub async fn update_cluster(&self, ctx: &Ctx, id: i64, draft: &ClusterDraft) -> Result<cluster::Model> {
+    /// Changes a cluster's record. A new lead takes over on `on`: the old and the new lead's
+    /// memberships end that day and begin again in their new roles, so the history still says
+    /// who led until then.
+    pub async fn update_cluster(&self, ctx: &Ctx, id: i64, draft: &ClusterDraft, on: NaiveDate) -> Result<cluster::Model> {
         draft.validate().map_err(StoreError::Invalid)?;
         let before = self.cluster(ctx.county_id, id).await?.ok_or(StoreError::NotFound)?;
         let lead = self.lead_for(ctx.county_id, draft).await?;
         let members = self.members(ctx.county_id, id, false).await?;
         let txn = self.db.begin().await?;
         if lead.id != before.lead_school_id {
-            let Some(new_lead) = members.iter().find(|m| m.school.id == lead.id) else {
+            if !members.iter().any(|m| m.school.id == lead.id) {
                 return Err(StoreError::invalid("lead_school_code", Problem::NotAMember));
-            };
-            for m in &members {
-                let role = if m.school.id == new_lead.school.id { MemberRole::Lead } else { MemberRole::Member };
-                let mut active = m.membership.clone().into_active_model();
-                active.role = Set(role.code().into());
-                active.update(&txn).await?;
+            }
+            for m in members.iter().filter(|m| m.school.id == lead.id || m.school.id == before.lead_school_id) {
+                let role = if m.school.id == lead.id { MemberRole::Lead } else { MemberRole::Member };
+                if m.membership.joined_on > on {
+                    return Err(StoreError::invalid(
+                        "on",
+                        Problem::OutOfRange { value: on.to_string(), min: m.membership.joined_on.to_string(), max: "-".into() },
+                    ));
+                }
+                let mut ended = m.membership.clone().into_active_model();
+                ended.left_on = Set(Some(on));
+                ended.update(&txn).await?;
+                cluster_member::ActiveModel {
+                    county_id: Set(ctx.county_id),
+                    cluster_id: Set(id),
+                    school_id: Set(m.school.id),
+                    role: Set(role.code().into()),
+                    level: Set(m.membership.level.clone()),
+                    joined_on: Set(on),
+                    left_on: Set(None),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
             }
         }
         let mut model = before.clone().into_active_model();

@@ -212,9 +212,17 @@ async fn create_cluster(State(app): State<App>, v: Viewer, Body(d): Body<Cluster
     Ok(created(Cluster::from(clusters::create(&app, &v, &d.into()).await?)))
 }
 
-#[utoipa::path(put, path = "/clusters/{id}", params(("id" = i64, Path)), request_body = ClusterInput, responses((status = 200, body = Cluster)), tag = "clusters")]
-async fn update_cluster(State(app): State<App>, v: Viewer, id: Ids, Body(d): Body<ClusterInput>) -> ApiResult<Json<Cluster>> {
-    Ok(Json(clusters::update(&app, &v, id.first(), &d.into()).await?.into()))
+/// Changes a cluster's record. A new lead takes over on `?on=` (default today); form, level,
+/// lead and founding date are the bureau's to change.
+#[utoipa::path(put, path = "/clusters/{id}", params(("id" = i64, Path), OnDate), request_body = ClusterInput, responses((status = 200, body = Cluster), (status = 403)), tag = "clusters")]
+async fn update_cluster(
+    State(app): State<App>,
+    v: Viewer,
+    id: Ids,
+    super::Params(q): super::Params<OnDate>,
+    Body(d): Body<ClusterInput>,
+) -> ApiResult<Json<Cluster>> {
+    Ok(Json(clusters::update(&app, &v, id.first(), &d.into(), q.on.unwrap_or_else(today)).await?.into()))
 }
 
 /// Dissolves a cluster on `?on=` (default today); memberships end that day.

@@ -234,7 +234,7 @@ async fn cluster_update(State(app): State<App>, v: Viewer, axum::extract::Path(i
         shape,
         &specs,
         &form,
-        async |d: ClusterDraft| xuequ_app::clusters::update(&app, &v, id, &d).await,
+        async |d: ClusterDraft| xuequ_app::clusters::update(&app, &v, id, &d, xuequ_app::today()).await,
         |_| format!("/clusters/{id}"),
     )
     .await
