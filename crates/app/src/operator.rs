@@ -145,8 +145,47 @@ pub async fn backup(store: &Store, to: &Path, url: &str) -> Result<()> {
     Ok(store.backup_to(to, url).await?)
 }
 
+/// A running server's hold on its data directory: an exclusive lock on `xuequ.lock` (which
+/// names the server's process), released when the server ends however it ends.
+pub struct DataDirLock {
+    _file: std::fs::File,
+}
+
+const LOCK_FILE: &str = "xuequ.lock";
+
+/// Takes the data directory for a server; refuses if another server holds it.
+pub fn hold_data_dir(data_dir: &Path) -> Result<DataDirLock> {
+    std::fs::create_dir_all(data_dir).map_err(AppError::internal)?;
+    let path = data_dir.join(LOCK_FILE);
+    let mut file = std::fs::OpenOptions::new().create(true).truncate(false).read(true).write(true).open(&path).map_err(AppError::internal)?;
+    if file.try_lock().is_err() {
+        return Err(AppError::Conflict(xuequ_domain::Problem::InUse { what: data_dir.display().to_string(), by: holder(&path) }));
+    }
+    use std::io::{Seek, Write};
+    file.set_len(0).and_then(|_| file.rewind()).and_then(|_| write!(file, "{}", std::process::id())).map_err(AppError::internal)?;
+    Ok(DataDirLock { _file: file })
+}
+
+/// The process that holds a lock file, as written in it.
+fn holder(path: &Path) -> String {
+    std::fs::read_to_string(path).map(|pid| format!("pid {}", pid.trim())).unwrap_or_else(|_| "another process".into())
+}
+
+/// Refuses while a server holds the data directory: a restore under a running server would be
+/// overwritten by the server's next writes, and acknowledged writes would vanish.
+fn ensure_no_server(data_dir: &Path) -> Result<()> {
+    let path = data_dir.join(LOCK_FILE);
+    let Ok(file) = std::fs::OpenOptions::new().read(true).write(true).open(&path) else { return Ok(()) };
+    match file.try_lock() {
+        Ok(()) => Ok(()),
+        Err(_) => Err(AppError::Conflict(xuequ_domain::Problem::InUse { what: data_dir.display().to_string(), by: holder(&path) })),
+    }
+}
+
 /// Brings back a copy made by [`backup`]: SQLite into the data directory, PostgreSQL into `url`.
+/// Refused while a server runs on the data directory.
 pub async fn restore(from: &Path, data_dir: &Path, postgres_url: Option<&str>) -> Result<()> {
+    ensure_no_server(data_dir)?;
     match postgres_url {
         Some(url) => match xuequ_store::backup::restore_postgres(from, url) {
             Ok(true) => Ok(()),

@@ -243,6 +243,8 @@ async fn main() -> Result<()> {
 }
 
 async fn serve(db: Db, listen: &str, demo: bool, secure_cookies: bool) -> Result<()> {
+    // Held until the server ends, so that `xuequ restore` refuses to run under it.
+    let _held = operator::hold_data_dir(&db.data_dir).map_err(failed)?;
     let (store, _) = db.open().await?;
     if demo {
         operator::load_demo(&store, false).await.map_err(failed)?;
@@ -280,7 +282,14 @@ async fn county_id(store: &Store, code: Option<String>) -> Result<i64> {
 
 /// A use case's error for the terminal.
 fn failed(e: AppError) -> anyhow::Error {
-    anyhow::anyhow!("{e}")
+    let tr = xuequ_i18n::Tr::default();
+    match &e {
+        AppError::Conflict(p) => anyhow::anyhow!("{}", tr.problem(p)),
+        AppError::Invalid(problems) => {
+            anyhow::anyhow!("{}", problems.iter().map(|p| format!("{}：{}", p.field, tr.problem(&p.problem))).collect::<Vec<_>>().join("；"))
+        }
+        _ => anyhow::anyhow!("{e}"),
+    }
 }
 
 fn kind(text: &str) -> Result<Kind> {

@@ -25,6 +25,17 @@ async fn backup_while_serving_then_restore_and_the_export_round_trip() {
     assert!(!refused.status.success(), "an existing backup file is never overwritten");
     let restored = path("restored");
     xuequ(&["restore", "--from", &path("backup.db"), "--data-dir", &restored]);
+    // Restoring under the running server is refused and changes nothing: the server would
+    // overwrite the restored file with its next writes.
+    let under = Command::new(BIN).args(["restore", "--from", &path("backup.db"), "--data-dir", &data]).env_remove("XUEQU_DATABASE_URL").output().unwrap();
+    let said = String::from_utf8_lossy(&under.stderr);
+    assert!(!under.status.success() && said.contains("正在被运行中的服务器使用") && said.contains("pid"), "{said}");
+    let second = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", &data])
+        .env_remove("XUEQU_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(!second.status.success(), "a second server on the same data is refused too");
     let live = xuequ(&["export", "teachers", "--format", "csv", "--data-dir", &data]).stdout;
     let copy = xuequ(&["export", "teachers", "--format", "csv", "--data-dir", &restored]).stdout;
     assert!(live.len() > 100_000, "the demo teachers are exported");

@@ -68,6 +68,8 @@ pub enum Problem {
     TooLargeUnpacked { max_mb: usize },
     #[error("the file has no data rows")]
     EmptyFile,
+    #[error("{what} is in use by {by}")]
+    InUse { what: String, by: String },
     #[error("the password must have at least {min} characters")]
     WeakPassword { min: usize },
     #[error("`{value}` differs from `{other}` given for the same school in row {first_row}")]

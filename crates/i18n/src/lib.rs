@@ -176,6 +176,7 @@ mod tests {
             TooManyColumns { column: "XFD".into(), max: 256 },
             TooManyCells { max: 5 },
             TooLargeUnpacked { max_mb: 512 },
+            InUse { what: "data".into(), by: "pid 1".into() },
             EmptyFile,
             WeakPassword { min: 8 },
             WrongPassword,

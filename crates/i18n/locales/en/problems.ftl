@@ -33,3 +33,4 @@ problem-disagrees = “{ $value }” differs from “{ $other }” given for the
 problem-too-many-columns = The sheet uses column { $column }; at most { $max } columns are read
 problem-too-many-cells = The sheet holds more than { $max } cells
 problem-too-large-unpacked = The file unpacks to more than { $max_mb } MB
+problem-in-use = { $what } is in use by a running server ({ $by }); stop the server first
