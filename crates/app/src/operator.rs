@@ -157,7 +157,8 @@ const LOCK_FILE: &str = "xuequ.lock";
 pub fn hold_data_dir(data_dir: &Path) -> Result<DataDirLock> {
     std::fs::create_dir_all(data_dir).map_err(AppError::internal)?;
     let path = data_dir.join(LOCK_FILE);
-    let mut file = std::fs::OpenOptions::new().create(true).truncate(false).read(true).write(true).open(&path).map_err(AppError::internal)?;
+    let mut file =
+        std::fs::OpenOptions::new().create(true).truncate(false).read(true).write(true).open(&path).map_err(AppError::internal)?;
     if file.try_lock().is_err() {
         return Err(AppError::Conflict(xuequ_domain::Problem::InUse { what: data_dir.display().to_string(), by: holder(&path) }));
     }

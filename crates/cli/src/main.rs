@@ -286,7 +286,10 @@ fn failed(e: AppError) -> anyhow::Error {
     match &e {
         AppError::Conflict(p) => anyhow::anyhow!("{}", tr.problem(p)),
         AppError::Invalid(problems) => {
-            anyhow::anyhow!("{}", problems.iter().map(|p| format!("{}：{}", p.field, tr.problem(&p.problem))).collect::<Vec<_>>().join("；"))
+            anyhow::anyhow!(
+                "{}",
+                problems.iter().map(|p| format!("{}：{}", p.field, tr.problem(&p.problem))).collect::<Vec<_>>().join("；")
+            )
         }
         _ => anyhow::anyhow!("{e}"),
     }

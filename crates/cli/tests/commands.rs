@@ -27,7 +27,11 @@ async fn backup_while_serving_then_restore_and_the_export_round_trip() {
     xuequ(&["restore", "--from", &path("backup.db"), "--data-dir", &restored]);
     // Restoring under the running server is refused and changes nothing: the server would
     // overwrite the restored file with its next writes.
-    let under = Command::new(BIN).args(["restore", "--from", &path("backup.db"), "--data-dir", &data]).env_remove("XUEQU_DATABASE_URL").output().unwrap();
+    let under = Command::new(BIN)
+        .args(["restore", "--from", &path("backup.db"), "--data-dir", &data])
+        .env_remove("XUEQU_DATABASE_URL")
+        .output()
+        .unwrap();
     let said = String::from_utf8_lossy(&under.stderr);
     assert!(!under.status.success() && said.contains("正在被运行中的服务器使用") && said.contains("pid"), "{said}");
     let second = Command::new(BIN)

@@ -145,6 +145,34 @@ async fn hardening(backend: Backend) {
         rows(&other)
     );
 
+    // Unvalidated writes are refused with the field named.
+    let (_, other_county) = server.client("other-admin").await.unwrap().get("/api/v1/schools?per_page=1").await;
+    let foreign_school = other_county["items"][0]["id"].as_i64().unwrap();
+    for (what, officers, field) in [
+        ("another county's school", json!([{"role": "head", "person_name": "王", "school_id": foreign_school}]), "school_id"),
+        ("a school that does not exist", json!([{"role": "head", "person_name": "王", "school_id": 999_999}]), "school_id"),
+        ("a 100,000-character name", json!([{"role": "head", "person_name": "王".repeat(100_000)}]), "person_name"),
+    ] {
+        let (status, body) = admin.put(&format!("/api/v1/clusters/{id}/officers"), officers).await;
+        assert_error(what, status, &body, StatusCode::BAD_REQUEST, "invalid");
+        assert_eq!(body["error"]["details"][0]["field"], field, "{what}: {body}");
+    }
+    let me = admin.get("/api/v1/me").await.1;
+    let (status, body) = admin
+        .put(&format!("/api/v1/users/{}", me["user"]["id"]), json!({"display_name": "x".repeat(300_000), "role": "bureau_admin"}))
+        .await;
+    assert_error("a 300,000-character display name", status, &body, StatusCode::BAD_REQUEST, "invalid");
+    let nul = json!({"code": "NUL01", "name": "有\u{0}空字符的学校", "school_type": "primary", "locality": "rural"});
+    let (status, body) = admin.post("/api/v1/schools", nul).await;
+    assert_error("a NUL byte", status, &body, StatusCode::BAD_REQUEST, "invalid");
+    assert_eq!(body["error"]["details"][0]["code"], "control_character", "{body}");
+    let stats = json!({"school_code": lead["code"], "year": 2024, "students_primary": 1, "students_junior": 0, "classes_primary": 1000,
+                       "classes_junior": 0, "teaching_area": 1000.0, "sports_area": 1000.0, "equipment_value": 1.0, "multimedia_rooms": 1,
+                       "books": 1, "computers": 1});
+    let (status, body) = admin.post("/api/v1/stats", stats).await;
+    assert_error("1,000 classes for 1 pupil", status, &body, StatusCode::BAD_REQUEST, "invalid");
+    assert_eq!(body["error"]["details"][0]["field"], "classes_primary", "{body}");
+
     // Security headers on pages, the API, errors and static files.
     for path in ["/login", "/api/v1/openapi.json", "/nothing-here", "/static/app.css", "/api/v1/schools"] {
         let r = reqwest::get(server.url(path)).await.unwrap();

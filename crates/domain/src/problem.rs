@@ -68,6 +68,8 @@ pub enum Problem {
     TooLargeUnpacked { max_mb: usize },
     #[error("the file has no data rows")]
     EmptyFile,
+    #[error("the text holds a control character")]
+    ControlCharacter,
     #[error("{what} is in use by {by}")]
     InUse { what: String, by: String },
     #[error("the password must have at least {min} characters")]

@@ -170,6 +170,15 @@ impl StatsDraft {
             c.range(field, v, 0, 50_000);
         }
         c.range("books", self.books, 0, 10_000_000);
+        // Plausible classes: every class has a pupil, and no class holds more than 150.
+        for (field, classes, students) in [
+            ("classes_primary", self.classes_primary, self.students_primary),
+            ("classes_junior", self.classes_junior, self.students_junior),
+        ] {
+            if (0..=50_000).contains(&classes) && (0..=50_000).contains(&students) {
+                c.range(field, classes, if students > 0 { (students + 149) / 150 } else { 0 }, students);
+            }
+        }
         if let Some(m) = self.max_class_size {
             c.range("max_class_size", m, 1, 150);
         }

@@ -14,11 +14,15 @@ impl Checker {
         self.problems.push(FieldProblem::new(field, problem));
     }
 
+    /// A text of at most `max` characters, with no control characters but line breaks and tabs
+    /// (a NUL byte would be refused by PostgreSQL and breaks exports).
     pub fn text(&mut self, field: &'static str, value: &str, required: bool, max: usize) {
         if required && value.trim().is_empty() {
             self.push(field, Problem::Required);
         } else if value.chars().count() > max {
             self.push(field, Problem::TooLong { max });
+        } else if value.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+            self.push(field, Problem::ControlCharacter);
         }
     }
 

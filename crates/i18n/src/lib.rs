@@ -177,6 +177,7 @@ mod tests {
             TooManyCells { max: 5 },
             TooLargeUnpacked { max_mb: 512 },
             InUse { what: "data".into(), by: "pid 1".into() },
+            ControlCharacter,
             EmptyFile,
             WeakPassword { min: 8 },
             WrongPassword,

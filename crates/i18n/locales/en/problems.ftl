@@ -34,3 +34,4 @@ problem-too-many-columns = The sheet uses column { $column }; at most { $max } c
 problem-too-many-cells = The sheet holds more than { $max } cells
 problem-too-large-unpacked = The file unpacks to more than { $max_mb } MB
 problem-in-use = { $what } is in use by a running server ({ $by }); stop the server first
+problem-control-character = Holds an invisible control character; remove it and try again

@@ -34,3 +34,4 @@ problem-too-many-columns = 工作表用到了第 { $column } 列，最多读取 
 problem-too-many-cells = 工作表超过 { $max } 个单元格
 problem-too-large-unpacked = 文件解压后超过 { $max_mb } MB
 problem-in-use = { $what } 正在被运行中的服务器使用（{ $by }），请先停止服务器
+problem-control-character = 含有不可见的控制字符，请删除后重试

@@ -73,6 +73,13 @@ pub fn random_password() -> String {
     bytes.iter().map(|b| CHARS[*b as usize % CHARS.len()] as char).collect()
 }
 
+/// A person's name as the header shows it.
+fn check_display_name(name: &str) -> Result<()> {
+    let mut c = xuequ_domain::validate::Checker::default();
+    c.text("display_name", name, true, 40);
+    c.finish().map_err(StoreError::Invalid)
+}
+
 fn check_password(password: &str) -> Result<()> {
     if password.chars().count() < MIN_PASSWORD {
         return Err(StoreError::invalid("password", Problem::WeakPassword { min: MIN_PASSWORD }));
@@ -137,6 +144,7 @@ impl Store {
             return Err(StoreError::invalid("username", Problem::BadCode { value: username }));
         }
         check_password(&new.password)?;
+        check_display_name(&new.display_name)?;
         self.check_scope(ctx.county_id, new.role, new.school_id, new.cluster_id).await?;
         let model = user::ActiveModel {
             county_id: Set(ctx.county_id),
@@ -172,6 +180,7 @@ impl Store {
 
     pub async fn update_user(&self, ctx: &Ctx, id: i64, update: UserUpdate) -> Result<user::Model> {
         let before = self.user(ctx.county_id, id).await?.ok_or(StoreError::NotFound)?;
+        check_display_name(&update.display_name)?;
         self.check_scope(ctx.county_id, update.role, update.school_id, update.cluster_id).await?;
         let mut model: user::ActiveModel = before.clone().into();
         model.display_name = Set(update.display_name.trim().to_string());

@@ -324,6 +324,17 @@ impl Store {
     /// Replaces the cluster's officers (head, deputies, first and executive principals).
     pub async fn set_officers(&self, ctx: &Ctx, cluster_id: i64, officers: &[OfficerDraft]) -> Result<()> {
         self.cluster(ctx.county_id, cluster_id).await?.ok_or(StoreError::NotFound)?;
+        // Every officer named within bounds, at a school of this county.
+        let mut c = xuequ_domain::validate::Checker::default();
+        for o in officers {
+            c.text("person_name", &o.person_name, false, 30);
+            if let Some(school) = o.school_id
+                && self.school(ctx.county_id, school).await?.is_none()
+            {
+                c.push("school_id", Problem::UnknownSchool { value: school.to_string() });
+            }
+        }
+        c.finish().map_err(StoreError::Invalid)?;
         let before = self.officers(ctx.county_id, cluster_id).await?;
         let txn = self.db.begin().await?;
         cluster_officer::Entity::delete_many().filter(cluster_officer::Column::ClusterId.eq(cluster_id)).exec(&txn).await?;
