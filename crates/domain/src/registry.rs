@@ -253,7 +253,7 @@ mod tests {
             students_primary: 600,
             students_junior: 10,
             classes_primary: 14,
-            classes_junior: 0,
+            classes_junior: 1,
             max_class_size: Some(45),
             teaching_area: 3000.0,
             sports_area: 5000.0,
@@ -266,5 +266,30 @@ mod tests {
         let problems = stats.check_against(SchoolType::Primary).unwrap_err();
         assert_eq!(problems[0].field, "students_junior");
         assert!(stats.check_against(SchoolType::NineYear).is_ok());
+    }
+
+    #[test]
+    fn classes_must_be_plausible_for_the_pupils() {
+        let base = StatsDraft {
+            school_code: "S001".into(),
+            year: 2024,
+            students_primary: 1,
+            students_junior: 0,
+            classes_primary: 1,
+            classes_junior: 0,
+            max_class_size: None,
+            teaching_area: 300.0,
+            sports_area: 500.0,
+            equipment_value: 1e5,
+            multimedia_rooms: 1,
+            books: 200,
+            computers: 2,
+        };
+        assert!(base.validate().is_ok());
+        let fields = |s: StatsDraft| s.validate().unwrap_err().into_iter().map(|p| p.field).collect::<Vec<_>>();
+        assert_eq!(fields(StatsDraft { classes_primary: 1000, ..base.clone() }), ["classes_primary"], "1,000 classes for 1 pupil");
+        assert_eq!(fields(StatsDraft { students_primary: 1500, classes_primary: 5, ..base.clone() }), ["classes_primary"], "300 a class");
+        assert_eq!(fields(StatsDraft { students_junior: 30, ..base.clone() }), ["classes_junior"], "pupils without a class");
+        assert!(StatsDraft { students_primary: 0, classes_primary: 0, ..base }.validate().is_ok(), "no pupils, no classes");
     }
 }
