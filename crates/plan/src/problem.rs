@@ -49,6 +49,9 @@ pub enum ProblemError {
     Field { field: &'static str, what: String },
 }
 
+/// The most points a problem file may announce.
+pub const MAX_POINTS: usize = 1_000_000;
+
 impl Problem {
     /// The plain capacitated p-median problem.
     pub fn cpmp(metric: Metric, p: usize, demand: Vec<f64>, capacity: Vec<f64>) -> Self {
@@ -85,6 +88,14 @@ impl Problem {
         let [n, p] = head[..] else {
             return Err(ProblemError::Line { line: 1, what: format!("expected `n p`, found {} numbers", head.len()) });
         };
+        // The header is the file's word only: a count that is no whole number in range is refused
+        // before anything is reserved for it.
+        if !(n.fract() == 0.0 && (1.0..=MAX_POINTS as f64).contains(&n)) || !(p.fract() == 0.0 && (1.0..=n).contains(&p)) {
+            return Err(ProblemError::Line {
+                line: 1,
+                what: format!("`{n} {p}`: n must be a whole number from 1 to {MAX_POINTS}, p from 1 to n"),
+            });
+        }
         let (n, p) = (n as usize, p as usize);
         let (mut xy, mut demand, mut capacity) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
         for (index, line) in lines.by_ref().take(n) {
