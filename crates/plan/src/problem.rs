@@ -90,7 +90,8 @@ impl Problem {
         };
         // The header is the file's word only: a count that is no whole number in range is refused
         // before anything is reserved for it.
-        if !(n.fract() == 0.0 && (1.0..=MAX_POINTS as f64).contains(&n)) || !(p.fract() == 0.0 && (1.0..=n).contains(&p)) {
+        let whole_in = |v: f64, max: f64| v.fract() == 0.0 && (1.0..=max).contains(&v);
+        if !(whole_in(n, MAX_POINTS as f64) && whole_in(p, n)) {
             return Err(ProblemError::Line {
                 line: 1,
                 what: format!("`{n} {p}`: n must be a whole number from 1 to {MAX_POINTS}, p from 1 to n"),
