@@ -35,51 +35,57 @@ pub struct TestServer {
     child: Child,
     pub data_dir: tempfile::TempDir,
     pg: Option<(String, String)>,
+    /// The command line, to start the server again on the same data.
+    command: (String, Vec<String>),
 }
 
 impl TestServer {
     /// Starts `xuequ serve --demo` and waits until `/healthz` answers.
     pub async fn start(binary: &str, backend: &Backend) -> Result<TestServer> {
         let data_dir = tempfile::tempdir()?;
-        let mut command = Command::new(binary);
-        command.args(["serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir"]).arg(data_dir.path());
-        command.env_remove("XUEQU_DATABASE_URL");
+        let mut args: Vec<String> = ["serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir"].iter().map(|s| s.to_string()).collect();
+        args.push(data_dir.path().display().to_string());
         let pg = match backend {
             Backend::Sqlite => None,
             Backend::Postgres(admin_url) => {
                 let name = format!("xuequ_test_{}_{}", std::process::id(), rand::random::<u32>());
                 let admin = Database::connect(admin_url.as_str()).await?;
                 admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
-                let url = database_url(admin_url, &name);
-                command.args(["--database-url", &url]);
+                args.extend(["--database-url".to_string(), database_url(admin_url, &name)]);
                 Some((admin_url.clone(), name))
             }
         };
-        let mut child = command.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().context("starting xuequ")?;
-        let stdout = child.stdout.take().context("stdout")?;
-        let base = tokio::task::spawn_blocking(move || -> Result<String> {
-            let mut lines = BufReader::new(stdout).lines();
-            for line in lines.by_ref() {
-                let line = line?;
-                if let Some(url) = line.strip_prefix("xuequ listening on ") {
-                    let url = url.trim().to_string();
-                    // Keep draining stdout so the server never blocks on a full pipe.
-                    std::thread::spawn(move || for _ in lines {});
-                    return Ok(url);
-                }
-            }
-            bail!("xuequ exited before listening")
-        })
-        .await??;
-        let server = TestServer { base, child, data_dir, pg };
+        let command = (binary.to_string(), args);
+        let (child, base) = launch(&command).await?;
+        let server = TestServer { base, child, data_dir, pg, command };
+        server.wait_healthy().await?;
+        Ok(server)
+    }
+
+    async fn wait_healthy(&self) -> Result<()> {
         for _ in 0..600 {
-            let ready = reqwest::get(format!("{}/healthz", server.base)).await.is_ok_and(|r| r.status().is_success());
+            let ready = reqwest::get(format!("{}/healthz", self.base)).await.is_ok_and(|r| r.status().is_success());
             if ready {
-                return Ok(server);
+                return Ok(());
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
         bail!("xuequ did not become healthy")
+    }
+
+    /// Kills the server at once (SIGKILL: no shutdown, no flush), as a power cut would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts the server again on the same data (after [`TestServer::kill`]); it listens on a
+    /// new port.
+    pub async fn restart(&mut self) -> Result<()> {
+        self.kill();
+        let (child, base) = launch(&self.command).await?;
+        (self.child, self.base) = (child, base);
+        self.wait_healthy().await
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -123,6 +129,33 @@ impl TestServer {
         }
         Ok(())
     }
+}
+
+/// Spawns the server and reads the address it listens on.
+async fn launch((binary, args): &(String, Vec<String>)) -> Result<(Child, String)> {
+    let mut child = Command::new(binary)
+        .args(args)
+        .env_remove("XUEQU_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .context("starting xuequ")?;
+    let stdout = child.stdout.take().context("stdout")?;
+    let base = tokio::task::spawn_blocking(move || -> Result<String> {
+        let mut lines = BufReader::new(stdout).lines();
+        for line in lines.by_ref() {
+            let line = line?;
+            if let Some(url) = line.strip_prefix("xuequ listening on ") {
+                let url = url.trim().to_string();
+                // Keep draining stdout so the server never blocks on a full pipe.
+                std::thread::spawn(move || for _ in lines {});
+                return Ok(url);
+            }
+        }
+        bail!("xuequ exited before listening")
+    })
+    .await??;
+    Ok((child, base))
 }
 
 async fn drop_database(admin_url: &str, name: &str) -> Result<()> {
