@@ -53,7 +53,14 @@ pub async fn create(app: &App, c: &Caller, draft: &ClusterDraft) -> Result<clust
 /// Changes a cluster's record; a new lead takes over on `on`. A cluster head keeps the name and
 /// the description; form, level, lead and founding date are the bureau's decisions, like
 /// membership.
-pub async fn update(app: &App, c: &Caller, id: i64, draft: &ClusterDraft, on: NaiveDate) -> Result<cluster::Model> {
+pub async fn update(
+    app: &App,
+    c: &Caller,
+    id: i64,
+    draft: &ClusterDraft,
+    on: NaiveDate,
+    expected: Option<xuequ_store::Version>,
+) -> Result<cluster::Model> {
     let current = found(app, c, id, Action::Update).await?;
     let lead_code = app.store.school(c.county(), current.lead_school_id).await?.map(|s| s.code).unwrap_or_default();
     let restructures = draft.form.code() != current.form
@@ -63,7 +70,7 @@ pub async fn update(app: &App, c: &Caller, id: i64, draft: &ClusterDraft, on: Na
     if restructures {
         require_membership_right(app, c, id).await?;
     }
-    let updated = app.store.update_cluster(&c.ctx(), id, draft, on).await?;
+    let updated = app.store.update_cluster(&c.ctx(), id, draft, on, expected).await?;
     if restructures {
         app.sessions.clear(); // a cluster head's scope may follow the lead
     }

@@ -31,6 +31,9 @@ pub enum AppError {
     /// An upload or body above the limit of its route.
     #[error("larger than {limit} bytes")]
     TooLarge { limit: usize },
+    /// The record changed since the version the caller read; nothing was saved.
+    #[error("changed meanwhile")]
+    Stale,
     /// The account signed in with a one-time password, which must be changed first.
     #[error("the password must be changed first")]
     PasswordChangeRequired,
@@ -46,6 +49,7 @@ impl From<StoreError> for AppError {
             StoreError::Conflict(p) => AppError::Conflict(p),
             StoreError::Db(e) => AppError::Internal(e.to_string()),
             e @ StoreError::UnknownCode { .. } => AppError::Internal(e.to_string()),
+            StoreError::Stale => AppError::Stale,
         }
     }
 }

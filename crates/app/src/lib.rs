@@ -21,7 +21,7 @@ pub mod sheets;
 
 pub use caller::Caller;
 pub use error::{AppError, Result};
-pub use xuequ_store::{Page, Paging, Store};
+pub use xuequ_store::{Page, Paging, Store, Version};
 
 use chrono::NaiveDate;
 

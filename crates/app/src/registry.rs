@@ -11,7 +11,7 @@ use xuequ_domain::access::{Action, Resource, Target};
 use xuequ_domain::drafts::{FacilityDraft, SchoolDraft, StatsDraft, TeacherDraft};
 use xuequ_store::entities::{county, facility, school, school_stat, teacher};
 use xuequ_store::registry::{CountySummary, ListFilter, Listed};
-use xuequ_store::{Ctx, Page, Paging, Store};
+use xuequ_store::{Ctx, Page, Paging, Store, Version};
 
 /// A kind of registry record: what the generic path needs to know about it.
 pub trait Record: Listed {
@@ -25,7 +25,15 @@ pub trait Record: Listed {
     fn draft_target(app: &App, c: &Caller, draft: &Self::Draft, existing: Option<&Self>) -> impl Future<Output = Result<Target>> + Send;
     fn find(store: &Store, county: i64, id: i64) -> impl Future<Output = xuequ_store::Result<Option<Self>>> + Send;
     fn create(store: &Store, ctx: &Ctx, draft: &Self::Draft) -> impl Future<Output = xuequ_store::Result<Self>> + Send;
-    fn update(store: &Store, ctx: &Ctx, id: i64, draft: &Self::Draft) -> impl Future<Output = xuequ_store::Result<Self>> + Send;
+    fn update(
+        store: &Store,
+        ctx: &Ctx,
+        id: i64,
+        draft: &Self::Draft,
+        expected: Option<Version>,
+    ) -> impl Future<Output = xuequ_store::Result<Self>> + Send;
+    /// When the record last changed (its `ETag`).
+    fn version(&self) -> Version;
     fn retire(store: &Store, ctx: &Ctx, id: i64) -> impl Future<Output = xuequ_store::Result<Self>> + Send;
 }
 
@@ -49,13 +57,14 @@ pub async fn create<R: Record>(app: &App, c: &Caller, draft: &R::Draft) -> Resul
 }
 
 /// Changing a record needs the right where it is and where the draft puts it (moving a teacher
-/// needs both schools).
-pub async fn update<R: Record>(app: &App, c: &Caller, id: i64, draft: &R::Draft) -> Result<R> {
+/// needs both schools). With an `expected` version, a record changed meanwhile is
+/// [`AppError::Stale`] and nothing is saved.
+pub async fn update<R: Record>(app: &App, c: &Caller, id: i64, draft: &R::Draft, expected: Option<Version>) -> Result<R> {
     let record = get::<R>(app, c, id).await?;
     c.require(Action::Update, R::RESOURCE, &record.target())?;
     let at = R::draft_target(app, c, draft, Some(&record)).await?;
     c.require(Action::Update, R::RESOURCE, &at)?;
-    Ok(R::update(&app.store, &c.ctx(), id, draft).await?)
+    Ok(R::update(&app.store, &c.ctx(), id, draft, expected).await?)
 }
 
 /// Retires a record: kept in history, hidden from lists.
@@ -94,8 +103,11 @@ impl Record for school::Model {
     async fn create(store: &Store, ctx: &Ctx, draft: &SchoolDraft) -> xuequ_store::Result<Self> {
         store.create_school(ctx, draft).await
     }
-    async fn update(store: &Store, ctx: &Ctx, id: i64, draft: &SchoolDraft) -> xuequ_store::Result<Self> {
-        store.update_school(ctx, id, draft).await
+    async fn update(store: &Store, ctx: &Ctx, id: i64, draft: &SchoolDraft, expected: Option<Version>) -> xuequ_store::Result<Self> {
+        store.update_school(ctx, id, draft, expected).await
+    }
+    fn version(&self) -> Version {
+        Version(self.updated_at)
     }
     async fn retire(store: &Store, ctx: &Ctx, id: i64) -> xuequ_store::Result<Self> {
         store.retire_school(ctx, id, today()).await
@@ -117,8 +129,11 @@ impl Record for teacher::Model {
     async fn create(store: &Store, ctx: &Ctx, draft: &TeacherDraft) -> xuequ_store::Result<Self> {
         store.create_teacher(ctx, draft, today()).await
     }
-    async fn update(store: &Store, ctx: &Ctx, id: i64, draft: &TeacherDraft) -> xuequ_store::Result<Self> {
-        store.update_teacher(ctx, id, draft, today()).await
+    async fn update(store: &Store, ctx: &Ctx, id: i64, draft: &TeacherDraft, expected: Option<Version>) -> xuequ_store::Result<Self> {
+        store.update_teacher(ctx, id, draft, today(), expected).await
+    }
+    fn version(&self) -> Version {
+        Version(self.updated_at)
     }
     async fn retire(store: &Store, ctx: &Ctx, id: i64) -> xuequ_store::Result<Self> {
         store.retire_teacher(ctx, id).await
@@ -140,8 +155,11 @@ impl Record for facility::Model {
     async fn create(store: &Store, ctx: &Ctx, draft: &FacilityDraft) -> xuequ_store::Result<Self> {
         store.create_facility(ctx, draft).await
     }
-    async fn update(store: &Store, ctx: &Ctx, id: i64, draft: &FacilityDraft) -> xuequ_store::Result<Self> {
-        store.update_facility(ctx, id, draft).await
+    async fn update(store: &Store, ctx: &Ctx, id: i64, draft: &FacilityDraft, expected: Option<Version>) -> xuequ_store::Result<Self> {
+        store.update_facility(ctx, id, draft, expected).await
+    }
+    fn version(&self) -> Version {
+        Version(self.updated_at)
     }
     async fn retire(store: &Store, ctx: &Ctx, id: i64) -> xuequ_store::Result<Self> {
         store.retire_facility(ctx, id).await

@@ -173,6 +173,69 @@ async fn hardening(backend: Backend) {
     assert_error("1,000 classes for 1 pupil", status, &body, StatusCode::BAD_REQUEST, "invalid");
     assert_eq!(body["error"]["details"][0]["field"], "classes_primary", "{body}");
 
+    // Lost updates: a record's version is its ETag; a save with a stale If-Match is 412 and
+    // changes nothing; of two saves of one version exactly one wins.
+    let school = format!("/api/v1/schools/{}", lead["id"]);
+    let etag = |h: &reqwest::header::HeaderMap| h.get("etag").map(|v| v.to_str().unwrap().to_string()).expect("an ETag");
+    let raw = reqwest::Client::new();
+    let token = admin.token().unwrap().to_string();
+    let read = raw.get(admin.url(&school)).bearer_auth(&token).send().await.unwrap();
+    let first = etag(read.headers());
+    let mut record: Value = read.json().await.unwrap();
+    let put = async |body: &Value, if_match: Option<&str>| {
+        let mut r = raw.put(admin.url(&school)).bearer_auth(&token).json(body);
+        if let Some(tag) = if_match {
+            r = r.header("if-match", tag);
+        }
+        let r = r.send().await.unwrap();
+        (r.status(), r.headers().get("etag").map(|v| v.to_str().unwrap().to_string()), r.json::<Value>().await.unwrap_or(Value::Null))
+    };
+    for key in ["id", "status", "created_at", "updated_at", "campus_of"] {
+        record.as_object_mut().unwrap().remove(key);
+    }
+    record["principal"] = "甲改的校长".into();
+    let (status, second, _) = put(&record, Some(&first)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_ne!(second.as_deref(), Some(first.as_str()), "a save gives a new version");
+    record["principal"] = "乙改的校长".into();
+    let (status, _, body) = put(&record, Some(&first)).await;
+    assert_error("a save with the version before the last save", status, &body, StatusCode::PRECONDITION_FAILED, "stale");
+    assert_eq!(admin.get(&school).await.1["principal"], "甲改的校长", "the stale save changed nothing");
+    let (status, _, body) = put(&record, Some("\"not-a-version\"")).await;
+    assert_error("an If-Match this server never gave", status, &body, StatusCode::PRECONDITION_FAILED, "stale");
+    let second = second.unwrap();
+    let mut racers = Vec::new();
+    for i in 0..8 {
+        let (client, url, token, tag) = (raw.clone(), admin.url(&school), token.clone(), second.clone());
+        let mut body = record.clone();
+        body["principal"] = format!("并发{i}").into();
+        racers.push(tokio::spawn(async move {
+            client.put(url).bearer_auth(token).header("if-match", tag).json(&body).send().await.unwrap().status()
+        }));
+    }
+    let mut race = Vec::new();
+    for r in racers {
+        race.push(r.await.unwrap());
+    }
+    assert_eq!(race.iter().filter(|s| **s == StatusCode::OK).count(), 1, "one of eight saves of one version wins: {race:?}");
+    assert!(race.iter().all(|s| *s == StatusCode::OK || *s == StatusCode::PRECONDITION_FAILED), "{race:?}");
+    let (status, _, _) = put(&record, None).await;
+    assert_eq!(status, StatusCode::OK, "without If-Match a save goes through, as before");
+    // The edit page carries the version: a stale form comes back with both values and saves nothing.
+    let edit = format!("/schools/{}/edit", lead["id"]);
+    let (_, html) = admin.page(&edit).await;
+    let version = html.split("name=\"_version\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    record["principal"] = "丙改的校长".into();
+    assert_eq!(put(&record, None).await.0, StatusCode::OK);
+    let mut form: Vec<(&str, String)> = ["code", "name", "school_type", "locality", "township", "address", "latitude", "longitude"]
+        .iter()
+        .map(|k| (*k, record[*k].as_str().map(str::to_string).unwrap_or_else(|| record[*k].to_string())))
+        .collect();
+    form.extend([("principal", "丁在页面上改的".to_string()), ("legal_person", "true".into()), ("_version", version)]);
+    let status = admin.form(&edit, &form).await;
+    assert_eq!(status, StatusCode::CONFLICT, "a stale form is not saved");
+    assert_eq!(admin.get(&school).await.1["principal"], "丙改的校长");
+
     // Security headers on pages, the API, errors and static files.
     for path in ["/login", "/api/v1/openapi.json", "/nothing-here", "/static/app.css", "/api/v1/schools"] {
         let r = reqwest::get(server.url(path)).await.unwrap();

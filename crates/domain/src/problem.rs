@@ -68,6 +68,10 @@ pub enum Problem {
     TooLargeUnpacked { max_mb: usize },
     #[error("the file has no data rows")]
     EmptyFile,
+    #[error("someone else changed the record meanwhile")]
+    ChangedMeanwhile,
+    #[error("changed meanwhile to `{value}`")]
+    TheirValue { value: String },
     #[error("the text holds a control character")]
     ControlCharacter,
     #[error("{what} is in use by {by}")]

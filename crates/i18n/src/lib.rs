@@ -178,6 +178,8 @@ mod tests {
             TooLargeUnpacked { max_mb: 512 },
             InUse { what: "data".into(), by: "pid 1".into() },
             ControlCharacter,
+            ChangedMeanwhile,
+            TheirValue { value: "x".into() },
             EmptyFile,
             WeakPassword { min: 8 },
             WrongPassword,

@@ -44,6 +44,9 @@ pub enum StoreError {
     NotFound,
     #[error("conflict: {0}")]
     Conflict(Problem),
+    /// The record changed since the version the caller read (optimistic locking).
+    #[error("the record was changed meanwhile")]
+    Stale,
     /// A stored code no vocabulary knows (the schema's checks make this a sign of tampering).
     #[error("unknown code `{value}` stored in column {column}")]
     UnknownCode { column: &'static str, value: String },
@@ -151,6 +154,40 @@ impl Store {
         self.db.ping().await?;
         Ok(())
     }
+}
+
+/// The version of an editable record: when it last changed. Sent as the `ETag` of the record and
+/// expected back in `If-Match` (and in the edit pages' hidden `_version`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Version(pub chrono::DateTime<Utc>);
+
+impl Version {
+    /// `"1764318785272520000"`: nanoseconds of the last change, quoted as an entity tag.
+    pub fn etag(&self) -> String {
+        format!("\"{}\"", self.0.timestamp_nanos_opt().unwrap_or_default())
+    }
+
+    /// A version from an entity tag (weak or strong) or the bare number; `None` for anything else.
+    pub fn parse(tag: &str) -> Option<Version> {
+        let bare = tag.trim().trim_start_matches("W/").trim_matches('"');
+        bare.parse::<i64>().ok().map(|n| Version(chrono::DateTime::from_timestamp_nanos(n)))
+    }
+}
+
+/// Takes the row for this transaction if it still has the version the caller read: a
+/// conditional update that locks it (PostgreSQL: the row; SQLite: the database for writing), so
+/// two saves of the same version cannot both pass. Without an expected version it does nothing.
+pub(crate) async fn claim<C: ConnectionTrait>(txn: &C, table: &str, id: i64, expected: Option<Version>) -> Result<()> {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+    let Some(Version(at)) = expected else { return Ok(()) };
+    let statement = Query::update()
+        .table(Alias::new(table))
+        .value(Alias::new("updated_at"), Expr::col(Alias::new("updated_at")))
+        .and_where(Expr::col(Alias::new("id")).eq(id))
+        .and_where(Expr::col(Alias::new("updated_at")).eq(at))
+        .to_owned();
+    let done = txn.execute(&statement).await?;
+    if done.rows_affected() == 0 { Err(StoreError::Stale) } else { Ok(()) }
 }
 
 /// Records one change in the audit log, inside the caller's transaction. `before` and `after`

@@ -57,6 +57,7 @@ impl Described for AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Stale => StatusCode::PRECONDITION_FAILED,
             AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -72,6 +73,7 @@ impl Described for AppError {
             AppError::Import(_) => "import_invalid",
             AppError::RateLimited => "rate_limited",
             AppError::TooLarge { .. } => "too_large",
+            AppError::Stale => "stale",
             AppError::PasswordChangeRequired => "password_change_required",
             AppError::Internal(_) => "internal",
         }

@@ -49,3 +49,4 @@ status-retired = Retired
 nav-password = Change password
 nav-assessment = Balance
 nav-plans = Planning
+error-stale = Someone else changed this record meanwhile; nothing was saved — check and save again

@@ -35,3 +35,5 @@ problem-too-many-cells = The sheet holds more than { $max } cells
 problem-too-large-unpacked = The file unpacks to more than { $max_mb } MB
 problem-in-use = { $what } is in use by a running server ({ $by }); stop the server first
 problem-control-character = Holds an invisible control character; remove it and try again
+problem-changed-meanwhile = Someone else saved this record while you were editing it; your changes are not saved yet. The differences are marked below; save again to keep yours.
+problem-their-value = Changed meanwhile to: { $value }

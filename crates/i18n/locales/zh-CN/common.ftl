@@ -49,3 +49,4 @@ status-retired = 已撤销
 nav-password = 修改密码
 nav-assessment = 均衡评估
 nav-plans = 学区规划
+error-stale = 该记录已被他人修改，未保存；请核对后再保存

@@ -35,3 +35,5 @@ problem-too-many-cells = 工作表超过 { $max } 个单元格
 problem-too-large-unpacked = 文件解压后超过 { $max_mb } MB
 problem-in-use = { $what } 正在被运行中的服务器使用（{ $by }），请先停止服务器
 problem-control-character = 含有不可见的控制字符，请删除后重试
+problem-changed-meanwhile = 您编辑期间他人已修改并保存了该记录，您的修改尚未保存。下方标出了不同之处；核对后再次保存即以您的内容为准。
+problem-their-value = 他人已改为：{ $value }

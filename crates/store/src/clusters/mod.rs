@@ -181,12 +181,20 @@ impl Store {
     /// Changes a cluster's record. A new lead takes over on `on`: the old and the new lead's
     /// memberships end that day and begin again in their new roles, so the history still says
     /// who led until then.
-    pub async fn update_cluster(&self, ctx: &Ctx, id: i64, draft: &ClusterDraft, on: NaiveDate) -> Result<cluster::Model> {
+    pub async fn update_cluster(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        draft: &ClusterDraft,
+        on: NaiveDate,
+        expected: Option<crate::Version>,
+    ) -> Result<cluster::Model> {
         draft.validate().map_err(StoreError::Invalid)?;
         let before = self.cluster(ctx.county_id, id).await?.ok_or(StoreError::NotFound)?;
         let lead = self.lead_for(ctx.county_id, draft).await?;
         let members = self.members(ctx.county_id, id, false).await?;
         let txn = self.db.begin().await?;
+        crate::claim(&txn, "cluster", id, expected).await?;
         if lead.id != before.lead_school_id {
             if !members.iter().any(|m| m.school.id == lead.id) {
                 return Err(StoreError::invalid("lead_school_code", Problem::NotAMember));

@@ -9,7 +9,7 @@ pub mod entities;
 pub mod import;
 
 use crate::entities::{cluster_member, facility, school, school_stat, teacher};
-use crate::{Ctx, Page, Paging, Result, Store, StoreError, audit, json};
+use crate::{Ctx, Page, Paging, Result, Store, StoreError, Version, audit, json};
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -235,13 +235,14 @@ impl Store {
         }
     }
 
-    pub async fn update_school(&self, ctx: &Ctx, id: i64, draft: &SchoolDraft) -> Result<school::Model> {
+    pub async fn update_school(&self, ctx: &Ctx, id: i64, draft: &SchoolDraft, expected: Option<Version>) -> Result<school::Model> {
         draft.validate().map_err(StoreError::Invalid)?;
         let before = self.school(ctx.county_id, id).await?.ok_or(StoreError::NotFound)?;
         let campus_of = self.campus_of(ctx.county_id, draft).await?;
         let mut model = before.clone().into_active_model();
         fill_school(&mut model, draft, campus_of);
         let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
+        crate::claim(&txn, "school", id, expected).await?;
         let after = model.update(&txn).await.map_err(|e| crate::conflict_on_unique(e, &draft.code))?;
         audit(&txn, ctx, "update", "school", Some(id), Some(json(&before)), Some(json(&after))).await?;
         txn.commit().await?;
@@ -356,13 +357,21 @@ impl Store {
         Ok(saved)
     }
 
-    pub async fn update_teacher(&self, ctx: &Ctx, id: i64, draft: &TeacherDraft, today: NaiveDate) -> Result<teacher::Model> {
+    pub async fn update_teacher(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        draft: &TeacherDraft,
+        today: NaiveDate,
+        expected: Option<Version>,
+    ) -> Result<teacher::Model> {
         draft.validate(today).map_err(StoreError::Invalid)?;
         let before = self.teacher(ctx.county_id, id).await?.ok_or(StoreError::NotFound)?;
         let school = self.resolve_school(ctx.county_id, "school_code", &draft.school_code).await?;
         let mut model = before.clone().into_active_model();
         fill_teacher(&mut model, draft, school.id);
         let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
+        crate::claim(&txn, "teacher", id, expected).await?;
         let after = model.update(&txn).await.map_err(|e| crate::conflict_on_unique(e, &draft.staff_no))?;
         audit(&txn, ctx, "update", "teacher", Some(id), Some(json(&before)), Some(json(&after))).await?;
         txn.commit().await?;
@@ -401,13 +410,14 @@ impl Store {
         Ok(saved)
     }
 
-    pub async fn update_facility(&self, ctx: &Ctx, id: i64, draft: &FacilityDraft) -> Result<facility::Model> {
+    pub async fn update_facility(&self, ctx: &Ctx, id: i64, draft: &FacilityDraft, expected: Option<Version>) -> Result<facility::Model> {
         draft.validate().map_err(StoreError::Invalid)?;
         let before = self.facility(ctx.county_id, id).await?.ok_or(StoreError::NotFound)?;
         let school = self.resolve_school(ctx.county_id, "school_code", &draft.school_code).await?;
         let mut model = before.clone().into_active_model();
         fill_facility(&mut model, draft, school.id);
         let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
+        crate::claim(&txn, "facility", id, expected).await?;
         let after = model.update(&txn).await.map_err(|e| crate::conflict_on_unique(e, &draft.name))?;
         audit(&txn, ctx, "update", "facility", Some(id), Some(json(&before)), Some(json(&after))).await?;
         txn.commit().await?;

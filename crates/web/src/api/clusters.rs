@@ -203,8 +203,9 @@ async fn list_clusters(State(app): State<App>, v: Viewer, Query(q): Query<HashMa
 
 /// A cluster with its members (current and past, with dates) and officers.
 #[utoipa::path(get, path = "/clusters/{id}", params(("id" = i64, Path)), responses((status = 200, body = ClusterDetail)), tag = "clusters")]
-async fn get_cluster(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<ClusterDetail>> {
-    Ok(Json(clusters::get(&app, &v, id.first()).await?.into()))
+async fn get_cluster(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Response> {
+    let detail = clusters::get(&app, &v, id.first()).await?;
+    Ok(super::tagged(xuequ_app::Version(detail.cluster.updated_at), ClusterDetail::from(detail)))
 }
 
 #[utoipa::path(post, path = "/clusters", request_body = ClusterInput, responses((status = 201, body = Cluster)), tag = "clusters")]
@@ -214,15 +215,17 @@ async fn create_cluster(State(app): State<App>, v: Viewer, Body(d): Body<Cluster
 
 /// Changes a cluster's record. A new lead takes over on `?on=` (default today); form, level,
 /// lead and founding date are the bureau's to change.
-#[utoipa::path(put, path = "/clusters/{id}", params(("id" = i64, Path), OnDate), request_body = ClusterInput, responses((status = 200, body = Cluster), (status = 403)), tag = "clusters")]
+#[utoipa::path(put, path = "/clusters/{id}", params(("id" = i64, Path), OnDate, ("If-Match" = Option<String>, Header, description = "the ETag last read")), request_body = ClusterInput, responses((status = 200, body = Cluster), (status = 403), (status = 412, description = "changed meanwhile")), tag = "clusters")]
 async fn update_cluster(
     State(app): State<App>,
     v: Viewer,
     id: Ids,
     super::Params(q): super::Params<OnDate>,
+    if_match: super::IfMatch,
     Body(d): Body<ClusterInput>,
-) -> ApiResult<Json<Cluster>> {
-    Ok(Json(clusters::update(&app, &v, id.first(), &d.into(), q.on.unwrap_or_else(today)).await?.into()))
+) -> ApiResult<Response> {
+    let saved = clusters::update(&app, &v, id.first(), &d.into(), q.on.unwrap_or_else(today), if_match.0).await?;
+    Ok(super::tagged(xuequ_app::Version(saved.updated_at), Cluster::from(saved)))
 }
 
 /// Dissolves a cluster on `?on=` (default today); memberships end that day.

@@ -162,6 +162,25 @@ impl Ids {
     }
 }
 
+/// The version a client last read, from `If-Match` (absent or `*`: save whatever is there).
+pub struct IfMatch(pub Option<xuequ_app::Version>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        match parts.headers.get(axum::http::header::IF_MATCH).map(|v| v.to_str().unwrap_or_default().trim()) {
+            None | Some("*") => Ok(IfMatch(None)),
+            // A tag this server never gave cannot match the record's version.
+            Some(tag) => xuequ_app::Version::parse(tag).map(|v| IfMatch(Some(v))).ok_or(ApiError(AppError::Stale)),
+        }
+    }
+}
+
+/// A record with its version as the `ETag` header.
+pub fn tagged<T: Serialize>(version: xuequ_app::Version, body: T) -> Response {
+    ([(axum::http::header::ETAG, version.etag())], Json(body)).into_response()
+}
+
 /// One page of a list.
 #[derive(Serialize, ToSchema)]
 pub struct ListOf<T> {

@@ -15,7 +15,7 @@ use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use xuequ_app::registry;
+use xuequ_app::registry::{self, Record};
 use xuequ_domain::drafts::{FacilityDraft, SchoolDraft, StatsDraft, TeacherDraft};
 use xuequ_domain::*;
 use xuequ_store::entities::{facility, school, school_stat, teacher};
@@ -438,9 +438,11 @@ macro_rules! record_api {
                 Ok(Json(ListOf::of(registry::list::<$model>(&app, &v, &filter, paging).await?)))
             }
 
-            #[utoipa::path(get, path = $one, operation_id = concat!("get_", stringify!($singular)), params(("id" = i64, Path)), responses((status = 200, body = $out), (status = 404)), tag = "registry")]
-            pub async fn get(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<$out>> {
-                Ok(Json(registry::get::<$model>(&app, &v, id.first()).await?.into()))
+            /// The record, with its version as `ETag`.
+            #[utoipa::path(get, path = $one, operation_id = concat!("get_", stringify!($singular)), params(("id" = i64, Path)), responses((status = 200, body = $out, headers(("ETag" = String, description = "the record's version, for If-Match"))), (status = 404)), tag = "registry")]
+            pub async fn get(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Response> {
+                let record = registry::get::<$model>(&app, &v, id.first()).await?;
+                Ok(super::super::tagged(record.version(), $out::from(record)))
             }
 
             #[utoipa::path(post, path = $list, operation_id = concat!("create_", stringify!($singular)), request_body = $input, responses((status = 201, body = $out), (status = 400), (status = 403), (status = 409)), tag = "registry")]
@@ -448,9 +450,12 @@ macro_rules! record_api {
                 Ok(created($out::from(registry::create::<$model>(&app, &v, &d.into()).await?)))
             }
 
-            #[utoipa::path(put, path = $one, operation_id = concat!("update_", stringify!($singular)), params(("id" = i64, Path)), request_body = $input, responses((status = 200, body = $out)), tag = "registry")]
-            pub async fn update(State(app): State<App>, v: Viewer, id: Ids, Body(d): Body<$input>) -> ApiResult<Json<$out>> {
-                Ok(Json(registry::update::<$model>(&app, &v, id.first(), &d.into()).await?.into()))
+            /// Saves the record; with `If-Match` (the `ETag` read), only if nobody changed it
+            /// meanwhile — otherwise 412 and nothing is saved.
+            #[utoipa::path(put, path = $one, operation_id = concat!("update_", stringify!($singular)), params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "the ETag last read")), request_body = $input, responses((status = 200, body = $out), (status = 412, description = "changed meanwhile")), tag = "registry")]
+            pub async fn update(State(app): State<App>, v: Viewer, id: Ids, if_match: super::super::IfMatch, Body(d): Body<$input>) -> ApiResult<Response> {
+                let record = registry::update::<$model>(&app, &v, id.first(), &d.into(), if_match.0).await?;
+                Ok(super::super::tagged(record.version(), $out::from(record)))
             }
 
             /// Retires the record (kept in history, hidden from lists).

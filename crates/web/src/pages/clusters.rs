@@ -222,19 +222,25 @@ async fn cluster_edit(State(app): State<App>, v: Viewer, axum::extract::Path(id)
     if v.can(Action::Retire, Resource::Cluster, &Target::cluster(v.county(), id)) {
         shape.extra = Some((format!("/clusters/{id}/dissolve"), v.tr().get("cluster-dissolve")));
     }
-    Ok(record_form(&v, shape, &specs, &values_of(&detail.cluster.to_draft(&codes)?), &[]))
+    let version = xuequ_app::Version(detail.cluster.updated_at);
+    Ok(record_form(&v, shape, &specs, &with_version(values_of(&detail.cluster.to_draft(&codes)?), version), &[]))
 }
 
 async fn cluster_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
     let specs = specs(&v.tr(), school_options(&app, &v).await?);
     let path = format!("/clusters/{id}/edit");
     let shape = shape(v.tr().get("action-edit"), &path);
-    save_form(
+    save_edit(
         &v,
         shape,
         &specs,
         &form,
-        async |d: ClusterDraft| xuequ_app::clusters::update(&app, &v, id, &d, xuequ_app::today()).await,
+        async |d: ClusterDraft, expected| xuequ_app::clusters::update(&app, &v, id, &d, xuequ_app::today(), expected).await,
+        async || {
+            let detail = xuequ_app::clusters::get(&app, &v, id).await?;
+            let codes = school_codes(&xuequ_app::registry::all_schools(&app, &v).await?);
+            Ok(with_version(values_of(&detail.cluster.to_draft(&codes)?), xuequ_app::Version(detail.cluster.updated_at)))
+        },
         |_| format!("/clusters/{id}"),
     )
     .await

@@ -365,6 +365,15 @@ pub struct FormPage {
     pub readonly: bool,
     pub retire_action: Option<String>,
     pub retire_label: String,
+    /// The version of the record the form edits (`_version`), so a save cannot overwrite a
+    /// change made meanwhile.
+    pub version: Option<String>,
+}
+
+/// The form values of a record with its version.
+pub fn with_version(mut values: HashMap<String, String>, version: xuequ_app::Version) -> HashMap<String, String> {
+    values.insert("_version".into(), version.etag().trim_matches('"').to_string());
+    values
 }
 
 /// A record as form values (strings by field name).
@@ -502,6 +511,7 @@ pub fn record_form(
         readonly: shape.readonly,
         retire_action,
         retire_label,
+        version: values.get("_version").cloned(),
     }
     .into_response()
 }
@@ -528,6 +538,57 @@ where
         Ok(record) => Ok(Redirect::to(&done(&record)).into_response()),
         Err(Ok(problems)) => Ok(record_form(v, shape, specs, form, &problems)),
         Err(Err(e)) => Err(e),
+    }
+}
+
+/// The flow of an edit form: as [`save_form`], with the version the form was opened at. When the
+/// record changed meanwhile nothing is saved; the form comes back with the person's values, the
+/// other person's value next to every field that differs, and the new version, so that saving
+/// again keeps theirs knowingly.
+pub async fn save_edit<D, T>(
+    v: &Viewer,
+    shape: FormShape<'_>,
+    specs: &[FieldSpec],
+    form: &HashMap<String, String>,
+    op: impl AsyncFnOnce(D, Option<xuequ_app::Version>) -> Result<T, AppError>,
+    current: impl AsyncFnOnce() -> Result<HashMap<String, String>, AppError>,
+    done: impl FnOnce(&T) -> String,
+) -> PageResult
+where
+    D: DeserializeOwned,
+{
+    v.check_csrf(csrf_of(form))?;
+    let expected = form.get("_version").and_then(|v| xuequ_app::Version::parse(v));
+    let draft = match draft_from_form::<D>(specs, form) {
+        Ok(draft) => draft,
+        Err(problems) => return Ok(record_form(v, shape, specs, form, &problems)),
+    };
+    match op(draft, expected).await {
+        Ok(record) => Ok(Redirect::to(&done(&record)).into_response()),
+        Err(AppError::Stale) => {
+            let now = current().await?;
+            let mut problems = vec![FieldProblem::new("form", Problem::ChangedMeanwhile)];
+            for spec in specs {
+                let (mine, theirs) =
+                    (form.get(spec.name).map(|s| s.trim()).unwrap_or(""), now.get(spec.name).map(String::as_str).unwrap_or(""));
+                if mine != theirs {
+                    let shown = match &spec.kind {
+                        FieldKind::Select(options) => {
+                            options.iter().find(|(value, _)| value == theirs).map_or(theirs.to_string(), |(_, label)| label.clone())
+                        }
+                        _ => theirs.to_string(),
+                    };
+                    problems.push(FieldProblem::new(spec.name, Problem::TheirValue { value: shown }));
+                }
+            }
+            let mut values = form.clone();
+            values.insert("_version".into(), now.get("_version").cloned().unwrap_or_default());
+            Ok((axum::http::StatusCode::CONFLICT, record_form(v, shape, specs, &values, &problems)).into_response())
+        }
+        Err(e) => match form_problems(e) {
+            Ok(problems) => Ok(record_form(v, shape, specs, form, &problems)),
+            Err(e) => Err(e),
+        },
     }
 }
 

@@ -3,6 +3,7 @@
 use super::*;
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
+use xuequ_app::registry::Record;
 use xuequ_domain::drafts::{FacilityDraft, SchoolDraft, TeacherDraft};
 use xuequ_domain::*;
 use xuequ_store::entities::{facility, school, teacher};
@@ -374,19 +375,20 @@ async fn school_edit(State(app): State<App>, v: Viewer, axum::extract::Path(id):
     if v.can(Action::Retire, Resource::School, &Target::school(v.county(), id)) {
         shape.extra = Some((format!("/schools/{id}/retire"), v.tr().get("action-retire")));
     }
-    Ok(record_form(&v, shape, &school_specs(&v.tr()), &values_of(&s.to_draft(&codes)?), &[]))
+    Ok(record_form(&v, shape, &school_specs(&v.tr()), &with_version(values_of(&s.to_draft(&codes)?), s.version()), &[]))
 }
 
 async fn school_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
     let specs = school_specs(&v.tr());
     let path = format!("/schools/{id}/edit");
     let shape = shape(v.tr().get("action-edit"), &path, "school", "/schools");
-    save_form(
+    save_edit(
         &v,
         shape,
         &specs,
         &form,
-        async |d: SchoolDraft| xuequ_app::registry::update::<school::Model>(&app, &v, id, &d).await,
+        async |d: SchoolDraft, expected| xuequ_app::registry::update::<school::Model>(&app, &v, id, &d, expected).await,
+        async || current_values::<school::Model>(&app, &v, id).await,
         |_| format!("/schools/{id}"),
     )
     .await
@@ -558,19 +560,20 @@ async fn teacher_page(State(app): State<App>, v: Viewer, axum::extract::Path(id)
     let codes = school_codes(&xuequ_app::registry::all_schools(&app, &v).await?);
     let (specs, shape) = record_page(&app, &v, Resource::Teacher, te.school_id, &te.name, "teacher", id).await?;
     let specs = teacher_specs(&v.tr(), specs);
-    Ok(record_form(&v, shape.as_shape(), &specs, &values_of(&te.to_draft(&codes)?), &[]))
+    Ok(record_form(&v, shape.as_shape(), &specs, &with_version(values_of(&te.to_draft(&codes)?), te.version()), &[]))
 }
 
 async fn teacher_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
     let specs = teacher_specs(&v.tr(), writable_schools(&app, &v, Resource::Teacher).await?);
     let path = format!("/teachers/{id}");
     let shape = shape(v.tr().get("action-edit"), &path, "teacher", "/teachers");
-    save_form(
+    save_edit(
         &v,
         shape,
         &specs,
         &form,
-        async |d: TeacherDraft| xuequ_app::registry::update::<teacher::Model>(&app, &v, id, &d).await,
+        async |d: TeacherDraft, expected| xuequ_app::registry::update::<teacher::Model>(&app, &v, id, &d, expected).await,
+        async || current_values::<teacher::Model>(&app, &v, id).await,
         |_| format!("/teachers/{id}"),
     )
     .await
@@ -663,19 +666,20 @@ async fn facility_page(State(app): State<App>, v: Viewer, axum::extract::Path(id
     let codes = school_codes(&xuequ_app::registry::all_schools(&app, &v).await?);
     let (schools, shape) = record_page(&app, &v, Resource::Facility, f.school_id, &f.name, "facility", id).await?;
     let specs = facility_specs(&v.tr(), schools);
-    Ok(record_form(&v, shape.as_shape(), &specs, &values_of(&f.to_draft(&codes)?), &[]))
+    Ok(record_form(&v, shape.as_shape(), &specs, &with_version(values_of(&f.to_draft(&codes)?), f.version()), &[]))
 }
 
 async fn facility_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
     let specs = facility_specs(&v.tr(), writable_schools(&app, &v, Resource::Facility).await?);
     let path = format!("/facilities/{id}");
     let shape = shape(v.tr().get("action-edit"), &path, "facility", "/facilities");
-    save_form(
+    save_edit(
         &v,
         shape,
         &specs,
         &form,
-        async |d: FacilityDraft| xuequ_app::registry::update::<facility::Model>(&app, &v, id, &d).await,
+        async |d: FacilityDraft, expected| xuequ_app::registry::update::<facility::Model>(&app, &v, id, &d, expected).await,
+        async || current_values::<facility::Model>(&app, &v, id).await,
         |_| format!("/facilities/{id}"),
     )
     .await
@@ -685,4 +689,37 @@ async fn facility_retire(State(app): State<App>, v: Viewer, axum::extract::Path(
     v.check_csrf(csrf_of(&form))?;
     xuequ_app::registry::retire::<facility::Model>(&app, &v, id).await?;
     Ok(Redirect::to("/facilities").into_response())
+}
+
+/// A record's form values as they are now, with its version (for a form whose save was stale).
+async fn current_values<R>(app: &App, v: &Viewer, id: i64) -> Result<HashMap<String, String>, AppError>
+where
+    R: Record + ToDraft,
+{
+    let record = xuequ_app::registry::get::<R>(app, v, id).await?;
+    let codes = school_codes(&xuequ_app::registry::all_schools(app, v).await?);
+    Ok(with_version(record.values(&codes)?, record.version()))
+}
+
+/// A stored record as the values of its edit form.
+trait ToDraft {
+    fn values(&self, codes: &xuequ_store::registry::convert::SchoolCodes) -> Result<HashMap<String, String>, AppError>;
+}
+
+impl ToDraft for school::Model {
+    fn values(&self, codes: &xuequ_store::registry::convert::SchoolCodes) -> Result<HashMap<String, String>, AppError> {
+        Ok(values_of(&self.to_draft(codes)?))
+    }
+}
+
+impl ToDraft for teacher::Model {
+    fn values(&self, codes: &xuequ_store::registry::convert::SchoolCodes) -> Result<HashMap<String, String>, AppError> {
+        Ok(values_of(&self.to_draft(codes)?))
+    }
+}
+
+impl ToDraft for facility::Model {
+    fn values(&self, codes: &xuequ_store::registry::convert::SchoolCodes) -> Result<HashMap<String, String>, AppError> {
+        Ok(values_of(&self.to_draft(codes)?))
+    }
 }
