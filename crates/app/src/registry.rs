@@ -176,10 +176,10 @@ pub async fn school_stats(app: &App, c: &Caller, school_id: i64) -> Result<Vec<s
 }
 
 /// Records (or replaces) a school's statistics for one school year.
-pub async fn save_stats(app: &App, c: &Caller, draft: &StatsDraft) -> Result<school_stat::Model> {
+pub async fn save_stats(app: &App, c: &Caller, draft: &StatsDraft, expected: Option<Version>) -> Result<school_stat::Model> {
     let school_id = school_id_for(app, c, "school_code", &draft.school_code).await?;
     c.require(Action::Update, Resource::SchoolStats, &Target::school(c.county(), school_id))?;
-    Ok(app.store.save_stats(&c.ctx(), draft).await?)
+    Ok(app.store.save_stats(&c.ctx(), draft, expected).await?)
 }
 
 /// Every school year's statistics of the county.

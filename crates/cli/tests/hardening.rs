@@ -221,6 +221,25 @@ async fn hardening(backend: Backend) {
     assert!(race.iter().all(|s| *s == StatusCode::OK || *s == StatusCode::PRECONDITION_FAILED), "{race:?}");
     let (status, _, _) = put(&record, None).await;
     assert_eq!(status, StatusCode::OK, "without If-Match a save goes through, as before");
+    // A year's statistics too: If-Match takes the ETag or the `updated_at` a list shows.
+    let (_, years) = admin.get(&format!("/api/v1/schools/{}/stats", lead["id"])).await;
+    let year = years[0].clone();
+    let mut stats = year.clone();
+    for key in ["id", "school_id", "updated_at"] {
+        stats.as_object_mut().unwrap().remove(key);
+    }
+    stats["school_code"] = lead["code"].clone();
+    stats["books"] = (year["books"].as_i64().unwrap() + 1).into();
+    let post_stats = async |body: &Value, tag: &str| {
+        let r = raw.post(admin.url("/api/v1/stats")).bearer_auth(&token).header("if-match", tag).json(body).send().await.unwrap();
+        (r.status(), r.json::<Value>().await.unwrap_or(Value::Null))
+    };
+    let (status, saved) = post_stats(&stats, year["updated_at"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    stats["books"] = 1.into();
+    let (status, body) = post_stats(&stats, year["updated_at"].as_str().unwrap()).await;
+    assert_error("statistics saved over a newer version", status, &body, StatusCode::PRECONDITION_FAILED, "stale");
+
     // The edit page carries the version: a stale form comes back with both values and saves nothing.
     let edit = format!("/schools/{}/edit", lead["id"]);
     let (_, html) = admin.page(&edit).await;

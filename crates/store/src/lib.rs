@@ -167,10 +167,15 @@ impl Version {
         format!("\"{}\"", self.0.timestamp_nanos_opt().unwrap_or_default())
     }
 
-    /// A version from an entity tag (weak or strong) or the bare number; `None` for anything else.
+    /// A version from an entity tag (weak or strong), the bare number, or the record's
+    /// `updated_at` as the API shows it (so a list's rows can be saved with `If-Match` too);
+    /// `None` for anything else.
     pub fn parse(tag: &str) -> Option<Version> {
         let bare = tag.trim().trim_start_matches("W/").trim_matches('"');
-        bare.parse::<i64>().ok().map(|n| Version(chrono::DateTime::from_timestamp_nanos(n)))
+        if let Ok(n) = bare.parse::<i64>() {
+            return Some(Version(chrono::DateTime::from_timestamp_nanos(n)));
+        }
+        chrono::DateTime::parse_from_rfc3339(bare).ok().map(|t| Version(t.with_timezone(&Utc)))
     }
 }
 

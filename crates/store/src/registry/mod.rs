@@ -309,7 +309,9 @@ impl Store {
     }
 
     /// Records a school's statistics for a year, replacing what was there for that year.
-    pub async fn save_stats(&self, ctx: &Ctx, draft: &StatsDraft) -> Result<school_stat::Model> {
+    /// Records or replaces a school's statistics of a year; with `expected`, the year's existing
+    /// figures must still be that version (a new year has none, so a version is stale there).
+    pub async fn save_stats(&self, ctx: &Ctx, draft: &StatsDraft, expected: Option<Version>) -> Result<school_stat::Model> {
         draft.validate().map_err(StoreError::Invalid)?;
         let school = self.resolve_school(ctx.county_id, "school_code", &draft.school_code).await?;
         check_stats_type(draft, &school)?;
@@ -319,6 +321,11 @@ impl Store {
             .one(&self.db)
             .await?;
         let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
+        match (&existing, expected) {
+            (Some(m), expected) => crate::claim(&txn, "school_stat", m.id, expected).await?,
+            (None, Some(_)) => return Err(StoreError::Stale),
+            (None, None) => {}
+        }
         let before = existing.as_ref().map(json);
         let mut model = match existing {
             Some(m) => m.into_active_model(),

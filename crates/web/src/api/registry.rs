@@ -479,8 +479,10 @@ async fn school_stats(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<J
     Ok(Json(registry::school_stats(&app, &v, id.first()).await?.into_iter().map(SchoolStat::from).collect()))
 }
 
-/// Records (or replaces) a school's statistics for one school year.
-#[utoipa::path(post, path = "/stats", request_body = StatsInput, responses((status = 200, body = SchoolStat)), tag = "registry")]
-async fn save_stats(State(app): State<App>, v: Viewer, Body(d): Body<StatsInput>) -> ApiResult<Json<SchoolStat>> {
-    Ok(Json(registry::save_stats(&app, &v, &d.into()).await?.into()))
+/// Records (or replaces) a school's statistics for one school year; with `If-Match` (the `ETag`
+/// of that year's figures), only if nobody changed them meanwhile.
+#[utoipa::path(post, path = "/stats", params(("If-Match" = Option<String>, Header, description = "the ETag of the year's figures last read")), request_body = StatsInput, responses((status = 200, body = SchoolStat), (status = 412, description = "changed meanwhile")), tag = "registry")]
+async fn save_stats(State(app): State<App>, v: Viewer, if_match: super::IfMatch, Body(d): Body<StatsInput>) -> ApiResult<Response> {
+    let saved = registry::save_stats(&app, &v, &d.into(), if_match.0).await?;
+    Ok(super::tagged(xuequ_app::Version(saved.updated_at), SchoolStat::from(saved)))
 }
