@@ -236,6 +236,11 @@ pub struct UserInput {
     pub cluster_id: Option<i64>,
 }
 
+/// An account's version (accounts made before versions existed count from their creation).
+pub fn version(user: &user::Model) -> xuequ_store::Version {
+    xuequ_store::Version(user.updated_at.unwrap_or(user.created_at))
+}
+
 /// Creates an account; returns it with the one-time password the platform made, if it made one
 /// (to be shown once; it must be changed at the next sign-in).
 pub async fn create_user(app: &App, c: &Caller, input: UserInput) -> Result<(user::Model, Option<String>)> {
@@ -254,9 +259,16 @@ pub async fn create_user(app: &App, c: &Caller, input: UserInput) -> Result<(use
     Ok((user, generated))
 }
 
-pub async fn update_user(app: &App, c: &Caller, id: i64, update: UserUpdate) -> Result<user::Model> {
+/// Changes an account; with `expected`, only if nobody changed it meanwhile.
+pub async fn update_user(
+    app: &App,
+    c: &Caller,
+    id: i64,
+    update: UserUpdate,
+    expected: Option<xuequ_store::Version>,
+) -> Result<user::Model> {
     require_accounts(c)?;
-    let user = app.store.update_user(&c.ctx(), id, update).await?;
+    let user = app.store.update_user(&c.ctx(), id, update, expected).await?;
     app.sessions.forget_user(id);
     Ok(user)
 }

@@ -240,6 +240,18 @@ async fn hardening(backend: Backend) {
     let (status, body) = post_stats(&stats, year["updated_at"].as_str().unwrap()).await;
     assert_error("statistics saved over a newer version", status, &body, StatusCode::PRECONDITION_FAILED, "stale");
 
+    // Accounts too: the version is the updated_at the list shows.
+    let (_, users) = admin.get("/api/v1/users?per_page=200").await;
+    let principal_account = users["items"].as_array().unwrap().iter().find(|u| u["username"] == "principal").unwrap().clone();
+    let account = format!("/api/v1/users/{}", principal_account["id"]);
+    let change = json!({"display_name": "东坪校长", "role": "school_admin", "school_id": principal_account["school_id"]});
+    let put_user = async |tag: &str| {
+        raw.put(admin.url(&account)).bearer_auth(&token).header("if-match", tag).json(&change).send().await.unwrap().status()
+    };
+    let read_at = principal_account["updated_at"].as_str().unwrap().to_string();
+    assert_eq!(put_user(&read_at).await, StatusCode::OK);
+    assert_eq!(put_user(&read_at).await, StatusCode::PRECONDITION_FAILED, "an account saved over a newer version");
+
     // The edit page carries the version: a stale form comes back with both values and saves nothing.
     let edit = format!("/schools/{}/edit", lead["id"]);
     let (_, html) = admin.page(&edit).await;

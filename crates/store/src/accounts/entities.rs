@@ -20,6 +20,8 @@ pub mod user {
         pub must_change_password: bool,
         pub created_at: DateTimeUtc,
         pub last_login_at: Option<DateTimeUtc>,
+        /// The account's version: when its name, role, scope or state last changed.
+        pub updated_at: Option<DateTimeUtc>,
     }
     entity_boilerplate!();
 }

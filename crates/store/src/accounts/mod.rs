@@ -158,6 +158,7 @@ impl Store {
             must_change_password: Set(new.must_change_password),
             created_at: Set(Utc::now()),
             last_login_at: Set(None),
+            updated_at: Set(Some(Utc::now())),
             ..Default::default()
         }
         .insert(&self.db)
@@ -178,7 +179,7 @@ impl Store {
         Ok(user::Entity::find_by_id(id).filter(user::Column::CountyId.eq(county_id)).one(&self.db).await?)
     }
 
-    pub async fn update_user(&self, ctx: &Ctx, id: i64, update: UserUpdate) -> Result<user::Model> {
+    pub async fn update_user(&self, ctx: &Ctx, id: i64, update: UserUpdate, expected: Option<crate::Version>) -> Result<user::Model> {
         let before = self.user(ctx.county_id, id).await?.ok_or(StoreError::NotFound)?;
         check_display_name(&update.display_name)?;
         self.check_scope(ctx.county_id, update.role, update.school_id, update.cluster_id).await?;
@@ -188,12 +189,16 @@ impl Store {
         model.school_id = Set(update.school_id.filter(|_| update.role.needs_school()));
         model.cluster_id = Set(update.cluster_id.filter(|_| update.role.needs_cluster()));
         model.disabled = Set(update.disabled);
-        let after = model.update(&self.db).await?;
+        model.updated_at = Set(Some(Utc::now()));
+        let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
+        crate::claim(&txn, "app_user", id, expected).await?;
+        let after = model.update(&txn).await?;
         if after.disabled || after.role != before.role {
             // A disabled account or a changed role must not keep its open sessions.
-            session::Entity::delete_many().filter(session::Column::UserId.eq(id)).exec(&self.db).await?;
+            session::Entity::delete_many().filter(session::Column::UserId.eq(id)).exec(&txn).await?;
         }
-        audit(&self.db, ctx, "update", "user", Some(id), Some(json(&before)), Some(json(&after))).await?;
+        audit(&txn, ctx, "update", "user", Some(id), Some(json(&before)), Some(json(&after))).await?;
+        txn.commit().await?;
         Ok(after)
     }
 

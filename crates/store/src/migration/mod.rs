@@ -9,6 +9,7 @@
 mod m0001_registry;
 mod m0002_plans;
 mod m0003_integrity;
+mod m0004_account_version;
 
 use sea_orm_migration::prelude::*;
 
@@ -17,7 +18,12 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_registry::Migration), Box::new(m0002_plans::Migration), Box::new(m0003_integrity::Migration)]
+        vec![
+            Box::new(m0001_registry::Migration),
+            Box::new(m0002_plans::Migration),
+            Box::new(m0003_integrity::Migration),
+            Box::new(m0004_account_version::Migration),
+        ]
     }
 }
 

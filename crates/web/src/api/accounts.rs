@@ -76,6 +76,8 @@ pub struct User {
     pub must_change_password: bool,
     pub created_at: DateTime<Utc>,
     pub last_login_at: Option<DateTime<Utc>>,
+    /// The account's version, for `If-Match`.
+    pub updated_at: DateTime<Utc>,
 }
 
 impl From<user::Model> for User {
@@ -90,6 +92,7 @@ impl From<user::Model> for User {
             cluster_id: m.cluster_id,
             disabled: m.disabled,
             must_change_password: m.must_change_password,
+            updated_at: m.updated_at.unwrap_or(m.created_at),
             created_at: m.created_at,
             last_login_at: m.last_login_at,
         }
@@ -188,11 +191,20 @@ async fn create_user(State(app): State<App>, v: Viewer, Body(u): Body<UserInput>
     Ok(created(CreatedUser { user: user.into(), password }))
 }
 
-#[utoipa::path(put, path = "/users/{id}", params(("id" = i64, Path)), request_body = UserInput, responses((status = 200, body = User)), tag = "accounts")]
-async fn update_user(State(app): State<App>, v: Viewer, id: Ids, Body(u): Body<UserInput>) -> ApiResult<Json<User>> {
+/// Changes an account; with `If-Match` (its `updated_at`, or the `ETag` of the last save), only
+/// if nobody changed it meanwhile.
+#[utoipa::path(put, path = "/users/{id}", params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "the version last read")), request_body = UserInput, responses((status = 200, body = User), (status = 412, description = "changed meanwhile")), tag = "accounts")]
+async fn update_user(
+    State(app): State<App>,
+    v: Viewer,
+    id: Ids,
+    if_match: super::IfMatch,
+    Body(u): Body<UserInput>,
+) -> ApiResult<Response> {
     let update =
         UserUpdate { display_name: u.display_name, role: u.role, school_id: u.school_id, cluster_id: u.cluster_id, disabled: u.disabled };
-    Ok(Json(accounts::update_user(&app, &v, id.first(), update).await?.into()))
+    let saved = accounts::update_user(&app, &v, id.first(), update, if_match.0).await?;
+    Ok(super::tagged(accounts::version(&saved), User::from(saved)))
 }
 
 #[derive(Serialize, ToSchema)]

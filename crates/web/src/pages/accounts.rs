@@ -144,13 +144,13 @@ async fn user_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): I
         u.username.clone(),
         &format!("/admin/users/{id}"),
         &specs,
-        &values_of(&u),
+        &with_version(values_of(&u), xuequ_app::accounts::version(&u)),
         &[],
         Some(format!("/admin/users/{id}/password")),
     ))
 }
 
-async fn user_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
+async fn user_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(mut form): FormMap) -> PageResult {
     v.check_csrf(csrf_of(&form))?;
     xuequ_app::accounts::require_accounts(&v)?;
     let specs = specs(&app, &v, false).await?;
@@ -163,7 +163,18 @@ async fn user_update(State(app): State<App>, v: Viewer, axum::extract::Path(id):
                 cluster_id: optional_id(&form, "cluster_id"),
                 disabled: form.get("disabled").is_some_and(|d| d == "true"),
             };
-            xuequ_app::accounts::update_user(&app, &v, id, update).await.map_err(form_problems)
+            let expected = form.get("_version").and_then(|v| xuequ_app::Version::parse(v));
+            match xuequ_app::accounts::update_user(&app, &v, id, update, expected).await {
+                // Changed meanwhile: the form comes back with its values and the new version, so
+                // that saving again keeps them knowingly.
+                Err(AppError::Stale) => {
+                    let now = xuequ_app::accounts::user(&app, &v, id).await?;
+                    let tag = xuequ_app::accounts::version(&now).etag();
+                    form.insert("_version".into(), tag.trim_matches('"').to_string());
+                    Err(Ok(vec![FieldProblem::new("form", Problem::ChangedMeanwhile)]))
+                }
+                other => other.map_err(form_problems),
+            }
         }
         Err(p) => Err(Ok(p)),
     };
