@@ -118,6 +118,37 @@ async fn steps(client: &fantoccini::Client, server: &TestServer) -> Result<(), B
     screenshot(client, "import-errors").await;
     assert!(errors.contains("D 容纳人数") && errors.contains("C 设施类型"), "{errors}");
     assert_eq!(client.find_all(Locator::Css("#import-errors tbody tr")).await?.len(), 2);
+    // A hostile workbook (cells at A1 and XFD1048576) is refused with the limit named, in Chinese.
+    let far = tempfile::Builder::new().suffix(".xlsx").tempfile()?;
+    std::fs::write(far.path(), xuequ_testkit::hostile::xlsx_with_far_cell(1_048_575, 16_383))?;
+    client.goto(&server.url("/import")).await?;
+    client.find(Locator::Css("input[type=file]")).await?.send_keys(&far.path().display().to_string()).await?;
+    client.find(Locator::Css("form[enctype] button[type=submit]")).await?.click().await?;
+    let errors = client.wait().for_element(Locator::Id("import-errors")).await?.text().await?;
+    screenshot(client, "import-hostile").await;
+    assert!(errors.contains("XFD") && errors.contains("256"), "{errors}");
+    // Two people edit one school: the second save comes back with both values, nothing saved.
+    client.goto(&server.url("/schools?q=东坪镇中心小学")).await?;
+    client.wait().for_element(Locator::LinkText("东坪镇中心小学")).await?.click().await?;
+    client.wait().for_element(Locator::Id("stats")).await?;
+    let edit_url = format!("{}/edit", client.current_url().await?.path());
+    client.goto(&server.url(&edit_url)).await?;
+    let principal = client.wait().for_element(Locator::Css("input[name=principal]")).await?;
+    let api = server.client("admin").await?;
+    let id = edit_url.split('/').nth(2).unwrap_or_default();
+    let (_, mut record) = api.get(&format!("/api/v1/schools/{id}")).await;
+    for key in ["id", "status", "created_at", "updated_at", "campus_of"] {
+        record.as_object_mut().map(|o| o.remove(key));
+    }
+    record["principal"] = "另一位管理员改的".into();
+    api.put(&format!("/api/v1/schools/{id}"), record).await;
+    principal.clear().await?;
+    principal.send_keys("我在页面上改的").await?;
+    client.find(Locator::Css("form.record button[type=submit]")).await?.click().await?;
+    let page = client.wait().for_element(Locator::Css("div.errors")).await?.text().await?;
+    screenshot(client, "edit-conflict").await;
+    assert!(page.contains("他人已修改"), "{page}");
+    assert!(client.source().await?.contains("他人已改为：另一位管理员改的"));
     // Plan the primary schools: the form, the progress page, then the plan on a map, compared
     // with today's districts; then move a school by hand.
     client.goto(&server.url("/plans")).await?;

@@ -135,6 +135,16 @@ fn read_workbook(bytes: &[u8], name: &str) -> Result<Table, CellProblem> {
     };
     let sheet = workbook.sheet_names().first().cloned().ok_or_else(|| bad_file(name, "no sheet"))?;
     let range = workbook.worksheet_range(&sheet).map_err(|e| bad_file(&sheet, e.to_string()))?;
+    // XLS is bounded by its format (65,536 × 256); refuse a wide or huge rectangle before it is
+    // copied into a table.
+    let (height, width) = range.get_size();
+    if width > crate::bounds::MAX_COLUMNS {
+        let problem = Problem::TooManyColumns { column: crate::column_letter(width - 1), max: crate::bounds::MAX_COLUMNS };
+        return Err(CellProblem { sheet, row: 0, column: String::new(), problem });
+    }
+    if height.saturating_mul(width) > crate::bounds::MAX_CELLS {
+        return Err(CellProblem { sheet, row: 0, column: String::new(), problem: Problem::TooManyCells { max: crate::bounds::MAX_CELLS } });
+    }
     let Some((first_row, first_column)) = range.start() else {
         return Err(CellProblem { sheet, row: 0, column: String::new(), problem: Problem::EmptyFile });
     };
