@@ -83,6 +83,7 @@ async fn hardening(backend: Backend) {
         ("wide.ods", hostile::ods_repeating(16_384, 1), "too_many_columns"),
         ("many.ods", hostile::ods_repeating(200, 100_000), "too_many_cells"),
         ("text.xlsx", b"not a spreadsheet".to_vec(), "bad_file"),
+        ("ole.xls", vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0], "bad_file"),
         ("wide.csv", format!("a\n{}\n", vec!["x"; 5000].join(",")).into_bytes(), "too_many_columns"),
     ] {
         for who in [&admin, &principal] {
@@ -266,6 +267,19 @@ async fn hardening(backend: Backend) {
     let status = admin.form(&edit, &form).await;
     assert_eq!(status, StatusCode::CONFLICT, "a stale form is not saved");
     assert_eq!(admin.get(&school).await.1["principal"], "丙改的校长");
+
+    // A name a spreadsheet would run as a formula leaves the CSV export neutralised and comes
+    // back unchanged through an import.
+    let formula = "=HYPERLINK(\"http://evil.example\",\"点我\")";
+    let school = json!({"code": "F0RMULA", "name": formula, "school_type": "primary", "locality": "rural"});
+    assert_eq!(admin.post("/api/v1/schools", school).await.0, StatusCode::CREATED);
+    let csv = String::from_utf8(admin.export("schools", "csv").await).unwrap();
+    let line = csv.lines().find(|l| l.starts_with("F0RMULA")).unwrap().to_string();
+    assert!(line.contains("'=HYPERLINK"), "{line}");
+    let (status, body) = admin.import("schools", "schools.csv", csv.into_bytes(), true).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, found) = admin.get("/api/v1/schools?q=F0RMULA").await;
+    assert_eq!(found["items"][0]["name"], formula, "the round trip keeps the name");
 
     // Security headers on pages, the API, errors and static files.
     for path in ["/login", "/api/v1/openapi.json", "/nothing-here", "/static/app.css", "/api/v1/schools"] {
