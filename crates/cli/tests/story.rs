@@ -152,6 +152,13 @@ async fn story(backend: Backend) {
     let page = browser.get(server.url("/assessment")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("差异系数") && page.contains("<svg") && page.contains("综合差异系数"));
     assert!(page.contains("变化"), "year-on-year change per indicator");
+    assert!(page.contains("href=\"/assessment\""), "均衡评估 is in the menu");
+    let trend = page.split("id=\"trend\"").nth(1).unwrap().split("</table>").next().unwrap();
+    let headers = trend.split("</thead>").next().unwrap().matches("<th>").count();
+    let first_row = trend.split("<tbody>").nth(1).unwrap().split("</tr>").next().unwrap().matches("<td").count();
+    assert_eq!(headers, first_row, "the trend's header has a column for every cell, the school year first");
+    let login = reqwest::get(server.url("/login")).await.unwrap().text().await.unwrap();
+    assert!(login.contains("other-admin") && login.contains("石桥县"), "the demo table lists the second county's admin");
     let printable = browser.get(server.url("/assessment/report?year=2024")).send().await.unwrap().text().await.unwrap();
     assert!(
         printable.contains("云岭县义务教育优质均衡发展评估报告")

@@ -49,3 +49,4 @@ password-confirm-password = New password again
 password-changed = The password was changed.
 password-must-change = Please change your one-time password first.
 audit-action-change-password = Change password
+login-other-county = Bureau admin of another county (石桥县), who sees nothing of 云岭县

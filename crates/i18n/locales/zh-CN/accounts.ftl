@@ -49,3 +49,4 @@ password-confirm-password = 再次输入新密码
 password-changed = 密码已修改。
 password-must-change = 首次登录请先修改一次性密码。
 audit-action-change-password = 修改密码
+login-other-county = 另一个县（石桥县）的教育局管理员，看不到云岭县的任何数据

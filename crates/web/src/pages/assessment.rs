@@ -112,9 +112,11 @@ async fn build(app: &App, v: &Viewer, q: &HashMap<String, String>) -> Result<Ass
         })
         .collect();
     let trend_sections: Vec<Section> = a.report.sections.keys().copied().collect();
-    let trend_headers = trend_sections
-        .iter()
-        .flat_map(|s| [format!("{} {}", stage(*s), t.get("indicator-composite")), format!("{} {}", stage(*s), t.get("assess-verdict"))])
+    // The first column is the school year, like the rows' first cell.
+    let trend_headers = std::iter::once(t.get("stats-year"))
+        .chain(trend_sections.iter().flat_map(|s| {
+            [format!("{} {}", stage(*s), t.get("indicator-composite")), format!("{} {}", stage(*s), t.get("assess-verdict"))]
+        }))
         .collect();
     let trend = a
         .trend

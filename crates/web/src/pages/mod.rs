@@ -133,6 +133,9 @@ impl Chrome {
             ("nav-teachers", "/teachers"),
             ("nav-facilities", "/facilities"),
         ]);
+        if v.can(Action::Read, Resource::SchoolStats, &county) {
+            nav.push(("nav-assessment", "/assessment"));
+        }
         // Everyone may export what they can see; the page offers import only where the policy allows.
         if v.can(Action::Read, Resource::Plan, &county) {
             nav.push(("nav-plans", "/plans"));

@@ -44,6 +44,7 @@ fn login_view(app: &App, tr: Tr, error: Option<String>, next: String) -> LoginPa
         ]
         .iter()
         .map(|(u, r)| (u.to_string(), tr.code("role", r.code())))
+        .chain(std::iter::once(("other-admin".to_string(), tr.get("login-other-county"))))
         .collect()
     } else {
         vec![]
