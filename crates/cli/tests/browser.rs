@@ -149,6 +149,11 @@ async fn steps(client: &fantoccini::Client, server: &TestServer) -> Result<(), B
     screenshot(client, "edit-conflict").await;
     assert!(page.contains("他人已修改"), "{page}");
     assert!(client.source().await?.contains("他人已改为：另一位管理员改的"));
+    // The same at phone width.
+    let (w, h) = client.get_window_size().await?;
+    client.set_window_size(390, 844).await?;
+    screenshot(client, "edit-conflict-phone").await;
+    client.set_window_size(w as u32, h as u32).await?;
     // Plan the primary schools: the form, the progress page, then the plan on a map, compared
     // with today's districts; then move a school by hand.
     client.goto(&server.url("/plans")).await?;
