@@ -87,7 +87,10 @@ async fn steps(client: &fantoccini::Client, server: &TestServer) -> Result<(), B
     client.find(Locator::Id("username")).await?.send_keys("admin").await?;
     client.find(Locator::Id("password")).await?.send_keys("xuequ-demo").await?;
     client.find(Locator::Id("login")).await?.click().await?;
-    // Back where the browser was going, now signed in.
+    // Back where the browser was going, now signed in. (Wait for the address, not for a table:
+    // the login page has a table too, so a table can be found before the browser moved on.)
+    let schools = url::Url::parse(&server.url("/schools"))?;
+    client.wait().for_url(&schools).await?;
     client.wait().for_element(Locator::Css("table.list")).await?;
     assert_eq!(client.current_url().await?.path(), "/schools");
     client.goto(&server.url("/")).await?;
