@@ -283,9 +283,30 @@ pub async fn reset_password(app: &App, c: &Caller, id: i64) -> Result<String> {
 }
 
 /// The audit log, newest first, optionally of one kind of record (the bureau and inspectors).
-pub async fn audit_entries(app: &App, c: &Caller, entity: Option<&str>, paging: Paging) -> Result<Page<audit_log::Model>> {
+pub async fn audit_entries(
+    app: &App,
+    c: &Caller,
+    filter: &xuequ_store::accounts::AuditFilter,
+    paging: Paging,
+) -> Result<Page<audit_log::Model>> {
     require_audit(c)?;
-    Ok(app.store.audit_entries(c.county(), entity, paging).await?)
+    Ok(app.store.audit_entries(c.county(), filter, paging).await?)
+}
+
+/// The names the audit log refers to by id: every school and cluster of the county, retired
+/// ones too (a log tells of the past).
+pub struct AuditNames {
+    pub schools: HashMap<i64, String>,
+    pub clusters: HashMap<i64, String>,
+    /// Everyone who appears in the log, for its filter.
+    pub usernames: Vec<String>,
+}
+
+pub async fn audit_names(app: &App, c: &Caller) -> Result<AuditNames> {
+    require_audit(c)?;
+    let schools = app.store.all_schools(c.county()).await?.into_iter().map(|s| (s.id, s.name)).collect();
+    let clusters = app.store.all_clusters(c.county()).await?.into_iter().map(|k| (k.id, k.name)).collect();
+    Ok(AuditNames { schools, clusters, usernames: app.store.audit_usernames(c.county()).await? })
 }
 
 #[cfg(test)]

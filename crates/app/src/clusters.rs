@@ -86,7 +86,7 @@ pub async fn dissolve(app: &App, c: &Caller, id: i64, on: NaiveDate) -> Result<c
 }
 
 /// Membership is the bureau's decision: it needs the right to create clusters.
-async fn require_membership_right(app: &App, c: &Caller, id: i64) -> Result<()> {
+pub async fn require_membership_right(app: &App, c: &Caller, id: i64) -> Result<()> {
     app.store.cluster(c.county(), id).await?.ok_or(AppError::NotFound)?;
     c.require(Action::Create, Resource::Cluster, &Target::county(c.county()))
 }

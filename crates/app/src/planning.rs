@@ -501,9 +501,21 @@ pub async fn rename(app: &App, c: &Caller, id: i64, name: &str) -> Result<(), Ap
     Ok(())
 }
 
+/// What [`apply`] would change, for the confirmation before it.
+pub async fn changes(app: &App, c: &Caller, id: i64) -> Result<xuequ_domain::cluster::plan::Changes, AppError> {
+    c.require(Action::Update, Resource::Cluster, &Target::county(c.county()))?;
+    c.require(Action::Read, Resource::Plan, &Target::county(c.county()))?;
+    Ok(app.store.plan_changes(c.county(), id).await?)
+}
+
 pub async fn apply(app: &App, c: &Caller, id: i64, on: chrono::NaiveDate) -> Result<xuequ_store::plans::Applied, AppError> {
     c.require(Action::Update, Resource::Cluster, &Target::county(c.county()))?;
     c.require(Action::Update, Resource::Plan, &Target::county(c.county()))?;
+    // A plan that breaks a rule of the county's settings is adjusted first, never applied.
+    let broken = view(app, c, id).await?.measures.measures.violations.len();
+    if broken > 0 {
+        return Err(AppError::Conflict(Problem::PlanBreaksRules { count: broken }));
+    }
     let applied = app.store.apply_plan(&c.ctx(), id, on).await?;
     app.sessions.clear(); // cluster heads' scopes changed
     Ok(applied)

@@ -6,6 +6,7 @@
 //! record kept at a school is one more `impl Record`.
 
 use crate::{App, AppError, Caller, Result, today};
+use chrono::NaiveDate;
 use xuequ_domain::Problem;
 use xuequ_domain::access::{Action, Resource, Target};
 use xuequ_domain::drafts::{FacilityDraft, SchoolDraft, StatsDraft, TeacherDraft};
@@ -34,7 +35,7 @@ pub trait Record: Listed {
     ) -> impl Future<Output = xuequ_store::Result<Self>> + Send;
     /// When the record last changed (its `ETag`).
     fn version(&self) -> Version;
-    fn retire(store: &Store, ctx: &Ctx, id: i64) -> impl Future<Output = xuequ_store::Result<Self>> + Send;
+    fn retire(store: &Store, ctx: &Ctx, id: i64, on: NaiveDate) -> impl Future<Output = xuequ_store::Result<Self>> + Send;
 }
 
 /// The records of kind `R` the caller may see, filtered, sorted and paged.
@@ -68,10 +69,11 @@ pub async fn update<R: Record>(app: &App, c: &Caller, id: i64, draft: &R::Draft,
 }
 
 /// Retires a record: kept in history, hidden from lists.
-pub async fn retire<R: Record>(app: &App, c: &Caller, id: i64) -> Result<R> {
+/// Retiring a school ends its cluster memberships `on` that day; other records carry no date.
+pub async fn retire<R: Record>(app: &App, c: &Caller, id: i64, on: NaiveDate) -> Result<R> {
     let record = get::<R>(app, c, id).await?;
     c.require(Action::Retire, R::RESOURCE, &record.target())?;
-    let retired = R::retire(&app.store, &c.ctx(), id).await?;
+    let retired = R::retire(&app.store, &c.ctx(), id, on).await?;
     if R::RESOURCE == Resource::School {
         app.sessions.clear(); // the school left its clusters: cluster heads' scopes changed
     }
@@ -109,8 +111,8 @@ impl Record for school::Model {
     fn version(&self) -> Version {
         Version(self.updated_at)
     }
-    async fn retire(store: &Store, ctx: &Ctx, id: i64) -> xuequ_store::Result<Self> {
-        store.retire_school(ctx, id, today()).await
+    async fn retire(store: &Store, ctx: &Ctx, id: i64, on: NaiveDate) -> xuequ_store::Result<Self> {
+        store.retire_school(ctx, id, on).await
     }
 }
 
@@ -135,7 +137,7 @@ impl Record for teacher::Model {
     fn version(&self) -> Version {
         Version(self.updated_at)
     }
-    async fn retire(store: &Store, ctx: &Ctx, id: i64) -> xuequ_store::Result<Self> {
+    async fn retire(store: &Store, ctx: &Ctx, id: i64, _: NaiveDate) -> xuequ_store::Result<Self> {
         store.retire_teacher(ctx, id).await
     }
 }
@@ -161,7 +163,7 @@ impl Record for facility::Model {
     fn version(&self) -> Version {
         Version(self.updated_at)
     }
-    async fn retire(store: &Store, ctx: &Ctx, id: i64) -> xuequ_store::Result<Self> {
+    async fn retire(store: &Store, ctx: &Ctx, id: i64, _: NaiveDate) -> xuequ_store::Result<Self> {
         store.retire_facility(ctx, id).await
     }
 }

@@ -101,20 +101,21 @@ async fn import_file(
     let table = xuequ_sheets::read_table(bytes, file_name).map_err(|p| AppError::Import(vec![p]))?;
     macro_rules! run {
         ($draft:ty, $method:ident) => {{
-            let (good, mut problems) = xuequ_sheets::parse::<$draft>(&table);
+            // Rows with unreadable cells are checked too, so one upload reports every problem.
+            let (rows, problems) = xuequ_sheets::parse_partial::<$draft>(&table);
             let opts = ImportOptions { update_existing, commit: problems.is_empty(), allowed, today: today() };
-            match store.$method(ctx, good, &opts).await {
+            match store.$method(ctx, rows, &opts).await {
                 Ok(summary) if problems.is_empty() => Ok(summary),
                 Ok(_) => Err(AppError::Import(problems)),
                 Err(ImportError::Rows(rows)) => {
-                    problems.extend(rows.into_iter().map(|r| CellProblem {
+                    let columns = <$draft as SheetRecord>::COLUMNS;
+                    let checked = rows.into_iter().map(|r| CellProblem {
                         sheet: table.sheet.clone(),
                         row: r.row,
-                        column: table.column_label(<$draft as SheetRecord>::COLUMNS, r.field),
+                        column: table.column_label(columns, r.field),
                         problem: r.problem,
-                    }));
-                    problems.sort_by_key(|p| p.row);
-                    Err(AppError::Import(problems))
+                    });
+                    Err(AppError::Import(merged(problems, checked.collect(), columns, &table)))
                 }
                 Err(ImportError::Store(e)) => Err(e.into()),
             }
@@ -126,4 +127,19 @@ async fn import_file(
         Kind::Teachers => run!(TeacherDraft, import_teachers),
         Kind::Facilities => run!(FacilityDraft, import_facilities),
     }
+}
+
+/// The problems of reading and of checking, one per cell: a cell that could not be read is not
+/// also reported by the checks that saw its stand-in. In row order, then column order.
+fn merged(
+    mut read: Vec<CellProblem>,
+    checked: Vec<CellProblem>,
+    columns: &[xuequ_sheets::Column],
+    table: &xuequ_sheets::Table,
+) -> Vec<CellProblem> {
+    let seen: std::collections::HashSet<(usize, String)> = read.iter().map(|p| (p.row, p.column.clone())).collect();
+    read.extend(checked.into_iter().filter(|p| !seen.contains(&(p.row, p.column.clone()))));
+    let order = |label: &str| columns.iter().position(|c| table.column_label(columns, c.key) == label).unwrap_or(usize::MAX);
+    read.sort_by_key(|p| (p.row, order(&p.column)));
+    read
 }

@@ -82,7 +82,7 @@ async fn hardening(backend: Backend) {
         ("bomb.xlsx", hostile::zip_bomb(600), "too_large_unpacked"),
         ("wide.ods", hostile::ods_repeating(16_384, 1), "too_many_columns"),
         ("many.ods", hostile::ods_repeating(200, 100_000), "too_many_cells"),
-        ("text.xlsx", b"not a spreadsheet".to_vec(), "bad_file"),
+        ("text.xlsx", b"not a spreadsheet".to_vec(), "not_a_spreadsheet"),
         ("ole.xls", vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0], "bad_file"),
         ("wide.csv", format!("a\n{}\n", vec!["x"; 5000].join(",")).into_bytes(), "too_many_columns"),
     ] {

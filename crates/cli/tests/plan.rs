@@ -135,7 +135,7 @@ async fn planning_story(backend: Backend) {
     hand_move(extra, &full["lead"]).await;
     let (status, err) = admin.call("POST", &format!("/api/v1/plans/{id}/apply"), Some(json!({}))).await;
     assert_eq!(status, StatusCode::CONFLICT, "{err}");
-    assert_eq!(err["error"]["details"][0]["code"], "cluster_full", "{err}");
+    assert_eq!(err["error"]["details"][0]["code"], "plan_breaks_rules", "a plan that breaks a rule is not applied: {err}");
     hand_move(extra, &donor["lead"]).await;
 
     // Apply: districts follow the plan from the date; the old ones stay in the history.

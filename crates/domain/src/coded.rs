@@ -9,6 +9,14 @@ macro_rules! coded_enum {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name { $($variant),+ }
 
+        /// The first variant: only a stand-in for a value that failed to read, so that the rest
+        /// of a spreadsheet row can still be checked.
+        impl Default for $name {
+            fn default() -> Self {
+                Self::ALL[0]
+            }
+        }
+
         impl $name {
             /// Every variant, in display order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];

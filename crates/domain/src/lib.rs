@@ -22,7 +22,7 @@ pub mod registry;
 /// Every feature's drafts, for callers that take any of them (imports, forms).
 pub mod drafts {
     pub use crate::cluster::ClusterDraft;
-    pub use crate::registry::{FacilityDraft, SchoolDraft, StatsDraft, TeacherDraft};
+    pub use crate::registry::{Draft, FacilityDraft, SchoolDraft, StatsDraft, TeacherDraft};
 }
 
 pub use codes::*;

@@ -48,8 +48,12 @@ pub enum Problem {
     NotAMember,
     #[error("the lead school cannot leave its cluster")]
     LeadCannotLeave,
+    #[error("`{file}` is not a spreadsheet (xlsx, xls, ods or csv)")]
+    NotASpreadsheet { file: String },
     #[error("the plan was applied on {on}")]
     PlanApplied { on: String },
+    #[error("the plan breaks {count} rule(s); adjust it before applying")]
+    PlanBreaksRules { count: usize },
     #[error("`{school}` is in `{cluster}`, which the plan does not replace")]
     KeptElsewhere { school: String, cluster: String },
     #[error("no plan fits: {reason}")]

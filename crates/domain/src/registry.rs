@@ -293,3 +293,27 @@ mod tests {
         assert!(StatsDraft { students_primary: 0, classes_primary: 0, ..base }.validate().is_ok(), "no pupils, no classes");
     }
 }
+
+/// A record typed into a form or a spreadsheet row, with every rule of its values: the form
+/// checks it even when another field could not be read, so one submit shows every problem.
+pub trait Draft {
+    fn problems(&self, today: NaiveDate) -> Vec<FieldProblem>;
+}
+
+macro_rules! draft {
+    ($draft:ty, |$d:ident, $today:ident| $check:expr) => {
+        impl Draft for $draft {
+            fn problems(&self, $today: NaiveDate) -> Vec<FieldProblem> {
+                let $d = self;
+                let _ = $today;
+                $check.err().unwrap_or_default()
+            }
+        }
+    };
+}
+
+draft!(SchoolDraft, |d, today| d.validate());
+draft!(TeacherDraft, |d, today| d.validate(today));
+draft!(FacilityDraft, |d, today| d.validate());
+draft!(StatsDraft, |d, today| d.validate());
+draft!(crate::cluster::ClusterDraft, |d, today| d.validate());

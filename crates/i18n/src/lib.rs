@@ -96,6 +96,14 @@ impl Tr {
         LOCALES.lookup_with_args(self.lang.id(), key, &map)
     }
 
+    /// The label of a field of a kind of record: `{entity}-{field}` if the bundle has it, else
+    /// the shared `field-{field}`.
+    pub fn field(&self, entity: &str, name: &str) -> String {
+        let specific = format!("{entity}-{name}").replace('_', "-");
+        let text = self.get(&specific);
+        if text != specific { text } else { self.get(&format!("field-{name}").replace('_', "-")) }
+    }
+
     /// The label of a coded value: `enum_label("school_type", "primary")` → 小学.
     pub fn code(&self, kind: &str, code: &str) -> String {
         let key = format!("{kind}-{code}").replace('_', "-");
@@ -110,6 +118,7 @@ impl Tr {
 }
 
 pub mod assessment;
+pub mod audit;
 
 #[cfg(test)]
 mod tests {

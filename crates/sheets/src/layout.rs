@@ -97,12 +97,13 @@ impl SheetRecord for SchoolDraft {
         let campus_of = Some(r.text("campus_of")).filter(|s| !s.is_empty());
         let principal = r.text("principal");
         let phone = r.text("phone");
-        // Every cell is read before giving up, so that one row reports all its problems.
+        // Every cell is read, and a cell that failed stands in as its default, so that the rest
+        // of the row is still checked and one pass reports all its problems.
         let draft = SchoolDraft {
             code,
             name,
-            school_type: school_type?,
-            locality: locality?,
+            school_type: school_type.unwrap_or_default(),
+            locality: locality.unwrap_or_default(),
             township,
             address,
             latitude,
@@ -112,7 +113,7 @@ impl SheetRecord for SchoolDraft {
             principal,
             phone,
         };
-        r.ok().then_some(draft)
+        Some(draft)
     }
 
     fn cells(&self) -> Vec<Cell> {
@@ -164,23 +165,24 @@ impl SheetRecord for StatsDraft {
         let multimedia_rooms = r.i32("multimedia_rooms");
         let books = r.i32("books");
         let computers = r.i32("computers");
-        // Every cell is read before giving up, so that one row reports all its problems.
+        // Every cell is read, and a cell that failed stands in as its default, so that the rest
+        // of the row is still checked and one pass reports all its problems.
         let draft = StatsDraft {
             school_code,
-            year: year?,
-            students_primary: students_primary?,
-            students_junior: students_junior?,
-            classes_primary: classes_primary?,
-            classes_junior: classes_junior?,
+            year: year.unwrap_or_default(),
+            students_primary: students_primary.unwrap_or_default(),
+            students_junior: students_junior.unwrap_or_default(),
+            classes_primary: classes_primary.unwrap_or_default(),
+            classes_junior: classes_junior.unwrap_or_default(),
             max_class_size,
-            teaching_area: teaching_area?,
-            sports_area: sports_area?,
-            equipment_value: equipment_value?,
-            multimedia_rooms: multimedia_rooms?,
-            books: books?,
-            computers: computers?,
+            teaching_area: teaching_area.unwrap_or_default(),
+            sports_area: sports_area.unwrap_or_default(),
+            equipment_value: equipment_value.unwrap_or_default(),
+            multimedia_rooms: multimedia_rooms.unwrap_or_default(),
+            books: books.unwrap_or_default(),
+            computers: computers.unwrap_or_default(),
         };
-        r.ok().then_some(draft)
+        Some(draft)
     }
 
     fn cells(&self) -> Vec<Cell> {
@@ -230,21 +232,22 @@ impl SheetRecord for TeacherDraft {
         let backbone = r.coded("backbone");
         let joined_school_on = r.date("joined_school_on");
         let birth_year = r.opt_i32("birth_year");
-        // Every cell is read before giving up, so that one row reports all its problems.
+        // Every cell is read, and a cell that failed stands in as its default, so that the rest
+        // of the row is still checked and one pass reports all its problems.
         let draft = TeacherDraft {
             staff_no,
             name,
-            gender: gender?,
+            gender: gender.unwrap_or_default(),
             school_code,
-            subject: subject?,
+            subject: subject.unwrap_or_default(),
             section,
-            degree: degree?,
-            title: title?,
-            backbone: backbone?,
-            joined_school_on: joined_school_on?,
+            degree: degree.unwrap_or_default(),
+            title: title.unwrap_or_default(),
+            backbone: backbone.unwrap_or_default(),
+            joined_school_on: joined_school_on.unwrap_or_default(),
             birth_year,
         };
-        r.ok().then_some(draft)
+        Some(draft)
     }
 
     fn cells(&self) -> Vec<Cell> {
@@ -283,9 +286,18 @@ impl SheetRecord for FacilityDraft {
         let area = r.opt_f64("area");
         let open_hours = r.text("open_hours");
         let shareable = r.opt_bool("shareable").unwrap_or(false);
-        // Every cell is read before giving up, so that one row reports all its problems.
-        let draft = FacilityDraft { school_code, name, kind: kind?, capacity: capacity?, area, open_hours, shareable };
-        r.ok().then_some(draft)
+        // Every cell is read, and a cell that failed stands in as its default, so that the rest
+        // of the row is still checked and one pass reports all its problems.
+        let draft = FacilityDraft {
+            school_code,
+            name,
+            kind: kind.unwrap_or_default(),
+            capacity: capacity.unwrap_or_default(),
+            area,
+            open_hours,
+            shareable,
+        };
+        Some(draft)
     }
 
     fn cells(&self) -> Vec<Cell> {

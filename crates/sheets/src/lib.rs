@@ -15,7 +15,7 @@ pub use assessment::ASSESSMENT_SHEET;
 pub use bounds::{MAX_CELLS, MAX_COLUMNS, MAX_UNPACKED};
 pub use column::Column;
 pub use layout::Kind;
-pub use read::{Cell, SheetRecord, Table, parse, read_table};
+pub use read::{Cell, SheetRecord, Table, parse, parse_partial, read_table};
 pub use write::{Format, template, workbook, write, write_columns};
 
 use serde::Serialize;

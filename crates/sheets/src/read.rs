@@ -120,6 +120,16 @@ fn read_csv(bytes: &[u8], name: &str) -> Result<Table, CellProblem> {
 /// XLSX is read cell by cell within the limits; ODS is checked for what its repeats expand to
 /// first; XLS is bounded by its format (see `bounds`).
 fn read_workbook(bytes: &[u8], name: &str) -> Result<Table, CellProblem> {
+    // XLSX and ODS are zip archives, XLS an OLE compound file; anything else is not a workbook.
+    let is_ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
+    if !bytes.starts_with(b"PK\x03\x04") && !is_ole {
+        return Err(CellProblem {
+            sheet: name.to_string(),
+            row: 0,
+            column: String::new(),
+            problem: Problem::NotASpreadsheet { file: name.to_string() },
+        });
+    }
     crate::bounds::check_archive(bytes, name)?;
     let is_zip = bytes.starts_with(b"PK\x03\x04");
     let is_ods = is_zip && crate::bounds::is_ods(bytes);
@@ -357,9 +367,9 @@ fn integer(cell: &Cell) -> Result<i32, Problem> {
     Ok(n as i32)
 }
 
-/// Reads every row of the table as `T`. Returns the good rows with their spreadsheet row
-/// numbers, and every problem found; a missing required column stops before the rows.
-pub fn parse<T: SheetRecord>(table: &Table) -> (Vec<(usize, T)>, Vec<CellProblem>) {
+/// Every row read as `T`, whether it read without a problem, and the problems.
+#[allow(clippy::type_complexity)]
+fn read_rows<T: SheetRecord>(table: &Table) -> (Vec<(usize, T, bool)>, Vec<CellProblem>) {
     let columns = T::COLUMNS;
     let positions: Vec<Option<(usize, String)>> = columns.iter().map(|c| table.find(c)).collect();
     let mut problems = Vec::new();
@@ -380,12 +390,28 @@ pub fn parse<T: SheetRecord>(table: &Table) -> (Vec<(usize, T)>, Vec<CellProblem
         problems.push(CellProblem { sheet: table.sheet.clone(), row: 2, column: String::new(), problem: Problem::EmptyFile });
         return (vec![], problems);
     }
-    let mut good = Vec::with_capacity(table.rows.len());
+    let mut rows = Vec::with_capacity(table.rows.len());
     for (row, cells) in &table.rows {
         let mut reader = RowReader { table, columns, positions: &positions, row: *row, cells, problems: &mut problems, failed: false };
         if let Some(record) = T::read(&mut reader) {
-            good.push((*row, record));
+            let clean = reader.ok();
+            rows.push((*row, record, clean));
         }
     }
-    (good, problems)
+    (rows, problems)
+}
+
+/// Reads every row of the table as `T`. Returns the good rows with their spreadsheet row
+/// numbers, and every problem found; a missing required column stops before the rows.
+pub fn parse<T: SheetRecord>(table: &Table) -> (Vec<(usize, T)>, Vec<CellProblem>) {
+    let (rows, problems) = read_rows(table);
+    (rows.into_iter().filter(|r| r.2).map(|(row, record, _)| (row, record)).collect(), problems)
+}
+
+/// As [`parse`], but rows with problems come too, their failed cells standing in as defaults,
+/// so that the checks after reading (school codes, ranges, duplicates) see every row; their
+/// problems on cells already reported are the caller's to drop.
+pub fn parse_partial<T: SheetRecord>(table: &Table) -> (Vec<(usize, T)>, Vec<CellProblem>) {
+    let (rows, problems) = read_rows(table);
+    (rows.into_iter().map(|(row, record, _)| (row, record)).collect(), problems)
 }

@@ -147,7 +147,7 @@ fn an_excel_error_value_is_a_problem_not_a_number() {
 #[test]
 fn a_file_that_is_not_a_spreadsheet_is_refused_with_its_name() {
     let problem = read_table(b"\x00\x01not a zip", "teachers.xlsx").unwrap_err();
-    assert!(matches!(problem.problem, Problem::BadFile { .. }));
+    assert!(matches!(&problem.problem, Problem::NotASpreadsheet { file } if file == "teachers.xlsx"));
     assert_eq!(problem.sheet, "teachers.xlsx");
     let problem = read_table(&[0xff, 0xfe, 0xfd, 0x80, 0x81], "bad.csv");
     assert!(problem.is_err() || problem.unwrap().rows.is_empty());

@@ -105,6 +105,7 @@ impl FromRequestParts<App> for Viewer {
         if viewer.user.must_change_password && !may_before_password_change(&parts.method, uri.path()) {
             return Err(if is_api { NoViewer::Api(AppError::PasswordChangeRequired) } else { NoViewer::ChangePassword });
         }
+        crate::error::remember_viewer(&viewer);
         Ok(viewer)
     }
 }

@@ -9,18 +9,79 @@ pub use xuequ_app::AppError;
 use xuequ_domain::Problem;
 
 tokio::task_local! {
-    /// The language of the request being served, set by [`with_lang`].
-    pub static LANG: Lang;
+    /// What the rest of the request needs to know about it, set by [`with_lang`].
+    static REQUEST: Request;
 }
 
-/// Runs the rest of the request with its language known to error responses.
+/// The request being served, as error pages and the page chrome need it.
+struct Request {
+    lang: Lang,
+    /// Path and query, so a language switch or an error page can lead back to it.
+    uri: String,
+    /// The viewer once resolved, so an error page keeps the menu and the user's name.
+    viewer: std::sync::Mutex<Option<crate::auth::Viewer>>,
+    /// A one-shot message (`saved`) left by the previous request's redirect.
+    flash: Option<String>,
+}
+
+/// The cookie that carries a one-shot message across a redirect after a save.
+pub const FLASH_COOKIE: &str = "xuequ_flash";
+
+/// Runs the rest of the request with its language, address and flash known to pages and error
+/// responses; a flash shown by a page is cleared with the response.
 pub async fn with_lang(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let lang = crate::i18n::lang_of(req.headers());
-    LANG.scope(lang, next.run(req)).await
+    let uri = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
+    let flash = crate::cookies::cookie(req.headers(), FLASH_COOKIE).filter(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+    let had_flash = flash.is_some();
+    let is_get = req.method() == axum::http::Method::GET;
+    let context = Request { lang, uri, viewer: std::sync::Mutex::new(None), flash };
+    let mut response = REQUEST.scope(context, next.run(req)).await;
+    if had_flash && is_get && !response.status().is_redirection() {
+        let clear = format!("{FLASH_COOKIE}=; Path=/; SameSite=Lax; Max-Age=0");
+        if let Ok(value) = axum::http::HeaderValue::from_str(&clear) {
+            response.headers_mut().append(axum::http::header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// Runs work spawned off a request (a plan being computed) in the request's language.
+pub fn in_lang<F: std::future::Future>(lang: Lang, work: F) -> impl std::future::Future<Output = F::Output> {
+    REQUEST.scope(Request { lang, uri: "/".into(), viewer: std::sync::Mutex::new(None), flash: None }, work)
 }
 
 pub fn current_lang() -> Lang {
-    LANG.try_with(|l| *l).unwrap_or_default()
+    REQUEST.try_with(|r| r.lang).unwrap_or_default()
+}
+
+/// The path and query of the request being served.
+pub fn current_uri() -> Option<String> {
+    REQUEST.try_with(|r| r.uri.clone()).ok()
+}
+
+/// The flash message key left for this request, if any.
+pub fn current_flash() -> Option<String> {
+    REQUEST.try_with(|r| r.flash.clone()).ok().flatten()
+}
+
+/// Remembers the viewer of this request for its error page.
+pub fn remember_viewer(viewer: &crate::auth::Viewer) {
+    let _ = REQUEST.try_with(|r| {
+        if let Ok(mut slot) = r.viewer.lock() {
+            *slot = Some(viewer.clone());
+        }
+    });
+}
+
+/// The viewer of this request, once resolved.
+pub fn current_viewer() -> Option<crate::auth::Viewer> {
+    REQUEST.try_with(|r| r.viewer.lock().ok().and_then(|v| v.clone())).ok().flatten()
+}
+
+/// A `Set-Cookie` value leaving `key` for the next page.
+pub fn flash_cookie(key: &str) -> String {
+    format!("{FLASH_COOKIE}={key}; Path=/; SameSite=Lax; Max-Age=60")
 }
 
 /// A use case's error as an HTTP answer (the API's JSON; pages wrap it in their own page).

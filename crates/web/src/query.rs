@@ -19,3 +19,24 @@ pub fn list_request(query: &HashMap<String, String>) -> (ListFilter, Paging) {
     };
     (filter, Paging::new(num("page"), num("per_page")))
 }
+
+/// The audit log's filters: `entity`, `action`, `username`, and the days `from`–`to`
+/// (YYYY-MM-DD); a date that does not read is a problem on its field.
+pub fn audit_filter(query: &HashMap<String, String>) -> Result<xuequ_store::accounts::AuditFilter, xuequ_app::AppError> {
+    let date = |key: &'static str| -> Result<Option<chrono::NaiveDate>, xuequ_app::AppError> {
+        match query.get(key).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+            None => Ok(None),
+            Some(v) => v
+                .parse()
+                .map(Some)
+                .map_err(|_| xuequ_app::AppError::invalid(key, xuequ_domain::Problem::NotADate { value: v.chars().take(40).collect() })),
+        }
+    };
+    Ok(xuequ_store::accounts::AuditFilter {
+        entity: query.get("entity").cloned(),
+        action: query.get("action").cloned(),
+        username: query.get("username").cloned(),
+        from: date("from")?,
+        to: date("to")?,
+    })
+}

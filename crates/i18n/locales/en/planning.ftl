@@ -76,3 +76,4 @@ plan-mean = mean strength
 plan-students = Students
 plan-member = Member
 plan-strength = Strength
+plan-apply-blocked = The plan breaks a rule (see above) and cannot be applied: move schools by hand first.

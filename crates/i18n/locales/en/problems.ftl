@@ -37,3 +37,5 @@ problem-in-use = { $what } is in use by a running server ({ $by }); stop the ser
 problem-control-character = Holds an invisible control character; remove it and try again
 problem-changed-meanwhile = Someone else saved this record while you were editing it; your changes are not saved yet. The differences are marked below; save again to keep yours.
 problem-their-value = Changed meanwhile to: { $value }
+problem-plan-breaks-rules = The plan breaks { $count } rule(s); adjust it by hand before applying it
+problem-not-a-spreadsheet = “{ $file }” is not a spreadsheet: upload an Excel (.xlsx, .xls), WPS or LibreOffice (.ods) or CSV file

@@ -76,3 +76,4 @@ plan-mean = 平均办学水平
 plan-students = 学生数
 plan-member = 成员学校
 plan-strength = 办学水平
+plan-apply-blocked = 方案有不符合规则之处（见上方），不能实施：请先用“调整”把学校移到合适的学区。

@@ -37,3 +37,5 @@ problem-in-use = { $what } 正在被运行中的服务器使用（{ $by }），�
 problem-control-character = 含有不可见的控制字符，请删除后重试
 problem-changed-meanwhile = 您编辑期间他人已修改并保存了该记录，您的修改尚未保存。下方标出了不同之处；核对后再次保存即以您的内容为准。
 problem-their-value = 他人已改为：{ $value }
+problem-plan-breaks-rules = 方案有 { $count } 处不符合规则，请先手工调整后再实施
+problem-not-a-spreadsheet = “{ $file }”不是电子表格：请上传 Excel（.xlsx、.xls）、WPS 或 LibreOffice（.ods）或 CSV 文件

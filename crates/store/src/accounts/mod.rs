@@ -288,19 +288,57 @@ impl Store {
 
 impl Store {
     /// The audit log of a county, newest first, optionally of one kind of record.
+    /// One page of the county's audit log, newest first, narrowed by `filter`.
     pub async fn audit_entries(
         &self,
         county_id: i64,
-        entity: Option<&str>,
+        filter: &AuditFilter,
         paging: Paging,
     ) -> Result<Page<crate::entities::audit_log::Model>> {
         use crate::entities::audit_log;
         let mut query = audit_log::Entity::find().filter(audit_log::Column::CountyId.eq(county_id));
-        if let Some(e) = entity.filter(|e| !e.is_empty()) {
+        let given = |v: &Option<String>| v.clone().filter(|v| !v.trim().is_empty());
+        if let Some(e) = given(&filter.entity) {
             query = query.filter(audit_log::Column::Entity.eq(e));
+        }
+        if let Some(a) = given(&filter.action) {
+            query = query.filter(audit_log::Column::Action.eq(a));
+        }
+        if let Some(u) = given(&filter.username) {
+            query = query.filter(audit_log::Column::Username.eq(u));
+        }
+        if let Some(from) = filter.from.and_then(|d| d.and_hms_opt(0, 0, 0)) {
+            query = query.filter(audit_log::Column::At.gte(from.and_utc()));
+        }
+        if let Some(to) = filter.to.and_then(|d| d.succ_opt()).and_then(|d| d.and_hms_opt(0, 0, 0)) {
+            query = query.filter(audit_log::Column::At.lt(to.and_utc()));
         }
         let total = query.clone().count(&self.db).await?;
         let items = query.order_by_desc(audit_log::Column::Id).offset(paging.offset()).limit(paging.per_page).all(&self.db).await?;
         Ok(Page { items, total })
     }
+
+    /// Everyone who appears in the county's audit log, for its filter.
+    pub async fn audit_usernames(&self, county_id: i64) -> Result<Vec<String>> {
+        use crate::entities::audit_log;
+        Ok(audit_log::Entity::find()
+            .select_only()
+            .column(audit_log::Column::Username)
+            .distinct()
+            .filter(audit_log::Column::CountyId.eq(county_id))
+            .order_by_asc(audit_log::Column::Username)
+            .into_tuple::<String>()
+            .all(&self.db)
+            .await?)
+    }
+}
+
+/// What the audit log is narrowed to: kind of record, action, person, and a range of days.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub entity: Option<String>,
+    pub action: Option<String>,
+    pub username: Option<String>,
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
 }

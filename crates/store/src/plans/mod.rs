@@ -85,6 +85,17 @@ impl Store {
     /// a new lead becomes a new district. Memberships end and begin on the date, so the old
     /// clusters stay in the history. A school held by another kind of cluster stops the whole
     /// operation with its name.
+    /// What applying the plan would change today, without changing anything: for the
+    /// confirmation a person sees before 实施方案.
+    pub async fn plan_changes(&self, county_id: i64, id: i64) -> Result<plan_rules::Changes> {
+        let the_plan = self.plan(county_id, id).await?.ok_or(StoreError::NotFound)?;
+        let planned: Vec<PlannedCluster> =
+            serde_json::from_str(&the_plan.clusters).map_err(|e| StoreError::Db(sea_orm::DbErr::Json(e.to_string())))?;
+        let models = self.district_models(&self.db, county_id).await?;
+        let districts = districts_today(&self.db, &models).await?;
+        plan_rules::changes(&planned, &districts).map_err(StoreError::Conflict)
+    }
+
     pub async fn apply_plan(&self, ctx: &Ctx, id: i64, on: NaiveDate) -> Result<Applied> {
         let the_plan = self.plan(ctx.county_id, id).await?.ok_or(StoreError::NotFound)?;
         if let Some(on) = the_plan.applied_on {

@@ -37,8 +37,13 @@ pub struct ImportSummary {
 }
 
 /// One row after checking: what it is, which school it belongs to, which record it updates.
+/// How many created or updated records an import's audit entry names.
+pub const LISTED: usize = 500;
+
 struct Checked<D> {
     row: usize,
+    /// What identifies the record (code, staff number, school and year), for the audit log.
+    key: String,
     draft: D,
     school_id: Option<i64>,
     existing: Option<i64>,
@@ -98,7 +103,7 @@ fn check_rows<D>(
             problems.push(RowProblem { row, field: key_field, problem: Problem::OutOfScope });
         }
         if problems.len() == before {
-            checked.push(Checked { row, draft, school_id: school.map(|s| s.id), existing: old.map(|(id, _)| id) });
+            checked.push(Checked { row, key: key_value, draft, school_id: school.map(|s| s.id), existing: old.map(|(id, _)| id) });
         }
     }
     (checked, problems)
@@ -182,7 +187,7 @@ impl Store {
         }
         insert_batches(&txn, inserts).await?;
         let summary = finish(vec![], checked, false).map_err(ImportError::Rows)?.unwrap_or_default();
-        self.summarize(&txn, ctx, entity, &summary).await?;
+        self.summarize(&txn, ctx, entity, &summary, checked).await?;
         txn.commit().await?;
         Ok(summary)
     }
@@ -191,8 +196,25 @@ impl Store {
         Ok(self.all_schools(county_id).await?.into_iter().map(|s| (s.code.clone(), s)).collect())
     }
 
-    async fn summarize(&self, txn: &impl ConnectionTrait, ctx: &Ctx, entity: &str, summary: &ImportSummary) -> Result<()> {
-        audit(txn, ctx, "import", entity, None, None, Some(crate::json(summary))).await
+    /// The import's audit entry: the counts, and which records were created or updated (the
+    /// first [`LISTED`] of them, so that a county-sized import keeps a small entry).
+    async fn summarize<D>(
+        &self,
+        txn: &impl ConnectionTrait,
+        ctx: &Ctx,
+        entity: &str,
+        summary: &ImportSummary,
+        checked: &[Checked<D>],
+    ) -> Result<()> {
+        let listed =
+            |new: bool| checked.iter().filter(|c| c.existing.is_none() == new).take(LISTED).map(|c| c.key.clone()).collect::<Vec<_>>();
+        let entry = serde_json::json!({
+            "created": summary.created,
+            "updated": summary.updated,
+            "created_keys": listed(true),
+            "updated_keys": listed(false),
+        });
+        audit(txn, ctx, "import", entity, None, None, Some(entry.to_string())).await
     }
 
     pub async fn import_schools(&self, ctx: &Ctx, rows: Vec<(usize, SchoolDraft)>, opts: &ImportOptions<'_>) -> ImportResult {
@@ -251,7 +273,7 @@ impl Store {
                 .await?;
         }
         let summary = finish(vec![], &checked, false).map_err(ImportError::Rows)?.unwrap_or_default();
-        self.summarize(&txn, ctx, "school", &summary).await?;
+        self.summarize(&txn, ctx, "school", &summary, &checked).await?;
         txn.commit().await?;
         Ok(summary)
     }

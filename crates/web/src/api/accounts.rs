@@ -256,13 +256,22 @@ impl From<audit_log::Model> for AuditEntry {
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)] // read from the query map
 struct AuditFilters {
-    /// Only changes of this kind of record.
+    /// Only changes of this kind of record (`school`, `teacher`, `cluster`, `plan`, ...).
     entity: Option<String>,
+    /// Only this action (`create`, `update`, `retire`, `import`, `apply`, ...).
+    action: Option<String>,
+    /// Only what this user did.
+    username: Option<String>,
+    /// From this day (YYYY-MM-DD).
+    from: Option<String>,
+    /// Up to and including this day (YYYY-MM-DD).
+    to: Option<String>,
 }
 
 /// The audit log, newest first.
 #[utoipa::path(get, path = "/audit", params(ListParams, AuditFilters), responses((status = 200, body = ListOf<AuditEntry>)), tag = "accounts")]
 async fn audit(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> ApiResult<Json<ListOf<AuditEntry>>> {
     let (_, paging) = list_request(&q);
-    Ok(Json(ListOf::of(accounts::audit_entries(&app, &v, q.get("entity").map(String::as_str), paging).await?)))
+    let filter = crate::query::audit_filter(&q)?;
+    Ok(Json(ListOf::of(accounts::audit_entries(&app, &v, &filter, paging).await?)))
 }

@@ -461,7 +461,7 @@ macro_rules! record_api {
             /// Retires the record (kept in history, hidden from lists).
             #[utoipa::path(delete, path = $one, operation_id = concat!("retire_", stringify!($singular)), params(("id" = i64, Path)), responses((status = 200, body = $out)), tag = "registry")]
             pub async fn retire(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<$out>> {
-                Ok(Json(registry::retire::<$model>(&app, &v, id.first()).await?.into()))
+                Ok(Json(registry::retire::<$model>(&app, &v, id.first(), xuequ_app::today()).await?.into()))
             }
         }
     };

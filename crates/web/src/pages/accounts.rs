@@ -193,46 +193,101 @@ async fn user_reset(State(app): State<App>, v: Viewer, axum::extract::Path(id): 
     Ok(secret_page(&v, u.username.clone(), v.tr().with("user-password-reset", &[("username", u.username)]), password))
 }
 
+struct AuditRow {
+    at: String,
+    sentence: xuequ_i18n::audit::Sentence,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "accounts/audit.html")]
+struct AuditPage {
+    chrome: Chrome,
+    total_label: String,
+    from: String,
+    to: String,
+    filters: Vec<FilterView>,
+    problem: Option<String>,
+    entries: Vec<AuditRow>,
+    pager: Pager,
+}
+
+/// The names an audit entry refers to by id.
+struct Named<'a>(&'a xuequ_app::accounts::AuditNames);
+
+impl xuequ_i18n::audit::Names for Named<'_> {
+    fn school(&self, id: i64) -> Option<String> {
+        self.0.schools.get(&id).cloned()
+    }
+    fn cluster(&self, id: i64) -> Option<String> {
+        self.0.clusters.get(&id).cloned()
+    }
+}
+
+const AUDIT_ENTITIES: [&str; 7] = ["school", "school_stat", "teacher", "facility", "cluster", "plan", "user"];
+const AUDIT_ACTIONS: [&str; 10] =
+    ["create", "update", "retire", "import", "add_member", "remove_member", "set_officers", "apply", "reset_password", "change_password"];
+
+/// The audit log as sentences: who did what to which record, with what changed.
 async fn audit(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> PageResult {
     xuequ_app::accounts::require_audit(&v)?;
     let t = v.tr();
     let (_, paging) = crate::query::list_request(&q);
-    let entity = q.get("entity").map(String::as_str);
-    let page = xuequ_app::accounts::audit_entries(&app, &v, entity, paging).await?;
+    // A date that does not read is shown on the page, and the log unfiltered by it.
+    let (filter, problem) = match crate::query::audit_filter(&q) {
+        Ok(f) => (f, None),
+        Err(e) => {
+            let said = match &e {
+                AppError::Invalid(p) => {
+                    p.iter().map(|p| format!("{}：{}", t.get(&format!("audit-{}", p.field)), t.problem(&p.problem))).collect()
+                }
+                other => vec![other.message(&t)],
+            };
+            let filter = xuequ_store::accounts::AuditFilter {
+                entity: q.get("entity").cloned(),
+                action: q.get("action").cloned(),
+                username: q.get("username").cloned(),
+                from: None,
+                to: None,
+            };
+            (filter, Some(said.join(" ")))
+        }
+    };
+    let page = xuequ_app::accounts::audit_entries(&app, &v, &filter, paging).await?;
+    let names = xuequ_app::accounts::audit_names(&app, &v).await?;
     let shape = ListShape { path: "/admin/audit", query: &q, total: page.total, paging };
-    let rows = page
+    let entries = page
         .items
         .iter()
         .map(|e| {
-            let changed = e.after.as_deref().or(e.before.as_deref()).unwrap_or("");
-            let short: String = changed.chars().take(120).collect();
-            vec![
-                cell(e.at.format("%Y-%m-%d %H:%M:%S").to_string()),
-                cell(&e.username),
-                cell(t.code("audit-action", &e.action)),
-                cell(t.code("audit-entity", &e.entity)),
-                cell(e.entity_id.map(|i| i.to_string()).unwrap_or_default()),
-                cell(short),
-            ]
+            let parse = |j: &Option<String>| j.as_deref().and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok());
+            let (before, after) = (parse(&e.before), parse(&e.after));
+            let entry = xuequ_i18n::audit::Entry {
+                who: &e.username,
+                action: &e.action,
+                entity: &e.entity,
+                before: before.as_ref(),
+                after: after.as_ref(),
+            };
+            AuditRow {
+                at: e.at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string(),
+                sentence: xuequ_i18n::audit::describe(&t, &entry, &Named(&names)),
+            }
         })
         .collect();
-    let columns = ["at", "username", "action", "entity", "entity_id", "after"]
-        .iter()
-        .map(|k| shape.column(field_label(&t, "audit", k), None))
-        .collect();
-    let entities = ["school", "school_stat", "teacher", "facility", "cluster", "user"]
-        .iter()
-        .map(|e| (e.to_string(), t.code("audit-entity", e)))
-        .collect();
-    Ok(ListPage {
+    let coded = |kind: &str, codes: &[&str]| codes.iter().map(|c| (c.to_string(), t.code(kind, c))).collect::<Vec<_>>();
+    let filters = vec![
+        shape.filter("entity", t.get("audit-entity"), coded("audit-entity", &AUDIT_ENTITIES)),
+        shape.filter("action", t.get("audit-action"), coded("audit-action", &AUDIT_ACTIONS)),
+        shape.filter("username", t.get("audit-user"), names.usernames.iter().map(|u| (u.clone(), u.clone())).collect()),
+    ];
+    Ok(AuditPage {
         chrome: Chrome::new(&v, t.get("nav-audit"), "/admin/audit"),
         total_label: shape.total_label(&t),
-        actions: vec![],
-        q: String::new(),
-        filters: vec![shape.filter("entity", field_label(&t, "audit", "entity"), entities)],
-        hidden: vec![],
-        columns,
-        rows,
+        from: q.get("from").cloned().unwrap_or_default(),
+        to: q.get("to").cloned().unwrap_or_default(),
+        filters,
+        problem,
+        entries,
         pager: shape.pager(&t),
     }
     .into_response())

@@ -15,9 +15,9 @@ pub fn routes() -> Router<App> {
         .route("/clusters/new", get(cluster_new).post(cluster_create))
         .route("/clusters/{id}", get(cluster_page))
         .route("/clusters/{id}/edit", get(cluster_edit).post(cluster_update))
-        .route("/clusters/{id}/dissolve", post(cluster_dissolve))
+        .route("/clusters/{id}/dissolve", get(dissolve_confirm).post(cluster_dissolve))
         .route("/clusters/{id}/members", post(member_add))
-        .route("/clusters/{id}/members/{school_id}/remove", post(member_remove))
+        .route("/clusters/{id}/members/{school_id}/remove", get(member_remove_confirm).post(member_remove))
 }
 
 type Id = axum::extract::Path<i64>;
@@ -250,17 +250,76 @@ fn date_or_today(form: &HashMap<String, String>, key: &str) -> NaiveDate {
     form.get(key).and_then(|d| d.parse().ok()).unwrap_or_else(xuequ_app::today)
 }
 
+/// Before a district is dissolved: which memberships end, and from which day.
+async fn dissolve_confirm(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
+    let t = v.tr();
+    let detail = xuequ_app::clusters::get(&app, &v, id).await?;
+    v.require(Action::Retire, Resource::Cluster, &Target::cluster(v.county(), id))?;
+    let current: Vec<String> = detail.members.iter().filter(|m| m.membership.left_on.is_none()).map(|m| m.school.name.clone()).collect();
+    let name = detail.cluster.name.clone();
+    let lines = vec![
+        t.with("confirm-dissolve-what", &[("cluster", name.clone())]),
+        t.with("confirm-dissolve-members", &[("count", current.len().to_string()), ("schools", current.join("、"))]),
+        t.get("confirm-history-kept"),
+    ];
+    let path = format!("/clusters/{id}/dissolve");
+    Ok(ConfirmPage {
+        chrome: Chrome::new(&v, t.with("confirm-dissolve-title", &[("cluster", name)]), "/clusters"),
+        lines,
+        action: path,
+        date: Some(DateField {
+            name: "on",
+            label: t.get("confirm-dissolve-date"),
+            value: xuequ_app::today().to_string(),
+            hint: t.get("confirm-date-hint"),
+        }),
+        button: t.get("cluster-dissolve"),
+        cancel: format!("/clusters/{id}"),
+    }
+    .into_response())
+}
+
 async fn cluster_dissolve(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
     v.check_csrf(csrf_of(&form))?;
+    if !confirmed(&form) {
+        return Ok(ask_first(&format!("/clusters/{id}/dissolve")));
+    }
     xuequ_app::clusters::dissolve(&app, &v, id, date_or_today(&form, "on")).await?;
-    Ok(Redirect::to(&format!("/clusters/{id}")).into_response())
+    Ok(saved(&format!("/clusters/{id}")))
+}
+
+/// Before a school leaves a cluster: which school, which cluster, from which day.
+async fn member_remove_confirm(
+    State(app): State<App>,
+    v: Viewer,
+    axum::extract::Path((id, school_id)): axum::extract::Path<(i64, i64)>,
+) -> PageResult {
+    let t = v.tr();
+    let detail = xuequ_app::clusters::get(&app, &v, id).await?;
+    xuequ_app::clusters::require_membership_right(&app, &v, id).await?;
+    let member = detail.members.iter().find(|m| m.school.id == school_id && m.membership.left_on.is_none()).ok_or(AppError::NotFound)?;
+    let facts = [("school", member.school.name.clone()), ("cluster", detail.cluster.name.clone())];
+    Ok(ConfirmPage {
+        chrome: Chrome::new(&v, t.with("confirm-leave-title", &facts), "/clusters"),
+        lines: vec![t.with("confirm-leave-what", &facts), t.get("confirm-history-kept")],
+        action: format!("/clusters/{id}/members/{school_id}/remove"),
+        date: Some(DateField {
+            name: "left_on",
+            label: t.get("confirm-leave-date"),
+            value: xuequ_app::today().to_string(),
+            hint: t.get("confirm-date-hint"),
+        }),
+        button: t.get("cluster-remove-member"),
+        cancel: format!("/clusters/{id}"),
+    }
+    .into_response())
 }
 
 async fn member_add(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
     v.check_csrf(csrf_of(&form))?;
     let code = form.get("school_code").cloned().unwrap_or_default();
     xuequ_app::clusters::add_member(&app, &v, id, &code, date_or_today(&form, "joined_on")).await?;
-    Ok(Redirect::to(&format!("/clusters/{id}")).into_response())
+    Ok(saved(&format!("/clusters/{id}")))
 }
 
 async fn member_remove(
@@ -270,6 +329,9 @@ async fn member_remove(
     axum::Form(form): FormMap,
 ) -> PageResult {
     v.check_csrf(csrf_of(&form))?;
+    if !confirmed(&form) {
+        return Ok(ask_first(&format!("/clusters/{id}/members/{school_id}/remove")));
+    }
     xuequ_app::clusters::remove_member(&app, &v, id, school_id, date_or_today(&form, "left_on")).await?;
-    Ok(Redirect::to(&format!("/clusters/{id}")).into_response())
+    Ok(saved(&format!("/clusters/{id}")))
 }

@@ -11,7 +11,7 @@ mod sheets;
 
 use crate::App;
 use crate::auth::Viewer;
-use crate::error::{AppError, Described, current_lang, with_lang};
+use crate::error::{AppError, Described, current_flash, current_lang, current_uri, current_viewer, flash_cookie, with_lang};
 use crate::i18n::Tr;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -22,6 +22,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 use xuequ_domain::access::{Action, Resource, Target};
+use xuequ_domain::drafts::Draft;
 use xuequ_domain::{FieldProblem, Problem, Role};
 
 pub fn routes() -> Router<App> {
@@ -91,17 +92,31 @@ impl IntoResponse for PageError {
             AppError::Invalid(p) => p.iter().map(|p| tr.problem(&p.problem)).collect(),
             _ => vec![],
         };
+        // A signed-in person keeps the menu and their name on an error page, to go on from there.
+        let chrome = match current_viewer() {
+            Some(v) => Chrome::new(&v, tr.get("error-title"), &current_uri().unwrap_or_default()),
+            None => Chrome::anonymous(tr, tr.get("error-title")),
+        };
         let page = MessagePage {
-            chrome: Chrome::anonymous(tr, tr.get("error-title")),
+            chrome,
             message: std::iter::once(self.0.message(&tr)).chain(details).collect::<Vec<_>>().join(" "),
             secret: None,
-            back: "/".into(),
+            back: BACK.into(),
         };
         (status, page).into_response()
     }
 }
 
 pub type PageResult = Result<Response, PageError>;
+
+/// The `back` of a message page that returns to the page the person came from (app.js follows
+/// the browser's history; without script it leads home).
+pub const BACK: &str = "history";
+
+/// A redirect after a successful save, leaving 已保存 for the page it leads to.
+pub fn saved(to: &str) -> Response {
+    ([(header::SET_COOKIE, flash_cookie("saved"))], Redirect::to(to)).into_response()
+}
 
 pub struct NavItem {
     pub label: String,
@@ -162,9 +177,14 @@ impl Chrome {
             role: t.code("role", v.role().code()),
             nav,
             csrf: v.csrf.clone(),
-            lang_href: format!("/lang/{}?back={}", t.lang.other().code(), urlencoding::encode(path)),
+            // The switch returns to this very page, filters and page number included.
+            lang_href: format!(
+                "/lang/{}?back={}",
+                t.lang.other().code(),
+                urlencoding::encode(&current_uri().unwrap_or_else(|| path.to_string()))
+            ),
             other_lang: t.get("lang-other"),
-            flash: None,
+            flash: current_flash().map(|key| t.get(&format!("flash-{key}"))),
         }
     }
 
@@ -190,6 +210,37 @@ pub struct MessagePage {
     pub message: String,
     pub secret: Option<String>,
     pub back: String,
+}
+
+/// The date a confirmed change takes effect, asked for on the confirmation.
+pub struct DateField {
+    pub name: &'static str,
+    pub label: String,
+    pub value: String,
+    pub hint: String,
+}
+
+/// The question before a destructive action: what will change, from when, and two ways out.
+#[derive(Template, WebTemplate)]
+#[template(path = "common/confirm.html")]
+pub struct ConfirmPage {
+    pub chrome: Chrome,
+    /// Each thing that will change, in a sentence.
+    pub lines: Vec<String>,
+    pub action: String,
+    pub date: Option<DateField>,
+    pub button: String,
+    pub cancel: String,
+}
+
+/// Whether a destructive form came from its confirmation page; a post without it is sent there.
+pub fn confirmed(form: &HashMap<String, String>) -> bool {
+    form.get("confirmed").is_some_and(|c| c == "yes")
+}
+
+/// A post that skipped its confirmation goes to it (the GET of the same address).
+pub fn ask_first(path: &str) -> Response {
+    Redirect::to(path).into_response()
 }
 
 pub struct Link {
@@ -234,6 +285,13 @@ pub struct Pager {
     pub prev: Option<String>,
     pub next: Option<String>,
     pub label: String,
+    pub page: u64,
+    pub pages: u64,
+    pub per_page: u64,
+    /// Page sizes a person may choose.
+    pub sizes: Vec<u64>,
+    /// The list's other query parameters, kept by the jump form.
+    pub keep: Vec<(String, String)>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -306,10 +364,22 @@ impl ListShape<'_> {
     pub fn pager(&self, t: &Tr) -> Pager {
         let pages = self.total.div_ceil(self.paging.per_page).max(1);
         let page = self.paging.page;
+        let mut keep: Vec<(String, String)> = self
+            .query
+            .iter()
+            .filter(|(k, v)| !v.is_empty() && k.as_str() != "page" && k.as_str() != "per_page")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        keep.sort();
         Pager {
             prev: (page > 1).then(|| url_with(self.path, self.query, &[("page", (page - 1).to_string())])),
             next: (page < pages).then(|| url_with(self.path, self.query, &[("page", (page + 1).to_string())])),
             label: t.with("pager-label", &[("page", page.to_string()), ("pages", pages.to_string()), ("total", self.total.to_string())]),
+            page,
+            pages,
+            per_page: self.paging.per_page,
+            sizes: vec![20, 50, 100, 200],
+            keep,
         }
     }
 
@@ -436,14 +506,14 @@ pub fn field_views(
 
 /// `{entity}-{field}` if the bundle has it, else the shared `field-{field}`.
 pub fn field_label(t: &Tr, entity: &str, name: &str) -> String {
-    let specific = format!("{entity}-{name}").replace('_', "-");
-    let text = t.get(&specific);
-    if text != specific { text } else { t.get(&format!("field-{name}").replace('_', "-")) }
+    t.field(entity, name)
 }
 
 /// Builds a draft from submitted form values: empty fields are left out (so optional ones are
 /// absent), numbers and check boxes are typed; a missing required field is reported on it.
-pub fn draft_from_form<T: DeserializeOwned>(specs: &[FieldSpec], form: &HashMap<String, String>) -> Result<T, Vec<FieldProblem>> {
+/// When a field cannot be read, the draft is still built with a stand-in for it and checked by
+/// the rules of its values, so one submit reports every wrong field, not the first.
+pub fn draft_from_form<T: DeserializeOwned + Draft>(specs: &[FieldSpec], form: &HashMap<String, String>) -> Result<T, Vec<FieldProblem>> {
     let mut object = serde_json::Map::new();
     let mut problems = Vec::new();
     for s in specs {
@@ -453,6 +523,7 @@ pub fn draft_from_form<T: DeserializeOwned>(specs: &[FieldSpec], form: &HashMap<
             _ if raw.is_empty() => {
                 if s.required {
                     problems.push(FieldProblem::new(s.name, Problem::Required));
+                    object.insert(s.name.to_string(), stand_in(&s.kind));
                 }
                 continue;
             }
@@ -461,6 +532,7 @@ pub fn draft_from_form<T: DeserializeOwned>(specs: &[FieldSpec], form: &HashMap<
                 (_, Ok(f)) if f.is_finite() => serde_json::json!(f),
                 _ => {
                     problems.push(FieldProblem::new(s.name, Problem::NotANumber { value: raw }));
+                    object.insert(s.name.to_string(), stand_in(&s.kind));
                     continue;
                 }
             },
@@ -468,15 +540,39 @@ pub fn draft_from_form<T: DeserializeOwned>(specs: &[FieldSpec], form: &HashMap<
         };
         object.insert(s.name.to_string(), value);
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    serde_json::from_value(serde_json::Value::Object(object)).map_err(|e| {
+    let draft = serde_json::from_value::<T>(serde_json::Value::Object(object)).map_err(|e| {
         let text = e.to_string();
         let field = specs.iter().find(|s| text.contains(&format!("`{}`", s.name))).map(|s| s.name).unwrap_or("form");
         let problem = if text.starts_with("missing field") { Problem::Required } else { Problem::BadFile { reason: text } };
-        vec![FieldProblem::new(field, problem)]
-    })
+        FieldProblem::new(field, problem)
+    });
+    match draft {
+        Ok(draft) if problems.is_empty() => Ok(draft),
+        Ok(draft) => {
+            // The rules of the other fields; a field already wrong keeps its first problem.
+            let others: Vec<FieldProblem> =
+                draft.problems(xuequ_app::today()).into_iter().filter(|p| !problems.iter().any(|q| q.field == p.field)).collect();
+            problems.extend(others);
+            Err(problems)
+        }
+        Err(unreadable) => {
+            if !problems.iter().any(|q| q.field == unreadable.field) {
+                problems.push(unreadable);
+            }
+            Err(problems)
+        }
+    }
+}
+
+/// A value that reads as the field's kind, standing in for one that could not be read.
+fn stand_in(kind: &FieldKind) -> serde_json::Value {
+    match kind {
+        FieldKind::Number => serde_json::json!(0),
+        FieldKind::Date => serde_json::json!("2000-01-01"),
+        FieldKind::Check => serde_json::Value::Bool(false),
+        FieldKind::Select(options) => serde_json::json!(options.first().map(|o| o.0.clone()).unwrap_or_default()),
+        FieldKind::Text | FieldKind::TextArea | FieldKind::Password => serde_json::json!(""),
+    }
 }
 
 /// What a record form shows besides its fields.
@@ -530,7 +626,7 @@ pub async fn save_form<D, T>(
     done: impl FnOnce(&T) -> String,
 ) -> PageResult
 where
-    D: DeserializeOwned,
+    D: DeserializeOwned + Draft,
 {
     v.check_csrf(csrf_of(form))?;
     let result = match draft_from_form::<D>(specs, form) {
@@ -538,7 +634,7 @@ where
         Err(problems) => Err(Ok(problems)),
     };
     match result {
-        Ok(record) => Ok(Redirect::to(&done(&record)).into_response()),
+        Ok(record) => Ok(saved(&done(&record))),
         Err(Ok(problems)) => Ok(record_form(v, shape, specs, form, &problems)),
         Err(Err(e)) => Err(e),
     }
@@ -558,7 +654,7 @@ pub async fn save_edit<D, T>(
     done: impl FnOnce(&T) -> String,
 ) -> PageResult
 where
-    D: DeserializeOwned,
+    D: DeserializeOwned + Draft,
 {
     v.check_csrf(csrf_of(form))?;
     let expected = form.get("_version").and_then(|v| xuequ_app::Version::parse(v));
@@ -567,7 +663,7 @@ where
         Err(problems) => return Ok(record_form(v, shape, specs, form, &problems)),
     };
     match op(draft, expected).await {
-        Ok(record) => Ok(Redirect::to(&done(&record)).into_response()),
+        Ok(record) => Ok(saved(&done(&record))),
         Err(AppError::Stale) => {
             let now = current().await?;
             let mut problems = vec![FieldProblem::new("form", Problem::ChangedMeanwhile)];

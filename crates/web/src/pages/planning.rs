@@ -17,7 +17,7 @@ pub fn routes() -> Router<App> {
         .route("/plans/{id}", get(show))
         .route("/plans/{id}/move", post(hand_move))
         .route("/plans/{id}/rename", post(rename))
-        .route("/plans/{id}/apply", post(apply))
+        .route("/plans/{id}/apply", get(apply_confirm).post(apply))
 }
 
 #[derive(Template, WebTemplate)]
@@ -145,7 +145,7 @@ async fn start(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> 
     let name = crate::i18n::plan_name(&v.tr(), form.get("name").map(String::as_str).unwrap_or_default());
     let (job, progress) = app.plan_jobs.start(v.county(), settings.time_limit);
     let (app2, lang) = (app.clone(), current_lang());
-    tokio::spawn(crate::error::LANG.scope(lang, async move {
+    tokio::spawn(crate::error::in_lang(lang, async move {
         let outcome = planning::create(&app2, &v, &name, settings, progress).await.map_err(|e| e.message(&Tr::new(lang)));
         app2.plan_jobs.finish(job, outcome);
     }));
@@ -205,7 +205,6 @@ struct PlanPage {
     can_edit: bool,
     school_options: Vec<Opt>,
     lead_options: Vec<Opt>,
-    today: String,
 }
 
 const COLOURS: [&str; 10] = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
@@ -311,7 +310,6 @@ async fn show(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q): 
         can_edit: pv.plan.applied_on.is_none() && v.can(Action::Update, Resource::Plan, &Target::county(v.county())),
         school_options,
         lead_options,
-        today: xuequ_app::today().to_string(),
     }
     .into_response())
 }
@@ -386,9 +384,44 @@ async fn rename(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Fo
     Ok(Redirect::to(&format!("/plans/{id}")).into_response())
 }
 
+/// Before a plan is applied: how many districts are founded, kept and dissolved, how many
+/// schools move, and from which day.
+async fn apply_confirm(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageResult {
+    let t = v.tr();
+    let pv = planning::view(&app, &v, id).await?;
+    let changes = planning::changes(&app, &v, id).await?;
+    let count = |n: usize| n.to_string();
+    let mut lines = vec![t.with(
+        "confirm-apply-districts",
+        &[("founded", count(changes.founded.len())), ("kept", count(changes.kept.len())), ("dissolved", count(changes.dissolved.len()))],
+    )];
+    lines.push(t.with("confirm-apply-schools", &[("join", count(changes.join.len())), ("leave", count(changes.leave.len()))]));
+    if !pv.measures.measures.violations.is_empty() {
+        lines.push(t.problem(&Problem::PlanBreaksRules { count: pv.measures.measures.violations.len() }));
+    }
+    lines.push(t.get("plan-apply-hint"));
+    Ok(ConfirmPage {
+        chrome: Chrome::new(&v, t.with("confirm-apply-title", &[("plan", pv.plan.name.clone())]), "/plans"),
+        lines,
+        action: format!("/plans/{id}/apply"),
+        date: Some(DateField {
+            name: "on",
+            label: t.get("confirm-apply-date"),
+            value: xuequ_app::today().to_string(),
+            hint: t.get("confirm-date-hint"),
+        }),
+        button: t.get("plan-apply"),
+        cancel: format!("/plans/{id}"),
+    }
+    .into_response())
+}
+
 async fn apply(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
     v.check_csrf(csrf_of(&form))?;
+    if !confirmed(&form) {
+        return Ok(ask_first(&format!("/plans/{id}/apply")));
+    }
     let on = form.get("on").and_then(|d| d.parse().ok()).unwrap_or_else(xuequ_app::today);
     planning::apply(&app, &v, id, on).await?;
-    Ok(Redirect::to(&format!("/plans/{id}")).into_response())
+    Ok(saved(&format!("/plans/{id}")))
 }

@@ -2,7 +2,7 @@
 
 use super::*;
 use axum::extract::{Query, State};
-use axum::routing::{get, post};
+use axum::routing::get;
 use xuequ_app::registry::Record;
 use xuequ_domain::drafts::{FacilityDraft, SchoolDraft, TeacherDraft};
 use xuequ_domain::*;
@@ -15,15 +15,15 @@ pub fn routes() -> Router<App> {
         .route("/schools/new", get(school_new).post(school_create))
         .route("/schools/{id}", get(school_page))
         .route("/schools/{id}/edit", get(school_edit).post(school_update))
-        .route("/schools/{id}/retire", post(school_retire))
+        .route("/schools/{id}/retire", get(school_retire_confirm).post(school_retire))
         .route("/teachers", get(teachers))
         .route("/teachers/new", get(teacher_new).post(teacher_create))
         .route("/teachers/{id}", get(teacher_page).post(teacher_update))
-        .route("/teachers/{id}/retire", post(teacher_retire))
+        .route("/teachers/{id}/retire", get(teacher_retire_confirm).post(teacher_retire))
         .route("/facilities", get(facilities))
         .route("/facilities/new", get(facility_new).post(facility_create))
         .route("/facilities/{id}", get(facility_page).post(facility_update))
-        .route("/facilities/{id}/retire", post(facility_retire))
+        .route("/facilities/{id}/retire", get(facility_retire_confirm).post(facility_retire))
 }
 
 type Q = Query<HashMap<String, String>>;
@@ -394,10 +394,68 @@ async fn school_update(State(app): State<App>, v: Viewer, axum::extract::Path(id
     .await
 }
 
+/// Before a school is retired: it leaves its clusters on the chosen day; its teachers and
+/// facilities stay where they are until moved.
+async fn school_retire_confirm(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
+    let t = v.tr();
+    let school = xuequ_app::registry::get::<school::Model>(&app, &v, id).await?;
+    v.require(Action::Retire, Resource::School, &Target::school(v.county(), id))?;
+    let clusters: Vec<String> = app
+        .store
+        .clusters_of_school(v.county(), id)
+        .await?
+        .into_iter()
+        .filter(|sc| sc.membership.left_on.is_none())
+        .map(|sc| sc.cluster.name)
+        .collect();
+    let facts = [("school", format!("{} ({})", school.name, school.code))];
+    let mut lines = vec![t.with("confirm-retire-school", &facts)];
+    if !clusters.is_empty() {
+        lines.push(t.with("confirm-retire-school-clusters", &[("clusters", clusters.join("、"))]));
+    }
+    lines.push(t.get("confirm-retire-school-rest"));
+    Ok(retire_page(&v, t.with("confirm-retire-title", &facts), lines, format!("/schools/{id}/retire"), format!("/schools/{id}"), true))
+}
+
+/// The confirmation before retiring a record; a date where memberships end with it.
+fn retire_page(v: &Viewer, title: String, lines: Vec<String>, action: String, cancel: String, dated: bool) -> Response {
+    let t = v.tr();
+    let list = action.split('/').nth(1).map(|l| format!("/{l}")).unwrap_or_default();
+    ConfirmPage {
+        chrome: Chrome::new(v, title, &list),
+        lines,
+        action,
+        date: dated.then(|| DateField {
+            name: "on",
+            label: t.get("confirm-retire-date"),
+            value: xuequ_app::today().to_string(),
+            hint: t.get("confirm-date-hint"),
+        }),
+        button: t.get("action-retire"),
+        cancel,
+    }
+    .into_response()
+}
+
+/// The retirement itself, once confirmed.
+async fn retire_confirmed<R: xuequ_app::registry::Record>(
+    app: &App,
+    v: &Viewer,
+    id: i64,
+    form: &HashMap<String, String>,
+    list: &str,
+) -> PageResult {
+    v.check_csrf(csrf_of(form))?;
+    if !confirmed(form) {
+        return Ok(ask_first(&format!("{list}/{id}/retire")));
+    }
+    let on = form.get("on").and_then(|d| d.parse().ok()).unwrap_or_else(xuequ_app::today);
+    xuequ_app::registry::retire::<R>(app, v, id, on).await?;
+    Ok(saved(list))
+}
+
 async fn school_retire(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
-    xuequ_app::registry::retire::<school::Model>(&app, &v, id).await?;
-    Ok(Redirect::to("/schools").into_response())
+    retire_confirmed::<school::Model>(&app, &v, id, &form, "/schools").await
 }
 
 // ---- teachers ----
@@ -579,10 +637,24 @@ async fn teacher_update(State(app): State<App>, v: Viewer, axum::extract::Path(i
     .await
 }
 
+async fn teacher_retire_confirm(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
+    let t = v.tr();
+    let teacher = xuequ_app::registry::get::<teacher::Model>(&app, &v, id).await?;
+    v.require(Action::Retire, Resource::Teacher, &Target::school(v.county(), teacher.school_id))?;
+    let facts = [("teacher", format!("{} ({})", teacher.name, teacher.staff_no))];
+    let lines = vec![t.with("confirm-retire-teacher", &facts), t.get("confirm-retire-kept")];
+    Ok(retire_page(
+        &v,
+        t.with("confirm-retire-title", &[("school", facts[0].1.clone())]),
+        lines,
+        format!("/teachers/{id}/retire"),
+        format!("/teachers/{id}"),
+        false,
+    ))
+}
+
 async fn teacher_retire(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
-    xuequ_app::registry::retire::<teacher::Model>(&app, &v, id).await?;
-    Ok(Redirect::to("/teachers").into_response())
+    retire_confirmed::<teacher::Model>(&app, &v, id, &form, "/teachers").await
 }
 
 // ---- facilities ----
@@ -685,10 +757,24 @@ async fn facility_update(State(app): State<App>, v: Viewer, axum::extract::Path(
     .await
 }
 
+async fn facility_retire_confirm(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
+    let t = v.tr();
+    let facility = xuequ_app::registry::get::<facility::Model>(&app, &v, id).await?;
+    v.require(Action::Retire, Resource::Facility, &Target::school(v.county(), facility.school_id))?;
+    let facts = [("facility", facility.name.clone())];
+    let lines = vec![t.with("confirm-retire-facility", &facts), t.get("confirm-retire-kept")];
+    Ok(retire_page(
+        &v,
+        t.with("confirm-retire-title", &[("school", facility.name.clone())]),
+        lines,
+        format!("/facilities/{id}/retire"),
+        format!("/facilities/{id}"),
+        false,
+    ))
+}
+
 async fn facility_retire(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
-    xuequ_app::registry::retire::<facility::Model>(&app, &v, id).await?;
-    Ok(Redirect::to("/facilities").into_response())
+    retire_confirmed::<facility::Model>(&app, &v, id, &form, "/facilities").await
 }
 
 /// A record's form values as they are now, with its version (for a form whose save was stale).

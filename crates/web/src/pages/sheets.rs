@@ -26,6 +26,8 @@ struct KindView {
 struct ImportPage {
     chrome: Chrome,
     kinds: Vec<KindView>,
+    /// The kinds this person may import: the upload offers only these.
+    import_kinds: Vec<KindView>,
     can_import: bool,
     selected: String,
     summary: Option<String>,
@@ -35,11 +37,14 @@ struct ImportPage {
 
 fn page(v: &Viewer, selected: &str, summary: Option<String>, problems: Vec<(String, usize, String, String)>) -> ImportPage {
     let t = v.tr();
-    let can_import = Kind::ALL.iter().any(|k| xuequ_domain::access::may_import(&v.actor, xuequ_app::sheets::resource_of(*k)));
+    let view = |k: &Kind| KindView { code: k.code(), label: t.get(&format!("kind-{}", k.code())) };
+    let import_kinds: Vec<KindView> =
+        Kind::ALL.iter().filter(|k| xuequ_domain::access::may_import(&v.actor, xuequ_app::sheets::resource_of(**k))).map(view).collect();
     ImportPage {
         chrome: Chrome::new(v, t.get("nav-sheets"), "/import"),
-        kinds: Kind::ALL.iter().map(|k| KindView { code: k.code(), label: t.get(&format!("kind-{}", k.code())) }).collect(),
-        can_import,
+        kinds: Kind::ALL.iter().map(view).collect(),
+        can_import: !import_kinds.is_empty(),
+        import_kinds,
         selected: selected.to_string(),
         summary,
         problems_title: t.with("error-import-invalid", &[("count", problems.len().to_string())]),
