@@ -50,6 +50,12 @@ pub struct Derived {
     pub assessments: Memo<(i64, Option<i64>), crate::assessment::Assessed>,
     /// The planner's input for a county and one set of settings (as JSON).
     pub plannings: Memo<(i64, String), crate::planning::Planning>,
+    /// The name index of a county's schools or teachers.
+    pub names: Memo<(i64, xuequ_store::registry::Named), xuequ_search::NameIndex>,
+    /// What a search text found in a county's list, while nothing changed.
+    pub searches: Memo<(i64, xuequ_store::registry::Named, String), Vec<i64>>,
+    /// Held while a name index is built, so that concurrent searches build it once.
+    pub building: tokio::sync::Mutex<()>,
 }
 
 #[cfg(test)]

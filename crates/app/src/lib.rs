@@ -17,6 +17,7 @@ pub mod clusters;
 pub mod operator;
 pub mod planning;
 pub mod registry;
+pub mod search;
 pub mod sheets;
 
 pub use caller::Caller;

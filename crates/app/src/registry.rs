@@ -19,6 +19,8 @@ pub trait Record: Listed {
     type Draft: Sync;
     /// What the access policy calls it.
     const RESOURCE: Resource;
+    /// The name index its list is searched by, if any (else the list matches columns).
+    const NAMED: Option<crate::search::Named> = None;
     /// Where a stored record lives, for the policy.
     fn target(&self) -> Target;
     /// Where a draft puts the record: a new one (`existing` is `None`), or a changed one, which
@@ -41,7 +43,14 @@ pub trait Record: Listed {
 /// The records of kind `R` the caller may see, filtered, sorted and paged.
 pub async fn list<R: Record>(app: &App, c: &Caller, filter: &ListFilter, paging: Paging) -> Result<Page<R>> {
     c.require(Action::Read, R::RESOURCE, &Target::county(c.county()))?;
-    Ok(R::page(&app.store, c.county(), filter, &c.visibility(R::RESOURCE), paging).await?)
+    let typed = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let searched = match (R::NAMED, typed) {
+        (Some(of), Some(typed)) => {
+            Some(ListFilter { found: Some(crate::search::found(app, c.county(), of, typed).await?), ..filter.clone() })
+        }
+        _ => None,
+    };
+    Ok(R::page(&app.store, c.county(), searched.as_ref().unwrap_or(filter), &c.visibility(R::RESOURCE), paging).await?)
 }
 
 /// One record; another county's id is not found, one outside the caller's scope forbidden.
@@ -92,6 +101,7 @@ pub async fn school_id_for(app: &App, c: &Caller, field: &'static str, code: &st
 impl Record for school::Model {
     type Draft = SchoolDraft;
     const RESOURCE: Resource = Resource::School;
+    const NAMED: Option<crate::search::Named> = Some(crate::search::Named::Schools);
     fn target(&self) -> Target {
         Target::school(self.county_id, self.id)
     }
@@ -119,6 +129,7 @@ impl Record for school::Model {
 impl Record for teacher::Model {
     type Draft = TeacherDraft;
     const RESOURCE: Resource = Resource::Teacher;
+    const NAMED: Option<crate::search::Named> = Some(crate::search::Named::Teachers);
     fn target(&self) -> Target {
         Target::school(self.county_id, self.school_id)
     }

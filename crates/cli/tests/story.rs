@@ -26,6 +26,17 @@ async fn story(backend: Backend) {
     assert_eq!(names, sorted, "sorted by name descending");
     let (_, found) = admin.get(&format!("/api/v1/schools?q={}", "东坪镇中心小学")).await;
     assert_eq!(found["total"], 1);
+    // Search as people type: characters left out, pinyin initials, full pinyin, part of a code.
+    for typed in ["东坪中心", "dpzx", "dongpingzhenzhongxin", "东坪zx", "000024"] {
+        let (_, hit) = admin.get(&format!("/api/v1/schools?q={}", urlencoding::encode(typed))).await;
+        let names: Vec<&str> = hit["items"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+        assert!(names.contains(&"东坪镇中心小学"), "{typed}: {names:?}");
+    }
+    let (_, zhang) = admin.get(&format!("/api/v1/teachers?q={}&per_page=200", urlencoding::encode("张"))).await;
+    let zhang_total = zhang["total"].as_u64().unwrap();
+    assert!(zhang_total > 0 && zhang["items"].as_array().unwrap().iter().all(|t| t["name"].as_str().unwrap().contains('张')));
+    let (_, by_pinyin) = admin.get("/api/v1/teachers?q=zhang&per_page=1").await;
+    assert!(by_pinyin["total"].as_u64().unwrap() >= zhang_total, "zhang finds every 张 (and 章, 长...)");
     let (_, teachers) = admin.get("/api/v1/teachers?per_page=1").await;
     assert!(teachers["total"].as_u64().unwrap() > 3000);
 

@@ -16,6 +16,7 @@ pub fn list_request(query: &HashMap<String, String>) -> (ListFilter, Paging) {
         include_retired: query.get("include_retired").is_some_and(|v| v == "1" || v == "true"),
         sort: query.get("sort").cloned(),
         desc: query.get("desc").is_some_and(|v| v == "1" || v == "true"),
+        found: None,
     };
     (filter, Paging::new(num("page"), num("per_page")))
 }

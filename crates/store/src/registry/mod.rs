@@ -34,6 +34,16 @@ pub struct ListFilter {
     pub include_retired: bool,
     pub sort: Option<String>,
     pub desc: bool,
+    /// The records a name search found (from the in-memory name index): when given, `q` is
+    /// answered by these ids instead of matching columns.
+    pub found: Option<std::sync::Arc<Vec<i64>>>,
+}
+
+/// The lists searched by name through the in-memory name index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Named {
+    Schools,
+    Teachers,
 }
 
 /// Which columns of a table a list may filter, search and sort on.
@@ -147,7 +157,18 @@ impl Store {
                 query = query.filter(col(name).eq(value.clone()));
             }
         }
-        if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        if let Some(found) = &filter.found {
+            // One parameter however many ids: a JSON array the database unpacks.
+            let table = E::default().table_name().to_string();
+            let ids = serde_json::to_string(found.as_ref()).unwrap_or_else(|_| "[]".into());
+            let sql = match self.backend() {
+                sea_orm::DbBackend::Postgres => {
+                    format!("\"{table}\".\"id\" IN (SELECT value::bigint FROM json_array_elements_text($1::json))")
+                }
+                _ => format!("\"{table}\".\"id\" IN (SELECT value FROM json_each(?))"),
+            };
+            query = query.filter(sea_orm::sea_query::Expr::cust_with_values(sql, [ids]));
+        } else if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             let mut any = Condition::any();
             for name in spec.searchable {
                 any = any.add(col(name).contains(q));
@@ -160,6 +181,39 @@ impl Store {
         let total = query.clone().count(&self.db).await?;
         let items = query.offset(paging.offset()).limit(paging.per_page).all(&self.db).await?;
         Ok(Page { items, total })
+    }
+
+    /// What the name index of a list holds for every record of the county (retired ones too; the
+    /// list filters them): `(id, names, codes)`.
+    pub async fn name_rows(&self, county_id: i64, of: Named) -> Result<Vec<(i64, Vec<String>, Vec<String>)>> {
+        Ok(match of {
+            Named::Schools => school::Entity::find()
+                .select_only()
+                .columns([
+                    school::Column::Id,
+                    school::Column::Name,
+                    school::Column::Township,
+                    school::Column::Principal,
+                    school::Column::Code,
+                ])
+                .filter(school::Column::CountyId.eq(county_id))
+                .into_tuple::<(i64, String, String, String, String)>()
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .map(|(id, name, township, principal, code)| (id, vec![name, township, principal], vec![code]))
+                .collect(),
+            Named::Teachers => teacher::Entity::find()
+                .select_only()
+                .columns([teacher::Column::Id, teacher::Column::Name, teacher::Column::StaffNo])
+                .filter(teacher::Column::CountyId.eq(county_id))
+                .into_tuple::<(i64, String, String)>()
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .map(|(id, name, staff_no)| (id, vec![name], vec![staff_no]))
+                .collect(),
+        })
     }
 
     // ---- schools ----
