@@ -14,6 +14,7 @@ pub mod freshness;
 pub mod accounts;
 pub mod assessment;
 pub mod clusters;
+pub mod home;
 pub mod operator;
 pub mod planning;
 pub mod registry;

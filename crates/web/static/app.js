@@ -10,6 +10,15 @@ document.addEventListener("DOMContentLoaded", () => {
       link.addEventListener("click", (event) => { event.preventDefault(); history.back(); });
     }
   }
+  // A map opens full screen on a click, and closes on another (or Escape).
+  for (const map of document.querySelectorAll("svg[data-enlarge]")) {
+    map.setAttribute("tabindex", "0");
+    const toggle = () => map.classList.toggle("enlarged");
+    map.addEventListener("click", toggle);
+    map.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || (event.key === "Escape" && map.classList.contains("enlarged"))) toggle();
+    });
+  }
   // The menu button on a phone opens and closes the menu.
   const toggle = document.querySelector("#menu-toggle");
   if (toggle) {

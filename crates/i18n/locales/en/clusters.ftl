@@ -40,3 +40,4 @@ officer-role-first-principal = First principal
 officer-role-executive-principal = Executive principal
 officer-role-council-chair = Council chair
 cluster-add-school = School
+cluster-map-hint = Click the map to enlarge it; hover a dot for the school’s name.

@@ -65,3 +65,7 @@ facility-kind-field = Field
 facility-kind-other = Other
 school-balance = Balance indicators ({ $year })
 school-balance-note = Each bar is the indicator as a share of its threshold: green met, amber at least 85 %, red below.
+stats-form-title = { $school } · statistics of a school year
+stats-new = Enter a school year
+stats-correct = Correct
+stats-school-code = School

@@ -40,3 +40,4 @@ officer-role-first-principal = 第一校长
 officer-role-executive-principal = 执行校长
 officer-role-council-chair = 理事长
 cluster-add-school = 学校
+cluster-map-hint = 点击地图可放大；鼠标停在圆点上可看校名。

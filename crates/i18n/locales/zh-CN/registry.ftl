@@ -65,3 +65,7 @@ facility-kind-field = 运动场
 facility-kind-other = 其他
 school-balance = 均衡指标（{ $year } 学年）
 school-balance-note = 柱高为指标值占标准的百分比：绿色达标，橙色达到标准的 85%，红色不足 85%。
+stats-form-title = { $school } · 学年统计
+stats-new = 填报学年统计
+stats-correct = 更正
+stats-school-code = 学校

@@ -17,6 +17,7 @@ pub const CLUSTER_LIST: ListSpec = ListSpec {
     searchable: &["name", "description"],
     sortable: &["name", "form", "level", "founded_on"],
     default_sort: "name",
+    unique_sorts: &[],
     school_column: "lead_school_id",
 };
 

@@ -39,6 +39,11 @@ pub struct ListFilter {
     pub found: Option<std::sync::Arc<Vec<i64>>>,
 }
 
+/// How a custom SQL fragment names its one parameter on this backend.
+fn placeholder(backend: sea_orm::DbBackend) -> &'static str {
+    if backend == sea_orm::DbBackend::Postgres { "$1" } else { "?" }
+}
+
 /// The lists searched by name through the in-memory name index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Named {
@@ -52,6 +57,9 @@ pub struct ListSpec {
     pub searchable: &'static [&'static str],
     pub sortable: &'static [&'static str],
     pub default_sort: &'static str,
+    /// Sort columns unique within a county: sorted by one of them, a list needs no tie-break and
+    /// the database walks the unique index in order instead of sorting the whole county.
+    pub unique_sorts: &'static [&'static str],
     /// The column holding the school a row belongs to (`id` for the school table itself).
     pub school_column: &'static str,
 }
@@ -61,6 +69,7 @@ pub const SCHOOL_LIST: ListSpec = ListSpec {
     searchable: &["name", "code", "township", "principal"],
     sortable: &["code", "name", "school_type", "locality", "township", "updated_at"],
     default_sort: "code",
+    unique_sorts: &["code"],
     school_column: "id",
 };
 
@@ -69,6 +78,7 @@ pub const TEACHER_LIST: ListSpec = ListSpec {
     searchable: &["name", "staff_no"],
     sortable: &["staff_no", "name", "subject", "degree", "title", "backbone", "joined_school_on", "school_id"],
     default_sort: "staff_no",
+    unique_sorts: &["staff_no"],
     school_column: "school_id",
 };
 
@@ -77,6 +87,7 @@ pub const FACILITY_LIST: ListSpec = ListSpec {
     searchable: &["name", "open_hours"],
     sortable: &["name", "kind", "capacity", "school_id"],
     default_sort: "school_id",
+    unique_sorts: &[],
     school_column: "school_id",
 };
 
@@ -139,7 +150,17 @@ impl Store {
         E::Model: Send + Sync,
     {
         let col = |name: &str| column::<E>(name).expect("spec names a real column");
-        let mut query = E::find().filter(col("county_id").eq(county_id));
+        let table = E::default().table_name().to_string();
+        // With found ids the query is driven by them (a primary-key lookup each); the county
+        // condition is then written so that SQLite's planner does not prefer the county index
+        // and scan the whole county instead (the unary `+`; PostgreSQL reads it the same).
+        let mut query = match &filter.found {
+            Some(_) => E::find().filter(sea_orm::sea_query::Expr::cust_with_values(
+                format!("+\"{table}\".\"county_id\" = {}", placeholder(self.backend())),
+                [county_id],
+            )),
+            None => E::find().filter(col("county_id").eq(county_id)),
+        };
         let school_col = col(spec.school_column);
         match visibility {
             Visibility::County => {}
@@ -159,7 +180,6 @@ impl Store {
         }
         if let Some(found) = &filter.found {
             // One parameter however many ids: a JSON array the database unpacks.
-            let table = E::default().table_name().to_string();
             let ids = serde_json::to_string(found.as_ref()).unwrap_or_else(|_| "[]".into());
             let sql = match self.backend() {
                 sea_orm::DbBackend::Postgres => {
@@ -177,7 +197,10 @@ impl Store {
         }
         let sort = filter.sort.as_deref().filter(|s| spec.sortable.contains(s)).unwrap_or(spec.default_sort);
         let order = if filter.desc { Order::Desc } else { Order::Asc };
-        query = query.order_by(col(sort), order).order_by(col("id"), Order::Asc);
+        query = query.order_by(col(sort), order);
+        if !spec.unique_sorts.contains(&sort) {
+            query = query.order_by(col("id"), Order::Asc);
+        }
         let total = query.clone().count(&self.db).await?;
         let items = query.offset(paging.offset()).limit(paging.per_page).all(&self.db).await?;
         Ok(Page { items, total })
@@ -524,6 +547,80 @@ impl Store {
             .count(&self.db)
             .await?;
         Ok(CountySummary { schools: schools.len() as u64, by_type, teachers, facilities, clusters })
+    }
+}
+
+/// The everyday figures of one school: what a principal's home and a cluster head's list show.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SchoolFigures {
+    pub school: school::Model,
+    pub teachers: u64,
+    pub facilities: u64,
+    /// Students in the latest school year with statistics, and that year.
+    pub students: Option<(i32, i64)>,
+}
+
+impl Store {
+    /// The figures of the given schools, in the order given (unknown ids are left out).
+    pub async fn school_figures(&self, county_id: i64, ids: &[i64]) -> Result<Vec<SchoolFigures>> {
+        let active = Status::Active.code();
+        let count_by_school = |rows: Vec<(i64, i64)>| rows.into_iter().map(|(s, n)| (s, n as u64)).collect::<HashMap<i64, u64>>();
+        let teachers = count_by_school(
+            teacher::Entity::find()
+                .select_only()
+                .column(teacher::Column::SchoolId)
+                .column_as(teacher::Column::Id.count(), "n")
+                .filter(teacher::Column::CountyId.eq(county_id))
+                .filter(teacher::Column::Status.eq(active))
+                .filter(teacher::Column::SchoolId.is_in(ids.to_vec()))
+                .group_by(teacher::Column::SchoolId)
+                .into_tuple()
+                .all(&self.db)
+                .await?,
+        );
+        let facilities = count_by_school(
+            facility::Entity::find()
+                .select_only()
+                .column(facility::Column::SchoolId)
+                .column_as(facility::Column::Id.count(), "n")
+                .filter(facility::Column::CountyId.eq(county_id))
+                .filter(facility::Column::Status.eq(active))
+                .filter(facility::Column::SchoolId.is_in(ids.to_vec()))
+                .group_by(facility::Column::SchoolId)
+                .into_tuple()
+                .all(&self.db)
+                .await?,
+        );
+        let mut latest: HashMap<i64, (i32, i64)> = HashMap::new();
+        for st in school_stat::Entity::find()
+            .filter(school_stat::Column::CountyId.eq(county_id))
+            .filter(school_stat::Column::SchoolId.is_in(ids.to_vec()))
+            .all(&self.db)
+            .await?
+        {
+            let students = (st.students_primary + st.students_junior) as i64;
+            if latest.get(&st.school_id).is_none_or(|(y, _)| *y < st.year) {
+                latest.insert(st.school_id, (st.year, students));
+            }
+        }
+        let schools: HashMap<i64, school::Model> = school::Entity::find()
+            .filter(school::Column::CountyId.eq(county_id))
+            .filter(school::Column::Id.is_in(ids.to_vec()))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s))
+            .collect();
+        Ok(ids
+            .iter()
+            .filter_map(|id| schools.get(id))
+            .map(|s| SchoolFigures {
+                teachers: teachers.get(&s.id).copied().unwrap_or(0),
+                facilities: facilities.get(&s.id).copied().unwrap_or(0),
+                students: latest.get(&s.id).copied(),
+                school: s.clone(),
+            })
+            .collect())
     }
 }
 

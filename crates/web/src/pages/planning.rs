@@ -3,7 +3,7 @@
 //! hand, renamed and applied.
 
 use super::*;
-use crate::map::{MapPoint, plan_svg};
+use crate::map::{MapPoint, PALETTE, district_colours, plan_svg};
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use xuequ_app::planning::PlanMeasures;
@@ -207,8 +207,6 @@ struct PlanPage {
     lead_options: Vec<Opt>,
 }
 
-const COLOURS: [&str; 10] = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
-
 async fn show(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q): Query<HashMap<String, String>>) -> PageResult {
     let pv = planning::view(&app, &v, id).await?;
     let t = v.tr();
@@ -319,17 +317,24 @@ fn clusters_view(pv: &PlanView) -> (String, Vec<ClusterRow>) {
     let p = &pv.planning;
     let sol = planning::to_solution(p, &pv.clusters);
     let mut groups: Vec<Vec<MapPoint>> = vec![Vec::new(); sol.medians.len()];
+    for (i, &a) in sol.assignment.iter().enumerate() {
+        groups[a].push(MapPoint {
+            lat: p.points[i].lat,
+            lon: p.points[i].lon,
+            label: p.schools[i].name.clone(),
+            lead: sol.medians[a] == i,
+        });
+    }
+    let colours = district_colours(&groups);
+    let numbered = groups.len() > PALETTE.len();
     let mut rows = Vec::new();
     for (a, &lead) in sol.medians.iter().enumerate() {
         let members: Vec<usize> = (0..sol.assignment.len()).filter(|&i| sol.assignment[i] == a).collect();
         let point = |i: usize| (p.points[i].lat, p.points[i].lon);
         let km = |i: usize| xuequ_plan::metric::haversine_km(point(i), point(lead));
-        for &i in &members {
-            groups[a].push(MapPoint { lat: p.points[i].lat, lon: p.points[i].lon, label: p.schools[i].name.clone(), lead: i == lead });
-        }
         let mean = members.iter().map(|&i| p.points[i].strength).sum::<f64>() / members.len().max(1) as f64;
         rows.push(ClusterRow {
-            colour: COLOURS[a % COLOURS.len()].to_string(),
+            colour: colours[a].to_string(),
             lead: format!("{} ({:.0})", p.schools[lead].name, p.points[lead].strength),
             lead_href: format!("/schools/{}", p.schools[lead].id),
             members: members
@@ -349,7 +354,7 @@ fn clusters_view(pv: &PlanView) -> (String, Vec<ClusterRow>) {
             km: format!("{:.1}", members.iter().map(|&i| km(i)).sum::<f64>()),
         });
     }
-    (plan_svg(&groups, true), rows)
+    (plan_svg(&groups, &colours, numbered), rows)
 }
 
 fn violation_text(t: &Tr, v: &xuequ_plan::Violation, name: &dyn Fn(usize) -> String) -> String {

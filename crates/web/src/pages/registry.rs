@@ -4,7 +4,7 @@ use super::*;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use xuequ_app::registry::Record;
-use xuequ_domain::drafts::{FacilityDraft, SchoolDraft, TeacherDraft};
+use xuequ_domain::drafts::{FacilityDraft, SchoolDraft, StatsDraft, TeacherDraft};
 use xuequ_domain::*;
 use xuequ_store::entities::{facility, school, teacher};
 use xuequ_store::registry::convert::school_codes;
@@ -15,6 +15,7 @@ pub fn routes() -> Router<App> {
         .route("/schools/new", get(school_new).post(school_create))
         .route("/schools/{id}", get(school_page))
         .route("/schools/{id}/edit", get(school_edit).post(school_update))
+        .route("/schools/{id}/stats", get(stats_form).post(stats_save))
         .route("/schools/{id}/retire", get(school_retire_confirm).post(school_retire))
         .route("/teachers", get(teachers))
         .route("/teachers/new", get(teacher_new).post(teacher_create))
@@ -178,6 +179,10 @@ struct SchoolPage {
     facts: Vec<(String, String)>,
     stats_headers: Vec<String>,
     stats_rows: Vec<Vec<String>>,
+    /// The school year of each row, for its 更正 link.
+    stats_years: Vec<i32>,
+    /// Where statistics are entered, for those who may.
+    stats_href: Option<String>,
     clusters: Vec<Vec<CellView>>,
     facilities: Vec<Vec<CellView>>,
     teachers: Vec<Vec<CellView>>,
@@ -356,6 +361,8 @@ async fn school_page(State(app): State<App>, v: Viewer, axum::extract::Path(id):
         facts,
         stats_headers: STAT_FIELDS.iter().map(|f| field_label(&t, "stats", f)).collect(),
         stats_rows,
+        stats_years: stats.iter().map(|st| st.year).collect(),
+        stats_href: v.can(Action::Update, Resource::SchoolStats, &Target::school(v.county(), id)).then(|| format!("/schools/{id}/stats")),
         clusters,
         facilities,
         teachers,
@@ -389,6 +396,67 @@ async fn school_update(State(app): State<App>, v: Viewer, axum::extract::Path(id
         &form,
         async |d: SchoolDraft, expected| xuequ_app::registry::update::<school::Model>(&app, &v, id, &d, expected).await,
         async || current_values::<school::Model>(&app, &v, id).await,
+        |_| format!("/schools/{id}"),
+    )
+    .await
+}
+
+// ---- a school year's statistics, entered or corrected in the browser ----
+
+fn stats_specs(school: &school::Model) -> Vec<FieldSpec> {
+    let mut specs =
+        vec![field("school_code", FieldKind::Select(vec![(school.code.clone(), format!("{} ({})", school.name, school.code))]), true)];
+    specs.extend(STAT_FIELDS.iter().map(|f| field(f, FieldKind::Number, *f != "max_class_size")));
+    specs
+}
+
+fn stats_shape<'a>(t: &Tr, school: &school::Model, path: &'a str, cancel: &'a str) -> FormShape<'a> {
+    FormShape {
+        title: t.with("stats-form-title", &[("school", school.name.clone())]),
+        path,
+        entity: "stats",
+        cancel,
+        readonly: false,
+        extra: None,
+    }
+}
+
+/// The statistics of one school year: that year's figures to correct (`?year=`), or an empty
+/// form for a new year.
+async fn stats_form(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Query(q): Q) -> PageResult {
+    let t = v.tr();
+    let school = xuequ_app::registry::get::<school::Model>(&app, &v, id).await?;
+    v.require(Action::Update, Resource::SchoolStats, &Target::school(v.county(), id))?;
+    let year: Option<i32> = q.get("year").and_then(|y| y.parse().ok());
+    let existing = xuequ_app::registry::school_stats(&app, &v, id).await?.into_iter().find(|s| Some(s.year) == year);
+    let mut values = match &existing {
+        Some(st) => with_version(values_of(st), xuequ_app::Version(st.updated_at)),
+        None => HashMap::new(),
+    };
+    values.insert("school_code".into(), school.code.clone());
+    if let Some(year) = year {
+        values.insert("year".into(), year.to_string());
+    }
+    let (path, cancel) = (format!("/schools/{id}/stats"), format!("/schools/{id}"));
+    Ok(record_form(&v, stats_shape(&t, &school, &path, &cancel), &stats_specs(&school), &values, &[]))
+}
+
+async fn stats_save(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
+    let t = v.tr();
+    let school = xuequ_app::registry::get::<school::Model>(&app, &v, id).await?;
+    let (path, cancel) = (format!("/schools/{id}/stats"), format!("/schools/{id}"));
+    let specs = stats_specs(&school);
+    save_edit(
+        &v,
+        stats_shape(&t, &school, &path, &cancel),
+        &specs,
+        &form,
+        async |d: StatsDraft, expected| xuequ_app::registry::save_stats(&app, &v, &d, expected).await,
+        async || {
+            let year: Option<i32> = form.get("year").and_then(|y| y.trim().parse().ok());
+            let now = xuequ_app::registry::school_stats(&app, &v, id).await?.into_iter().find(|s| Some(s.year) == year);
+            Ok(now.map(|st| with_version(values_of(&st), xuequ_app::Version(st.updated_at))).unwrap_or_default())
+        },
         |_| format!("/schools/{id}"),
     )
     .await

@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use std::collections::HashMap;
+use xuequ_domain::access::{Action, Resource, Target};
 use xuequ_domain::{Role, SchoolType};
 
 pub fn routes() -> Router<App> {
@@ -125,32 +126,125 @@ struct Card {
 #[template(path = "session/dashboard.html")]
 struct Dashboard {
     chrome: Chrome,
-    county: String,
+    heading: String,
+    scope_label: String,
     cards: Vec<Card>,
-    by_type: Vec<Card>,
+    tasks: Vec<super::Link>,
+    links: Vec<super::Link>,
+    table_title: String,
+    table_headers: Vec<String>,
+    table_rows: Vec<Vec<super::CellView>>,
 }
 
+/// Home: the person's own scope first — the county for the bureau, their cluster for a
+/// cluster head, their school for a principal or a teacher — with links into everything below.
 async fn dashboard(State(app): State<App>, v: Viewer) -> PageResult {
+    use xuequ_app::home::{Home, Task};
     let t = v.tr();
-    let summary = xuequ_app::registry::county_summary(&app, &v).await?;
+    let card = |key: &str, value: u64, href: String| Card { label: t.get(key), value, href };
+    let link = |key: &str, href: String| super::Link { label: t.get(key), href };
     let county = xuequ_app::registry::county(&app, &v).await?.name;
-    let card = |key: &str, value: u64, href: &str| Card { label: t.get(key), value, href: href.into() };
-    let cards = vec![
-        card("nav-schools", summary.schools, "/schools"),
-        card("nav-teachers", summary.teachers, "/teachers"),
-        card("nav-facilities", summary.facilities, "/facilities"),
-        card("nav-clusters", summary.clusters, "/clusters"),
-    ];
-    let by_type = summary
-        .by_type
-        .iter()
-        .map(|(ty, n): &(SchoolType, u64)| Card {
-            label: t.code("school_type", ty.code()),
-            value: *n,
-            href: format!("/schools?school_type={}", ty.code()),
-        })
-        .collect();
-    Ok(Dashboard { chrome: Chrome::new(&v, t.get("nav-dashboard"), "/"), county, cards, by_type }.into_response())
+    let mut page = Dashboard {
+        chrome: Chrome::new(&v, t.get("nav-dashboard"), "/"),
+        heading: county.clone(),
+        scope_label: String::new(),
+        cards: vec![],
+        tasks: vec![],
+        links: vec![],
+        table_title: String::new(),
+        table_headers: vec![],
+        table_rows: vec![],
+    };
+    let task_links = |tasks: Vec<Task>| -> Vec<super::Link> {
+        tasks
+            .into_iter()
+            .map(|task| match task {
+                Task::StatsMissing { school_id, school, year } => super::Link {
+                    label: t.with("home-task-stats", &[("school", school), ("year", format!("{}–{}", year, year + 1))]),
+                    href: format!("/schools/{school_id}/stats/new?year={year}"),
+                },
+            })
+            .collect()
+    };
+    match xuequ_app::home::home(&app, &v).await? {
+        Home::County(summary) => {
+            page.scope_label = t.get("home-county");
+            page.cards = vec![
+                card("nav-schools", summary.schools, "/schools".into()),
+                card("nav-teachers", summary.teachers, "/teachers".into()),
+                card("nav-facilities", summary.facilities, "/facilities".into()),
+                card("nav-clusters", summary.clusters, "/clusters".into()),
+            ];
+            page.links = vec![
+                link("nav-assessment", "/assessment".into()),
+                link("nav-plans", "/plans".into()),
+                link("nav-sheets", "/import".into()),
+            ]
+            .into_iter()
+            .filter(|l| page.chrome.nav.iter().any(|n| n.href == l.href))
+            .collect();
+            page.table_title = t.get("dashboard-by-type");
+            page.table_rows = summary
+                .by_type
+                .iter()
+                .map(|(ty, n): &(SchoolType, u64)| {
+                    vec![
+                        super::link(t.code("school_type", ty.code()), format!("/schools?school_type={}", ty.code())),
+                        super::cell(n.to_string()),
+                    ]
+                })
+                .collect();
+        }
+        Home::Cluster { cluster, schools, tasks } => {
+            page.heading = cluster.name.clone();
+            page.scope_label = t.get("home-my-cluster");
+            let teachers: u64 = schools.iter().map(|f| f.teachers).sum();
+            let students: i64 = schools.iter().filter_map(|f| f.students.map(|s| s.1)).sum();
+            page.cards = vec![
+                card("cluster-school-count", schools.len() as u64, format!("/clusters/{}", cluster.id)),
+                card("nav-teachers", teachers, "/teachers".into()),
+                card("cluster-students", students.max(0) as u64, format!("/clusters/{}", cluster.id)),
+            ];
+            page.tasks = task_links(tasks);
+            page.links = vec![
+                link("home-cluster-page", format!("/clusters/{}", cluster.id)),
+                link("home-cluster-assessment", format!("/assessment?cluster={}", cluster.id)),
+                link("nav-facilities", "/facilities".into()),
+            ];
+            page.table_title = t.get("cluster-members");
+            page.table_headers = ["member-school", "nav-teachers", "cluster-students", "nav-facilities"].iter().map(|k| t.get(k)).collect();
+            page.table_rows = schools.iter().map(|f| school_row(f)).collect();
+        }
+        Home::School { school, tasks } => {
+            let id = school.school.id;
+            page.heading = school.school.name.clone();
+            page.scope_label = t.get(if v.role() == Role::Teacher { "home-my-school-teacher" } else { "home-my-school" });
+            page.cards = vec![
+                card("nav-teachers", school.teachers, format!("/teachers?school_id={id}")),
+                card("cluster-students", school.students.map(|s| s.1.max(0) as u64).unwrap_or(0), format!("/schools/{id}")),
+                card("nav-facilities", school.facilities, format!("/facilities?school_id={id}")),
+            ];
+            page.tasks = task_links(tasks);
+            page.links = vec![
+                link("home-school-page", format!("/schools/{id}")),
+                link("home-school-teachers", format!("/teachers?school_id={id}")),
+                link("home-school-facilities", format!("/facilities?school_id={id}")),
+            ];
+            if v.can(Action::Read, Resource::SchoolStats, &Target::county(v.county())) {
+                page.links.push(link("nav-assessment", "/assessment".into()));
+            }
+        }
+    }
+    Ok(page.into_response())
+}
+
+fn school_row(f: &xuequ_store::registry::SchoolFigures) -> Vec<super::CellView> {
+    vec![
+        super::link(f.school.name.clone(), format!("/schools/{}", f.school.id)),
+        super::cell(f.teachers.to_string()),
+        super::cell(f.students.map(|s| s.1.to_string()).unwrap_or_else(|| "—".into())),
+        super::cell(f.facilities.to_string()),
+    ]
 }
 
 fn password_specs() -> Vec<super::FieldSpec> {
