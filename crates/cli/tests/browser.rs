@@ -68,7 +68,13 @@ async fn a_bureau_admin_signs_in_and_opens_a_school() {
         }
     }
     let client = client.expect("chromedriver answers");
-    let result = steps(&client, &server).await;
+    let mut result = steps(&client, &server).await;
+    if result.is_ok() {
+        result = admin_forms(&client, &server).await;
+    }
+    if result.is_ok() {
+        result = role_walks(&client, &server).await;
+    }
     if let Err(e) = &result {
         screenshot(&client, "failure").await;
         eprintln!("browser step failed: {e}; screenshot in {}/screens", env!("CARGO_TARGET_TMPDIR"));
@@ -179,6 +185,161 @@ async fn steps(client: &fantoccini::Client, server: &TestServer) -> Result<(), B
     // The language switch.
     client.find(Locator::Id("lang-switch")).await?.click().await?;
     client.wait().for_element(Locator::LinkText("Schools")).await?;
+    Ok(())
+}
+
+type Step = Result<(), Box<dyn std::error::Error>>;
+
+/// As the bureau admin: a confirmation before a destructive action, a form with three wrong
+/// fields, an import with several problems in one row, and a plan map with a colour per district.
+async fn admin_forms(client: &fantoccini::Client, server: &TestServer) -> Step {
+    client.goto(&server.url("/lang/zh-CN?back=/")).await?;
+    client.set_window_size(1366, 900).await?;
+    // 移出学区 asks first, names the school and the cluster, and takes a date; 取消 changes nothing.
+    client.goto(&server.url("/clusters?q=城关第二学区")).await?;
+    client.wait().for_element(Locator::LinkText("城关第二学区")).await?.click().await?;
+    let members = client.wait().for_element(Locator::Id("members")).await?;
+    let before = members.find_all(Locator::Css("tbody tr:not(.past)")).await?.len();
+    client.find(Locator::Css("#members a[href$=\"/remove\"]")).await?.click().await?;
+    let asked = client.wait().for_element(Locator::Css("ul.consequences")).await?.text().await?;
+    assert!(asked.contains("城关第二学区"), "{asked}");
+    client.find(Locator::Css("input[type=date][name=left_on]")).await?;
+    screenshot(client, "confirm-leave").await;
+    client.find(Locator::LinkText("取消")).await?.click().await?;
+    let after = client.wait().for_element(Locator::Id("members")).await?.find_all(Locator::Css("tbody tr:not(.past)")).await?.len();
+    assert_eq!(before, after, "cancelled: nobody left");
+    // A school with an empty name, latitude 200 and longitude 500: three problems, next to their
+    // fields, and what was typed is still there.
+    client.goto(&server.url("/schools/new")).await?;
+    client.wait().for_element(Locator::Css("form.record")).await?;
+    client.execute("document.querySelectorAll('[required]').forEach(e => e.removeAttribute('required'))", vec![]).await?;
+    client.find(Locator::Css("input[name=code]")).await?.send_keys("3149999999").await?;
+    client.find(Locator::Css("input[name=latitude]")).await?.send_keys("200").await?;
+    client.find(Locator::Css("input[name=longitude]")).await?.send_keys("500").await?;
+    client.find(Locator::Css("form.record button[type=submit]")).await?.click().await?;
+    client.wait().for_element(Locator::Css("label.invalid")).await?;
+    let invalid = client.find_all(Locator::Css("label.invalid")).await?.len();
+    screenshot(client, "form-three-problems").await;
+    assert_eq!(invalid, 3, "name, latitude and longitude");
+    assert_eq!(client.find(Locator::Css("input[name=latitude]")).await?.prop("value").await?.as_deref(), Some("200"));
+    assert_eq!(client.find(Locator::Css("input[name=code]")).await?.prop("value").await?.as_deref(), Some("3149999999"));
+    // One row with three problems: all three listed.
+    let bad = tempfile::Builder::new().suffix(".csv").tempfile()?;
+    std::fs::write(
+        bad.path(),
+        "教师编号,姓名,性别,学校代码,任教学科,最高学历,职称,骨干教师级别,到校时间\nB1,,未知,NOPE,语文,本科,一级教师,无,2020-09-01\n",
+    )?;
+    client.goto(&server.url("/import")).await?;
+    client.find(Locator::Css("select[name=kind] option[value=teachers]")).await?.click().await?;
+    client.find(Locator::Css("input[type=file]")).await?.send_keys(&bad.path().display().to_string()).await?;
+    client.find(Locator::Css("form[enctype] button[type=submit]")).await?.click().await?;
+    client.wait().for_element(Locator::Id("import-errors")).await?;
+    screenshot(client, "import-row-problems").await;
+    assert_eq!(client.find_all(Locator::Css("#import-errors tbody tr")).await?.len(), 3, "姓名, 性别 and 学校代码 of row 2");
+    // The plan made earlier: as many colours on its map as it has districts.
+    client.goto(&server.url("/plans")).await?;
+    client.wait().for_element(Locator::Css("table.list tbody a")).await?.click().await?;
+    client.wait().for_element(Locator::Css("#plan-map svg circle")).await?;
+    let districts = client.find_all(Locator::Css("table.plan-cluster")).await?.len();
+    let colours = client
+        .execute(
+            "return new Set([...document.querySelectorAll('#plan-map circle[r=\"9\"]')].map(c => c.getAttribute('fill'))).size",
+            vec![],
+        )
+        .await?;
+    assert_eq!(colours.as_u64(), Some(districts as u64), "a colour per district");
+    client.find(Locator::Css("#plan-map svg")).await?.click().await?;
+    screenshot(client, "plan-map-enlarged").await;
+    Ok(())
+}
+
+/// Controls without a label, the lowest contrast of visible text, and whether the page
+/// overflows its width — measured in the page.
+const A11Y: &str = r#"
+const labelled = (e) => e.getAttribute('aria-label') || e.closest('label') || (e.id && document.querySelector(`label[for="${e.id}"]`))
+  || (e.tagName === 'BUTTON' && e.textContent.trim());
+const unlabelled = [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+  .filter(e => e.offsetParent !== null && !labelled(e)).map(e => e.outerHTML.slice(0, 80));
+const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+const background = (e) => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c.slice(0, 3); } return [255, 255, 255]; };
+let worst = 21, where = '';
+for (const e of document.querySelectorAll('a, p, td, th, li, span, label, h1, h2, dt, dd, button, small, em')) {
+  if (e.offsetParent === null || !e.textContent.trim()) continue;
+  const a = lum(rgb(getComputedStyle(e).color)), b = lum(background(e));
+  const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  if (ratio < worst) { worst = ratio; where = e.outerHTML.slice(0, 80); }
+}
+return { unlabelled, worst, where, overflow: document.documentElement.scrollWidth - window.innerWidth };
+"#;
+
+async fn check_page(client: &fantoccini::Client, what: &str) -> Step {
+    let found = client.execute(A11Y, vec![]).await?;
+    assert_eq!(found["unlabelled"].as_array().map(Vec::len), Some(0), "{what}: controls without a label: {found}");
+    assert!(found["worst"].as_f64().unwrap_or(0.0) >= 4.5, "{what}: text contrast below 4.5:1: {found}");
+    assert!(found["overflow"].as_i64().unwrap_or(0) <= 1, "{what}: the page is wider than the window: {found}");
+    Ok(())
+}
+
+/// Each role at desk and phone width: home starts from its scope, the menu opens only pages
+/// the role may use (each opens without an error), nothing of the bureau's is in another's menu,
+/// and the basics of accessibility hold (labels, contrast, keyboard, no sideways scrolling).
+async fn role_walks(client: &fantoccini::Client, server: &TestServer) -> Step {
+    let bureau_only = ["/admin/users"];
+    for (user, home_has) in
+        [("admin", "全县概况"), ("inspector", "全县概况"), ("head", "我的学区"), ("principal", "我的学校"), ("teacher", "我任教的学校")]
+    {
+        client.delete_all_cookies().await?;
+        client.set_window_size(1366, 900).await?;
+        client.goto(&server.url("/login")).await?;
+        client.wait().for_element(Locator::Id("username")).await?.send_keys(user).await?;
+        client.find(Locator::Id("password")).await?.send_keys("xuequ-demo").await?;
+        client.find(Locator::Id("login")).await?.click().await?;
+        let home = url::Url::parse(&server.url("/"))?;
+        client.wait().for_url(&home).await?;
+        let heading = client.wait().for_element(Locator::Css("h1")).await?.text().await?;
+        assert!(heading.contains(home_has), "{user}'s home: {heading}");
+        screenshot(client, &format!("home-{user}")).await;
+        check_page(client, &format!("{user} home")).await?;
+        // The keyboard reaches the menu: the first Tab lands on a link.
+        client.find(Locator::Css("body")).await?.send_keys("\u{E004}").await?;
+        let focused = client.active_element().await?.tag_name().await?;
+        assert!(focused == "a" || focused == "button", "{user}: Tab focuses {focused}");
+        let mut menu = Vec::new();
+        for link in client.find_all(Locator::Css("nav#menu a")).await? {
+            menu.push(link.attr("href").await?.unwrap_or_default());
+        }
+        if user != "admin" {
+            assert!(!menu.iter().any(|h| bureau_only.contains(&h.as_str())), "{user}'s menu: {menu:?}");
+            client.goto(&server.url("/admin/users")).await?;
+            let refused = client.wait().for_element(Locator::Css("h1")).await?.text().await?;
+            assert_eq!(refused, "出错了", "{user} may not open the accounts page");
+            assert!(client.find(Locator::Css("nav#menu")).await.is_ok(), "an error page keeps the menu");
+        }
+        for href in &menu {
+            client.goto(&server.url(href)).await?;
+            let h1 = client.wait().for_element(Locator::Css("h1")).await?.text().await?;
+            assert_ne!(h1, "出错了", "{user}: the menu's {href} opens");
+        }
+        client.goto(&server.url("/teachers")).await?;
+        client.wait().for_element(Locator::Css("table.list")).await?;
+        check_page(client, &format!("{user} teachers")).await?;
+        // At phone width: no sideways scrolling, the menu behind a button that opens it.
+        client.set_window_size(390, 844).await?;
+        client.goto(&server.url("/")).await?;
+        client.wait().for_element(Locator::Css("h1")).await?;
+        check_page(client, &format!("{user} home at 390 px")).await?;
+        screenshot(client, &format!("home-{user}-phone")).await;
+        assert!(!client.find(Locator::Css("nav#menu")).await?.is_displayed().await?, "{user}: the menu is folded on a phone");
+        client.find(Locator::Id("menu-toggle")).await?.click().await?;
+        assert!(client.find(Locator::Css("nav#menu")).await?.is_displayed().await?);
+        screenshot(client, &format!("menu-{user}-phone")).await;
+        client.goto(&server.url("/teachers")).await?;
+        client.wait().for_element(Locator::Css("table.list")).await?;
+        check_page(client, &format!("{user} teachers at 390 px")).await?;
+        screenshot(client, &format!("teachers-{user}-phone")).await;
+    }
+    client.set_window_size(1366, 900).await?;
     Ok(())
 }
 
