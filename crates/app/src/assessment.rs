@@ -8,7 +8,8 @@ use std::sync::Arc;
 use xuequ_assess::{Report, SectionInput};
 use xuequ_domain::access::{Action, Resource, Target};
 use xuequ_domain::{Backbone, Degree, SchoolType, Section, Status, Subject, Title};
-use xuequ_store::entities::{school, school_stat, teacher};
+use xuequ_store::entities::{school, school_stat};
+use xuequ_store::registry::TeacherGroup;
 
 /// Where the figures came from; the report says so.
 pub const SOURCE: &str = "registry";
@@ -24,10 +25,11 @@ pub struct Counts {
 
 /// Counts the active teachers of each school section. A teacher of a 九年一贯制 school counts
 /// for the section recorded on them (primary when none is).
-pub fn count_teachers(teachers: &[teacher::Model], schools: &HashMap<i64, &school::Model>) -> HashMap<(i64, Section), Counts> {
+pub fn count_teachers(teachers: &[TeacherGroup], schools: &HashMap<i64, &school::Model>) -> HashMap<(i64, Section), Counts> {
     let mut counts: HashMap<(i64, Section), Counts> = HashMap::new();
-    for t in teachers.iter().filter(|t| t.status == Status::Active.code()) {
+    for t in teachers {
         let Some(s) = schools.get(&t.school_id) else { continue };
+        let n = t.count as f64;
         let school_type = SchoolType::parse(&s.school_type).unwrap_or(SchoolType::Primary);
         let section = match school_type {
             SchoolType::Junior => Section::Junior,
@@ -35,18 +37,18 @@ pub fn count_teachers(teachers: &[teacher::Model], schools: &HashMap<i64, &schoo
             _ => Section::Primary,
         };
         let c = counts.entry((t.school_id, section)).or_default();
-        c.teachers += 1.0;
+        c.teachers += n;
         if Degree::parse(&t.degree).is_some_and(|d| d.above_required(section)) {
-            c.above_degree += 1.0;
+            c.above_degree += n;
         }
         if Backbone::parse(&t.backbone).is_some_and(Backbone::county_or_higher) {
-            c.backbone += 1.0;
+            c.backbone += n;
         }
         if Subject::parse(&t.subject).is_some_and(Subject::is_pe_art) {
-            c.pe_art += 1.0;
+            c.pe_art += n;
         }
         if Title::parse(&t.title).is_some_and(Title::mid_level_or_above) {
-            c.mid_title += 1.0;
+            c.mid_title += n;
         }
     }
     counts
@@ -54,7 +56,7 @@ pub fn count_teachers(teachers: &[teacher::Model], schools: &HashMap<i64, &schoo
 
 /// The engine's rows for one school year: one per taught section of every active school with
 /// statistics that year.
-pub fn rows(schools: &[school::Model], stats: &[school_stat::Model], teachers: &[teacher::Model]) -> Vec<SectionInput> {
+pub fn rows(schools: &[school::Model], stats: &[school_stat::Model], teachers: &[TeacherGroup]) -> Vec<SectionInput> {
     let by_id: HashMap<i64, &school::Model> = schools.iter().map(|s| (s.id, s)).collect();
     let counts = count_teachers(teachers, &by_id);
     let mut out = Vec::new();
@@ -132,26 +134,38 @@ pub async fn assess(app: &App, c: &Caller, year: Option<i32>, cluster: Option<i6
 }
 
 /// Every year's reports of a scope, from the cache while the county's records are unchanged.
+///
+/// A miss is computed once while other requests for it wait, and in a task of its own: a person
+/// who gives up waiting (or a client that times out) does not throw away the work, so the next
+/// request finds it done.
 async fn assessed(app: &App, county: i64, cluster: Option<i64>) -> Result<Arc<Assessed>> {
     let version = app.store.version(county).await?;
     if let Some(hit) = app.derived.assessments.get(&(county, cluster), version) {
         return Ok(hit);
     }
-    let fresh = Arc::new(compute(app, county, cluster).await?);
-    app.derived.assessments.put((county, cluster), version, fresh.clone());
-    Ok(fresh)
+    let _computing = app.derived.assessing.lock().await;
+    if let Some(hit) = app.derived.assessments.get(&(county, cluster), version) {
+        return Ok(hit);
+    }
+    let (store, derived) = (app.store.clone(), app.derived.clone());
+    let task = tokio::spawn(async move {
+        let fresh = Arc::new(compute(&store, county, cluster).await?);
+        derived.assessments.put((county, cluster), version, fresh.clone());
+        Ok::<_, AppError>(fresh)
+    });
+    task.await.map_err(AppError::internal)?
 }
 
-async fn compute(app: &App, county: i64, cluster: Option<i64>) -> Result<Assessed> {
-    let years = app.store.stat_years(county).await?;
+async fn compute(store: &xuequ_store::Store, county: i64, cluster: Option<i64>) -> Result<Assessed> {
+    let years = store.stat_years(county).await?;
     let mut schools: Vec<school::Model> =
-        app.store.all_schools(county).await?.into_iter().filter(|s| s.status == Status::Active.code()).collect();
+        store.all_schools(county).await?.into_iter().filter(|s| s.status == Status::Active.code()).collect();
     if let Some(cluster) = cluster {
-        let members = app.store.cluster_school_ids(county, cluster).await?;
+        let members = store.cluster_school_ids(county, cluster).await?;
         schools.retain(|s| members.contains(&s.id));
     }
-    let teachers = app.store.active_teachers(county).await?;
-    let all_stats = app.store.all_stats(county, None).await?;
+    let teachers = store.teacher_groups(county).await?;
+    let all_stats = store.all_stats(county, None).await?;
     let mut trend = Vec::new();
     for y in years.iter().rev() {
         let stats: Vec<school_stat::Model> = all_stats.iter().filter(|s| s.year == *y).cloned().collect();
@@ -179,6 +193,7 @@ pub fn only_stage(mut report: Report, stage: Option<Section>) -> Report {
 mod tests {
     use super::*;
     use chrono::{NaiveDate, Utc};
+    use xuequ_store::entities::teacher;
 
     fn school(id: i64, school_type: &str) -> school::Model {
         school::Model {
@@ -247,7 +262,7 @@ mod tests {
     #[test]
     fn teachers_are_counted_by_the_rules_of_the_standard() {
         let schools = vec![school(1, "primary"), school(2, "nine_year")];
-        let teachers = vec![
+        let teachers = [
             // Primary school: 专科 counts as above the required degree in 小学.
             teacher(1, "associate", "county", "math", None),
             teacher(1, "high_school", "school", "music", None),
@@ -256,7 +271,8 @@ mod tests {
             teacher(2, "bachelor", "city", "chinese", Some("junior")),
             teacher(2, "associate", "none", "art", Some("primary")),
         ];
-        let rows = rows(&schools, &[stats(1, 400, 0), stats(2, 300, 200)], &teachers);
+        let groups: Vec<TeacherGroup> = teachers.iter().map(TeacherGroup::from).collect();
+        let rows = rows(&schools, &[stats(1, 400, 0), stats(2, 300, 200)], &groups);
         let find = |code: &str, section: Section| rows.iter().find(|r| r.code == code && r.section == section).unwrap();
         let p = find("S1", Section::Primary);
         assert_eq!((p.teachers_above_degree, p.backbone_teachers, p.pe_art_teachers, p.teachers), (1.0, 1.0, 1.0, Some(2.0)));

@@ -56,6 +56,10 @@ pub struct Derived {
     pub searches: Memo<(i64, xuequ_store::registry::Named, String), Vec<i64>>,
     /// Held while a name index is built, so that concurrent searches build it once.
     pub building: tokio::sync::Mutex<()>,
+    /// The total of a list (kind, filters, visibility) in a county.
+    pub totals: Memo<(i64, String), u64>,
+    /// Held while an assessment is computed, so that concurrent requests compute it once.
+    pub assessing: tokio::sync::Mutex<()>,
 }
 
 #[cfg(test)]

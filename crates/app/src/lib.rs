@@ -37,7 +37,7 @@ pub struct App {
     /// Plans being computed in the background for the planning pages.
     pub plan_jobs: planning::Jobs,
     /// Assessments and plan figures, each valid for one state of the registry.
-    pub derived: freshness::Derived,
+    pub derived: std::sync::Arc<freshness::Derived>,
 }
 
 impl App {

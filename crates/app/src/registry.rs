@@ -43,14 +43,20 @@ pub trait Record: Listed {
 /// The records of kind `R` the caller may see, filtered, sorted and paged.
 pub async fn list<R: Record>(app: &App, c: &Caller, filter: &ListFilter, paging: Paging) -> Result<Page<R>> {
     c.require(Action::Read, R::RESOURCE, &Target::county(c.county()))?;
-    let typed = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    let searched = match (R::NAMED, typed) {
-        (Some(of), Some(typed)) => {
-            Some(ListFilter { found: Some(crate::search::found(app, c.county(), of, typed).await?), ..filter.clone() })
-        }
-        _ => None,
-    };
-    Ok(R::page(&app.store, c.county(), searched.as_ref().unwrap_or(filter), &c.visibility(R::RESOURCE), paging).await?)
+    let visibility = c.visibility(R::RESOURCE);
+    // A list's total stays the same while nothing in the county changes: counted once (a
+    // county-wide count is most of a list request's work), then reused for every page.
+    let version = app.store.version(c.county()).await?;
+    let key = (c.county(), format!("{}|{filter:?}|{visibility:?}", std::any::type_name::<R>()));
+    let mut asked = ListFilter { total: app.derived.totals.get(&key, version).map(|t| *t), ..filter.clone() };
+    if let (Some(of), Some(typed)) = (R::NAMED, filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty())) {
+        asked.found = Some(crate::search::found(app, c.county(), of, typed).await?);
+    }
+    let page = R::page(&app.store, c.county(), &asked, &visibility, paging).await?;
+    if asked.total.is_none() {
+        app.derived.totals.put(key, version, std::sync::Arc::new(page.total));
+    }
+    Ok(page)
 }
 
 /// One record; another county's id is not found, one outside the caller's scope forbidden.

@@ -66,32 +66,12 @@ async fn the_audit_log_reads_as_sentences() {
 
     let page = accounts::audit_entries(&app, &admin, &Default::default(), xuequ_store::Paging::new(None, Some(3))).await.unwrap();
     let names = accounts::audit_names(&app, &admin).await.unwrap();
-    struct Named(accounts::AuditNames);
-    impl xuequ_i18n::audit::Names for Named {
-        fn school(&self, id: i64) -> Option<String> {
-            self.0.schools.get(&id).cloned()
-        }
-        fn cluster(&self, id: i64) -> Option<String> {
-            self.0.clusters.get(&id).cloned()
-        }
-    }
-    let names = Named(names);
+    let maps = xuequ_i18n::audit::NameMaps { schools: &names.schools, clusters: &names.clusters };
     let tr = Tr::new(Lang::Zh);
     let told: Vec<xuequ_i18n::audit::Sentence> = page
         .items
         .iter()
-        .map(|e| {
-            let parse = |j: &Option<String>| j.as_deref().map(|j| serde_json::from_str::<serde_json::Value>(j).unwrap());
-            let (before, after) = (parse(&e.before), parse(&e.after));
-            let entry = xuequ_i18n::audit::Entry {
-                who: &e.username,
-                action: &e.action,
-                entity: &e.entity,
-                before: before.as_ref(),
-                after: after.as_ref(),
-            };
-            xuequ_i18n::audit::describe(&tr, &entry, &names)
-        })
+        .map(|e| xuequ_i18n::audit::describe_stored(&tr, &e.username, &e.action, &e.entity, e.before.as_deref(), e.after.as_deref(), &maps))
         .collect();
     insta::assert_yaml_snapshot!("audit_sentences", told);
 }

@@ -20,6 +20,36 @@ pub trait Names {
     fn cluster(&self, id: i64) -> Option<String>;
 }
 
+/// Names from maps of id → name.
+pub struct NameMaps<'a> {
+    pub schools: &'a std::collections::HashMap<i64, String>,
+    pub clusters: &'a std::collections::HashMap<i64, String>,
+}
+
+impl Names for NameMaps<'_> {
+    fn school(&self, id: i64) -> Option<String> {
+        self.schools.get(&id).cloned()
+    }
+    fn cluster(&self, id: i64) -> Option<String> {
+        self.clusters.get(&id).cloned()
+    }
+}
+
+/// An entry as stored (its before and after as JSON text) told as a sentence.
+pub fn describe_stored(
+    tr: &Tr,
+    who: &str,
+    action: &str,
+    entity: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+    names: &dyn Names,
+) -> Sentence {
+    let parse = |j: Option<&str>| j.and_then(|j| serde_json::from_str::<Value>(j).ok());
+    let (before, after) = (parse(before), parse(after));
+    describe(tr, &Entry { who, action, entity, before: before.as_ref(), after: after.as_ref() }, names)
+}
+
 /// An entry told as a sentence, the fields it changed (label, before, after) and the records
 /// an import wrote.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

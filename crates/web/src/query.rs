@@ -17,6 +17,7 @@ pub fn list_request(query: &HashMap<String, String>) -> (ListFilter, Paging) {
         sort: query.get("sort").cloned(),
         desc: query.get("desc").is_some_and(|v| v == "1" || v == "true"),
         found: None,
+        total: None,
     };
     (filter, Paging::new(num("page"), num("per_page")))
 }

@@ -149,6 +149,16 @@ impl From<sea_orm::DbErr> for ImportError {
 }
 
 impl Store {
+    /// After a bulk write, the planner's statistics of the table: PostgreSQL otherwise plans the
+    /// next queries for the table as it was (a county of 100,000 teachers taken for a few rows,
+    /// sorted in full instead of read along an index: 100 ms instead of 0.5 ms per list page).
+    async fn refresh_statistics(&self, table: &str) -> Result<()> {
+        if self.backend() == sea_orm::DbBackend::Postgres && table.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+            self.db.execute_unprepared(&format!("ANALYZE \"{table}\"")).await?;
+        }
+        Ok(())
+    }
+
     /// Writes checked rows in one transaction: updates in place, inserts in batches, and one
     /// audit entry for the import.
     #[allow(clippy::too_many_arguments)] // each argument is one of the per-table differences
@@ -189,6 +199,7 @@ impl Store {
         let summary = finish(vec![], checked, false).map_err(ImportError::Rows)?.unwrap_or_default();
         self.summarize(&txn, ctx, entity, &summary, checked).await?;
         txn.commit().await?;
+        self.refresh_statistics(entity).await?;
         Ok(summary)
     }
 
@@ -275,6 +286,7 @@ impl Store {
         let summary = finish(vec![], &checked, false).map_err(ImportError::Rows)?.unwrap_or_default();
         self.summarize(&txn, ctx, "school", &summary, &checked).await?;
         txn.commit().await?;
+        self.refresh_statistics("school").await?;
         Ok(summary)
     }
 

@@ -37,6 +37,8 @@ pub struct ListFilter {
     /// The records a name search found (from the in-memory name index): when given, `q` is
     /// answered by these ids instead of matching columns.
     pub found: Option<std::sync::Arc<Vec<i64>>>,
+    /// The list's total when it is already known for this state of the county: not counted again.
+    pub total: Option<u64>,
 }
 
 /// How a custom SQL fragment names its one parameter on this backend.
@@ -201,7 +203,10 @@ impl Store {
         if !spec.unique_sorts.contains(&sort) {
             query = query.order_by(col("id"), Order::Asc);
         }
-        let total = query.clone().count(&self.db).await?;
+        let total = match filter.total {
+            Some(known) => known,
+            None => query.clone().count(&self.db).await?,
+        };
         let items = query.offset(paging.offset()).limit(paging.per_page).all(&self.db).await?;
         Ok(Page { items, total })
     }
@@ -352,6 +357,47 @@ impl Store {
             .order_by_desc(school_stat::Column::Year)
             .all(&self.db)
             .await?)
+    }
+
+    /// The county's active teachers counted by school and by everything the assessment asks of
+    /// a teacher (section, degree, backbone level, subject, title): a few thousand groups in
+    /// one aggregate query instead of every teacher's row.
+    pub async fn teacher_groups(&self, county_id: i64) -> Result<Vec<TeacherGroup>> {
+        type Row = (i64, Option<String>, String, String, String, String, i64);
+        let rows: Vec<Row> = teacher::Entity::find()
+            .select_only()
+            .columns([
+                teacher::Column::SchoolId,
+                teacher::Column::Section,
+                teacher::Column::Degree,
+                teacher::Column::Backbone,
+                teacher::Column::Subject,
+                teacher::Column::Title,
+            ])
+            .column_as(teacher::Column::Id.count(), "n")
+            .filter(teacher::Column::CountyId.eq(county_id))
+            .filter(teacher::Column::Status.eq(Status::Active.code()))
+            .group_by(teacher::Column::SchoolId)
+            .group_by(teacher::Column::Section)
+            .group_by(teacher::Column::Degree)
+            .group_by(teacher::Column::Backbone)
+            .group_by(teacher::Column::Subject)
+            .group_by(teacher::Column::Title)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(school_id, section, degree, backbone, subject, title, n)| TeacherGroup {
+                school_id,
+                section,
+                degree,
+                backbone,
+                subject,
+                title,
+                count: n as u64,
+            })
+            .collect())
     }
 
     /// Every active teacher of the county, for counts by school (assessment).
@@ -547,6 +593,32 @@ impl Store {
             .count(&self.db)
             .await?;
         Ok(CountySummary { schools: schools.len() as u64, by_type, teachers, facilities, clusters })
+    }
+}
+
+/// Teachers of one school alike in everything the assessment counts, and how many they are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeacherGroup {
+    pub school_id: i64,
+    pub section: Option<String>,
+    pub degree: String,
+    pub backbone: String,
+    pub subject: String,
+    pub title: String,
+    pub count: u64,
+}
+
+impl From<&teacher::Model> for TeacherGroup {
+    fn from(t: &teacher::Model) -> Self {
+        TeacherGroup {
+            school_id: t.school_id,
+            section: t.section.clone(),
+            degree: t.degree.clone(),
+            backbone: t.backbone.clone(),
+            subject: t.subject.clone(),
+            title: t.title.clone(),
+            count: 1,
+        }
     }
 }
 

@@ -211,18 +211,6 @@ struct AuditPage {
     pager: Pager,
 }
 
-/// The names an audit entry refers to by id.
-struct Named<'a>(&'a xuequ_app::accounts::AuditNames);
-
-impl xuequ_i18n::audit::Names for Named<'_> {
-    fn school(&self, id: i64) -> Option<String> {
-        self.0.schools.get(&id).cloned()
-    }
-    fn cluster(&self, id: i64) -> Option<String> {
-        self.0.clusters.get(&id).cloned()
-    }
-}
-
 const AUDIT_ENTITIES: [&str; 7] = ["school", "school_stat", "teacher", "facility", "cluster", "plan", "user"];
 const AUDIT_ACTIONS: [&str; 10] =
     ["create", "update", "retire", "import", "add_member", "remove_member", "set_officers", "apply", "reset_password", "change_password"];
@@ -255,23 +243,21 @@ async fn audit(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String
     let page = xuequ_app::accounts::audit_entries(&app, &v, &filter, paging).await?;
     let names = xuequ_app::accounts::audit_names(&app, &v).await?;
     let shape = ListShape { path: "/admin/audit", query: &q, total: page.total, paging };
+    let maps = xuequ_i18n::audit::NameMaps { schools: &names.schools, clusters: &names.clusters };
     let entries = page
         .items
         .iter()
-        .map(|e| {
-            let parse = |j: &Option<String>| j.as_deref().and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok());
-            let (before, after) = (parse(&e.before), parse(&e.after));
-            let entry = xuequ_i18n::audit::Entry {
-                who: &e.username,
-                action: &e.action,
-                entity: &e.entity,
-                before: before.as_ref(),
-                after: after.as_ref(),
-            };
-            AuditRow {
-                at: e.at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string(),
-                sentence: xuequ_i18n::audit::describe(&t, &entry, &Named(&names)),
-            }
+        .map(|e| AuditRow {
+            at: e.at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string(),
+            sentence: xuequ_i18n::audit::describe_stored(
+                &t,
+                &e.username,
+                &e.action,
+                &e.entity,
+                e.before.as_deref(),
+                e.after.as_deref(),
+                &maps,
+            ),
         })
         .collect();
     let coded = |kind: &str, codes: &[&str]| codes.iter().map(|c| (c.to_string(), t.code(kind, c))).collect::<Vec<_>>();

@@ -213,7 +213,7 @@ async fn dashboard(State(app): State<App>, v: Viewer) -> PageResult {
             ];
             page.table_title = t.get("cluster-members");
             page.table_headers = ["member-school", "nav-teachers", "cluster-students", "nav-facilities"].iter().map(|k| t.get(k)).collect();
-            page.table_rows = schools.iter().map(|f| school_row(f)).collect();
+            page.table_rows = schools.iter().map(school_row).collect();
         }
         Home::School { school, tasks } => {
             let id = school.school.id;
