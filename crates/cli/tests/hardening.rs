@@ -51,6 +51,65 @@ async fn hardening(backend: Backend) {
         assert_eq!(body["error"]["details"][0]["field"], field, "{path}: {body}");
     }
 
+    // The audit log's filters: a day that does not read is a problem naming its parameter (API)
+    // and a message on the page, which still shows the log.
+    for (query, field) in [("from=yesterday", "from"), ("to=2024-13-40", "to"), ("from=2024-01-01&to=%00", "to")] {
+        let (status, body) = admin.get(&format!("/api/v1/audit?{query}")).await;
+        assert_error(query, status, &body, StatusCode::BAD_REQUEST, "invalid");
+        assert_eq!(body["error"]["details"][0]["field"], field, "{query}: {body}");
+        let (status, page) = admin.page(&format!("/admin/audit?{query}&action=%27%3B--&username=%E0%A4")).await;
+        assert_eq!(status, StatusCode::OK, "{query}: {page:.200}");
+    }
+
+    // Search text of any length and content: an answer, never an error or a slow scan.
+    let long = "张".repeat(2_000);
+    for q in [long.as_str(), "%", "_", "'; DROP TABLE teacher; --", "\u{0}\u{1b}[31m", "🙂🙂", "ｚｈａｎｇ"] {
+        let encoded = urlencoding::encode(q);
+        let (status, body) = admin.get(&format!("/api/v1/teachers?q={encoded}")).await;
+        assert_eq!(status, StatusCode::OK, "{q:.20}: {body:.200}");
+        let (status, _) = admin.page(&format!("/schools?q={encoded}&per_page=0&page=-3")).await;
+        assert_eq!(status, StatusCode::OK, "{q:.20}");
+    }
+
+    // The statistics form with nonsense in every field: the form again with the problems, nothing saved.
+    let (_, found) = admin.get("/api/v1/schools?q=3141000001").await;
+    let school_id = found["items"][0]["id"].as_i64().unwrap();
+    let (_, before) = admin.get(&format!("/api/v1/schools/{school_id}/stats")).await;
+    let junk: Vec<(&str, String)> = [
+        "year",
+        "students_primary",
+        "students_junior",
+        "classes_primary",
+        "classes_junior",
+        "teaching_area",
+        "sports_area",
+        "equipment_value",
+        "multimedia_rooms",
+        "books",
+        "computers",
+    ]
+    .iter()
+    .map(|f| (*f, "1e400".to_string()))
+    .chain([("school_code", "3141000001".to_string()), ("max_class_size", "-7".to_string()), ("_version", "garbage".to_string())])
+    .collect();
+    let status = admin.form(&format!("/schools/{school_id}/stats"), &junk).await;
+    assert_eq!(status, StatusCode::OK, "the form comes back");
+    let (_, after) = admin.get(&format!("/api/v1/schools/{school_id}/stats")).await;
+    assert_eq!(before, after, "nothing saved");
+    let (status, _) = admin.page(&format!("/schools/{school_id}/stats?year=99999999999999")).await;
+    assert_eq!(status, StatusCode::OK, "an impossible year opens an empty form");
+
+    // A destructive post that skipped its confirmation is sent to it, and nothing happens.
+    let (_, clusters) = admin.get("/api/v1/clusters?per_page=1").await;
+    let cluster_id = clusters["items"][0]["id"].as_i64().unwrap();
+    let status = admin.form(&format!("/clusters/{cluster_id}/dissolve"), &[("on", "2026-01-01".to_string())]).await;
+    assert_eq!(status, StatusCode::OK, "the confirmation page");
+    let (_, cluster) = admin.get(&format!("/api/v1/clusters/{cluster_id}")).await;
+    assert_eq!(cluster["cluster"]["status"], "active", "not dissolved without confirmation: {cluster:.300}");
+    let status =
+        admin.form(&format!("/clusters/{cluster_id}/dissolve"), &[("confirmed", "yes".to_string()), ("on", "not-a-day".to_string())]).await;
+    assert!(status.is_success() || status.is_redirection() || status.is_client_error(), "{status}");
+
     // A JSON body over the API's limit is 413 with the JSON error, not 400.
     let huge = json!({"code": "X1", "name": "x".repeat(2 * 1024 * 1024), "school_type": "primary", "locality": "rural"});
     let (status, body) = admin.post("/api/v1/schools", huge).await;
