@@ -95,6 +95,12 @@ pub struct Planning {
 
 impl Settings {
     pub fn validate(&self) -> Result<(), AppError> {
+        let problems = self.problems();
+        if problems.is_empty() { Ok(()) } else { Err(AppError::Invalid(problems)) }
+    }
+
+    /// Every setting out of its range, by field.
+    pub fn problems(&self) -> Vec<FieldProblem> {
         let mut problems = Vec::new();
         let range = |field: &'static str, value: f64, min: f64, max: f64, problems: &mut Vec<FieldProblem>| {
             if !(min..=max).contains(&value) {
@@ -129,7 +135,31 @@ impl Settings {
         for (_, score) in &self.scores {
             range("scores", *score, 0.0, 100.0, &mut problems);
         }
-        if problems.is_empty() { Ok(()) } else { Err(AppError::Invalid(problems)) }
+        problems
+    }
+
+    /// Turns the schools named in the settings into codes: a person may type a school's code or
+    /// its full name. Every name that matches no active school is a problem on its field.
+    pub fn resolve_schools(&mut self, schools: &[school::Model]) -> Vec<FieldProblem> {
+        let mut lookup: HashMap<&str, &str> = HashMap::new();
+        for s in schools.iter().filter(|s| s.status == Status::Active.code()) {
+            lookup.insert(s.name.as_str(), s.code.as_str());
+            lookup.insert(s.code.as_str(), s.code.as_str());
+        }
+        let mut problems = Vec::new();
+        let mut resolve = |field: &'static str, text: &mut String| match lookup.get(text.trim()) {
+            Some(code) => *text = code.to_string(),
+            None => problems.push(FieldProblem::new(field, Problem::NoSuchSchool { value: text.trim().to_string() })),
+        };
+        self.designated.iter_mut().for_each(|c| resolve("designated", c));
+        for (field, pairs) in [("fixed", &mut self.fixed), ("forbidden", &mut self.forbidden)] {
+            for (a, b) in pairs.iter_mut() {
+                resolve(field, a);
+                resolve(field, b);
+            }
+        }
+        self.scores.iter_mut().for_each(|(c, _)| resolve("scores", c));
+        problems
     }
 }
 
@@ -149,12 +179,26 @@ fn mask(t: SchoolType) -> u8 {
     }
 }
 
+/// Every problem of these settings, out-of-range values and unknown schools alike, so that a form
+/// can show them all before a plan is started.
+pub async fn settings_problems(app: &App, c: &Caller, settings: &Settings) -> Result<Vec<FieldProblem>, AppError> {
+    c.require(Action::Create, Resource::Plan, &Target::county(c.county()))?;
+    let all = app.store.all_schools(c.county()).await?;
+    let mut problems = settings.problems();
+    problems.extend(settings.clone().resolve_schools(&all));
+    Ok(problems)
+}
+
 /// Gathers the schools, their strength and today's districts for these settings.
-pub async fn gather(app: &App, c: &Caller, settings: Settings) -> Result<Planning, AppError> {
+pub async fn gather(app: &App, c: &Caller, mut settings: Settings) -> Result<Planning, AppError> {
     let county = c.county();
     c.require(Action::Read, Resource::Plan, &Target::county(county))?;
-    settings.validate()?;
     let all = app.store.all_schools(county).await?;
+    let mut problems = settings.problems();
+    problems.extend(settings.resolve_schools(&all));
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
     let clusters = app.store.all_clusters(county).await?;
     // Who is held by which county-level cluster today.
     let mut held: HashMap<i64, (i64, bool, String)> = HashMap::new();

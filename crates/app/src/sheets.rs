@@ -21,30 +21,41 @@ pub fn resource_of(kind: Kind) -> Resource {
     }
 }
 
-/// Everything of `kind` the caller may see, as a file.
-pub async fn export(app: &App, c: &Caller, kind: Kind, format: Format) -> Result<Vec<u8>> {
+/// What the caller may see of `kind`, narrowed by a list's filters and search (what the list
+/// page shows, every page of it), as a file.
+pub async fn export(app: &App, c: &Caller, kind: Kind, format: Format, filter: &ListFilter) -> Result<Vec<u8>> {
+    use crate::registry::Record;
     let resource = resource_of(kind);
     c.require(Action::Export, resource, &Target::county(c.county()))?;
-    export_file(&app.store, c.county(), kind, format, &c.visibility(resource)).await
+    let mut asked = filter.clone();
+    let named = match kind {
+        Kind::Schools => school::Model::NAMED,
+        Kind::Teachers => teacher::Model::NAMED,
+        Kind::Facilities => facility::Model::NAMED,
+        Kind::Stats => None,
+    };
+    if let (Some(of), Some(typed)) = (named, filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty())) {
+        asked.found = Some(crate::search::found(app, c.county(), of, typed).await?);
+    }
+    export_file(&app.store, c.county(), kind, format, &c.visibility(resource), &asked).await
 }
 
 /// The whole county's records of `kind` as a file, for `xuequ export` run by the machine's
 /// operator (no signed-in user: whoever can read the database file can read it all anyway).
 pub async fn export_county(app: &App, county: i64, kind: Kind, format: Format) -> Result<Vec<u8>> {
-    export_file(&app.store, county, kind, format, &Visibility::County).await
+    export_file(&app.store, county, kind, format, &Visibility::County, &ListFilter::default()).await
 }
 
 /// The active records of `kind` within `visible`, as a file.
-async fn export_file(store: &Store, county: i64, kind: Kind, format: Format, visible: &Visibility) -> Result<Vec<u8>> {
+async fn export_file(store: &Store, county: i64, kind: Kind, format: Format, visible: &Visibility, active: &ListFilter) -> Result<Vec<u8>> {
     let schools = store.all_schools(county).await?;
     let codes = school_codes(&schools);
     let all = Paging { page: 1, per_page: u64::MAX / 2 };
-    let active = ListFilter::default();
     let rows = match kind {
-        Kind::Schools => rows(school::Model::page(store, county, &active, visible, all).await?.items.iter().map(|m| m.to_draft(&codes)))?,
-        Kind::Teachers => rows(teacher::Model::page(store, county, &active, visible, all).await?.items.iter().map(|m| m.to_draft(&codes)))?,
+        Kind::Schools => rows(school::Model::page(store, county, active, visible, all).await?.items.iter().map(|m| m.to_draft(&codes)))?,
+        Kind::Teachers => rows(teacher::Model::page(store, county, active, visible, all).await?.items.iter().map(|m| m.to_draft(&codes)))?,
         Kind::Facilities => {
-            rows(facility::Model::page(store, county, &active, visible, all).await?.items.iter().map(|m| m.to_draft(&codes)))?
+            rows(facility::Model::page(store, county, active, visible, all).await?.items.iter().map(|m| m.to_draft(&codes)))?
         }
         Kind::Stats => {
             rows(store.all_stats(county, None).await?.iter().filter(|s| visible.includes(s.school_id)).map(|m| m.to_draft(&codes)))?

@@ -168,6 +168,8 @@ async fn steps(client: &fantoccini::Client, server: &TestServer) -> Result<(), B
     client.goto(&server.url("/plans")).await?;
     let form = client.wait().for_element(Locator::Id("plan-form")).await?;
     screenshot(client, "plans").await;
+    // The computing time is an advanced setting, folded until opened.
+    form.find(Locator::Css("details:last-of-type summary")).await?.click().await?;
     let limit = form.find(Locator::Css("input[name=time_limit]")).await?;
     limit.clear().await?;
     limit.send_keys("2").await?;
@@ -236,6 +238,75 @@ async fn admin_forms(client: &fantoccini::Client, server: &TestServer) -> Step {
     client.wait().for_element(Locator::Id("import-errors")).await?;
     screenshot(client, "import-row-problems").await;
     assert_eq!(client.find_all(Locator::Css("#import-errors tbody tr")).await?.len(), 3, "姓名, 性别 and 学校代码 of row 2");
+    // The planner form with three wrong settings — 12 schools per district (the limit is 10), a
+    // lead school that does not exist, picked through the school finder, and a time that is not
+    // a number — shows all three next to their fields, keeps what was typed, and opens the
+    // folded group holding a problem. The finder finds 东坪镇中心小学 by its initials.
+    client.goto(&server.url("/plans")).await?;
+    let form = client.wait().for_element(Locator::Id("plan-form")).await?;
+    let finder = form.find(Locator::Css("[data-pick-into=plan-fixed] input")).await?;
+    finder.send_keys("dpzx").await?;
+    let found = client
+        .wait()
+        .for_element(Locator::XPath("//datalist[@id='school-names']/option[@value='东坪镇中心小学']"))
+        .await?
+        .attr("value")
+        .await?;
+    assert_eq!(found.as_deref(), Some("东坪镇中心小学"));
+    finder.clear().await?;
+    finder.send_keys("东坪镇中心小学").await?;
+    form.find(Locator::Css("[data-pick-into=plan-fixed] button")).await?.click().await?;
+    assert_eq!(form.find(Locator::Id("plan-fixed")).await?.prop("value").await?.as_deref(), Some("东坪镇中心小学"));
+    let max = form.find(Locator::Css("input[name=max_schools]")).await?;
+    max.clear().await?;
+    max.send_keys("12").await?;
+    let pick = form.find(Locator::Css("[data-pick-into=plan-designated] input")).await?;
+    pick.send_keys("不存在的学校").await?;
+    form.find(Locator::Css("[data-pick-into=plan-designated] button")).await?.click().await?;
+    form.find(Locator::Css("details:last-of-type summary")).await?.click().await?;
+    let limit = form.find(Locator::Css("input[name=time_limit]")).await?;
+    limit.clear().await?;
+    limit.send_keys("abc").await?;
+    form.find(Locator::Css("button[type=submit]")).await?.click().await?;
+    client.wait().for_element(Locator::Css("#plan-form .field.invalid")).await?;
+    screenshot(client, "plan-form-three-problems").await;
+    let invalid = client.find_all(Locator::Css("#plan-form .field.invalid")).await?;
+    let mut wrong = Vec::new();
+    for field in &invalid {
+        wrong.push(field.find(Locator::Css("input, textarea")).await?.attr("name").await?.unwrap_or_default());
+    }
+    wrong.sort();
+    assert_eq!(wrong, ["designated", "fixed", "max_schools", "time_limit"], "the fixed pair misses its member too");
+    assert_eq!(client.find(Locator::Css("input[name=max_schools]")).await?.prop("value").await?.as_deref(), Some("12"));
+    assert_eq!(client.find(Locator::Css("input[name=time_limit]")).await?.prop("value").await?.as_deref(), Some("abc"));
+    assert_eq!(client.find(Locator::Id("plan-designated")).await?.prop("value").await?.as_deref(), Some("不存在的学校"));
+    assert!(client.find(Locator::Css("input[name=time_limit]")).await?.is_displayed().await?, "the advanced group is open");
+    client.execute("document.getElementById('plan-designated').scrollIntoView()", vec![]).await?;
+    screenshot(client, "plan-form-problems-below").await;
+    client.set_window_size(390, 844).await?;
+    client.execute("document.getElementById('plan-designated').scrollIntoView()", vec![]).await?;
+    screenshot(client, "plan-form-phone").await;
+    check_page(client, "the planner form at phone width").await?;
+    client.set_window_size(1366, 900).await?;
+    // The assessment's school table: only the schools that fall short, sorted by standards met,
+    // fifty to a page; and the list of teachers exported as the list shows them.
+    client.goto(&server.url("/assessment")).await?;
+    client.wait().for_element(Locator::Css("select[name=result] option[value=failed]")).await?.click().await?;
+    client.find(Locator::XPath("//select[@name='result']/following::button[1]")).await?.click().await?;
+    client.wait().for_element(Locator::Css("#schools tbody tr")).await?;
+    client.find(Locator::XPath("//table[@id='schools']//th/a[contains(., '达标项')]")).await?.click().await?;
+    client.wait().for_element(Locator::Css("#schools th a")).await?;
+    screenshot(client, "assessment-failed-only").await;
+    let url = client.current_url().await?;
+    assert!(url.query().unwrap_or("").contains("result=failed") && url.query().unwrap_or("").contains("sort=met"), "{url}");
+    let verdicts = client.find_all(Locator::Css("#schools tbody td:nth-child(5)")).await?;
+    assert!(!verdicts.is_empty() && verdicts.len() <= 50);
+    for v in &verdicts {
+        assert_eq!(v.text().await?, "未达标");
+    }
+    client.goto(&server.url("/teachers?q=张")).await?;
+    let export = client.wait().for_element(Locator::LinkText("导出 Excel")).await?.attr("href").await?.unwrap_or_default();
+    assert!(export.starts_with("/export/teachers.xlsx?q="), "{export}");
     // The plan made earlier: as many colours on its map as it has districts.
     client.goto(&server.url("/plans")).await?;
     client.wait().for_element(Locator::Css("table.list tbody a")).await?.click().await?;

@@ -72,6 +72,18 @@ async fn story(backend: Backend) {
             assert_eq!(before, after, "CSV export is stable across a round trip");
         }
     }
+    // An export of what a list shows: its search and filters, every page of it.
+    let (_, listed) = admin.get("/api/v1/teachers?q=%E5%BC%A0&per_page=1").await;
+    let zhang = admin.export_listed("teachers", "csv", "q=%E5%BC%A0&sort=name").await;
+    let rows = String::from_utf8_lossy(&zhang).lines().count() as u64 - 1;
+    assert_eq!(rows, listed["total"].as_u64().unwrap(), "the file holds the whole list");
+    assert!(rows > 20, "more than one page of 张: {rows}");
+    let names: Vec<String> =
+        String::from_utf8_lossy(&zhang).lines().skip(1).map(|l| l.split(',').nth(1).unwrap_or("").to_string()).collect();
+    assert!(names.iter().all(|n| n.contains('张')), "only 张: {names:?}");
+    let (_, schools) = admin.get("/api/v1/schools?school_type=junior&per_page=1").await;
+    let juniors = admin.export_listed("schools", "csv", "school_type=junior").await;
+    assert_eq!(String::from_utf8_lossy(&juniors).lines().count() as u64 - 1, schools["total"].as_u64().unwrap());
     let stats_csv = admin.export("stats", "csv").await;
     let (status, _) = admin.import("stats", "stats.csv", stats_csv, true).await;
     assert_eq!(status, StatusCode::OK);

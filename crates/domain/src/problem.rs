@@ -34,6 +34,10 @@ pub enum Problem {
     NotFound { value: String },
     #[error("no school with code `{value}` in this county")]
     UnknownSchool { value: String },
+    #[error("no active school named or coded `{value}` in this county")]
+    NoSuchSchool { value: String },
+    #[error("`{value}` is not two schools (or a school and a number)")]
+    NotAPair { value: String },
     #[error("not allowed to change records of this school")]
     OutOfScope,
     #[error("a {school_type} school has no {section} students")]

@@ -172,6 +172,8 @@ mod tests {
             AlreadyExists { value: "x".into() },
             NotFound { value: "x".into() },
             UnknownSchool { value: "x".into() },
+            NoSuchSchool { value: "x".into() },
+            NotAPair { value: "x".into() },
             OutOfScope,
             SectionNotTaught { school_type: "小学".into(), section: "初中".into() },
             FutureDate,

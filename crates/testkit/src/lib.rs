@@ -266,7 +266,14 @@ impl Api {
 
     /// Downloads `/api/v1/export/{kind}?format=`; panics unless the answer is 200.
     pub async fn export(&self, kind: &str, format: &str) -> Vec<u8> {
-        let response = self.request(reqwest::Method::GET, &format!("/api/v1/export/{kind}?format={format}")).send().await.expect("answer");
+        self.export_listed(kind, format, "").await
+    }
+
+    /// Downloads `/api/v1/export/{kind}?format=&{list_query}`: what the list with that query
+    /// shows; panics unless the answer is 200.
+    pub async fn export_listed(&self, kind: &str, format: &str, list_query: &str) -> Vec<u8> {
+        let path = format!("/api/v1/export/{kind}?format={format}&{list_query}");
+        let response = self.request(reqwest::Method::GET, &path).send().await.expect("answer");
         assert_eq!(response.status(), StatusCode::OK, "export {kind} {format}");
         response.bytes().await.expect("the file").to_vec()
     }

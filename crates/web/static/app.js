@@ -19,6 +19,42 @@ document.addEventListener("DOMContentLoaded", () => {
       if (event.key === "Enter" || (event.key === "Escape" && map.classList.contains("enlarged"))) toggle();
     });
   }
+  // School pickers next to a text box of schools: the list follows what is typed (names,
+  // pinyin, initials, codes) through the schools API, and 加入 adds the chosen name to the box.
+  for (const picker of document.querySelectorAll("[data-pick-into]")) {
+    picker.hidden = false;
+    const box = document.getElementById(picker.dataset.pickInto);
+    const input = picker.querySelector("input");
+    const list = document.getElementById(input.getAttribute("list"));
+    let timer;
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      const q = input.value.trim();
+      if (!q) return;
+      timer = setTimeout(async () => {
+        const answer = await fetch(`/api/v1/schools?q=${encodeURIComponent(q)}&per_page=20`);
+        if (!answer.ok) return;
+        const { items } = await answer.json();
+        list.replaceChildren(...items.map((s) => Object.assign(document.createElement("option"), { value: s.name, label: s.code })));
+      }, 200);
+    });
+    picker.querySelector("button").addEventListener("click", () => {
+      const name = input.value.trim();
+      if (!name) return;
+      const lines = box.value.replace(/\s+$/, "").split("\n");
+      const last = lines[lines.length - 1];
+      if (picker.dataset.pickLine === "pair") {
+        // A pair per line: complete a line holding one school, else start a new one.
+        if (last.trim() && last.trim().split(/\s+/).length === 1) lines[lines.length - 1] = `${last.trim()} ${name}`;
+        else lines.push(name);
+        box.value = lines.filter((l) => l.trim()).join("\n");
+      } else {
+        box.value = `${box.value.trim()} ${name}`.trim();
+      }
+      input.value = "";
+      input.focus();
+    });
+  }
   // The menu button on a phone opens and closes the menu.
   const toggle = document.querySelector("#menu-toggle");
   if (toggle) {

@@ -14,6 +14,7 @@ nav-audit = Audit log
 action-logout = Sign out
 action-login = Sign in
 action-search = Search name, code…
+action-export-list = Export to Excel
 action-filter = Filter
 action-new = New
 action-edit = Edit

@@ -39,3 +39,5 @@ problem-changed-meanwhile = Someone else saved this record while you were editin
 problem-their-value = Changed meanwhile to: { $value }
 problem-plan-breaks-rules = The plan breaks { $count } rule(s); adjust it by hand before applying it
 problem-not-a-spreadsheet = “{ $file }” is not a spreadsheet: upload an Excel (.xlsx, .xls), WPS or LibreOffice (.ods) or CSV file
+problem-no-such-school = No active school named or coded “{ $value }” in this county
+problem-not-a-pair = “{ $value }” should be two items on one line, separated by a space

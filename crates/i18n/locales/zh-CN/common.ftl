@@ -14,6 +14,7 @@ nav-audit = 操作日志
 action-logout = 退出
 action-login = 登录
 action-search = 搜索名称、代码……
+action-export-list = 导出 Excel
 action-filter = 筛选
 action-new = 新建
 action-edit = 编辑

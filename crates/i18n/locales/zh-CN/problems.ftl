@@ -39,3 +39,5 @@ problem-changed-meanwhile = 您编辑期间他人已修改并保存了该记录�
 problem-their-value = 他人已改为：{ $value }
 problem-plan-breaks-rules = 方案有 { $count } 处不符合规则，请先手工调整后再实施
 problem-not-a-spreadsheet = “{ $file }”不是电子表格：请上传 Excel（.xlsx、.xls）、WPS 或 LibreOffice（.ods）或 CSV 文件
+problem-no-such-school = 本县没有名称或代码为“{ $value }”的在办学校
+problem-not-a-pair = “{ $value }”应为一行两项，用空格分开

@@ -30,19 +30,24 @@ pub struct ExportQuery {
     pub format: Option<String>,
 }
 
-/// Everything of a kind the caller may see, as a file.
-#[utoipa::path(get, path = "/export/{kind}", params(("kind" = String, Path, description = "schools, stats, teachers or facilities"), ExportQuery), responses((status = 200, description = "the file", content_type = "application/octet-stream")), tag = "spreadsheets")]
+/// Everything of a kind the caller may see, as a file; narrowed, for schools, teachers and
+/// facilities, by the same search, filters and sort as their list (`q`, `sort`, a column's value).
+#[utoipa::path(get, path = "/export/{kind}", params(("kind" = String, Path, description = "schools, stats, teachers or facilities"), ExportQuery, super::ListParams), responses((status = 200, description = "the file", content_type = "application/octet-stream")), tag = "spreadsheets")]
 async fn export(
     State(app): State<App>,
     v: Viewer,
     Path(kind): Path<String>,
     super::Params(q): super::Params<ExportQuery>,
+    axum::extract::Query(list): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> ApiResult<axum::response::Response> {
     let kind = kind_of(&kind)?;
     let format = Format::parse(q.format.as_deref().unwrap_or("xlsx")).ok_or_else(|| {
         AppError::invalid("format", Problem::UnknownValue { value: q.format.clone().unwrap_or_default(), allowed: "csv / xlsx".into() })
     })?;
-    let bytes = sheets::export(&app, &v, kind, format).await?;
+    let mut list = list;
+    list.remove("format");
+    let (filter, _) = crate::query::list_request(&list);
+    let bytes = sheets::export(&app, &v, kind, format, &filter).await?;
     Ok(file_response(bytes, &format!("{}.{}", kind.code(), format.extension()), format.content_type()))
 }
 

@@ -56,9 +56,61 @@ struct AssessmentPage {
     trend: Vec<Vec<String>>,
     summary: String,
     school_headers: Vec<String>,
-    schools: Vec<(String, String, String, String, bool, String, String)>,
+    /// Every school (the printed report), or the page of them the table shows.
+    schools: Vec<SchoolRow>,
+    /// The school table's sortable headers, filters and pager.
+    school_columns: Vec<ColumnView>,
+    school_filters: Vec<FilterView>,
+    pager: Pager,
     excluded: Vec<String>,
     advice: Vec<(String, Vec<String>)>,
+}
+
+/// A school's line: code, name, stage, standards met (x/7), passed, verdict, what it lacks; and
+/// the section code and count met, to filter and sort by.
+type SchoolRow = (String, String, String, String, bool, String, String, &'static str, usize);
+
+/// The school table as the query asks: 未达标 or 达标 only, one stage, sorted by a column, paged.
+fn school_table(t: &Tr, q: &HashMap<String, String>, page: &mut AssessmentPage) {
+    let chosen = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
+    let mut rows: Vec<SchoolRow> = std::mem::take(&mut page.schools)
+        .into_iter()
+        .filter(|r| match chosen("result") {
+            "failed" => !r.4,
+            "passed" => r.4,
+            _ => true,
+        })
+        .filter(|r| chosen("stage").is_empty() || r.7 == chosen("stage"))
+        .collect();
+    match chosen("sort") {
+        "name" => rows.sort_by(|a, b| a.1.cmp(&b.1)),
+        "stage" => rows.sort_by(|a, b| a.7.cmp(b.7).then(a.0.cmp(&b.0))),
+        "met" => rows.sort_by(|a, b| a.8.cmp(&b.8).then(a.0.cmp(&b.0))),
+        "result" => rows.sort_by(|a, b| a.4.cmp(&b.4).then(a.8.cmp(&b.8)).then(a.0.cmp(&b.0))),
+        _ => rows.sort_by(|a, b| a.0.cmp(&b.0).then(a.7.cmp(b.7))),
+    }
+    if q.get("desc").is_some_and(|d| d == "1") {
+        rows.reverse();
+    }
+    let paging =
+        xuequ_store::Paging::new(q.get("page").and_then(|p| p.parse().ok()), q.get("per_page").and_then(|p| p.parse().ok()).or(Some(50)));
+    let shape = ListShape { path: "/assessment", query: q, total: rows.len() as u64, paging };
+    let sorts = [Some("code"), Some("name"), Some("stage"), Some("met"), Some("result"), None];
+    page.school_columns = page.school_headers.iter().zip(sorts).map(|(h, key)| shape.column(h.clone(), key)).collect();
+    for c in &mut page.school_columns {
+        c.sort_href = c.sort_href.take().map(|h| format!("{h}#schools"));
+    }
+    page.school_filters = vec![
+        shape.filter(
+            "result",
+            t.get("assess-verdict"),
+            vec![("failed".into(), t.get("assess-failed")), ("passed".into(), t.get("assess-passed"))],
+        ),
+        shape.filter("stage", t.get("teacher-section"), code_options(t, "section", [Section::Primary.code(), Section::Junior.code()])),
+    ];
+    page.pager = shape.pager(t);
+    let start = (paging.offset() as usize).min(rows.len());
+    page.schools = rows.into_iter().skip(start).take(paging.per_page as usize).collect();
 }
 
 fn parse_query(q: &HashMap<String, String>) -> (Option<i32>, Option<i64>) {
@@ -70,7 +122,9 @@ fn school_year(year: i32) -> String {
 }
 
 async fn page(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> PageResult {
-    Ok(build(&app, &v, &q).await?.into_response())
+    let mut page = build(&app, &v, &q).await?;
+    school_table(&v.tr(), &q, &mut page);
+    Ok(page.into_response())
 }
 
 async fn build(app: &App, v: &Viewer, q: &HashMap<String, String>) -> Result<AssessmentPage, PageError> {
@@ -149,7 +203,17 @@ async fn build(app: &App, v: &Viewer, q: &HashMap<String, String>) -> Result<Ass
         .map(|s| {
             let met = s.met.values().filter(|m| **m).count();
             let lacks: Vec<String> = s.shortfalls.iter().map(|f| xuequ_i18n::assessment::shortfall_text(&t, f)).collect();
-            (s.code.clone(), s.name.clone(), stage(s.section), format!("{met}/7"), s.passed, verdict(s.passed), lacks.join("；"))
+            (
+                s.code.clone(),
+                s.name.clone(),
+                stage(s.section),
+                format!("{met}/7"),
+                s.passed,
+                verdict(s.passed),
+                lacks.join("；"),
+                s.section.code(),
+                met,
+            )
         })
         .collect();
     let excluded = a
@@ -219,6 +283,9 @@ async fn build(app: &App, v: &Viewer, q: &HashMap<String, String>) -> Result<Ass
             t.get("assess-shortfall-header"),
         ],
         schools,
+        school_columns: Vec::new(),
+        school_filters: Vec::new(),
+        pager: ListShape { path: "/assessment", query: q, total: 0, paging: xuequ_store::Paging::new(None, None) }.pager(&t),
         excluded,
         advice,
     })

@@ -4,7 +4,6 @@ use super::*;
 use crate::map::{MapPoint, cluster_svg};
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
-use chrono::NaiveDate;
 use xuequ_domain::drafts::ClusterDraft;
 use xuequ_domain::*;
 use xuequ_store::registry::convert::school_codes;
@@ -246,10 +245,6 @@ async fn cluster_update(State(app): State<App>, v: Viewer, axum::extract::Path(i
     .await
 }
 
-fn date_or_today(form: &HashMap<String, String>, key: &str) -> NaiveDate {
-    form.get(key).and_then(|d| d.parse().ok()).unwrap_or_else(xuequ_app::today)
-}
-
 /// Before a district is dissolved: which memberships end, and from which day.
 async fn dissolve_confirm(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
     let t = v.tr();
@@ -284,7 +279,7 @@ async fn cluster_dissolve(State(app): State<App>, v: Viewer, axum::extract::Path
     if !confirmed(&form) {
         return Ok(ask_first(&format!("/clusters/{id}/dissolve")));
     }
-    xuequ_app::clusters::dissolve(&app, &v, id, date_or_today(&form, "on")).await?;
+    xuequ_app::clusters::dissolve(&app, &v, id, effective_date(&form, "on")?).await?;
     Ok(saved(&format!("/clusters/{id}")))
 }
 
@@ -318,7 +313,7 @@ async fn member_remove_confirm(
 async fn member_add(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
     v.check_csrf(csrf_of(&form))?;
     let code = form.get("school_code").cloned().unwrap_or_default();
-    xuequ_app::clusters::add_member(&app, &v, id, &code, date_or_today(&form, "joined_on")).await?;
+    xuequ_app::clusters::add_member(&app, &v, id, &code, effective_date(&form, "joined_on")?).await?;
     Ok(saved(&format!("/clusters/{id}")))
 }
 
@@ -332,6 +327,6 @@ async fn member_remove(
     if !confirmed(&form) {
         return Ok(ask_first(&format!("/clusters/{id}/members/{school_id}/remove")));
     }
-    xuequ_app::clusters::remove_member(&app, &v, id, school_id, date_or_today(&form, "left_on")).await?;
+    xuequ_app::clusters::remove_member(&app, &v, id, school_id, effective_date(&form, "left_on")?).await?;
     Ok(saved(&format!("/clusters/{id}")))
 }

@@ -238,6 +238,15 @@ pub fn confirmed(form: &HashMap<String, String>) -> bool {
     form.get("confirmed").is_some_and(|c| c == "yes")
 }
 
+/// The day a confirmed change takes effect: today when left empty; a day that cannot be read is
+/// a problem on its field, never silently today.
+pub fn effective_date(form: &HashMap<String, String>, key: &'static str) -> Result<chrono::NaiveDate, AppError> {
+    match form.get(key).map(|d| d.trim()).filter(|d| !d.is_empty()) {
+        None => Ok(xuequ_app::today()),
+        Some(d) => d.parse().map_err(|_| AppError::invalid(key, Problem::NotADate { value: d.chars().take(40).collect() })),
+    }
+}
+
 /// A post that skipped its confirmation goes to it (the GET of the same address).
 pub fn ask_first(path: &str) -> Response {
     Redirect::to(path).into_response()
@@ -381,6 +390,12 @@ impl ListShape<'_> {
             sizes: vec![20, 50, 100, 200],
             keep,
         }
+    }
+
+    /// 导出 of what the list shows: the same search, filters and sort, every page.
+    pub fn export(&self, t: &Tr, kind: &str) -> Link {
+        let href = url_with(&format!("/export/{kind}.xlsx"), self.query, &[("page", String::new()), ("per_page", String::new())]);
+        Link { label: t.get("action-export-list"), href }
     }
 
     pub fn total_label(&self, t: &Tr) -> String {

@@ -24,20 +24,148 @@ pub fn routes() -> Router<App> {
 #[template(path = "planning/plans.html")]
 struct PlansPage {
     chrome: Chrome,
-    can_plan: bool,
     plans: Vec<(String, String, String, String, String)>,
-    s: Settings,
-    designated: String,
-    fixed: String,
-    forbidden: String,
-    scores: String,
+    /// The form for a new plan, for those who may start one.
+    form: Option<PlanForm>,
 }
 
-fn lines(pairs: &[(String, String)]) -> String {
-    pairs.iter().map(|(a, b)| format!("{a} {b}")).collect::<Vec<_>>().join("\n")
+/// The new-plan form in three groups: what to plan, the rules, and advanced settings.
+struct PlanForm {
+    groups: Vec<FieldGroup>,
+    errors: Vec<String>,
+    /// `code name` of every active school, offered as a person types into a school field.
+    schools: Vec<Opt>,
 }
 
-async fn list(State(app): State<App>, v: Viewer) -> PageResult {
+struct FieldGroup {
+    legend: String,
+    /// Folded until opened (advanced settings), unless one of its fields is wrong.
+    folded: bool,
+    fields: Vec<PlanField>,
+}
+
+struct PlanField {
+    name: &'static str,
+    label: String,
+    hint: String,
+    /// `number`, `text`, `select`, `schools` (one line of schools) or `pairs` (a pair per line).
+    kind: &'static str,
+    value: String,
+    options: Vec<Opt>,
+    error: Option<String>,
+    /// The first field with a problem takes the focus, so the page opens at it.
+    focus: bool,
+}
+
+/// The form's fields by group, each with the label and the plain-words hint from the bundle
+/// (`plan-f-{name}`, `plan-h-{name}`).
+/// A group's name, whether it starts folded, and its fields (name, kind).
+type Group = (&'static str, bool, &'static [(&'static str, &'static str)]);
+
+const GROUPS: [Group; 3] = [
+    ("what", false, &[("name", "text"), ("stage", "select"), ("clusters", "number")]),
+    (
+        "rules",
+        false,
+        &[
+            ("min_schools", "number"),
+            ("max_schools", "number"),
+            ("max_students", "number"),
+            ("lead_rule", "select"),
+            ("lead_value", "number"),
+            ("designated", "schools"),
+            ("fixed", "pairs"),
+            ("forbidden", "pairs"),
+        ],
+    ),
+    ("advanced", true, &[("balance_weight", "number"), ("move_penalty_km", "number"), ("time_limit", "number"), ("scores", "pairs")]),
+];
+
+/// The form's values from settings, as a person would type them.
+fn settings_values(s: &Settings) -> HashMap<String, String> {
+    let lines = |pairs: &[(String, String)]| pairs.iter().map(|(a, b)| format!("{a} {b}")).collect::<Vec<_>>().join("\n");
+    let number = |x: f64| if x.fract() == 0.0 { format!("{x:.0}") } else { x.to_string() };
+    [
+        ("stage", s.stage.clone()),
+        ("clusters", s.clusters.map(|c| c.to_string()).unwrap_or_default()),
+        ("min_schools", s.min_schools.to_string()),
+        ("max_schools", s.max_schools.to_string()),
+        ("max_students", s.max_students.map(number).unwrap_or_default()),
+        ("lead_rule", s.lead_rule.clone()),
+        ("lead_value", number(s.lead_value)),
+        ("designated", s.designated.join(" ")),
+        ("fixed", lines(&s.fixed)),
+        ("forbidden", lines(&s.forbidden)),
+        ("balance_weight", number(s.balance_weight)),
+        ("move_penalty_km", number(s.move_penalty_km)),
+        ("time_limit", number(s.time_limit)),
+        ("scores", s.scores.iter().map(|(c, x)| format!("{c} {}", number(*x))).collect::<Vec<_>>().join("\n")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+async fn plan_form(app: &App, v: &Viewer, values: &HashMap<String, String>, problems: &[FieldProblem]) -> Result<PlanForm, PageError> {
+    let t = v.tr();
+    let mut schools: Vec<Opt> = xuequ_app::registry::all_schools(app, v)
+        .await?
+        .into_iter()
+        .filter(|s| s.status == xuequ_domain::Status::Active.code())
+        .map(|s| Opt { value: s.name.clone(), label: s.code.clone(), selected: false })
+        .collect();
+    schools.sort_by(|a, b| a.label.cmp(&b.label));
+    // Examples in the hints are schools of this county, not made-up codes.
+    let example = |i: usize| schools.get(i).map(|o| o.value.clone()).unwrap_or_default();
+    let examples = [("a", example(0)), ("b", example(1))];
+    let max = xuequ_domain::cluster::max_schools(xuequ_domain::ClusterForm::District).unwrap_or(10);
+    let options = |name: &str, codes: &[&str]| -> Vec<Opt> {
+        let chosen = values.get(name).map(String::as_str).unwrap_or("");
+        codes
+            .iter()
+            .map(|c| Opt { value: c.to_string(), label: t.get(&format!("plan-{name}-{c}").replace('_', "-")), selected: *c == chosen })
+            .collect()
+    };
+    let groups: Vec<FieldGroup> = GROUPS
+        .iter()
+        .map(|(group, folded, fields)| {
+            let fields: Vec<PlanField> = fields
+                .iter()
+                .map(|&(name, kind)| {
+                    let key = name.replace('_', "-");
+                    let mut args: Vec<(&str, String)> = examples.to_vec();
+                    args.push(("max", max.to_string()));
+                    PlanField {
+                        name,
+                        label: t.get(&format!("plan-f-{key}")),
+                        hint: t.with(&format!("plan-h-{key}"), &args),
+                        kind,
+                        value: values.get(name).cloned().unwrap_or_default(),
+                        options: match name {
+                            "stage" => options(name, &["primary", "junior", "both"]),
+                            "lead_rule" => options(name, &["top", "threshold", "designated"]),
+                            _ => Vec::new(),
+                        },
+                        error: problems.iter().any(|p| p.field == name).then(|| {
+                            problems.iter().filter(|p| p.field == name).map(|p| t.problem(&p.problem)).collect::<Vec<_>>().join("；")
+                        }),
+                        focus: false,
+                    }
+                })
+                .collect();
+            FieldGroup { legend: t.get(&format!("plan-g-{group}")), folded: *folded && fields.iter().all(|f| f.error.is_none()), fields }
+        })
+        .collect();
+    let mut groups = groups;
+    if let Some(first) = groups.iter_mut().flat_map(|g| g.fields.iter_mut()).find(|f| f.error.is_some()) {
+        first.focus = true;
+    }
+    let known: Vec<&str> = GROUPS.iter().flat_map(|g| g.2.iter().map(|f| f.0)).collect();
+    let errors = problems.iter().filter(|p| !known.contains(&p.field)).map(|p| t.problem(&p.problem)).collect();
+    Ok(PlanForm { groups, errors, schools })
+}
+
+async fn plans_page(app: &App, v: &Viewer, values: &HashMap<String, String>, problems: &[FieldProblem]) -> PageResult {
     let county = Target::county(v.county());
     v.require(Action::Read, Resource::Plan, &county)?;
     let t = v.tr();
@@ -58,22 +186,21 @@ async fn list(State(app): State<App>, v: Viewer) -> PageResult {
             )
         })
         .collect();
-    let s = Settings::default();
-    Ok(PlansPage {
-        chrome: Chrome::new(&v, t.get("plans-title"), "/plans"),
-        can_plan: v.can(Action::Create, Resource::Plan, &county),
-        plans,
-        designated: s.designated.join(" "),
-        fixed: lines(&s.fixed),
-        forbidden: lines(&s.forbidden),
-        scores: String::new(),
-        s,
-    }
-    .into_response())
+    let form = match v.can(Action::Create, Resource::Plan, &county) {
+        true => Some(plan_form(app, v, values, problems).await?),
+        false => None,
+    };
+    let status = if problems.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, PlansPage { chrome: Chrome::new(v, t.get("plans-title"), "/plans"), plans, form }).into_response())
 }
 
-/// Reads the form into settings; every field that does not parse is named.
-fn settings_from(form: &HashMap<String, String>) -> Result<Settings, AppError> {
+async fn list(State(app): State<App>, v: Viewer) -> PageResult {
+    plans_page(&app, &v, &settings_values(&Settings::default()), &[]).await
+}
+
+/// Reads the form into settings; every field that does not parse is named. A school may be
+/// given by code or by full name.
+fn settings_from(form: &HashMap<String, String>) -> (Settings, Vec<FieldProblem>) {
     let mut problems = Vec::new();
     let text = |k: &str| form.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
     let mut number = |k: &'static str, default: f64| -> f64 {
@@ -81,10 +208,13 @@ fn settings_from(form: &HashMap<String, String>) -> Result<Settings, AppError> {
         if t.is_empty() {
             return default;
         }
-        t.parse().unwrap_or_else(|_| {
-            problems.push(FieldProblem::new(k, Problem::NotANumber { value: t.clone() }));
-            default
-        })
+        match t.parse::<f64>() {
+            Ok(x) if x.is_finite() => x,
+            _ => {
+                problems.push(FieldProblem::new(k, Problem::NotANumber { value: t.clone() }));
+                default
+            }
+        }
     };
     let d = Settings::default();
     let clusters = number("clusters", 0.0);
@@ -103,23 +233,19 @@ fn settings_from(form: &HashMap<String, String>) -> Result<Settings, AppError> {
         seed: number("seed", 1.0) as u64,
         ..d
     };
-    s.designated = text("designated")
-        .split(|c: char| c.is_whitespace() || c == ',' || c == '，')
-        .filter(|c| !c.is_empty())
-        .map(String::from)
-        .collect();
+    let words = |l: &str| -> Vec<String> {
+        l.split(|c: char| c.is_whitespace() || c == ',' || c == '，' || c == '、').filter(|x| !x.is_empty()).map(String::from).collect()
+    };
+    s.designated = words(&text("designated"));
     let mut pairs = |k: &'static str| -> Vec<(String, String)> {
         text(k)
             .lines()
             .filter(|l| !l.trim().is_empty())
-            .filter_map(|l| {
-                let parts: Vec<&str> = l.split(|c: char| c.is_whitespace() || c == ',' || c == '，').filter(|x| !x.is_empty()).collect();
-                match parts[..] {
-                    [a, b] => Some((a.to_string(), b.to_string())),
-                    _ => {
-                        problems.push(FieldProblem::new(k, Problem::UnknownValue { value: l.trim().to_string(), allowed: "A B".into() }));
-                        None
-                    }
+            .filter_map(|l| match &words(l)[..] {
+                [a, b] => Some((a.clone(), b.clone())),
+                _ => {
+                    problems.push(FieldProblem::new(k, Problem::NotAPair { value: l.trim().to_string() }));
+                    None
                 }
             })
             .collect()
@@ -133,15 +259,22 @@ fn settings_from(form: &HashMap<String, String>) -> Result<Settings, AppError> {
             Err(_) => problems.push(FieldProblem::new("scores", Problem::NotANumber { value: score })),
         }
     }
-    if problems.is_empty() { Ok(s) } else { Err(AppError::Invalid(problems)) }
+    (s, problems)
 }
 
-/// Starts a plan in the background and shows its progress.
+/// Starts a plan in the background and shows its progress; with any problem, the form comes
+/// back with every problem next to its field and everything typed kept.
 async fn start(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
     v.check_csrf(csrf_of(&form))?;
     v.require(Action::Create, Resource::Plan, &Target::county(v.county()))?;
-    let settings = settings_from(&form)?;
-    settings.validate()?;
+    let (settings, mut problems) = settings_from(&form);
+    let unread: Vec<&str> = problems.iter().map(|p| p.field).collect();
+    let more = planning::settings_problems(&app, &v, &settings).await?;
+    // A field that could not be read keeps that problem, not the stand-in's.
+    problems.extend(more.into_iter().filter(|p| !unread.contains(&p.field)));
+    if !problems.is_empty() {
+        return plans_page(&app, &v, &form, &problems).await;
+    }
     let name = crate::i18n::plan_name(&v.tr(), form.get("name").map(String::as_str).unwrap_or_default());
     let (job, progress) = app.plan_jobs.start(v.county(), settings.time_limit);
     let (app2, lang) = (app.clone(), current_lang());
@@ -426,7 +559,7 @@ async fn apply(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::For
     if !confirmed(&form) {
         return Ok(ask_first(&format!("/plans/{id}/apply")));
     }
-    let on = form.get("on").and_then(|d| d.parse().ok()).unwrap_or_else(xuequ_app::today);
+    let on = effective_date(&form, "on")?;
     planning::apply(&app, &v, id, on).await?;
     Ok(saved(&format!("/plans/{id}")))
 }

@@ -121,6 +121,9 @@ async fn schools(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
         })
         .collect();
     let mut actions = vec![];
+    if v.can(Action::Export, Resource::School, &Target::county(v.county())) {
+        actions.push(shape.export(&t, "schools"));
+    }
     if v.can(Action::Create, Resource::School, &Target::county(v.county())) {
         actions.push(Link { label: t.get("action-new"), href: "/schools/new".into() });
     }
@@ -517,7 +520,7 @@ async fn retire_confirmed<R: xuequ_app::registry::Record>(
     if !confirmed(form) {
         return Ok(ask_first(&format!("{list}/{id}/retire")));
     }
-    let on = form.get("on").and_then(|d| d.parse().ok()).unwrap_or_else(xuequ_app::today);
+    let on = effective_date(form, "on")?;
     xuequ_app::registry::retire::<R>(app, v, id, on).await?;
     Ok(saved(list))
 }
@@ -568,6 +571,9 @@ async fn teachers(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult 
         names.iter().filter(|(id, _)| visible.includes(**id)).map(|(id, (_, n))| (id.to_string(), n.clone())).collect();
     school_opts.sort_by(|a, b| a.1.cmp(&b.1));
     let mut actions = vec![];
+    if v.can(Action::Export, Resource::Teacher, &Target::county(v.county())) {
+        actions.push(shape.export(&t, "teachers"));
+    }
     if !writable_schools(&app, &v, Resource::Teacher).await?.is_empty() {
         actions.push(Link { label: t.get("action-new"), href: "/teachers/new".into() });
     }
@@ -754,6 +760,9 @@ async fn facilities(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResul
     let mut school_opts: Vec<(String, String)> = names.iter().map(|(id, (_, n))| (id.to_string(), n.clone())).collect();
     school_opts.sort_by(|a, b| a.1.cmp(&b.1));
     let mut actions = vec![];
+    if v.can(Action::Export, Resource::Facility, &Target::county(v.county())) {
+        actions.push(shape.export(&t, "facilities"));
+    }
     if !writable_schools(&app, &v, Resource::Facility).await?.is_empty() {
         actions.push(Link { label: t.get("action-new"), href: "/facilities/new".into() });
     }

@@ -71,9 +71,17 @@ async fn template(_v: Viewer, axum::extract::Path(file): axum::extract::Path<Str
     ))
 }
 
-async fn export(State(app): State<App>, v: Viewer, axum::extract::Path(file): axum::extract::Path<String>) -> PageResult {
+/// A file of what a list shows: `/export/teachers.xlsx?q=张&school_id=3` holds the teachers the
+/// list `/teachers?q=张&school_id=3` shows, on every page.
+async fn export(
+    State(app): State<App>,
+    v: Viewer,
+    axum::extract::Path(file): axum::extract::Path<String>,
+    axum::extract::Query(q): axum::extract::Query<HashMap<String, String>>,
+) -> PageResult {
     let (kind, format) = parse_file(&file)?;
-    let bytes = xuequ_app::sheets::export(&app, &v, kind, format).await?;
+    let (filter, _) = crate::query::list_request(&q);
+    let bytes = xuequ_app::sheets::export(&app, &v, kind, format, &filter).await?;
     Ok(file_response(bytes, &file, format.content_type()))
 }
 
