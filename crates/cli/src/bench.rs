@@ -4,7 +4,7 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use std::path::Path;
 use xuequ_app::{Store, operator};
-use xuequ_domain::drafts::TeacherDraft;
+use xuequ_domain::drafts::{SchoolDraft, StatsDraft, TeacherDraft};
 use xuequ_domain::*;
 use xuequ_sheets::{Format, Kind, SheetRecord};
 
@@ -54,5 +54,56 @@ pub fn make_sections(rows: usize, out: &Path) -> Result<()> {
         xuequ_sheets::write_columns(<xuequ_assess::SectionInput as SheetRecord>::COLUMNS, xuequ_sheets::ASSESSMENT_SHEET, &cells, format);
     std::fs::write(out, bytes).with_context(|| format!("writing {}", out.display()))?;
     println!("wrote {rows} school sections to {}", out.display());
+    Ok(())
+}
+
+/// Writes a province-sized registry to add to a county: `schools` primary and junior schools
+/// (codes `P0000001`…) with a year of statistics each, and `teachers` teachers spread over them,
+/// as `schools.xlsx`, `stats.xlsx` and `teachers.xlsx` in `dir` (import them in that order).
+pub fn make_province(schools: usize, teachers: usize, year: i32, dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let code = |i: usize| format!("P{i:07}");
+    let school = |i: usize| SchoolDraft {
+        code: code(i),
+        name: format!("第{i}学校"),
+        school_type: if i % 4 == 0 { SchoolType::Junior } else { SchoolType::Primary },
+        locality: Locality::ALL[i % Locality::ALL.len()],
+        township: format!("第{}镇", i / 20),
+        address: String::new(),
+        latitude: Some(30.0 + (i % 60) as f64 * 0.05),
+        longitude: Some(110.0 + (i / 60) as f64 * 0.05),
+        legal_person: true,
+        campus_of: None,
+        principal: String::new(),
+        phone: String::new(),
+    };
+    let stats = |i: usize| {
+        let junior = i % 4 == 0;
+        let students = 200 + (i * 37) % 900;
+        let classes = (students / 40).max(1) as i32;
+        StatsDraft {
+            school_code: code(i),
+            year,
+            students_primary: if junior { 0 } else { students as i32 },
+            students_junior: if junior { students as i32 } else { 0 },
+            classes_primary: if junior { 0 } else { classes },
+            classes_junior: if junior { classes } else { 0 },
+            max_class_size: Some(45),
+            teaching_area: students as f64 * (3.0 + (i % 5) as f64),
+            sports_area: students as f64 * (4.0 + (i % 7) as f64),
+            equipment_value: students as f64 * (1500.0 + (i % 11) as f64 * 300.0),
+            multimedia_rooms: classes / 2 + (i % 3) as i32,
+            books: students as i32 * 30,
+            computers: students as i32 / 8,
+        }
+    };
+    let write = |kind: Kind, cells: Vec<Vec<xuequ_sheets::Cell>>, name: &str| -> Result<()> {
+        let path = dir.join(name);
+        std::fs::write(&path, xuequ_sheets::write(kind, &cells, Format::Xlsx)).with_context(|| format!("writing {}", path.display()))
+    };
+    write(Kind::Schools, (0..schools).map(|i| school(i).cells()).collect(), "schools.xlsx")?;
+    write(Kind::Stats, (0..schools).map(|i| stats(i).cells()).collect(), "stats.xlsx")?;
+    write(Kind::Teachers, (0..teachers).map(|i| teacher(i, &code(i % schools)).cells()).collect(), "teachers.xlsx")?;
+    println!("wrote {schools} schools, their {year} statistics and {teachers} teachers to {}", dir.display());
     Ok(())
 }

@@ -196,6 +196,18 @@ enum BenchCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Write a province-sized registry (schools, a year of statistics, teachers) to import.
+    MakeProvince {
+        #[arg(long, default_value_t = 3_000)]
+        schools: usize,
+        #[arg(long, default_value_t = 60_000)]
+        teachers: usize,
+        /// The school year of the statistics (its first calendar year).
+        #[arg(long, default_value_t = 2025)]
+        year: i32,
+        #[arg(long)]
+        dir: PathBuf,
+    },
     /// Write N synthetic school sections for `xuequ assess` (CSV or XLSX by extension).
     MakeSections {
         #[arg(long, default_value_t = 200_000)]
@@ -234,6 +246,9 @@ async fn main() -> Result<()> {
         }
         Command::Plan { what: PlanCommand::Cpmp { file, distance, time_limit, seed, json, exact } } => {
             plan::cpmp(&file, plan::CpmpRun { distance, time_limit, seed, json, exact })
+        }
+        Command::Bench { what: BenchCommand::MakeProvince { schools, teachers, year, dir } } => {
+            bench::make_province(schools, teachers, year, &dir)
         }
         Command::Bench { what: BenchCommand::MakeTeachers { rows, out, db } } => {
             let (store, _) = db.open().await?;
