@@ -16,6 +16,7 @@ pub mod problem;
 pub mod validate;
 
 // One module per feature.
+pub mod booking;
 pub mod cluster;
 pub mod registry;
 

@@ -38,6 +38,32 @@ pub enum Problem {
     NoSuchSchool { value: String },
     #[error("`{value}` is not two schools (or a school and a number)")]
     NotAPair { value: String },
+    #[error("the end is not after the start")]
+    EndBeforeStart,
+    #[error("{date} is a day off ({reason})")]
+    DayOff { date: String, reason: String },
+    #[error("{date} is outside the term")]
+    OutsideTerm { date: String },
+    #[error("not lent then: {reason}")]
+    InBlackout { reason: String },
+    #[error("outside the opening hours (weekday {weekday}: {hours})")]
+    OutsideOpeningHours { weekday: String, hours: String },
+    #[error("{minutes} minutes is longer than the {max_minutes} allowed")]
+    BookingTooLong { max_minutes: usize, minutes: usize },
+    #[error("must be booked at least {hours} hours ahead")]
+    TooShortNotice { hours: usize },
+    #[error("may be booked at most {days} days ahead")]
+    TooFarAhead { days: usize },
+    #[error("{attendees} people is more than the {capacity} it holds")]
+    OverCapacity { capacity: usize, attendees: usize },
+    #[error("over the weekly quota of {quota_hours} hours ({used_hours} used)")]
+    OverWeeklyQuota { quota_hours: String, used_hours: String },
+    #[error("the facility is not shared with this school")]
+    NotShared,
+    #[error("collides with booking {booking} ({start}–{end})")]
+    Collides { booking: String, start: String, end: String },
+    #[error("a repeat of {count} dates is more than the {max} allowed")]
+    TooManyDates { count: usize, max: usize },
     #[error("not allowed to change records of this school")]
     OutOfScope,
     #[error("a {school_type} school has no {section} students")]

@@ -41,3 +41,24 @@ problem-plan-breaks-rules = 方案有 { $count } 处不符合规则，请先手�
 problem-not-a-spreadsheet = “{ $file }”不是电子表格：请上传 Excel（.xlsx、.xls）、WPS 或 LibreOffice（.ods）或 CSV 文件
 problem-no-such-school = 本县没有名称或代码为“{ $value }”的在办学校
 problem-not-a-pair = “{ $value }”应为一行两项，用空格分开
+problem-end-before-start = 结束时间必须晚于开始时间
+problem-day-off = { $date } 是{ $reason }，不开放
+problem-outside-term = { $date } 不在学期内（假期），不开放
+problem-in-blackout = 该时段不外借：{ $reason }
+problem-outside-opening-hours = 不在开放时间内（周{ $weekday ->
+    [1] 一
+    [2] 二
+    [3] 三
+    [4] 四
+    [5] 五
+    [6] 六
+   *[7] 日
+}开放 { $hours }）
+problem-booking-too-long = 预约 { $minutes } 分钟，超过一次最长 { $max_minutes } 分钟
+problem-too-short-notice = 需至少提前 { $hours } 小时预约
+problem-too-far-ahead = 最多只能预约 { $days } 天以内的时间
+problem-over-capacity = { $attendees } 人超过场馆容量 { $capacity } 人
+problem-over-weekly-quota = 超过每校每周 { $quota_hours } 小时的限额（本周已预约 { $used_hours } 小时）
+problem-not-shared = 该场馆不对你的学校开放
+problem-collides = 与预约 #{ $booking }（{ $start }–{ $end }）时间冲突
+problem-too-many-dates = 重复预约共 { $count } 次，超过上限 { $max } 次

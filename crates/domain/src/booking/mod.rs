@@ -1,0 +1,41 @@
+//! Facility sharing (场馆共享): the rules a booking of another school's lab, gym or library must
+//! keep, in the terms schools think in — school days of a term, lesson periods of a bell
+//! schedule, the owner's sharing rules — and the dates a repeating booking falls on.
+//!
+//! Everything here works in the county's local time (`NaiveDateTime`, Asia/Shanghai for every
+//! county of the platform); the store converts to UTC at its edge.
+
+pub mod calendar;
+pub mod repeat;
+pub mod rules;
+
+pub use calendar::{BellSchedule, Closure, Period, SchoolCalendar};
+pub use repeat::{Occurrence, Repeat, expand};
+pub use rules::{Blackout, SharingRules, Slot};
+
+coded_enum! {
+    /// With whom a facility is shared (共享范围).
+    ShareWith {
+        Nobody => ("nobody", "不共享"),
+        Cluster => ("cluster", "本学区"),
+        County => ("county", "全县"),
+    }
+}
+
+coded_enum! {
+    /// Where a booking stands (预约状态). A pending request holds its slot like a confirmed one
+    /// until it is decided.
+    BookingStatus {
+        Pending => ("pending", "待审批"),
+        Confirmed => ("confirmed", "已确认"),
+        Declined => ("declined", "已拒绝"),
+        Cancelled => ("cancelled", "已取消"),
+    }
+}
+
+impl BookingStatus {
+    /// Whether a booking in this state holds its slot (no other booking may overlap it).
+    pub fn holds_slot(self) -> bool {
+        matches!(self, BookingStatus::Pending | BookingStatus::Confirmed)
+    }
+}
