@@ -37,6 +37,10 @@ pub enum AppError {
     /// The account signed in with a one-time password, which must be changed first.
     #[error("the password must be changed first")]
     PasswordChangeRequired,
+    /// Dates of a booking request that cannot be booked, each with every reason; nothing was
+    /// booked.
+    #[error("{} date(s) cannot be booked", .0.len())]
+    Dates(Vec<(xuequ_domain::booking::Slot, Vec<Problem>)>),
     #[error("internal error: {0}")]
     Internal(String),
 }

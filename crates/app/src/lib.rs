@@ -13,6 +13,7 @@ pub mod freshness;
 
 pub mod accounts;
 pub mod assessment;
+pub mod bookings;
 pub mod clusters;
 pub mod home;
 pub mod operator;

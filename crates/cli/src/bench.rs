@@ -66,7 +66,7 @@ pub fn make_province(schools: usize, teachers: usize, year: i32, dir: &Path) -> 
     let school = |i: usize| SchoolDraft {
         code: code(i),
         name: format!("第{i}学校"),
-        school_type: if i % 4 == 0 { SchoolType::Junior } else { SchoolType::Primary },
+        school_type: if i.is_multiple_of(4) { SchoolType::Junior } else { SchoolType::Primary },
         locality: Locality::ALL[i % Locality::ALL.len()],
         township: format!("第{}镇", i / 20),
         address: String::new(),
@@ -78,7 +78,7 @@ pub fn make_province(schools: usize, teachers: usize, year: i32, dir: &Path) -> 
         phone: String::new(),
     };
     let stats = |i: usize| {
-        let junior = i % 4 == 0;
+        let junior = i.is_multiple_of(4);
         let students = 200 + (i * 37) % 900;
         let classes = (students / 40).max(1) as i32;
         StatsDraft {

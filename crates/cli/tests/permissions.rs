@@ -131,7 +131,62 @@ async fn each_role_on(backend: Backend) {
         .unwrap();
     let retire_id = r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
     // (what, request, expected status for admin, inspector, head, principal, teacher, other county)
+    // Facility sharing: a lab of the district's lead school, open to the county at any hour, and
+    // one booking of it by the principal's school.
+    let lead = find("schools", "城关第二小学").await["items"][0]["id"].as_i64().unwrap();
+    let lab = get_json(format!("/api/v1/facilities?school_id={lead}&per_page=1"), admin.clone()).await["items"][0]["id"].as_i64().unwrap();
+    let always = serde_json::json!({"share_with": "county", "needs_approval": true, "min_notice_hours": 0, "horizon_days": 366, "max_minutes": 600,
+        "opening": [["00:00:00", "23:59:00"], ["00:00:00", "23:59:00"], ["00:00:00", "23:59:00"], ["00:00:00", "23:59:00"], ["00:00:00", "23:59:00"], ["00:00:00", "23:59:00"], ["00:00:00", "23:59:00"]],
+        "capacity": null, "weekly_quota_hours": null, "blackouts": []});
+    let r = client.put(server.url(&format!("/api/v1/facilities/{lab}/rules"))).bearer_auth(&admin).json(&always).send().await.unwrap();
+    assert_eq!(r.status(), S::OK);
+    let day = (chrono::Utc::now() + chrono::Duration::days(30)).date_naive();
+    let booked: serde_json::Value = client
+        .post(server.url("/api/v1/bookings"))
+        .bearer_auth(&admin)
+        .json(&serde_json::json!({"facility_id": lab, "school_id": own, "start": format!("{day}T06:00:00"), "end": format!("{day}T07:00:00")}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let booking = booked["bookings"][0]["id"].as_i64().unwrap();
+    fn slot(i: usize, day: &str, lab: i64, school: i64) -> serde_json::Value {
+        serde_json::json!({"facility_id": lab, "school_id": school, "start": format!("{day}T{:02}:00:00", 8 + i), "end": format!("{day}T{:02}:30:00", 8 + i)})
+    }
+    let (day_text, far_day) = (day.to_string(), (day + chrono::Duration::days(1)).to_string());
     let table: Vec<(&str, Build<'_>, [u16; 6])> = vec![
+        (
+            "book for own school",
+            {
+                let (client, tokens, url, day) = (client.clone(), tokens.clone(), server.url("/api/v1/bookings"), day_text.clone());
+                Box::new(move |i| client.post(&url).bearer_auth(&tokens[i]).json(&slot(i, &day, lab, own)))
+            },
+            [NEW, NO, NEW, NEW, NEW, NF],
+        ),
+        (
+            "book for a school outside the district",
+            {
+                let (client, tokens, url, day) = (client.clone(), tokens.clone(), server.url("/api/v1/bookings"), far_day.clone());
+                Box::new(move |i| client.post(&url).bearer_auth(&tokens[i]).json(&slot(i, &day, lab, far)))
+            },
+            [NEW, NO, NO, NO, NO, NF],
+        ),
+        ("list bookings", api(Method::GET, "/api/v1/bookings".into(), None), [OK, OK, OK, OK, OK, OK]),
+        ("read a booking of own school", api(Method::GET, format!("/api/v1/bookings/{booking}"), None), [OK, OK, OK, OK, OK, NF]),
+        (
+            "decline without a reason (the lender only)",
+            api(Method::PATCH, format!("/api/v1/bookings/{booking}"), Some(serde_json::json!({"decision": "decline"}))),
+            [BAD, NO, BAD, NO, NO, NF],
+        ),
+        ("read a facility's sharing rules", api(Method::GET, format!("/api/v1/facilities/{lab}/rules"), None), [OK, OK, OK, OK, OK, NF]),
+        (
+            "set a facility's sharing rules",
+            api(Method::PUT, format!("/api/v1/facilities/{lab}/rules"), Some(always.clone())),
+            [OK, NO, OK, NO, NO, NF],
+        ),
+        ("notifications", api(Method::GET, "/api/v1/notifications".into(), None), [OK, OK, OK, OK, OK, OK]),
         ("list schools", api(Method::GET, "/api/v1/schools".into(), None), [OK, OK, OK, OK, OK, OK]),
         ("read own school", api(Method::GET, format!("/api/v1/schools/{own}"), None), [OK, OK, OK, OK, OK, NF]),
         (

@@ -3,6 +3,7 @@
 //! values are stored by their stable code (see `xuequ_domain::codes`) and checked by the schema.
 
 pub use crate::accounts::entities::{audit_log, session, user};
+pub use crate::bookings::entities::{bell_schedule, booking, facility_rule, notification, school_calendar};
 pub use crate::clusters::entities::{cluster, cluster_member, cluster_officer};
 pub use crate::plans::entities::plan;
 pub use crate::registry::entities::{county, facility, school, school_stat, teacher};

@@ -17,6 +17,7 @@ macro_rules! entity_boilerplate {
 
 // One folder per feature: its entities, queries and imports.
 pub mod accounts;
+pub mod bookings;
 pub mod clusters;
 pub mod plans;
 pub mod registry;

@@ -121,6 +121,11 @@ impl Described for AppError {
             AppError::Stale => StatusCode::PRECONDITION_FAILED,
             AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            // A date taken by another booking is a conflict; a date that breaks a rule is bad input.
+            AppError::Dates(dates) if dates.iter().any(|(_, p)| p.iter().any(|p| matches!(p, Problem::Collides { .. }))) => {
+                StatusCode::CONFLICT
+            }
+            AppError::Dates(_) => StatusCode::BAD_REQUEST,
         }
     }
 
@@ -137,6 +142,7 @@ impl Described for AppError {
             AppError::Stale => "stale",
             AppError::PasswordChangeRequired => "password_change_required",
             AppError::Internal(_) => "internal",
+            AppError::Dates(_) => "booking_refused",
         }
     }
 
@@ -145,6 +151,7 @@ impl Described for AppError {
         match self {
             AppError::Conflict(p) => tr.problem(p),
             AppError::Import(p) => tr.with("error-import-invalid", &[("count", p.len().to_string())]),
+            AppError::Dates(dates) => tr.with("error-booking-refused", &[("count", dates.len().to_string())]),
             AppError::TooLarge { limit } => tr.with("error-too-large", &[("limit", format!("{} MB", limit / (1024 * 1024)))]),
             other => tr.get(&format!("error-{}", other.code().replace('_', "-"))),
         }
@@ -162,6 +169,11 @@ impl Described for AppError {
                 .map(|p| json!({"sheet": p.sheet, "row": p.row, "column": p.column, "code": problem_code(&p.problem), "message": tr.problem(&p.problem)}))
                 .collect::<Vec<_>>()),
             AppError::Conflict(p) => json!([{"code": problem_code(p), "message": tr.problem(p)}]),
+            AppError::Dates(dates) => json!(dates
+                .iter()
+                .flat_map(|(slot, problems)| problems.iter().map(move |p| (slot, p)))
+                .map(|(slot, p)| json!({"date": slot.start.date().to_string(), "start": slot.start.format("%Y-%m-%dT%H:%M").to_string(), "end": slot.end.format("%Y-%m-%dT%H:%M").to_string(), "code": problem_code(p), "message": tr.problem(p)}))
+                .collect::<Vec<_>>()),
             _ => json!([]),
         }
     }

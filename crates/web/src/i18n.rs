@@ -15,3 +15,12 @@ pub fn plan_name(tr: &Tr, given: &str) -> String {
         given.trim().to_string()
     }
 }
+
+/// A notification's sentence in the reader's language: the bundle's `notice-{kind}` with the
+/// message's stored arguments.
+pub fn notice_text(tr: &Tr, kind: &str, args: &str) -> String {
+    let values: serde_json::Map<String, serde_json::Value> = serde_json::from_str(args).unwrap_or_default();
+    let pairs: Vec<(&str, String)> =
+        values.iter().map(|(k, v)| (k.as_str(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))).collect();
+    tr.with(&format!("notice-{kind}"), &pairs)
+}

@@ -10,6 +10,7 @@
 //! [`can_change`] and [`may_import`].
 
 mod accounts;
+mod booking;
 mod clusters;
 mod registry;
 
@@ -50,6 +51,8 @@ pub enum Resource {
     AuditLog,
     /// Cluster plans: the bureau plans and applies; inspectors read.
     Plan,
+    /// Bookings of shared facilities, at the school they concern (see `booking.rs`).
+    Booking,
 }
 
 /// Where the record lives: its county, and the school or cluster it belongs to, if any.
@@ -97,6 +100,7 @@ pub fn visibility(actor: &Actor, resource: Resource) -> Visibility {
         R::School | R::SchoolStats | R::Teacher | R::Facility => registry::visibility(actor, resource),
         R::Cluster | R::Plan => clusters::visibility(actor, resource),
         R::Account | R::AuditLog => accounts::visibility(actor, resource),
+        R::Booking => booking::visibility(actor, resource),
     }
 }
 
@@ -122,22 +126,24 @@ pub fn may_import(actor: &Actor, resource: Resource) -> bool {
     use Resource as R;
     match resource {
         R::School | R::SchoolStats | R::Teacher | R::Facility => registry::may_import(actor, resource),
-        R::Cluster | R::Plan | R::Account | R::AuditLog => actor.role == Role::BureauAdmin,
+        R::Cluster | R::Plan | R::Account | R::AuditLog | R::Booking => actor.role == Role::BureauAdmin,
     }
 }
 
 fn can_change(actor: &Actor, action: Action, resource: Resource, target: &Target) -> bool {
     use Resource as R;
-    // The bureau decides everything in its county; inspectors and teachers change nothing here.
+    // The bureau decides everything in its county; inspectors change nothing; teachers book.
     match actor.role {
         Role::BureauAdmin => return true,
-        Role::Inspector | Role::Teacher => return false,
-        Role::ClusterHead | Role::SchoolAdmin => {}
+        Role::Inspector => return false,
+        Role::Teacher if resource != R::Booking => return false,
+        Role::Teacher | Role::ClusterHead | Role::SchoolAdmin => {}
     }
     match resource {
         R::School | R::SchoolStats | R::Teacher | R::Facility => registry::can_change(actor, action, resource, target),
         R::Cluster | R::Plan => clusters::can_change(actor, action, resource, target),
         R::Account | R::AuditLog => false,
+        R::Booking => booking::can_change(actor, action, target),
     }
 }
 

@@ -9,6 +9,25 @@ pub mod calendar;
 pub mod repeat;
 pub mod rules;
 
+/// The time zone every county of the platform lives in (China has one, without summer time).
+pub const ZONE: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
+
+/// A local time of the county as UTC, for storing.
+pub fn to_utc(local: chrono::NaiveDateTime) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    ZONE.from_local_datetime(&local).earliest().map(|t| t.with_timezone(&chrono::Utc)).unwrap_or_else(|| local.and_utc())
+}
+
+/// A stored UTC time as the county's local time, for showing and for the rules.
+pub fn to_local(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
+    at.with_timezone(&ZONE).naive_local()
+}
+
+/// `2026-09-22 14:00`, the way a stored time is shown.
+pub fn show(at: chrono::DateTime<chrono::Utc>) -> String {
+    to_local(at).format("%Y-%m-%d %H:%M").to_string()
+}
+
 pub use calendar::{BellSchedule, Closure, Period, SchoolCalendar};
 pub use repeat::{Occurrence, Repeat, expand};
 pub use rules::{Blackout, SharingRules, Slot};

@@ -155,10 +155,10 @@ impl SharingRules {
         if slot.start.date() > asked.now.date() + chrono::Duration::days(self.horizon_days as i64) {
             problems.push(Problem::TooFarAhead { days: self.horizon_days as usize });
         }
-        if let (Some(capacity), Some(people)) = (self.capacity, asked.attendees) {
-            if people > capacity {
-                problems.push(Problem::OverCapacity { capacity: capacity as usize, attendees: people as usize });
-            }
+        if let (Some(capacity), Some(people)) = (self.capacity, asked.attendees)
+            && people > capacity
+        {
+            problems.push(Problem::OverCapacity { capacity: capacity as usize, attendees: people as usize });
         }
         if let Some(quota) = self.weekly_quota_hours {
             let used = asked.used_minutes_that_week + slot.minutes();

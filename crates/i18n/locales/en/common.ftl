@@ -40,6 +40,7 @@ error-rate-limited = Too many attempts; try again later
 error-internal = Internal error
 error-import-invalid = The file has { $count } problems; nothing was imported
 error-too-large = Larger than the limit of { $limit }; nothing was done
+error-booking-refused = { $count } date(s) cannot be booked; nothing was booked
 error-password-change-required = Change the one-time password first (POST /api/v1/me/password)
 field-code = Code
 field-name = Name

@@ -40,6 +40,7 @@ error-rate-limited = 请求过于频繁，请稍后再试
 error-internal = 服务器内部错误
 error-import-invalid = 文件有 { $count } 处问题，未导入任何数据
 error-too-large = 内容超过上限 { $limit }，未处理
+error-booking-refused = 有 { $count } 个日期无法预约，未做任何预约
 error-password-change-required = 请先修改一次性密码（POST /api/v1/me/password）
 field-code = 代码
 field-name = 名称

@@ -10,6 +10,7 @@ mod m0001_registry;
 mod m0002_plans;
 mod m0003_integrity;
 mod m0004_account_version;
+mod m0005_bookings;
 
 use sea_orm_migration::prelude::*;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_plans::Migration),
             Box::new(m0003_integrity::Migration),
             Box::new(m0004_account_version::Migration),
+            Box::new(m0005_bookings::Migration),
         ]
     }
 }

@@ -10,6 +10,7 @@
 
 mod accounts;
 mod assessment;
+mod bookings;
 mod clusters;
 mod planning;
 mod registry;
@@ -42,6 +43,7 @@ fn parts() -> (Router<App>, Arc<Document>) {
         .merge(sheets::routes())
         .merge(assessment::routes())
         .merge(planning::routes())
+        .merge(bookings::routes())
         .split_for_parts();
     // The routes are nested under the prefix; the document names the full paths.
     doc.paths.paths = std::mem::take(&mut doc.paths.paths).into_iter().map(|(path, item)| (format!("{PREFIX}{path}"), item)).collect();

@@ -1,0 +1,332 @@
+//! Facility sharing (场馆共享): checking and making bookings of another school's facilities, the
+//! lending school's decisions, and what each person is told. Policy first, then the rules of the
+//! domain, then the store, which alone guarantees that held slots never overlap.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use xuequ_domain::access::{Action, Resource, Target};
+use xuequ_domain::booking::rules::Asked;
+use xuequ_domain::booking::{BellSchedule, BookingStatus, Repeat, ShareWith, SharingRules, Slot, expand, repeat, to_local, to_utc};
+use xuequ_domain::{FieldProblem, Problem, SchoolType, Status};
+use xuequ_store::bookings::{BookingFilter, NewBooking, Notice, booking, collision};
+use xuequ_store::entities::facility;
+
+use crate::{App, AppError, Caller, Result};
+
+/// What a person asks for: a facility, when (start and end, or a date and lesson periods of the
+/// lending school's bell schedule), what for, and how often.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Request {
+    pub facility_id: i64,
+    /// The borrowing school; by default the person's own.
+    pub school_id: Option<i64>,
+    pub start: Option<NaiveDateTime>,
+    pub end: Option<NaiveDateTime>,
+    pub date: Option<NaiveDate>,
+    /// First and last lesson period (第5–6节 is `[5, 6]`).
+    pub periods: Option<(u8, u8)>,
+    #[serde(default)]
+    pub purpose: String,
+    /// The class or group (初二(3)班).
+    #[serde(default)]
+    pub group_name: String,
+    pub attendees: Option<u32>,
+    pub repeat: Option<Repeat>,
+    /// Book the dates that pass and skip the others (after seeing them listed).
+    #[serde(default)]
+    pub keep_rest: bool,
+}
+
+/// One date of a request and every rule it breaks (none: it can be booked).
+#[derive(Debug, Clone, Serialize)]
+pub struct DateCheck {
+    pub slot: Slot,
+    pub problems: Vec<Problem>,
+}
+
+/// What a request made: its bookings, and the dates skipped with their reasons.
+#[derive(Debug, Clone)]
+pub struct Booked {
+    pub bookings: Vec<booking::Model>,
+    pub skipped: Vec<DateCheck>,
+}
+
+/// How the owner school decides, or how a party withdraws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Approve,
+    Decline,
+    Cancel,
+}
+
+/// The rules of a facility: as its school set them, or the defaults from the registry (shared
+/// in the cluster when marked shareable, its capacity).
+pub async fn rules_of(app: &App, county: i64, f: &facility::Model) -> Result<SharingRules> {
+    if let Some(rules) = app.store.facility_rules(county, f.id).await? {
+        return Ok(rules);
+    }
+    Ok(SharingRules {
+        share_with: if f.shareable { ShareWith::Cluster } else { ShareWith::Nobody },
+        capacity: (f.capacity > 0).then_some(f.capacity as u32),
+        ..SharingRules::default()
+    })
+}
+
+/// Whether `school` may borrow from `owner` under `share_with`: the county, or a cluster they
+/// are both in today.
+pub async fn shared_with(app: &App, county: i64, share_with: ShareWith, owner: i64, school: i64) -> Result<bool> {
+    Ok(match share_with {
+        _ if owner == school => true,
+        ShareWith::Nobody => false,
+        ShareWith::County => true,
+        ShareWith::Cluster => {
+            for c in app.store.clusters_of_school(county, owner).await? {
+                if app.store.cluster_school_ids(county, c.cluster.id).await?.contains(&school) {
+                    return Ok(true);
+                }
+            }
+            false
+        }
+    })
+}
+
+/// The bell schedule of a school: as it set it, or the common one of its stage.
+pub async fn bells_of(app: &App, county: i64, school_id: i64) -> Result<BellSchedule> {
+    let school = app.store.school(county, school_id).await?.ok_or(AppError::NotFound)?;
+    let junior = SchoolType::parse(&school.school_type) == Some(SchoolType::Junior);
+    let section = if junior { "junior" } else { "primary" };
+    Ok(match app.store.bell_schedule(county, school_id, section).await? {
+        Some(bells) => bells,
+        None if junior => BellSchedule::junior(),
+        None => BellSchedule::primary(),
+    })
+}
+
+/// The facility, the borrowing school and the first slot of a request, or every problem of its
+/// fields.
+async fn read_request(app: &App, c: &Caller, r: &Request) -> Result<(facility::Model, i64, Slot)> {
+    let county = c.county();
+    let f = app.store.facility(county, r.facility_id).await?.filter(|f| f.status == Status::Active.code()).ok_or(AppError::NotFound)?;
+    let school = r.school_id.or(c.actor.school_id).ok_or_else(|| AppError::invalid("school_id", Problem::Required))?;
+    c.require(Action::Create, Resource::Booking, &Target::school(county, school))?;
+    let slot = match (r.start, r.end, r.date, r.periods) {
+        (Some(start), Some(end), _, _) => Slot { start, end },
+        (_, _, Some(date), Some((first, last))) => {
+            let bells = bells_of(app, county, f.school_id).await?;
+            let (a, b) = bells.span(first, last).ok_or_else(|| {
+                AppError::invalid("periods", Problem::UnknownValue { value: format!("{first}–{last}"), allowed: periods_text(&bells) })
+            })?;
+            Slot { start: date.and_time(a), end: date.and_time(b) }
+        }
+        (None, _, None, _) => return Err(AppError::invalid("start", Problem::Required)),
+        (Some(_), None, _, _) => return Err(AppError::invalid("end", Problem::Required)),
+        (None, _, Some(_), None) => return Err(AppError::invalid("periods", Problem::Required)),
+    };
+    if let Some(repeat) = r.repeat
+        && (repeat.every_weeks == 0 || repeat.every_weeks > 4)
+    {
+        let value = repeat.every_weeks.to_string();
+        return Err(AppError::invalid("every_weeks", Problem::OutOfRange { value, min: "1".into(), max: "4".into() }));
+    }
+    Ok((f, school, slot))
+}
+
+fn periods_text(bells: &BellSchedule) -> String {
+    bells.periods.first().zip(bells.periods.last()).map(|(a, b)| format!("{}–{}", a.number, b.number)).unwrap_or_default()
+}
+
+/// Every date of a request with the rules it breaks and the bookings it collides with.
+pub async fn check(app: &App, c: &Caller, r: &Request) -> Result<Vec<DateCheck>> {
+    let county = c.county();
+    let (f, school, first) = read_request(app, c, r).await?;
+    let rules = rules_of(app, county, &f).await?;
+    let owner = f.school_id == school;
+    if !shared_with(app, county, rules.share_with, f.school_id, school).await? {
+        return Err(AppError::invalid("facility_id", Problem::NotShared));
+    }
+    let calendar = app.store.calendar(county, f.school_id).await?;
+    let dates = expand(first, r.repeat, &calendar)
+        .map_err(|count| AppError::invalid("repeat", Problem::TooManyDates { count, max: repeat::MAX_OCCURRENCES }))?;
+    let now = to_local(Utc::now());
+    let mut checks = Vec::with_capacity(dates.len());
+    for d in dates {
+        let slot = d.slot;
+        let week = slot.week();
+        let (week_from, week_to) = (
+            to_utc(week.and_hms_opt(0, 0, 0).expect("midnight")),
+            to_utc((week + chrono::Duration::days(7)).and_hms_opt(0, 0, 0).expect("midnight")),
+        );
+        // This request's earlier dates in the same week count towards the quota too.
+        let earlier: i64 =
+            checks.iter().filter(|x: &&DateCheck| x.problems.is_empty() && x.slot.week() == week).map(|x| x.slot.minutes()).sum();
+        let used =
+            if rules.weekly_quota_hours.is_some() { app.store.minutes_held(county, f.id, school, week_from, week_to).await? } else { 0 };
+        let asked = Asked { now, calendar: &calendar, attendees: r.attendees, used_minutes_that_week: used + earlier, owner };
+        let mut problems = rules.check(&slot, &asked);
+        if slot.end > slot.start {
+            problems.extend(app.store.holding(county, f.id, to_utc(slot.start), to_utc(slot.end)).await?.iter().map(collision));
+        }
+        checks.push(DateCheck { slot, problems });
+    }
+    Ok(checks)
+}
+
+/// Books a request: every date must pass, or with `keep_rest` those that pass are booked and
+/// the others listed. The lending school's admins are told of a request that waits for them.
+pub async fn book(app: &App, c: &Caller, r: &Request) -> Result<Booked> {
+    let county = c.county();
+    let checks = check(app, c, r).await?;
+    let (good, bad): (Vec<DateCheck>, Vec<DateCheck>) = checks.into_iter().partition(|d| d.problems.is_empty());
+    if good.is_empty() || (!bad.is_empty() && !r.keep_rest) {
+        return Err(AppError::Dates(bad.into_iter().map(|d| (d.slot, d.problems)).collect()));
+    }
+    let (f, school, _) = read_request(app, c, r).await?;
+    let rules = rules_of(app, county, &f).await?;
+    let owner = f.school_id == school;
+    let status = if rules.needs_approval && !owner { BookingStatus::Pending } else { BookingStatus::Confirmed };
+    let new = NewBooking {
+        facility_id: f.id,
+        owner_school_id: f.school_id,
+        school_id: school,
+        requested_by: Some(c.actor.user_id),
+        requested_by_name: c.username.clone(),
+        slots: good.iter().map(|d| (to_utc(d.slot.start), to_utc(d.slot.end))).collect(),
+        status,
+        purpose: r.purpose.trim().chars().take(200).collect(),
+        group_name: r.group_name.trim().chars().take(100).collect(),
+        attendees: r.attendees.map(|a| a.min(100_000) as i32),
+    };
+    let bookings = app.store.create_bookings(&c.ctx(), &new).await?;
+    if status == BookingStatus::Pending {
+        let school_name = app.store.school(county, school).await?.map(|s| s.name).unwrap_or_default();
+        let first = &bookings[0];
+        let notice = Notice {
+            user_ids: app.store.school_admin_ids(county, f.school_id).await?,
+            kind: "booking-requested",
+            args: serde_json::json!({"facility": f.name, "school": school_name, "when": xuequ_domain::booking::show(first.starts_at), "count": bookings.len()}),
+            link: format!("/bookings/{}", first.id),
+        };
+        app.store.notify(county, &notice).await?;
+    }
+    Ok(Booked { bookings, skipped: bad })
+}
+
+/// The bookings the caller may see, narrowed by `filter`.
+pub async fn list(app: &App, c: &Caller, mut filter: BookingFilter) -> Result<Vec<booking::Model>> {
+    c.require(Action::Read, Resource::Booking, &Target::county(c.county()))?;
+    filter.involving = match c.visibility(Resource::Booking) {
+        xuequ_domain::access::Visibility::County => None,
+        xuequ_domain::access::Visibility::Schools(ids) => Some(ids),
+        xuequ_domain::access::Visibility::Nothing => Some(Vec::new()),
+    };
+    filter.limit = Some(filter.limit.unwrap_or(500).min(2_000));
+    Ok(app.store.bookings(c.county(), &filter).await?)
+}
+
+/// One booking, if the caller may see it (another school's booking is not found).
+pub async fn get(app: &App, c: &Caller, id: i64) -> Result<booking::Model> {
+    let b = app.store.booking(c.county(), id).await?.ok_or(AppError::NotFound)?;
+    let visible = c.visibility(Resource::Booking);
+    if !(visible.includes(b.school_id) || visible.includes(b.owner_school_id)) {
+        return Err(AppError::NotFound);
+    }
+    Ok(b)
+}
+
+/// Approves, declines or cancels a booking (with `series`, every date of its series still
+/// open), and tells the other side.
+pub async fn decide(app: &App, c: &Caller, id: i64, decision: Decision, reason: &str, series: bool) -> Result<Vec<booking::Model>> {
+    let county = c.county();
+    let b = get(app, c, id).await?;
+    let (from, to): (&[BookingStatus], BookingStatus) = match decision {
+        Decision::Approve => (&[BookingStatus::Pending], BookingStatus::Confirmed),
+        Decision::Decline => (&[BookingStatus::Pending], BookingStatus::Declined),
+        Decision::Cancel => (&[BookingStatus::Pending, BookingStatus::Confirmed], BookingStatus::Cancelled),
+    };
+    let lender = c.can(Action::Update, Resource::Booking, &Target::school(county, b.owner_school_id));
+    let borrower = c.can(Action::Retire, Resource::Booking, &Target::school(county, b.school_id));
+    let allowed = match decision {
+        Decision::Approve | Decision::Decline => lender,
+        Decision::Cancel => lender || borrower,
+    };
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
+    let reason: String = reason.trim().chars().take(200).collect();
+    if decision == Decision::Decline && reason.is_empty() {
+        return Err(AppError::invalid("reason", Problem::Required));
+    }
+    let targets = match (series, b.series_id) {
+        (true, Some(s)) => app
+            .store
+            .bookings(county, &BookingFilter { statuses: from.to_vec(), ..Default::default() })
+            .await?
+            .into_iter()
+            .filter(|x| x.series_id == Some(s) && x.starts_at >= b.starts_at)
+            .collect(),
+        _ => vec![b.clone()],
+    };
+    let facility = app.store.facility(county, b.facility_id).await?.map(|f| f.name).unwrap_or_default();
+    let mut done = Vec::new();
+    for (i, t) in targets.iter().enumerate() {
+        // One notice for the whole decision, with the first date.
+        let notice = (i == 0).then(|| {
+            let to_requester = c.actor.user_id != t.requested_by.unwrap_or_default();
+            let user_ids = if to_requester { t.requested_by.into_iter().collect() } else { Vec::new() };
+            Notice {
+                user_ids,
+                kind: match to {
+                    BookingStatus::Confirmed => "booking-approved",
+                    BookingStatus::Declined => "booking-declined",
+                    _ => "booking-cancelled",
+                },
+                args: serde_json::json!({"facility": facility, "when": xuequ_domain::booking::show(t.starts_at), "count": targets.len(), "reason": reason, "by": c.username}),
+                link: format!("/bookings/{}", t.id),
+            }
+        });
+        done.push(app.store.decide_booking(&c.ctx(), t.id, from, to, &reason, notice).await?);
+    }
+    if decision == Decision::Cancel && b.status == BookingStatus::Pending.code() && !lender {
+        // The lender's inbox loses the request: tell its admins it was withdrawn.
+        let notice = Notice {
+            user_ids: app.store.school_admin_ids(county, b.owner_school_id).await?,
+            kind: "booking-withdrawn",
+            args: serde_json::json!({"facility": facility, "when": xuequ_domain::booking::show(b.starts_at), "count": done.len(), "by": c.username}),
+            link: format!("/bookings/{}", b.id),
+        };
+        app.store.notify(county, &notice).await?;
+    }
+    Ok(done)
+}
+
+/// Saves a facility's sharing rules (its school's admin, the cluster head, the bureau).
+pub async fn save_rules(app: &App, c: &Caller, facility_id: i64, rules: &SharingRules) -> Result<()> {
+    let f = app.store.facility(c.county(), facility_id).await?.ok_or(AppError::NotFound)?;
+    c.require(Action::Update, Resource::Facility, &Target::school(c.county(), f.school_id))?;
+    let mut problems = Vec::new();
+    if rules.max_minutes == 0 || rules.max_minutes > 24 * 60 {
+        problems.push(FieldProblem::new(
+            "max_minutes",
+            Problem::OutOfRange { value: rules.max_minutes.to_string(), min: "1".into(), max: "1440".into() },
+        ));
+    }
+    if rules.horizon_days > 366 {
+        problems.push(FieldProblem::new(
+            "horizon_days",
+            Problem::OutOfRange { value: rules.horizon_days.to_string(), min: "0".into(), max: "366".into() },
+        ));
+    }
+    if rules.opening.iter().flatten().any(|(a, b)| a >= b) {
+        problems.push(FieldProblem::new("opening", Problem::EndBeforeStart));
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    Ok(app.store.save_facility_rules(&c.ctx(), facility_id, rules).await?)
+}
+
+/// The week (Monday first) that holds `day`.
+pub fn week_of(day: NaiveDate) -> NaiveDate {
+    day - chrono::Duration::days(day.weekday().num_days_from_monday() as i64)
+}

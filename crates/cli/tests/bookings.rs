@@ -1,0 +1,214 @@
+//! Facility sharing through HTTP against the real binary, on SQLite and on PostgreSQL: every
+//! rule of a booking named with its value, a term's repeat with a collision, the approval flow
+//! with its notifications, scopes, and fifty requests racing for one slot.
+
+use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use xuequ_testkit::{Api, Backend, TestServer};
+
+const BIN: &str = env!("CARGO_BIN_EXE_xuequ");
+
+/// The next `weekday` at least `after` days from today (local dates are UTC+8; a week's margin
+/// keeps the notice rule out of the way).
+fn next(weekday: Weekday, after: i64) -> NaiveDate {
+    let mut day = (Utc::now() + Duration::hours(8)).date_naive() + Duration::days(after);
+    while day.weekday() != weekday {
+        day += Duration::days(1);
+    }
+    day
+}
+
+fn codes(body: &Value) -> Vec<String> {
+    body["error"]["details"]
+        .as_array()
+        .map(|d| d.iter().map(|x| x["code"].as_str().unwrap_or("").to_string()).collect())
+        .unwrap_or_default()
+}
+
+async fn id_of(api: &Api, path: &str) -> i64 {
+    let (_, found) = api.get(path).await;
+    found["items"][0]["id"].as_i64().unwrap_or_else(|| panic!("{path}: {found}"))
+}
+
+async fn bookings(backend: Backend) {
+    let server = TestServer::start(BIN, &backend).await.expect("server starts");
+    let admin = server.client("admin").await.unwrap();
+    let teacher = server.client("teacher").await.unwrap();
+    let principal = server.client("principal").await.unwrap();
+    let head = server.client("head").await.unwrap();
+    let other = server.client("other-admin").await.unwrap();
+
+    // The lead school of 城关第二学区 lends a lab to its member 东坪镇中心小学 (the teacher's school).
+    let lead = id_of(&admin, "/api/v1/schools?q=%E5%9F%8E%E5%85%B3%E7%AC%AC%E4%BA%8C%E5%B0%8F%E5%AD%A6").await;
+    let (_, labs) = admin.get(&format!("/api/v1/facilities?school_id={lead}&per_page=50")).await;
+    let lab = labs["items"].as_array().unwrap()[0]["id"].as_i64().unwrap();
+    let outsider =
+        id_of(&admin, "/api/v1/schools?q=%E4%BA%91%E5%B2%AD%E5%8E%BF%E7%AC%AC%E4%B8%80%E5%88%9D%E7%BA%A7%E4%B8%AD%E5%AD%A6").await;
+    let (_, far_facilities) = admin.get(&format!("/api/v1/facilities?school_id={outsider}")).await;
+    let not_shared = far_facilities["items"][0]["id"].as_i64().unwrap();
+    let rules = json!({
+        "share_with": "cluster", "needs_approval": true, "min_notice_hours": 24, "horizon_days": 120, "max_minutes": 240,
+        "opening": [["08:00:00", "17:30:00"], ["08:00:00", "17:30:00"], ["08:00:00", "17:30:00"], ["08:00:00", "17:30:00"], ["08:00:00", "17:30:00"], null, null],
+        "capacity": 45, "weekly_quota_hours": 3.0,
+        "blackouts": [{"kind": "weekly", "weekday": 3, "start": "14:00:00", "end": "15:30:00", "reason": "本校实验课"}]
+    });
+    let (status, body) = teacher.put(&format!("/api/v1/facilities/{lab}/rules"), rules.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a teacher does not set the lender's rules: {body}");
+    let (status, body) = admin.put(&format!("/api/v1/facilities/{lab}/rules"), rules).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) = admin.put(&format!("/api/v1/facilities/{not_shared}/rules"), json!({"share_with": "nobody", "needs_approval": true, "min_notice_hours": 0, "horizon_days": 60, "max_minutes": 240, "opening": [null, null, null, null, null, null, null], "capacity": null, "weekly_quota_hours": null, "blackouts": []})).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // 周二 第5–6节 next week: 14:00–15:30 by the primary bell schedule, waiting for approval.
+    let tuesday = next(Weekday::Tue, 7);
+    let (status, booked) = teacher
+        .post("/api/v1/bookings", json!({"facility_id": lab, "date": tuesday, "periods": [5, 6], "purpose": "科学实验：电路", "group_name": "五(2)班", "attendees": 40}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{booked}");
+    let first = &booked["bookings"][0];
+    assert_eq!(first["start"], format!("{tuesday}T14:00:00"));
+    assert_eq!(first["end"], format!("{tuesday}T15:30:00"));
+    assert_eq!(first["status"], "pending");
+    let booking_id = first["id"].as_i64().unwrap();
+
+    // Every rule, named with its value; nothing written.
+    let at = |day: NaiveDate, from: &str, to: &str| json!({"facility_id": lab, "start": format!("{day}T{from}"), "end": format!("{day}T{to}"), "attendees": 30});
+    let thursday = next(Weekday::Thu, 7);
+    let cases = [
+        ("end before start", at(thursday, "10:00:00", "09:00:00"), "end_before_start"),
+        ("a Saturday", at(next(Weekday::Sat, 7), "09:00:00", "10:00:00"), "outside_opening_hours"),
+        ("in the evening", at(thursday, "17:00:00", "18:30:00"), "outside_opening_hours"),
+        (
+            "across midnight",
+            at(thursday, "16:00:00", "16:00:00")
+                .as_object()
+                .map(|o| {
+                    let mut o = o.clone();
+                    o["end"] = json!(format!("{}T09:00:00", thursday + Duration::days(1)));
+                    Value::Object(o)
+                })
+                .unwrap(),
+            "outside_opening_hours",
+        ),
+        ("too long", at(thursday, "08:00:00", "13:00:00"), "booking_too_long"),
+        ("too soon", at((Utc::now() + Duration::hours(9)).date_naive(), "08:00:00", "08:30:00"), "too_short_notice"),
+        ("too far", at(next(Weekday::Thu, 130), "09:00:00", "10:00:00"), "too_far_ahead"),
+        ("the owner's lesson", at(next(Weekday::Wed, 7), "14:00:00", "15:00:00"), "in_blackout"),
+    ];
+    for (what, body, code) in cases {
+        let (status, answer) = teacher.post("/api/v1/bookings", body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{what}: {answer}");
+        assert!(codes(&answer).contains(&code.to_string()), "{what}: {answer}");
+    }
+    let mut crowd = at(thursday, "09:00:00", "10:00:00");
+    crowd["attendees"] = json!(100);
+    let (status, answer) = teacher.post("/api/v1/bookings", crowd).await;
+    assert_eq!((status, codes(&answer)), (StatusCode::BAD_REQUEST, vec!["over_capacity".to_string()]), "{answer}");
+    // The weekly quota of 3 hours: 1.5 held on Tuesday, 1 more on Thursday is fine, 1 more is not.
+    let (status, answer) = teacher.post("/api/v1/bookings", at(thursday, "09:00:00", "10:00:00")).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let (status, answer) = teacher.post("/api/v1/bookings", at(thursday, "10:00:00", "11:00:00")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    assert!(answer["error"]["details"][0]["message"].as_str().unwrap().contains("2.5"), "the hours already held: {answer}");
+    let (status, answer) = teacher
+        .post(
+            "/api/v1/bookings",
+            json!({"facility_id": not_shared, "start": format!("{thursday}T09:00:00"), "end": format!("{thursday}T10:00:00")}),
+        )
+        .await;
+    assert_eq!((status, answer["error"]["details"][0]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("not_shared")), "{answer}");
+    let (status, answer) = teacher.post("/api/v1/bookings", json!({"facility_id": lab, "date": tuesday, "periods": [5, 9]})).await;
+    assert_eq!((status, answer["error"]["details"][0]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("periods")), "{answer}");
+    let (status, _) = teacher.post("/api/v1/bookings", json!({"facility_id": 999_999_999, "date": tuesday, "periods": [1, 2]})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // A repeat over ten Tuesdays meets the first booking on its first date: 409 naming it,
+    // nothing booked; with keep_rest the other nine are booked and the first listed as skipped.
+    let series = json!({"facility_id": lab, "school_id": null, "date": tuesday, "periods": [5, 6], "purpose": "兴趣小组", "repeat": {"every_weeks": 1, "until": tuesday + Duration::weeks(9)}});
+    let (status, answer) = principal.post("/api/v1/bookings/check", series.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer.as_array().unwrap().len(), 10);
+    let (status, answer) = principal.post("/api/v1/bookings", series.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    // The first Tuesday collides (and the school's weekly quota is spent there too).
+    let details = answer["error"]["details"].as_array().unwrap();
+    let detail = details.iter().find(|d| d["code"] == "collides").expect("a collision listed");
+    assert_eq!(detail["date"].as_str(), Some(tuesday.to_string().as_str()));
+    assert!(details.iter().all(|d| d["date"] == tuesday.to_string()), "only the first date is refused: {answer}");
+    assert!(detail["message"].as_str().unwrap().contains(&format!("#{booking_id}")), "names the booking: {detail}");
+    let mut keep = series.clone();
+    keep["keep_rest"] = json!(true);
+    keep["repeat"]["until"] = json!(tuesday + Duration::weeks(1));
+    keep["purpose"] = json!("兴趣小组（保留其余日期）");
+    let (status, answer) = principal.post("/api/v1/bookings", keep).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    assert_eq!(answer["bookings"].as_array().unwrap().len(), 1, "the second Tuesday: {answer}");
+    assert!(answer["skipped"][0]["problems"].as_array().unwrap().iter().any(|p| p["code"] == "collides"), "{answer}");
+
+    // The lender's side: the cluster head sees the pending requests of the lead school and
+    // approves one; the teacher is told. A teacher cannot approve; declining needs a reason.
+    let (_, inbox) = head.get(&format!("/api/v1/bookings?owner={lead}&status=pending")).await;
+    assert!(inbox.as_array().unwrap().iter().any(|b| b["id"] == booking_id), "{inbox}");
+    let (status, _) = teacher.call("PATCH", &format!("/api/v1/bookings/{booking_id}"), Some(json!({"decision": "approve"}))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, answer) = head.call("PATCH", &format!("/api/v1/bookings/{booking_id}"), Some(json!({"decision": "decline"}))).await;
+    assert_eq!((status, answer["error"]["details"][0]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("reason")));
+    let (status, answer) = head.call("PATCH", &format!("/api/v1/bookings/{booking_id}"), Some(json!({"decision": "approve"}))).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer[0]["status"], "confirmed");
+    let (status, answer) = head.call("PATCH", &format!("/api/v1/bookings/{booking_id}"), Some(json!({"decision": "approve"}))).await;
+    assert_eq!(status, StatusCode::CONFLICT, "decided already: {answer}");
+    let (_, notes) = teacher.get("/api/v1/notifications").await;
+    assert!(notes["unread"].as_u64().unwrap() >= 1, "{notes}");
+    assert!(notes["items"][0]["text"].as_str().unwrap().contains("已由"), "{notes}");
+    let (_, read) = teacher.post("/api/v1/notifications/read", json!({})).await;
+    assert!(read.as_u64().unwrap() >= 1);
+    assert_eq!(teacher.get("/api/v1/notifications").await.1["unread"], 0);
+
+    // Scopes: another county's admin finds nothing; the bureau sees the county.
+    assert_eq!(other.get(&format!("/api/v1/bookings/{booking_id}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(other.get("/api/v1/bookings").await.1.as_array().map(Vec::len), Some(0));
+    let (status, _) =
+        other.post("/api/v1/bookings", json!({"facility_id": lab, "school_id": lead, "date": thursday, "periods": [1, 1]})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, answer) = admin.get("/api/v1/bookings?status=bogus").await;
+    assert_eq!((status, answer["error"]["details"][0]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("status")));
+
+    // Fifty requests for one slot at once: exactly one is booked, every other is told which
+    // booking it collides with.
+    let friday = next(Weekday::Fri, 14);
+    let token = teacher.token().unwrap().to_string();
+    let client = reqwest::Client::new();
+    let body = json!({"facility_id": lab, "date": friday, "periods": [3, 4], "purpose": "抢同一时段"});
+    let tasks: Vec<_> = (0..50)
+        .map(|_| {
+            let (client, url, token, body) = (client.clone(), server.url("/api/v1/bookings"), token.clone(), body.clone());
+            tokio::spawn(async move {
+                let r = client.post(url).bearer_auth(token).json(&body).send().await.unwrap();
+                (r.status(), r.json::<Value>().await.unwrap_or(Value::Null))
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+    let winners: Vec<&Value> = answers.iter().filter(|(s, _)| *s == StatusCode::CREATED).map(|(_, b)| b).collect();
+    assert_eq!(winners.len(), 1, "{:?}", answers.iter().map(|(s, _)| s.as_u16()).collect::<Vec<_>>());
+    let winner = winners[0]["bookings"][0]["id"].as_i64().unwrap();
+    for (status, answer) in answers.iter().filter(|(s, _)| *s != StatusCode::CREATED) {
+        assert_eq!(*status, StatusCode::CONFLICT, "{answer}");
+        assert!(answer["error"]["details"][0]["message"].as_str().unwrap().contains(&format!("#{winner}")), "{answer}");
+    }
+    let (_, held) = admin.get(&format!("/api/v1/bookings?facility={lab}&from={friday}&to={friday}&status=pending,confirmed")).await;
+    assert_eq!(held.as_array().unwrap().len(), 1, "one booking holds the slot: {held}");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bookings_on_every_backend() {
+    for backend in Backend::all() {
+        bookings(backend).await;
+    }
+}

@@ -1,0 +1,486 @@
+//! Facility sharing: sharing rules, calendars and bell schedules, bookings that never overlap,
+//! and the notification centre that tells people what waits for them.
+
+pub mod entities;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set, TransactionTrait,
+};
+use xuequ_domain::Problem;
+use xuequ_domain::booking::{BellSchedule, BookingStatus, SchoolCalendar, SharingRules, show};
+
+use crate::{Ctx, Result, Store, StoreError, audit, json};
+pub use entities::{bell_schedule, booking, facility_rule, notification, school_calendar};
+
+/// A request to book one facility for one or more stretches of time (UTC).
+#[derive(Debug, Clone)]
+pub struct NewBooking {
+    pub facility_id: i64,
+    pub owner_school_id: i64,
+    pub school_id: i64,
+    pub requested_by: Option<i64>,
+    pub requested_by_name: String,
+    pub slots: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+    pub status: BookingStatus,
+    pub purpose: String,
+    pub group_name: String,
+    pub attendees: Option<i32>,
+}
+
+/// Which bookings a list wants; every field narrows it.
+#[derive(Debug, Clone, Default)]
+pub struct BookingFilter {
+    pub facility_id: Option<i64>,
+    /// Booked by this school.
+    pub school_id: Option<i64>,
+    /// Of a facility this school owns.
+    pub owner_school_id: Option<i64>,
+    /// Booked by or lent by one of these schools (a person's scope); `None` for the county.
+    pub involving: Option<Vec<i64>>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub statuses: Vec<BookingStatus>,
+    pub limit: Option<u64>,
+}
+
+/// A message to leave in people's notification centres.
+pub struct Notice {
+    pub user_ids: Vec<i64>,
+    pub kind: &'static str,
+    pub args: serde_json::Value,
+    pub link: String,
+}
+
+const HOLDING: [&str; 2] = ["pending", "confirmed"];
+
+impl Store {
+    pub async fn facility_rules(&self, county_id: i64, facility_id: i64) -> Result<Option<SharingRules>> {
+        let row =
+            facility_rule::Entity::find_by_id(facility_id).filter(facility_rule::Column::CountyId.eq(county_id)).one(&self.db).await?;
+        Ok(row.and_then(|r| serde_json::from_str(&r.rules).ok()))
+    }
+
+    /// The rules of many facilities at once (those without stored rules are absent).
+    pub async fn all_facility_rules(&self, county_id: i64) -> Result<std::collections::HashMap<i64, SharingRules>> {
+        let rows = facility_rule::Entity::find().filter(facility_rule::Column::CountyId.eq(county_id)).all(&self.db).await?;
+        Ok(rows.into_iter().filter_map(|r| Some((r.facility_id, serde_json::from_str(&r.rules).ok()?))).collect())
+    }
+
+    pub async fn save_facility_rules(&self, ctx: &Ctx, facility_id: i64, rules: &SharingRules) -> Result<()> {
+        let txn = self.db.begin().await?;
+        let before = facility_rule::Entity::find_by_id(facility_id).one(&txn).await?;
+        let text = json(rules);
+        match &before {
+            Some(row) if row.county_id != ctx.county_id => return Err(StoreError::NotFound),
+            Some(row) => {
+                let mut active = row.clone().into_active_model();
+                active.rules = Set(text.clone());
+                active.updated_at = Set(Utc::now());
+                active.update(&txn).await?;
+            }
+            None => {
+                facility_rule::ActiveModel {
+                    facility_id: Set(facility_id),
+                    county_id: Set(ctx.county_id),
+                    rules: Set(text.clone()),
+                    updated_at: Set(Utc::now()),
+                }
+                .insert(&txn)
+                .await?;
+            }
+        }
+        audit(&txn, ctx, "update", "facility_rule", Some(facility_id), before.map(|r| r.rules), Some(text)).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// The calendar a school lives by: the county's terms and closures of every year, with the
+    /// school's own closed days added.
+    pub async fn calendar(&self, county_id: i64, school_id: i64) -> Result<SchoolCalendar> {
+        let rows = school_calendar::Entity::find()
+            .filter(school_calendar::Column::CountyId.eq(county_id))
+            .filter(school_calendar::Column::SchoolId.is_null().or(school_calendar::Column::SchoolId.eq(school_id)))
+            .all(&self.db)
+            .await?;
+        let mut merged = SchoolCalendar::default();
+        for row in rows {
+            let Ok(c) = serde_json::from_str::<SchoolCalendar>(&row.calendar) else { continue };
+            if row.school_id.is_none() {
+                merged.terms.extend(c.terms);
+            }
+            merged.closures.extend(c.closures);
+        }
+        merged.terms.sort();
+        Ok(merged)
+    }
+
+    /// The stored calendar of one school year: the county's (`school_id` none) or a school's.
+    pub async fn stored_calendar(&self, county_id: i64, school_id: Option<i64>, year: i32) -> Result<Option<SchoolCalendar>> {
+        let row = school_calendar::Entity::find()
+            .filter(school_calendar::Column::CountyId.eq(county_id))
+            .filter(match school_id {
+                Some(id) => school_calendar::Column::SchoolId.eq(id),
+                None => school_calendar::Column::SchoolId.is_null(),
+            })
+            .filter(school_calendar::Column::Year.eq(year))
+            .one(&self.db)
+            .await?;
+        Ok(row.and_then(|r| serde_json::from_str(&r.calendar).ok()))
+    }
+
+    pub async fn save_calendar(&self, ctx: &Ctx, school_id: Option<i64>, year: i32, calendar: &SchoolCalendar) -> Result<()> {
+        let txn = self.db.begin().await?;
+        let existing = school_calendar::Entity::find()
+            .filter(school_calendar::Column::CountyId.eq(ctx.county_id))
+            .filter(match school_id {
+                Some(id) => school_calendar::Column::SchoolId.eq(id),
+                None => school_calendar::Column::SchoolId.is_null(),
+            })
+            .filter(school_calendar::Column::Year.eq(year))
+            .one(&txn)
+            .await?;
+        let text = json(calendar);
+        let id = match existing.clone() {
+            Some(row) => {
+                let mut active = row.into_active_model();
+                active.calendar = Set(text.clone());
+                active.updated_at = Set(Utc::now());
+                active.update(&txn).await?.id
+            }
+            None => {
+                school_calendar::ActiveModel {
+                    county_id: Set(ctx.county_id),
+                    school_id: Set(school_id),
+                    year: Set(year),
+                    calendar: Set(text.clone()),
+                    updated_at: Set(Utc::now()),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?
+                .id
+            }
+        };
+        audit(&txn, ctx, "update", "school_calendar", Some(id), existing.map(|r| r.calendar), Some(text)).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    pub async fn bell_schedule(&self, county_id: i64, school_id: i64, section: &str) -> Result<Option<BellSchedule>> {
+        let row = bell_schedule::Entity::find()
+            .filter(bell_schedule::Column::CountyId.eq(county_id))
+            .filter(bell_schedule::Column::SchoolId.eq(school_id))
+            .filter(bell_schedule::Column::Section.eq(section))
+            .one(&self.db)
+            .await?;
+        Ok(row.and_then(|r| serde_json::from_str(&r.periods).ok()))
+    }
+
+    pub async fn save_bell_schedule(&self, ctx: &Ctx, school_id: i64, section: &str, schedule: &BellSchedule) -> Result<()> {
+        let txn = self.db.begin().await?;
+        let existing = bell_schedule::Entity::find()
+            .filter(bell_schedule::Column::CountyId.eq(ctx.county_id))
+            .filter(bell_schedule::Column::SchoolId.eq(school_id))
+            .filter(bell_schedule::Column::Section.eq(section))
+            .one(&txn)
+            .await?;
+        let text = json(schedule);
+        let id = match existing.clone() {
+            Some(row) => {
+                let mut active = row.into_active_model();
+                active.periods = Set(text.clone());
+                active.updated_at = Set(Utc::now());
+                active.update(&txn).await?.id
+            }
+            None => {
+                bell_schedule::ActiveModel {
+                    county_id: Set(ctx.county_id),
+                    school_id: Set(school_id),
+                    section: Set(section.to_string()),
+                    periods: Set(text.clone()),
+                    updated_at: Set(Utc::now()),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?
+                .id
+            }
+        };
+        audit(&txn, ctx, "update", "bell_schedule", Some(id), existing.map(|r| r.periods), Some(text)).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Bookings that hold a slot of `facility_id` overlapping `[from, to)`.
+    pub async fn holding(&self, county_id: i64, facility_id: i64, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<booking::Model>> {
+        holding_on(&self.db, county_id, facility_id, from, to).await
+    }
+
+    /// Saves a request — one booking per slot, a repeat as a series — if no slot collides with a
+    /// booking that holds it. The facility's row is locked first (PostgreSQL: that row; SQLite:
+    /// the database for writing), so two requests for one slot are decided one after the other:
+    /// exactly one is saved, the other gets the collision naming the booking it met.
+    pub async fn create_bookings(&self, ctx: &Ctx, new: &NewBooking) -> Result<Vec<booking::Model>> {
+        let txn = self.db.begin().await?;
+        let lock = Query::update()
+            .table(Alias::new("facility"))
+            .value(Alias::new("updated_at"), Expr::col(Alias::new("updated_at")))
+            .and_where(Expr::col(Alias::new("id")).eq(new.facility_id))
+            .and_where(Expr::col(Alias::new("county_id")).eq(ctx.county_id))
+            .to_owned();
+        if txn.execute(&lock).await?.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        for (from, to) in &new.slots {
+            if let Some(other) = holding_on(&txn, ctx.county_id, new.facility_id, *from, *to).await?.into_iter().next() {
+                return Err(StoreError::Conflict(collision(&other)));
+            }
+        }
+        let now = Utc::now();
+        let mut saved: Vec<booking::Model> = Vec::with_capacity(new.slots.len());
+        for (from, to) in &new.slots {
+            let row = booking::ActiveModel {
+                county_id: Set(ctx.county_id),
+                facility_id: Set(new.facility_id),
+                owner_school_id: Set(new.owner_school_id),
+                school_id: Set(new.school_id),
+                requested_by: Set(new.requested_by),
+                requested_by_name: Set(new.requested_by_name.clone()),
+                series_id: Set(saved.first().map(|b| b.id)),
+                starts_at: Set(*from),
+                ends_at: Set(*to),
+                status: Set(new.status.code().to_string()),
+                purpose: Set(new.purpose.clone()),
+                group_name: Set(new.group_name.clone()),
+                attendees: Set(new.attendees),
+                decided_by: Set(None),
+                decided_at: Set(None),
+                reason: Set(String::new()),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await
+            .map_err(overlap_refused)?;
+            saved.push(row);
+        }
+        let series = saved.len() > 1;
+        if let Some(first) = saved.first_mut().filter(|_| series) {
+            // The first of a series names itself, so that the whole series is one query.
+            let mut active = first.clone().into_active_model();
+            active.series_id = Set(Some(first.id));
+            *first = active.update(&txn).await?;
+        }
+        let after = serde_json::json!({"facility_id": new.facility_id, "dates": saved.len(), "first": saved.first().map(|b| b.id)});
+        audit(&txn, ctx, "create", "booking", saved.first().map(|b| b.id), None, Some(after.to_string())).await?;
+        txn.commit().await?;
+        Ok(saved)
+    }
+
+    pub async fn booking(&self, county_id: i64, id: i64) -> Result<Option<booking::Model>> {
+        Ok(booking::Entity::find_by_id(id).filter(booking::Column::CountyId.eq(county_id)).one(&self.db).await?)
+    }
+
+    pub async fn bookings(&self, county_id: i64, f: &BookingFilter) -> Result<Vec<booking::Model>> {
+        let mut q = booking::Entity::find().filter(booking::Column::CountyId.eq(county_id));
+        if let Some(id) = f.facility_id {
+            q = q.filter(booking::Column::FacilityId.eq(id));
+        }
+        if let Some(id) = f.school_id {
+            q = q.filter(booking::Column::SchoolId.eq(id));
+        }
+        if let Some(id) = f.owner_school_id {
+            q = q.filter(booking::Column::OwnerSchoolId.eq(id));
+        }
+        if let Some(ids) = &f.involving {
+            q = q.filter(booking::Column::SchoolId.is_in(ids.clone()).or(booking::Column::OwnerSchoolId.is_in(ids.clone())));
+        }
+        if let Some(from) = f.from {
+            q = q.filter(booking::Column::EndsAt.gt(from));
+        }
+        if let Some(to) = f.to {
+            q = q.filter(booking::Column::StartsAt.lt(to));
+        }
+        if !f.statuses.is_empty() {
+            q = q.filter(booking::Column::Status.is_in(f.statuses.iter().map(|s| s.code())));
+        }
+        if let Some(limit) = f.limit {
+            q = q.limit(limit);
+        }
+        Ok(q.order_by_asc(booking::Column::StartsAt).order_by_asc(booking::Column::Id).all(&self.db).await?)
+    }
+
+    /// Moves a booking from one of `from` to `to` (approve, decline, cancel) and leaves the
+    /// notices in one transaction. A booking no longer in one of `from` is a conflict naming its
+    /// state (someone decided first).
+    pub async fn decide_booking(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        from: &[BookingStatus],
+        to: BookingStatus,
+        reason: &str,
+        notice: Option<Notice>,
+    ) -> Result<booking::Model> {
+        let txn = self.db.begin().await?;
+        let Some(before) = booking::Entity::find_by_id(id).filter(booking::Column::CountyId.eq(ctx.county_id)).one(&txn).await? else {
+            return Err(StoreError::NotFound);
+        };
+        let update = Query::update()
+            .table(Alias::new("booking"))
+            .value(Alias::new("status"), to.code())
+            .value(Alias::new("reason"), reason.to_string())
+            .value(Alias::new("decided_by"), ctx.username.clone())
+            .value(Alias::new("decided_at"), Utc::now())
+            .value(Alias::new("updated_at"), Utc::now())
+            .and_where(Expr::col(Alias::new("id")).eq(id))
+            .and_where(Expr::col(Alias::new("status")).is_in(from.iter().map(|s| s.code())))
+            .to_owned();
+        if txn.execute(&update).await?.rows_affected() == 0 {
+            return Err(StoreError::Conflict(Problem::UnknownValue { value: before.status.clone(), allowed: codes(from) }));
+        }
+        let after = booking::Entity::find_by_id(id).one(&txn).await?.ok_or(StoreError::NotFound)?;
+        if let Some(n) = notice {
+            notify(&txn, ctx.county_id, &n).await?;
+        }
+        audit(&txn, ctx, to.code(), "booking", Some(id), Some(json(&before)), Some(json(&after))).await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    /// Minutes `school_id` holds of `facility_id` in `[from, to)`, for the weekly quota.
+    pub async fn minutes_held(
+        &self,
+        county_id: i64,
+        facility_id: i64,
+        school_id: i64,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<i64> {
+        let rows = booking::Entity::find()
+            .filter(booking::Column::CountyId.eq(county_id))
+            .filter(booking::Column::FacilityId.eq(facility_id))
+            .filter(booking::Column::SchoolId.eq(school_id))
+            .filter(booking::Column::Status.is_in(HOLDING))
+            .filter(booking::Column::StartsAt.lt(to))
+            .filter(booking::Column::EndsAt.gt(from))
+            .all(&self.db)
+            .await?;
+        Ok(rows.iter().map(|b| (b.ends_at - b.starts_at).num_minutes()).sum())
+    }
+
+    /// The accounts that decide a school's bookings: its school admins (enabled).
+    pub async fn school_admin_ids(&self, county_id: i64, school_id: i64) -> Result<Vec<i64>> {
+        use crate::entities::user;
+        Ok(user::Entity::find()
+            .select_only()
+            .column(user::Column::Id)
+            .filter(user::Column::CountyId.eq(county_id))
+            .filter(user::Column::SchoolId.eq(school_id))
+            .filter(user::Column::Role.eq(xuequ_domain::Role::SchoolAdmin.code()))
+            .filter(user::Column::Disabled.eq(false))
+            .into_tuple::<i64>()
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Leaves a message in people's notification centres.
+    pub async fn notify(&self, county_id: i64, notice: &Notice) -> Result<()> {
+        notify(&self.db, county_id, notice).await
+    }
+
+    /// A person's newest messages.
+    pub async fn notifications(&self, county_id: i64, user_id: i64, limit: u64) -> Result<Vec<notification::Model>> {
+        Ok(notification::Entity::find()
+            .filter(notification::Column::CountyId.eq(county_id))
+            .filter(notification::Column::UserId.eq(user_id))
+            .order_by_desc(notification::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?)
+    }
+
+    pub async fn unread_count(&self, county_id: i64, user_id: i64) -> Result<u64> {
+        Ok(notification::Entity::find()
+            .filter(notification::Column::CountyId.eq(county_id))
+            .filter(notification::Column::UserId.eq(user_id))
+            .filter(notification::Column::ReadAt.is_null())
+            .count(&self.db)
+            .await?)
+    }
+
+    /// Marks a person's message read (or all of them, with no id); only their own.
+    pub async fn mark_read(&self, county_id: i64, user_id: i64, id: Option<i64>) -> Result<u64> {
+        let mut update = Query::update()
+            .table(Alias::new("notification"))
+            .value(Alias::new("read_at"), Utc::now())
+            .and_where(Expr::col(Alias::new("county_id")).eq(county_id))
+            .and_where(Expr::col(Alias::new("user_id")).eq(user_id))
+            .and_where(Expr::col(Alias::new("read_at")).is_null())
+            .to_owned();
+        if let Some(id) = id {
+            update.and_where(Expr::col(Alias::new("id")).eq(id));
+        }
+        Ok(self.db.execute(&update).await?.rows_affected())
+    }
+}
+
+async fn holding_on<C: ConnectionTrait>(
+    conn: &C,
+    county_id: i64,
+    facility_id: i64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<booking::Model>> {
+    Ok(booking::Entity::find()
+        .filter(booking::Column::CountyId.eq(county_id))
+        .filter(booking::Column::FacilityId.eq(facility_id))
+        .filter(booking::Column::Status.is_in(HOLDING))
+        .filter(booking::Column::StartsAt.lt(to))
+        .filter(booking::Column::EndsAt.gt(from))
+        .order_by_asc(booking::Column::StartsAt)
+        .all(conn)
+        .await?)
+}
+
+async fn notify<C: ConnectionTrait>(conn: &C, county_id: i64, n: &Notice) -> Result<()> {
+    for user_id in &n.user_ids {
+        notification::ActiveModel {
+            county_id: Set(county_id),
+            user_id: Set(*user_id),
+            kind: Set(n.kind.to_string()),
+            args: Set(n.args.to_string()),
+            link: Set(n.link.clone()),
+            created_at: Set(Utc::now()),
+            read_at: Set(None),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The collision with `other`, as a person reads it (local times).
+pub fn collision(other: &booking::Model) -> Problem {
+    let end = show(other.ends_at);
+    Problem::Collides { booking: other.id.to_string(), start: show(other.starts_at), end: end.get(11..).unwrap_or(&end).to_string() }
+}
+
+/// PostgreSQL's exclusion constraint refusing an overlap that got past the lock (it cannot, but
+/// the schema is the last word): a conflict, not a server error.
+fn overlap_refused(err: sea_orm::DbErr) -> StoreError {
+    if err.to_string().contains("booking_no_overlap") {
+        StoreError::Conflict(Problem::Collides { booking: "?".into(), start: String::new(), end: String::new() })
+    } else {
+        StoreError::Db(err)
+    }
+}
+
+fn codes(statuses: &[BookingStatus]) -> String {
+    statuses.iter().map(|s| s.code()).collect::<Vec<_>>().join(", ")
+}

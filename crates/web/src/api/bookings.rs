@@ -1,0 +1,321 @@
+//! Facility sharing over the API: check and make bookings (once or repeating), list them,
+//! approve, decline or cancel, a facility's sharing rules, and the notification centre.
+
+use super::{Body, Ids, Params};
+use crate::App;
+use crate::auth::Viewer;
+use crate::error::{ApiResult, problem_code};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use xuequ_app::AppError;
+use xuequ_app::bookings::{self, Decision, Request};
+use xuequ_domain::Problem;
+use xuequ_domain::booking::{BookingStatus, Repeat, SharingRules, to_local, to_utc};
+use xuequ_store::bookings::{BookingFilter, booking};
+
+pub fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(list_bookings, create_booking))
+        .routes(routes!(check_booking))
+        .routes(routes!(get_booking, decide_booking))
+        .routes(routes!(get_rules, put_rules))
+        .routes(routes!(list_notifications))
+        .routes(routes!(read_notifications))
+}
+
+/// A booking, its times in the county's local time (Asia/Shanghai).
+#[derive(Serialize, ToSchema)]
+pub struct Booking {
+    pub id: i64,
+    pub facility_id: i64,
+    /// The school that owns the facility and decides.
+    pub owner_school_id: i64,
+    /// The school that booked it.
+    pub school_id: i64,
+    pub requested_by: String,
+    /// The first booking of the repeat this one belongs to.
+    pub series_id: Option<i64>,
+    /// `2026-09-22T14:00:00`, local time.
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+    /// `pending` (待审批), `confirmed`, `declined` or `cancelled`.
+    pub status: String,
+    pub purpose: String,
+    pub group_name: String,
+    pub attendees: Option<i32>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub reason: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<booking::Model> for Booking {
+    fn from(b: booking::Model) -> Self {
+        Booking {
+            id: b.id,
+            facility_id: b.facility_id,
+            owner_school_id: b.owner_school_id,
+            school_id: b.school_id,
+            requested_by: b.requested_by_name,
+            series_id: b.series_id,
+            start: to_local(b.starts_at),
+            end: to_local(b.ends_at),
+            status: b.status,
+            purpose: b.purpose,
+            group_name: b.group_name,
+            attendees: b.attendees,
+            decided_by: b.decided_by,
+            decided_at: b.decided_at,
+            reason: b.reason,
+            created_at: b.created_at,
+        }
+    }
+}
+
+/// A booking request: `start` and `end`, or `date` and `periods` (`[5, 6]` = 第5–6节 of the
+/// lending school's bell schedule); optionally repeated every `every_weeks` weeks until `until`.
+#[derive(Deserialize, ToSchema)]
+pub struct NewBooking {
+    pub facility_id: i64,
+    /// The borrowing school (default: the caller's).
+    pub school_id: Option<i64>,
+    pub start: Option<NaiveDateTime>,
+    pub end: Option<NaiveDateTime>,
+    pub date: Option<NaiveDate>,
+    pub periods: Option<[u8; 2]>,
+    #[serde(default)]
+    pub purpose: String,
+    #[serde(default)]
+    pub group_name: String,
+    pub attendees: Option<u32>,
+    pub repeat: Option<RepeatBody>,
+    /// Book the dates that pass and skip the others (default false: all or nothing).
+    #[serde(default)]
+    pub keep_rest: bool,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RepeatBody {
+    /// 1 (weekly) to 4.
+    pub every_weeks: u32,
+    /// The last day a repeat may fall on.
+    pub until: NaiveDate,
+}
+
+impl From<NewBooking> for Request {
+    fn from(b: NewBooking) -> Self {
+        Request {
+            facility_id: b.facility_id,
+            school_id: b.school_id,
+            start: b.start,
+            end: b.end,
+            date: b.date,
+            periods: b.periods.map(|[a, z]| (a, z)),
+            purpose: b.purpose,
+            group_name: b.group_name,
+            attendees: b.attendees,
+            repeat: b.repeat.map(|r| Repeat { every_weeks: r.every_weeks, until: r.until }),
+            keep_rest: b.keep_rest,
+        }
+    }
+}
+
+/// One date of a request, and what stands in its way (empty: free to book).
+#[derive(Serialize, ToSchema)]
+pub struct DateCheck {
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+    pub problems: Vec<DateProblem>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DateProblem {
+    pub code: String,
+    pub message: String,
+}
+
+fn date_check(tr: &crate::i18n::Tr, d: bookings::DateCheck) -> DateCheck {
+    DateCheck {
+        start: d.slot.start,
+        end: d.slot.end,
+        problems: d.problems.iter().map(|p| DateProblem { code: problem_code(p), message: tr.problem(p) }).collect(),
+    }
+}
+
+/// What a request booked, and the dates it skipped with their reasons.
+#[derive(Serialize, ToSchema)]
+pub struct Booked {
+    pub bookings: Vec<Booking>,
+    pub skipped: Vec<DateCheck>,
+}
+
+/// Every date a request would book, with the rules it breaks and the bookings it collides
+/// with; nothing is booked.
+#[utoipa::path(post, path = "/bookings/check", request_body = NewBooking, responses((status = 200, body = Vec<DateCheck>), (status = 400)), tag = "bookings")]
+async fn check_booking(State(app): State<App>, v: Viewer, Body(b): Body<NewBooking>) -> ApiResult<Json<Vec<DateCheck>>> {
+    let tr = v.tr();
+    Ok(Json(bookings::check(&app, &v, &b.into()).await?.into_iter().map(|d| date_check(&tr, d)).collect()))
+}
+
+/// Books a facility once or repeatedly. All dates must pass (else 400 for a broken rule, 409
+/// for a collision, with the reasons per date in `details`), unless `keep_rest`. A booking
+/// that needs the owner's approval starts `pending` and holds its slot meanwhile.
+#[utoipa::path(post, path = "/bookings", request_body = NewBooking, responses((status = 201, body = Booked), (status = 400), (status = 403), (status = 404), (status = 409)), tag = "bookings")]
+async fn create_booking(State(app): State<App>, v: Viewer, Body(b): Body<NewBooking>) -> ApiResult<Response> {
+    let tr = v.tr();
+    let done = bookings::book(&app, &v, &b.into()).await?;
+    let body = Booked {
+        bookings: done.bookings.into_iter().map(Booking::from).collect(),
+        skipped: done.skipped.into_iter().map(|d| date_check(&tr, d)).collect(),
+    };
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BookingQuery {
+    /// A facility's id.
+    pub facility: Option<i64>,
+    /// Booked by this school.
+    pub school: Option<i64>,
+    /// Of facilities this school owns.
+    pub owner: Option<i64>,
+    /// First day (local), inclusive.
+    pub from: Option<NaiveDate>,
+    /// Last day (local), inclusive.
+    pub to: Option<NaiveDate>,
+    /// `pending`, `confirmed`, `declined` or `cancelled`; several separated by commas.
+    pub status: Option<String>,
+}
+
+/// Reads a booking list's filters; a status no one knows is named.
+pub fn booking_filter(q: &BookingQuery) -> Result<BookingFilter, AppError> {
+    let mut statuses = Vec::new();
+    for s in q.status.as_deref().unwrap_or("").split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let status = BookingStatus::parse(s).ok_or_else(|| {
+            AppError::invalid(
+                "status",
+                Problem::UnknownValue {
+                    value: s.chars().take(40).collect(),
+                    allowed: BookingStatus::ALL.iter().map(|s| s.code()).collect::<Vec<_>>().join(", "),
+                },
+            )
+        })?;
+        statuses.push(status);
+    }
+    let day = |d: NaiveDate| to_utc(d.and_hms_opt(0, 0, 0).expect("midnight"));
+    Ok(BookingFilter {
+        facility_id: q.facility,
+        school_id: q.school,
+        owner_school_id: q.owner,
+        from: q.from.map(day),
+        to: q.to.and_then(|d| d.succ_opt()).map(day),
+        statuses,
+        ..Default::default()
+    })
+}
+
+/// The bookings the caller may see (those of their school, cluster or county), by start.
+#[utoipa::path(get, path = "/bookings", params(BookingQuery), responses((status = 200, body = Vec<Booking>), (status = 400)), tag = "bookings")]
+async fn list_bookings(State(app): State<App>, v: Viewer, Params(q): Params<BookingQuery>) -> ApiResult<Json<Vec<Booking>>> {
+    let filter = booking_filter(&q)?;
+    Ok(Json(bookings::list(&app, &v, filter).await?.into_iter().map(Booking::from).collect()))
+}
+
+#[utoipa::path(get, path = "/bookings/{id}", params(("id" = i64, Path)), responses((status = 200, body = Booking), (status = 404)), tag = "bookings")]
+async fn get_booking(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<Booking>> {
+    Ok(Json(bookings::get(&app, &v, id.first()).await?.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DecisionBody {
+    /// `approve` or `decline` (the lending school), `cancel` (either school).
+    #[schema(value_type = String)]
+    pub decision: Decision,
+    /// Why (required to decline).
+    #[serde(default)]
+    pub reason: String,
+    /// The same for every later date of its repeat still open.
+    #[serde(default)]
+    pub series: bool,
+}
+
+/// Approves, declines or cancels a booking; the other side is notified.
+#[utoipa::path(patch, path = "/bookings/{id}", params(("id" = i64, Path)), request_body = DecisionBody, responses((status = 200, body = Vec<Booking>), (status = 403), (status = 404), (status = 409)), tag = "bookings")]
+async fn decide_booking(State(app): State<App>, v: Viewer, id: Ids, Body(d): Body<DecisionBody>) -> ApiResult<Json<Vec<Booking>>> {
+    let done = bookings::decide(&app, &v, id.first(), d.decision, &d.reason, d.series).await?;
+    Ok(Json(done.into_iter().map(Booking::from).collect()))
+}
+
+/// A facility's sharing rules (the defaults until its school sets them).
+#[utoipa::path(get, path = "/facilities/{id}/rules", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 404)), tag = "bookings")]
+async fn get_rules(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<SharingRules>> {
+    let f = xuequ_app::registry::get::<xuequ_store::entities::facility::Model>(&app, &v, id.first()).await?;
+    Ok(Json(bookings::rules_of(&app, v.county(), &f).await?))
+}
+
+/// Sets a facility's sharing rules: with whom, approval, notice, horizon, longest booking,
+/// opening hours per weekday, capacity, weekly quota per school, blackouts.
+#[utoipa::path(put, path = "/facilities/{id}/rules", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 400), (status = 403), (status = 404)), tag = "bookings")]
+async fn put_rules(State(app): State<App>, v: Viewer, id: Ids, Body(rules): Body<SharingRules>) -> ApiResult<Json<SharingRules>> {
+    bookings::save_rules(&app, &v, id.first(), &rules).await?;
+    Ok(Json(rules))
+}
+
+/// A message of the notification centre, worded in the caller's language.
+#[derive(Serialize, ToSchema)]
+pub struct Notification {
+    pub id: i64,
+    pub kind: String,
+    pub text: String,
+    pub link: String,
+    pub created_at: DateTime<Utc>,
+    pub read: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Notifications {
+    pub unread: u64,
+    pub items: Vec<Notification>,
+}
+
+/// The caller's newest messages (50) and how many are unread.
+#[utoipa::path(get, path = "/notifications", responses((status = 200, body = Notifications)), tag = "notifications")]
+async fn list_notifications(State(app): State<App>, v: Viewer) -> ApiResult<Json<Notifications>> {
+    let tr = v.tr();
+    let (county, user) = (v.county(), v.actor.user_id);
+    let items = app.store.notifications(county, user, 50).await.map_err(AppError::from)?;
+    Ok(Json(Notifications {
+        unread: app.store.unread_count(county, user).await.map_err(AppError::from)?,
+        items: items
+            .into_iter()
+            .map(|n| Notification {
+                id: n.id,
+                text: crate::i18n::notice_text(&tr, &n.kind, &n.args),
+                kind: n.kind,
+                link: n.link,
+                created_at: n.created_at,
+                read: n.read_at.is_some(),
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReadBody {
+    /// One message; none marks them all read.
+    pub id: Option<i64>,
+}
+
+/// Marks the caller's message (or all of them) read; answers how many changed.
+#[utoipa::path(post, path = "/notifications/read", request_body = ReadBody, responses((status = 200, body = u64)), tag = "notifications")]
+async fn read_notifications(State(app): State<App>, v: Viewer, Body(b): Body<ReadBody>) -> ApiResult<Json<u64>> {
+    Ok(Json(app.store.mark_read(v.county(), v.actor.user_id, b.id).await.map_err(AppError::from)?))
+}
