@@ -202,7 +202,7 @@ pub async fn book(app: &App, c: &Caller, r: &Request) -> Result<Booked> {
         let school_name = app.store.school(county, school).await?.map(|s| s.name).unwrap_or_default();
         let first = &bookings[0];
         let notice = Notice {
-            user_ids: app.store.school_admin_ids(county, f.school_id).await?,
+            user_ids: app.store.decider_ids(county, f.school_id).await?,
             kind: "booking-requested",
             args: serde_json::json!({"facility": f.name, "school": school_name, "when": xuequ_domain::booking::show(first.starts_at), "count": bookings.len()}),
             link: format!("/bookings/{}", first.id),
@@ -227,11 +227,16 @@ pub async fn list(app: &App, c: &Caller, mut filter: BookingFilter) -> Result<Ve
 /// One booking, if the caller may see it (another school's booking is not found).
 pub async fn get(app: &App, c: &Caller, id: i64) -> Result<booking::Model> {
     let b = app.store.booking(c.county(), id).await?.ok_or(AppError::NotFound)?;
-    let visible = c.visibility(Resource::Booking);
-    if !(visible.includes(b.school_id) || visible.includes(b.owner_school_id)) {
+    if !list_visible(c, &b) {
         return Err(AppError::NotFound);
     }
     Ok(b)
+}
+
+/// Whether the caller may open this booking's page (it involves a school they see).
+pub fn list_visible(c: &Caller, b: &booking::Model) -> bool {
+    let visible = c.visibility(Resource::Booking);
+    visible.includes(b.school_id) || visible.includes(b.owner_school_id)
 }
 
 /// Approves, declines or cancels a booking (with `series`, every date of its series still
@@ -290,7 +295,7 @@ pub async fn decide(app: &App, c: &Caller, id: i64, decision: Decision, reason: 
     if decision == Decision::Cancel && b.status == BookingStatus::Pending.code() && !lender {
         // The lender's inbox loses the request: tell its admins it was withdrawn.
         let notice = Notice {
-            user_ids: app.store.school_admin_ids(county, b.owner_school_id).await?,
+            user_ids: app.store.decider_ids(county, b.owner_school_id).await?,
             kind: "booking-withdrawn",
             args: serde_json::json!({"facility": facility, "when": xuequ_domain::booking::show(b.starts_at), "count": done.len(), "by": c.username}),
             link: format!("/bookings/{}", b.id),
@@ -329,4 +334,91 @@ pub async fn save_rules(app: &App, c: &Caller, facility_id: i64, rules: &Sharing
 /// The week (Monday first) that holds `day`.
 pub fn week_of(day: NaiveDate) -> NaiveDate {
     day - chrono::Duration::days(day.weekday().num_days_from_monday() as i64)
+}
+
+/// What a person looks for: a stretch of one day, a kind of facility, room for so many.
+#[derive(Debug, Clone)]
+pub struct FreeQuery {
+    pub slot: Slot,
+    pub kind: Option<String>,
+    pub capacity: Option<u32>,
+    /// The borrowing school (by default the person's own); distances are from it.
+    pub school_id: Option<i64>,
+}
+
+/// A facility the school may use, and whether it can have the slot.
+#[derive(Debug, Clone)]
+pub struct FreeFacility {
+    pub facility: facility::Model,
+    pub school: String,
+    /// Kilometres from the borrowing school, when both have a location.
+    pub km: Option<f64>,
+    /// A booking holding the slot, if one does.
+    pub taken_by: Option<booking::Model>,
+    /// The rules the slot breaks (none: it can be booked).
+    pub problems: Vec<Problem>,
+}
+
+/// "Which labs of my cluster are free on Tuesday, periods 5–6?": every active facility the
+/// borrowing school may use (its own, its clusters', the county's shared ones), of the kind and
+/// size asked, nearest first, each with the booking that holds the slot or the rules it breaks.
+/// One query for the facilities, one for the slot's bookings, one for the rules.
+pub async fn free(app: &App, c: &Caller, q: &FreeQuery) -> Result<Vec<FreeFacility>> {
+    let county = c.county();
+    let school = q.school_id.or(c.actor.school_id);
+    c.require(Action::Read, Resource::Booking, &Target::county(county))?;
+    let facilities = app.store.active_facilities(county).await?;
+    let rules = app.store.all_facility_rules(county).await?;
+    let schools: std::collections::HashMap<i64, xuequ_store::entities::school::Model> =
+        app.store.all_schools(county).await?.into_iter().map(|s| (s.id, s)).collect();
+    let mates: Vec<i64> = match school {
+        Some(s) => {
+            let mut ids = Vec::new();
+            for m in app.store.clusters_of_school(county, s).await? {
+                ids.extend(app.store.cluster_school_ids(county, m.cluster.id).await?);
+            }
+            ids
+        }
+        None => Vec::new(),
+    };
+    let taken = app.store.holding_in_county(county, to_utc(q.slot.start), to_utc(q.slot.end)).await?;
+    let now = to_local(Utc::now());
+    let mut calendars: std::collections::HashMap<i64, xuequ_domain::booking::SchoolCalendar> = Default::default();
+    let home = school.and_then(|s| schools.get(&s)).and_then(|s| s.latitude.zip(s.longitude));
+    let mut out = Vec::new();
+    for f in facilities {
+        if q.kind.as_deref().is_some_and(|k| !k.is_empty() && k != f.kind) || q.capacity.is_some_and(|n| (f.capacity.max(0) as u32) < n) {
+            continue;
+        }
+        let r = rules.get(&f.id).cloned().unwrap_or_else(|| SharingRules {
+            share_with: if f.shareable { ShareWith::Cluster } else { ShareWith::Nobody },
+            capacity: (f.capacity > 0).then_some(f.capacity as u32),
+            ..SharingRules::default()
+        });
+        let own = school == Some(f.school_id);
+        let shared = own
+            || match r.share_with {
+                ShareWith::Nobody => false,
+                ShareWith::County => true,
+                ShareWith::Cluster => mates.contains(&f.school_id),
+            };
+        if !shared && school.is_some() {
+            continue;
+        }
+        if let std::collections::hash_map::Entry::Vacant(e) = calendars.entry(f.school_id) {
+            e.insert(app.store.calendar(county, f.school_id).await?);
+        }
+        let asked = Asked { now, calendar: &calendars[&f.school_id], attendees: q.capacity, used_minutes_that_week: 0, owner: own };
+        let owner = schools.get(&f.school_id);
+        let km = home.zip(owner.and_then(|s| s.latitude.zip(s.longitude))).map(|(a, b)| xuequ_plan::metric::haversine_km(a, b));
+        out.push(FreeFacility {
+            school: owner.map(|s| s.name.clone()).unwrap_or_default(),
+            km,
+            taken_by: taken.iter().find(|b| b.facility_id == f.id).cloned(),
+            problems: r.check(&q.slot, &asked),
+            facility: f,
+        });
+    }
+    out.sort_by(|a, b| a.km.unwrap_or(f64::MAX).total_cmp(&b.km.unwrap_or(f64::MAX)).then(a.facility.id.cmp(&b.facility.id)));
+    Ok(out)
 }

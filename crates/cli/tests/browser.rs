@@ -75,6 +75,9 @@ async fn a_bureau_admin_signs_in_and_opens_a_school() {
     if result.is_ok() {
         result = role_walks(&client, &server).await;
     }
+    if result.is_ok() {
+        result = booking_walk(&client, &server).await;
+    }
     if let Err(e) = &result {
         screenshot(&client, "failure").await;
         eprintln!("browser step failed: {e}; screenshot in {}/screens", env!("CARGO_TARGET_TMPDIR"));
@@ -416,4 +419,80 @@ async fn role_walks(client: &fantoccini::Client, server: &TestServer) -> Step {
 
 fn which(program: &str) -> std::io::Result<std::process::Output> {
     Command::new("which").arg(program).output().and_then(|o| if o.status.success() { Ok(o) } else { Err(std::io::Error::other("missing")) })
+}
+
+async fn sign_in(client: &fantoccini::Client, server: &TestServer, user: &str) -> Step {
+    client.delete_all_cookies().await?;
+    client.goto(&server.url("/login")).await?;
+    client.wait().for_element(Locator::Id("username")).await?.send_keys(user).await?;
+    client.find(Locator::Id("password")).await?.send_keys("xuequ-demo").await?;
+    client.find(Locator::Id("login")).await?.click().await?;
+    client.wait().for_url(&url::Url::parse(&server.url("/"))?).await?;
+    Ok(())
+}
+
+/// A teacher of 东坪镇中心小学 finds the lead school's lab free for periods 5–6 next Tuesday and
+/// books it; the cluster head approves it from the bell; the teacher sees it confirmed on the
+/// week grid. At desk width, with the pages checked at phone width too.
+async fn booking_walk(client: &fantoccini::Client, server: &TestServer) -> Step {
+    use chrono::Datelike;
+    client.set_window_size(1366, 900).await?;
+    sign_in(client, server, "teacher").await?;
+    client.find(Locator::LinkText("场馆预约")).await?.click().await?;
+    client.wait().for_element(Locator::Id("find-form")).await?;
+    let mut tuesday = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive() + chrono::Duration::days(3);
+    while tuesday.weekday() != chrono::Weekday::Tue {
+        tuesday += chrono::Duration::days(1);
+    }
+    // The period links fill the times; 5–6 is 14:00–15:30 at a primary school.
+    client.goto(&server.url(&format!("/bookings?date={tuesday}&from=14:00&to=15:30&kind=lab"))).await?;
+    let table = client.wait().for_element(Locator::Id("free")).await?;
+    screenshot(client, "booking-find").await;
+    let row = table.find(Locator::XPath(".//tr[td[2][normalize-space()='城关第二小学']][.//a[contains(@class,'button')]]")).await?;
+    row.find(Locator::Css("a.button")).await?.click().await?;
+    let form = client.wait().for_element(Locator::Id("booking-form")).await?;
+    form.find(Locator::Css("input[name=purpose]")).await?.send_keys("科学实验：简单电路").await?;
+    form.find(Locator::Css("input[name=group_name]")).await?.send_keys("五(2)班").await?;
+    form.find(Locator::Css("input[name=attendees]")).await?.send_keys("38").await?;
+    form.find(Locator::Css("button[value=check]")).await?.click().await?;
+    client.wait().for_element(Locator::Css("#dates .tag.good")).await?;
+    screenshot(client, "booking-checked").await;
+    client.find(Locator::Id("book")).await?.click().await?;
+    let facts = client.wait().for_element(Locator::Id("booking")).await?.text().await?;
+    screenshot(client, "booking-pending").await;
+    assert!(facts.contains("待审批") && facts.contains("14:00–15:30"), "{facts}");
+    let booking_url = client.current_url().await?;
+    // The cluster head: the bell counts the request; the message opens it; 批准.
+    sign_in(client, server, "head").await?;
+    let bell = client.wait().for_element(Locator::Id("bell")).await?;
+    assert!(bell.text().await?.contains('1'), "the bell counts: {}", bell.text().await?);
+    bell.click().await?;
+    let messages = client.wait().for_element(Locator::Id("notifications")).await?;
+    screenshot(client, "notifications").await;
+    assert!(messages.text().await?.contains("东坪镇中心小学"), "{}", messages.text().await?);
+    messages.find(Locator::Css("li.unread button")).await?.click().await?;
+    client.wait().for_element(Locator::Id("approve")).await?.click().await?;
+    let facts = client.wait().for_element(Locator::Id("booking")).await?.text().await?;
+    assert!(facts.contains("已确认"), "{facts}");
+    assert_eq!(client.current_url().await?.path(), booking_url.path());
+    // The teacher: told, and the week grid shows the periods held.
+    sign_in(client, server, "teacher").await?;
+    assert!(client.find(Locator::Id("bell")).await?.text().await?.contains('1'));
+    client.goto(booking_url.as_str()).await?;
+    client.wait().for_element(Locator::LinkText("周视图")).await?.click().await?;
+    let grid = client.wait().for_element(Locator::Id("week")).await?;
+    screenshot(client, "booking-week").await;
+    let held = grid.find_all(Locator::Css("td.slot.taken")).await?;
+    assert_eq!(held.len(), 2, "periods 5 and 6");
+    assert!(held[0].text().await?.contains("东坪镇中心小学 · 已确认"));
+    check_page(client, "the week grid").await?;
+    client.set_window_size(390, 844).await?;
+    screenshot(client, "booking-week-phone").await;
+    check_page(client, "the week grid at phone width").await?;
+    client.goto(&server.url(&format!("/bookings?date={tuesday}&from=14:00&to=15:30&kind=lab"))).await?;
+    client.wait().for_element(Locator::Id("free")).await?;
+    screenshot(client, "booking-find-phone").await;
+    check_page(client, "finding a facility at phone width").await?;
+    client.set_window_size(1366, 900).await?;
+    Ok(())
 }

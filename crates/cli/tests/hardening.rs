@@ -137,6 +137,60 @@ async fn hardening(backend: Backend) {
         assert_eq!(status, StatusCode::OK, "{query}");
     }
 
+    // Facility sharing with nonsense everywhere: a clear 400 (or 404 for what does not exist),
+    // never a 500, and nothing booked.
+    let (_, before) = admin.get("/api/v1/bookings").await;
+    let (_, facilities) = admin.get("/api/v1/facilities?per_page=1").await;
+    let facility = facilities["items"][0]["id"].as_i64().unwrap();
+    let bodies = [
+        json!({"facility_id": "x"}),
+        json!({"facility_id": facility, "start": "not-a-time", "end": "2026-01-01T10:00:00"}),
+        json!({"facility_id": facility, "date": "2026-13-45", "periods": [1, 2]}),
+        json!({"facility_id": facility, "date": "2030-01-08", "periods": [0, 255]}),
+        json!({"facility_id": facility, "date": "2030-01-08", "periods": [1, 2], "repeat": {"every_weeks": 4_000_000_000u64, "until": "2031-01-01"}}),
+        json!({"facility_id": facility, "date": "2030-01-08", "periods": [1, 2], "repeat": {"every_weeks": 1, "until": "9999-12-31"}}),
+        json!({"facility_id": facility, "start": "2030-01-08T10:00:00", "end": "2030-01-08T09:00:00", "attendees": -5}),
+        json!({"facility_id": i64::MAX, "date": "2030-01-08", "periods": [1, 2]}),
+        json!([1, 2, 3]),
+    ];
+    for body in bodies {
+        let (status, answer) = admin.post("/api/v1/bookings", body.clone()).await;
+        assert!(status == StatusCode::BAD_REQUEST || status == StatusCode::NOT_FOUND, "{body}: {status} {answer}");
+        assert!(answer["error"]["code"].is_string(), "{body}: {answer}");
+    }
+    for query in ["from=garbage", "status=%00", "facility=abc", "to=2026-02-30", "status=pending,%27"] {
+        let (status, _) = admin.get(&format!("/api/v1/bookings?{query}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
+    }
+    let (status, _) = admin.put(&format!("/api/v1/facilities/{facility}/rules"), json!({"share_with": "everyone"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = admin.call("PATCH", "/api/v1/bookings/1", Some(json!({"decision": "explode"}))).await;
+    assert!(status == StatusCode::BAD_REQUEST || status == StatusCode::NOT_FOUND, "{status}");
+    for path in [
+        "/bookings?date=garbage&from=99:99&to=%00&capacity=-1&kind=%27".to_string(),
+        format!("/facilities/{facility}/week?week=garbage"),
+        "/bookings/new?facility=abc".to_string(),
+        format!("/bookings/new?facility={facility}&date=x&from=y"),
+    ] {
+        let (status, _) = admin.page(&path).await;
+        assert!(status == StatusCode::OK || status == StatusCode::NOT_FOUND, "{path}: {status}");
+    }
+    let junk: Vec<(&str, String)> = [
+        ("facility", facility.to_string()),
+        ("date", "3000-99-99".into()),
+        ("from", "25:61".into()),
+        ("to", "%".into()),
+        ("attendees", "many".into()),
+        ("every_weeks", "9".into()),
+        ("until", "never".into()),
+        ("action", "book".into()),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(admin.form("/bookings/new", &junk).await, StatusCode::UNPROCESSABLE_ENTITY, "the form again with its problems");
+    let (_, after) = admin.get("/api/v1/bookings").await;
+    assert_eq!(before, after, "nothing booked");
+
     // A destructive post that skipped its confirmation is sent to it, and nothing happens.
     let (_, clusters) = admin.get("/api/v1/clusters?per_page=1").await;
     let cluster_id = clusters["items"][0]["id"].as_i64().unwrap();

@@ -178,7 +178,7 @@ mod tests {
             DayOff { date: "2026-10-01".into(), reason: "国庆节".into() },
             OutsideTerm { date: "2026-08-01".into() },
             InBlackout { reason: "本校实验课".into() },
-            OutsideOpeningHours { weekday: "6".into(), hours: "—".into() },
+            OutsideOpeningHours { weekday: "sat".into(), hours: "—".into() },
             BookingTooLong { max_minutes: 240, minutes: 270 },
             TooShortNotice { hours: 24 },
             TooFarAhead { days: 60 },

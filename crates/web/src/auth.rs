@@ -33,6 +33,8 @@ pub struct Viewer {
     pub lang: Lang,
     /// Signed in with a bearer token (API) rather than a cookie (pages).
     pub via_token: bool,
+    /// Unread messages of the notification centre, for the bell on every page (pages only).
+    pub unread: u64,
 }
 
 impl std::ops::Deref for Viewer {
@@ -60,7 +62,8 @@ impl Viewer {
 /// Builds the viewer for a session token.
 pub async fn viewer_for(app: &App, token: &str, lang: Lang, via_token: bool) -> Result<Option<Viewer>, AppError> {
     let Some(signed) = accounts::resolve(app, token).await? else { return Ok(None) };
-    Ok(Some(Viewer { user: signed.user, caller: signed.caller, csrf: signed.csrf, token: token.to_string(), lang, via_token }))
+    let unread = if via_token { 0 } else { app.store.unread_count(signed.caller.county(), signed.user.id).await? };
+    Ok(Some(Viewer { user: signed.user, caller: signed.caller, csrf: signed.csrf, token: token.to_string(), lang, via_token, unread }))
 }
 
 /// Why a request has no viewer: the API answers a JSON 401, a page sends the browser to the

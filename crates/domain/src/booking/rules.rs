@@ -144,7 +144,7 @@ impl SharingRules {
             .is_some_and(|(open, close)| slot.start.date() == slot.end.date() && slot.start.time() >= open && slot.end.time() <= close);
         if !inside {
             let day = slot.start.weekday();
-            problems.push(Problem::OutsideOpeningHours { weekday: weekday_number(day).to_string(), hours: weekday_hours(opening) });
+            problems.push(Problem::OutsideOpeningHours { weekday: weekday_code(day).to_string(), hours: weekday_hours(opening) });
         }
         if slot.minutes() > self.max_minutes as i64 {
             problems.push(Problem::BookingTooLong { max_minutes: self.max_minutes as usize, minutes: slot.minutes() as usize });
@@ -173,9 +173,9 @@ impl SharingRules {
     }
 }
 
-/// 1 for Monday … 7 for Sunday (周一…周日).
-pub fn weekday_number(day: Weekday) -> u32 {
-    day.number_from_monday()
+/// `mon` … `sun`: how a weekday is named to the bundles, which word it (周一…周日).
+pub fn weekday_code(day: Weekday) -> &'static str {
+    ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][day.num_days_from_monday() as usize]
 }
 
 #[cfg(test)]
@@ -228,7 +228,7 @@ mod tests {
             problems,
             vec![
                 Problem::InBlackout { reason: "本校实验课".into() },
-                Problem::OutsideOpeningHours { weekday: "2".into(), hours: "08:00–17:30".into() },
+                Problem::OutsideOpeningHours { weekday: "tue".into(), hours: "08:00–17:30".into() },
                 Problem::BookingTooLong { max_minutes: 240, minutes: 270 },
                 Problem::TooShortNotice { hours: 24 },
                 Problem::OverCapacity { capacity: 30, attendees: 40 },
@@ -244,7 +244,7 @@ mod tests {
         let holiday = rules.check(&Slot { start: at(10, 2, 9, 0), end: at(10, 2, 10, 0) }, &asked(&c));
         assert!(holiday.contains(&Problem::DayOff { date: "2026-10-02".into(), reason: "国庆节".into() }), "{holiday:?}");
         let saturday = rules.check(&Slot { start: at(9, 26, 9, 0), end: at(9, 26, 10, 0) }, &asked(&c));
-        assert_eq!(saturday, vec![Problem::OutsideOpeningHours { weekday: "6".into(), hours: "—".into() }]);
+        assert_eq!(saturday, vec![Problem::OutsideOpeningHours { weekday: "sat".into(), hours: "—".into() }]);
         let overnight = rules.check(&Slot { start: at(9, 22, 17, 0), end: at(9, 23, 9, 0) }, &asked(&c));
         assert!(overnight.iter().any(|p| matches!(p, Problem::OutsideOpeningHours { .. })), "crosses midnight: {overnight:?}");
         let far = rules.check(&Slot { start: at(12, 1, 9, 0), end: at(12, 1, 10, 0) }, &asked(&c));

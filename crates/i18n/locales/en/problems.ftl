@@ -45,7 +45,15 @@ problem-end-before-start = The end must be after the start
 problem-day-off = { $date } is a day off ({ $reason })
 problem-outside-term = { $date } is outside the term (vacation)
 problem-in-blackout = Not lent at that time: { $reason }
-problem-outside-opening-hours = Outside the opening hours (weekday { $weekday }: { $hours })
+problem-outside-opening-hours = Outside the opening hours ({ $weekday ->
+    [mon] Mon
+    [tue] Tue
+    [wed] Wed
+    [thu] Thu
+    [fri] Fri
+    [sat] Sat
+   *[sun] Sun
+}: { $hours })
 problem-booking-too-long = { $minutes } minutes is longer than the { $max_minutes } allowed at a time
 problem-too-short-notice = Must be booked at least { $hours } hours ahead
 problem-too-far-ahead = May be booked at most { $days } days ahead

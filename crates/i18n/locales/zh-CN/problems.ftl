@@ -46,13 +46,13 @@ problem-day-off = { $date } 是{ $reason }，不开放
 problem-outside-term = { $date } 不在学期内（假期），不开放
 problem-in-blackout = 该时段不外借：{ $reason }
 problem-outside-opening-hours = 不在开放时间内（周{ $weekday ->
-    [1] 一
-    [2] 二
-    [3] 三
-    [4] 四
-    [5] 五
-    [6] 六
-   *[7] 日
+    [mon] 一
+    [tue] 二
+    [wed] 三
+    [thu] 四
+    [fri] 五
+    [sat] 六
+   *[sun] 日
 }开放 { $hours }）
 problem-booking-too-long = 预约 { $minutes } 分钟，超过一次最长 { $max_minutes } 分钟
 problem-too-short-notice = 需至少提前 { $hours } 小时预约

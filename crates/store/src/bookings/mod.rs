@@ -373,16 +373,43 @@ impl Store {
         Ok(rows.iter().map(|b| (b.ends_at - b.starts_at).num_minutes()).sum())
     }
 
-    /// The accounts that decide a school's bookings: its school admins (enabled).
-    pub async fn school_admin_ids(&self, county_id: i64, school_id: i64) -> Result<Vec<i64>> {
+    /// The county's active facilities.
+    pub async fn active_facilities(&self, county_id: i64) -> Result<Vec<crate::entities::facility::Model>> {
+        use crate::entities::facility;
+        Ok(facility::Entity::find()
+            .filter(facility::Column::CountyId.eq(county_id))
+            .filter(facility::Column::Status.eq("active"))
+            .order_by_asc(facility::Column::Id)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Every booking of the county that holds a slot overlapping `[from, to)`.
+    pub async fn holding_in_county(&self, county_id: i64, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<booking::Model>> {
+        Ok(booking::Entity::find()
+            .filter(booking::Column::CountyId.eq(county_id))
+            .filter(booking::Column::Status.is_in(HOLDING))
+            .filter(booking::Column::StartsAt.lt(to))
+            .filter(booking::Column::EndsAt.gt(from))
+            .all(&self.db)
+            .await?)
+    }
+
+    /// The accounts that decide a school's bookings: its school admins and the heads of the
+    /// clusters it belongs to today (enabled accounts).
+    pub async fn decider_ids(&self, county_id: i64, school_id: i64) -> Result<Vec<i64>> {
         use crate::entities::user;
+        use xuequ_domain::Role;
+        let clusters: Vec<i64> = self.clusters_of_school(county_id, school_id).await?.into_iter().map(|c| c.cluster.id).collect();
         Ok(user::Entity::find()
             .select_only()
             .column(user::Column::Id)
             .filter(user::Column::CountyId.eq(county_id))
-            .filter(user::Column::SchoolId.eq(school_id))
-            .filter(user::Column::Role.eq(xuequ_domain::Role::SchoolAdmin.code()))
             .filter(user::Column::Disabled.eq(false))
+            .filter(
+                (user::Column::Role.eq(Role::SchoolAdmin.code()).and(user::Column::SchoolId.eq(school_id)))
+                    .or(user::Column::Role.eq(Role::ClusterHead.code()).and(user::Column::ClusterId.is_in(clusters))),
+            )
             .into_tuple::<i64>()
             .all(&self.db)
             .await?)

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod assessment;
+mod bookings;
 mod clusters;
 mod planning;
 mod registry;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<App> {
         .merge(accounts::routes())
         .merge(assessment::routes())
         .merge(planning::routes())
+        .merge(bookings::routes())
         .layer(middleware::from_fn(with_lang))
 }
 
@@ -135,6 +137,8 @@ pub struct Chrome {
     pub lang_href: String,
     pub other_lang: String,
     pub flash: Option<String>,
+    /// Unread messages, shown on the bell.
+    pub unread: u64,
 }
 
 impl Chrome {
@@ -148,6 +152,9 @@ impl Chrome {
             ("nav-teachers", "/teachers"),
             ("nav-facilities", "/facilities"),
         ]);
+        if v.can(Action::Read, Resource::Booking, &county) {
+            nav.push(("nav-bookings", "/bookings"));
+        }
         if v.can(Action::Read, Resource::SchoolStats, &county) {
             nav.push(("nav-assessment", "/assessment"));
         }
@@ -185,6 +192,7 @@ impl Chrome {
             ),
             other_lang: t.get("lang-other"),
             flash: current_flash().map(|key| t.get(&format!("flash-{key}"))),
+            unread: v.unread,
         }
     }
 
@@ -199,6 +207,7 @@ impl Chrome {
             lang_href: format!("/lang/{}?back=/login", t.lang.other().code()),
             other_lang: t.get("lang-other"),
             flash: None,
+            unread: 0,
         }
     }
 }

@@ -1,0 +1,612 @@
+//! Facility sharing pages: find a free facility and book it (once or every week), the lending
+//! school's inbox of requests (待审批), one booking with its decisions, a facility's week by lesson
+//! periods, and the notification centre behind the bell.
+
+use super::*;
+use axum::extract::{Path, Query, State};
+use axum::routing::{get, post};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use xuequ_app::bookings::{self, Decision, FreeQuery, Request};
+use xuequ_domain::booking::rules::weekday_code;
+use xuequ_domain::booking::{BookingStatus, Repeat, Slot, to_local};
+use xuequ_domain::{FacilityKind, Status};
+use xuequ_store::bookings::{BookingFilter, booking};
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/bookings", get(find))
+        .route("/bookings/new", get(new_form).post(new_post))
+        .route("/bookings/inbox", get(inbox))
+        .route("/bookings/{id}", get(show))
+        .route("/bookings/{id}/decide", post(decide))
+        .route("/facilities/{id}/week", get(week))
+        .route("/notifications", get(notifications))
+        .route("/notifications/read", post(read))
+}
+
+type Q = Query<HashMap<String, String>>;
+
+/// A booking as a line of a table.
+pub struct BookingRow {
+    pub href: String,
+    pub when: String,
+    pub facility: String,
+    pub owner: String,
+    pub school: String,
+    pub purpose: String,
+    pub status: String,
+    pub status_code: String,
+}
+
+/// Names of the county's schools and facilities, for the tables.
+async fn names(app: &App, v: &Viewer) -> Result<(HashMap<i64, String>, HashMap<i64, String>), PageError> {
+    let schools = xuequ_app::registry::all_schools(app, v).await?.into_iter().map(|s| (s.id, s.name)).collect();
+    let facilities = app.store.active_facilities(v.county()).await.map_err(AppError::from)?.into_iter().map(|f| (f.id, f.name)).collect();
+    Ok((schools, facilities))
+}
+
+fn when(b: &booking::Model) -> String {
+    let (s, e) = (to_local(b.starts_at), to_local(b.ends_at));
+    format!("{} {}–{}", s.format("%Y-%m-%d"), s.format("%H:%M"), e.format("%H:%M"))
+}
+
+fn rows(t: &Tr, list: &[booking::Model], schools: &HashMap<i64, String>, facilities: &HashMap<i64, String>) -> Vec<BookingRow> {
+    list.iter()
+        .map(|b| BookingRow {
+            href: format!("/bookings/{}", b.id),
+            when: when(b),
+            facility: facilities.get(&b.facility_id).cloned().unwrap_or_default(),
+            owner: schools.get(&b.owner_school_id).cloned().unwrap_or_default(),
+            school: schools.get(&b.school_id).cloned().unwrap_or_default(),
+            purpose: b.purpose.clone(),
+            status: t.code("booking_status", &b.status),
+            status_code: b.status.clone(),
+        })
+        .collect()
+}
+
+/// The next school day (Monday–Friday) after today.
+fn next_weekday() -> NaiveDate {
+    let mut d = xuequ_app::today() + Duration::days(1);
+    while d.weekday().number_from_monday() > 5 {
+        d += Duration::days(1);
+    }
+    d
+}
+
+fn time(text: Option<&String>) -> Option<NaiveTime> {
+    text.and_then(|t| NaiveTime::parse_from_str(t.trim(), "%H:%M").ok())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "bookings/find.html")]
+struct FindPage {
+    chrome: Chrome,
+    date: String,
+    from: String,
+    to: String,
+    periods: Vec<(u8, String, String)>,
+    kinds: Vec<Opt>,
+    capacity: String,
+    problems: Vec<String>,
+    results: Vec<FreeRow>,
+    searched: bool,
+    mine: Vec<BookingRow>,
+    inbox: Option<usize>,
+}
+
+struct FreeRow {
+    facility: String,
+    week_href: String,
+    school: String,
+    kind: String,
+    capacity: String,
+    km: String,
+    state: String,
+    free: bool,
+    book_href: Option<String>,
+}
+
+/// 查找空闲场馆 and 我的预约: the search by day and lesson periods (or times), kind and size, with the
+/// borrowing school's upcoming bookings below.
+async fn find(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
+    let t = v.tr();
+    v.require(Action::Read, Resource::Booking, &Target::county(v.county()))?;
+    let date = q.get("date").and_then(|d| d.parse::<NaiveDate>().ok()).unwrap_or_else(next_weekday);
+    let bells = match v.actor.school_id {
+        Some(s) => bookings::bells_of(&app, v.county(), s).await?,
+        None => xuequ_domain::booking::BellSchedule::primary(),
+    };
+    let periods: Vec<(u8, String, String)> =
+        bells.periods.iter().map(|p| (p.number, p.start.format("%H:%M").to_string(), p.end.format("%H:%M").to_string())).collect();
+    let (from, to) = (time(q.get("from")), time(q.get("to")));
+    let mut problems = Vec::new();
+    let mut results = Vec::new();
+    let searched = q.contains_key("date");
+    if searched {
+        match (from, to) {
+            (Some(a), Some(b)) if a < b => {
+                let query = FreeQuery {
+                    slot: Slot { start: date.and_time(a), end: date.and_time(b) },
+                    kind: q.get("kind").filter(|k| FacilityKind::parse(k).is_some()).cloned(),
+                    capacity: q.get("capacity").and_then(|c| c.trim().parse().ok()),
+                    school_id: None,
+                };
+                let (schools, facilities) = names(&app, &v).await?;
+                for f in bookings::free(&app, &v, &query).await? {
+                    let state = match (&f.taken_by, f.problems.first()) {
+                        (Some(b), _) => t.with(
+                            "booking-taken",
+                            &[
+                                ("school", schools.get(&b.school_id).cloned().unwrap_or_default()),
+                                ("status", t.code("booking_status", &b.status)),
+                            ],
+                        ),
+                        (None, Some(p)) => t.problem(p),
+                        (None, None) => t.get("booking-free"),
+                    };
+                    let free = f.taken_by.is_none() && f.problems.is_empty();
+                    let book_href = free.then(|| {
+                        format!("/bookings/new?facility={}&date={date}&from={}&to={}", f.facility.id, a.format("%H:%M"), b.format("%H:%M"))
+                    });
+                    results.push(FreeRow {
+                        facility: facilities.get(&f.facility.id).cloned().unwrap_or_default(),
+                        week_href: format!("/facilities/{}/week?week={date}", f.facility.id),
+                        school: f.school,
+                        kind: t.code("facility_kind", &f.facility.kind),
+                        capacity: f.facility.capacity.to_string(),
+                        km: f.km.map(|k| format!("{k:.1}")).unwrap_or_default(),
+                        state,
+                        free,
+                        book_href,
+                    });
+                }
+            }
+            _ => problems.push(t.problem(&Problem::EndBeforeStart)),
+        }
+    }
+    let (schools, facilities) = names(&app, &v).await?;
+    let now = Utc::now();
+    let mine = match v.actor.school_id {
+        Some(s) => {
+            bookings::list(&app, &v, BookingFilter { school_id: Some(s), from: Some(now), limit: Some(50), ..Default::default() }).await?
+        }
+        None => Vec::new(),
+    };
+    let inbox = inbox_list(&app, &v).await?;
+    let chosen_kind = q.get("kind").cloned().unwrap_or_default();
+    Ok(FindPage {
+        chrome: Chrome::new(&v, t.get("nav-bookings"), "/bookings"),
+        date: date.to_string(),
+        from: from.map(|x| x.format("%H:%M").to_string()).unwrap_or_else(|| periods.get(4).map(|p| p.1.clone()).unwrap_or_default()),
+        to: to.map(|x| x.format("%H:%M").to_string()).unwrap_or_else(|| periods.get(5).map(|p| p.2.clone()).unwrap_or_default()),
+        periods,
+        kinds: FacilityKind::ALL
+            .iter()
+            .map(|k| Opt { value: k.code().to_string(), label: t.code("facility_kind", k.code()), selected: k.code() == chosen_kind })
+            .collect(),
+        capacity: q.get("capacity").cloned().unwrap_or_default(),
+        problems,
+        results,
+        searched,
+        mine: rows(&t, &mine, &schools, &facilities),
+        inbox: inbox.map(|l| l.len()),
+    }
+    .into_response())
+}
+
+/// Requests waiting for the schools whose bookings the viewer decides; `None` for those who
+/// decide none.
+async fn inbox_list(app: &App, v: &Viewer) -> Result<Option<Vec<booking::Model>>, PageError> {
+    let county = v.county();
+    let pending = bookings::list(app, v, BookingFilter { statuses: vec![BookingStatus::Pending], ..Default::default() }).await?;
+    let decides = |school: i64| v.can(Action::Update, Resource::Booking, &Target::school(county, school));
+    let deciding_any = v.role() == Role::BureauAdmin || v.actor.school_id.is_some_and(decides) || !v.actor.cluster_school_ids.is_empty();
+    if !deciding_any || v.role() == Role::Teacher {
+        return Ok(None);
+    }
+    Ok(Some(pending.into_iter().filter(|b| decides(b.owner_school_id)).collect()))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "bookings/inbox.html")]
+struct InboxPage {
+    chrome: Chrome,
+    rows: Vec<BookingRow>,
+}
+
+async fn inbox(State(app): State<App>, v: Viewer) -> PageResult {
+    let t = v.tr();
+    let list = inbox_list(&app, &v).await?.ok_or(AppError::Forbidden)?;
+    let (schools, facilities) = names(&app, &v).await?;
+    Ok(InboxPage { chrome: Chrome::new(&v, t.get("booking-inbox"), "/bookings"), rows: rows(&t, &list, &schools, &facilities) }
+        .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "bookings/new.html")]
+struct NewPage {
+    chrome: Chrome,
+    facility_id: i64,
+    owner: String,
+    /// Name, input type, label, value, problem.
+    fields: Vec<(String, &'static str, String, String, Option<String>)>,
+    until: Vec<(String, &'static str, String, String, Option<String>)>,
+    every: String,
+    errors: Vec<String>,
+    dates: Vec<(String, bool, String)>,
+    can_book: bool,
+    can_keep_rest: bool,
+}
+
+fn request_from(form: &HashMap<String, String>) -> Result<Request, Vec<FieldProblem>> {
+    let mut problems = Vec::new();
+    let text = |k: &str| form.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
+    let facility_id = text("facility").parse().unwrap_or(0);
+    let date = match text("date").parse::<NaiveDate>() {
+        Ok(d) => Some(d),
+        Err(_) => {
+            problems.push(FieldProblem::new("date", Problem::NotADate { value: text("date").chars().take(40).collect() }));
+            None
+        }
+    };
+    let at = |k: &'static str, problems: &mut Vec<FieldProblem>| match NaiveTime::parse_from_str(&text(k), "%H:%M") {
+        Ok(x) => date.map(|d| d.and_time(x)),
+        Err(_) => {
+            problems
+                .push(FieldProblem::new(k, Problem::UnknownValue { value: text(k).chars().take(40).collect(), allowed: "HH:MM".into() }));
+            None
+        }
+    };
+    let (start, end): (Option<NaiveDateTime>, Option<NaiveDateTime>) = (at("from", &mut problems), at("to", &mut problems));
+    let attendees = match text("attendees") {
+        a if a.is_empty() => None,
+        a => match a.parse::<u32>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                problems.push(FieldProblem::new("attendees", Problem::NotAnInteger { value: a.chars().take(40).collect() }));
+                None
+            }
+        },
+    };
+    let repeat = match text("every_weeks").as_str() {
+        "" | "0" => None,
+        n => {
+            let every_weeks = n.parse().unwrap_or(0);
+            match text("until").parse::<NaiveDate>() {
+                Ok(until) => Some(Repeat { every_weeks, until }),
+                Err(_) => {
+                    problems.push(FieldProblem::new("until", Problem::NotADate { value: text("until").chars().take(40).collect() }));
+                    None
+                }
+            }
+        }
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Request {
+        facility_id,
+        start,
+        end,
+        purpose: text("purpose"),
+        group_name: text("group_name"),
+        attendees,
+        repeat,
+        keep_rest: text("keep_rest") == "yes",
+        ..Default::default()
+    })
+}
+
+async fn new_page(
+    app: &App,
+    v: &Viewer,
+    values: HashMap<String, String>,
+    problems: &[FieldProblem],
+    dates: Vec<(String, bool, String)>,
+) -> PageResult {
+    let t = v.tr();
+    let facility_id: i64 = values.get("facility").and_then(|f| f.parse().ok()).ok_or(AppError::NotFound)?;
+    let f = xuequ_app::registry::get::<xuequ_store::entities::facility::Model>(app, v, facility_id).await?;
+    if f.status != Status::Active.code() {
+        return Err(AppError::NotFound.into());
+    }
+    let owner = app.store.school(v.county(), f.school_id).await.map_err(AppError::from)?.map(|s| s.name).unwrap_or_default();
+    let known = ["date", "from", "to", "purpose", "group_name", "attendees", "every_weeks", "until"];
+    let field = |name: &str, kind: &'static str, key: &str| {
+        let error = problems.iter().find(|p| p.field == name).map(|p| t.problem(&p.problem));
+        (name.to_string(), kind, t.get(key), values.get(name).cloned().unwrap_or_default(), error)
+    };
+    let fields = vec![
+        field("date", "date", "booking-date"),
+        field("from", "time", "booking-from"),
+        field("to", "time", "booking-to"),
+        field("purpose", "text", "booking-purpose"),
+        field("group_name", "text", "booking-group"),
+        field("attendees", "number", "booking-attendees"),
+    ];
+    let until = vec![field("until", "date", "booking-until")];
+    let every = values.get("every_weeks").cloned().unwrap_or_default();
+    let errors = problems.iter().filter(|p| !known.contains(&p.field)).map(|p| t.problem(&p.problem)).collect();
+    let can_book = !dates.is_empty() && dates.iter().all(|d| d.1);
+    let can_keep_rest = dates.iter().any(|d| d.1) && !can_book;
+    let status = if problems.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((
+        status,
+        NewPage {
+            chrome: Chrome::new(v, t.with("booking-new-title", &[("facility", f.name.clone())]), "/bookings"),
+            facility_id,
+            owner,
+            fields,
+            until,
+            every,
+            errors,
+            dates,
+            can_book,
+            can_keep_rest,
+        },
+    )
+        .into_response())
+}
+
+async fn new_form(State(app): State<App>, v: Viewer, Query(mut q): Q) -> PageResult {
+    q.entry("date".into()).or_insert_with(|| next_weekday().to_string());
+    q.entry("every_weeks".into()).or_default();
+    new_page(&app, &v, q, &[], Vec::new()).await
+}
+
+/// 检查 lists every date with what stands in its way; 预约 books (all dates, or with 只预约可用的日期
+/// those that pass).
+async fn new_post(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    let t = v.tr();
+    let request = match request_from(&form) {
+        Ok(r) => r,
+        Err(problems) => return new_page(&app, &v, form, &problems, Vec::new()).await,
+    };
+    let checked = match bookings::check(&app, &v, &request).await {
+        Ok(c) => c,
+        Err(e) => return new_page(&app, &v, form, &form_problems(e)?, Vec::new()).await,
+    };
+    let dates: Vec<(String, bool, String)> = checked
+        .iter()
+        .map(|d| {
+            let day = t.with(
+                "booking-day",
+                &[("weekday", weekday_code(d.slot.start.weekday()).to_string()), ("date", d.slot.start.format("%Y-%m-%d").to_string())],
+            );
+            let label = format!("{day} {}–{}", d.slot.start.format("%H:%M"), d.slot.end.format("%H:%M"));
+            (label, d.problems.is_empty(), d.problems.iter().map(|p| t.problem(p)).collect::<Vec<_>>().join("；"))
+        })
+        .collect();
+    if form.get("action").map(String::as_str) != Some("book") {
+        return new_page(&app, &v, form, &[], dates).await;
+    }
+    match bookings::book(&app, &v, &request).await {
+        Ok(done) => Ok(saved(&format!("/bookings/{}", done.bookings[0].id))),
+        Err(AppError::Dates(_)) | Err(AppError::Conflict(_)) => {
+            // Someone took a date meanwhile: the dates again, as they stand now.
+            let again = bookings::check(&app, &v, &request).await?;
+            let dates = again
+                .iter()
+                .map(|d| {
+                    (
+                        format!("{} {}", d.slot.start.format("%Y-%m-%d %H:%M"), d.slot.end.format("%H:%M")),
+                        d.problems.is_empty(),
+                        d.problems.iter().map(|p| t.problem(p)).collect::<Vec<_>>().join("；"),
+                    )
+                })
+                .collect();
+            new_page(&app, &v, form, &[], dates).await
+        }
+        Err(e) => new_page(&app, &v, form.clone(), &form_problems(e)?, dates).await,
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "bookings/booking.html")]
+struct BookingPage {
+    chrome: Chrome,
+    id: i64,
+    facts: Vec<(String, String)>,
+    series: Vec<BookingRow>,
+    can_decide: bool,
+    can_cancel: bool,
+    week_href: String,
+}
+
+async fn show(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageResult {
+    let t = v.tr();
+    let b = bookings::get(&app, &v, id).await?;
+    let county = v.county();
+    let (schools, facilities) = names(&app, &v).await?;
+    let pending = b.status == BookingStatus::Pending.code();
+    let open = pending || b.status == BookingStatus::Confirmed.code();
+    let lender = v.can(Action::Update, Resource::Booking, &Target::school(county, b.owner_school_id));
+    let borrower = v.can(Action::Retire, Resource::Booking, &Target::school(county, b.school_id));
+    let series = match b.series_id {
+        Some(s) => bookings::list(&app, &v, BookingFilter { facility_id: Some(b.facility_id), ..Default::default() })
+            .await?
+            .into_iter()
+            .filter(|x| x.series_id == Some(s))
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut facts = vec![
+        (t.get("booking-facility"), facilities.get(&b.facility_id).cloned().unwrap_or_default()),
+        (t.get("booking-owner"), schools.get(&b.owner_school_id).cloned().unwrap_or_default()),
+        (t.get("booking-school"), schools.get(&b.school_id).cloned().unwrap_or_default()),
+        (t.get("booking-when"), when(&b)),
+        (t.get("booking-status"), t.code("booking_status", &b.status)),
+        (t.get("booking-purpose"), b.purpose.clone()),
+        (t.get("booking-group"), b.group_name.clone()),
+        (t.get("booking-attendees"), b.attendees.map(|a| a.to_string()).unwrap_or_default()),
+        (t.get("booking-requested-by"), format!("{} · {}", b.requested_by_name, to_local(b.created_at).format("%Y-%m-%d %H:%M"))),
+    ];
+    if let Some(by) = &b.decided_by {
+        facts.push((
+            t.get("booking-decided-by"),
+            format!("{by} · {}", b.decided_at.map(|d| to_local(d).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()),
+        ));
+    }
+    if !b.reason.is_empty() {
+        facts.push((t.get("booking-reason"), b.reason.clone()));
+    }
+    Ok(BookingPage {
+        chrome: Chrome::new(&v, t.with("booking-title", &[("id", id.to_string())]), "/bookings"),
+        id,
+        facts,
+        series: rows(&t, &series, &schools, &facilities),
+        can_decide: pending && lender,
+        can_cancel: open && (lender || borrower),
+        week_href: format!("/facilities/{}/week?week={}", b.facility_id, to_local(b.starts_at).date()),
+    }
+    .into_response())
+}
+
+async fn decide(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    let decision = match form.get("decision").map(String::as_str) {
+        Some("approve") => Decision::Approve,
+        Some("decline") => Decision::Decline,
+        Some("cancel") => Decision::Cancel,
+        _ => return Err(AppError::invalid("decision", Problem::Required).into()),
+    };
+    if decision == Decision::Cancel && !confirmed(&form) {
+        let t = v.tr();
+        let b = bookings::get(&app, &v, id).await?;
+        return Ok(ConfirmPage {
+            chrome: Chrome::new(&v, t.get("booking-cancel-title"), "/bookings"),
+            lines: vec![t.with("booking-cancel-line", &[("when", when(&b))]), t.get("booking-cancel-hint")],
+            action: format!("/bookings/{id}/decide?decision=cancel"),
+            date: None,
+            button: t.get("booking-cancel"),
+            cancel: format!("/bookings/{id}"),
+        }
+        .into_response());
+    }
+    let series = form.get("series").is_some_and(|s| s == "yes");
+    bookings::decide(&app, &v, id, decision, form.get("reason").map(String::as_str).unwrap_or(""), series).await?;
+    let back = if form.get("back").is_some_and(|b| b == "inbox") { "/bookings/inbox".to_string() } else { format!("/bookings/{id}") };
+    Ok(saved(&back))
+}
+
+/// A period of a day on the week grid: what is there, its CSS class, and a link.
+type Cell = (String, &'static str, Option<String>);
+
+#[derive(Template, WebTemplate)]
+#[template(path = "bookings/week.html")]
+struct WeekPage {
+    chrome: Chrome,
+    facility_id: i64,
+    days: Vec<String>,
+    /// Per period: its label, and per day the cell (text, css class, link).
+    grid: Vec<(String, Vec<Cell>)>,
+    prev: String,
+    next: String,
+}
+
+/// A facility's week by the lending school's lesson periods: who holds each period, which are
+/// closed, which are free (a link to book them).
+async fn week(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q): Q) -> PageResult {
+    let t = v.tr();
+    let f = xuequ_app::registry::get::<xuequ_store::entities::facility::Model>(&app, &v, id).await?;
+    let day = q.get("week").and_then(|d| d.parse::<NaiveDate>().ok()).unwrap_or_else(xuequ_app::today);
+    let monday = bookings::week_of(day);
+    let bells = bookings::bells_of(&app, v.county(), f.school_id).await?;
+    let from = xuequ_domain::booking::to_utc(monday.and_hms_opt(0, 0, 0).expect("midnight"));
+    let list = app.store.holding(v.county(), id, from, from + Duration::days(7)).await.map_err(AppError::from)?;
+    let (schools, _) = names(&app, &v).await?;
+    let calendar = app.store.calendar(v.county(), f.school_id).await.map_err(AppError::from)?;
+    let rules = bookings::rules_of(&app, v.county(), &f).await?;
+    let days: Vec<NaiveDate> = (0..7).map(|i| monday + Duration::days(i)).collect();
+    let grid = bells
+        .periods
+        .iter()
+        .map(|p| {
+            let label = t.with(
+                "booking-period",
+                &[("n", p.number.to_string()), ("from", p.start.format("%H:%M").to_string()), ("to", p.end.format("%H:%M").to_string())],
+            );
+            let cells = days
+                .iter()
+                .map(|d| {
+                    let slot = Slot { start: d.and_time(p.start), end: d.and_time(p.end) };
+                    if let Some(b) = list.iter().find(|b| Slot { start: to_local(b.starts_at), end: to_local(b.ends_at) }.overlaps(&slot)) {
+                        let who = schools.get(&b.school_id).cloned().unwrap_or_default();
+                        let class = if b.status == BookingStatus::Pending.code() { "pending" } else { "taken" };
+                        let text = format!("{who} · {}", t.code("booking_status", &b.status));
+                        let visible = bookings::list_visible(&v, b);
+                        return (text, class, visible.then(|| format!("/bookings/{}", b.id)));
+                    }
+                    if let Some(off) = calendar.day_off(*d) {
+                        return (t.problem(&off.problem(*d)), "closed", None);
+                    }
+                    if let Some(reason) = rules.blackouts.iter().find_map(|x| x.hit(&slot)) {
+                        return (reason.to_string(), "closed", None);
+                    }
+                    if rules.opening[d.weekday().num_days_from_monday() as usize].is_none() {
+                        return (t.get("booking-closed"), "closed", None);
+                    }
+                    let href =
+                        format!("/bookings/new?facility={id}&date={d}&from={}&to={}", p.start.format("%H:%M"), p.end.format("%H:%M"));
+                    (t.get("booking-free"), "free", Some(href))
+                })
+                .collect();
+            (label, cells)
+        })
+        .collect();
+    Ok(WeekPage {
+        chrome: Chrome::new(&v, t.with("booking-week-title", &[("facility", f.name.clone()), ("week", monday.to_string())]), "/bookings"),
+        facility_id: id,
+        days: days
+            .iter()
+            .map(|d| t.with("booking-day", &[("weekday", weekday_code(d.weekday()).to_string()), ("date", d.format("%m-%d").to_string())]))
+            .collect(),
+        grid,
+        prev: (monday - Duration::days(7)).to_string(),
+        next: (monday + Duration::days(7)).to_string(),
+    }
+    .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "bookings/notifications.html")]
+struct NotificationsPage {
+    chrome: Chrome,
+    items: Vec<(i64, String, String, String, bool)>,
+}
+
+async fn notifications(State(app): State<App>, v: Viewer) -> PageResult {
+    let t = v.tr();
+    let items = app.store.notifications(v.county(), v.actor.user_id, 100).await.map_err(AppError::from)?;
+    Ok(NotificationsPage {
+        chrome: Chrome::new(&v, t.get("nav-notifications"), "/notifications"),
+        items: items
+            .into_iter()
+            .map(|n| {
+                (
+                    n.id,
+                    crate::i18n::notice_text(&t, &n.kind, &n.args),
+                    n.link,
+                    to_local(n.created_at).format("%Y-%m-%d %H:%M").to_string(),
+                    n.read_at.is_some(),
+                )
+            })
+            .collect(),
+    }
+    .into_response())
+}
+
+/// Marks one message read and opens what it is about, or marks them all read.
+async fn read(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    let id = form.get("id").and_then(|i| i.parse::<i64>().ok());
+    app.store.mark_read(v.county(), v.actor.user_id, id).await.map_err(AppError::from)?;
+    let to = form
+        .get("link")
+        .filter(|l| l.starts_with('/') && !l.starts_with("//") && !l.contains('\\'))
+        .cloned()
+        .unwrap_or_else(|| "/notifications".into());
+    Ok(Redirect::to(&to).into_response())
+}
