@@ -66,11 +66,26 @@ pub async fn rules_of(app: &App, county: i64, f: &facility::Model) -> Result<Sha
     if let Some(rules) = app.store.facility_rules(county, f.id).await? {
         return Ok(rules);
     }
-    Ok(SharingRules {
+    Ok(default_rules(f))
+}
+
+/// The rules of a facility whose school has not set them: shared in its cluster when the
+/// registry marks it shareable, its capacity, and the opening hours its free text gives when
+/// that text reads (else school days 08:00–17:30; see [`hours_unread`]).
+pub fn default_rules(f: &facility::Model) -> SharingRules {
+    let d = SharingRules::default();
+    SharingRules {
         share_with: if f.shareable { ShareWith::Cluster } else { ShareWith::Nobody },
         capacity: (f.capacity > 0).then_some(f.capacity as u32),
-        ..SharingRules::default()
-    })
+        opening: xuequ_domain::booking::rules::parse_opening(&f.open_hours).unwrap_or(d.opening),
+        ..d
+    }
+}
+
+/// Whether a facility's opening hours are still only free text that does not read (its
+/// school should set them in the sharing rules).
+pub fn hours_unread(f: &facility::Model) -> bool {
+    !f.open_hours.trim().is_empty() && xuequ_domain::booking::rules::parse_opening(&f.open_hours).is_none()
 }
 
 /// Whether `school` may borrow from `owner` under `share_with`: the county, or a cluster they
@@ -390,11 +405,7 @@ pub async fn free(app: &App, c: &Caller, q: &FreeQuery) -> Result<Vec<FreeFacili
         if q.kind.as_deref().is_some_and(|k| !k.is_empty() && k != f.kind) || q.capacity.is_some_and(|n| (f.capacity.max(0) as u32) < n) {
             continue;
         }
-        let r = rules.get(&f.id).cloned().unwrap_or_else(|| SharingRules {
-            share_with: if f.shareable { ShareWith::Cluster } else { ShareWith::Nobody },
-            capacity: (f.capacity > 0).then_some(f.capacity as u32),
-            ..SharingRules::default()
-        });
+        let r = rules.get(&f.id).cloned().unwrap_or_else(|| default_rules(&f));
         let own = school == Some(f.school_id);
         let shared = own
             || match r.share_with {
@@ -421,4 +432,157 @@ pub async fn free(app: &App, c: &Caller, q: &FreeQuery) -> Result<Vec<FreeFacili
     }
     out.sort_by(|a, b| a.km.unwrap_or(f64::MAX).total_cmp(&b.km.unwrap_or(f64::MAX)).then(a.facility.id.cmp(&b.facility.id)));
     Ok(out)
+}
+
+/// The calendar of a school year as stored: the county's (no school) or a school's own closed
+/// days; empty when not set.
+pub async fn stored_calendar(app: &App, c: &Caller, school_id: Option<i64>, year: i32) -> Result<xuequ_domain::booking::SchoolCalendar> {
+    c.require(Action::Read, Resource::Booking, &Target::county(c.county()))?;
+    Ok(app.store.stored_calendar(c.county(), school_id, year).await?.unwrap_or_default())
+}
+
+/// Sets a school year's calendar: the county's terms, holidays and exam weeks (the bureau), or a
+/// school's own closed days (its admin; a school's terms are the county's).
+pub async fn save_calendar(
+    app: &App,
+    c: &Caller,
+    school_id: Option<i64>,
+    year: i32,
+    calendar: &xuequ_domain::booking::SchoolCalendar,
+) -> Result<()> {
+    let county = c.county();
+    match school_id {
+        None => c.require(Action::Create, Resource::School, &Target::county(county))?,
+        Some(s) => {
+            app.store.school(county, s).await?.ok_or(AppError::NotFound)?;
+            c.require(Action::Update, Resource::School, &Target::school(county, s))?;
+        }
+    }
+    let mut problems = Vec::new();
+    if !(2000..=2100).contains(&year) {
+        problems.push(FieldProblem::new("year", Problem::OutOfRange { value: year.to_string(), min: "2000".into(), max: "2100".into() }));
+    }
+    if calendar.terms.iter().any(|(a, b)| a > b) {
+        problems.push(FieldProblem::new("terms", Problem::EndBeforeStart));
+    }
+    if school_id.is_some() && !calendar.terms.is_empty() {
+        problems.push(FieldProblem::new("terms", Problem::OutOfScope));
+    }
+    if calendar.closures.iter().any(|x| x.from > x.to) {
+        problems.push(FieldProblem::new("closures", Problem::EndBeforeStart));
+    }
+    if calendar.closures.iter().any(|x| x.reason.trim().is_empty() || x.reason.chars().count() > 50) {
+        problems.push(FieldProblem::new("closures", Problem::Required));
+    }
+    if calendar.terms.len() > 4 || calendar.closures.len() > 200 {
+        problems.push(FieldProblem::new("closures", Problem::TooLong { max: 200 }));
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    Ok(app.store.save_calendar(&c.ctx(), school_id, year, calendar).await?)
+}
+
+/// Sets a school's bell schedule for one stage (its admin, the cluster head, the bureau).
+pub async fn save_bells(app: &App, c: &Caller, school_id: i64, section: &str, bells: &BellSchedule) -> Result<()> {
+    let county = c.county();
+    app.store.school(county, school_id).await?.ok_or(AppError::NotFound)?;
+    c.require(Action::Update, Resource::Facility, &Target::school(county, school_id))?;
+    if !["primary", "junior"].contains(&section) {
+        return Err(AppError::invalid(
+            "section",
+            Problem::UnknownValue { value: section.chars().take(20).collect(), allowed: "primary, junior".into() },
+        ));
+    }
+    if bells.periods.is_empty() || bells.periods.len() > 12 || !bells.is_well_formed() {
+        return Err(AppError::invalid("periods", Problem::EndBeforeStart));
+    }
+    Ok(app.store.save_bell_schedule(&c.ctx(), school_id, section, bells).await?)
+}
+
+/// How much one facility was used over a stretch of days.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FacilityUsage {
+    pub facility_id: i64,
+    pub school_id: i64,
+    /// Hours it was open on school days (its opening hours, less holidays and closed days).
+    pub hours_open: f64,
+    /// Hours confirmed for its own school.
+    pub hours_owner: f64,
+    /// Hours confirmed for other schools (lent).
+    pub hours_lent: f64,
+    pub confirmed: usize,
+    pub pending: usize,
+    pub declined: usize,
+    pub cancelled: usize,
+}
+
+/// The sharing figures of a stretch of days: per facility, and per school what it lent and
+/// borrowed (hours of confirmed bookings across schools). What the cluster evaluation reads.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Usage {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub facilities: Vec<FacilityUsage>,
+    /// School id → hours lent to other schools.
+    pub lent: std::collections::BTreeMap<i64, f64>,
+    /// School id → hours borrowed from other schools.
+    pub borrowed: std::collections::BTreeMap<i64, f64>,
+}
+
+/// Sharing figures from `from` to `to` (inclusive) for the facilities of `schools` (none: every
+/// school the caller sees).
+pub async fn usage(app: &App, c: &Caller, from: NaiveDate, to: NaiveDate, schools: Option<&[i64]>) -> Result<Usage> {
+    let county = c.county();
+    c.require(Action::Read, Resource::Booking, &Target::county(county))?;
+    if to < from || (to - from).num_days() > 400 {
+        return Err(AppError::invalid(
+            "to",
+            Problem::OutOfRange { value: to.to_string(), min: from.to_string(), max: (from + chrono::Duration::days(400)).to_string() },
+        ));
+    }
+    let visible = c.visibility(Resource::Booking);
+    let wanted = |s: i64| visible.includes(s) && schools.is_none_or(|list| list.contains(&s));
+    let facilities: Vec<facility::Model> = app.store.active_facilities(county).await?.into_iter().filter(|f| wanted(f.school_id)).collect();
+    let start = to_utc(from.and_hms_opt(0, 0, 0).expect("midnight"));
+    let end = to_utc(to.succ_opt().unwrap_or(to).and_hms_opt(0, 0, 0).expect("midnight"));
+    let all = app.store.bookings(county, &BookingFilter { from: Some(start), to: Some(end), ..Default::default() }).await?;
+    let mut usage = Usage { from, to, ..Default::default() };
+    let mut calendars: std::collections::HashMap<i64, xuequ_domain::booking::SchoolCalendar> = Default::default();
+    for f in &facilities {
+        let rules = rules_of(app, county, f).await?;
+        if let std::collections::hash_map::Entry::Vacant(e) = calendars.entry(f.school_id) {
+            e.insert(app.store.calendar(county, f.school_id).await?);
+        }
+        let calendar = &calendars[&f.school_id];
+        let mut u = FacilityUsage { facility_id: f.id, school_id: f.school_id, ..Default::default() };
+        let mut day = from;
+        while day <= to {
+            if let (None, Some((open, close))) = (calendar.day_off(day), rules.opening[day.weekday().num_days_from_monday() as usize]) {
+                u.hours_open += (close - open).num_minutes() as f64 / 60.0;
+            }
+            day += chrono::Duration::days(1);
+        }
+        for b in all.iter().filter(|b| b.facility_id == f.id) {
+            let hours = (b.ends_at - b.starts_at).num_minutes() as f64 / 60.0;
+            match BookingStatus::parse(&b.status) {
+                Some(BookingStatus::Confirmed) if b.school_id == f.school_id => {
+                    u.hours_owner += hours;
+                    u.confirmed += 1;
+                }
+                Some(BookingStatus::Confirmed) => {
+                    u.hours_lent += hours;
+                    u.confirmed += 1;
+                    *usage.lent.entry(f.school_id).or_default() += hours;
+                    *usage.borrowed.entry(b.school_id).or_default() += hours;
+                }
+                Some(BookingStatus::Pending) => u.pending += 1,
+                Some(BookingStatus::Declined) => u.declined += 1,
+                Some(BookingStatus::Cancelled) => u.cancelled += 1,
+                None => {}
+            }
+        }
+        usage.facilities.push(u);
+    }
+    Ok(usage)
 }

@@ -38,6 +38,12 @@ async fn found(app: &App, c: &Caller, id: i64, action: Action) -> Result<cluster
     Ok(cluster)
 }
 
+/// The ids of a cluster's current schools, if the caller may read the cluster.
+pub async fn school_ids(app: &App, c: &Caller, id: i64) -> Result<Vec<i64>> {
+    found(app, c, id, Action::Read).await?;
+    Ok(app.store.cluster_school_ids(c.county(), id).await?)
+}
+
 pub async fn get(app: &App, c: &Caller, id: i64) -> Result<ClusterDetail> {
     let cluster = found(app, c, id, Action::Read).await?;
     let members = app.store.members(c.county(), id, true).await?;

@@ -74,7 +74,7 @@ async fn load(store: &Store, county: DemoCounty) -> Result<()> {
         store.set_officers(&ctx, saved.id, &officers).await?;
     }
     let clusters = store.all_clusters(record.id).await?;
-    for a in county.accounts {
+    for a in &county.accounts {
         let school_id = match &a.school_code {
             Some(code) => Some(
                 store.school_by_code(record.id, code).await?.ok_or_else(|| AppError::Internal(format!("demo account school {code}")))?.id,
@@ -84,7 +84,7 @@ async fn load(store: &Store, county: DemoCounty) -> Result<()> {
         let cluster_id = a.cluster_name.as_ref().and_then(|n| clusters.iter().find(|c| &c.name == n)).map(|c| c.id);
         let new = NewUser {
             username: a.username.into(),
-            display_name: a.display_name,
+            display_name: a.display_name.clone(),
             password: DEMO_PASSWORD.into(),
             role: a.role,
             school_id,
@@ -92,6 +92,69 @@ async fn load(store: &Store, county: DemoCounty) -> Result<()> {
             must_change_password: false,
         };
         store.create_user(&ctx, new).await.map_err(context(format!("demo account {}", a.username)))?;
+    }
+    load_bookings(store, &ctx, &county.bookings).await
+}
+
+/// The demo's term of facility sharing: the county's calendar of this school year, and the
+/// bookings placed in the weeks around the current one (skipping days off).
+async fn load_bookings(store: &Store, ctx: &Ctx, list: &[xuequ_demo::DemoBooking]) -> Result<()> {
+    use chrono::Datelike;
+    use xuequ_domain::booking::{BookingStatus, to_utc};
+    if list.is_empty() {
+        return Ok(());
+    }
+    let today = crate::today();
+    let year = if today.month() >= 8 { today.year() } else { today.year() - 1 };
+    let calendar = xuequ_demo::school_calendar(year);
+    store.save_calendar(ctx, None, year, &calendar).await?;
+    let monday = crate::bookings::week_of(today);
+    let schools = store.all_schools(ctx.county_id).await?;
+    let facilities = store.active_facilities(ctx.county_id).await?;
+    let id_of = |name: &str| schools.iter().find(|s| s.name == name).map(|s| s.id);
+    for b in list {
+        let (Some(owner), Some(borrower)) = (id_of(b.owner), id_of(b.borrower)) else { continue };
+        let Some(facility) = facilities.iter().find(|f| f.school_id == owner && f.kind == b.kind.code()) else { continue };
+        let bells = xuequ_domain::booking::BellSchedule::primary();
+        let Some((start, end)) = bells.span(b.periods.0, b.periods.1) else { continue };
+        let slots: Vec<_> = b
+            .weeks
+            .clone()
+            .map(|w| monday + chrono::Duration::weeks(w) + chrono::Duration::days(b.weekday as i64 - 1))
+            .filter(|day| calendar.day_off(*day).is_none())
+            .map(|day| (to_utc(day.and_time(start)), to_utc(day.and_time(end))))
+            .collect();
+        if slots.is_empty() {
+            continue;
+        }
+        let holds = matches!(b.status, BookingStatus::Pending | BookingStatus::Confirmed);
+        let new = xuequ_store::bookings::NewBooking {
+            facility_id: facility.id,
+            owner_school_id: owner,
+            school_id: borrower,
+            requested_by: None,
+            requested_by_name: format!("{}教师", b.borrower),
+            slots,
+            status: if holds { b.status } else { BookingStatus::Pending },
+            purpose: b.purpose.into(),
+            group_name: b.group.into(),
+            attendees: Some(40),
+        };
+        let made = store.create_bookings(ctx, &new).await?;
+        if b.status == BookingStatus::Pending {
+            let notice = xuequ_store::bookings::Notice {
+                user_ids: store.decider_ids(ctx.county_id, owner).await?,
+                kind: "booking-requested",
+                args: serde_json::json!({"facility": facility.name, "school": b.borrower, "when": xuequ_domain::booking::show(made[0].starts_at), "count": made.len()}),
+                link: format!("/bookings/{}", made[0].id),
+            };
+            store.notify(ctx.county_id, &notice).await?;
+        }
+        if !holds {
+            for m in made {
+                store.decide_booking(ctx, m.id, &[BookingStatus::Pending], b.status, b.reason, None).await?;
+            }
+        }
     }
     Ok(())
 }

@@ -60,8 +60,22 @@ async fn bookings(backend: Backend) {
     let (status, _) = admin.put(&format!("/api/v1/facilities/{not_shared}/rules"), json!({"share_with": "nobody", "needs_approval": true, "min_notice_hours": 0, "horizon_days": 60, "max_minutes": 240, "opening": [null, null, null, null, null, null, null], "capacity": null, "weekly_quota_hours": null, "blackouts": []})).await;
     assert_eq!(status, StatusCode::OK);
 
-    // 周二 第5–6节 next week: 14:00–15:30 by the primary bell schedule, waiting for approval.
+    // The county's calendar: one long term around the test's dates, with a sports day on the
+    // third Tuesday of the repeat below. A school may add closed days but not terms.
     let tuesday = next(Weekday::Tue, 7);
+    let sports_day = tuesday + Duration::weeks(2);
+    let today = (Utc::now() + Duration::hours(8)).date_naive();
+    let year = if today.month() >= 8 { today.year() } else { today.year() - 1 };
+    let calendar = json!({"terms": [[today - Duration::days(60), today + Duration::days(300)]], "closures": [{"from": sports_day, "to": sports_day, "reason": "运动会"}]});
+    let (status, body) = admin.put(&format!("/api/v1/calendar?year={year}"), calendar.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) = principal.put(&format!("/api/v1/calendar?year={year}"), calendar.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the county's calendar is the bureau's");
+    let own = teacher.get("/api/v1/me").await.1["user"]["school_id"].as_i64().unwrap();
+    let (status, body) = principal.put(&format!("/api/v1/calendar?year={year}&school_id={own}"), calendar).await;
+    assert_eq!((status, body["error"]["details"][0]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("terms")), "{body}");
+
+    // 周二 第5–6节 next week: 14:00–15:30 by the primary bell schedule, waiting for approval.
     let (status, booked) = teacher
         .post("/api/v1/bookings", json!({"facility_id": lab, "date": tuesday, "periods": [5, 6], "purpose": "科学实验：电路", "group_name": "五(2)班", "attendees": 40}))
         .await;
@@ -131,11 +145,16 @@ async fn bookings(backend: Backend) {
     assert_eq!(answer.as_array().unwrap().len(), 10);
     let (status, answer) = principal.post("/api/v1/bookings", series.clone()).await;
     assert_eq!(status, StatusCode::CONFLICT, "{answer}");
-    // The first Tuesday collides (and the school's weekly quota is spent there too).
+    // The first Tuesday collides (and the school's weekly quota is spent there too); the third is
+    // the sports day.
     let details = answer["error"]["details"].as_array().unwrap();
     let detail = details.iter().find(|d| d["code"] == "collides").expect("a collision listed");
     assert_eq!(detail["date"].as_str(), Some(tuesday.to_string().as_str()));
-    assert!(details.iter().all(|d| d["date"] == tuesday.to_string()), "only the first date is refused: {answer}");
+    let off = details.iter().find(|d| d["code"] == "day_off").expect("the sports day listed");
+    assert_eq!(off["date"].as_str(), Some(sports_day.to_string().as_str()));
+    assert!(off["message"].as_str().unwrap().contains("运动会"), "{off}");
+    let refused: std::collections::BTreeSet<&str> = details.iter().filter_map(|d| d["date"].as_str()).collect();
+    assert_eq!(refused.len(), 2, "only those two dates are refused: {answer}");
     assert!(detail["message"].as_str().unwrap().contains(&format!("#{booking_id}")), "names the booking: {detail}");
     let mut keep = series.clone();
     keep["keep_rest"] = json!(true);

@@ -458,21 +458,29 @@ async fn booking_walk(client: &fantoccini::Client, server: &TestServer) -> Step 
     client.wait().for_element(Locator::Css("#dates .tag.good")).await?;
     screenshot(client, "booking-checked").await;
     client.find(Locator::Id("book")).await?.click().await?;
-    let facts = client.wait().for_element(Locator::Id("booking")).await?.text().await?;
+    client.wait().for_element(Locator::Css("p.flash")).await?;
+    let facts = client.find(Locator::Id("booking")).await?.text().await?;
     screenshot(client, "booking-pending").await;
     assert!(facts.contains("待审批") && facts.contains("14:00–15:30"), "{facts}");
     let booking_url = client.current_url().await?;
     // The cluster head: the bell counts the request; the message opens it; 批准.
     sign_in(client, server, "head").await?;
     let bell = client.wait().for_element(Locator::Id("bell")).await?;
-    assert!(bell.text().await?.contains('1'), "the bell counts: {}", bell.text().await?);
+    let count: u32 = bell.find(Locator::Css(".count")).await?.text().await?.trim().parse()?;
+    assert!(count >= 1, "the bell counts the request: {count}");
     bell.click().await?;
     let messages = client.wait().for_element(Locator::Id("notifications")).await?;
     screenshot(client, "notifications").await;
     assert!(messages.text().await?.contains("东坪镇中心小学"), "{}", messages.text().await?);
-    messages.find(Locator::Css("li.unread button")).await?.click().await?;
+    messages
+        .find(Locator::XPath(".//li[contains(@class,'unread')][contains(., '科学实验室')][contains(., '东坪镇中心小学')]//button"))
+        .await?
+        .click()
+        .await?;
     client.wait().for_element(Locator::Id("approve")).await?.click().await?;
-    let facts = client.wait().for_element(Locator::Id("booking")).await?.text().await?;
+    // Wait for the page after the decision (it says 已保存), not the one before it.
+    client.wait().for_element(Locator::Css("p.flash")).await?;
+    let facts = client.find(Locator::Id("booking")).await?.text().await?;
     assert!(facts.contains("已确认"), "{facts}");
     assert_eq!(client.current_url().await?.path(), booking_url.path());
     // The teacher: told, and the week grid shows the periods held.
@@ -482,9 +490,14 @@ async fn booking_walk(client: &fantoccini::Client, server: &TestServer) -> Step 
     client.wait().for_element(Locator::LinkText("周视图")).await?.click().await?;
     let grid = client.wait().for_element(Locator::Id("week")).await?;
     screenshot(client, "booking-week").await;
-    let held = grid.find_all(Locator::Css("td.slot.taken")).await?;
-    assert_eq!(held.len(), 2, "periods 5 and 6");
-    assert!(held[0].text().await?.contains("东坪镇中心小学 · 已确认"));
+    // Tuesday is the second day column; periods 5 and 6 the fifth and sixth rows.
+    for period in [5, 6] {
+        let cell = grid.find(Locator::XPath(&format!("./tbody/tr[{period}]/td[2]"))).await?;
+        assert_eq!(cell.attr("class").await?.as_deref(), Some("slot taken"), "period {period}");
+        assert!(cell.text().await?.contains("东坪镇中心小学 · 已确认"), "period {period}");
+    }
+    let free = grid.find(Locator::XPath("./tbody/tr[4]/td[2]")).await?;
+    assert_eq!(free.attr("class").await?.as_deref(), Some("slot free"), "period 4 stays free");
     check_page(client, "the week grid").await?;
     client.set_window_size(390, 844).await?;
     screenshot(client, "booking-week-phone").await;

@@ -34,6 +34,77 @@ pub struct DemoCounty {
     pub facilities: Vec<FacilityDraft>,
     pub clusters: Vec<DemoCluster>,
     pub accounts: Vec<DemoAccount>,
+    /// Facility sharing of the current term (dates relative to the week the demo is loaded).
+    pub bookings: Vec<DemoBooking>,
+}
+
+/// Bookings of one facility by one school: a weekday and lesson periods over a run of weeks
+/// (0 is the week the demo is loaded, -8 eight weeks before), in one state.
+pub struct DemoBooking {
+    /// The lending school's name and the kind of facility (its first of that kind).
+    pub owner: &'static str,
+    pub kind: FacilityKind,
+    pub borrower: &'static str,
+    /// 1 = Monday.
+    pub weekday: u32,
+    pub periods: (u8, u8),
+    pub weeks: std::ops::RangeInclusive<i64>,
+    pub status: booking::BookingStatus,
+    pub purpose: &'static str,
+    pub group: &'static str,
+    /// Why it was declined or cancelled.
+    pub reason: &'static str,
+}
+
+/// A county's school year (its first calendar year): the autumn and spring terms with the
+/// national holidays that fall in them.
+pub fn school_calendar(year: i32) -> booking::SchoolCalendar {
+    let d = |y: i32, m: u32, day: u32| NaiveDate::from_ymd_opt(y, m, day).expect("valid date");
+    let closed = |from: NaiveDate, to: NaiveDate, reason: &str| booking::Closure { from, to, reason: reason.into() };
+    booking::SchoolCalendar {
+        terms: vec![(d(year, 9, 1), d(year + 1, 1, 22)), (d(year + 1, 2, 23), d(year + 1, 7, 9))],
+        closures: vec![
+            closed(d(year, 10, 1), d(year, 10, 7), "国庆节"),
+            closed(d(year + 1, 1, 1), d(year + 1, 1, 1), "元旦"),
+            closed(d(year + 1, 1, 18), d(year + 1, 1, 22), "期末考试"),
+            closed(d(year + 1, 4, 4), d(year + 1, 4, 6), "清明节"),
+            closed(d(year + 1, 5, 1), d(year + 1, 5, 5), "劳动节"),
+        ],
+    }
+}
+
+/// Lead schools lending labs and computer rooms to their districts' members through the term,
+/// a request waiting in the cluster head's inbox and one in the principal's, one declined and
+/// one cancelled.
+fn demo_bookings() -> Vec<DemoBooking> {
+    use booking::BookingStatus::*;
+    let b = |owner, kind, borrower, weekday, periods, weeks, status, purpose, group, reason| DemoBooking {
+        owner,
+        kind,
+        borrower,
+        weekday,
+        periods,
+        weeks,
+        status,
+        purpose,
+        group,
+        reason,
+    };
+    let lab = FacilityKind::Lab;
+    let computers = FacilityKind::ComputerRoom;
+    vec![
+        b("城关第二小学", lab, "东坪镇中心小学", 1, (5, 6), -8..=4, Confirmed, "科学实验课", "五年级", ""),
+        b("城关第二小学", lab, "西河乡中心小学", 4, (5, 6), -8..=4, Confirmed, "科学实验课", "六年级", ""),
+        b("城关第二小学", computers, "西河乡中心小学", 3, (3, 4), -6..=2, Confirmed, "信息技术课", "五年级", ""),
+        b("城关第三小学", lab, "南山镇中心小学", 2, (3, 4), -8..=4, Confirmed, "科学实验课", "四年级", ""),
+        b("城关第三小学", lab, "北塬乡中心小学", 5, (5, 6), -8..=4, Confirmed, "科学实验课", "六年级", ""),
+        b("城关第四小学", lab, "石门镇中心小学", 1, (5, 6), -8..=4, Confirmed, "科学实验课", "五年级", ""),
+        b("城关第四小学", lab, "白水乡中心小学", 3, (5, 6), -8..=4, Confirmed, "科学实验课", "六年级", ""),
+        b("城关第二小学", computers, "东坪镇中心小学", 5, (1, 2), 1..=1, Pending, "编程兴趣小组", "四、五年级", ""),
+        b("东坪镇中心小学", lab, "西河乡中心小学", 4, (3, 4), 1..=1, Pending, "科学公开课观摩", "六年级", ""),
+        b("城关第三小学", lab, "北塬乡中心小学", 1, (1, 2), -3..=-3, Declined, "科学实验课", "五年级", "与本校实验课冲突"),
+        b("城关第四小学", lab, "白水乡中心小学", 5, (1, 2), -2..=-2, Cancelled, "科学实验课", "四年级", "学校临时活动"),
+    ]
 }
 
 pub struct DemoCluster {
@@ -269,6 +340,7 @@ pub fn generate() -> DemoCounty {
         facilities,
         clusters,
         accounts,
+        bookings: demo_bookings(),
     }
 }
 
@@ -634,6 +706,7 @@ pub fn second_county() -> DemoCounty {
             school_code: None,
             cluster_name: None,
         }],
+        bookings: vec![],
     }
 }
 

@@ -178,6 +178,51 @@ pub fn weekday_code(day: Weekday) -> &'static str {
     ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][day.num_days_from_monday() as usize]
 }
 
+/// Opening hours per weekday from the registry's free text, as schools wrote it
+/// ("周一至周五 8:00-17:30；周六 9:00-17:00", "每天 8:00-18:00", "工作日 16:30-18:30"). `None` when
+/// any part does not read: the facility's page then asks its school to set the hours.
+pub fn parse_opening(text: &str) -> Option<[Option<(NaiveTime, NaiveTime)>; 7]> {
+    let mut week = [None; 7];
+    let mut any = false;
+    for part in text.split(['；', ';', '，', ',', '、', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
+        let split = part.find(|c: char| c.is_ascii_digit())?;
+        let (days, times) = part.split_at(split);
+        let (from, to) = times.split_once(['-', '–', '—', '~', '～', '至'])?;
+        let time = |t: &str| NaiveTime::parse_from_str(t.trim(), "%H:%M").ok();
+        let (from, to) = (time(from)?, time(to)?);
+        if from >= to {
+            return None;
+        }
+        for day in weekdays(days.trim())? {
+            week[day] = Some((from, to));
+        }
+        any = true;
+    }
+    any.then_some(week)
+}
+
+/// The weekdays (0 = Monday) a Chinese day phrase names.
+fn weekdays(text: &str) -> Option<Vec<usize>> {
+    let day = |c: char| "一二三四五六日天".find(c).map(|i| (i / 3).min(6));
+    let text = text.trim_end_matches([':', '：', ' ']);
+    match text {
+        "每天" | "每日" | "全周" => return Some((0..7).collect()),
+        "工作日" | "周一至周五" => return Some((0..5).collect()),
+        "周末" | "双休日" => return Some(vec![5, 6]),
+        _ => {}
+    }
+    let names: Vec<char> = text.chars().filter(|c| "一二三四五六日天".contains(*c)).collect();
+    let ranged = ["至", "到", "-", "–", "~"].iter().any(|r| text.contains(r));
+    match (names.as_slice(), ranged) {
+        ([a, b], true) => {
+            let (a, b) = (day(*a)?, day(*b)?);
+            (a <= b).then(|| (a..=b).collect())
+        }
+        (list, false) if !list.is_empty() && text.starts_with(['周', '星']) => list.iter().map(|c| day(*c)).collect(),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,6 +242,27 @@ mod tests {
 
     fn asked(calendar: &SchoolCalendar) -> Asked<'_> {
         Asked { now: at(9, 14, 9, 0), calendar, attendees: Some(40), used_minutes_that_week: 0, owner: false }
+    }
+
+    #[test]
+    fn opening_hours_as_schools_wrote_them() {
+        let t = |h: u32, m: u32| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        let week = parse_opening("周一至周五 16:30-18:30；周六 9:00-17:00").unwrap();
+        assert_eq!(week[0], Some((t(16, 30), t(18, 30))));
+        assert_eq!(week[4], Some((t(16, 30), t(18, 30))));
+        assert_eq!(week[5], Some((t(9, 0), t(17, 0))));
+        assert_eq!(week[6], None);
+        assert_eq!(parse_opening("每天 8:00–18:00").unwrap()[6], Some((t(8, 0), t(18, 0))));
+        assert_eq!(
+            parse_opening("周二、周四 14:00-16:00").map(|w| w.iter().filter(|d| d.is_some()).count()),
+            None,
+            "周二、周四 splits at 、"
+        );
+        assert_eq!(parse_opening("周二周四 14:00-16:00").map(|w| w.iter().filter(|d| d.is_some()).count()), Some(2));
+        assert_eq!(parse_opening("工作日 8:00-17:30").unwrap()[2], Some((t(8, 0), t(17, 30))));
+        assert_eq!(parse_opening("上课时间开放"), None);
+        assert_eq!(parse_opening("周一至周五 18:00-8:00"), None, "backwards");
+        assert_eq!(parse_opening(""), None);
     }
 
     #[test]

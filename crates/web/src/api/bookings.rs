@@ -26,6 +26,9 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(check_booking))
         .routes(routes!(get_booking, decide_booking))
         .routes(routes!(get_rules, put_rules))
+        .routes(routes!(get_calendar, put_calendar))
+        .routes(routes!(get_bells, put_bells))
+        .routes(routes!(get_usage))
         .routes(routes!(list_notifications))
         .routes(routes!(read_notifications))
 }
@@ -318,4 +321,96 @@ pub struct ReadBody {
 #[utoipa::path(post, path = "/notifications/read", request_body = ReadBody, responses((status = 200, body = u64)), tag = "notifications")]
 async fn read_notifications(State(app): State<App>, v: Viewer, Body(b): Body<ReadBody>) -> ApiResult<Json<u64>> {
     Ok(Json(app.store.mark_read(v.county(), v.actor.user_id, b.id).await.map_err(AppError::from)?))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CalendarQuery {
+    /// The school year by its first calendar year (2026 = 2026–2027).
+    pub year: i32,
+    /// A school's own closed days; none for the county's terms, holidays and exam weeks.
+    pub school_id: Option<i64>,
+}
+
+/// A school year's calendar: `{"terms": [["2026-09-01", "2027-01-20"], …], "closures": [{"from", "to", "reason"}]}`.
+#[utoipa::path(get, path = "/calendar", params(CalendarQuery), responses((status = 200, body = Object)), tag = "bookings")]
+async fn get_calendar(
+    State(app): State<App>,
+    v: Viewer,
+    Params(q): Params<CalendarQuery>,
+) -> ApiResult<Json<xuequ_domain::booking::SchoolCalendar>> {
+    Ok(Json(bookings::stored_calendar(&app, &v, q.school_id, q.year).await?))
+}
+
+/// Sets a school year's calendar: the county's (the bureau) or a school's closed days (its admin).
+#[utoipa::path(put, path = "/calendar", params(CalendarQuery), request_body = Object, responses((status = 200, body = Object), (status = 400), (status = 403)), tag = "bookings")]
+async fn put_calendar(
+    State(app): State<App>,
+    v: Viewer,
+    Params(q): Params<CalendarQuery>,
+    Body(calendar): Body<xuequ_domain::booking::SchoolCalendar>,
+) -> ApiResult<Json<xuequ_domain::booking::SchoolCalendar>> {
+    bookings::save_calendar(&app, &v, q.school_id, q.year, &calendar).await?;
+    Ok(Json(calendar))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BellsQuery {
+    /// `primary` or `junior` (default: the school's stage).
+    pub section: Option<String>,
+}
+
+/// A school's bell schedule: `{"periods": [{"number": 1, "start": "08:00:00", "end": "08:40:00"}, …]}`.
+#[utoipa::path(get, path = "/schools/{id}/bells", params(("id" = i64, Path), BellsQuery), responses((status = 200, body = Object), (status = 404)), tag = "bookings")]
+async fn get_bells(
+    State(app): State<App>,
+    v: Viewer,
+    id: Ids,
+    Params(q): Params<BellsQuery>,
+) -> ApiResult<Json<xuequ_domain::booking::BellSchedule>> {
+    let school = xuequ_app::registry::get::<xuequ_store::entities::school::Model>(&app, &v, id.first()).await?;
+    Ok(Json(match q.section.as_deref() {
+        Some(section) => app.store.bell_schedule(v.county(), school.id, section).await.map_err(AppError::from)?.unwrap_or_else(|| {
+            if section == "junior" { xuequ_domain::booking::BellSchedule::junior() } else { xuequ_domain::booking::BellSchedule::primary() }
+        }),
+        None => bookings::bells_of(&app, v.county(), school.id).await?,
+    }))
+}
+
+/// Sets a school's bell schedule for a stage.
+#[utoipa::path(put, path = "/schools/{id}/bells", params(("id" = i64, Path), BellsQuery), request_body = Object, responses((status = 200, body = Object), (status = 400), (status = 403), (status = 404)), tag = "bookings")]
+async fn put_bells(
+    State(app): State<App>,
+    v: Viewer,
+    id: Ids,
+    Params(q): Params<BellsQuery>,
+    Body(bells): Body<xuequ_domain::booking::BellSchedule>,
+) -> ApiResult<Json<xuequ_domain::booking::BellSchedule>> {
+    bookings::save_bells(&app, &v, id.first(), q.section.as_deref().unwrap_or("primary"), &bells).await?;
+    Ok(Json(bells))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UsageQuery {
+    /// First day (default: 30 days ago).
+    pub from: Option<NaiveDate>,
+    /// Last day, inclusive (default: today); at most 400 days after `from`.
+    pub to: Option<NaiveDate>,
+    /// Only the facilities of this cluster's schools.
+    pub cluster: Option<i64>,
+}
+
+/// Sharing figures: per facility hours open, used by its school and lent, with confirmed,
+/// pending, declined and cancelled bookings; per school hours lent and borrowed.
+#[utoipa::path(get, path = "/usage", params(UsageQuery), responses((status = 200, body = Object), (status = 400)), tag = "bookings")]
+async fn get_usage(State(app): State<App>, v: Viewer, Params(q): Params<UsageQuery>) -> ApiResult<Json<bookings::Usage>> {
+    let to = q.to.unwrap_or_else(xuequ_app::today);
+    let from = q.from.unwrap_or(to - chrono::Duration::days(30));
+    let schools = match q.cluster {
+        Some(c) => Some(xuequ_app::clusters::school_ids(&app, &v, c).await?),
+        None => None,
+    };
+    Ok(Json(bookings::usage(&app, &v, from, to, schools.as_deref()).await?))
 }

@@ -17,6 +17,7 @@ pub fn routes() -> Router<App> {
         .route("/bookings", get(find))
         .route("/bookings/new", get(new_form).post(new_post))
         .route("/bookings/inbox", get(inbox))
+        .route("/bookings/usage", get(usage))
         .route("/bookings/{id}", get(show))
         .route("/bookings/{id}/decide", post(decide))
         .route("/facilities/{id}/week", get(week))
@@ -609,4 +610,77 @@ async fn read(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> P
         .cloned()
         .unwrap_or_else(|| "/notifications".into());
     Ok(Redirect::to(&to).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "bookings/usage.html")]
+struct UsagePage {
+    chrome: Chrome,
+    from: String,
+    to: String,
+    clusters: Vec<Opt>,
+    /// School, hours lent, hours borrowed.
+    schools: Vec<(String, String, String)>,
+    /// Facility, school, open, own, lent, use %, confirmed, pending, declined, cancelled.
+    facilities: Vec<[String; 10]>,
+}
+
+/// 共享统计: what each school lent and borrowed, and how much each facility was used.
+async fn usage(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
+    let t = v.tr();
+    let to = q.get("to").and_then(|d| d.parse::<NaiveDate>().ok()).unwrap_or_else(xuequ_app::today);
+    let from = q.get("from").and_then(|d| d.parse::<NaiveDate>().ok()).filter(|f| *f <= to).unwrap_or(to - Duration::days(30));
+    let cluster = q.get("cluster").and_then(|c| c.parse::<i64>().ok());
+    let schools_of = match cluster {
+        Some(c) => Some(xuequ_app::clusters::school_ids(&app, &v, c).await?),
+        None => None,
+    };
+    let u = bookings::usage(&app, &v, from, to.min(from + Duration::days(400)), schools_of.as_deref()).await?;
+    let (schools, facilities) = names(&app, &v).await?;
+    let hours = |h: f64| format!("{h:.1}");
+    let mut by_school: Vec<(String, String, String)> = u
+        .lent
+        .keys()
+        .chain(u.borrowed.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|s| {
+            (schools.get(s).cloned().unwrap_or_default(), hours(*u.lent.get(s).unwrap_or(&0.0)), hours(*u.borrowed.get(s).unwrap_or(&0.0)))
+        })
+        .collect();
+    by_school.sort();
+    let mut rows: Vec<&bookings::FacilityUsage> =
+        u.facilities.iter().filter(|f| f.confirmed + f.pending + f.declined + f.cancelled > 0).collect();
+    rows.sort_by(|a, b| (b.hours_lent + b.hours_owner).total_cmp(&(a.hours_lent + a.hours_owner)));
+    Ok(UsagePage {
+        chrome: Chrome::new(&v, t.get("booking-usage"), "/bookings"),
+        from: from.to_string(),
+        to: to.to_string(),
+        clusters: xuequ_app::clusters::all(&app, &v)
+            .await?
+            .into_iter()
+            .filter(|c| c.status == Status::Active.code())
+            .map(|c| Opt { selected: Some(c.id) == cluster, value: c.id.to_string(), label: c.name })
+            .collect(),
+        schools: by_school,
+        facilities: rows
+            .iter()
+            .map(|f| {
+                let used = if f.hours_open > 0.0 { (f.hours_owner + f.hours_lent) / f.hours_open * 100.0 } else { 0.0 };
+                [
+                    facilities.get(&f.facility_id).cloned().unwrap_or_default(),
+                    schools.get(&f.school_id).cloned().unwrap_or_default(),
+                    hours(f.hours_open),
+                    hours(f.hours_owner),
+                    hours(f.hours_lent),
+                    format!("{used:.0}%"),
+                    f.confirmed.to_string(),
+                    f.pending.to_string(),
+                    f.declined.to_string(),
+                    f.cancelled.to_string(),
+                ]
+            })
+            .collect(),
+    }
+    .into_response())
 }
