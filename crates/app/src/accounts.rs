@@ -169,6 +169,14 @@ pub async fn resolve(app: &App, token: &str) -> Result<Option<Signed>> {
         return Ok(Some(cached));
     }
     let Some((session, user)) = app.store.session(token).await? else { return Ok(None) };
+    let caller = caller_of(app, &user).await?;
+    let signed = Signed { caller, user, csrf: session.csrf };
+    app.sessions.put(token, &signed);
+    Ok(Some(signed))
+}
+
+/// The caller an account acts as: its role and the scope the role is bound to today.
+pub async fn caller_of(app: &App, user: &xuequ_store::entities::user::Model) -> Result<Caller> {
     let role = Role::parse(&user.role).ok_or(AppError::Forbidden)?;
     let cluster_school_ids = match (role, user.cluster_id) {
         (Role::ClusterHead, Some(c)) => app.store.cluster_school_ids(user.county_id, c).await?,
@@ -182,9 +190,7 @@ pub async fn resolve(app: &App, token: &str) -> Result<Option<Signed>> {
         cluster_id: user.cluster_id,
         cluster_school_ids,
     };
-    let signed = Signed { caller: Caller { actor, username: user.username.clone() }, user, csrf: session.csrf };
-    app.sessions.put(token, &signed);
-    Ok(Some(signed))
+    Ok(Caller { actor, username: user.username.clone() })
 }
 
 /// Ends the session of `token`.

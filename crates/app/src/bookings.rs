@@ -586,3 +586,84 @@ pub async fn usage(app: &App, c: &Caller, from: NaiveDate, to: NaiveDate, school
     }
     Ok(usage)
 }
+
+/// One event of a calendar feed: a booking, or a series of them as one repeating event.
+#[derive(Debug, Clone)]
+pub struct FeedEvent {
+    /// The first booking's id (stable, for the event's UID).
+    pub id: i64,
+    pub facility: String,
+    pub owner: String,
+    pub school: String,
+    pub purpose: String,
+    pub status: String,
+    /// Local start of the first date, and how long each date lasts.
+    pub start: NaiveDateTime,
+    pub minutes: i64,
+    /// Every date's local start (for a series that is not weekly, each is its own event).
+    pub starts: Vec<NaiveDateTime>,
+    pub rule: Option<xuequ_domain::booking::WeeklyRule>,
+}
+
+/// A new secret feed address for the caller's bookings, or for one facility they can see.
+pub async fn create_feed(app: &App, c: &Caller, facility_id: Option<i64>) -> Result<(xuequ_store::bookings::feed_token::Model, String)> {
+    c.require(Action::Read, Resource::Booking, &Target::county(c.county()))?;
+    if let Some(f) = facility_id {
+        crate::registry::get::<facility::Model>(app, c, f).await?;
+    }
+    Ok(app.store.create_feed(&c.ctx(), c.actor.user_id, facility_id).await?)
+}
+
+/// The events of a feed, read with its owner's rights as they are today: the bookings that
+/// hold a slot (pending and confirmed), from 30 days ago to a year ahead. A revoked token, or
+/// a disabled owner, finds nothing.
+pub async fn feed(app: &App, token: &str) -> Result<(String, Vec<FeedEvent>)> {
+    let found = app.store.feed_by_token(token).await?.ok_or(AppError::NotFound)?;
+    let user = app.store.user(found.county_id, found.user_id).await?.filter(|u| !u.disabled).ok_or(AppError::NotFound)?;
+    let c = crate::accounts::caller_of(app, &user).await?;
+    let now = Utc::now();
+    let filter = BookingFilter {
+        facility_id: found.facility_id,
+        school_id: if found.facility_id.is_none() { c.actor.school_id } else { None },
+        from: Some(now - chrono::Duration::days(30)),
+        to: Some(now + chrono::Duration::days(366)),
+        statuses: vec![BookingStatus::Pending, BookingStatus::Confirmed],
+        limit: Some(2_000),
+        ..Default::default()
+    };
+    let list = list(app, &c, filter).await?;
+    let county = c.county();
+    let schools: std::collections::HashMap<i64, String> =
+        app.store.all_schools(county).await?.into_iter().map(|s| (s.id, s.name)).collect();
+    let facilities: std::collections::HashMap<i64, String> =
+        app.store.active_facilities(county).await?.into_iter().map(|f| (f.id, f.name)).collect();
+    let title = match found.facility_id {
+        Some(f) => facilities.get(&f).cloned().unwrap_or_default(),
+        None => user.display_name.clone(),
+    };
+    let mut groups: std::collections::BTreeMap<i64, Vec<&booking::Model>> = Default::default();
+    for b in &list {
+        groups.entry(b.series_id.unwrap_or(b.id)).or_default().push(b);
+    }
+    let events = groups
+        .into_values()
+        .map(|mut g| {
+            g.sort_by_key(|b| b.starts_at);
+            let first = g[0];
+            let starts: Vec<NaiveDateTime> = g.iter().map(|b| to_local(b.starts_at)).collect();
+            FeedEvent {
+                id: first.id,
+                facility: facilities.get(&first.facility_id).cloned().unwrap_or_default(),
+                owner: schools.get(&first.owner_school_id).cloned().unwrap_or_default(),
+                school: schools.get(&first.school_id).cloned().unwrap_or_default(),
+                purpose: first.purpose.clone(),
+                status: first.status.clone(),
+                start: starts[0],
+                minutes: (first.ends_at - first.starts_at).num_minutes(),
+                rule: xuequ_domain::booking::weekly_rule(&starts),
+                starts,
+            }
+        })
+        .collect();
+    Ok((title, events))
+}

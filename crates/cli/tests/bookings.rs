@@ -165,6 +165,37 @@ async fn bookings(backend: Backend) {
     assert_eq!(answer["bookings"].as_array().unwrap().len(), 1, "the second Tuesday: {answer}");
     assert!(answer["skipped"][0]["problems"].as_array().unwrap().iter().any(|p| p["code"] == "collides"), "{answer}");
 
+    // A calendar feed of the principal's bookings: a five-Tuesday repeat that keeps the dates it
+    // can (the first is over the weekly quota, the third is the sports day) is one event whose
+    // RRULE and EXDATE, expanded by an iCalendar library, give the very dates booked.
+    let mut five = json!({"facility_id": lab, "date": tuesday, "periods": [1, 2], "purpose": "晨读", "keep_rest": true, "repeat": {"every_weeks": 1, "until": tuesday + Duration::weeks(4)}});
+    let (status, answer) = principal.post("/api/v1/bookings", five.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let booked: Vec<String> = answer["bookings"].as_array().unwrap().iter().map(|b| b["start"].as_str().unwrap().to_string()).collect();
+    let weeks = |n: i64| format!("{}T08:00:00", tuesday + Duration::weeks(n));
+    assert_eq!(booked, [weeks(1), weeks(3), weeks(4)], "{answer}");
+    five["keep_rest"] = json!(false);
+    let (status, feed) = principal.post("/api/v1/feeds", json!({})).await;
+    assert_eq!(status, StatusCode::CREATED, "{feed}");
+    let path = feed["url"].as_str().unwrap().split_once("/ical/").map(|(_, t)| format!("/ical/{t}")).unwrap();
+    let text = reqwest::get(server.url(&path)).await.unwrap().text().await.unwrap();
+    let parsed: icalendar::Calendar = text.parse().expect("a calendar program reads it");
+    assert!(!parsed.components.is_empty());
+    let block = text.split("BEGIN:VEVENT").find(|e| e.contains("晨读")).expect("the repeat's event");
+    let rule: String = block
+        .lines()
+        .filter(|l| l.starts_with("DTSTART") || l.starts_with("RRULE") || l.starts_with("EXDATE"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(rule.contains("TZID=Asia/Shanghai") && rule.contains("EXDATE"), "{rule}");
+    let set: rrule::RRuleSet = rule.parse().expect("an RRULE set");
+    let expanded: Vec<String> = set.all(100).dates.iter().map(|d| d.naive_local().format("%Y-%m-%dT%H:%M:%S").to_string()).collect();
+    assert_eq!(expanded, booked, "the feed's repeat expands to the dates booked");
+    let feed_id = feed["id"].as_i64().unwrap();
+    assert_eq!(teacher.delete(&format!("/api/v1/feeds/{feed_id}")).await.0, StatusCode::NOT_FOUND, "only its owner revokes it");
+    assert_eq!(principal.delete(&format!("/api/v1/feeds/{feed_id}")).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(reqwest::get(server.url(&path)).await.unwrap().status(), StatusCode::NOT_FOUND, "a revoked address finds nothing");
+
     // The lender's side: the cluster head sees the pending requests of the lead school and
     // approves one; the teacher is told. A teacher cannot approve; declining needs a reason.
     let (_, inbox) = head.get(&format!("/api/v1/bookings?owner={lead}&status=pending")).await;
@@ -196,6 +227,9 @@ async fn bookings(backend: Backend) {
 
     // Fifty requests for one slot at once: exactly one is booked, every other is told which
     // booking it collides with.
+    let (_, mut open) = admin.get(&format!("/api/v1/facilities/{lab}/rules")).await;
+    open["weekly_quota_hours"] = Value::Null;
+    assert_eq!(admin.put(&format!("/api/v1/facilities/{lab}/rules"), open).await.0, StatusCode::OK, "no quota for the race");
     let friday = next(Weekday::Fri, 14);
     let token = teacher.token().unwrap().to_string();
     let client = reqwest::Client::new();

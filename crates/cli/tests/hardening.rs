@@ -190,6 +190,30 @@ async fn hardening(backend: Backend) {
     assert_eq!(admin.form("/bookings/new", &junk).await, StatusCode::UNPROCESSABLE_ENTITY, "the form again with its problems");
     let (_, after) = admin.get("/api/v1/bookings").await;
     assert_eq!(before, after, "nothing booked");
+    // Calendar feeds: unknown or mangled addresses find nothing; bad bodies are named.
+    for path in ["/ical/%00", "/ical/nothing.ics", &format!("/ical/{}.ics", "f".repeat(4_000)), "/ical/..%2F..%2Fetc%2Fpasswd"] {
+        let r = reqwest::get(server.url(path)).await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    let (status, _) = admin.post("/api/v1/feeds", json!({"facility_id": "x"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = admin.post("/api/v1/feeds", json!({"facility_id": 999_999_999})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(admin.delete("/api/v1/feeds/abc").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(admin.delete("/api/v1/feeds/999999").await.0, StatusCode::NOT_FOUND);
+    for (query, field) in [("year=abc", "year"), ("year=2026&school_id=x", "school_id")] {
+        let (status, body) = admin.get(&format!("/api/v1/calendar?{query}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {body}");
+        assert!(body["error"]["message"].is_string() && body.to_string().contains(field), "{query}: {body}");
+    }
+    let (status, _) = admin.put("/api/v1/calendar?year=2026", json!({"terms": [["2026-09-01", "2026-01-01"]], "closures": []})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a term that ends before it starts");
+    let (status, _) = admin.put("/api/v1/calendar?year=99999", json!({"terms": [], "closures": []})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = admin.get("/api/v1/usage?from=2026-01-01&to=2030-01-01").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "at most 400 days");
+    let (status, _) = admin.get("/api/v1/usage?from=garbage").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 
     // A destructive post that skipped its confirmation is sent to it, and nothing happens.
     let (_, clusters) = admin.get("/api/v1/clusters?per_page=1").await;

@@ -13,6 +13,7 @@ mod cookies;
 mod download;
 pub mod error;
 pub mod i18n;
+mod ical;
 mod map;
 mod pages;
 mod query;

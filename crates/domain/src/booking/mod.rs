@@ -29,7 +29,7 @@ pub fn show(at: chrono::DateTime<chrono::Utc>) -> String {
 }
 
 pub use calendar::{BellSchedule, Closure, Period, SchoolCalendar};
-pub use repeat::{Occurrence, Repeat, expand};
+pub use repeat::{Occurrence, Repeat, WeeklyRule, expand, weekly_rule};
 pub use rules::{Blackout, SharingRules, Slot};
 
 coded_enum! {

@@ -42,6 +42,40 @@ pub fn expand(first: Slot, repeat: Option<Repeat>, calendar: &SchoolCalendar) ->
         .collect())
 }
 
+/// A series of dates written as a weekly rule, the way calendar programs take repeats (RRULE):
+/// every `every_weeks` weeks from the first date, `count` times, less the `skipped` dates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WeeklyRule {
+    pub every_weeks: u32,
+    pub count: usize,
+    pub skipped: Vec<chrono::NaiveDateTime>,
+}
+
+/// The weekly rule of a series (sorted starts, one time of day), or `None` when it is a single
+/// date or not weekly.
+pub fn weekly_rule(starts: &[chrono::NaiveDateTime]) -> Option<WeeklyRule> {
+    let (first, last) = (*starts.first()?, *starts.last()?);
+    if starts.len() < 2 {
+        return None;
+    }
+    let mut weeks = 0;
+    for pair in starts.windows(2) {
+        let gap = pair[1] - pair[0];
+        if gap.num_days() <= 0 || gap.num_days() % 7 != 0 || gap != chrono::Duration::days(gap.num_days()) {
+            return None;
+        }
+        weeks = gcd(weeks, gap.num_days() / 7);
+    }
+    let step = chrono::Duration::weeks(weeks);
+    let count = ((last - first).num_days() / 7 / weeks) as usize + 1;
+    let skipped = (0..count as i32).map(|k| first + step * k).filter(|d| !starts.contains(d)).collect();
+    Some(WeeklyRule { every_weeks: weeks as u32, count, skipped })
+}
+
+fn gcd(a: i64, b: i64) -> i64 {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,6 +84,17 @@ mod tests {
 
     fn d(m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_series_as_a_weekly_rule_with_its_gaps() {
+        let at = |m: u32, day: u32| d(m, day).and_hms_opt(14, 0, 0).unwrap();
+        let rule = weekly_rule(&[at(9, 22), at(9, 29), at(10, 13), at(10, 20)]).unwrap();
+        assert_eq!(rule, WeeklyRule { every_weeks: 1, count: 5, skipped: vec![at(10, 6)] });
+        let fortnightly = weekly_rule(&[at(9, 22), at(10, 6), at(11, 3)]).unwrap();
+        assert_eq!((fortnightly.every_weeks, fortnightly.count, fortnightly.skipped.len()), (2, 4, 1));
+        assert_eq!(weekly_rule(&[at(9, 22)]), None, "a single date");
+        assert_eq!(weekly_rule(&[at(9, 22), at(9, 24)]), None, "not weekly");
     }
 
     #[test]

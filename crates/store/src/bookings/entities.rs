@@ -108,3 +108,25 @@ pub mod notification {
     }
     entity_boilerplate!();
 }
+
+/// A calendar feed's secret address (only its hash is kept): a person's bookings, or one
+/// facility's.
+pub mod feed_token {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "feed_token")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[serde(skip)]
+        pub county_id: i64,
+        #[serde(skip)]
+        pub user_id: i64,
+        pub facility_id: Option<i64>,
+        #[serde(skip)]
+        pub token_hash: String,
+        pub created_at: DateTimeUtc,
+        pub revoked_at: Option<DateTimeUtc>,
+    }
+    entity_boilerplate!();
+}

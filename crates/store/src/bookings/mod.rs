@@ -13,7 +13,7 @@ use xuequ_domain::Problem;
 use xuequ_domain::booking::{BellSchedule, BookingStatus, SchoolCalendar, SharingRules, show};
 
 use crate::{Ctx, Result, Store, StoreError, audit, json};
-pub use entities::{bell_schedule, booking, facility_rule, notification, school_calendar};
+pub use entities::{bell_schedule, booking, facility_rule, feed_token, notification, school_calendar};
 
 /// A request to book one facility for one or more stretches of time (UTC).
 #[derive(Debug, Clone)]
@@ -413,6 +413,55 @@ impl Store {
             .into_tuple::<i64>()
             .all(&self.db)
             .await?)
+    }
+
+    /// A new feed address for a person (or one facility); the token is returned once.
+    pub async fn create_feed(&self, ctx: &Ctx, user_id: i64, facility_id: Option<i64>) -> Result<(feed_token::Model, String)> {
+        let token = crate::accounts::random_token();
+        let saved = feed_token::ActiveModel {
+            county_id: Set(ctx.county_id),
+            user_id: Set(user_id),
+            facility_id: Set(facility_id),
+            token_hash: Set(crate::accounts::token_hash(&token)),
+            created_at: Set(Utc::now()),
+            revoked_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await?;
+        Ok((saved, token))
+    }
+
+    /// A person's feeds, revoked ones included.
+    pub async fn feeds(&self, county_id: i64, user_id: i64) -> Result<Vec<feed_token::Model>> {
+        Ok(feed_token::Entity::find()
+            .filter(feed_token::Column::CountyId.eq(county_id))
+            .filter(feed_token::Column::UserId.eq(user_id))
+            .order_by_asc(feed_token::Column::Id)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// The live feed of a token, if it was not revoked.
+    pub async fn feed_by_token(&self, token: &str) -> Result<Option<feed_token::Model>> {
+        Ok(feed_token::Entity::find()
+            .filter(feed_token::Column::TokenHash.eq(crate::accounts::token_hash(token)))
+            .filter(feed_token::Column::RevokedAt.is_null())
+            .one(&self.db)
+            .await?)
+    }
+
+    /// Revokes one of a person's feeds; false when they have no such live feed.
+    pub async fn revoke_feed(&self, county_id: i64, user_id: i64, id: i64) -> Result<bool> {
+        let update = Query::update()
+            .table(Alias::new("feed_token"))
+            .value(Alias::new("revoked_at"), Utc::now())
+            .and_where(Expr::col(Alias::new("id")).eq(id))
+            .and_where(Expr::col(Alias::new("county_id")).eq(county_id))
+            .and_where(Expr::col(Alias::new("user_id")).eq(user_id))
+            .and_where(Expr::col(Alias::new("revoked_at")).is_null())
+            .to_owned();
+        Ok(self.db.execute(&update).await?.rows_affected() == 1)
     }
 
     /// Leaves a message in people's notification centres.

@@ -11,6 +11,7 @@ mod m0002_plans;
 mod m0003_integrity;
 mod m0004_account_version;
 mod m0005_bookings;
+mod m0006_feeds;
 
 use sea_orm_migration::prelude::*;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_integrity::Migration),
             Box::new(m0004_account_version::Migration),
             Box::new(m0005_bookings::Migration),
+            Box::new(m0006_feeds::Migration),
         ]
     }
 }

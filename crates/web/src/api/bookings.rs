@@ -29,6 +29,8 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(get_calendar, put_calendar))
         .routes(routes!(get_bells, put_bells))
         .routes(routes!(get_usage))
+        .routes(routes!(list_feeds, create_feed))
+        .routes(routes!(revoke_feed))
         .routes(routes!(list_notifications))
         .routes(routes!(read_notifications))
 }
@@ -413,4 +415,54 @@ async fn get_usage(State(app): State<App>, v: Viewer, Params(q): Params<UsageQue
         None => None,
     };
     Ok(Json(bookings::usage(&app, &v, from, to, schools.as_deref()).await?))
+}
+
+/// A calendar feed of the caller (its address is given only when it is made).
+#[derive(Serialize, ToSchema)]
+pub struct Feed {
+    pub id: i64,
+    /// The facility it follows; none: the caller's own bookings.
+    pub facility_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// `https://…/ical/TOKEN.ics` (only in the answer to its creation).
+    pub url: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewFeed {
+    pub facility_id: Option<i64>,
+}
+
+/// The caller's calendar feeds.
+#[utoipa::path(get, path = "/feeds", responses((status = 200, body = Vec<Feed>)), tag = "bookings")]
+async fn list_feeds(State(app): State<App>, v: Viewer) -> ApiResult<Json<Vec<Feed>>> {
+    let feeds = app.store.feeds(v.county(), v.actor.user_id).await.map_err(AppError::from)?;
+    Ok(Json(
+        feeds
+            .into_iter()
+            .map(|f| Feed { id: f.id, facility_id: f.facility_id, created_at: f.created_at, revoked_at: f.revoked_at, url: None })
+            .collect(),
+    ))
+}
+
+/// A new secret iCalendar address (RFC 5545, `TZID=Asia/Shanghai`, repeats as RRULE with
+/// EXDATE) of the caller's bookings or of one facility; calendar programs subscribe without a
+/// session.
+#[utoipa::path(post, path = "/feeds", request_body = NewFeed, responses((status = 201, body = Feed), (status = 404)), tag = "bookings")]
+async fn create_feed(State(app): State<App>, v: Viewer, headers: axum::http::HeaderMap, Body(b): Body<NewFeed>) -> ApiResult<Response> {
+    let (f, token) = bookings::create_feed(&app, &v, b.facility_id).await?;
+    let url = crate::pages::feed_url(&headers, &token);
+    let body = Feed { id: f.id, facility_id: f.facility_id, created_at: f.created_at, revoked_at: None, url: Some(url) };
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// Revokes one of the caller's feeds: its address answers 404 from then on.
+#[utoipa::path(delete, path = "/feeds/{id}", params(("id" = i64, Path)), responses((status = 204), (status = 404)), tag = "bookings")]
+async fn revoke_feed(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<StatusCode> {
+    if app.store.revoke_feed(v.county(), v.actor.user_id, id.first()).await.map_err(AppError::from)? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(AppError::NotFound.into())
+    }
 }

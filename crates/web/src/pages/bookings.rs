@@ -21,6 +21,9 @@ pub fn routes() -> Router<App> {
         .route("/bookings/{id}", get(show))
         .route("/bookings/{id}/decide", post(decide))
         .route("/facilities/{id}/week", get(week))
+        .route("/ical/{file}", get(ical))
+        .route("/bookings/feeds", post(new_feed))
+        .route("/bookings/feeds/{id}/revoke", post(revoke_feed))
         .route("/notifications", get(notifications))
         .route("/notifications/read", post(read))
 }
@@ -66,6 +69,21 @@ fn rows(t: &Tr, list: &[booking::Model], schools: &HashMap<i64, String>, facilit
         .collect()
 }
 
+/// The schools the viewer may book for: their own, or (bureau, cluster head) those in scope.
+async fn bookable_schools(app: &App, v: &Viewer) -> Result<Vec<(i64, String)>, PageError> {
+    let county = v.county();
+    let may = |s: i64| v.can(Action::Create, Resource::Booking, &Target::school(county, s));
+    let mut out: Vec<(i64, String)> = xuequ_app::registry::all_schools(app, v)
+        .await?
+        .into_iter()
+        .filter(|s| s.status == Status::Active.code() && may(s.id))
+        .filter(|s| v.actor.school_id.is_none_or(|own| own == s.id))
+        .map(|s| (s.id, s.name))
+        .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(out)
+}
+
 /// The next school day (Monday–Friday) after today.
 fn next_weekday() -> NaiveDate {
     let mut d = xuequ_app::today() + Duration::days(1);
@@ -94,6 +112,8 @@ struct FindPage {
     searched: bool,
     mine: Vec<BookingRow>,
     inbox: Option<usize>,
+    /// The viewer's feeds: id, what it holds, when made, revoked.
+    feeds: Vec<(i64, String, String, bool)>,
 }
 
 struct FreeRow {
@@ -134,6 +154,7 @@ async fn find(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
                     school_id: None,
                 };
                 let (schools, facilities) = names(&app, &v).await?;
+                let can_book = !bookable_schools(&app, &v).await?.is_empty();
                 for f in bookings::free(&app, &v, &query).await? {
                     let state = match (&f.taken_by, f.problems.first()) {
                         (Some(b), _) => t.with(
@@ -147,7 +168,7 @@ async fn find(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
                         (None, None) => t.get("booking-free"),
                     };
                     let free = f.taken_by.is_none() && f.problems.is_empty();
-                    let book_href = free.then(|| {
+                    let book_href = (free && can_book).then(|| {
                         format!("/bookings/new?facility={}&date={date}&from={}&to={}", f.facility.id, a.format("%H:%M"), b.format("%H:%M"))
                     });
                     results.push(FreeRow {
@@ -175,6 +196,20 @@ async fn find(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
         None => Vec::new(),
     };
     let inbox = inbox_list(&app, &v).await?;
+    let feeds = app
+        .store
+        .feeds(v.county(), v.actor.user_id)
+        .await
+        .map_err(AppError::from)?
+        .into_iter()
+        .map(|f| {
+            let what = match f.facility_id {
+                Some(id) => t.with("feed-of-facility", &[("facility", facilities.get(&id).cloned().unwrap_or_default())]),
+                None => t.get("feed-of-mine"),
+            };
+            (f.id, what, to_local(f.created_at).format("%Y-%m-%d %H:%M").to_string(), f.revoked_at.is_some())
+        })
+        .collect();
     let chosen_kind = q.get("kind").cloned().unwrap_or_default();
     Ok(FindPage {
         chrome: Chrome::new(&v, t.get("nav-bookings"), "/bookings"),
@@ -192,6 +227,7 @@ async fn find(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
         searched,
         mine: rows(&t, &mine, &schools, &facilities),
         inbox: inbox.map(|l| l.len()),
+        feeds,
     }
     .into_response())
 }
@@ -230,6 +266,8 @@ struct NewPage {
     chrome: Chrome,
     facility_id: i64,
     owner: String,
+    /// The schools the viewer may book for, when more than their own.
+    schools: Vec<Opt>,
     /// Name, input type, label, value, problem.
     fields: Vec<(String, &'static str, String, String, Option<String>)>,
     until: Vec<(String, &'static str, String, String, Option<String>)>,
@@ -288,6 +326,7 @@ fn request_from(form: &HashMap<String, String>) -> Result<Request, Vec<FieldProb
     }
     Ok(Request {
         facility_id,
+        school_id: text("school").parse().ok(),
         start,
         end,
         purpose: text("purpose"),
@@ -313,6 +352,16 @@ async fn new_page(
         return Err(AppError::NotFound.into());
     }
     let owner = app.store.school(v.county(), f.school_id).await.map_err(AppError::from)?.map(|s| s.name).unwrap_or_default();
+    let bookable = bookable_schools(app, v).await?;
+    if bookable.is_empty() {
+        return Err(AppError::Forbidden.into());
+    }
+    let chosen = values.get("school").cloned().unwrap_or_default();
+    let schools = if v.actor.school_id.is_some() {
+        Vec::new()
+    } else {
+        bookable.into_iter().map(|(id, name)| Opt { selected: id.to_string() == chosen, value: id.to_string(), label: name }).collect()
+    };
     let known = ["date", "from", "to", "purpose", "group_name", "attendees", "every_weeks", "until"];
     let field = |name: &str, kind: &'static str, key: &str| {
         let error = problems.iter().find(|p| p.field == name).map(|p| t.problem(&p.problem));
@@ -338,6 +387,7 @@ async fn new_page(
             chrome: Chrome::new(v, t.with("booking-new-title", &[("facility", f.name.clone())]), "/bookings"),
             facility_id,
             owner,
+            schools,
             fields,
             until,
             every,
@@ -683,4 +733,43 @@ async fn usage(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
             .collect(),
     }
     .into_response())
+}
+
+/// A calendar feed by its secret address, for calendar programs (no session).
+async fn ical(State(app): State<App>, Path(file): Path<String>) -> PageResult {
+    let token = file.trim_end_matches(".ics");
+    let (title, events) = bookings::feed(&app, token).await?;
+    let text = crate::ical::calendar(&title, &events, &Tr::new(current_lang()));
+    Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], text).into_response())
+}
+
+/// The feed addresses of the viewer, with the site's own origin.
+pub fn feed_url(headers: &axum::http::HeaderMap, token: &str) -> String {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let scheme = headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()).unwrap_or("http");
+    format!("{scheme}://{host}/ical/{token}.ics")
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "bookings/feed.html")]
+struct FeedPage {
+    chrome: Chrome,
+    url: String,
+}
+
+/// A new feed address, shown once (only its hash is kept).
+async fn new_feed(State(app): State<App>, v: Viewer, headers: axum::http::HeaderMap, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    let facility = form.get("facility").and_then(|f| f.parse::<i64>().ok());
+    let (_, token) = bookings::create_feed(&app, &v, facility).await?;
+    let t = v.tr();
+    Ok(FeedPage { chrome: Chrome::new(&v, t.get("feed-new-title"), "/bookings"), url: feed_url(&headers, &token) }.into_response())
+}
+
+async fn revoke_feed(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    if !app.store.revoke_feed(v.county(), v.actor.user_id, id).await.map_err(AppError::from)? {
+        return Err(AppError::NotFound.into());
+    }
+    Ok(saved("/bookings#feeds"))
 }

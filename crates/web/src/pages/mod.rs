@@ -4,6 +4,7 @@
 mod accounts;
 mod assessment;
 mod bookings;
+pub use bookings::feed_url;
 mod clusters;
 mod planning;
 mod registry;

@@ -1,0 +1,51 @@
+//! Calendar feeds (RFC 5545) for calendar programs: a person's or a facility's bookings, in the
+//! county's time zone, a repeat as one event with its RRULE and the dates it skips as EXDATE.
+
+use icalendar::{Calendar, Component, Event, EventLike, Property};
+use xuequ_app::bookings::FeedEvent;
+use xuequ_domain::booking::ZONE;
+
+const STAMP: &str = "%Y%m%dT%H%M%S";
+
+fn local(name: &str, at: chrono::NaiveDateTime) -> Property {
+    Property::new(name, at.format(STAMP).to_string()).add_parameter("TZID", ZONE.name()).done()
+}
+
+/// The feed as iCalendar text.
+pub fn calendar(title: &str, events: &[FeedEvent], tr: &crate::i18n::Tr) -> String {
+    let mut cal = Calendar::new();
+    cal.name(title).timezone(ZONE.name());
+    cal.append_property(Property::new("PRODID", "-//xuequ//bookings//ZH"));
+    for e in events {
+        let summary = format!("{} · {}", e.facility, e.school);
+        let description = format!("{} · {} · {}", e.purpose, e.owner, tr.code("booking_status", &e.status));
+        let event = |start: chrono::NaiveDateTime, uid: String| {
+            let mut ev = Event::new();
+            ev.uid(&uid).summary(&summary).description(&description).location(&e.owner);
+            ev.append_property(local("DTSTART", start));
+            ev.append_property(local("DTEND", start + chrono::Duration::minutes(e.minutes)));
+            if e.status == "pending" {
+                ev.append_property(Property::new("STATUS", "TENTATIVE"));
+            } else {
+                ev.append_property(Property::new("STATUS", "CONFIRMED"));
+            }
+            ev
+        };
+        match &e.rule {
+            Some(rule) => {
+                let mut ev = event(e.start, format!("booking-{}@xuequ", e.id));
+                ev.append_property(Property::new("RRULE", format!("FREQ=WEEKLY;INTERVAL={};COUNT={}", rule.every_weeks, rule.count)));
+                for skipped in &rule.skipped {
+                    ev.append_multi_property(local("EXDATE", *skipped));
+                }
+                cal.push(ev.done());
+            }
+            None => {
+                for (i, start) in e.starts.iter().enumerate() {
+                    cal.push(event(*start, format!("booking-{}-{i}@xuequ", e.id)).done());
+                }
+            }
+        }
+    }
+    cal.to_string()
+}
