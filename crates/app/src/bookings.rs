@@ -398,7 +398,7 @@ pub async fn free(app: &App, c: &Caller, q: &FreeQuery) -> Result<Vec<FreeFacili
     };
     let taken = app.store.holding_in_county(county, to_utc(q.slot.start), to_utc(q.slot.end)).await?;
     let now = to_local(Utc::now());
-    let mut calendars: std::collections::HashMap<i64, xuequ_domain::booking::SchoolCalendar> = Default::default();
+    let (county_calendar, calendars) = app.store.calendars(county).await?;
     let home = school.and_then(|s| schools.get(&s)).and_then(|s| s.latitude.zip(s.longitude));
     let mut out = Vec::new();
     for f in facilities {
@@ -416,10 +416,8 @@ pub async fn free(app: &App, c: &Caller, q: &FreeQuery) -> Result<Vec<FreeFacili
         if !shared && school.is_some() {
             continue;
         }
-        if let std::collections::hash_map::Entry::Vacant(e) = calendars.entry(f.school_id) {
-            e.insert(app.store.calendar(county, f.school_id).await?);
-        }
-        let asked = Asked { now, calendar: &calendars[&f.school_id], attendees: q.capacity, used_minutes_that_week: 0, owner: own };
+        let calendar = calendars.get(&f.school_id).unwrap_or(&county_calendar);
+        let asked = Asked { now, calendar, attendees: q.capacity, used_minutes_that_week: 0, owner: own };
         let owner = schools.get(&f.school_id);
         let km = home.zip(owner.and_then(|s| s.latitude.zip(s.longitude))).map(|(a, b)| xuequ_plan::metric::haversine_km(a, b));
         out.push(FreeFacility {

@@ -259,3 +259,68 @@ pub async fn restore(from: &Path, data_dir: &Path, postgres_url: Option<&str>) -
         None => Ok(xuequ_store::backup::restore_sqlite(from, data_dir).await?),
     }
 }
+
+/// Fills the first county for the booking benchmarks: facilities added at its schools until it
+/// has `facilities`, then `bookings` confirmed bookings spread over them (school days, lesson
+/// hours, from ten weeks back), written through the store's own booking path. Answers every
+/// facility as `(id, owner school id)`; `progress` hears how many bookings are made.
+pub async fn bench_bookings(store: &Store, facilities: usize, bookings: usize, progress: &dyn Fn(usize)) -> Result<Vec<(i64, i64)>> {
+    use xuequ_domain::booking::{BookingStatus, to_utc};
+    use xuequ_domain::drafts::FacilityDraft;
+    let county = county_id(store, None).await?;
+    let ctx = Ctx { county_id: county, user_id: None, username: "bench".into() };
+    let schools = schools(store, county).await?;
+    let have = store.active_facilities(county).await?.len();
+    let extra: Vec<(usize, FacilityDraft)> = (have..facilities)
+        .enumerate()
+        .map(|(i, n)| {
+            let draft = FacilityDraft {
+                school_code: schools[i % schools.len()].code.clone(),
+                name: format!("共享教室{n}"),
+                kind: xuequ_domain::FacilityKind::ALL[i % xuequ_domain::FacilityKind::ALL.len()],
+                capacity: 40 + (i % 5) as i32 * 10,
+                area: None,
+                open_hours: "周一至周五 8:00-17:30".into(),
+                shareable: true,
+            };
+            (i + 2, draft)
+        })
+        .collect();
+    if !extra.is_empty() {
+        let opts = ImportOptions { update_existing: false, commit: true, allowed: &|_| true, today: crate::today() };
+        store.import_facilities(&ctx, extra, &opts).await.map_err(fail("facilities"))?;
+    }
+    let all = store.active_facilities(county).await?;
+    let monday = crate::bookings::week_of(crate::today());
+    let per = bookings.div_ceil(all.len().max(1));
+    let mut made = 0;
+    for (n, f) in all.iter().enumerate() {
+        if made >= bookings {
+            break;
+        }
+        // One slot a school day from ten weeks back, at an hour that moves with the facility,
+        // so that every lesson hour of every day is held somewhere.
+        let slots: Vec<_> = (0..per.min(bookings - made))
+            .map(|k| {
+                let day = monday - chrono::Duration::weeks(10) + chrono::Duration::days((k / 5 * 7 + k % 5) as i64);
+                let start = day.and_hms_opt(8 + ((n + k) % 9) as u32, 0, 0).expect("a time");
+                (to_utc(start), to_utc(start + chrono::Duration::minutes(50)))
+            })
+            .collect();
+        let new = xuequ_store::bookings::NewBooking {
+            facility_id: f.id,
+            owner_school_id: f.school_id,
+            school_id: f.school_id,
+            requested_by: None,
+            requested_by_name: "bench".into(),
+            slots,
+            status: BookingStatus::Confirmed,
+            purpose: "基准测试".into(),
+            group_name: String::new(),
+            attendees: None,
+        };
+        made += store.create_bookings(&ctx, &new).await?.len();
+        progress(made);
+    }
+    Ok(all.iter().map(|f| (f.id, f.school_id)).collect())
+}

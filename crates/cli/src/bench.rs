@@ -107,3 +107,17 @@ pub fn make_province(schools: usize, teachers: usize, year: i32, dir: &Path) -> 
     println!("wrote {schools} schools, their {year} statistics and {teachers} teachers to {}", dir.display());
     Ok(())
 }
+
+/// Fills the first county for the booking benchmarks (see `operator::bench_bookings`) with a
+/// progress bar, and writes `facility_id owner_school_id` lines to `ids` for the load scripts.
+pub async fn make_bookings(store: &Store, facilities: usize, bookings: usize, ids: &Path) -> Result<()> {
+    let bar = indicatif::ProgressBar::new(bookings as u64);
+    let all = operator::bench_bookings(store, facilities, bookings, &|made| bar.set_position(made as u64))
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    bar.finish();
+    let lines: Vec<String> = all.iter().map(|(f, s)| format!("{f} {s}")).collect();
+    std::fs::write(ids, lines.join("\n") + "\n").with_context(|| format!("writing {}", ids.display()))?;
+    println!("{} facilities, {} bookings; ids in {}", all.len(), bar.position(), ids.display());
+    Ok(())
+}

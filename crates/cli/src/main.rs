@@ -196,6 +196,18 @@ enum BenchCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Add facilities and bookings to the first county for the booking benchmarks.
+    MakeBookings {
+        #[arg(long, default_value_t = 2_000)]
+        facilities: usize,
+        #[arg(long, default_value_t = 200_000)]
+        bookings: usize,
+        /// Where to write `facility_id owner_school_id` lines.
+        #[arg(long)]
+        ids: PathBuf,
+        #[command(flatten)]
+        db: Db,
+    },
     /// Write a province-sized registry (schools, a year of statistics, teachers) to import.
     MakeProvince {
         #[arg(long, default_value_t = 3_000)]
@@ -246,6 +258,10 @@ async fn main() -> Result<()> {
         }
         Command::Plan { what: PlanCommand::Cpmp { file, distance, time_limit, seed, json, exact } } => {
             plan::cpmp(&file, plan::CpmpRun { distance, time_limit, seed, json, exact })
+        }
+        Command::Bench { what: BenchCommand::MakeBookings { facilities, bookings, ids, db } } => {
+            let (store, _) = db.open().await?;
+            bench::make_bookings(&store, facilities, bookings, &ids).await
         }
         Command::Bench { what: BenchCommand::MakeProvince { schools, teachers, year, dir } } => {
             bench::make_province(schools, teachers, year, &dir)

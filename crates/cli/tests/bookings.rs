@@ -216,6 +216,16 @@ async fn bookings(backend: Backend) {
     assert!(read.as_u64().unwrap() >= 1);
     assert_eq!(teacher.get("/api/v1/notifications").await.1["unread"], 0);
 
+    // What is free on Tuesday 14:00–15:30: the lab is listed, held by the booking just approved;
+    // the teacher's own school's facilities come first (0 km).
+    let (status, free) = teacher.get(&format!("/api/v1/facilities/free?free_from={tuesday}T14:00:00&free_to={tuesday}T15:30:00")).await;
+    assert_eq!(status, StatusCode::OK, "{free}");
+    let found = free.as_array().unwrap();
+    let listed = found.iter().find(|f| f["facility_id"] == lab).expect("the lab is listed");
+    assert_eq!((listed["free"].as_bool(), listed["taken_by"].as_i64()), (Some(false), Some(booking_id)));
+    assert_eq!(found[0]["school_id"].as_i64(), Some(own), "nearest first: the teacher's own school");
+    assert!(found.iter().all(|f| f["facility_id"] != not_shared), "a facility shared with nobody is not offered");
+
     // Scopes: another county's admin finds nothing; the bureau sees the county.
     assert_eq!(other.get(&format!("/api/v1/bookings/{booking_id}")).await.0, StatusCode::NOT_FOUND);
     assert_eq!(other.get("/api/v1/bookings").await.1.as_array().map(Vec::len), Some(0));

@@ -31,6 +31,9 @@ impl Slot {
     }
 }
 
+/// The longest any booking may last, in minutes.
+pub const LONGEST_MINUTES: i64 = 24 * 60;
+
 /// Times a facility is not lent: a one-off stretch (an exam, a repair) or a weekly slot (the
 /// owner school's own lessons, which come first).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -135,6 +138,12 @@ impl SharingRules {
         }
         if let Some(reason) = self.blackouts.iter().find_map(|b| b.hit(slot)) {
             problems.push(Problem::InBlackout { reason: reason.to_string() });
+        }
+        // No booking, not even the owner's, lasts beyond a day: the store looks for collisions
+        // only among bookings that start within a day before (see `LONGEST`).
+        if slot.minutes() > LONGEST_MINUTES {
+            problems.push(Problem::BookingTooLong { max_minutes: LONGEST_MINUTES as usize, minutes: slot.minutes() as usize });
+            return problems;
         }
         if asked.owner {
             return problems;

@@ -56,6 +56,13 @@ pub struct Notice {
 
 const HOLDING: [&str; 2] = ["pending", "confirmed"];
 
+/// No booking lasts longer than a day (the domain's `LONGEST_MINUTES`), so one that overlaps
+/// `[from, to)` starts after `from - 1 day`: the bound keeps the search within the index range
+/// of a day instead of every earlier booking.
+fn earliest_start(from: DateTime<Utc>) -> DateTime<Utc> {
+    from - chrono::Duration::minutes(xuequ_domain::booking::rules::LONGEST_MINUTES)
+}
+
 impl Store {
     pub async fn facility_rules(&self, county_id: i64, facility_id: i64) -> Result<Option<SharingRules>> {
         let row =
@@ -367,6 +374,7 @@ impl Store {
             .filter(booking::Column::SchoolId.eq(school_id))
             .filter(booking::Column::Status.is_in(HOLDING))
             .filter(booking::Column::StartsAt.lt(to))
+            .filter(booking::Column::StartsAt.gt(earliest_start(from)))
             .filter(booking::Column::EndsAt.gt(from))
             .all(&self.db)
             .await?;
@@ -390,9 +398,38 @@ impl Store {
             .filter(booking::Column::CountyId.eq(county_id))
             .filter(booking::Column::Status.is_in(HOLDING))
             .filter(booking::Column::StartsAt.lt(to))
+            .filter(booking::Column::StartsAt.gt(earliest_start(from)))
             .filter(booking::Column::EndsAt.gt(from))
             .all(&self.db)
             .await?)
+    }
+
+    /// The county's calendar rows in one query: the merged calendar of every school that has
+    /// closed days of its own, and the county's for the others.
+    pub async fn calendars(&self, county_id: i64) -> Result<(SchoolCalendar, std::collections::HashMap<i64, SchoolCalendar>)> {
+        let rows = school_calendar::Entity::find().filter(school_calendar::Column::CountyId.eq(county_id)).all(&self.db).await?;
+        let mut county = SchoolCalendar::default();
+        let mut own: std::collections::HashMap<i64, Vec<xuequ_domain::booking::Closure>> = Default::default();
+        for row in rows {
+            let Ok(c) = serde_json::from_str::<SchoolCalendar>(&row.calendar) else { continue };
+            match row.school_id {
+                None => {
+                    county.terms.extend(c.terms);
+                    county.closures.extend(c.closures);
+                }
+                Some(s) => own.entry(s).or_default().extend(c.closures),
+            }
+        }
+        county.terms.sort();
+        let schools = own
+            .into_iter()
+            .map(|(s, closures)| {
+                let mut c = county.clone();
+                c.closures.extend(closures);
+                (s, c)
+            })
+            .collect();
+        Ok((county, schools))
     }
 
     /// The accounts that decide a school's bookings: its school admins and the heads of the
@@ -517,6 +554,7 @@ async fn holding_on<C: ConnectionTrait>(
         .filter(booking::Column::FacilityId.eq(facility_id))
         .filter(booking::Column::Status.is_in(HOLDING))
         .filter(booking::Column::StartsAt.lt(to))
+        .filter(booking::Column::StartsAt.gt(earliest_start(from)))
         .filter(booking::Column::EndsAt.gt(from))
         .order_by_asc(booking::Column::StartsAt)
         .all(conn)

@@ -24,6 +24,7 @@ pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(list_bookings, create_booking))
         .routes(routes!(check_booking))
+        .routes(routes!(free_facilities))
         .routes(routes!(get_booking, decide_booking))
         .routes(routes!(get_rules, put_rules))
         .routes(routes!(get_calendar, put_calendar))
@@ -465,4 +466,68 @@ async fn revoke_feed(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<St
     } else {
         Err(AppError::NotFound.into())
     }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FreeQuery {
+    /// Start, local time (`2026-12-01T14:00`).
+    pub free_from: NaiveDateTime,
+    /// End, local time, the same day.
+    pub free_to: NaiveDateTime,
+    /// A facility kind (`lab`, `gym`, …).
+    pub kind: Option<String>,
+    /// Room for at least this many.
+    pub capacity: Option<u32>,
+    /// The borrowing school (default: the caller's).
+    pub school_id: Option<i64>,
+}
+
+/// A facility the school may use and whether it can have the time asked.
+#[derive(Serialize, ToSchema)]
+pub struct FreeFacility {
+    pub facility_id: i64,
+    pub name: String,
+    pub kind: String,
+    pub capacity: i32,
+    pub school_id: i64,
+    pub school: String,
+    /// Kilometres from the borrowing school.
+    pub km: Option<f64>,
+    /// True when nothing holds the time and no rule stands in the way.
+    pub free: bool,
+    /// The booking that holds the time, if one does.
+    pub taken_by: Option<i64>,
+    pub problems: Vec<DateProblem>,
+}
+
+/// "What is free": the facilities the borrowing school may use (its own, its clusters', those
+/// shared with the county), of the kind and size asked, nearest first, each free or not and why.
+#[utoipa::path(get, path = "/facilities/free", params(FreeQuery), responses((status = 200, body = Vec<FreeFacility>), (status = 400)), tag = "bookings")]
+async fn free_facilities(State(app): State<App>, v: Viewer, Params(q): Params<FreeQuery>) -> ApiResult<Json<Vec<FreeFacility>>> {
+    let tr = v.tr();
+    let query = bookings::FreeQuery {
+        slot: xuequ_domain::booking::Slot { start: q.free_from, end: q.free_to },
+        kind: q.kind,
+        capacity: q.capacity,
+        school_id: q.school_id,
+    };
+    let found = bookings::free(&app, &v, &query).await?;
+    Ok(Json(
+        found
+            .into_iter()
+            .map(|f| FreeFacility {
+                free: f.taken_by.is_none() && f.problems.is_empty(),
+                taken_by: f.taken_by.map(|b| b.id),
+                problems: f.problems.iter().map(|p| DateProblem { code: problem_code(p), message: tr.problem(p) }).collect(),
+                facility_id: f.facility.id,
+                name: f.facility.name,
+                kind: f.facility.kind,
+                capacity: f.facility.capacity,
+                school_id: f.facility.school_id,
+                school: f.school,
+                km: f.km,
+            })
+            .collect(),
+    ))
 }
