@@ -361,6 +361,14 @@ pub struct FreeQuery {
     pub school_id: Option<i64>,
 }
 
+/// The booking that holds a slot, as "what is free" shows it.
+#[derive(Debug, Clone)]
+pub struct Holder {
+    pub id: i64,
+    pub school_id: i64,
+    pub status: String,
+}
+
 /// A facility the school may use, and whether it can have the slot.
 #[derive(Debug, Clone)]
 pub struct FreeFacility {
@@ -369,23 +377,53 @@ pub struct FreeFacility {
     /// Kilometres from the borrowing school, when both have a location.
     pub km: Option<f64>,
     /// A booking holding the slot, if one does.
-    pub taken_by: Option<booking::Model>,
+    pub taken_by: Option<Holder>,
     /// The rules the slot breaks (none: it can be booked).
     pub problems: Vec<Problem>,
+}
+
+/// What "what is free" reads besides bookings, kept in memory while the county's facilities,
+/// rules, calendars and schools stay as they are (see `Store::sharing_version`).
+pub struct Sharing {
+    facilities: Vec<(facility::Model, SharingRules)>,
+    schools: std::collections::HashMap<i64, xuequ_store::entities::school::Model>,
+    county_calendar: xuequ_domain::booking::SchoolCalendar,
+    calendars: std::collections::HashMap<i64, xuequ_domain::booking::SchoolCalendar>,
+}
+
+async fn sharing(app: &App, county: i64) -> Result<std::sync::Arc<Sharing>> {
+    let version = app.store.sharing_version(county).await?;
+    if let Some(hit) = app.derived.sharing.get(&county, version) {
+        return Ok(hit);
+    }
+    let rules = app.store.all_facility_rules(county).await?;
+    let facilities = app
+        .store
+        .active_facilities(county)
+        .await?
+        .into_iter()
+        .map(|f| {
+            let r = rules.get(&f.id).cloned().unwrap_or_else(|| default_rules(&f));
+            (f, r)
+        })
+        .collect();
+    let schools = app.store.all_schools(county).await?.into_iter().map(|s| (s.id, s)).collect();
+    let (county_calendar, calendars) = app.store.calendars(county).await?;
+    let fresh = std::sync::Arc::new(Sharing { facilities, schools, county_calendar, calendars });
+    app.derived.sharing.put(county, version, fresh.clone());
+    Ok(fresh)
 }
 
 /// "Which labs of my cluster are free on Tuesday, periods 5–6?": every active facility the
 /// borrowing school may use (its own, its clusters', the county's shared ones), of the kind and
 /// size asked, nearest first, each with the booking that holds the slot or the rules it breaks.
-/// One query for the facilities, one for the slot's bookings, one for the rules.
+/// Facilities, rules, schools and calendars come from memory; per request only the bookings
+/// that hold the slot are read.
 pub async fn free(app: &App, c: &Caller, q: &FreeQuery) -> Result<Vec<FreeFacility>> {
     let county = c.county();
     let school = q.school_id.or(c.actor.school_id);
     c.require(Action::Read, Resource::Booking, &Target::county(county))?;
-    let facilities = app.store.active_facilities(county).await?;
-    let rules = app.store.all_facility_rules(county).await?;
-    let schools: std::collections::HashMap<i64, xuequ_store::entities::school::Model> =
-        app.store.all_schools(county).await?.into_iter().map(|s| (s.id, s)).collect();
+    let data = sharing(app, county).await?;
     let mates: Vec<i64> = match school {
         Some(s) => {
             let mut ids = Vec::new();
@@ -396,16 +434,20 @@ pub async fn free(app: &App, c: &Caller, q: &FreeQuery) -> Result<Vec<FreeFacili
         }
         None => Vec::new(),
     };
-    let taken = app.store.holding_in_county(county, to_utc(q.slot.start), to_utc(q.slot.end)).await?;
+    let held: std::collections::HashMap<i64, Holder> = app
+        .store
+        .holders_in_county(county, to_utc(q.slot.start), to_utc(q.slot.end))
+        .await?
+        .into_iter()
+        .map(|(id, facility, school_id, status)| (facility, Holder { id, school_id, status }))
+        .collect();
     let now = to_local(Utc::now());
-    let (county_calendar, calendars) = app.store.calendars(county).await?;
-    let home = school.and_then(|s| schools.get(&s)).and_then(|s| s.latitude.zip(s.longitude));
+    let home = school.and_then(|s| data.schools.get(&s)).and_then(|s| s.latitude.zip(s.longitude));
     let mut out = Vec::new();
-    for f in facilities {
+    for (f, r) in &data.facilities {
         if q.kind.as_deref().is_some_and(|k| !k.is_empty() && k != f.kind) || q.capacity.is_some_and(|n| (f.capacity.max(0) as u32) < n) {
             continue;
         }
-        let r = rules.get(&f.id).cloned().unwrap_or_else(|| default_rules(&f));
         let own = school == Some(f.school_id);
         let shared = own
             || match r.share_with {
@@ -416,16 +458,16 @@ pub async fn free(app: &App, c: &Caller, q: &FreeQuery) -> Result<Vec<FreeFacili
         if !shared && school.is_some() {
             continue;
         }
-        let calendar = calendars.get(&f.school_id).unwrap_or(&county_calendar);
+        let calendar = data.calendars.get(&f.school_id).unwrap_or(&data.county_calendar);
         let asked = Asked { now, calendar, attendees: q.capacity, used_minutes_that_week: 0, owner: own };
-        let owner = schools.get(&f.school_id);
+        let owner = data.schools.get(&f.school_id);
         let km = home.zip(owner.and_then(|s| s.latitude.zip(s.longitude))).map(|(a, b)| xuequ_plan::metric::haversine_km(a, b));
         out.push(FreeFacility {
             school: owner.map(|s| s.name.clone()).unwrap_or_default(),
             km,
-            taken_by: taken.iter().find(|b| b.facility_id == f.id).cloned(),
+            taken_by: held.get(&f.id).cloned(),
             problems: r.check(&q.slot, &asked),
-            facility: f,
+            facility: f.clone(),
         });
     }
     out.sort_by(|a, b| a.km.unwrap_or(f64::MAX).total_cmp(&b.km.unwrap_or(f64::MAX)).then(a.facility.id.cmp(&b.facility.id)));

@@ -60,6 +60,9 @@ pub struct Derived {
     pub totals: Memo<(i64, String), u64>,
     /// Held while an assessment is computed, so that concurrent requests compute it once.
     pub assessing: tokio::sync::Mutex<()>,
+    /// A county's facilities with their rules, schools and calendars, for "what is free" (by
+    /// `Store::sharing_version`, which bookings do not move).
+    pub sharing: Memo<i64, crate::bookings::Sharing>,
 }
 
 #[cfg(test)]

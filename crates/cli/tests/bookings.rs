@@ -225,6 +225,14 @@ async fn bookings(backend: Backend) {
     assert_eq!((listed["free"].as_bool(), listed["taken_by"].as_i64()), (Some(false), Some(booking_id)));
     assert_eq!(found[0]["school_id"].as_i64(), Some(own), "nearest first: the teacher's own school");
     assert!(found.iter().all(|f| f["facility_id"] != not_shared), "a facility shared with nobody is not offered");
+    // A change of rules shows at once (what is free keeps facilities and rules in memory).
+    let (_, mut closed) = admin.get(&format!("/api/v1/facilities/{lab}/rules")).await;
+    let kept = closed.clone();
+    closed["share_with"] = json!("nobody");
+    assert_eq!(admin.put(&format!("/api/v1/facilities/{lab}/rules"), closed).await.0, StatusCode::OK);
+    let (_, free) = teacher.get(&format!("/api/v1/facilities/free?free_from={tuesday}T14:00:00&free_to={tuesday}T15:30:00")).await;
+    assert!(free.as_array().unwrap().iter().all(|f| f["facility_id"] != lab), "no longer shared: {free}");
+    assert_eq!(admin.put(&format!("/api/v1/facilities/{lab}/rules"), kept).await.0, StatusCode::OK);
 
     // Scopes: another county's admin finds nothing; the bureau sees the county.
     assert_eq!(other.get(&format!("/api/v1/bookings/{booking_id}")).await.0, StatusCode::NOT_FOUND);

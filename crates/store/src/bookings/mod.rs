@@ -404,6 +404,65 @@ impl Store {
             .await?)
     }
 
+    /// A number that changes whenever what "what is free" reads besides bookings changes: the
+    /// county's facilities, their rules, its calendars and schools. Bookings do not move it (the
+    /// facility lock writes the same `updated_at` back), so the rest can be kept in memory.
+    pub async fn sharing_version(&self, county_id: i64) -> Result<i64> {
+        use crate::entities::{facility, school};
+        use sea_orm::sea_query::Expr as E;
+        let stamp = |at: Option<DateTime<Utc>>| at.map(|t| t.timestamp_micros()).unwrap_or(0);
+        let (n, f): (i64, Option<DateTime<Utc>>) = facility::Entity::find()
+            .select_only()
+            .column_as(E::col(facility::Column::Id).count(), "n")
+            .column_as(E::col(facility::Column::UpdatedAt).max(), "m")
+            .filter(facility::Column::CountyId.eq(county_id))
+            .into_tuple()
+            .one(&self.db)
+            .await?
+            .unwrap_or((0, None));
+        let rules: Option<DateTime<Utc>> = facility_rule::Entity::find()
+            .select_only()
+            .column_as(E::col(facility_rule::Column::UpdatedAt).max(), "m")
+            .filter(facility_rule::Column::CountyId.eq(county_id))
+            .into_tuple()
+            .one(&self.db)
+            .await?
+            .flatten();
+        let calendars: Option<DateTime<Utc>> = school_calendar::Entity::find()
+            .select_only()
+            .column_as(E::col(school_calendar::Column::UpdatedAt).max(), "m")
+            .filter(school_calendar::Column::CountyId.eq(county_id))
+            .into_tuple()
+            .one(&self.db)
+            .await?
+            .flatten();
+        let schools: Option<DateTime<Utc>> = school::Entity::find()
+            .select_only()
+            .column_as(E::col(school::Column::UpdatedAt).max(), "m")
+            .filter(school::Column::CountyId.eq(county_id))
+            .into_tuple()
+            .one(&self.db)
+            .await?
+            .flatten();
+        Ok(n ^ stamp(f).rotate_left(7) ^ stamp(rules).rotate_left(19) ^ stamp(calendars).rotate_left(31) ^ stamp(schools).rotate_left(43))
+    }
+
+    /// The bookings that hold a slot overlapping `[from, to)` in the county, as
+    /// `(booking, facility, school, status)`: only what "what is free" shows.
+    pub async fn holders_in_county(&self, county_id: i64, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<(i64, i64, i64, String)>> {
+        Ok(booking::Entity::find()
+            .select_only()
+            .columns([booking::Column::Id, booking::Column::FacilityId, booking::Column::SchoolId, booking::Column::Status])
+            .filter(booking::Column::CountyId.eq(county_id))
+            .filter(booking::Column::Status.is_in(HOLDING))
+            .filter(booking::Column::StartsAt.lt(to))
+            .filter(booking::Column::StartsAt.gt(earliest_start(from)))
+            .filter(booking::Column::EndsAt.gt(from))
+            .into_tuple()
+            .all(&self.db)
+            .await?)
+    }
+
     /// The county's calendar rows in one query: the merged calendar of every school that has
     /// closed days of its own, and the county's for the others.
     pub async fn calendars(&self, county_id: i64) -> Result<(SchoolCalendar, std::collections::HashMap<i64, SchoolCalendar>)> {
