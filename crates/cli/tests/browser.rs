@@ -507,5 +507,40 @@ async fn booking_walk(client: &fantoccini::Client, server: &TestServer) -> Step 
     screenshot(client, "booking-find-phone").await;
     check_page(client, "finding a facility at phone width").await?;
     client.set_window_size(1366, 900).await?;
+    // The principal sets the sharing rules of the school's lab from its week grid: two wrong
+    // entries come back named with what was typed kept; corrected, they are saved.
+    sign_in(client, server, "principal").await?;
+    client.goto(&server.url(&format!("/bookings?date={tuesday}&from=14:00&to=15:30&kind=lab"))).await?;
+    let own = client.wait().for_element(Locator::XPath("//table[@id='free']//tr[td[2][normalize-space()='东坪镇中心小学']]//a")).await?;
+    own.click().await?;
+    client.wait().for_element(Locator::Id("rules-link")).await?.click().await?;
+    let form = client.wait().for_element(Locator::Id("rules-form")).await?;
+    let quota = form.find(Locator::Css("input[name=weekly_quota_hours]")).await?;
+    quota.clear().await?;
+    quota.send_keys("三小时").await?;
+    let blackouts = form.find(Locator::Css("textarea[name=blackouts]")).await?;
+    blackouts.clear().await?;
+    blackouts.send_keys("每周三下午").await?;
+    form.find(Locator::Css("button[type=submit]")).await?.click().await?;
+    client.wait().for_element(Locator::Css("#rules-form .invalid em")).await?;
+    screenshot(client, "rules-problems").await;
+    assert_eq!(client.find_all(Locator::Css("#rules-form .invalid")).await?.len(), 2, "the quota and the blackout line");
+    assert_eq!(client.find(Locator::Css("input[name=weekly_quota_hours]")).await?.prop("value").await?.as_deref(), Some("三小时"));
+    let quota = client.find(Locator::Css("input[name=weekly_quota_hours]")).await?;
+    quota.clear().await?;
+    quota.send_keys("4").await?;
+    let blackouts = client.find(Locator::Css("textarea[name=blackouts]")).await?;
+    blackouts.clear().await?;
+    blackouts.send_keys("wed 14:00-15:30 本校实验课").await?;
+    client.find(Locator::Css("#rules-form button[type=submit]")).await?.click().await?;
+    client.wait().for_element(Locator::Css("p.flash")).await?;
+    let grid = client.wait().for_element(Locator::Id("week")).await?.text().await?;
+    assert!(grid.contains("本校实验课"), "the blackout shows on the week grid");
+    client.set_window_size(390, 844).await?;
+    client.goto(&format!("{}/rules", client.current_url().await?.as_str().split("/week").next().unwrap_or_default())).await?;
+    client.wait().for_element(Locator::Id("rules-form")).await?;
+    screenshot(client, "rules-phone").await;
+    check_page(client, "the sharing rules at phone width").await?;
+    client.set_window_size(1366, 900).await?;
     Ok(())
 }

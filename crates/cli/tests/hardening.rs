@@ -190,6 +190,19 @@ async fn hardening(backend: Backend) {
     assert_eq!(admin.form("/bookings/new", &junk).await, StatusCode::UNPROCESSABLE_ENTITY, "the form again with its problems");
     let (_, after) = admin.get("/api/v1/bookings").await;
     assert_eq!(before, after, "nothing booked");
+    let (_, rules_before) = admin.get(&format!("/api/v1/facilities/{facility}/rules")).await;
+    let rules_junk: Vec<(&str, String)> = [
+        ("share_with", "everyone".to_string()),
+        ("min_notice_hours", "-1".into()),
+        ("max_minutes", "1e400".into()),
+        ("open_mon", "25:00".into()),
+        ("close_mon", "x".into()),
+        ("blackouts", "someday 99:99-00:00\n%00".into()),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(admin.form(&format!("/facilities/{facility}/rules"), &rules_junk).await, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(admin.get(&format!("/api/v1/facilities/{facility}/rules")).await.1, rules_before, "rules unchanged");
     // Calendar feeds: unknown or mangled addresses find nothing; bad bodies are named.
     for path in ["/ical/%00", "/ical/nothing.ics", &format!("/ical/{}.ics", "f".repeat(4_000)), "/ical/..%2F..%2Fetc%2Fpasswd"] {
         let r = reqwest::get(server.url(path)).await.unwrap();

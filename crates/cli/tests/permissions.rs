@@ -217,6 +217,7 @@ async fn each_role_on(backend: Backend) {
         ("page: a facility's week", page(format!("/facilities/{lab}/week")), [OK, OK, OK, OK, OK, NF]),
         ("page: book a facility", page(format!("/bookings/new?facility={lab}")), [OK, NO, OK, OK, OK, NF]),
         ("page: messages", page("/notifications".into()), [OK, OK, OK, OK, OK, OK]),
+        ("page: a facility's sharing rules", page(format!("/facilities/{lab}/rules")), [OK, NO, OK, NO, NO, NF]),
         ("a feed of my bookings", api(Method::POST, "/api/v1/feeds".into(), Some(serde_json::json!({}))), [NEW, NEW, NEW, NEW, NEW, NEW]),
         (
             "a feed of a facility",

@@ -21,6 +21,7 @@ pub fn routes() -> Router<App> {
         .route("/bookings/{id}", get(show))
         .route("/bookings/{id}/decide", post(decide))
         .route("/facilities/{id}/week", get(week))
+        .route("/facilities/{id}/rules", get(rules_form).post(rules_save))
         .route("/ical/{file}", get(ical))
         .route("/bookings/feeds", post(new_feed))
         .route("/bookings/feeds/{id}/revoke", post(revoke_feed))
@@ -555,6 +556,8 @@ struct WeekPage {
     grid: Vec<(String, Vec<Cell>)>,
     prev: String,
     next: String,
+    /// Whether the viewer sets this facility's sharing rules.
+    can_set_rules: bool,
 }
 
 /// A facility's week by the lending school's lesson periods: who holds each period, which are
@@ -617,6 +620,7 @@ async fn week(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q): 
         grid,
         prev: (monday - Duration::days(7)).to_string(),
         next: (monday + Duration::days(7)).to_string(),
+        can_set_rules: v.can(Action::Update, Resource::Facility, &Target::school(v.county(), f.school_id)),
     }
     .into_response())
 }
@@ -772,4 +776,218 @@ async fn revoke_feed(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axu
         return Err(AppError::NotFound.into());
     }
     Ok(saved("/bookings#feeds"))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "bookings/rules.html")]
+struct RulesPage {
+    chrome: Chrome,
+    id: i64,
+    share: Vec<Opt>,
+    approval: bool,
+    /// Name, label, value, problem of each number.
+    numbers: Vec<(String, String, String, Option<String>)>,
+    /// Per weekday: its name, the field names of its hours, and their values.
+    days: Vec<(String, String, String, String, String)>,
+    opening_error: Option<String>,
+    blackouts: String,
+    blackouts_error: Option<String>,
+    unread_hours: Option<String>,
+}
+
+const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+fn rules_values(r: &xuequ_domain::booking::SharingRules) -> HashMap<String, String> {
+    use xuequ_domain::booking::Blackout;
+    let mut v: HashMap<String, String> = [
+        ("share_with", r.share_with.code().to_string()),
+        ("needs_approval", if r.needs_approval { "true".into() } else { String::new() }),
+        ("min_notice_hours", r.min_notice_hours.to_string()),
+        ("horizon_days", r.horizon_days.to_string()),
+        ("max_minutes", r.max_minutes.to_string()),
+        ("capacity", r.capacity.map(|c| c.to_string()).unwrap_or_default()),
+        ("weekly_quota_hours", r.weekly_quota_hours.map(|q| q.to_string()).unwrap_or_default()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    for (i, day) in WEEKDAYS.iter().enumerate() {
+        if let Some((a, b)) = r.opening[i] {
+            v.insert(format!("open_{day}"), a.format("%H:%M").to_string());
+            v.insert(format!("close_{day}"), b.format("%H:%M").to_string());
+        }
+    }
+    let lines: Vec<String> = r
+        .blackouts
+        .iter()
+        .map(|b| match b {
+            Blackout::Weekly { weekday, start, end, reason } => {
+                format!("{} {}-{} {reason}", WEEKDAYS[(*weekday as usize).clamp(1, 7) - 1], start.format("%H:%M"), end.format("%H:%M"))
+            }
+            Blackout::Once { slot, reason } => {
+                format!("{} {}-{} {reason}", slot.start.format("%Y-%m-%d"), slot.start.format("%H:%M"), slot.end.format("%H:%M"))
+            }
+        })
+        .collect();
+    v.insert("blackouts".into(), lines.join("\n"));
+    v
+}
+
+/// Reads the rules form; every field that does not read is named.
+fn rules_from(form: &HashMap<String, String>) -> Result<xuequ_domain::booking::SharingRules, Vec<FieldProblem>> {
+    use xuequ_domain::booking::{Blackout, ShareWith, SharingRules};
+    let mut problems = Vec::new();
+    let text = |k: &str| form.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
+    let number = |k: &'static str, problems: &mut Vec<FieldProblem>| -> Option<f64> {
+        let t = text(k);
+        if t.is_empty() {
+            return None;
+        }
+        match t.parse::<f64>() {
+            Ok(x) if (0.0..=100_000.0).contains(&x) => Some(x),
+            _ => {
+                problems.push(FieldProblem::new(k, Problem::NotANumber { value: t.chars().take(40).collect() }));
+                None
+            }
+        }
+    };
+    let d = SharingRules::default();
+    let share_with = ShareWith::parse(&text("share_with")).unwrap_or_else(|| {
+        problems.push(FieldProblem::new("share_with", Problem::Required));
+        d.share_with
+    });
+    let min_notice_hours = number("min_notice_hours", &mut problems).map_or(d.min_notice_hours, |x| x as u32);
+    let horizon_days = number("horizon_days", &mut problems).map_or(d.horizon_days, |x| x as u32);
+    let max_minutes = number("max_minutes", &mut problems).map_or(d.max_minutes, |x| x as u32);
+    let capacity = number("capacity", &mut problems).map(|x| x as u32);
+    let weekly_quota_hours = number("weekly_quota_hours", &mut problems);
+    let mut opening = [None; 7];
+    for (i, day) in WEEKDAYS.iter().enumerate() {
+        let (a, b) = (text(&format!("open_{day}")), text(&format!("close_{day}")));
+        if a.is_empty() && b.is_empty() {
+            continue;
+        }
+        match (NaiveTime::parse_from_str(&a, "%H:%M"), NaiveTime::parse_from_str(&b, "%H:%M")) {
+            (Ok(a), Ok(b)) if a < b => opening[i] = Some((a, b)),
+            _ => problems
+                .push(FieldProblem::new("opening", Problem::OutsideOpeningHours { weekday: day.to_string(), hours: format!("{a}–{b}") })),
+        }
+    }
+    let mut blackouts = Vec::new();
+    for line in text("blackouts").lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let mut parts = line.splitn(3, char::is_whitespace);
+        let (when, hours, reason) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or("").trim());
+        let times = hours
+            .split_once('-')
+            .and_then(|(a, b)| Some((NaiveTime::parse_from_str(a, "%H:%M").ok()?, NaiveTime::parse_from_str(b, "%H:%M").ok()?)));
+        let parsed = match (WEEKDAYS.iter().position(|d| *d == when), when.parse::<NaiveDate>(), times) {
+            (Some(i), _, Some((a, b))) if a < b && !reason.is_empty() => {
+                Some(Blackout::Weekly { weekday: i as u8 + 1, start: a, end: b, reason: reason.chars().take(50).collect() })
+            }
+            (None, Ok(day), Some((a, b))) if a < b && !reason.is_empty() => Some(Blackout::Once {
+                slot: Slot { start: day.and_time(a), end: day.and_time(b) },
+                reason: reason.chars().take(50).collect(),
+            }),
+            _ => None,
+        };
+        match parsed {
+            Some(b) => blackouts.push(b),
+            None => problems.push(FieldProblem::new(
+                "blackouts",
+                Problem::UnknownValue {
+                    value: line.chars().take(60).collect(),
+                    allowed: "tue 14:00-15:30 原因 / 2026-12-01 08:00-12:00 原因".into(),
+                },
+            )),
+        }
+    }
+    let rules = SharingRules {
+        share_with,
+        needs_approval: text("needs_approval") == "true",
+        min_notice_hours,
+        horizon_days,
+        max_minutes,
+        opening,
+        capacity,
+        weekly_quota_hours,
+        blackouts,
+    };
+    if problems.is_empty() { Ok(rules) } else { Err(problems) }
+}
+
+async fn rules_page(app: &App, v: &Viewer, id: i64, values: HashMap<String, String>, problems: &[FieldProblem]) -> PageResult {
+    let t = v.tr();
+    let f = xuequ_app::registry::get::<xuequ_store::entities::facility::Model>(app, v, id).await?;
+    v.require(Action::Update, Resource::Facility, &Target::school(v.county(), f.school_id))?;
+    let chosen = values.get("share_with").cloned().unwrap_or_default();
+    let share = xuequ_domain::booking::ShareWith::ALL
+        .iter()
+        .map(|s| Opt { value: s.code().to_string(), label: t.code("share_with", s.code()), selected: s.code() == chosen })
+        .collect();
+    let days = WEEKDAYS
+        .iter()
+        .map(|d| {
+            let (open, close) = (format!("open_{d}"), format!("close_{d}"));
+            let (a, b) = (values.get(&open).cloned().unwrap_or_default(), values.get(&close).cloned().unwrap_or_default());
+            (t.with("booking-day", &[("weekday", d.to_string()), ("date", String::new())]), open, a, close, b)
+        })
+        .collect();
+    let mut errors: HashMap<String, String> = HashMap::new();
+    for p in problems {
+        errors
+            .entry(p.field.to_string())
+            .and_modify(|e| e.push_str(&format!("；{}", t.problem(&p.problem))))
+            .or_insert_with(|| t.problem(&p.problem));
+    }
+    let status = if problems.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+    let numbers = ["min_notice_hours", "horizon_days", "max_minutes", "capacity", "weekly_quota_hours"]
+        .iter()
+        .map(|n| {
+            (
+                n.to_string(),
+                t.get(&format!("rules-{}", n.replace('_', "-"))),
+                values.get(*n).cloned().unwrap_or_default(),
+                errors.get(*n).cloned(),
+            )
+        })
+        .collect();
+    Ok((
+        status,
+        RulesPage {
+            chrome: Chrome::new(v, t.with("rules-title", &[("facility", f.name.clone())]), "/bookings"),
+            id,
+            share,
+            approval: values.get("needs_approval").is_some_and(|a| a == "true"),
+            numbers,
+            days,
+            opening_error: errors.get("opening").cloned(),
+            blackouts: values.get("blackouts").cloned().unwrap_or_default(),
+            blackouts_error: errors.get("blackouts").cloned(),
+            unread_hours: bookings::hours_unread(&f).then(|| f.open_hours.clone()),
+        },
+    )
+        .into_response())
+}
+
+/// 共享规则: with whom, approval, notice, horizon, length, opening hours per weekday, capacity,
+/// weekly quota and the times it is not lent (the owner's own lessons first).
+async fn rules_form(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageResult {
+    let f = xuequ_app::registry::get::<xuequ_store::entities::facility::Model>(&app, &v, id).await?;
+    let rules = bookings::rules_of(&app, v.county(), &f).await?;
+    rules_page(&app, &v, id, rules_values(&rules), &[]).await
+}
+
+async fn rules_save(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    let rules = match rules_from(&form) {
+        Ok(r) => r,
+        Err(problems) => return rules_page(&app, &v, id, form, &problems).await,
+    };
+    match bookings::save_rules(&app, &v, id, &rules).await {
+        Ok(()) => Ok(saved(&format!("/facilities/{id}/week"))),
+        Err(e) => {
+            let problems = form_problems(e)?;
+            rules_page(&app, &v, id, form, &problems).await
+        }
+    }
 }
