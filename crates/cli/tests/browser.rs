@@ -536,8 +536,19 @@ async fn booking_walk(client: &fantoccini::Client, server: &TestServer) -> Step 
     client.wait().for_element(Locator::Css("p.flash")).await?;
     let grid = client.wait().for_element(Locator::Id("week")).await?.text().await?;
     assert!(grid.contains("本校实验课"), "the blackout shows on the week grid");
+    let rules_url = format!("{}/rules", client.current_url().await?.as_str().split("/week").next().unwrap_or_default());
+    // The principal's own closed days: a sports day on the school calendar.
+    client.goto(&server.url("/bookings")).await?;
+    client.wait().for_element(Locator::Id("calendar-link")).await?.click().await?;
+    let closures = client.wait().for_element(Locator::Css("#calendar-form textarea[name=closures]")).await?;
+    closures.send_keys("2027-04-20 2027-04-20 春季运动会").await?;
+    client.find(Locator::Css("#calendar-form button[type=submit]")).await?.click().await?;
+    client.wait().for_element(Locator::Css("p.flash")).await?;
+    screenshot(client, "school-calendar").await;
+    let saved = client.find(Locator::Css("#calendar-form textarea[name=closures]")).await?.prop("value").await?.unwrap_or_default();
+    assert!(saved.contains("春季运动会"), "{saved}");
     client.set_window_size(390, 844).await?;
-    client.goto(&format!("{}/rules", client.current_url().await?.as_str().split("/week").next().unwrap_or_default())).await?;
+    client.goto(&rules_url).await?;
     client.wait().for_element(Locator::Id("rules-form")).await?;
     screenshot(client, "rules-phone").await;
     check_page(client, "the sharing rules at phone width").await?;

@@ -203,6 +203,17 @@ async fn hardening(backend: Backend) {
     .collect();
     assert_eq!(admin.form(&format!("/facilities/{facility}/rules"), &rules_junk).await, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(admin.get(&format!("/api/v1/facilities/{facility}/rules")).await.1, rules_before, "rules unchanged");
+    let (_, calendar_before) = admin.get("/api/v1/calendar?year=2026").await;
+    let calendar_junk: Vec<(&str, String)> = [
+        ("year", "2026".to_string()),
+        ("terms", "2026-09-01\nnot a term 2027".into()),
+        ("closures", "2026-10-01 国庆节\n%00 %00 %00".into()),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(admin.form("/bookings/calendar", &calendar_junk).await, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(admin.get("/api/v1/calendar?year=2026").await.1, calendar_before, "calendar unchanged");
+    assert_eq!(admin.form("/bookings/calendar", &[("year", "abc".to_string())]).await, StatusCode::BAD_REQUEST);
     // Calendar feeds: unknown or mangled addresses find nothing; bad bodies are named.
     for path in ["/ical/%00", "/ical/nothing.ics", &format!("/ical/{}.ics", "f".repeat(4_000)), "/ical/..%2F..%2Fetc%2Fpasswd"] {
         let r = reqwest::get(server.url(path)).await.unwrap();

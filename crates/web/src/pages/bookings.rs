@@ -22,6 +22,7 @@ pub fn routes() -> Router<App> {
         .route("/bookings/{id}/decide", post(decide))
         .route("/facilities/{id}/week", get(week))
         .route("/facilities/{id}/rules", get(rules_form).post(rules_save))
+        .route("/bookings/calendar", get(calendar_form).post(calendar_save))
         .route("/ical/{file}", get(ical))
         .route("/bookings/feeds", post(new_feed))
         .route("/bookings/feeds/{id}/revoke", post(revoke_feed))
@@ -115,6 +116,8 @@ struct FindPage {
     inbox: Option<usize>,
     /// The viewer's feeds: id, what it holds, when made, revoked.
     feeds: Vec<(i64, String, String, bool)>,
+    /// Whether the viewer keeps a calendar: the county's (bureau) or their school's closed days.
+    can_calendar: bool,
 }
 
 struct FreeRow {
@@ -229,6 +232,7 @@ async fn find(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
         mine: rows(&t, &mine, &schools, &facilities),
         inbox: inbox.map(|l| l.len()),
         feeds,
+        can_calendar: v.role() == Role::BureauAdmin || v.role() == Role::SchoolAdmin,
     }
     .into_response())
 }
@@ -989,5 +993,112 @@ async fn rules_save(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum
             let problems = form_problems(e)?;
             rules_page(&app, &v, id, form, &problems).await
         }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "bookings/calendar.html")]
+struct CalendarPage {
+    chrome: Chrome,
+    year: i32,
+    /// The school whose own closed days are edited; none for the county's calendar.
+    school: Option<(i64, String)>,
+    terms: String,
+    closures: String,
+    errors: Vec<(String, String)>,
+}
+
+/// The school year (its first calendar year) that holds today.
+fn this_school_year() -> i32 {
+    let today = xuequ_app::today();
+    if today.month() >= 8 { today.year() } else { today.year() - 1 }
+}
+
+fn calendar_text(c: &xuequ_domain::booking::SchoolCalendar) -> (String, String) {
+    let terms = c.terms.iter().map(|(a, b)| format!("{a} {b}")).collect::<Vec<_>>().join("\n");
+    let closures = c.closures.iter().map(|x| format!("{} {} {}", x.from, x.to, x.reason)).collect::<Vec<_>>().join("\n");
+    (terms, closures)
+}
+
+/// Reads the calendar form: a term per line (`2026-09-01 2027-01-22`), a closure per line
+/// (`2026-10-01 2026-10-07 国庆节`); every line that does not read is named.
+fn calendar_from(form: &HashMap<String, String>) -> Result<xuequ_domain::booking::SchoolCalendar, Vec<FieldProblem>> {
+    use xuequ_domain::booking::{Closure, SchoolCalendar};
+    let mut problems = Vec::new();
+    let text = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let mut calendar = SchoolCalendar::default();
+    for line in text("terms").lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let days: Vec<Option<NaiveDate>> = line.split_whitespace().map(|d| d.parse().ok()).collect();
+        match days[..] {
+            [Some(a), Some(b)] => calendar.terms.push((a, b)),
+            _ => problems.push(FieldProblem::new("terms", Problem::NotADate { value: line.chars().take(60).collect() })),
+        }
+    }
+    for line in text("closures").lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let parts: Vec<&str> = line.splitn(3, char::is_whitespace).collect();
+        match (parts.first().and_then(|d| d.parse().ok()), parts.get(1).and_then(|d| d.parse().ok()), parts.get(2)) {
+            (Some(from), Some(to), Some(reason)) if !reason.trim().is_empty() => {
+                calendar.closures.push(Closure { from, to, reason: reason.trim().to_string() })
+            }
+            _ => problems.push(FieldProblem::new("closures", Problem::NotADate { value: line.chars().take(60).collect() })),
+        }
+    }
+    if problems.is_empty() { Ok(calendar) } else { Err(problems) }
+}
+
+async fn calendar_page(
+    app: &App,
+    v: &Viewer,
+    year: i32,
+    school: Option<i64>,
+    terms: String,
+    closures: String,
+    problems: &[FieldProblem],
+) -> PageResult {
+    let t = v.tr();
+    let school = match school {
+        Some(id) => Some((id, app.store.school(v.county(), id).await.map_err(AppError::from)?.ok_or(AppError::NotFound)?.name)),
+        None => None,
+    };
+    let title = match &school {
+        Some((_, name)) => t.with("calendar-school-title", &[("school", name.clone()), ("year", format!("{year}–{}", year + 1))]),
+        None => t.with("calendar-title", &[("year", format!("{year}–{}", year + 1))]),
+    };
+    let errors = problems.iter().map(|p| (t.get(&format!("calendar-{}", p.field)), t.problem(&p.problem))).collect();
+    let status = if problems.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, CalendarPage { chrome: Chrome::new(v, title, "/bookings"), year, school, terms, closures, errors }).into_response())
+}
+
+/// 校历: the bureau's terms, holidays and exam weeks of a school year, or (with `school`) a
+/// school's own closed days.
+async fn calendar_form(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
+    let year = q.get("year").and_then(|y| y.parse().ok()).filter(|y| (2000..=2100).contains(y)).unwrap_or_else(this_school_year);
+    let school = q.get("school").and_then(|s| s.parse::<i64>().ok()).or(v.actor.school_id.filter(|_| v.role() == Role::SchoolAdmin));
+    let county = v.county();
+    match school {
+        Some(s) => v.require(Action::Update, Resource::School, &Target::school(county, s))?,
+        None => v.require(Action::Create, Resource::School, &Target::county(county))?,
+    }
+    let stored = bookings::stored_calendar(&app, &v, school, year).await?;
+    let (terms, closures) = calendar_text(&stored);
+    calendar_page(&app, &v, year, school, terms, closures, &[]).await
+}
+
+async fn calendar_save(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    let year: i32 = form.get("year").and_then(|y| y.parse().ok()).ok_or_else(|| AppError::invalid("year", Problem::Required))?;
+    let school = form.get("school").and_then(|s| s.parse::<i64>().ok());
+    let (terms, closures) = (form.get("terms").cloned().unwrap_or_default(), form.get("closures").cloned().unwrap_or_default());
+    let result = match calendar_from(&form) {
+        Ok(c) => bookings::save_calendar(&app, &v, school, year, &c).await.map_err(form_problems),
+        Err(p) => Err(Ok(p)),
+    };
+    match result {
+        Ok(()) => Ok(saved(&match school {
+            Some(s) => format!("/bookings/calendar?year={year}&school={s}"),
+            None => format!("/bookings/calendar?year={year}"),
+        })),
+        Err(Ok(problems)) => calendar_page(&app, &v, year, school, terms, closures, &problems).await,
+        Err(Err(e)) => Err(e),
     }
 }
