@@ -547,6 +547,25 @@ async fn booking_walk(client: &fantoccini::Client, server: &TestServer) -> Step 
     screenshot(client, "school-calendar").await;
     let saved = client.find(Locator::Css("#calendar-form textarea[name=closures]")).await?.prop("value").await?.unwrap_or_default();
     assert!(saved.contains("春季运动会"), "{saved}");
+    // And the school's bell schedule, from the calendar page: a period that ends before it starts
+    // is refused with the line named; corrected, it is saved.
+    client.find(Locator::Id("bells-link")).await?.click().await?;
+    let periods = client.wait().for_element(Locator::Css("#bells-form textarea[name=periods]")).await?;
+    let text = periods.prop("value").await?.unwrap_or_default();
+    assert!(text.contains("5 14:00-14:40"), "{text}");
+    periods.clear().await?;
+    periods.send_keys(&text.replace("5 14:00-14:40", "5 14:40-14:00")).await?;
+    client.find(Locator::Css("#bells-form button[type=submit]")).await?.click().await?;
+    let problem = client.wait().for_element(Locator::Css("#bells-form .invalid em")).await?.text().await?;
+    screenshot(client, "bells-problem").await;
+    assert!(problem.contains("5 14:40-14:00"), "the line is named: {problem}");
+    let periods = client.find(Locator::Css("#bells-form textarea[name=periods]")).await?;
+    periods.clear().await?;
+    periods.send_keys(&text.replace("5 14:00-14:40", "5 14:05-14:45")).await?;
+    client.find(Locator::Css("#bells-form button[type=submit]")).await?.click().await?;
+    client.wait().for_element(Locator::Css("p.flash")).await?;
+    let now = client.find(Locator::Css("#bells-form textarea[name=periods]")).await?.prop("value").await?.unwrap_or_default();
+    assert!(now.contains("5 14:05-14:45"), "{now}");
     client.set_window_size(390, 844).await?;
     client.goto(&rules_url).await?;
     client.wait().for_element(Locator::Id("rules-form")).await?;

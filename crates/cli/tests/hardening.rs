@@ -214,6 +214,13 @@ async fn hardening(backend: Backend) {
     assert_eq!(admin.form("/bookings/calendar", &calendar_junk).await, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(admin.get("/api/v1/calendar?year=2026").await.1, calendar_before, "calendar unchanged");
     assert_eq!(admin.form("/bookings/calendar", &[("year", "abc".to_string())]).await, StatusCode::BAD_REQUEST);
+    let (_, bells_before) = admin.get(&format!("/api/v1/schools/{school_id}/bells")).await;
+    for junk in ["1 08:00", "x 08:00-08:40", "1 09:00-08:00", "2 08:00-08:40\n1 09:00-09:40", &"1 08:00-08:40\n".repeat(20)] {
+        let status =
+            admin.form(&format!("/schools/{school_id}/bells"), &[("section", "primary".to_string()), ("periods", junk.to_string())]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{junk:.30}");
+    }
+    assert_eq!(admin.get(&format!("/api/v1/schools/{school_id}/bells")).await.1, bells_before, "bells unchanged");
     // Calendar feeds: unknown or mangled addresses find nothing; bad bodies are named.
     for path in ["/ical/%00", "/ical/nothing.ics", &format!("/ical/{}.ics", "f".repeat(4_000)), "/ical/..%2F..%2Fetc%2Fpasswd"] {
         let r = reqwest::get(server.url(path)).await.unwrap();

@@ -220,6 +220,7 @@ async fn each_role_on(backend: Backend) {
         ("page: a facility's sharing rules", page(format!("/facilities/{lab}/rules")), [OK, NO, OK, NO, NO, NF]),
         ("page: the county's calendar", page("/bookings/calendar".into()), [OK, NO, NO, OK, NO, OK]),
         ("page: a school's closed days", page(format!("/bookings/calendar?school={own}")), [OK, NO, NO, OK, NO, NF]),
+        ("page: own school's bell schedule", page(format!("/schools/{own}/bells")), [OK, NO, OK, OK, NO, NF]),
         ("a feed of my bookings", api(Method::POST, "/api/v1/feeds".into(), Some(serde_json::json!({}))), [NEW, NEW, NEW, NEW, NEW, NEW]),
         (
             "a feed of a facility",

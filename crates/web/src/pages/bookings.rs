@@ -23,6 +23,7 @@ pub fn routes() -> Router<App> {
         .route("/facilities/{id}/week", get(week))
         .route("/facilities/{id}/rules", get(rules_form).post(rules_save))
         .route("/bookings/calendar", get(calendar_form).post(calendar_save))
+        .route("/schools/{id}/bells", get(bells_form).post(bells_save))
         .route("/ical/{file}", get(ical))
         .route("/bookings/feeds", post(new_feed))
         .route("/bookings/feeds/{id}/revoke", post(revoke_feed))
@@ -1100,5 +1101,91 @@ async fn calendar_save(State(app): State<App>, v: Viewer, axum::Form(form): Form
         })),
         Err(Ok(problems)) => calendar_page(&app, &v, year, school, terms, closures, &problems).await,
         Err(Err(e)) => Err(e),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "bookings/bells.html")]
+struct BellsPage {
+    chrome: Chrome,
+    id: i64,
+    sections: Vec<Opt>,
+    periods: String,
+    error: Option<String>,
+}
+
+/// Reads a bell schedule: a period per line, `1 08:00-08:40`, in order. A line that does not
+/// read, ends before it starts or overlaps the one before is returned with its problem.
+fn bells_from(text: &str) -> Result<xuequ_domain::booking::BellSchedule, (String, Problem)> {
+    use xuequ_domain::booking::{BellSchedule, Period};
+    let mut periods: Vec<Period> = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let shown: String = line.chars().take(40).collect();
+        let bad = || (shown.clone(), Problem::UnknownValue { value: shown.clone(), allowed: "1 08:00-08:40".into() });
+        let (number, hours) = line.split_once(char::is_whitespace).ok_or_else(bad)?;
+        let (a, b) = hours.trim().split_once('-').ok_or_else(bad)?;
+        let time = |t: &str| NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| bad());
+        let period = Period { number: number.parse().map_err(|_| bad())?, start: time(a)?, end: time(b)? };
+        if period.start >= period.end || periods.last().is_some_and(|p| p.end > period.start || p.number >= period.number) {
+            return Err((shown, Problem::EndBeforeStart));
+        }
+        periods.push(period);
+    }
+    if periods.is_empty() || periods.len() > 12 {
+        return Err((String::new(), Problem::OutOfRange { value: periods.len().to_string(), min: "1".into(), max: "12".into() }));
+    }
+    Ok(BellSchedule { periods })
+}
+
+async fn bells_page(app: &App, v: &Viewer, id: i64, section: &str, periods: String, error: Option<String>) -> PageResult {
+    let t = v.tr();
+    let school = xuequ_app::registry::get::<xuequ_store::entities::school::Model>(app, v, id).await?;
+    v.require(Action::Update, Resource::Facility, &Target::school(v.county(), id))?;
+    let sections =
+        ["primary", "junior"].iter().map(|s| Opt { value: s.to_string(), label: t.code("section", s), selected: *s == section }).collect();
+    let status = if error.is_none() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((
+        status,
+        BellsPage { chrome: Chrome::new(v, t.with("bells-title", &[("school", school.name)]), "/bookings"), id, sections, periods, error },
+    )
+        .into_response())
+}
+
+/// 作息时间: a school's lesson periods for a stage, which "第5–6节" means when its facilities are
+/// booked.
+async fn bells_form(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q): Q) -> PageResult {
+    let section = q.get("section").filter(|s| *s == "junior").map_or("primary", |_| "junior");
+    let bells = match app.store.bell_schedule(v.county(), id, section).await.map_err(AppError::from)? {
+        Some(b) => b,
+        None if section == "junior" => xuequ_domain::booking::BellSchedule::junior(),
+        None => xuequ_domain::booking::BellSchedule::primary(),
+    };
+    let text = bells
+        .periods
+        .iter()
+        .map(|p| format!("{} {}-{}", p.number, p.start.format("%H:%M"), p.end.format("%H:%M")))
+        .collect::<Vec<_>>()
+        .join("\n");
+    bells_page(&app, &v, id, section, text, None).await
+}
+
+async fn bells_save(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    let section = form.get("section").filter(|s| *s == "junior").map_or("primary", |_| "junior");
+    let text = form.get("periods").cloned().unwrap_or_default();
+    let t = v.tr();
+    let bells = match bells_from(&text) {
+        Ok(bells) => bells,
+        Err((line, p)) => {
+            let message = if line.is_empty() { t.problem(&p) } else { format!("“{line}”：{}", t.problem(&p)) };
+            return bells_page(&app, &v, id, section, text, Some(message)).await;
+        }
+    };
+    match bookings::save_bells(&app, &v, id, section, &bells).await {
+        Ok(()) => Ok(saved(&format!("/schools/{id}/bells?section={section}"))),
+        Err(e) => {
+            let problems = form_problems(e)?;
+            bells_page(&app, &v, id, section, text, problems.first().map(|p| t.problem(&p.problem))).await
+        }
     }
 }
