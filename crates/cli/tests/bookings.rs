@@ -234,6 +234,18 @@ async fn bookings(backend: Backend) {
     assert!(free.as_array().unwrap().iter().all(|f| f["facility_id"] != lab), "no longer shared: {free}");
     assert_eq!(admin.put(&format!("/api/v1/facilities/{lab}/rules"), kept).await.0, StatusCode::OK);
 
+    // The sharing figures of that Tuesday: the lead lent 1.5 hours, the teacher's school borrowed
+    // them (the other requests of the day are still pending); the same as a workbook.
+    let (status, usage) = admin.get(&format!("/api/v1/usage?from={tuesday}&to={tuesday}")).await;
+    assert_eq!(status, StatusCode::OK, "{usage}");
+    assert_eq!(usage["lent"][lead.to_string()].as_f64(), Some(1.5), "{usage}");
+    assert_eq!(usage["borrowed"][own.to_string()].as_f64(), Some(1.5), "{usage}");
+    let row = usage["facilities"].as_array().unwrap().iter().find(|f| f["facility_id"] == lab).expect("the lab's figures");
+    assert_eq!((row["confirmed"].as_u64(), row["hours_lent"].as_f64()), (Some(1), Some(1.5)), "{row}");
+    let (status, xlsx) = admin.page(&format!("/bookings/usage.xlsx?from={tuesday}&to={tuesday}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(xlsx.starts_with("PK"), "a workbook");
+
     // Scopes: another county's admin finds nothing; the bureau sees the county.
     assert_eq!(other.get(&format!("/api/v1/bookings/{booking_id}")).await.0, StatusCode::NOT_FOUND);
     assert_eq!(other.get("/api/v1/bookings").await.1.as_array().map(Vec::len), Some(0));

@@ -170,6 +170,8 @@ async fn hardening(backend: Backend) {
         "/bookings?date=garbage&from=99:99&to=%00&capacity=-1&kind=%27".to_string(),
         format!("/facilities/{facility}/week?week=garbage"),
         "/bookings/new?facility=abc".to_string(),
+        "/bookings/usage.xlsx?from=garbage&to=%00&cluster=abc".to_string(),
+        "/bookings/usage?from=2030-01-01&to=2020-01-01".to_string(),
         format!("/bookings/new?facility={facility}&date=x&from=y"),
     ] {
         let (status, _) = admin.page(&path).await;

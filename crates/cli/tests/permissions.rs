@@ -214,6 +214,8 @@ async fn each_role_on(backend: Backend) {
         ("page: a booking of own school", page(format!("/bookings/{booking}")), [OK, OK, OK, OK, OK, NF]),
         ("page: inbox", page("/bookings/inbox".into()), [OK, NO, OK, OK, NO, OK]),
         ("page: usage", page("/bookings/usage".into()), [OK, OK, OK, OK, OK, OK]),
+        ("page: usage workbook", page("/bookings/usage.xlsx".into()), [OK, OK, OK, OK, OK, OK]),
+        ("page: usage of a cluster", page(format!("/bookings/usage?cluster={district_id}")), [OK, OK, OK, OK, OK, NF]),
         ("page: a facility's week", page(format!("/facilities/{lab}/week")), [OK, OK, OK, OK, OK, NF]),
         ("page: book a facility", page(format!("/bookings/new?facility={lab}")), [OK, NO, OK, OK, OK, NF]),
         ("page: messages", page("/notifications".into()), [OK, OK, OK, OK, OK, OK]),

@@ -18,6 +18,7 @@ pub fn routes() -> Router<App> {
         .route("/bookings/new", get(new_form).post(new_post))
         .route("/bookings/inbox", get(inbox))
         .route("/bookings/usage", get(usage))
+        .route("/bookings/usage.xlsx", get(usage_xlsx))
         .route("/bookings/{id}", get(show))
         .route("/bookings/{id}/decide", post(decide))
         .route("/facilities/{id}/week", get(week))
@@ -677,6 +678,7 @@ struct UsagePage {
     chrome: Chrome,
     from: String,
     to: String,
+    export_href: String,
     clusters: Vec<Opt>,
     /// School, hours lent, hours borrowed.
     schools: Vec<(String, String, String)>,
@@ -684,64 +686,132 @@ struct UsagePage {
     facilities: Vec<[String; 10]>,
 }
 
-/// 共享统计: what each school lent and borrowed, and how much each facility was used.
-async fn usage(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
-    let t = v.tr();
+/// The sharing figures a query asks for: its days and cluster, per school (name, lent, borrowed
+/// hours) and per facility (name, school, open, own, lent, use %, confirmed, pending, declined,
+/// cancelled) — for the page and its workbook alike.
+struct UsageTables {
+    from: NaiveDate,
+    to: NaiveDate,
+    cluster: Option<i64>,
+    schools: Vec<(String, f64, f64)>,
+    facilities: Vec<(String, String, [f64; 4], [usize; 4])>,
+}
+
+async fn usage_tables(app: &App, v: &Viewer, q: &HashMap<String, String>) -> Result<UsageTables, PageError> {
     let to = q.get("to").and_then(|d| d.parse::<NaiveDate>().ok()).unwrap_or_else(xuequ_app::today);
     let from = q.get("from").and_then(|d| d.parse::<NaiveDate>().ok()).filter(|f| *f <= to).unwrap_or(to - Duration::days(30));
+    let to = to.min(from + Duration::days(400));
     let cluster = q.get("cluster").and_then(|c| c.parse::<i64>().ok());
     let schools_of = match cluster {
-        Some(c) => Some(xuequ_app::clusters::school_ids(&app, &v, c).await?),
+        Some(c) => Some(xuequ_app::clusters::school_ids(app, v, c).await?),
         None => None,
     };
-    let u = bookings::usage(&app, &v, from, to.min(from + Duration::days(400)), schools_of.as_deref()).await?;
-    let (schools, facilities) = names(&app, &v).await?;
-    let hours = |h: f64| format!("{h:.1}");
-    let mut by_school: Vec<(String, String, String)> = u
+    let u = bookings::usage(app, v, from, to, schools_of.as_deref()).await?;
+    let (schools, facilities) = names(app, v).await?;
+    let mut by_school: Vec<(String, f64, f64)> = u
         .lent
         .keys()
         .chain(u.borrowed.keys())
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
-        .map(|s| {
-            (schools.get(s).cloned().unwrap_or_default(), hours(*u.lent.get(s).unwrap_or(&0.0)), hours(*u.borrowed.get(s).unwrap_or(&0.0)))
-        })
+        .map(|s| (schools.get(s).cloned().unwrap_or_default(), *u.lent.get(s).unwrap_or(&0.0), *u.borrowed.get(s).unwrap_or(&0.0)))
         .collect();
-    by_school.sort();
+    by_school.sort_by(|a, b| a.0.cmp(&b.0));
     let mut rows: Vec<&bookings::FacilityUsage> =
         u.facilities.iter().filter(|f| f.confirmed + f.pending + f.declined + f.cancelled > 0).collect();
     rows.sort_by(|a, b| (b.hours_lent + b.hours_owner).total_cmp(&(a.hours_lent + a.hours_owner)));
+    let facilities = rows
+        .iter()
+        .map(|f| {
+            let used = if f.hours_open > 0.0 { (f.hours_owner + f.hours_lent) / f.hours_open * 100.0 } else { 0.0 };
+            (
+                facilities.get(&f.facility_id).cloned().unwrap_or_default(),
+                schools.get(&f.school_id).cloned().unwrap_or_default(),
+                [f.hours_open, f.hours_owner, f.hours_lent, used],
+                [f.confirmed, f.pending, f.declined, f.cancelled],
+            )
+        })
+        .collect();
+    Ok(UsageTables { from, to, cluster, schools: by_school, facilities })
+}
+
+/// 共享统计: what each school lent and borrowed, and how much each facility was used.
+async fn usage(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
+    let t = v.tr();
+    let u = usage_tables(&app, &v, &q).await?;
+    let hours = |h: f64| format!("{h:.1}");
+    let query = format!("from={}&to={}{}", u.from, u.to, u.cluster.map(|c| format!("&cluster={c}")).unwrap_or_default());
     Ok(UsagePage {
         chrome: Chrome::new(&v, t.get("booking-usage"), "/bookings"),
-        from: from.to_string(),
-        to: to.to_string(),
+        from: u.from.to_string(),
+        to: u.to.to_string(),
+        export_href: format!("/bookings/usage.xlsx?{query}"),
         clusters: xuequ_app::clusters::all(&app, &v)
             .await?
             .into_iter()
             .filter(|c| c.status == Status::Active.code())
-            .map(|c| Opt { selected: Some(c.id) == cluster, value: c.id.to_string(), label: c.name })
+            .map(|c| Opt { selected: Some(c.id) == u.cluster, value: c.id.to_string(), label: c.name })
             .collect(),
-        schools: by_school,
-        facilities: rows
+        schools: u.schools.iter().map(|(name, lent, borrowed)| (name.clone(), hours(*lent), hours(*borrowed))).collect(),
+        facilities: u
+            .facilities
             .iter()
-            .map(|f| {
-                let used = if f.hours_open > 0.0 { (f.hours_owner + f.hours_lent) / f.hours_open * 100.0 } else { 0.0 };
+            .map(|(name, school, h, n)| {
                 [
-                    facilities.get(&f.facility_id).cloned().unwrap_or_default(),
-                    schools.get(&f.school_id).cloned().unwrap_or_default(),
-                    hours(f.hours_open),
-                    hours(f.hours_owner),
-                    hours(f.hours_lent),
-                    format!("{used:.0}%"),
-                    f.confirmed.to_string(),
-                    f.pending.to_string(),
-                    f.declined.to_string(),
-                    f.cancelled.to_string(),
+                    name.clone(),
+                    school.clone(),
+                    hours(h[0]),
+                    hours(h[1]),
+                    hours(h[2]),
+                    format!("{:.0}%", h[3]),
+                    n[0].to_string(),
+                    n[1].to_string(),
+                    n[2].to_string(),
+                    n[3].to_string(),
                 ]
             })
             .collect(),
     }
     .into_response())
+}
+
+/// The same figures as a workbook: a sheet per school, a sheet per facility.
+async fn usage_xlsx(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
+    use xuequ_sheets::Cell;
+    let t = v.tr();
+    let u = usage_tables(&app, &v, &q).await?;
+    let h = |keys: &[&str]| keys.iter().map(|k| t.get(k)).collect::<Vec<_>>();
+    let schools = u.schools.iter().map(|(n, l, b)| vec![Cell::Text(n.clone()), Cell::Number(*l), Cell::Number(*b)]).collect();
+    let facilities = u
+        .facilities
+        .iter()
+        .map(|(name, school, hours, counts)| {
+            let mut row = vec![Cell::Text(name.clone()), Cell::Text(school.clone())];
+            row.extend(hours.iter().map(|x| Cell::Number((x * 10.0).round() / 10.0)));
+            row.extend(counts.iter().map(|c| Cell::Number(*c as f64)));
+            row
+        })
+        .collect();
+    let bytes = xuequ_sheets::workbook(&[
+        (t.get("booking-usage-schools"), h(&["booking-owner", "booking-usage-lent", "booking-usage-borrowed"]), schools),
+        (
+            t.get("booking-usage-facilities"),
+            h(&[
+                "booking-facility",
+                "booking-owner",
+                "booking-usage-open",
+                "booking-usage-own",
+                "booking-usage-lent",
+                "booking-usage-rate",
+                "booking-status-confirmed",
+                "booking-status-pending",
+                "booking-status-declined",
+                "booking-status-cancelled",
+            ]),
+            facilities,
+        ),
+    ]);
+    Ok(crate::download::file_response(bytes, &format!("usage-{}-{}.xlsx", u.from, u.to), xuequ_sheets::Format::Xlsx.content_type()))
 }
 
 /// A calendar feed by its secret address, for calendar programs (no session).
