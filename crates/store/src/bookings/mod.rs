@@ -408,43 +408,25 @@ impl Store {
     /// county's facilities, their rules, its calendars and schools. Bookings do not move it (the
     /// facility lock writes the same `updated_at` back), so the rest can be kept in memory.
     pub async fn sharing_version(&self, county_id: i64) -> Result<i64> {
-        use crate::entities::{facility, school};
-        use sea_orm::sea_query::Expr as E;
-        let stamp = |at: Option<DateTime<Utc>>| at.map(|t| t.timestamp_micros()).unwrap_or(0);
-        let (n, f): (i64, Option<DateTime<Utc>>) = facility::Entity::find()
-            .select_only()
-            .column_as(E::col(facility::Column::Id).count(), "n")
-            .column_as(E::col(facility::Column::UpdatedAt).max(), "m")
-            .filter(facility::Column::CountyId.eq(county_id))
-            .into_tuple()
-            .one(&self.db)
-            .await?
-            .unwrap_or((0, None));
-        let rules: Option<DateTime<Utc>> = facility_rule::Entity::find()
-            .select_only()
-            .column_as(E::col(facility_rule::Column::UpdatedAt).max(), "m")
-            .filter(facility_rule::Column::CountyId.eq(county_id))
-            .into_tuple()
-            .one(&self.db)
-            .await?
-            .flatten();
-        let calendars: Option<DateTime<Utc>> = school_calendar::Entity::find()
-            .select_only()
-            .column_as(E::col(school_calendar::Column::UpdatedAt).max(), "m")
-            .filter(school_calendar::Column::CountyId.eq(county_id))
-            .into_tuple()
-            .one(&self.db)
-            .await?
-            .flatten();
-        let schools: Option<DateTime<Utc>> = school::Entity::find()
-            .select_only()
-            .column_as(E::col(school::Column::UpdatedAt).max(), "m")
-            .filter(school::Column::CountyId.eq(county_id))
-            .into_tuple()
-            .one(&self.db)
-            .await?
-            .flatten();
-        Ok(n ^ stamp(f).rotate_left(7) ^ stamp(rules).rotate_left(19) ^ stamp(calendars).rotate_left(31) ^ stamp(schools).rotate_left(43))
+        let mut version = 0i64;
+        for (i, table) in ["facility", "facility_rule", "school_calendar", "school"].into_iter().enumerate() {
+            let (rows, last) = self.rows_and_last_change(table, county_id).await?;
+            let stamp = last.map(|t| t.timestamp_micros()).unwrap_or(0);
+            version ^= (rows ^ stamp).rotate_left(13 * i as u32 + 7);
+        }
+        Ok(version)
+    }
+
+    /// How many rows of `table` the county has and when the newest of them last changed.
+    async fn rows_and_last_change(&self, table: &str, county_id: i64) -> Result<(i64, Option<DateTime<Utc>>)> {
+        let query = Query::select()
+            .expr(Expr::cust("count(*)"))
+            .expr(Expr::col(Alias::new("updated_at")).max())
+            .from(Alias::new(table))
+            .and_where(Expr::col(Alias::new("county_id")).eq(county_id))
+            .to_owned();
+        let Some(row) = self.db.query_one(&query).await? else { return Ok((0, None)) };
+        Ok((row.try_get_by_index(0)?, row.try_get_by_index::<Option<DateTime<Utc>>>(1)?))
     }
 
     /// The bookings that hold a slot overlapping `[from, to)` in the county, as

@@ -234,21 +234,22 @@ async fn find(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
         mine: rows(&t, &mine, &schools, &facilities),
         inbox: inbox.map(|l| l.len()),
         feeds,
-        can_calendar: v.role() == Role::BureauAdmin || v.role() == Role::SchoolAdmin,
+        can_calendar: v.can(Action::Create, Resource::School, &Target::county(v.county()))
+            || v.actor.school_id.is_some_and(|s| v.can(Action::Update, Resource::School, &Target::school(v.county(), s))),
     }
     .into_response())
 }
 
-/// Requests waiting for the schools whose bookings the viewer decides; `None` for those who
-/// decide none.
+/// Requests waiting for the schools whose bookings the viewer decides (the policy says which);
+/// `None` for those who decide none.
 async fn inbox_list(app: &App, v: &Viewer) -> Result<Option<Vec<booking::Model>>, PageError> {
     let county = v.county();
-    let pending = bookings::list(app, v, BookingFilter { statuses: vec![BookingStatus::Pending], ..Default::default() }).await?;
     let decides = |school: i64| v.can(Action::Update, Resource::Booking, &Target::school(county, school));
-    let deciding_any = v.role() == Role::BureauAdmin || v.actor.school_id.is_some_and(decides) || !v.actor.cluster_school_ids.is_empty();
-    if !deciding_any || v.role() == Role::Teacher {
+    let schools = xuequ_app::registry::all_schools(app, v).await?;
+    if !schools.iter().any(|s| decides(s.id)) {
         return Ok(None);
     }
+    let pending = bookings::list(app, v, BookingFilter { statuses: vec![BookingStatus::Pending], ..Default::default() }).await?;
     Ok(Some(pending.into_iter().filter(|b| decides(b.owner_school_id)).collect()))
 }
 
