@@ -1145,8 +1145,10 @@ async fn calendar_page(
 /// school's own closed days.
 async fn calendar_form(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
     let year = q.get("year").and_then(|y| y.parse().ok()).filter(|y| (2000..=2100).contains(y)).unwrap_or_else(this_school_year);
-    let school = q.get("school").and_then(|s| s.parse::<i64>().ok()).or(v.actor.school_id.filter(|_| v.role() == Role::SchoolAdmin));
     let county = v.county();
+    // Who keeps no county calendar opens their own school's closed days.
+    let own = v.actor.school_id.filter(|_| !v.can(Action::Create, Resource::School, &Target::county(county)));
+    let school = q.get("school").and_then(|s| s.parse::<i64>().ok()).or(own);
     match school {
         Some(s) => v.require(Action::Update, Resource::School, &Target::school(county, s))?,
         None => v.require(Action::Create, Resource::School, &Target::county(county))?,
