@@ -63,7 +63,7 @@ fn bad_file(sheet: &str, reason: impl Into<String>) -> CellProblem {
 /// or GB18030 as Chinese Excel saves it). `name` is the uploaded file's name.
 pub fn read_table(bytes: &[u8], name: &str) -> Result<Table, CellProblem> {
     let lower = name.to_lowercase();
-    let table = if lower.ends_with(".csv") || lower.ends_with(".txt") { read_csv(bytes, name)? } else { read_workbook(bytes, name)? };
+    let table = if lower.ends_with(".csv") || lower.ends_with(".txt") { read_csv(bytes, name)? } else { read_workbook_guarded(bytes, name)? };
     // Every reader has bounded the rows it kept; this names the limit for those that stop early.
     if table.rows.len() > MAX_ROWS {
         return Err(CellProblem { sheet: table.sheet, row: 0, column: String::new(), problem: Problem::TooManyRows { max: MAX_ROWS } });
@@ -115,6 +115,13 @@ fn read_csv(bytes: &[u8], name: &str) -> Result<Table, CellProblem> {
     let headers =
         headers.ok_or_else(|| CellProblem { sheet: name.to_string(), row: 0, column: String::new(), problem: Problem::EmptyFile })?;
     Ok(finish_table(name.to_string(), 0, headers, rows))
+}
+
+/// calamine has panicked on damaged archives (an arithmetic overflow in its XLSX cell reader,
+/// found by the fuzz test): a file that makes the reader panic is a damaged file to refuse, not a
+/// reason for the request to fail without an answer.
+fn read_workbook_guarded(bytes: &[u8], name: &str) -> Result<Table, CellProblem> {
+    std::panic::catch_unwind(|| read_workbook(bytes, name)).unwrap_or_else(|_| Err(bad_file(name, "damaged workbook")))
 }
 
 /// XLSX is read cell by cell within the limits; ODS is checked for what its repeats expand to
