@@ -58,6 +58,10 @@ pub enum Decision {
     Approve,
     Decline,
     Cancel,
+    /// The lender marks a confirmed booking that has begun as one nobody came to.
+    NoShow,
+    /// The lender takes a no-show mark back (marked by mistake).
+    Attended,
 }
 
 /// The rules of a facility: as its school set them, or the defaults from the registry (shared
@@ -95,14 +99,7 @@ pub async fn shared_with(app: &App, county: i64, share_with: ShareWith, owner: i
         _ if owner == school => true,
         ShareWith::Nobody => false,
         ShareWith::County => true,
-        ShareWith::Cluster => {
-            for c in app.store.clusters_of_school(county, owner).await? {
-                if app.store.cluster_school_ids(county, c.cluster.id).await?.contains(&school) {
-                    return Ok(true);
-                }
-            }
-            false
-        }
+        ShareWith::Cluster => sharing(app, county).await?.mates.get(&owner).is_some_and(|m| m.contains(&school)),
     })
 }
 
@@ -263,16 +260,23 @@ pub async fn decide(app: &App, c: &Caller, id: i64, decision: Decision, reason: 
         Decision::Approve => (&[BookingStatus::Pending], BookingStatus::Confirmed),
         Decision::Decline => (&[BookingStatus::Pending], BookingStatus::Declined),
         Decision::Cancel => (&[BookingStatus::Pending, BookingStatus::Confirmed], BookingStatus::Cancelled),
+        Decision::NoShow => (&[BookingStatus::Confirmed], BookingStatus::NoShow),
+        Decision::Attended => (&[BookingStatus::NoShow], BookingStatus::Confirmed),
     };
     let lender = c.can(Action::Update, Resource::Booking, &Target::school(county, b.owner_school_id));
     let borrower = c.can(Action::Retire, Resource::Booking, &Target::school(county, b.school_id));
     let allowed = match decision {
-        Decision::Approve | Decision::Decline => lender,
+        Decision::Approve | Decision::Decline | Decision::NoShow | Decision::Attended => lender,
         Decision::Cancel => lender || borrower,
     };
     if !allowed {
         return Err(AppError::Forbidden);
     }
+    if decision == Decision::NoShow && b.starts_at > Utc::now() {
+        return Err(AppError::invalid("decision", Problem::NotBegunYet { when: xuequ_domain::booking::show(b.starts_at) }));
+    }
+    // A no-show is a fact of one date, never of a series.
+    let series = series && !matches!(decision, Decision::NoShow | Decision::Attended);
     let reason: String = reason.trim().chars().take(200).collect();
     if decision == Decision::Decline && reason.is_empty() {
         return Err(AppError::invalid("reason", Problem::Required));
@@ -296,10 +300,12 @@ pub async fn decide(app: &App, c: &Caller, id: i64, decision: Decision, reason: 
             let user_ids = if to_requester { t.requested_by.into_iter().collect() } else { Vec::new() };
             Notice {
                 user_ids,
-                kind: match to {
-                    BookingStatus::Confirmed => "booking-approved",
-                    BookingStatus::Declined => "booking-declined",
-                    _ => "booking-cancelled",
+                kind: match decision {
+                    Decision::Approve => "booking-approved",
+                    Decision::Decline => "booking-declined",
+                    Decision::Cancel => "booking-cancelled",
+                    Decision::NoShow => "booking-no-show",
+                    Decision::Attended => "booking-no-show-undone",
                 },
                 args: serde_json::json!({"facility": facility, "when": xuequ_domain::booking::show(t.starts_at), "count": targets.len(), "reason": reason, "by": c.username}),
                 link: format!("/bookings/{}", t.id),
@@ -318,6 +324,66 @@ pub async fn decide(app: &App, c: &Caller, id: i64, decision: Decision, reason: 
         app.store.notify(county, &notice).await?;
     }
     Ok(done)
+}
+
+/// Whose calendar a schedule shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Facility(i64),
+    /// What a school lends and borrows.
+    School(i64),
+    /// What the schools of a cluster lend and borrow.
+    Cluster(i64),
+}
+
+/// One entry of a schedule; `visible` says whether the viewer may open it (a facility's
+/// calendar shows every slot taken, but only the bookings of schools they see in full).
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub booking: booking::Model,
+    pub visible: bool,
+}
+
+/// The bookings of a facility, school or cluster on the days `[from, to]` that hold their slot
+/// or were used (pending, confirmed, no-show), earliest first; at most 2,000.
+pub async fn schedule(app: &App, c: &Caller, scope: Scope, from: NaiveDate, to: NaiveDate) -> Result<Vec<Entry>> {
+    let county = c.county();
+    if !xuequ_domain::booking::plausible(from) || !xuequ_domain::booking::plausible(to) {
+        return Err(AppError::invalid(
+            "date",
+            Problem::OutOfRange { value: from.to_string(), min: "1900-01-01".into(), max: "2200-12-31".into() },
+        ));
+    }
+    c.require(Action::Read, Resource::Booking, &Target::county(county))?;
+    let mut filter = BookingFilter {
+        from: Some(to_utc(from.and_hms_opt(0, 0, 0).expect("midnight"))),
+        to: Some(to_utc(to.succ_opt().unwrap_or(to).and_hms_opt(0, 0, 0).expect("midnight"))),
+        statuses: vec![BookingStatus::Pending, BookingStatus::Confirmed, BookingStatus::NoShow],
+        limit: Some(2_000),
+        ..Default::default()
+    };
+    match scope {
+        Scope::Facility(id) => {
+            crate::registry::get::<facility::Model>(app, c, id).await?;
+            filter.facility_id = Some(id);
+        }
+        Scope::School(id) => {
+            crate::registry::get::<xuequ_store::entities::school::Model>(app, c, id).await?;
+            filter.involving = Some(vec![id]);
+        }
+        Scope::Cluster(id) => filter.involving = Some(crate::clusters::school_ids(app, c, id).await?),
+    }
+    let all = app.store.bookings(county, &filter).await?;
+    Ok(all
+        .into_iter()
+        .map(|b| Entry { visible: list_visible(c, &b), booking: b })
+        .filter(|e| e.visible || matches!(scope, Scope::Facility(_)))
+        .collect())
+}
+
+/// Lets every request past its deadline expire (see `pending_deadline`); how many did.
+pub async fn expire_overdue(app: &App) -> Result<usize> {
+    Ok(app.store.expire_overdue(Utc::now()).await?)
 }
 
 /// Saves a facility's sharing rules (its school's admin, the cluster head, the bureau).
@@ -389,10 +455,13 @@ pub struct Sharing {
     schools: std::collections::HashMap<i64, xuequ_store::entities::school::Model>,
     county_calendar: xuequ_domain::booking::SchoolCalendar,
     calendars: std::collections::HashMap<i64, xuequ_domain::booking::SchoolCalendar>,
+    /// School → the schools it shares a cluster with today (itself included).
+    mates: std::collections::HashMap<i64, Vec<i64>>,
 }
 
 async fn sharing(app: &App, county: i64) -> Result<std::sync::Arc<Sharing>> {
-    let version = app.store.sharing_version(county).await?;
+    // Membership has dates: who is a mate changes at midnight too.
+    let version = app.store.sharing_version(county).await? ^ i64::from(crate::today().num_days_from_ce());
     if let Some(hit) = app.derived.sharing.get(&county, version) {
         return Ok(hit);
     }
@@ -409,7 +478,14 @@ async fn sharing(app: &App, county: i64) -> Result<std::sync::Arc<Sharing>> {
         .collect();
     let schools = app.store.all_schools(county).await?.into_iter().map(|s| (s.id, s)).collect();
     let (county_calendar, calendars) = app.store.calendars(county).await?;
-    let fresh = std::sync::Arc::new(Sharing { facilities, schools, county_calendar, calendars });
+    let mut mates: std::collections::HashMap<i64, Vec<i64>> = Default::default();
+    for cluster in app.store.all_clusters(county).await?.into_iter().filter(|c| c.status == xuequ_domain::Status::Active.code()) {
+        let members = app.store.cluster_school_ids(county, cluster.id).await?;
+        for m in &members {
+            mates.entry(*m).or_default().extend(members.iter().copied());
+        }
+    }
+    let fresh = std::sync::Arc::new(Sharing { facilities, schools, county_calendar, calendars, mates });
     app.derived.sharing.put(county, version, fresh.clone());
     Ok(fresh)
 }
@@ -424,16 +500,8 @@ pub async fn free(app: &App, c: &Caller, q: &FreeQuery) -> Result<Vec<FreeFacili
     let school = q.school_id.or(c.actor.school_id);
     c.require(Action::Read, Resource::Booking, &Target::county(county))?;
     let data = sharing(app, county).await?;
-    let mates: Vec<i64> = match school {
-        Some(s) => {
-            let mut ids = Vec::new();
-            for m in app.store.clusters_of_school(county, s).await? {
-                ids.extend(app.store.cluster_school_ids(county, m.cluster.id).await?);
-            }
-            ids
-        }
-        None => Vec::new(),
-    };
+    let no_mates = Vec::new();
+    let mates = school.and_then(|s| data.mates.get(&s)).unwrap_or(&no_mates);
     let held: std::collections::HashMap<i64, Holder> = app
         .store
         .holders_in_county(county, to_utc(q.slot.start), to_utc(q.slot.end))
@@ -555,6 +623,24 @@ pub struct FacilityUsage {
     pub pending: usize,
     pub declined: usize,
     pub cancelled: usize,
+    /// Requests nobody decided in time.
+    pub expired: usize,
+    /// Confirmed bookings nobody came to (their hours count as neither used nor lent).
+    pub no_show: usize,
+}
+
+impl FacilityUsage {
+    fn merge(&mut self, o: &FacilityUsage) {
+        self.hours_open += o.hours_open;
+        self.hours_owner += o.hours_owner;
+        self.hours_lent += o.hours_lent;
+        self.confirmed += o.confirmed;
+        self.pending += o.pending;
+        self.declined += o.declined;
+        self.cancelled += o.cancelled;
+        self.expired += o.expired;
+        self.no_show += o.no_show;
+    }
 }
 
 /// The sharing figures of a stretch of days: per facility, and per school what it lent and
@@ -568,6 +654,54 @@ pub struct Usage {
     pub lent: std::collections::BTreeMap<i64, f64>,
     /// School id → hours borrowed from other schools.
     pub borrowed: std::collections::BTreeMap<i64, f64>,
+    /// Month (`2026-09`) → the figures of the bookings starting in it.
+    pub months: std::collections::BTreeMap<String, Totals>,
+}
+
+/// The figures of a group of facilities (a school's, a cluster's, a month's bookings).
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Totals {
+    pub hours_open: f64,
+    pub hours_owner: f64,
+    pub hours_lent: f64,
+    /// Hours the group's schools borrowed from schools outside it.
+    pub hours_borrowed: f64,
+    pub confirmed: usize,
+    pub declined: usize,
+    pub cancelled: usize,
+    pub expired: usize,
+    pub no_show: usize,
+}
+
+impl Totals {
+    /// Share of the open hours that were used (by the owner or lent), 0–1.
+    pub fn use_rate(&self) -> f64 {
+        if self.hours_open > 0.0 { (self.hours_owner + self.hours_lent) / self.hours_open } else { 0.0 }
+    }
+
+    fn add(&mut self, f: &FacilityUsage) {
+        self.hours_open += f.hours_open;
+        self.hours_owner += f.hours_owner;
+        self.hours_lent += f.hours_lent;
+        self.confirmed += f.confirmed;
+        self.declined += f.declined;
+        self.cancelled += f.cancelled;
+        self.expired += f.expired;
+        self.no_show += f.no_show;
+    }
+}
+
+impl Usage {
+    /// The figures of a group of schools — a cluster, for its evaluation: their facilities'
+    /// hours and outcomes, what they lent to anyone, and what they borrowed.
+    pub fn of_schools(&self, schools: &[i64]) -> Totals {
+        let mut t = Totals::default();
+        for f in self.facilities.iter().filter(|f| schools.contains(&f.school_id)) {
+            t.add(f);
+        }
+        t.hours_borrowed = schools.iter().filter_map(|s| self.borrowed.get(s)).sum();
+        t
+    }
 }
 
 /// Sharing figures from `from` to `to` (inclusive) for the facilities of `schools` (none: every
@@ -575,6 +709,14 @@ pub struct Usage {
 pub async fn usage(app: &App, c: &Caller, from: NaiveDate, to: NaiveDate, schools: Option<&[i64]>) -> Result<Usage> {
     let county = c.county();
     c.require(Action::Read, Resource::Booking, &Target::county(county))?;
+    for (field, day) in [("from", from), ("to", to)] {
+        if !xuequ_domain::booking::plausible(day) {
+            return Err(AppError::invalid(
+                field,
+                Problem::OutOfRange { value: day.to_string(), min: "1900-01-01".into(), max: "2200-12-31".into() },
+            ));
+        }
+    }
     if to < from || (to - from).num_days() > 400 {
         return Err(AppError::invalid(
             "to",
@@ -599,28 +741,35 @@ pub async fn usage(app: &App, c: &Caller, from: NaiveDate, to: NaiveDate, school
         let mut day = from;
         while day <= to {
             if let (None, Some((open, close))) = (calendar.day_off(day), rules.opening[day.weekday().num_days_from_monday() as usize]) {
-                u.hours_open += (close - open).num_minutes() as f64 / 60.0;
+                let hours = (close - open).num_minutes() as f64 / 60.0;
+                u.hours_open += hours;
+                usage.months.entry(day.format("%Y-%m").to_string()).or_default().hours_open += hours;
             }
             day += chrono::Duration::days(1);
         }
         for b in all.iter().filter(|b| b.facility_id == f.id) {
             let hours = (b.ends_at - b.starts_at).num_minutes() as f64 / 60.0;
+            let mut one = FacilityUsage::default();
             match BookingStatus::parse(&b.status) {
                 Some(BookingStatus::Confirmed) if b.school_id == f.school_id => {
-                    u.hours_owner += hours;
-                    u.confirmed += 1;
+                    one.hours_owner += hours;
+                    one.confirmed += 1;
                 }
                 Some(BookingStatus::Confirmed) => {
-                    u.hours_lent += hours;
-                    u.confirmed += 1;
+                    one.hours_lent += hours;
+                    one.confirmed += 1;
                     *usage.lent.entry(f.school_id).or_default() += hours;
                     *usage.borrowed.entry(b.school_id).or_default() += hours;
                 }
-                Some(BookingStatus::Pending) => u.pending += 1,
-                Some(BookingStatus::Declined) => u.declined += 1,
-                Some(BookingStatus::Cancelled) => u.cancelled += 1,
+                Some(BookingStatus::Pending) => one.pending += 1,
+                Some(BookingStatus::Declined) => one.declined += 1,
+                Some(BookingStatus::Cancelled) => one.cancelled += 1,
+                Some(BookingStatus::Expired) => one.expired += 1,
+                Some(BookingStatus::NoShow) => one.no_show += 1,
                 None => {}
             }
+            usage.months.entry(to_local(b.starts_at).format("%Y-%m").to_string()).or_default().add(&one);
+            u.merge(&one);
         }
         usage.facilities.push(u);
     }

@@ -295,3 +295,135 @@ async fn bookings_on_every_backend() {
         bookings(backend).await;
     }
 }
+
+/// A stored time as both databases read it back (RFC 3339, as sqlx writes it on SQLite).
+fn stamp(at: chrono::DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Micros, false)
+}
+
+/// What happens to a booking after it is made: a request nobody decides lets its slot go after
+/// three days (at once when someone else wants the slot, or by the server's sweep), a booking
+/// nobody came to is marked a no-show by the lender — and both count in the usage figures and
+/// show on the facility's month.
+async fn outcomes(backend: Backend) {
+    let mut server = TestServer::start(BIN, &backend).await.expect("server starts");
+    let admin = server.client("admin").await.unwrap();
+    let teacher = server.client("teacher").await.unwrap();
+    let principal = server.client("principal").await.unwrap();
+    let lead = id_of(&admin, "/api/v1/schools?q=%E5%9F%8E%E5%85%B3%E7%AC%AC%E4%BA%8C%E5%B0%8F%E5%AD%A6").await;
+    let (_, found) = admin.get(&format!("/api/v1/facilities?school_id={lead}&per_page=50")).await;
+    // The library: the demo county books labs and computer rooms, never libraries.
+    let lab = found["items"].as_array().unwrap().iter().find(|f| f["kind"] == "library").expect("a library")["id"].as_i64().unwrap();
+    let open = json!(["07:00:00", "21:00:00"]);
+    let rules = json!({"share_with": "cluster", "needs_approval": true, "min_notice_hours": 0, "horizon_days": 120, "max_minutes": 240,
+        "opening": [open, open, open, open, open, open, open], "capacity": null, "weekly_quota_hours": null, "blackouts": []});
+    assert_eq!(admin.put(&format!("/api/v1/facilities/{lab}/rules"), rules).await.0, StatusCode::OK);
+    let today = (Utc::now() + Duration::hours(8)).date_naive();
+    let year = if today.month() >= 8 { today.year() } else { today.year() - 1 };
+    let calendar = json!({"terms": [[today - Duration::days(60), today + Duration::days(300)]], "closures": []});
+    assert_eq!(admin.put(&format!("/api/v1/calendar?year={year}"), calendar).await.0, StatusCode::OK);
+    let wednesday = next(Weekday::Wed, 7);
+    let slot = json!({"facility_id": lab, "start": format!("{wednesday}T18:00:00"), "end": format!("{wednesday}T19:00:00"), "purpose": "生物观察"});
+
+    // A pending request holds its slot; once three days old it lets go the moment another wants it.
+    let (status, first) = teacher.post("/api/v1/bookings", slot.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let first = first["bookings"][0]["id"].as_i64().unwrap();
+    let (status, refused) = principal.post("/api/v1/bookings", slot.clone()).await;
+    assert_eq!((status, codes(&refused)), (StatusCode::CONFLICT, vec!["collides".to_string()]), "{refused}");
+    let made = stamp(Utc::now() - Duration::hours(73));
+    assert_eq!(server.execute_sql(&format!("UPDATE booking SET created_at = '{made}' WHERE id = {first}")).await.unwrap(), 1);
+    let (status, second) = principal.post("/api/v1/bookings", slot.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "the expired request no longer holds the slot: {second}");
+    let second = second["bookings"][0]["id"].as_i64().unwrap();
+    assert_eq!(teacher.get(&format!("/api/v1/bookings/{first}")).await.1["status"], "expired");
+    let (_, notes) = teacher.get("/api/v1/notifications").await;
+    assert!(notes["items"].as_array().unwrap().iter().any(|n| n["text"].as_str().unwrap().contains("已过期")), "{notes}");
+
+    // The sweep: a request left three days expires when the server looks (at start, then every
+    // minute) without anyone asking for its slot.
+    let thursday = format!("{}", wednesday + Duration::days(1));
+    let (status, third) = teacher
+        .post(
+            "/api/v1/bookings",
+            json!({"facility_id": lab, "start": format!("{thursday}T18:00:00"), "end": format!("{thursday}T19:00:00"), "purpose": "复习"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{third}");
+    let third = third["bookings"][0]["id"].as_i64().unwrap();
+    server.execute_sql(&format!("UPDATE booking SET created_at = '{made}' WHERE id = {third}")).await.unwrap();
+    server.restart().await.unwrap();
+    let (teacher, principal, head, admin) = (
+        server.client("teacher").await.unwrap(),
+        server.client("principal").await.unwrap(),
+        server.client("head").await.unwrap(),
+        server.client("admin").await.unwrap(),
+    );
+    assert_eq!(teacher.get(&format!("/api/v1/bookings/{third}")).await.1["status"], "expired");
+
+    // A no-show: only the lender marks it, only once the booking has begun, and may take it back.
+    let patch = |d: &str| Some(json!({"decision": d}));
+    assert_eq!(head.call("PATCH", &format!("/api/v1/bookings/{second}"), patch("approve")).await.0, StatusCode::OK);
+    let (status, early) = head.call("PATCH", &format!("/api/v1/bookings/{second}"), patch("no_show")).await;
+    assert_eq!((status, codes(&early)), (StatusCode::BAD_REQUEST, vec!["not_begun_yet".to_string()]), "{early}");
+    // Yesterday 10:00–11:00 in the county (UTC+8).
+    let begun = (today - Duration::days(1)).and_hms_opt(2, 0, 0).unwrap().and_utc();
+    let (from, to) = (stamp(begun), stamp(begun + Duration::hours(1)));
+    server.execute_sql(&format!("UPDATE booking SET starts_at = '{from}', ends_at = '{to}' WHERE id = {second}")).await.unwrap();
+    assert_eq!(teacher.call("PATCH", &format!("/api/v1/bookings/{second}"), patch("no_show")).await.0, StatusCode::FORBIDDEN);
+    let (status, marked) = head.call("PATCH", &format!("/api/v1/bookings/{second}"), patch("no_show")).await;
+    assert_eq!((status, marked[0]["status"].as_str()), (StatusCode::OK, Some("no_show")), "{marked}");
+    let (_, undone) = head.call("PATCH", &format!("/api/v1/bookings/{second}"), patch("attended")).await;
+    assert_eq!(undone[0]["status"], "confirmed");
+    assert_eq!(head.call("PATCH", &format!("/api/v1/bookings/{second}"), patch("no_show")).await.0, StatusCode::OK);
+    let (_, notes) = principal.get("/api/v1/notifications").await;
+    assert!(notes["items"][0]["text"].as_str().unwrap().contains("未到场"), "{notes}");
+
+    // The usage figures count both outcomes; a cluster's totals add its schools' facilities.
+    let yesterday = today - Duration::days(1);
+    let (status, usage) = admin.get(&format!("/api/v1/usage?from={yesterday}&to={}", wednesday + Duration::days(7))).await;
+    assert_eq!(status, StatusCode::OK, "{usage}");
+    let row = usage["facilities"].as_array().unwrap().iter().find(|f| f["facility_id"] == lab).unwrap().clone();
+    assert_eq!((row["expired"].as_u64(), row["no_show"].as_u64(), row["hours_lent"].as_f64()), (Some(2), Some(1), Some(0.0)), "{row}");
+    let month = yesterday.format("%Y-%m").to_string();
+    assert_eq!(usage["months"][&month]["no_show"], 1, "{usage}");
+    let (status, page) = head.page(&format!("/bookings/usage?from={yesterday}&to={}", wednesday + Duration::days(7))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("id=\"usage-chart\"") && page.contains("id=\"usage-clusters\"") && page.contains("未到场"), "usage page");
+
+    // The facility's month shows the no-show and the term's days; the schedule of a facility
+    // or cluster the viewer cannot see is not found.
+    let (status, page) = head.page(&format!("/bookings/schedule?facility={lab}&view=month&date={yesterday}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(&format!("href=\"/bookings/{second}\"")), "the no-show on the month");
+    let (status, page) = teacher.page(&format!("/bookings/schedule?view=week&date={wednesday}")).await;
+    assert_eq!(status, StatusCode::OK, "the teacher's school by default");
+    assert!(page.contains("id=\"schedule\""));
+    let other = server.client("other-admin").await.unwrap();
+    assert_eq!(other.page(&format!("/bookings/schedule?facility={lab}")).await.0, StatusCode::NOT_FOUND, "another county's facility");
+    assert_eq!(teacher.page("/bookings/schedule?cluster=999999").await.0, StatusCode::NOT_FOUND);
+
+    // Cancelling from the booking's page asks first; the confirmed form cancels it.
+    let (status, fourth) = teacher
+        .post(
+            "/api/v1/bookings",
+            json!({"facility_id": lab, "start": format!("{thursday}T19:30:00"), "end": format!("{thursday}T20:30:00"), "purpose": "复习"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{fourth}");
+    let fourth = fourth["bookings"][0]["id"].as_i64().unwrap();
+    let (status, asked) = teacher.page(&format!("/bookings/{fourth}")).await;
+    assert!(status == StatusCode::OK && asked.contains("id=\"cancel\""));
+    assert_eq!(teacher.form(&format!("/bookings/{fourth}/decide"), &[("decision", "cancel".into())]).await, StatusCode::OK);
+    assert_eq!(teacher.get(&format!("/api/v1/bookings/{fourth}")).await.1["status"], "pending", "asked, not yet cancelled");
+    teacher.form(&format!("/bookings/{fourth}/decide?decision=cancel"), &[("confirmed", "yes".into())]).await;
+    assert_eq!(teacher.get(&format!("/api/v1/bookings/{fourth}")).await.1["status"], "cancelled");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn outcomes_on_every_backend() {
+    for backend in Backend::all() {
+        outcomes(backend).await;
+    }
+}

@@ -483,6 +483,14 @@ async fn booking_walk(client: &fantoccini::Client, server: &TestServer) -> Step 
     let facts = client.find(Locator::Id("booking")).await?.text().await?;
     assert!(facts.contains("已确认"), "{facts}");
     assert_eq!(client.current_url().await?.path(), booking_url.path());
+    // 共享统计 from 场馆预约: the demo term's hours lent and borrowed, as a chart and tables.
+    client.find(Locator::LinkText("场馆预约")).await?.click().await?;
+    client.wait().for_element(Locator::LinkText("共享统计")).await?.click().await?;
+    client.wait().for_element(Locator::Css("#usage-chart svg")).await?;
+    screenshot(client, "usage").await;
+    check_page(client, "共享统计").await?;
+    client.find(Locator::LinkText("本月")).await?.click().await?;
+    client.wait().for_element(Locator::Css("#usage-periods a.on")).await?;
     // The teacher: told, and the week grid shows the periods held.
     sign_in(client, server, "teacher").await?;
     assert!(client.find(Locator::Id("bell")).await?.text().await?.contains('1'));
@@ -506,7 +514,17 @@ async fn booking_walk(client: &fantoccini::Client, server: &TestServer) -> Step 
     client.wait().for_element(Locator::Id("free")).await?;
     screenshot(client, "booking-find-phone").await;
     check_page(client, "finding a facility at phone width").await?;
+    // The lab's month, from its week grid: the booking on its Tuesday.
+    client.goto(booking_url.as_str()).await?;
+    client.wait().for_element(Locator::LinkText("周视图")).await?.click().await?;
+    client.wait().for_element(Locator::Id("month-view")).await?.click().await?;
+    client.wait().for_element(Locator::Id("schedule")).await?;
+    screenshot(client, "schedule-month-phone").await;
+    check_page(client, "the month at phone width").await?;
     client.set_window_size(1366, 900).await?;
+    screenshot(client, "schedule-month").await;
+    let month = client.find(Locator::Id("schedule")).await?.text().await?;
+    assert!(month.contains("14:00–15:30 东坪镇中心小学"), "{month}");
     // The principal sets the sharing rules of the school's lab from its week grid: two wrong
     // entries come back named with what was typed kept; corrected, they are saved.
     sign_in(client, server, "principal").await?;

@@ -159,6 +159,8 @@ async fn hardening(backend: Backend) {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
         assert!(answer["error"]["code"].is_string(), "{body}: {answer}");
     }
+    let (status, _) = admin.get("/api/v1/usage?from=-262143-01-01&to=-262143-01-01").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a year no calendar is about is named, not a crash");
     for query in ["from=garbage", "status=%00", "facility=abc", "to=2026-02-30", "status=pending,%27"] {
         let (status, _) = admin.get(&format!("/api/v1/bookings?{query}")).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
@@ -173,6 +175,14 @@ async fn hardening(backend: Backend) {
         ("/bookings/new?facility=abc".to_string(), StatusCode::NOT_FOUND),
         ("/bookings/usage.xlsx?from=garbage&to=%00&cluster=abc".to_string(), StatusCode::OK),
         ("/bookings/usage?from=2030-01-01&to=2020-01-01".to_string(), StatusCode::OK),
+        ("/bookings/schedule?facility=abc&view=%00&date=garbage".to_string(), StatusCode::OK),
+        ("/bookings/schedule?cluster=-1".to_string(), StatusCode::NOT_FOUND),
+        ("/bookings/schedule?school=99999999&date=9999-99-99".to_string(), StatusCode::NOT_FOUND),
+        (format!("/bookings/schedule?facility={facility}&view=month&date=2026-02-30"), StatusCode::OK),
+        // A date chrono reads but no arithmetic survives: the page's default day instead.
+        ("/bookings/schedule?date=-262143-01-01&view=week".to_string(), StatusCode::OK),
+        ("/bookings/usage?to=-262143-01-01".to_string(), StatusCode::OK),
+        (format!("/facilities/{facility}/week?week=-262143-01-01"), StatusCode::OK),
         (format!("/bookings/new?facility={facility}&date=x&from=y"), StatusCode::OK),
     ] {
         let (status, _) = admin.page(&path).await;

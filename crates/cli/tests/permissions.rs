@@ -180,6 +180,11 @@ async fn each_role_on(backend: Backend) {
             api(Method::PATCH, format!("/api/v1/bookings/{booking}"), Some(serde_json::json!({"decision": "decline"}))),
             [BAD, NO, BAD, NO, NO, NF],
         ),
+        (
+            "mark a no-show before it begins (the lender only)",
+            api(Method::PATCH, format!("/api/v1/bookings/{booking}"), Some(serde_json::json!({"decision": "no_show"}))),
+            [BAD, NO, BAD, NO, NO, NF],
+        ),
         ("read a facility's sharing rules", api(Method::GET, format!("/api/v1/facilities/{lab}/rules"), None), [OK, OK, OK, OK, OK, NF]),
         (
             "set a facility's sharing rules",
@@ -217,6 +222,9 @@ async fn each_role_on(backend: Backend) {
         ("page: usage workbook", page("/bookings/usage.xlsx".into()), [OK, OK, OK, OK, OK, OK]),
         ("page: usage of a cluster", page(format!("/bookings/usage?cluster={district_id}")), [OK, OK, OK, OK, OK, NF]),
         ("page: a facility's week", page(format!("/facilities/{lab}/week")), [OK, OK, OK, OK, OK, NF]),
+        ("page: a facility's month", page(format!("/bookings/schedule?facility={lab}")), [OK, OK, OK, OK, OK, NF]),
+        ("page: own school's schedule", page(format!("/bookings/schedule?school={own}&view=week")), [OK, OK, OK, OK, OK, NF]),
+        ("page: a cluster's schedule", page(format!("/bookings/schedule?cluster={district_id}")), [OK, OK, OK, OK, OK, NF]),
         ("page: book a facility", page(format!("/bookings/new?facility={lab}")), [OK, NO, OK, OK, OK, NF]),
         ("page: messages", page("/notifications".into()), [OK, OK, OK, OK, OK, OK]),
         ("page: a facility's sharing rules", page(format!("/facilities/{lab}/rules")), [OK, NO, OK, NO, NO, NF]),

@@ -62,6 +62,8 @@ pub enum Problem {
     NotShared,
     #[error("collides with booking {booking} ({start}–{end})")]
     Collides { booking: String, start: String, end: String },
+    #[error("it has not begun yet ({when})")]
+    NotBegunYet { when: String },
     #[error("a repeat of {count} dates is more than the {max} allowed")]
     TooManyDates { count: usize, max: usize },
     #[error("not allowed to change records of this school")]

@@ -187,6 +187,7 @@ mod tests {
             NotShared,
             Collides { booking: "7".into(), start: "2026-09-22 14:00".into(), end: "15:30".into() },
             TooManyDates { count: 72, max: 60 },
+            NotBegunYet { when: "2026-09-22 14:00".into() },
             OutOfScope,
             SectionNotTaught { school_type: "小学".into(), section: "初中".into() },
             FutureDate,

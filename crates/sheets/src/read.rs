@@ -63,7 +63,8 @@ fn bad_file(sheet: &str, reason: impl Into<String>) -> CellProblem {
 /// or GB18030 as Chinese Excel saves it). `name` is the uploaded file's name.
 pub fn read_table(bytes: &[u8], name: &str) -> Result<Table, CellProblem> {
     let lower = name.to_lowercase();
-    let table = if lower.ends_with(".csv") || lower.ends_with(".txt") { read_csv(bytes, name)? } else { read_workbook_guarded(bytes, name)? };
+    let table =
+        if lower.ends_with(".csv") || lower.ends_with(".txt") { read_csv(bytes, name)? } else { read_workbook_guarded(bytes, name)? };
     // Every reader has bounded the rows it kept; this names the limit for those that stop early.
     if table.rows.len() > MAX_ROWS {
         return Err(CellProblem { sheet: table.sheet, row: 0, column: String::new(), problem: Problem::TooManyRows { max: MAX_ROWS } });

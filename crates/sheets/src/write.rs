@@ -143,13 +143,20 @@ fn write_xlsx(columns: &[Column], sheet_name: &str, rows: &[Vec<Cell>], with_hel
 pub type ReportSheet = (String, Vec<String>, Vec<Vec<Cell>>);
 
 /// A workbook of several sheets, each a header row and data rows: for reports.
+/// A title as Excel takes it for a sheet's name: without `[ ] : * ? / \`, at most 31
+/// characters, never empty.
+fn sheet_name(title: &str) -> String {
+    let name: String = title.chars().map(|c| if "[]:*?/\\".contains(c) { '·' } else { c }).take(31).collect();
+    if name.trim().is_empty() { "Sheet".to_string() } else { name }
+}
+
 pub fn workbook(sheets: &[ReportSheet]) -> Vec<u8> {
     let build = || -> Result<Vec<u8>, XlsxError> {
         let mut book = Workbook::new();
         let bold = XlsxFormat::new().set_bold();
         for (name, headers, rows) in sheets {
             let sheet = book.add_worksheet();
-            sheet.set_name(name)?;
+            sheet.set_name(sheet_name(name))?;
             for (c, h) in headers.iter().enumerate() {
                 sheet.write_string_with_format(0, c as u16, h, &bold)?;
                 sheet.set_column_width(c as u16, (h.chars().count() as f64 * 2.0).max(10.0))?;

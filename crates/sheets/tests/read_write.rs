@@ -164,3 +164,16 @@ fn a_template_explains_every_column() {
     let kind_row = help.rows().find(|r| r[0] == "设施类型").unwrap();
     assert!(kind_row[4].to_string().contains("实验室"));
 }
+
+#[test]
+fn a_report_sheet_named_with_characters_excel_refuses_is_still_written() {
+    use calamine::Reader;
+    let rows = vec![vec![xuequ_sheets::Cell::Text("城关第二学区".into()), xuequ_sheets::Cell::Number(1.5)]];
+    let title = "各学区/集团汇总（小时、次数）：这是一个超过三十一个字符的很长很长很长的标题";
+    let bytes = xuequ_sheets::workbook(&[(title.to_string(), vec!["学区".into(), "借出".into()], rows)]);
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let name = book.sheet_names()[0].clone();
+    assert!(name.starts_with("各学区·集团汇总") && name.chars().count() == 31, "{name}");
+    let range = book.worksheet_range(&name).unwrap();
+    assert_eq!(range.get((1, 1)), Some(&calamine::Data::Float(1.5)));
+}

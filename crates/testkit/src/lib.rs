@@ -92,6 +92,19 @@ impl TestServer {
         format!("{}{path}", self.base)
     }
 
+    /// Runs one SQL statement on the server's database, for what only time would do otherwise
+    /// (a request left undecided for days, a booking that has begun); how many rows it changed.
+    pub async fn execute_sql(&self, sql: &str) -> Result<u64> {
+        let url = match &self.pg {
+            Some((admin_url, name)) => database_url(admin_url, name),
+            None => format!("sqlite://{}?mode=rw", self.data_dir.path().join("xuequ.db").display()),
+        };
+        let db = Database::connect(url.as_str()).await?;
+        let done = db.execute_unprepared(sql).await?.rows_affected();
+        db.close().await?;
+        Ok(done)
+    }
+
     /// Signs in through the API and returns a bearer token.
     pub async fn token(&self, username: &str, password: &str) -> Result<String> {
         let response = reqwest::Client::new()

@@ -64,8 +64,53 @@ pub fn threshold_bars(shares: &[f64]) -> String {
     svg
 }
 
+/// Hours lent and borrowed per school as pairs of horizontal bars (lent blue, borrowed amber),
+/// one row a school, its name on the left; `labels` names the two bars in the legend.
+pub fn lent_borrowed(rows: &[(&str, f64, f64)], labels: (&str, &str)) -> String {
+    const WIDTH: i32 = 640;
+    const NAME: i32 = 170;
+    const ROW: i32 = 26;
+    const TOP: i32 = 28;
+    let height = TOP + ROW * rows.len().max(1) as i32 + 10;
+    let (lent, borrowed) = (RGBColor(21, 112, 239), RGBColor(220, 104, 3));
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH as u32, height as u32)).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        let most = rows.iter().map(|r| r.1.max(r.2)).fold(0.0f64, f64::max).max(0.1);
+        let span = (WIDTH - NAME - 60) as f64;
+        let x = |v: f64| NAME + (v / most * span) as i32;
+        let font = ("sans-serif", 12).into_font().color(&BLACK);
+        for (i, (colour, label)) in [(lent, labels.0), (borrowed, labels.1)].into_iter().enumerate() {
+            let left = NAME + i as i32 * 110;
+            let _ = root.draw(&Rectangle::new([(left, 8), (left + 12, 20)], colour.filled()));
+            let _ = root.draw(&Text::new(label.to_string(), (left + 16, 8), font.clone()));
+        }
+        for (i, (name, l, b)) in rows.iter().enumerate() {
+            let y = TOP + i as i32 * ROW;
+            let _ = root.draw(&Text::new(name.chars().take(12).collect::<String>(), (4, y + 6), font.clone()));
+            for (j, (value, colour)) in [(*l, lent), (*b, borrowed)].into_iter().enumerate() {
+                let top = y + 2 + j as i32 * 11;
+                let _ = root.draw(&Rectangle::new([(NAME, top), (x(value).max(NAME + 1), top + 9)], colour.filled()));
+                let _ = root.draw(&Text::new(format!("{value:.1}"), (x(value) + 4, top - 1), ("sans-serif", 10).into_font().color(&BLACK)));
+            }
+        }
+        let _ = root.present();
+    }
+    svg
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn lent_and_borrowed_bars_per_school_scaled_to_the_most() {
+        let svg = super::lent_borrowed(&[("城关一小", 12.0, 0.0), ("东坪小学", 0.0, 6.0)], ("借出", "借入"));
+        assert!(svg.contains("城关一小") && svg.contains("东坪小学") && svg.contains("借出") && svg.contains("借入"));
+        assert!(svg.contains("12.0") && svg.contains("6.0"));
+        // Background, two legend swatches, two bars a school.
+        assert_eq!(svg.matches("<rect").count(), 1 + 2 + 4);
+    }
+
     #[test]
     fn a_bar_per_coefficient_coloured_by_the_limit() {
         let svg = super::coefficient_bars(&[0.2, 0.6, 0.1], 0.5);

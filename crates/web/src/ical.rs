@@ -47,5 +47,17 @@ pub fn calendar(title: &str, events: &[FeedEvent], tr: &crate::i18n::Tr) -> Stri
             }
         }
     }
-    cal.to_string()
+    with_time_zone(&cal.to_string())
+}
+
+/// The county's time zone as a VTIMEZONE block, so that programs which do not know the IANA
+/// name still read `TZID=Asia/Shanghai` right: China Standard Time, +08:00 all year.
+const VTIMEZONE: &str = "BEGIN:VTIMEZONE\r\nTZID:Asia/Shanghai\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n\
+                         TZOFFSETFROM:+0800\r\nTZOFFSETTO:+0800\r\nTZNAME:CST\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n";
+
+/// The icalendar crate builds no VTIMEZONE (it has no public way to make a component of another
+/// kind), so the block goes in as text before the first event (or the end of an empty feed).
+fn with_time_zone(text: &str) -> String {
+    let at = text.find("BEGIN:VEVENT").or_else(|| text.find("END:VCALENDAR")).unwrap_or(text.len());
+    format!("{}{VTIMEZONE}{}", &text[..at], &text[at..])
 }

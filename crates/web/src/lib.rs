@@ -114,6 +114,21 @@ pub async fn serve(
     state: App,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let sweeper = tokio::spawn(expire_requests(state.clone()));
     let service = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service).with_graceful_shutdown(shutdown).await
+    let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
+    sweeper.abort();
+    served
+}
+
+/// Every minute, lets booking requests nobody decided in time expire and tells the requesters
+/// (a request due to expire also expires the moment another one wants its slot).
+async fn expire_requests(app: App) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        if let Err(e) = xuequ_app::bookings::expire_overdue(&app).await {
+            tracing::warn!("expiring booking requests failed: {e}");
+        }
+    }
 }

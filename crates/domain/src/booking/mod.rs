@@ -28,6 +28,24 @@ pub fn show(at: chrono::DateTime<chrono::Utc>) -> String {
     to_local(at).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// Whether a day is one a school calendar can be about (years 1900–2200): a date read from a
+/// request outside them is refused or ignored before any arithmetic on it can overflow.
+pub fn plausible(day: chrono::NaiveDate) -> bool {
+    use chrono::Datelike;
+    (1900..=2200).contains(&day.year())
+}
+
+/// How long a request may wait for the lender's decision before it lets its slot go: three days,
+/// so that a forgotten request does not keep a lab from everyone else for a term.
+pub const PENDING_HOURS: i64 = 72;
+
+/// When a request made at `created` for a slot starting at `starts` expires undecided: three
+/// days after it was made, and at the latest when the slot begins (a decision after that is
+/// of no use to anyone).
+pub fn pending_deadline(created: chrono::DateTime<chrono::Utc>, starts: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    (created + chrono::Duration::hours(PENDING_HOURS)).min(starts)
+}
+
 pub use calendar::{BellSchedule, Closure, Period, SchoolCalendar};
 pub use repeat::{Occurrence, Repeat, WeeklyRule, expand, weekly_rule};
 pub use rules::{Blackout, SharingRules, Slot};
@@ -43,12 +61,15 @@ coded_enum! {
 
 coded_enum! {
     /// Where a booking stands (预约状态). A pending request holds its slot like a confirmed one
-    /// until it is decided.
+    /// until it is decided or expires (see [`pending_deadline`]); a confirmed booking nobody
+    /// came to is marked a no-show by the lender afterwards.
     BookingStatus {
         Pending => ("pending", "待审批"),
         Confirmed => ("confirmed", "已确认"),
         Declined => ("declined", "已拒绝"),
         Cancelled => ("cancelled", "已取消"),
+        Expired => ("expired", "已过期"),
+        NoShow => ("no_show", "未到场"),
     }
 }
 

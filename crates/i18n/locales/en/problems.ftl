@@ -61,4 +61,5 @@ problem-over-capacity = { $attendees } people is more than the { $capacity } it 
 problem-over-weekly-quota = Over the weekly quota of { $quota_hours } hours per school ({ $used_hours } hours already booked this week)
 problem-not-shared = This facility is not shared with your school
 problem-collides = Collides with booking #{ $booking } ({ $start }–{ $end })
+problem-not-begun-yet = It has not begun yet ({ $when }); it can be marked once it has
 problem-too-many-dates = The repeat covers { $count } dates, more than the { $max } allowed

@@ -61,4 +61,5 @@ problem-over-capacity = { $attendees } 人超过场馆容量 { $capacity } 人
 problem-over-weekly-quota = 超过每校每周 { $quota_hours } 小时的限额（本周已预约 { $used_hours } 小时）
 problem-not-shared = 该场馆不对你的学校开放
 problem-collides = 与预约 #{ $booking }（{ $start }–{ $end }）时间冲突
+problem-not-begun-yet = 还没有开始（{ $when }），开始之后才能标记
 problem-too-many-dates = 重复预约共 { $count } 次，超过上限 { $max } 次

@@ -54,7 +54,18 @@ pub struct Notice {
     pub link: String,
 }
 
-const HOLDING: [&str; 2] = ["pending", "confirmed"];
+/// The bookings that hold their slot at `now`: confirmed ones, and requests still within their
+/// deadline (`pending_deadline`: made less than three days ago, and not yet begun). A request
+/// past it holds nothing even before the sweep marks it expired.
+fn holds_slot(now: DateTime<Utc>) -> sea_orm::Condition {
+    let made_after = now - chrono::Duration::hours(xuequ_domain::booking::PENDING_HOURS);
+    sea_orm::Condition::any().add(booking::Column::Status.eq(BookingStatus::Confirmed.code())).add(
+        sea_orm::Condition::all()
+            .add(booking::Column::Status.eq(BookingStatus::Pending.code()))
+            .add(booking::Column::CreatedAt.gt(made_after))
+            .add(booking::Column::StartsAt.gt(now)),
+    )
+}
 
 /// No booking lasts longer than a day (the domain's `LONGEST_MINUTES`), so one that overlaps
 /// `[from, to)` starts after `from - 1 day`: the bound keeps the search within the index range
@@ -241,6 +252,9 @@ impl Store {
         if txn.execute(&lock).await?.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        // A request past its deadline no longer holds its slot; on PostgreSQL the exclusion
+        // constraint would still see it, so it expires here, under the lock, before the check.
+        expire_overdue_on(&txn, ctx.county_id, Some(new.facility_id), Utc::now()).await?;
         for (from, to) in &new.slots {
             if let Some(other) = holding_on(&txn, ctx.county_id, new.facility_id, *from, *to).await?.into_iter().next() {
                 return Err(StoreError::Conflict(collision(&other)));
@@ -372,7 +386,7 @@ impl Store {
             .filter(booking::Column::CountyId.eq(county_id))
             .filter(booking::Column::FacilityId.eq(facility_id))
             .filter(booking::Column::SchoolId.eq(school_id))
-            .filter(booking::Column::Status.is_in(HOLDING))
+            .filter(holds_slot(Utc::now()))
             .filter(booking::Column::StartsAt.lt(to))
             .filter(booking::Column::StartsAt.gt(earliest_start(from)))
             .filter(booking::Column::EndsAt.gt(from))
@@ -396,7 +410,7 @@ impl Store {
     pub async fn holding_in_county(&self, county_id: i64, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<booking::Model>> {
         Ok(booking::Entity::find()
             .filter(booking::Column::CountyId.eq(county_id))
-            .filter(booking::Column::Status.is_in(HOLDING))
+            .filter(holds_slot(Utc::now()))
             .filter(booking::Column::StartsAt.lt(to))
             .filter(booking::Column::StartsAt.gt(earliest_start(from)))
             .filter(booking::Column::EndsAt.gt(from))
@@ -405,28 +419,32 @@ impl Store {
     }
 
     /// A number that changes whenever what "what is free" reads besides bookings changes: the
-    /// county's facilities, their rules, its calendars and schools. Bookings do not move it (the
-    /// facility lock writes the same `updated_at` back), so the rest can be kept in memory.
+    /// county's facilities, their rules, its calendars, schools and clusters (membership
+    /// included). Every such write leaves an audit entry of its kind in the same transaction, so
+    /// the newest entry of each kind is a version of it: one statement of index seeks
+    /// (`ix_audit_entity_version`). Bookings do not move it, so the rest can be kept in memory.
     pub async fn sharing_version(&self, county_id: i64) -> Result<i64> {
+        const KINDS: [&str; 6] = ["facility", "facility_rule", "school_calendar", "school", "cluster", "plan"];
+        // Each row names its kind, since UNION ALL promises no order.
+        let newest = |i: usize| {
+            Query::select()
+                .expr(Expr::val(i as i64))
+                .expr(Expr::col(Alias::new("id")).max())
+                .from(Alias::new("audit_log"))
+                .and_where(Expr::col(Alias::new("county_id")).eq(county_id))
+                .and_where(Expr::col(Alias::new("entity")).eq(KINDS[i]))
+                .to_owned()
+        };
+        let mut query = newest(0);
+        for i in 1..KINDS.len() {
+            query.union(sea_orm::sea_query::UnionType::All, newest(i));
+        }
         let mut version = 0i64;
-        for (i, table) in ["facility", "facility_rule", "school_calendar", "school"].into_iter().enumerate() {
-            let (rows, last) = self.rows_and_last_change(table, county_id).await?;
-            let stamp = last.map(|t| t.timestamp_micros()).unwrap_or(0);
-            version ^= (rows ^ stamp).rotate_left(13 * i as u32 + 7);
+        for row in self.db.query_all(&query).await? {
+            let (i, newest): (i64, Option<i64>) = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
+            version ^= newest.unwrap_or(0).rotate_left(9 * i as u32 + 5);
         }
         Ok(version)
-    }
-
-    /// How many rows of `table` the county has and when the newest of them last changed.
-    async fn rows_and_last_change(&self, table: &str, county_id: i64) -> Result<(i64, Option<DateTime<Utc>>)> {
-        let query = Query::select()
-            .expr(Expr::cust("count(*)"))
-            .expr(Expr::col(Alias::new("updated_at")).max())
-            .from(Alias::new(table))
-            .and_where(Expr::col(Alias::new("county_id")).eq(county_id))
-            .to_owned();
-        let Some(row) = self.db.query_one(&query).await? else { return Ok((0, None)) };
-        Ok((row.try_get_by_index(0)?, row.try_get_by_index::<Option<DateTime<Utc>>>(1)?))
     }
 
     /// The bookings that hold a slot overlapping `[from, to)` in the county, as
@@ -436,7 +454,7 @@ impl Store {
             .select_only()
             .columns([booking::Column::Id, booking::Column::FacilityId, booking::Column::SchoolId, booking::Column::Status])
             .filter(booking::Column::CountyId.eq(county_id))
-            .filter(booking::Column::Status.is_in(HOLDING))
+            .filter(holds_slot(Utc::now()))
             .filter(booking::Column::StartsAt.lt(to))
             .filter(booking::Column::StartsAt.gt(earliest_start(from)))
             .filter(booking::Column::EndsAt.gt(from))
@@ -542,6 +560,15 @@ impl Store {
         Ok(self.db.execute(&update).await?.rows_affected() == 1)
     }
 
+    /// Lets every request past its deadline (see `pending_deadline`) expire, in every county,
+    /// and tells each requester once per series. Returns how many requests expired.
+    pub async fn expire_overdue(&self, now: DateTime<Utc>) -> Result<usize> {
+        let txn = self.db.begin().await?;
+        let n = expire_overdue_on(&txn, 0, None, now).await?;
+        txn.commit().await?;
+        Ok(n)
+    }
+
     /// Leaves a message in people's notification centres.
     pub async fn notify(&self, county_id: i64, notice: &Notice) -> Result<()> {
         notify(&self.db, county_id, notice).await
@@ -593,13 +620,62 @@ async fn holding_on<C: ConnectionTrait>(
     Ok(booking::Entity::find()
         .filter(booking::Column::CountyId.eq(county_id))
         .filter(booking::Column::FacilityId.eq(facility_id))
-        .filter(booking::Column::Status.is_in(HOLDING))
+        .filter(holds_slot(Utc::now()))
         .filter(booking::Column::StartsAt.lt(to))
         .filter(booking::Column::StartsAt.gt(earliest_start(from)))
         .filter(booking::Column::EndsAt.gt(from))
         .order_by_asc(booking::Column::StartsAt)
         .all(conn)
         .await?)
+}
+
+/// Expires the requests of one county's facility (or, with `county_id` 0 and no facility, of
+/// every county) whose deadline has passed: three days after they were made, or their start.
+/// Each requester hears of it once per series; the audit log keeps one line per series.
+async fn expire_overdue_on<C: ConnectionTrait>(conn: &C, county_id: i64, facility_id: Option<i64>, now: DateTime<Utc>) -> Result<usize> {
+    let made_before = now - chrono::Duration::hours(xuequ_domain::booking::PENDING_HOURS);
+    let mut q = booking::Entity::find()
+        .filter(booking::Column::Status.eq(BookingStatus::Pending.code()))
+        .filter(booking::Column::CreatedAt.lte(made_before).or(booking::Column::StartsAt.lte(now)));
+    if county_id != 0 {
+        q = q.filter(booking::Column::CountyId.eq(county_id));
+    }
+    if let Some(f) = facility_id {
+        q = q.filter(booking::Column::FacilityId.eq(f));
+    }
+    let overdue = q.order_by_asc(booking::Column::StartsAt).all(conn).await?;
+    if overdue.is_empty() {
+        return Ok(0);
+    }
+    let update = Query::update()
+        .table(Alias::new("booking"))
+        .value(Alias::new("status"), BookingStatus::Expired.code())
+        .value(Alias::new("decided_at"), now)
+        .value(Alias::new("updated_at"), now)
+        .and_where(Expr::col(Alias::new("id")).is_in(overdue.iter().map(|b| b.id)))
+        .and_where(Expr::col(Alias::new("status")).eq(BookingStatus::Pending.code()))
+        .to_owned();
+    conn.execute(&update).await?;
+    let mut series: std::collections::BTreeMap<i64, Vec<&booking::Model>> = Default::default();
+    for b in &overdue {
+        series.entry(b.series_id.unwrap_or(b.id)).or_default().push(b);
+    }
+    for dates in series.values() {
+        let first = dates[0];
+        let facility =
+            crate::entities::facility::Entity::find_by_id(first.facility_id).one(conn).await?.map(|f| f.name).unwrap_or_default();
+        let notice = Notice {
+            user_ids: first.requested_by.into_iter().collect(),
+            kind: "booking-expired",
+            args: serde_json::json!({"facility": facility, "when": show(first.starts_at), "count": dates.len()}),
+            link: format!("/bookings/{}", first.id),
+        };
+        notify(conn, first.county_id, &notice).await?;
+        let ctx = Ctx { county_id: first.county_id, user_id: None, username: "system".into() };
+        let after = serde_json::json!({"status": BookingStatus::Expired.code(), "dates": dates.len()});
+        audit(conn, &ctx, "expire", "booking", Some(first.id), None, Some(after.to_string())).await?;
+    }
+    Ok(overdue.len())
 }
 
 async fn notify<C: ConnectionTrait>(conn: &C, county_id: i64, n: &Notice) -> Result<()> {

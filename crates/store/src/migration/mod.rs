@@ -12,6 +12,8 @@ mod m0003_integrity;
 mod m0004_account_version;
 mod m0005_bookings;
 mod m0006_feeds;
+mod m0007_booking_outcomes;
+mod m0008_audit_entity_version;
 
 use sea_orm_migration::prelude::*;
 
@@ -27,6 +29,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_account_version::Migration),
             Box::new(m0005_bookings::Migration),
             Box::new(m0006_feeds::Migration),
+            Box::new(m0007_booking_outcomes::Migration),
+            Box::new(m0008_audit_entity_version::Migration),
         ]
     }
 }

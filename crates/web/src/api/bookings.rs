@@ -51,7 +51,7 @@ pub struct Booking {
     /// `2026-09-22T14:00:00`, local time.
     pub start: NaiveDateTime,
     pub end: NaiveDateTime,
-    /// `pending` (待审批), `confirmed`, `declined` or `cancelled`.
+    /// `pending` (待审批), `confirmed`, `declined`, `cancelled`, `expired` (not decided in time) or `no_show`.
     pub status: String,
     pub purpose: String,
     pub group_name: String,
@@ -242,7 +242,8 @@ async fn get_booking(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Js
 
 #[derive(Deserialize, ToSchema)]
 pub struct DecisionBody {
-    /// `approve` or `decline` (the lending school), `cancel` (either school).
+    /// `approve` or `decline` (the lending school), `cancel` (either school), `no_show` (the
+    /// lending school, once the booking has begun) or `attended` (takes a no-show back).
     #[schema(value_type = String)]
     pub decision: Decision,
     /// Why (required to decline).
@@ -253,7 +254,7 @@ pub struct DecisionBody {
     pub series: bool,
 }
 
-/// Approves, declines or cancels a booking; the other side is notified.
+/// Approves, declines or cancels a booking, or marks it a no-show; the other side is notified.
 #[utoipa::path(patch, path = "/bookings/{id}", params(("id" = i64, Path)), request_body = DecisionBody, responses((status = 200, body = Vec<Booking>), (status = 403), (status = 404), (status = 409)), tag = "bookings")]
 async fn decide_booking(State(app): State<App>, v: Viewer, id: Ids, Body(d): Body<DecisionBody>) -> ApiResult<Json<Vec<Booking>>> {
     let done = bookings::decide(&app, &v, id.first(), d.decision, &d.reason, d.series).await?;
@@ -410,7 +411,8 @@ pub struct UsageQuery {
 #[utoipa::path(get, path = "/usage", params(UsageQuery), responses((status = 200, body = Object), (status = 400)), tag = "bookings")]
 async fn get_usage(State(app): State<App>, v: Viewer, Params(q): Params<UsageQuery>) -> ApiResult<Json<bookings::Usage>> {
     let to = q.to.unwrap_or_else(xuequ_app::today);
-    let from = q.from.unwrap_or(to - chrono::Duration::days(30));
+    // Lazily, and never below the calendar's first day: `to` may be any date sent (checked in `usage`).
+    let from = q.from.unwrap_or_else(|| to.checked_sub_signed(chrono::Duration::days(30)).unwrap_or(to));
     let schools = match q.cluster {
         Some(c) => Some(xuequ_app::clusters::school_ids(&app, &v, c).await?),
         None => None,

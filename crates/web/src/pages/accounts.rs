@@ -211,9 +211,36 @@ struct AuditPage {
     pager: Pager,
 }
 
-const AUDIT_ENTITIES: [&str; 7] = ["school", "school_stat", "teacher", "facility", "cluster", "plan", "user"];
-const AUDIT_ACTIONS: [&str; 10] =
-    ["create", "update", "retire", "import", "add_member", "remove_member", "set_officers", "apply", "reset_password", "change_password"];
+const AUDIT_ENTITIES: [&str; 11] = [
+    "school",
+    "school_stat",
+    "teacher",
+    "facility",
+    "cluster",
+    "plan",
+    "user",
+    "booking",
+    "facility_rule",
+    "school_calendar",
+    "bell_schedule",
+];
+const AUDIT_ACTIONS: [&str; 15] = [
+    "create",
+    "update",
+    "retire",
+    "import",
+    "add_member",
+    "remove_member",
+    "set_officers",
+    "apply",
+    "reset_password",
+    "change_password",
+    "confirmed",
+    "declined",
+    "cancelled",
+    "expire",
+    "no_show",
+];
 
 /// The audit log as sentences: who did what to which record, with what changed.
 async fn audit(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> PageResult {

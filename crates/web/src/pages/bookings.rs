@@ -18,6 +18,7 @@ pub fn routes() -> Router<App> {
         .route("/bookings/new", get(new_form).post(new_post))
         .route("/bookings/inbox", get(inbox))
         .route("/bookings/usage", get(usage))
+        .route("/bookings/schedule", get(schedule))
         .route("/bookings/usage.xlsx", get(usage_xlsx))
         .route("/bookings/{id}", get(show))
         .route("/bookings/{id}/decide", post(decide))
@@ -139,7 +140,7 @@ struct FreeRow {
 async fn find(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
     let t = v.tr();
     v.require(Action::Read, Resource::Booking, &Target::county(v.county()))?;
-    let date = q.get("date").and_then(|d| d.parse::<NaiveDate>().ok()).unwrap_or_else(next_weekday);
+    let date = query_date(q.get("date")).unwrap_or_else(next_weekday);
     let bells = match v.actor.school_id {
         Some(s) => bookings::bells_of(&app, v.county(), s).await?,
         None => xuequ_domain::booking::BellSchedule::primary(),
@@ -290,9 +291,9 @@ fn request_from(form: &HashMap<String, String>) -> Result<Request, Vec<FieldProb
     let mut problems = Vec::new();
     let text = |k: &str| form.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
     let facility_id = text("facility").parse().unwrap_or(0);
-    let date = match text("date").parse::<NaiveDate>() {
-        Ok(d) => Some(d),
-        Err(_) => {
+    let date = match query_date(form.get("date")) {
+        Some(d) => Some(d),
+        None => {
             problems.push(FieldProblem::new("date", Problem::NotADate { value: text("date").chars().take(40).collect() }));
             None
         }
@@ -320,9 +321,9 @@ fn request_from(form: &HashMap<String, String>) -> Result<Request, Vec<FieldProb
         "" | "0" => None,
         n => {
             let every_weeks = n.parse().unwrap_or(0);
-            match text("until").parse::<NaiveDate>() {
-                Ok(until) => Some(Repeat { every_weeks, until }),
-                Err(_) => {
+            match query_date(form.get("until")) {
+                Some(until) => Some(Repeat { every_weeks, until }),
+                None => {
                     problems.push(FieldProblem::new("until", Problem::NotADate { value: text("until").chars().take(40).collect() }));
                     None
                 }
@@ -471,6 +472,8 @@ struct BookingPage {
     series: Vec<BookingRow>,
     can_decide: bool,
     can_cancel: bool,
+    can_mark_no_show: bool,
+    can_undo_no_show: bool,
     week_href: String,
 }
 
@@ -511,40 +514,68 @@ async fn show(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageRes
     if !b.reason.is_empty() {
         facts.push((t.get("booking-reason"), b.reason.clone()));
     }
+    if pending {
+        let deadline = xuequ_domain::booking::pending_deadline(b.created_at, b.starts_at);
+        facts.push((t.get("booking-status"), t.with("booking-expires", &[("when", xuequ_domain::booking::show(deadline))])));
+    }
     Ok(BookingPage {
         chrome: Chrome::new(&v, t.with("booking-title", &[("id", id.to_string())]), "/bookings"),
         id,
         facts,
         series: rows(&t, &series, &schools, &facilities),
         can_decide: pending && lender,
-        can_cancel: open && (lender || borrower),
+        can_cancel: open && (lender || borrower) && b.ends_at > Utc::now(),
+        can_mark_no_show: lender && b.status == BookingStatus::Confirmed.code() && b.starts_at <= Utc::now(),
+        can_undo_no_show: lender && b.status == BookingStatus::NoShow.code(),
         week_href: format!("/facilities/{}/week?week={}", b.facility_id, to_local(b.starts_at).date()),
     }
     .into_response())
 }
 
-async fn decide(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
+/// Approve, decline, cancel, mark a no-show or take it back. Cancelling and marking a no-show
+/// go through a confirmation page first, whose form names the decision in its address.
+async fn decide(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q): Q, axum::Form(form): FormMap) -> PageResult {
     v.check_csrf(csrf_of(&form))?;
-    let decision = match form.get("decision").map(String::as_str) {
+    let decision = match form.get("decision").or(q.get("decision")).map(String::as_str) {
         Some("approve") => Decision::Approve,
         Some("decline") => Decision::Decline,
         Some("cancel") => Decision::Cancel,
+        Some("no_show") => Decision::NoShow,
+        Some("attended") => Decision::Attended,
         _ => return Err(AppError::invalid("decision", Problem::Required).into()),
     };
-    if decision == Decision::Cancel && !confirmed(&form) {
+    if decision == Decision::NoShow && !confirmed(&form) {
         let t = v.tr();
         let b = bookings::get(&app, &v, id).await?;
         return Ok(ConfirmPage {
+            chrome: Chrome::new(&v, t.get("booking-no-show"), "/bookings"),
+            lines: vec![t.with("booking-no-show-line", &[("when", when(&b))]), t.get("booking-no-show-hint")],
+            action: format!("/bookings/{id}/decide?decision=no_show"),
+            date: None,
+            button: t.get("booking-no-show"),
+            cancel: format!("/bookings/{id}"),
+        }
+        .into_response());
+    }
+    let series = form.get("series").or(q.get("series")).is_some_and(|s| s == "yes");
+    if decision == Decision::Cancel && !confirmed(&form) {
+        let t = v.tr();
+        let b = bookings::get(&app, &v, id).await?;
+        let mut lines = vec![t.with("booking-cancel-line", &[("when", when(&b))])];
+        if series {
+            lines.push(t.get("booking-cancel-series-line"));
+        }
+        lines.push(t.get("booking-cancel-hint"));
+        return Ok(ConfirmPage {
             chrome: Chrome::new(&v, t.get("booking-cancel-title"), "/bookings"),
-            lines: vec![t.with("booking-cancel-line", &[("when", when(&b))]), t.get("booking-cancel-hint")],
-            action: format!("/bookings/{id}/decide?decision=cancel"),
+            lines,
+            action: format!("/bookings/{id}/decide?decision=cancel{}", if series { "&series=yes" } else { "" }),
             date: None,
             button: t.get("booking-cancel"),
             cancel: format!("/bookings/{id}"),
         }
         .into_response());
     }
-    let series = form.get("series").is_some_and(|s| s == "yes");
     bookings::decide(&app, &v, id, decision, form.get("reason").map(String::as_str).unwrap_or(""), series).await?;
     let back = if form.get("back").is_some_and(|b| b == "inbox") { "/bookings/inbox".to_string() } else { format!("/bookings/{id}") };
     Ok(saved(&back))
@@ -559,6 +590,8 @@ struct WeekPage {
     chrome: Chrome,
     facility_id: i64,
     days: Vec<String>,
+    /// The week's Monday, for the month view's link.
+    days_first: String,
     /// Per period: its label, and per day the cell (text, css class, link).
     grid: Vec<(String, Vec<Cell>)>,
     prev: String,
@@ -572,7 +605,7 @@ struct WeekPage {
 async fn week(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q): Q) -> PageResult {
     let t = v.tr();
     let f = xuequ_app::registry::get::<xuequ_store::entities::facility::Model>(&app, &v, id).await?;
-    let day = q.get("week").and_then(|d| d.parse::<NaiveDate>().ok()).unwrap_or_else(xuequ_app::today);
+    let day = query_date(q.get("week")).unwrap_or_else(xuequ_app::today);
     let monday = bookings::week_of(day);
     let bells = bookings::bells_of(&app, v.county(), f.school_id).await?;
     let from = xuequ_domain::booking::to_utc(monday.and_hms_opt(0, 0, 0).expect("midnight"));
@@ -625,6 +658,7 @@ async fn week(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q): 
             .map(|d| t.with("booking-day", &[("weekday", weekday_code(d.weekday()).to_string()), ("date", d.format("%m-%d").to_string())]))
             .collect(),
         grid,
+        days_first: monday.to_string(),
         prev: (monday - Duration::days(7)).to_string(),
         next: (monday + Duration::days(7)).to_string(),
         can_set_rules: v.can(Action::Update, Resource::Facility, &Target::school(v.county(), f.school_id)),
@@ -681,26 +715,65 @@ struct UsagePage {
     to: String,
     export_href: String,
     clusters: Vec<Opt>,
+    /// Quick choices of days: (label, link, chosen).
+    periods: Vec<(String, String, bool)>,
+    /// Hours lent and borrowed per school, as a chart.
+    chart: String,
     /// School, hours lent, hours borrowed.
     schools: Vec<(String, String, String)>,
-    /// Facility, school, open, own, lent, use %, confirmed, pending, declined, cancelled.
-    facilities: Vec<[String; 10]>,
+    /// Per cluster (or month): name and the `TOTAL_COLUMNS` figures.
+    clusters_table: Vec<(String, Vec<String>)>,
+    months: Vec<(String, Vec<String>)>,
+    /// Facility, school, and the `FACILITY_COLUMNS` figures.
+    facilities: Vec<Vec<String>>,
+    total_headers: Vec<String>,
+    facility_headers: Vec<String>,
 }
 
-/// The sharing figures a query asks for: its days and cluster, per school (name, lent, borrowed
-/// hours) and per facility (name, school, open, own, lent, use %, confirmed, pending, declined,
-/// cancelled) — for the page and its workbook alike.
+/// The figures of a group (cluster, month), in the order of their column labels.
+const TOTAL_COLUMNS: [&str; 9] = [
+    "booking-usage-open",
+    "booking-usage-own",
+    "booking-usage-lent",
+    "booking-usage-borrowed",
+    "booking-usage-rate",
+    "booking-status-confirmed",
+    "booking-status-cancelled",
+    "booking-status-expired",
+    "booking-status-no-show",
+];
+const FACILITY_COLUMNS: [&str; 12] = [
+    "booking-facility",
+    "booking-owner",
+    "booking-usage-open",
+    "booking-usage-own",
+    "booking-usage-lent",
+    "booking-usage-rate",
+    "booking-status-confirmed",
+    "booking-status-pending",
+    "booking-status-declined",
+    "booking-status-cancelled",
+    "booking-status-expired",
+    "booking-status-no-show",
+];
+
+/// The sharing figures a query asks for — its days and cluster; per school, per cluster, per
+/// month and per facility — for the page and its workbook alike.
 struct UsageTables {
     from: NaiveDate,
     to: NaiveDate,
     cluster: Option<i64>,
+    /// School, hours lent, hours borrowed.
     schools: Vec<(String, f64, f64)>,
-    facilities: Vec<(String, String, [f64; 4], [usize; 4])>,
+    clusters: Vec<(String, bookings::Totals)>,
+    months: Vec<(String, bookings::Totals)>,
+    /// Facility, school, hours (open, own, lent, use %), counts in `FACILITY_COLUMNS` order.
+    facilities: Vec<(String, String, [f64; 4], [usize; 6])>,
 }
 
 async fn usage_tables(app: &App, v: &Viewer, q: &HashMap<String, String>) -> Result<UsageTables, PageError> {
-    let to = q.get("to").and_then(|d| d.parse::<NaiveDate>().ok()).unwrap_or_else(xuequ_app::today);
-    let from = q.get("from").and_then(|d| d.parse::<NaiveDate>().ok()).filter(|f| *f <= to).unwrap_or(to - Duration::days(30));
+    let to = query_date(q.get("to")).unwrap_or_else(xuequ_app::today);
+    let from = query_date(q.get("from")).filter(|f| *f <= to).unwrap_or(to - Duration::days(30));
     let to = to.min(from + Duration::days(400));
     let cluster = q.get("cluster").and_then(|c| c.parse::<i64>().ok());
     let schools_of = match cluster {
@@ -717,9 +790,16 @@ async fn usage_tables(app: &App, v: &Viewer, q: &HashMap<String, String>) -> Res
         .into_iter()
         .map(|s| (schools.get(s).cloned().unwrap_or_default(), *u.lent.get(s).unwrap_or(&0.0), *u.borrowed.get(s).unwrap_or(&0.0)))
         .collect();
-    by_school.sort_by(|a, b| a.0.cmp(&b.0));
+    by_school.sort_by(|a, b| (b.1 + b.2).total_cmp(&(a.1 + a.2)).then(a.0.cmp(&b.0)));
+    let mut clusters = Vec::new();
+    for c in xuequ_app::clusters::all(app, v).await?.into_iter().filter(|c| c.status == Status::Active.code()) {
+        if cluster.is_none_or(|id| id == c.id) {
+            let ids = xuequ_app::clusters::school_ids(app, v, c.id).await?;
+            clusters.push((c.name, u.of_schools(&ids)));
+        }
+    }
     let mut rows: Vec<&bookings::FacilityUsage> =
-        u.facilities.iter().filter(|f| f.confirmed + f.pending + f.declined + f.cancelled > 0).collect();
+        u.facilities.iter().filter(|f| f.confirmed + f.pending + f.declined + f.cancelled + f.expired + f.no_show > 0).collect();
     rows.sort_by(|a, b| (b.hours_lent + b.hours_owner).total_cmp(&(a.hours_lent + a.hours_owner)));
     let facilities = rows
         .iter()
@@ -729,19 +809,76 @@ async fn usage_tables(app: &App, v: &Viewer, q: &HashMap<String, String>) -> Res
                 facilities.get(&f.facility_id).cloned().unwrap_or_default(),
                 schools.get(&f.school_id).cloned().unwrap_or_default(),
                 [f.hours_open, f.hours_owner, f.hours_lent, used],
-                [f.confirmed, f.pending, f.declined, f.cancelled],
+                [f.confirmed, f.pending, f.declined, f.cancelled, f.expired, f.no_show],
             )
         })
         .collect();
-    Ok(UsageTables { from, to, cluster, schools: by_school, facilities })
+    let months = u.months.iter().map(|(m, t)| (m.clone(), t.clone())).collect();
+    Ok(UsageTables { from, to, cluster, schools: by_school, clusters, months, facilities })
 }
 
-/// 共享统计: what each school lent and borrowed, and how much each facility was used.
+/// A group's figures in `TOTAL_COLUMNS` order.
+fn total_figures(t: &bookings::Totals) -> [f64; 9] {
+    [
+        t.hours_open,
+        t.hours_owner,
+        t.hours_lent,
+        t.hours_borrowed,
+        t.use_rate() * 100.0,
+        t.confirmed as f64,
+        t.cancelled as f64,
+        t.expired as f64,
+        t.no_show as f64,
+    ]
+}
+
+/// Figures as the page shows them: hours to a tenth, the rate in whole percent, counts whole.
+fn shown_figures(values: &[f64], rate_at: usize, hours_until: usize) -> Vec<String> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            if i == rate_at {
+                format!("{v:.0}%")
+            } else if i < hours_until {
+                format!("{v:.1}")
+            } else {
+                format!("{v:.0}")
+            }
+        })
+        .collect()
+}
+
+/// The quick choices of days: this month, last month, this term (from the county's calendar),
+/// the last 30 days.
+async fn usage_periods(app: &App, v: &Viewer, u: &UsageTables) -> Result<Vec<(String, String, bool)>, PageError> {
+    let t = v.tr();
+    let today = xuequ_app::today();
+    let month_start = today.with_day(1).expect("day 1");
+    let last_month_end = month_start - Duration::days(1);
+    let mut choices = vec![
+        (t.get("booking-usage-this-month"), month_start, today),
+        (t.get("booking-usage-last-month"), last_month_end.with_day(1).expect("day 1"), last_month_end),
+    ];
+    let calendar = bookings::stored_calendar(app, v, None, this_school_year()).await?;
+    if let Some((start, end)) = calendar.term_of(today) {
+        choices.push((t.get("booking-usage-this-term"), start, end.min(today)));
+    }
+    choices.push((t.get("booking-usage-last-30"), today - Duration::days(30), today));
+    let cluster = u.cluster.map(|c| format!("&cluster={c}")).unwrap_or_default();
+    Ok(choices
+        .into_iter()
+        .map(|(label, from, to)| (label, format!("/bookings/usage?from={from}&to={to}{cluster}"), from == u.from && to == u.to))
+        .collect())
+}
+
+/// 共享统计: what each school lent and borrowed, each cluster and month, how much each facility
+/// was used, and what came of the requests.
 async fn usage(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
     let t = v.tr();
     let u = usage_tables(&app, &v, &q).await?;
-    let hours = |h: f64| format!("{h:.1}");
     let query = format!("from={}&to={}{}", u.from, u.to, u.cluster.map(|c| format!("&cluster={c}")).unwrap_or_default());
+    let labels = |keys: &[&str]| keys.iter().map(|k| t.get(k)).collect::<Vec<_>>();
     Ok(UsagePage {
         chrome: Chrome::new(&v, t.get("booking-usage"), "/bookings"),
         from: u.from.to_string(),
@@ -753,64 +890,59 @@ async fn usage(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
             .filter(|c| c.status == Status::Active.code())
             .map(|c| Opt { selected: Some(c.id) == u.cluster, value: c.id.to_string(), label: c.name })
             .collect(),
-        schools: u.schools.iter().map(|(name, lent, borrowed)| (name.clone(), hours(*lent), hours(*borrowed))).collect(),
+        periods: usage_periods(&app, &v, &u).await?,
+        chart: crate::charts::lent_borrowed(
+            &u.schools.iter().take(15).map(|(n, l, b)| (n.as_str(), *l, *b)).collect::<Vec<_>>(),
+            (&t.get("booking-usage-lent"), &t.get("booking-usage-borrowed")),
+        ),
+        schools: u.schools.iter().map(|(name, lent, borrowed)| (name.clone(), format!("{lent:.1}"), format!("{borrowed:.1}"))).collect(),
+        clusters_table: u.clusters.iter().map(|(n, tot)| (n.clone(), shown_figures(&total_figures(tot), 4, 4))).collect(),
+        months: u.months.iter().map(|(m, tot)| (m.clone(), shown_figures(&total_figures(tot), 4, 4))).collect(),
         facilities: u
             .facilities
             .iter()
             .map(|(name, school, h, n)| {
-                [
-                    name.clone(),
-                    school.clone(),
-                    hours(h[0]),
-                    hours(h[1]),
-                    hours(h[2]),
-                    format!("{:.0}%", h[3]),
-                    n[0].to_string(),
-                    n[1].to_string(),
-                    n[2].to_string(),
-                    n[3].to_string(),
-                ]
+                let mut row = vec![name.clone(), school.clone()];
+                let figures: Vec<f64> = h.iter().copied().chain(n.iter().map(|c| *c as f64)).collect();
+                row.extend(shown_figures(&figures, 3, 3));
+                row
             })
             .collect(),
+        total_headers: labels(&TOTAL_COLUMNS),
+        facility_headers: labels(&FACILITY_COLUMNS),
     }
     .into_response())
 }
 
-/// The same figures as a workbook: a sheet per school, a sheet per facility.
+/// The same figures as a workbook: a sheet per school, cluster, month and facility.
 async fn usage_xlsx(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
     use xuequ_sheets::Cell;
     let t = v.tr();
     let u = usage_tables(&app, &v, &q).await?;
     let h = |keys: &[&str]| keys.iter().map(|k| t.get(k)).collect::<Vec<_>>();
+    let tenth = |x: f64| Cell::Number((x * 10.0).round() / 10.0);
     let schools = u.schools.iter().map(|(n, l, b)| vec![Cell::Text(n.clone()), Cell::Number(*l), Cell::Number(*b)]).collect();
+    let groups = |list: &[(String, bookings::Totals)]| -> Vec<Vec<Cell>> {
+        list.iter()
+            .map(|(n, tot)| std::iter::once(Cell::Text(n.clone())).chain(total_figures(tot).into_iter().map(tenth)).collect())
+            .collect()
+    };
     let facilities = u
         .facilities
         .iter()
         .map(|(name, school, hours, counts)| {
             let mut row = vec![Cell::Text(name.clone()), Cell::Text(school.clone())];
-            row.extend(hours.iter().map(|x| Cell::Number((x * 10.0).round() / 10.0)));
+            row.extend(hours.iter().map(|x| tenth(*x)));
             row.extend(counts.iter().map(|c| Cell::Number(*c as f64)));
             row
         })
         .collect();
+    let with_first = |first: &str| std::iter::once(t.get(first)).chain(h(&TOTAL_COLUMNS)).collect::<Vec<_>>();
     let bytes = xuequ_sheets::workbook(&[
         (t.get("booking-usage-schools"), h(&["booking-owner", "booking-usage-lent", "booking-usage-borrowed"]), schools),
-        (
-            t.get("booking-usage-facilities"),
-            h(&[
-                "booking-facility",
-                "booking-owner",
-                "booking-usage-open",
-                "booking-usage-own",
-                "booking-usage-lent",
-                "booking-usage-rate",
-                "booking-status-confirmed",
-                "booking-status-pending",
-                "booking-status-declined",
-                "booking-status-cancelled",
-            ]),
-            facilities,
-        ),
+        (t.get("booking-usage-clusters"), with_first("booking-usage-cluster"), groups(&u.clusters)),
+        (t.get("booking-usage-months"), with_first("booking-usage-month"), groups(&u.months)),
+        (t.get("booking-usage-facilities"), h(&FACILITY_COLUMNS), facilities),
     ]);
     Ok(crate::download::file_response(bytes, &format!("usage-{}-{}.xlsx", u.from, u.to), xuequ_sheets::Format::Xlsx.content_type()))
 }
@@ -956,7 +1088,7 @@ fn rules_from(form: &HashMap<String, String>) -> Result<xuequ_domain::booking::S
         let times = hours
             .split_once('-')
             .and_then(|(a, b)| Some((NaiveTime::parse_from_str(a, "%H:%M").ok()?, NaiveTime::parse_from_str(b, "%H:%M").ok()?)));
-        let parsed = match (WEEKDAYS.iter().position(|d| *d == when), when.parse::<NaiveDate>(), times) {
+        let parsed = match (WEEKDAYS.iter().position(|d| *d == when), query_date(Some(when)).ok_or(()), times) {
             (Some(i), _, Some((a, b))) if a < b && !reason.is_empty() => {
                 Some(Blackout::Weekly { weekday: i as u8 + 1, start: a, end: b, reason: reason.chars().take(50).collect() })
             }
@@ -1100,7 +1232,7 @@ fn calendar_from(form: &HashMap<String, String>) -> Result<xuequ_domain::booking
     let text = |k: &str| form.get(k).cloned().unwrap_or_default();
     let mut calendar = SchoolCalendar::default();
     for line in text("terms").lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let days: Vec<Option<NaiveDate>> = line.split_whitespace().map(|d| d.parse().ok()).collect();
+        let days: Vec<Option<NaiveDate>> = line.split_whitespace().map(|d| query_date(Some(d))).collect();
         match days[..] {
             [Some(a), Some(b)] => calendar.terms.push((a, b)),
             _ => problems.push(FieldProblem::new("terms", Problem::NotADate { value: line.chars().take(60).collect() })),
@@ -1108,7 +1240,7 @@ fn calendar_from(form: &HashMap<String, String>) -> Result<xuequ_domain::booking
     }
     for line in text("closures").lines().map(str::trim).filter(|l| !l.is_empty()) {
         let parts: Vec<&str> = line.splitn(3, char::is_whitespace).collect();
-        match (parts.first().and_then(|d| d.parse().ok()), parts.get(1).and_then(|d| d.parse().ok()), parts.get(2)) {
+        match (query_date(parts.first()), query_date(parts.get(1)), parts.get(2)) {
             (Some(from), Some(to), Some(reason)) if !reason.trim().is_empty() => {
                 calendar.closures.push(Closure { from, to, reason: reason.trim().to_string() })
             }
@@ -1261,4 +1393,172 @@ async fn bells_save(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum
             bells_page(&app, &v, id, section, text, problems.first().map(|p| t.problem(&p.problem))).await
         }
     }
+}
+
+/// One day of a schedule: its label, whether it belongs to the month shown, whether it is
+/// today, why it is a day off, its bookings (text, css class, link) and how many more there are.
+struct ScheduleDay {
+    label: String,
+    outside: bool,
+    today: bool,
+    off: Option<String>,
+    entries: Vec<(String, &'static str, Option<String>)>,
+    more: Option<(usize, String)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "bookings/schedule.html")]
+struct SchedulePage {
+    chrome: Chrome,
+    month: bool,
+    /// The query naming whose schedule it is (`facility=3`), for the links.
+    scope: String,
+    date: String,
+    prev: String,
+    next: String,
+    headers: Vec<String>,
+    weeks: Vec<Vec<ScheduleDay>>,
+    schools: Vec<Opt>,
+    clusters: Vec<Opt>,
+}
+
+/// How many bookings a day of the month view lists before "N more".
+const MONTH_DAY_ENTRIES: usize = 4;
+
+/// 日程: the week or month of a facility, a school (what it lends and borrows) or a cluster,
+/// with its days off.
+async fn schedule(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
+    let t = v.tr();
+    let county = v.county();
+    let id_of = |key: &str| q.get(key).and_then(|x| x.parse::<i64>().ok());
+    let scope = match (id_of("facility"), id_of("cluster"), id_of("school").or(v.actor.school_id)) {
+        (Some(f), _, _) => Some(bookings::Scope::Facility(f)),
+        (None, Some(c), _) => Some(bookings::Scope::Cluster(c)),
+        (None, None, Some(s)) => Some(bookings::Scope::School(s)),
+        _ => None,
+    };
+    let day = query_date(q.get("date")).unwrap_or_else(xuequ_app::today);
+    let month = q.get("view").is_none_or(|view| view != "week");
+    let (first, last) = if month {
+        let start = day.with_day(1).expect("day 1");
+        let end = (start + Duration::days(32)).with_day(1).expect("day 1") - Duration::days(1);
+        (bookings::week_of(start), bookings::week_of(end) + Duration::days(6))
+    } else {
+        (bookings::week_of(day), bookings::week_of(day) + Duration::days(6))
+    };
+    let (schools, facilities) = names(&app, &v).await?;
+    let (name, scope_query, calendar_school) = match scope {
+        Some(bookings::Scope::Facility(f)) => {
+            let found = xuequ_app::registry::get::<xuequ_store::entities::facility::Model>(&app, &v, f).await?;
+            (found.name, format!("facility={f}"), Some(found.school_id))
+        }
+        Some(bookings::Scope::School(s)) => (schools.get(&s).cloned().unwrap_or_default(), format!("school={s}"), Some(s)),
+        Some(bookings::Scope::Cluster(c)) => (xuequ_app::clusters::get(&app, &v, c).await?.cluster.name, format!("cluster={c}"), None),
+        None => (t.get("schedule-choose"), String::new(), None),
+    };
+    let entries = match scope {
+        Some(s) => bookings::schedule(&app, &v, s, first, last).await?,
+        None => Vec::new(),
+    };
+    let calendar = match calendar_school {
+        Some(s) => app.store.calendar(county, s).await.map_err(AppError::from)?,
+        None => app.store.calendars(county).await.map_err(AppError::from)?.0,
+    };
+    let facility_scope = matches!(scope, Some(bookings::Scope::Facility(_)));
+    let today = xuequ_app::today();
+    let shown_month = day.month();
+    let mut weeks = Vec::new();
+    let mut monday = first;
+    while monday <= last {
+        let week = (0..7)
+            .map(|i| {
+                let d = monday + Duration::days(i);
+                let on_day: Vec<&bookings::Entry> = entries.iter().filter(|e| to_local(e.booking.starts_at).date() == d).collect();
+                let limit = if month { MONTH_DAY_ENTRIES } else { usize::MAX };
+                let listed = on_day
+                    .iter()
+                    .take(limit)
+                    .map(|e| {
+                        let b = &e.booking;
+                        let hours = format!("{}–{}", to_local(b.starts_at).format("%H:%M"), to_local(b.ends_at).format("%H:%M"));
+                        let who = schools.get(&b.school_id).cloned().unwrap_or_default();
+                        let text = match (e.visible, facility_scope) {
+                            (false, _) => format!("{hours} {}", t.get("schedule-taken")),
+                            (true, true) => format!("{hours} {who}"),
+                            (true, false) => format!("{hours} {} · {who}", facilities.get(&b.facility_id).cloned().unwrap_or_default()),
+                        };
+                        let class = match BookingStatus::parse(&b.status) {
+                            Some(BookingStatus::Pending) => "pending",
+                            Some(BookingStatus::NoShow) => "closed",
+                            _ => "taken",
+                        };
+                        (text, class, e.visible.then(|| format!("/bookings/{}", b.id)))
+                    })
+                    .collect();
+                let more =
+                    (on_day.len() > limit).then(|| (on_day.len() - limit, format!("/bookings/schedule?{scope_query}&view=week&date={d}")));
+                ScheduleDay {
+                    label: if month { d.day().to_string() } else { d.format("%m-%d").to_string() },
+                    outside: month && d.month() != shown_month,
+                    today: d == today,
+                    off: calendar.day_off(d).map(|o| match o {
+                        xuequ_domain::booking::calendar::DayOff::OutsideTerm => t.get("schedule-vacation"),
+                        xuequ_domain::booking::calendar::DayOff::Closed(reason) => reason,
+                    }),
+                    entries: listed,
+                    more,
+                }
+            })
+            .collect();
+        weeks.push(week);
+        monday += Duration::days(7);
+    }
+    let (prev, next) = if month {
+        let start = day.with_day(1).expect("day 1");
+        ((start - Duration::days(1)).with_day(1).expect("day 1"), (start + Duration::days(32)).with_day(1).expect("day 1"))
+    } else {
+        (day - Duration::days(7), day + Duration::days(7))
+    };
+    let period = if month {
+        t.with("schedule-month", &[("year", day.year().to_string()), ("month", day.month().to_string())])
+    } else {
+        t.with("schedule-week", &[("week", first.to_string())])
+    };
+    let chosen_school = match scope {
+        Some(bookings::Scope::School(s)) => Some(s),
+        _ => None,
+    };
+    let chosen_cluster = match scope {
+        Some(bookings::Scope::Cluster(c)) => Some(c),
+        _ => None,
+    };
+    Ok(SchedulePage {
+        chrome: Chrome::new(&v, format!("{name} · {period}"), "/bookings"),
+        month,
+        scope: scope_query,
+        date: day.to_string(),
+        prev: prev.to_string(),
+        next: next.to_string(),
+        headers: (0..7)
+            .map(|i| {
+                t.with(
+                    "booking-day",
+                    &[("weekday", weekday_code((first + Duration::days(i)).weekday()).to_string()), ("date", String::new())],
+                )
+            })
+            .collect(),
+        weeks,
+        schools: xuequ_app::registry::all_schools(&app, &v)
+            .await?
+            .into_iter()
+            .map(|s| Opt { selected: Some(s.id) == chosen_school, value: s.id.to_string(), label: s.name })
+            .collect(),
+        clusters: xuequ_app::clusters::all(&app, &v)
+            .await?
+            .into_iter()
+            .filter(|c| c.status == Status::Active.code())
+            .map(|c| Opt { selected: Some(c.id) == chosen_cluster, value: c.id.to_string(), label: c.name })
+            .collect(),
+    }
+    .into_response())
 }

@@ -248,6 +248,12 @@ pub fn confirmed(form: &HashMap<String, String>) -> bool {
     form.get("confirmed").is_some_and(|c| c == "yes")
 }
 
+/// A day from a query or form, if it reads and is plausible (see `booking::plausible`); pages
+/// fall back to their default day otherwise.
+pub fn query_date<S: AsRef<str>>(text: Option<S>) -> Option<chrono::NaiveDate> {
+    text.and_then(|d| d.as_ref().trim().parse().ok()).filter(|d| xuequ_domain::booking::plausible(*d))
+}
+
 /// The day a confirmed change takes effect: today when left empty; a day that cannot be read is
 /// a problem on its field, never silently today.
 pub fn effective_date(form: &HashMap<String, String>, key: &'static str) -> Result<chrono::NaiveDate, AppError> {
