@@ -151,6 +151,19 @@ enum PlanCommand {
         #[arg(long, value_name = "SECONDS")]
         exact: Option<f64>,
     },
+    /// Plan teacher rotation (教师交流轮岗) from a JSON model: {"max_km", "quota",
+    /// "backbone_share", "shortage_weight", "schools": [{"id", "x_km", "y_km", "sending", "need"}],
+    /// "teachers": [{"id", "school", "subject", "eligible", "backbone"}]}.
+    Rotation {
+        #[arg(long)]
+        input: PathBuf,
+        /// Accepted for symmetry with `cpmp`; the flow solver needs no limit.
+        #[arg(long, default_value_t = 30.0)]
+        time_limit: f64,
+        /// Print {"objective", "moves", "unfilled", "quota", "lower_bound", "proven_optimal"}.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn parse_convention(text: &str) -> Result<xuequ_plan::Convention, String> {
@@ -159,6 +172,23 @@ fn parse_convention(text: &str) -> Result<xuequ_plan::Convention, String> {
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// Write a generated rotation model (see `xuequ plan rotation`): a county of 150 schools and
+    /// 3,000 teachers by default.
+    MakeRotation {
+        #[arg(long, default_value_t = 150)]
+        schools: usize,
+        #[arg(long, default_value_t = 3000)]
+        teachers: usize,
+        /// The side of the square the schools stand in.
+        #[arg(long, default_value_t = 60.0)]
+        side_km: f64,
+        #[arg(long, default_value_t = 20.0)]
+        max_km: f64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Run the planner on the CPMP benchmark sets and compare with the best published values.
     Cpmp {
         #[arg(long)]
@@ -258,6 +288,19 @@ async fn main() -> Result<()> {
         }
         Command::Plan { what: PlanCommand::Cpmp { file, distance, time_limit, seed, json, exact } } => {
             plan::cpmp(&file, plan::CpmpRun { distance, time_limit, seed, json, exact })
+        }
+        Command::Plan { what: PlanCommand::Rotation { input, time_limit: _, json } } => plan::rotation(&input, json),
+        Command::Bench { what: BenchCommand::MakeRotation { schools, teachers, side_km, max_km, seed, out } } => {
+            let model = xuequ_rotate::sample::county(schools, teachers, side_km, max_km, seed);
+            std::fs::write(&out, serde_json::to_string(&model)?).with_context(|| format!("writing {}", out.display()))?;
+            println!(
+                "{}: {} schools, {} teachers ({} eligible)",
+                out.display(),
+                model.schools.len(),
+                model.teachers.len(),
+                model.teachers.iter().filter(|t| t.eligible).count()
+            );
+            Ok(())
         }
         Command::Bench { what: BenchCommand::MakeBookings { facilities, bookings, ids, db } } => {
             let (store, _) = db.open().await?;

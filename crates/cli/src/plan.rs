@@ -287,3 +287,35 @@ pub fn bench_schools(n: usize, time_limit: f64, seed: u64) -> Result<()> {
     }
     Ok(())
 }
+
+/// `xuequ plan rotation`: reads the rotation model, solves it, and prints the plan (JSON, or a
+/// summary a person reads).
+pub fn rotation(file: &Path, json: bool) -> Result<()> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let input: xuequ_rotate::Input = serde_json::from_str(&text).with_context(|| format!("{}: not a rotation model", file.display()))?;
+    let started = std::time::Instant::now();
+    let plan = xuequ_rotate::solve(&input).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let seconds = started.elapsed().as_secs_f64();
+    if json {
+        let mut value = serde_json::to_value(&plan)?;
+        value["seconds"] = serde_json::json!(seconds);
+        println!("{value}");
+        return Ok(());
+    }
+    let q = &plan.quota;
+    println!(
+        "objective {:.3} (lower bound {:.3}{}) in {seconds:.3} s",
+        plan.objective,
+        plan.lower_bound,
+        if plan.proven_optimal { ", optimal" } else { "" }
+    );
+    println!(
+        "{} moves, {} out of sending schools (at least {} needed), {} backbone (at least {})",
+        q.moves, q.sending_moves, q.required_moves, q.backbone_moves, q.required_backbone
+    );
+    if q.moves_short > 0 || q.backbone_short > 0 {
+        println!("quota not met: {} moves out of sending schools and {} backbone moves short", q.moves_short, q.backbone_short);
+    }
+    println!("{} shortages left unfilled", plan.unfilled.iter().map(|u| u.missing).sum::<u32>());
+    Ok(())
+}

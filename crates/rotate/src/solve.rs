@@ -1,0 +1,322 @@
+//! Building the flow of each subject, reading the moves out of it, the quotas on top, and the
+//! objective recomputed from the moves alone.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::Serialize;
+
+use crate::flow::Network;
+use crate::problem::{Input, ProblemError};
+
+/// One teacher's move.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Move {
+    pub teacher: i64,
+    pub from: i64,
+    pub to: i64,
+    pub subject: String,
+    pub km: f64,
+}
+
+/// A shortage the plan leaves, and why.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Unfilled {
+    pub school: i64,
+    pub subject: String,
+    pub missing: u32,
+    /// `no_teacher_within_reach` (no school within `max_km` can spare one) or `not_worth_the_distance`
+    /// (the nearest that can is farther than a missing teacher weighs).
+    pub reason: &'static str,
+}
+
+/// The quotas: what they ask, what the plan does, and by how much it falls short.
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+pub struct Quota {
+    pub eligible_at_sending: usize,
+    pub required_moves: usize,
+    pub sending_moves: usize,
+    pub moves: usize,
+    pub backbone_moves: usize,
+    pub required_backbone: usize,
+    /// Moves out of sending schools still missing, and backbone moves still missing.
+    pub moves_short: usize,
+    pub backbone_short: usize,
+}
+
+/// A plan with its objective (recomputed from the moves), what it leaves unfilled, the quotas,
+/// and what is proven: the quota-free optimum bounds every plan from below.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Plan {
+    pub objective: f64,
+    pub moves: Vec<Move>,
+    pub unfilled: Vec<Unfilled>,
+    pub quota: Quota,
+    pub lower_bound: f64,
+    pub proven_optimal: bool,
+}
+
+/// The teachers, schools and counts the solver works on, by index.
+struct Data<'a> {
+    input: &'a Input,
+    index: HashMap<i64, usize>,
+    subjects: Vec<String>,
+    /// (school, subject) → teachers present.
+    have: HashMap<(usize, usize), u32>,
+    /// (school, subject, backbone) → eligible teacher ids, in id order.
+    eligible: BTreeMap<(usize, usize, bool), Vec<i64>>,
+}
+
+impl<'a> Data<'a> {
+    fn new(input: &'a Input) -> Self {
+        let index: HashMap<i64, usize> = input.schools.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+        let mut names: BTreeSet<&str> = input.teachers.iter().map(|t| t.subject.as_str()).collect();
+        names.extend(input.schools.iter().flat_map(|s| s.need.keys().map(String::as_str)));
+        let subjects: Vec<String> = names.into_iter().map(String::from).collect();
+        let subject_of: HashMap<&str, usize> = subjects.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+        let mut have = HashMap::new();
+        let mut eligible: BTreeMap<(usize, usize, bool), Vec<i64>> = BTreeMap::new();
+        for t in &input.teachers {
+            let key = (index[&t.school], subject_of[t.subject.as_str()]);
+            *have.entry(key).or_insert(0) += 1;
+            if t.eligible {
+                eligible.entry((key.0, key.1, t.backbone)).or_default().push(t.id);
+            }
+        }
+        for list in eligible.values_mut() {
+            list.sort_unstable();
+        }
+        Data { input, index, subjects, have, eligible }
+    }
+
+    fn need(&self, school: usize, subject: usize) -> u32 {
+        self.input.schools[school].need.get(&self.subjects[subject]).copied().unwrap_or(0)
+    }
+
+    fn have(&self, school: usize, subject: usize) -> u32 {
+        self.have.get(&(school, subject)).copied().unwrap_or(0)
+    }
+
+    fn eligible(&self, school: usize, subject: usize, backbone: bool) -> &[i64] {
+        self.eligible.get(&(school, subject, backbone)).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    fn within(&self, a: usize, b: usize) -> bool {
+        a != b && self.input.km(a, b) <= self.input.max_km + 1e-9
+    }
+}
+
+/// Moves of one subject as counts: (from, to, backbone) → how many.
+type Flows = BTreeMap<(usize, usize, bool), i64>;
+
+/// The cheapest moves of one subject without the quotas: a min-cost flow in which school `j`
+/// may give up to its surplus, take up to its shortage (each unit worth the shortage weight),
+/// and pass teachers on through its eligible ones.
+fn subject_flows(d: &Data, s: usize) -> Flows {
+    let n = d.input.schools.len();
+    let (source, sink) = (0, 1);
+    let school = |j: usize| 2 + j;
+    let out = |j: usize, b: bool| 2 + n + 2 * j + b as usize;
+    let mut net = Network::new(2 + 3 * n);
+    let can_pass = |j: usize| !d.eligible(j, s, false).is_empty() || !d.eligible(j, s, true).is_empty();
+    let mut move_arcs = Vec::new();
+    for j in 0..n {
+        let (need, have) = (d.need(j, s), d.have(j, s));
+        if have > need {
+            net.add(source, school(j), (have - need) as i64, 0.0);
+        }
+        if need > have {
+            net.add(school(j), sink, (need - have) as i64, -d.input.shortage_weight);
+        }
+        for b in [false, true] {
+            let count = d.eligible(j, s, b).len() as i64;
+            if count == 0 {
+                continue;
+            }
+            net.add(school(j), out(j, b), count, 0.0);
+            for k in (0..n).filter(|&k| d.within(j, k) && (d.need(k, s) > d.have(k, s) || can_pass(k))) {
+                move_arcs.push(((j, k, b), net.add(out(j, b), school(k), count, d.input.km(j, k))));
+            }
+        }
+    }
+    net.min_cost_flow(source, sink);
+    move_arcs.into_iter().filter_map(|(key, arc)| Some((key, net.flow(arc))).filter(|(_, f)| *f > 0)).collect()
+}
+
+/// Solves the rotation problem: the quota-free optimum per subject, then the quotas.
+pub fn solve(input: &Input) -> Result<Plan, ProblemError> {
+    input.validate()?;
+    let d = Data::new(input);
+    let mut moves = Vec::new();
+    let mut used: BTreeSet<i64> = BTreeSet::new();
+    for s in 0..d.subjects.len() {
+        for ((j, k, b), count) in subject_flows(&d, s) {
+            let chosen: Vec<i64> = d.eligible(j, s, b).iter().copied().filter(|t| !used.contains(t)).take(count as usize).collect();
+            for t in chosen {
+                used.insert(t);
+                moves.push(Move {
+                    teacher: t,
+                    from: input.schools[j].id,
+                    to: input.schools[k].id,
+                    subject: d.subjects[s].clone(),
+                    km: input.km(j, k),
+                });
+            }
+        }
+    }
+    let lower_bound = evaluate(input, &moves);
+    meet_quotas(&d, &mut moves, &mut used);
+    moves.sort_by_key(|m| m.teacher);
+    let objective = evaluate(input, &moves);
+    let quota = quota_of(&d, &moves);
+    let met = quota.moves_short == 0 && quota.backbone_short == 0;
+    Ok(Plan {
+        proven_optimal: met && objective <= lower_bound + 1e-6,
+        objective,
+        unfilled: unfilled(&d, &moves),
+        quota,
+        lower_bound,
+        moves,
+    })
+}
+
+/// The objective of any set of moves: the weighted shortage left plus the kilometres moved.
+pub fn evaluate(input: &Input, moves: &[Move]) -> f64 {
+    let mut count: HashMap<(i64, &str), i64> = HashMap::new();
+    for t in &input.teachers {
+        *count.entry((t.school, t.subject.as_str())).or_default() += 1;
+    }
+    for m in moves {
+        *count.entry((m.from, m.subject.as_str())).or_default() -= 1;
+        *count.entry((m.to, m.subject.as_str())).or_default() += 1;
+    }
+    let mut shortage = 0i64;
+    for s in &input.schools {
+        for (subject, need) in &s.need {
+            shortage += (*need as i64 - count.get(&(s.id, subject.as_str())).copied().unwrap_or(0)).max(0);
+        }
+    }
+    input.shortage_weight * shortage as f64 + moves.iter().map(|m| m.km).sum::<f64>()
+}
+
+fn quota_of(d: &Data, moves: &[Move]) -> Quota {
+    let (eligible_at_sending, required_moves) = d.input.required_moves();
+    let backbone: BTreeSet<i64> = d.input.teachers.iter().filter(|t| t.backbone).map(|t| t.id).collect();
+    let sending_moves = moves.iter().filter(|m| d.input.schools[d.index[&m.from]].sending).count();
+    let backbone_moves = moves.iter().filter(|m| backbone.contains(&m.teacher)).count();
+    let required_backbone = (d.input.backbone_share * moves.len() as f64 - 1e-9).ceil().max(0.0) as usize;
+    Quota {
+        eligible_at_sending,
+        required_moves,
+        sending_moves,
+        moves: moves.len(),
+        backbone_moves,
+        required_backbone,
+        moves_short: required_moves.saturating_sub(sending_moves),
+        backbone_short: required_backbone.saturating_sub(backbone_moves),
+    }
+}
+
+/// Meets the quotas at the least extra cost the plan can find: a backbone teacher of the same
+/// school and subject moves instead of another (free); then swaps of two teachers of a subject
+/// between a sending school and another within reach (the counts stay, each costs twice the
+/// distance), cheapest per quota move first, backbone teachers first while the share is short.
+fn meet_quotas(d: &Data, moves: &mut Vec<Move>, used: &mut BTreeSet<i64>) {
+    prefer_backbone(d, moves, used);
+    loop {
+        let q = quota_of(d, moves);
+        let backbone_needed = q.backbone_short > 0;
+        if q.moves_short == 0 && !backbone_needed {
+            return;
+        }
+        let free = |j: usize, s: usize, b: bool| d.eligible(j, s, b).iter().copied().find(|t| !used.contains(t));
+        let mut best: Option<(f64, i64, i64, usize, usize, usize)> = None;
+        for s in 0..d.subjects.len() {
+            for j in 0..d.input.schools.len() {
+                let sending_j = d.input.schools[j].sending;
+                if q.moves_short > 0 && !sending_j {
+                    continue;
+                }
+                let Some(t) = free(j, s, backbone_needed).or_else(|| free(j, s, !backbone_needed)) else { continue };
+                for k in (0..d.input.schools.len()).filter(|&k| d.within(j, k)) {
+                    let Some(u) = free(k, s, backbone_needed).or_else(|| free(k, s, !backbone_needed)) else { continue };
+                    let gain = if q.moves_short > 0 { 1 + d.input.schools[k].sending as usize } else { 2 };
+                    let cost = 2.0 * d.input.km(j, k) / gain as f64;
+                    if best.is_none_or(|b| cost < b.0) {
+                        best = Some((cost, t, u, j, k, s));
+                    }
+                }
+            }
+        }
+        let Some((_, t, u, j, k, s)) = best else { return };
+        for (teacher, from, to) in [(t, j, k), (u, k, j)] {
+            used.insert(teacher);
+            moves.push(Move {
+                teacher,
+                from: d.input.schools[from].id,
+                to: d.input.schools[to].id,
+                subject: d.subjects[s].clone(),
+                km: d.input.km(from, to),
+            });
+        }
+        if quota_of(d, moves) == q {
+            return;
+        }
+    }
+}
+
+/// Where a move's school has an unmoved eligible backbone teacher of the subject, they go
+/// instead of a non-backbone one: the same cost, a better share.
+fn prefer_backbone(d: &Data, moves: &mut [Move], used: &mut BTreeSet<i64>) {
+    let backbone: BTreeSet<i64> = d.input.teachers.iter().filter(|t| t.backbone).map(|t| t.id).collect();
+    let subject_of: HashMap<&str, usize> = d.subjects.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+    for m in moves.iter_mut() {
+        let q = quota_of_counts(d, &backbone, used);
+        if q {
+            return;
+        }
+        if backbone.contains(&m.teacher) {
+            continue;
+        }
+        let (j, s) = (d.index[&m.from], subject_of[m.subject.as_str()]);
+        if let Some(&b) = d.eligible(j, s, true).iter().find(|t| !used.contains(t)) {
+            used.remove(&m.teacher);
+            used.insert(b);
+            m.teacher = b;
+        }
+    }
+}
+
+/// Whether the backbone share is met by the teachers in `used` (every used teacher moves).
+fn quota_of_counts(d: &Data, backbone: &BTreeSet<i64>, used: &BTreeSet<i64>) -> bool {
+    let backbone_moves = used.iter().filter(|t| backbone.contains(t)).count();
+    backbone_moves as f64 >= d.input.backbone_share * used.len() as f64 - 1e-9
+}
+
+/// The shortages left, each with why no move fills it.
+fn unfilled(d: &Data, moves: &[Move]) -> Vec<Unfilled> {
+    let mut delta: HashMap<(i64, &str), i64> = HashMap::new();
+    for m in moves {
+        *delta.entry((m.from, m.subject.as_str())).or_default() -= 1;
+        *delta.entry((m.to, m.subject.as_str())).or_default() += 1;
+    }
+    let mut out = Vec::new();
+    for (k, school) in d.input.schools.iter().enumerate() {
+        for (s, subject) in d.subjects.iter().enumerate() {
+            let now = d.have(k, s) as i64 + delta.get(&(school.id, subject.as_str())).copied().unwrap_or(0);
+            let missing = d.need(k, s) as i64 - now;
+            if missing <= 0 {
+                continue;
+            }
+            let reachable = (0..d.input.schools.len()).any(|j| {
+                d.within(j, k) && d.have(j, s) > d.need(j, s) && !(d.eligible(j, s, false).is_empty() && d.eligible(j, s, true).is_empty())
+            });
+            out.push(Unfilled {
+                school: school.id,
+                subject: subject.clone(),
+                missing: missing as u32,
+                reason: if reachable { "not_worth_the_distance" } else { "no_teacher_within_reach" },
+            });
+        }
+    }
+    out
+}

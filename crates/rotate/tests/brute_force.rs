@@ -1,0 +1,179 @@
+//! The planner against brute force on random tiny instances: every assignment of the eligible
+//! teachers (stay, or move to a school within reach) is tried; the planner's plan keeps every
+//! rule, its objective is recomputed from its moves, it is never worse than the best of brute
+//! force when it meets the quotas too, and when it claims a proof it equals the best. (A plan
+//! may fall short of a quota that only fewer moves would meet; it says so, and is not proven.)
+
+use proptest::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use xuequ_rotate::{Input, Move, School, Teacher, evaluate, solve};
+
+const SUBJECTS: [&str; 2] = ["数学", "体育"];
+
+fn instance() -> impl Strategy<Value = Input> {
+    let school = (0.0f64..30.0, 0.0f64..30.0, any::<bool>(), 0u32..3, 0u32..3);
+    let teacher = (0usize..4, 0usize..2, prop::bool::weighted(0.7), prop::bool::weighted(0.3));
+    (prop::collection::vec(school, 2..5), prop::collection::vec(teacher, 1..8), 5.0f64..40.0, 1.0f64..60.0, 0.0f64..0.6, 0.0f64..0.6)
+        .prop_map(|(schools, teachers, max_km, weight, quota, share)| {
+            let n = schools.len();
+            Input {
+                max_km,
+                quota,
+                backbone_share: share,
+                shortage_weight: weight,
+                schools: schools
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (x, y, sending, a, b))| School {
+                        id: i as i64 + 1,
+                        x_km: x,
+                        y_km: y,
+                        sending,
+                        need: BTreeMap::from([(SUBJECTS[0].to_string(), a), (SUBJECTS[1].to_string(), b)]),
+                    })
+                    .collect(),
+                teachers: teachers
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (s, sub, eligible, backbone))| Teacher {
+                        id: 100 + i as i64,
+                        school: (s % n) as i64 + 1,
+                        subject: SUBJECTS[sub].to_string(),
+                        eligible,
+                        backbone,
+                    })
+                    .collect(),
+            }
+        })
+}
+
+/// Whether the moves keep every rule: eligible teachers, once each, within reach, and every
+/// school and subject between what it needs and what it had.
+fn keeps_the_rules(input: &Input, moves: &[Move]) -> bool {
+    let at: HashMap<i64, &School> = input.schools.iter().map(|s| (s.id, s)).collect();
+    let mut count: HashMap<(i64, &str), i64> = HashMap::new();
+    for t in &input.teachers {
+        *count.entry((t.school, t.subject.as_str())).or_default() += 1;
+    }
+    let before = count.clone();
+    let mut seen = std::collections::HashSet::new();
+    for m in moves {
+        let Some(t) = input.teachers.iter().find(|t| t.id == m.teacher) else { return false };
+        let km = ((at[&m.from].x_km - at[&m.to].x_km).powi(2) + (at[&m.from].y_km - at[&m.to].y_km).powi(2)).sqrt();
+        if !t.eligible || t.school != m.from || m.from == m.to || km > input.max_km + 1e-9 || !seen.insert(t.id) || t.subject != m.subject {
+            return false;
+        }
+        *count.entry((m.from, m.subject.as_str())).or_default() -= 1;
+        *count.entry((m.to, m.subject.as_str())).or_default() += 1;
+    }
+    input.schools.iter().all(|s| {
+        SUBJECTS.iter().all(|sub| {
+            let need = *s.need.get(*sub).unwrap_or(&0) as i64;
+            let have = before.get(&(s.id, *sub)).copied().unwrap_or(0);
+            let now = count.get(&(s.id, *sub)).copied().unwrap_or(0);
+            need.min(have) <= now && now <= need.max(have)
+        })
+    })
+}
+
+fn quotas_met(input: &Input, moves: &[Move]) -> bool {
+    let (_, required) = input.required_moves();
+    let sending: HashMap<i64, bool> = input.schools.iter().map(|s| (s.id, s.sending)).collect();
+    let backbone = moves.iter().filter(|m| input.teachers.iter().any(|t| t.id == m.teacher && t.backbone)).count();
+    moves.iter().filter(|m| sending[&m.from]).count() >= required && backbone as f64 >= input.backbone_share * moves.len() as f64 - 1e-9
+}
+
+/// The best objective over every assignment: without quotas, and with them (if any meets them).
+fn brute_force(input: &Input) -> (f64, Option<f64>) {
+    let eligible: Vec<&Teacher> = input.teachers.iter().filter(|t| t.eligible).collect();
+    let options: Vec<Vec<Option<&School>>> = eligible
+        .iter()
+        .map(|t| std::iter::once(None).chain(input.schools.iter().filter(|s| s.id != t.school).map(Some)).collect())
+        .collect();
+    let (mut free, mut quota) = (f64::INFINITY, None::<f64>);
+    let mut choice = vec![0usize; eligible.len()];
+    loop {
+        let moves: Vec<Move> = eligible
+            .iter()
+            .zip(&choice)
+            .zip(&options)
+            .filter_map(|((t, &c), places)| {
+                let to = places[c]?;
+                let from = input.schools.iter().find(|s| s.id == t.school).unwrap();
+                let km = ((from.x_km - to.x_km).powi(2) + (from.y_km - to.y_km).powi(2)).sqrt();
+                Some(Move { teacher: t.id, from: t.school, to: to.id, subject: t.subject.clone(), km })
+            })
+            .collect();
+        if keeps_the_rules(input, &moves) {
+            let value = evaluate(input, &moves);
+            free = free.min(value);
+            if quotas_met(input, &moves) {
+                quota = Some(quota.map_or(value, |q: f64| q.min(value)));
+            }
+        }
+        // Next assignment, like an odometer.
+        let mut i = 0;
+        loop {
+            if i == choice.len() {
+                return (free, quota);
+            }
+            choice[i] += 1;
+            if choice[i] < options[i].len() {
+                break;
+            }
+            choice[i] = 0;
+            i += 1;
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_plan_keeps_the_rules_and_matches_brute_force(input in instance()) {
+        let plan = solve(&input).unwrap();
+        prop_assert!(keeps_the_rules(&input, &plan.moves), "{plan:?}");
+        prop_assert!((plan.objective - evaluate(&input, &plan.moves)).abs() < 1e-6);
+        let (free, with_quota) = brute_force(&input);
+        // The quota-free optimum is exact: it is the lower bound.
+        prop_assert!((plan.lower_bound - free).abs() < 1e-6, "bound {} vs brute force {}", plan.lower_bound, free);
+        let met = plan.quota.moves_short == 0 && plan.quota.backbone_short == 0;
+        prop_assert_eq!(met, quotas_met(&input, &plan.moves));
+        if let (Some(best), true) = (with_quota, met) {
+            prop_assert!(plan.objective >= best - 1e-6);
+            if plan.proven_optimal {
+                prop_assert!((plan.objective - best).abs() < 1e-6, "claimed optimal {} but {} exists", plan.objective, best);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_shortage_is_filled_from_the_nearest_surplus_and_a_covered_subject_is_kept() {
+    let school = |id: i64, x: f64, sending: bool, need: u32| School {
+        id,
+        x_km: x,
+        y_km: 0.0,
+        sending,
+        need: BTreeMap::from([("体育".to_string(), need)]),
+    };
+    let teacher = |id: i64, school: i64| Teacher { id, school, subject: "体育".into(), eligible: true, backbone: false };
+    let input = Input {
+        max_km: 20.0,
+        quota: 0.0,
+        backbone_share: 0.0,
+        shortage_weight: 100.0,
+        // School 1 has 3 PE teachers for 1 needed; school 2 (5 km) and school 3 (30 km, out of
+        // reach) have none for 1 needed; school 4 has exactly what it needs and keeps it.
+        schools: vec![school(1, 0.0, true, 1), school(2, 5.0, false, 1), school(3, 30.0, false, 1), school(4, 2.0, false, 1)],
+        teachers: vec![teacher(10, 1), teacher(11, 1), teacher(12, 1), teacher(40, 4)],
+    };
+    let plan = solve(&input).unwrap();
+    assert_eq!(plan.moves.len(), 1, "{plan:?}");
+    assert_eq!((plan.moves[0].from, plan.moves[0].to), (1, 2));
+    assert_eq!(plan.unfilled.len(), 1);
+    assert_eq!((plan.unfilled[0].school, plan.unfilled[0].reason), (3, "no_teacher_within_reach"));
+    assert!((plan.objective - (100.0 + 5.0)).abs() < 1e-9);
+    assert!(plan.proven_optimal);
+}
