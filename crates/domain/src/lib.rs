@@ -18,6 +18,7 @@ pub mod validate;
 // One module per feature.
 pub mod booking;
 pub mod cluster;
+pub mod exchange;
 pub mod registry;
 
 /// Every feature's drafts, for callers that take any of them (imports, forms).

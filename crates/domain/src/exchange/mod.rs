@@ -1,0 +1,13 @@
+//! Teacher exchange (教师交流轮岗, DOMAIN.md §4.6): who is due to rotate, how many must, and
+//! where teachers are short — the rules the rotation planner and the pages rest on.
+//!
+//! Policy (教育部等《关于推进县（区）域内义务教育学校校长教师交流轮岗的意见》, 2014): a teacher who has
+//! taught at one school for six years (a principal or vice-principal ten) is due to rotate; each
+//! year at least 10 % of those due at the sending schools rotate, and backbone teachers (county
+//! level or higher) are at least 20 % of those who rotate. The county sets the numbers.
+
+pub mod eligibility;
+pub mod staffing;
+
+pub use eligibility::{Exclusion, RotationRules, TeacherFacts, eligibility, required_backbone, required_moves};
+pub use staffing::{StaffingNorm, SubjectGap, gaps};
