@@ -15,6 +15,7 @@ pub mod accounts;
 pub mod assessment;
 pub mod bookings;
 pub mod clusters;
+pub mod exchange;
 pub mod home;
 pub mod operator;
 pub mod planning;

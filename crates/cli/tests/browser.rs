@@ -78,6 +78,9 @@ async fn a_bureau_admin_signs_in_and_opens_a_school() {
     if result.is_ok() {
         result = booking_walk(&client, &server).await;
     }
+    if result.is_ok() {
+        result = exchange_walk(&client, &server).await;
+    }
     if let Err(e) = &result {
         screenshot(&client, "failure").await;
         eprintln!("browser step failed: {e}; screenshot in {}/screens", env!("CARGO_TARGET_TMPDIR"));
@@ -434,6 +437,39 @@ async fn sign_in(client: &fantoccini::Client, server: &TestServer, user: &str) -
 /// A teacher of 东坪镇中心小学 finds the lead school's lab free for periods 5–6 next Tuesday and
 /// books it; the cluster head approves it from the bell; the teacher sees it confirmed on the
 /// week grid. At desk width, with the pages checked at phone width too.
+/// The cluster head opens 教师交流 from the menu, reads the quota and the shortage table, and
+/// asks for the cluster's rotation plan; a wrong distance is named and kept.
+async fn exchange_walk(client: &fantoccini::Client, server: &TestServer) -> Step {
+    client.set_window_size(1366, 900).await?;
+    sign_in(client, server, "head").await?;
+    client.find(Locator::LinkText("教师交流")).await?.click().await?;
+    client.wait().for_element(Locator::Id("heat")).await?;
+    let quota = client.find(Locator::Id("quota")).await?.text().await?;
+    assert!(quota.contains("至少交流 10%"), "{quota}");
+    // The head's own cluster by default; a distance that does not read first.
+    let chosen = client.find(Locator::Css("select[name=cluster] option[selected]")).await?.text().await?;
+    assert_eq!(chosen, "城关第二学区");
+    let km = client.wait().for_element(Locator::Css("#plan-form input[name=max_km]")).await?;
+    km.clear().await?;
+    km.send_keys("三十").await?;
+    client.find(Locator::Css("#plan-form button[type=submit]")).await?.click().await?;
+    let error = client.wait().for_element(Locator::Css("p.error")).await?.text().await?;
+    assert!(error.contains("最远距离"), "{error}");
+    let km = client.find(Locator::Css("#plan-form input[name=max_km]")).await?;
+    assert_eq!(km.prop("value").await?.as_deref(), Some("三十"), "what was typed is kept");
+    km.clear().await?;
+    km.send_keys("30").await?;
+    client.find(Locator::Css("#plan-form button[type=submit]")).await?.click().await?;
+    client.wait().for_element(Locator::Id("moves")).await?;
+    screenshot(client, "exchange-plan").await;
+    check_page(client, "教师交流").await?;
+    client.set_window_size(390, 844).await?;
+    screenshot(client, "exchange-plan-phone").await;
+    check_page(client, "教师交流 at phone width").await?;
+    client.set_window_size(1366, 900).await?;
+    Ok(())
+}
+
 async fn booking_walk(client: &fantoccini::Client, server: &TestServer) -> Step {
     use chrono::Datelike;
     client.set_window_size(1366, 900).await?;

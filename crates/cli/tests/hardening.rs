@@ -159,6 +159,11 @@ async fn hardening(backend: Backend) {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
         assert!(answer["error"]["code"].is_string(), "{body}: {answer}");
     }
+    for body in [json!({"max_km": "far"}), json!({"max_km": 1e308}), json!({"cluster": "x"}), json!({"year": -1, "max_km": 5})] {
+        let (status, answer) = admin.post("/api/v1/exchange/plan", body.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
+    }
+    assert_eq!(admin.form("/exchange/plan", &[("max_km", "%00".into()), ("year", "x".into())]).await, StatusCode::OK, "named on the page");
     let (status, _) = admin.get("/api/v1/usage?from=-262143-01-01&to=-262143-01-01").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "a year no calendar is about is named, not a crash");
     for query in ["from=garbage", "status=%00", "facility=abc", "to=2026-02-30", "status=pending,%27"] {
@@ -177,6 +182,9 @@ async fn hardening(backend: Backend) {
         ("/bookings/usage?from=2030-01-01&to=2020-01-01".to_string(), StatusCode::OK),
         ("/bookings/schedule?facility=abc&view=%00&date=garbage".to_string(), StatusCode::OK),
         ("/bookings/schedule?cluster=-1".to_string(), StatusCode::NOT_FOUND),
+        ("/exchange?year=abc&cluster=%00".to_string(), StatusCode::OK),
+        ("/exchange?cluster=-5".to_string(), StatusCode::NOT_FOUND),
+        ("/exchange?year=99999".to_string(), StatusCode::BAD_REQUEST),
         ("/bookings/schedule?school=99999999&date=9999-99-99".to_string(), StatusCode::NOT_FOUND),
         (format!("/bookings/schedule?facility={facility}&view=month&date=2026-02-30"), StatusCode::OK),
         // A date chrono reads but no arithmetic survives: the page's default day instead.

@@ -222,6 +222,23 @@ async fn each_role_on(backend: Backend) {
         ("page: usage workbook", page("/bookings/usage.xlsx".into()), [OK, OK, OK, OK, OK, OK]),
         ("page: usage of a cluster", page(format!("/bookings/usage?cluster={district_id}")), [OK, OK, OK, OK, OK, NF]),
         ("page: a facility's week", page(format!("/facilities/{lab}/week")), [OK, OK, OK, OK, OK, NF]),
+        ("exchange figures", api(Method::GET, "/api/v1/exchange".into(), None), [OK, OK, OK, OK, NO, OK]),
+        (
+            "exchange figures of a cluster",
+            api(Method::GET, format!("/api/v1/exchange?cluster={district_id}"), None),
+            [OK, OK, OK, OK, NO, NF],
+        ),
+        (
+            "a rotation plan of a cluster",
+            api(Method::POST, "/api/v1/exchange/plan".into(), Some(serde_json::json!({"cluster": district_id, "max_km": 10}))),
+            [OK, NO, OK, NO, NO, NF],
+        ),
+        (
+            "a rotation plan of the county",
+            api(Method::POST, "/api/v1/exchange/plan".into(), Some(serde_json::json!({"max_km": 5}))),
+            [OK, NO, NO, NO, NO, OK],
+        ),
+        ("page: exchange", page("/exchange".into()), [OK, OK, OK, OK, NO, OK]),
         ("page: a facility's month", page(format!("/bookings/schedule?facility={lab}")), [OK, OK, OK, OK, OK, NF]),
         ("page: own school's schedule", page(format!("/bookings/schedule?school={own}&view=week")), [OK, OK, OK, OK, OK, NF]),
         ("page: a cluster's schedule", page(format!("/bookings/schedule?cluster={district_id}")), [OK, OK, OK, OK, OK, NF]),

@@ -64,6 +64,9 @@ struct Data<'a> {
     have: HashMap<(usize, usize), u32>,
     /// (school, subject, backbone) → eligible teacher ids, in id order.
     eligible: BTreeMap<(usize, usize, bool), Vec<i64>>,
+    backbone: BTreeSet<i64>,
+    /// Eligible teachers at sending schools, and the moves out of them the quota asks.
+    required: (usize, usize),
 }
 
 impl<'a> Data<'a> {
@@ -85,7 +88,8 @@ impl<'a> Data<'a> {
         for list in eligible.values_mut() {
             list.sort_unstable();
         }
-        Data { input, index, subjects, have, eligible }
+        let backbone = input.teachers.iter().filter(|t| t.backbone).map(|t| t.id).collect();
+        Data { input, index, subjects, have, eligible, backbone, required: input.required_moves() }
     }
 
     fn need(&self, school: usize, subject: usize) -> u32 {
@@ -199,8 +203,8 @@ pub fn evaluate(input: &Input, moves: &[Move]) -> f64 {
 }
 
 fn quota_of(d: &Data, moves: &[Move]) -> Quota {
-    let (eligible_at_sending, required_moves) = d.input.required_moves();
-    let backbone: BTreeSet<i64> = d.input.teachers.iter().filter(|t| t.backbone).map(|t| t.id).collect();
+    let (eligible_at_sending, required_moves) = d.required;
+    let backbone = &d.backbone;
     let sending_moves = moves.iter().filter(|m| d.input.schools[d.index[&m.from]].sending).count();
     let backbone_moves = moves.iter().filter(|m| backbone.contains(&m.teacher)).count();
     let required_backbone = (d.input.backbone_share * moves.len() as f64 - 1e-9).ceil().max(0.0) as usize;
@@ -267,10 +271,10 @@ fn meet_quotas(d: &Data, moves: &mut Vec<Move>, used: &mut BTreeSet<i64>) {
 /// Where a move's school has an unmoved eligible backbone teacher of the subject, they go
 /// instead of a non-backbone one: the same cost, a better share.
 fn prefer_backbone(d: &Data, moves: &mut [Move], used: &mut BTreeSet<i64>) {
-    let backbone: BTreeSet<i64> = d.input.teachers.iter().filter(|t| t.backbone).map(|t| t.id).collect();
+    let backbone = &d.backbone;
     let subject_of: HashMap<&str, usize> = d.subjects.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
     for m in moves.iter_mut() {
-        let q = quota_of_counts(d, &backbone, used);
+        let q = quota_of_counts(d, backbone, used);
         if q {
             return;
         }

@@ -12,6 +12,7 @@
 mod accounts;
 mod booking;
 mod clusters;
+mod exchange;
 mod registry;
 
 use crate::Role;
@@ -53,6 +54,8 @@ pub enum Resource {
     Plan,
     /// Bookings of shared facilities, at the school they concern (see `booking.rs`).
     Booking,
+    /// Teacher exchange: who is due, shortages, rotation plans (see `exchange.rs`).
+    Exchange,
 }
 
 /// Where the record lives: its county, and the school or cluster it belongs to, if any.
@@ -101,6 +104,7 @@ pub fn visibility(actor: &Actor, resource: Resource) -> Visibility {
         R::Cluster | R::Plan => clusters::visibility(actor, resource),
         R::Account | R::AuditLog => accounts::visibility(actor, resource),
         R::Booking => booking::visibility(actor, resource),
+        R::Exchange => exchange::visibility(actor, resource),
     }
 }
 
@@ -126,7 +130,7 @@ pub fn may_import(actor: &Actor, resource: Resource) -> bool {
     use Resource as R;
     match resource {
         R::School | R::SchoolStats | R::Teacher | R::Facility => registry::may_import(actor, resource),
-        R::Cluster | R::Plan | R::Account | R::AuditLog | R::Booking => actor.role == Role::BureauAdmin,
+        R::Cluster | R::Plan | R::Account | R::AuditLog | R::Booking | R::Exchange => actor.role == Role::BureauAdmin,
     }
 }
 
@@ -144,6 +148,7 @@ fn can_change(actor: &Actor, action: Action, resource: Resource, target: &Target
         R::Cluster | R::Plan => clusters::can_change(actor, action, resource, target),
         R::Account | R::AuditLog => false,
         R::Booking => booking::can_change(actor, action, target),
+        R::Exchange => exchange::can_change(actor, action, target),
     }
 }
 
@@ -153,6 +158,18 @@ mod tests {
 
     fn actor(role: Role) -> Actor {
         Actor { user_id: 1, county_id: 1, role, school_id: Some(10), cluster_id: Some(5), cluster_school_ids: vec![10, 11] }
+    }
+
+    #[test]
+    fn exchange_figures_are_not_for_teachers_and_heads_plan_their_cluster() {
+        assert_eq!(visibility(&actor(Role::Teacher), Resource::Exchange), Visibility::Nothing);
+        assert_eq!(visibility(&actor(Role::SchoolAdmin), Resource::Exchange), Visibility::Schools(vec![10]));
+        let head = actor(Role::ClusterHead);
+        assert!(can(&head, Action::Create, Resource::Exchange, &Target::cluster(1, 5)));
+        assert!(!can(&head, Action::Create, Resource::Exchange, &Target::cluster(1, 6)));
+        assert!(!can(&head, Action::Create, Resource::Exchange, &Target::county(1)));
+        assert!(!can(&actor(Role::SchoolAdmin), Action::Create, Resource::Exchange, &Target::cluster(1, 5)));
+        assert!(can(&actor(Role::BureauAdmin), Action::Create, Resource::Exchange, &Target::county(1)));
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod accounts;
 mod assessment;
 mod bookings;
 mod clusters;
+mod exchange;
 mod planning;
 mod registry;
 mod sheets;
@@ -44,6 +45,7 @@ fn parts() -> (Router<App>, Arc<Document>) {
         .merge(assessment::routes())
         .merge(planning::routes())
         .merge(bookings::routes())
+        .merge(exchange::routes())
         .split_for_parts();
     // The routes are nested under the prefix; the document names the full paths.
     doc.paths.paths = std::mem::take(&mut doc.paths.paths).into_iter().map(|(path, item)| (format!("{PREFIX}{path}"), item)).collect();

@@ -6,6 +6,7 @@ mod assessment;
 mod bookings;
 pub use bookings::feed_url;
 mod clusters;
+mod exchange;
 mod planning;
 mod registry;
 mod session;
@@ -37,6 +38,7 @@ pub fn routes() -> Router<App> {
         .merge(assessment::routes())
         .merge(planning::routes())
         .merge(bookings::routes())
+        .merge(exchange::routes())
         .layer(middleware::from_fn(with_lang))
 }
 
@@ -155,6 +157,9 @@ impl Chrome {
         ]);
         if v.can(Action::Read, Resource::Booking, &county) {
             nav.push(("nav-bookings", "/bookings"));
+        }
+        if v.can(Action::Read, Resource::Exchange, &county) {
+            nav.push(("nav-exchange", "/exchange"));
         }
         if v.can(Action::Read, Resource::SchoolStats, &county) {
             nav.push(("nav-assessment", "/assessment"));

@@ -1,0 +1,178 @@
+//! 教师交流: who is due to rotate at each school, the county's quota, where teachers are short
+//! (school × subject), and a rotation plan on request.
+
+use super::*;
+use axum::extract::{Query, State};
+use axum::routing::{get, post};
+use xuequ_app::exchange;
+use xuequ_domain::Subject;
+
+pub fn routes() -> Router<App> {
+    Router::new().route("/exchange", get(page)).route("/exchange/plan", post(plan))
+}
+
+/// One planned move as the page shows it: teacher, subject, from, to, km.
+type MoveRow = (String, String, String, String, String);
+
+#[derive(Template, WebTemplate)]
+#[template(path = "exchange/overview.html")]
+struct ExchangePage {
+    chrome: Chrome,
+    year: i32,
+    clusters: Vec<Opt>,
+    cluster: String,
+    /// Sentences about the quota.
+    quota: Vec<String>,
+    /// School, sending?, teachers, due, backbone due, too few years, retiring.
+    schools: Vec<(String, bool, usize, usize, usize, usize, usize)>,
+    /// Subject columns (label, whether rural schools lack it most), then per school its cells
+    /// (text, css class).
+    subjects: Vec<(String, bool)>,
+    heat: Vec<(String, Vec<(String, &'static str)>)>,
+    can_plan: bool,
+    max_km: String,
+    /// The plan, when one was asked for: a summary, the moves, what is left unfilled.
+    plan: Option<(Vec<String>, Vec<MoveRow>, Vec<String>)>,
+    errors: Vec<String>,
+}
+
+async fn page(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> PageResult {
+    build(&app, &v, &q, None, Vec::new()).await
+}
+
+async fn build(
+    app: &App,
+    v: &Viewer,
+    q: &HashMap<String, String>,
+    plan: Option<(Vec<String>, Vec<MoveRow>, Vec<String>)>,
+    errors: Vec<String>,
+) -> PageResult {
+    let t = v.tr();
+    let year = q.get("year").and_then(|y| y.trim().parse::<i32>().ok());
+    // A cluster head sees their own cluster unless they ask for another.
+    let cluster = q.get("cluster").and_then(|c| c.trim().parse::<i64>().ok()).or(match v.actor.role {
+        xuequ_domain::Role::ClusterHead => v.actor.cluster_id,
+        _ => None,
+    });
+    let view = exchange::overview(app, v, year, cluster).await?;
+    let county_wide = v.visibility(Resource::Exchange) == xuequ_domain::access::Visibility::County;
+    let county = v.county();
+    let target = match cluster {
+        Some(c) => Target::cluster(county, c),
+        None => Target::county(county),
+    };
+    let subjects: Vec<Subject> = Subject::ALL.iter().copied().filter(|s| *s != Subject::Other).collect();
+    let heat = view
+        .schools
+        .iter()
+        .map(|s| {
+            let cells = subjects
+                .iter()
+                .map(|subject| match s.gaps.iter().find(|g| g.subject == *subject) {
+                    Some(g) if g.short > 0 => (format!("−{}", g.short), "short"),
+                    Some(g) if g.short < 0 => (format!("+{}", -g.short), "surplus"),
+                    Some(g) if g.need > 0 => ("0".to_string(), "even"),
+                    _ => (String::new(), "none"),
+                })
+                .collect();
+            (s.name.clone(), cells)
+        })
+        .collect();
+    let eligible_backbone: usize = view.schools.iter().filter(|s| s.sending).map(|s| s.eligible_backbone).sum();
+    let quota = vec![
+        t.with(
+            "exchange-quota-line",
+            &[
+                ("due", view.eligible_at_sending.to_string()),
+                ("share", format!("{:.0}", view.rules.quota * 100.0)),
+                ("required", view.required_moves.to_string()),
+            ],
+        ),
+        t.with(
+            "exchange-backbone-line",
+            &[
+                ("share", format!("{:.0}", view.rules.backbone_share * 100.0)),
+                ("required", xuequ_domain::exchange::required_backbone(view.required_moves, &view.rules).to_string()),
+                ("backbone", eligible_backbone.to_string()),
+            ],
+        ),
+    ];
+    Ok(ExchangePage {
+        chrome: Chrome::new(v, t.with("exchange-title", &[("year", format!("{}–{}", view.year, view.year + 1))]), "/exchange"),
+        year: view.year,
+        clusters: xuequ_app::clusters::all(app, v)
+            .await?
+            .into_iter()
+            .filter(|c| c.status == xuequ_domain::Status::Active.code())
+            .filter(|c| county_wide || v.can(Action::Create, Resource::Exchange, &Target::cluster(county, c.id)))
+            .map(|c| Opt { selected: Some(c.id) == cluster, value: c.id.to_string(), label: c.name })
+            .collect(),
+        cluster: cluster.map(|c| c.to_string()).unwrap_or_default(),
+        quota,
+        schools: view
+            .schools
+            .iter()
+            .map(|s| (s.name.clone(), s.sending, s.teachers, s.eligible, s.eligible_backbone, s.too_few_years, s.retiring))
+            .collect(),
+        subjects: subjects
+            .iter()
+            .map(|s| (t.code("subject", s.code()), xuequ_domain::exchange::staffing::rural_shortage_subject(*s)))
+            .collect(),
+        heat,
+        can_plan: v.can(Action::Create, Resource::Exchange, &target),
+        max_km: q.get("max_km").cloned().unwrap_or_else(|| "20".into()),
+        plan,
+        errors,
+    }
+    .into_response())
+}
+
+/// Runs the rotation planner and shows its moves under the figures; nothing is saved.
+async fn plan(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    let t = v.tr();
+    let year = form.get("year").and_then(|y| y.trim().parse::<i32>().ok());
+    let cluster = form.get("cluster").and_then(|c| c.trim().parse::<i64>().ok());
+    let Some(max_km) = form.get("max_km").and_then(|k| k.trim().parse::<f64>().ok()).filter(|k| (1.0..=200.0).contains(k)) else {
+        let problem = t.problem(&xuequ_domain::Problem::OutOfRange {
+            value: form.get("max_km").cloned().unwrap_or_default(),
+            min: "1".into(),
+            max: "200".into(),
+        });
+        return build(&app, &v, &form, None, vec![format!("{}：{problem}", t.get("exchange-max-km"))]).await;
+    };
+    let (_, plan) = exchange::plan(&app, &v, year, cluster, max_km).await?;
+    let names: HashMap<i64, String> = xuequ_app::registry::all_schools(&app, &v).await?.into_iter().map(|s| (s.id, s.name)).collect();
+    let teachers: HashMap<i64, String> =
+        app.store.active_teachers(v.county()).await.map_err(AppError::from)?.into_iter().map(|t| (t.id, t.name)).collect();
+    let name = |id: &i64| names.get(id).cloned().unwrap_or_default();
+    let q = &plan.quota;
+    let mut summary = vec![t.with(
+        "exchange-plan-summary",
+        &[("moves", q.moves.to_string()), ("sending", q.sending_moves.to_string()), ("backbone", q.backbone_moves.to_string())],
+    )];
+    if q.moves_short > 0 || q.backbone_short > 0 {
+        summary.push(t.with("exchange-plan-short", &[("moves", q.moves_short.to_string()), ("backbone", q.backbone_short.to_string())]));
+    }
+    summary.push(t.get(if plan.proven_optimal { "exchange-plan-optimal" } else { "exchange-plan-not-proven" }));
+    let moves = plan
+        .moves
+        .iter()
+        .map(|m| {
+            let subject = Subject::parse(&m.subject).map(|s| t.code("subject", s.code())).unwrap_or_else(|| m.subject.clone());
+            (teachers.get(&m.teacher).cloned().unwrap_or_default(), subject, name(&m.from), name(&m.to), format!("{:.1}", m.km))
+        })
+        .collect();
+    let unfilled = plan
+        .unfilled
+        .iter()
+        .map(|u| {
+            let subject = Subject::parse(&u.subject).map(|s| t.code("subject", s.code())).unwrap_or_else(|| u.subject.clone());
+            t.with(
+                &format!("exchange-unfilled-{}", u.reason.replace('_', "-")),
+                &[("school", name(&u.school)), ("subject", subject), ("missing", u.missing.to_string())],
+            )
+        })
+        .collect();
+    build(&app, &v, &form, Some((summary, moves, unfilled)), Vec::new()).await
+}
