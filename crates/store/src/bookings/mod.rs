@@ -253,8 +253,9 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         // A request past its deadline no longer holds its slot; on PostgreSQL the exclusion
-        // constraint would still see it, so it expires here, under the lock, before the check.
-        expire_overdue_on(&txn, ctx.county_id, Some(new.facility_id), Utc::now()).await?;
+        // constraint would still see it, so those in the way expire here, under the lock.
+        let span = new.slots.iter().map(|s| s.0).min().zip(new.slots.iter().map(|s| s.1).max());
+        expire_overdue_on(&txn, ctx.county_id, Some(new.facility_id), span, Utc::now()).await?;
         for (from, to) in &new.slots {
             if let Some(other) = holding_on(&txn, ctx.county_id, new.facility_id, *from, *to).await?.into_iter().next() {
                 return Err(StoreError::Conflict(collision(&other)));
@@ -564,7 +565,7 @@ impl Store {
     /// and tells each requester once per series. Returns how many requests expired.
     pub async fn expire_overdue(&self, now: DateTime<Utc>) -> Result<usize> {
         let txn = self.db.begin().await?;
-        let n = expire_overdue_on(&txn, 0, None, now).await?;
+        let n = expire_overdue_on(&txn, 0, None, None, now).await?;
         txn.commit().await?;
         Ok(n)
     }
@@ -630,9 +631,15 @@ async fn holding_on<C: ConnectionTrait>(
 }
 
 /// Expires the requests of one county's facility (or, with `county_id` 0 and no facility, of
-/// every county) whose deadline has passed: three days after they were made, or their start.
+/// every county), overlapping `span` if given, whose deadline has passed: three days after they were made, or their start.
 /// Each requester hears of it once per series; the audit log keeps one line per series.
-async fn expire_overdue_on<C: ConnectionTrait>(conn: &C, county_id: i64, facility_id: Option<i64>, now: DateTime<Utc>) -> Result<usize> {
+async fn expire_overdue_on<C: ConnectionTrait>(
+    conn: &C,
+    county_id: i64,
+    facility_id: Option<i64>,
+    span: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    now: DateTime<Utc>,
+) -> Result<usize> {
     let made_before = now - chrono::Duration::hours(xuequ_domain::booking::PENDING_HOURS);
     let mut q = booking::Entity::find()
         .filter(booking::Column::Status.eq(BookingStatus::Pending.code()))
@@ -642,6 +649,13 @@ async fn expire_overdue_on<C: ConnectionTrait>(conn: &C, county_id: i64, facilit
     }
     if let Some(f) = facility_id {
         q = q.filter(booking::Column::FacilityId.eq(f));
+    }
+    // Only those overlapping the span (within the index range of a day before it).
+    if let Some((from, to)) = span {
+        q = q
+            .filter(booking::Column::StartsAt.lt(to))
+            .filter(booking::Column::StartsAt.gt(earliest_start(from)))
+            .filter(booking::Column::EndsAt.gt(from));
     }
     let overdue = q.order_by_asc(booking::Column::StartsAt).all(conn).await?;
     if overdue.is_empty() {
