@@ -644,11 +644,12 @@ async fn expire_overdue_on<C: ConnectionTrait>(
     let mut q = booking::Entity::find()
         .filter(booking::Column::Status.eq(BookingStatus::Pending.code()))
         .filter(booking::Column::CreatedAt.lte(made_before).or(booking::Column::StartsAt.lte(now)));
-    if county_id != 0 {
-        q = q.filter(booking::Column::CountyId.eq(county_id));
-    }
-    if let Some(f) = facility_id {
-        q = q.filter(booking::Column::FacilityId.eq(f));
+    // One facility (already checked to be the county's): only its index fits, so the search
+    // stays within its bookings of the span rather than the county's of those days.
+    match facility_id {
+        Some(f) => q = q.filter(booking::Column::FacilityId.eq(f)),
+        None if county_id != 0 => q = q.filter(booking::Column::CountyId.eq(county_id)),
+        None => {}
     }
     // Only those overlapping the span (within the index range of a day before it).
     if let Some((from, to)) = span {
