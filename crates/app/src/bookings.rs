@@ -664,7 +664,7 @@ pub struct Totals {
     pub hours_open: f64,
     pub hours_owner: f64,
     pub hours_lent: f64,
-    /// Hours the group's schools borrowed from schools outside it.
+    /// Hours the group's schools borrowed from other schools (those of the group included).
     pub hours_borrowed: f64,
     pub confirmed: usize,
     pub declined: usize,
