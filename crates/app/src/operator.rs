@@ -74,6 +74,7 @@ async fn load(store: &Store, county: DemoCounty) -> Result<()> {
         store.set_officers(&ctx, saved.id, &officers).await?;
     }
     let clusters = store.all_clusters(record.id).await?;
+    let mut bureau = None;
     for a in &county.accounts {
         let school_id = match &a.school_code {
             Some(code) => Some(
@@ -91,9 +92,182 @@ async fn load(store: &Store, county: DemoCounty) -> Result<()> {
             cluster_id,
             must_change_password: false,
         };
-        store.create_user(&ctx, new).await.map_err(context(format!("demo account {}", a.username)))?;
+        let user = store.create_user(&ctx, new).await.map_err(context(format!("demo account {}", a.username)))?;
+        if a.role == xuequ_domain::Role::BureauAdmin && bureau.is_none() {
+            bureau = Some(user);
+        }
     }
-    load_bookings(store, &ctx, &county.bookings).await
+    load_bookings(store, &ctx, &county.bookings).await?;
+    match bureau {
+        Some(admin) => load_exchange(store, &admin).await,
+        None => Ok(()),
+    }
+}
+
+/// The demo's teacher exchange: last school year's rotation carried out (both schools agreed,
+/// the bureau confirmed, the dates passed), this year's plan proposed with its moves at every
+/// step — some confirmed, some agreed by one school, some waiting for both (the principal's
+/// school among them) — teachers who rotated last year left out this year, and mentorship
+/// pairs between cluster leads and members with their meetings.
+async fn load_exchange(store: &Store, admin: &xuequ_store::entities::user::Model) -> Result<()> {
+    use crate::exchange::school_year_of;
+    use xuequ_domain::exchange::MoveStatus;
+    use xuequ_store::exchange::MoveDecision;
+    let app = crate::App::new(store.clone());
+    let county = admin.county_id;
+    let bureau = crate::Caller {
+        actor: xuequ_domain::access::Actor {
+            user_id: admin.id,
+            county_id: county,
+            role: xuequ_domain::Role::BureauAdmin,
+            school_id: None,
+            cluster_id: None,
+            cluster_school_ids: Vec::new(),
+        },
+        username: admin.username.clone(),
+    };
+    let today = crate::today();
+    let year = school_year_of(today);
+    // The schools' admins are the principals; the demo signs their agreements in their names.
+    let principals: std::collections::HashMap<i64, String> =
+        store.all_schools(county).await?.into_iter().map(|s| (s.id, if s.principal.is_empty() { s.name } else { s.principal })).collect();
+    let agree = async |m: &xuequ_store::entities::exchange_move::Model, sending: bool, receiving: bool, confirm: bool| -> Result<()> {
+        let mut m = m.clone();
+        let steps = [(sending, true, false, false), (receiving, false, true, false), (confirm, false, false, true)];
+        for (wanted, s, r, c) in steps {
+            if !wanted {
+                continue;
+            }
+            let school = if s { m.from_school_id } else { m.to_school_id };
+            let who = if c { admin.username.clone() } else { principals.get(&school).cloned().unwrap_or_default() };
+            let both = (m.sending_agreed_at.is_some() || s) && (m.receiving_agreed_at.is_some() || r);
+            let status = if c {
+                MoveStatus::Confirmed
+            } else if both {
+                MoveStatus::Approved
+            } else {
+                MoveStatus::Proposed
+            };
+            let d = MoveDecision {
+                status,
+                sending_agreed: s,
+                receiving_agreed: r,
+                confirmed: c,
+                decided: false,
+                reason: String::new(),
+                returned: false,
+            };
+            m = store.decide_move(&Ctx { county_id: county, user_id: None, username: who }, &m, &d, &[]).await?;
+        }
+        Ok(())
+    };
+    // Last year: the plan's moves the quota asks for (and a few more), carried out.
+    let last = propose_some(&app, &bureau, year - 1).await?;
+    for m in &last {
+        agree(m, true, true, true).await?;
+    }
+    store.advance_moves(county, today, chrono::Utc::now()).await?;
+    // Who rotated last year is left out this year.
+    let ctx = bureau.ctx();
+    for m in last.iter().take(12) {
+        store.add_exclusion(&ctx, m.teacher_id, m.from_school_id, year, "already_rotated", "").await?;
+    }
+    // This year: the plan proposed; a quarter confirmed, a quarter waiting for the bureau, a
+    // quarter agreed by one school, the rest (and every move of the principal's school) waiting.
+    let principal_school = store.school_admin_schools(county).await?;
+    let this = propose_some(&app, &bureau, year).await?;
+    for (i, m) in this.iter().enumerate() {
+        let waits = principal_school.contains(&m.from_school_id) || principal_school.contains(&m.to_school_id);
+        match (waits, i % 4) {
+            (true, _) => {
+                agree(m, !principal_school.contains(&m.from_school_id), !principal_school.contains(&m.to_school_id), false).await?
+            }
+            (false, 0) => agree(m, true, true, true).await?,
+            (false, 1) => agree(m, true, true, false).await?,
+            (false, 2) => agree(m, true, false, false).await?,
+            _ => {}
+        }
+    }
+    store.advance_moves(county, today, chrono::Utc::now()).await?;
+    load_mentorships(store, &ctx, today).await
+}
+
+/// Proposes the moves of a year's plan out of sending schools the quota asks for, then a few
+/// more (a county does not move everyone the norm says it could).
+async fn propose_some(app: &crate::App, bureau: &crate::Caller, year: i32) -> Result<Vec<xuequ_store::entities::exchange_move::Model>> {
+    use crate::exchange::moves::{Proposal, propose};
+    let (view, plan) = crate::exchange::plan(app, bureau, Some(year), None, 25.0).await?;
+    let sending: std::collections::HashSet<i64> = view.schools.iter().filter(|s| s.sending).map(|s| s.school_id).collect();
+    let mut chosen: Vec<&xuequ_rotate::Move> =
+        plan.moves.iter().filter(|m| sending.contains(&m.from)).take(view.required_moves.max(1)).collect();
+    chosen.extend(plan.moves.iter().filter(|m| !sending.contains(&m.from)).take(10));
+    let start = chrono::NaiveDate::from_ymd_opt(year, 9, 1).expect("1 September");
+    let end = chrono::NaiveDate::from_ymd_opt(year + 1, 8, 31).expect("31 August");
+    let proposals: Vec<Proposal> = chosen
+        .iter()
+        .map(|m| Proposal {
+            teacher_id: m.teacher,
+            to_school_id: m.to,
+            form: xuequ_domain::exchange::Form::Rotation,
+            starts_on: start,
+            ends_on: end,
+            load_percent: 100,
+            weekdays: Vec::new(),
+            fills: m.subject.clone(),
+        })
+        .collect();
+    if proposals.is_empty() {
+        return Ok(Vec::new());
+    }
+    propose(app, bureau, &proposals, "plan").await
+}
+
+/// One pair per active cluster: the lead school's longest-serving backbone teacher guides the
+/// newest teacher of the same subject at a member school; a meeting every two weeks since they
+/// were paired, two months ago.
+async fn load_mentorships(store: &Store, ctx: &Ctx, today: chrono::NaiveDate) -> Result<()> {
+    use xuequ_store::exchange::{NewMeeting, NewMentorship};
+    let teachers = store.active_teachers(ctx.county_id).await?;
+    let backbone =
+        |t: &&xuequ_store::entities::teacher::Model| xuequ_domain::Backbone::parse(&t.backbone).is_some_and(|b| b.county_or_higher());
+    let starts_on = today - chrono::Days::new(60);
+    let kinds = ["observation", "demonstration", "planning", "review"];
+    for k in store.all_clusters(ctx.county_id).await?.into_iter().filter(|k| k.status == xuequ_domain::Status::Active.code()) {
+        let members = store.cluster_school_ids(ctx.county_id, k.id).await?;
+        let Some(mentor) = teachers.iter().filter(|t| t.school_id == k.lead_school_id).filter(backbone).min_by_key(|t| t.joined_school_on)
+        else {
+            continue;
+        };
+        let mentee = teachers
+            .iter()
+            .filter(|t| t.school_id != k.lead_school_id && members.contains(&t.school_id) && t.subject == mentor.subject)
+            .max_by_key(|t| t.joined_school_on);
+        let Some(mentee) = mentee else { continue };
+        let pair = NewMentorship {
+            mentor_id: mentor.id,
+            mentee_id: mentee.id,
+            subject: mentor.subject.clone(),
+            starts_on,
+            ends_on: starts_on + chrono::Days::new(365),
+            goal: "一学年内独立上好一节区级公开课".into(),
+        };
+        let saved = store.create_mentorship(ctx, &pair).await?;
+        for (i, day) in (0..).map(|w| starts_on + chrono::Days::new(7 + 14 * w)).take_while(|d| *d <= today).enumerate() {
+            let meeting = NewMeeting {
+                mentorship_id: saved.id,
+                held_on: day,
+                minutes: 45 + 15 * (i as i32 % 3),
+                kind: kinds[i % kinds.len()].into(),
+                notes: format!(
+                    "第 {} 次活动：{}",
+                    i + 1,
+                    ["听徒弟的课并逐段点评", "师傅上示范课", "一起备下周的单元", "评课，定下一步改进点"][i % 4]
+                ),
+            };
+            store.add_meeting(ctx, &meeting).await?;
+        }
+    }
+    Ok(())
 }
 
 /// The demo's term of facility sharing: the county's calendar of this school year, and the

@@ -156,6 +156,24 @@ async fn each_role_on(backend: Backend) {
         serde_json::json!({"facility_id": lab, "school_id": school, "start": format!("{day}T{:02}:00:00", 8 + i), "end": format!("{day}T{:02}:30:00", 8 + i)})
     }
     let (day_text, far_day) = (day.to_string(), (day + chrono::Duration::days(1)).to_string());
+    // A move proposed by the bureau from the principal's school (in the head's district) to a
+    // school outside it.
+    let next_year = chrono::Datelike::year(&chrono::Utc::now().date_naive()) + 1;
+    let proposed: serde_json::Value = client
+        .post(server.url("/api/v1/exchange/moves"))
+        .bearer_auth(&admin)
+        .json(&serde_json::json!({"teacher_id": own_teacher, "to_school_id": far, "form": "rotation", "starts_on": format!("{next_year}-09-01"), "ends_on": format!("{}-08-31", next_year + 1)}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mv = proposed["id"].as_i64().unwrap_or_else(|| panic!("{proposed}"));
+    const CONFLICT: u16 = 409;
+    fn exclusion(i: usize, teacher: &str) -> serde_json::Value {
+        serde_json::json!({"teacher_id": teacher.parse::<i64>().unwrap(), "year": 2030 + i, "reason": "illness"})
+    }
     let table: Vec<(&str, Build<'_>, [u16; 6])> = vec![
         (
             "book for own school",
@@ -239,6 +257,74 @@ async fn each_role_on(backend: Backend) {
             [OK, NO, NO, NO, NO, OK],
         ),
         ("page: exchange", page("/exchange".into()), [OK, OK, OK, OK, NO, OK]),
+        ("exchange figures for the evaluation", api(Method::GET, "/api/v1/exchange/figures".into(), None), [OK, OK, OK, OK, NO, OK]),
+        ("list moves", api(Method::GET, "/api/v1/exchange/moves".into(), None), [OK, OK, OK, OK, NO, OK]),
+        ("a move of own school", api(Method::GET, format!("/api/v1/exchange/moves/{mv}"), None), [OK, OK, OK, OK, NO, NF]),
+        ("my inbox of moves", api(Method::GET, "/api/v1/exchange/inbox".into(), None), [OK, OK, OK, OK, NO, OK]),
+        (
+            "agree to a move (only the two schools' admins)",
+            api(Method::PATCH, format!("/api/v1/exchange/moves/{mv}"), Some(serde_json::json!({"decision": "approve"}))),
+            [NO, NO, NO, OK, NO, NF],
+        ),
+        (
+            "confirm a move (the bureau, once both schools agreed)",
+            api(Method::PATCH, format!("/api/v1/exchange/moves/{mv}"), Some(serde_json::json!({"decision": "confirm"}))),
+            [CONFLICT, NO, NO, NO, NO, NF],
+        ),
+        (
+            "propose a move by hand",
+            api(
+                Method::POST,
+                "/api/v1/exchange/moves".into(),
+                Some(
+                    serde_json::json!({"teacher_id": far_teacher, "to_school_id": own, "form": "support", "starts_on": format!("{next_year}-09-01"), "ends_on": format!("{}-03-31", next_year + 1)}),
+                ),
+            ),
+            [OK, NO, NO, NO, NO, BAD],
+        ),
+        (
+            "a teacher's exchange history",
+            api(Method::GET, format!("/api/v1/exchange/teachers/{own_teacher}/history"), None),
+            [OK, OK, OK, OK, NO, NF],
+        ),
+        (
+            "leave a teacher of own school out of rotation",
+            per_user(Method::POST, "/api/v1/exchange/exclusions".into(), exclusion, own_teacher.to_string()),
+            [OK, NO, OK, OK, NO, NF],
+        ),
+        ("list exclusions", api(Method::GET, "/api/v1/exchange/exclusions".into(), None), [OK, OK, OK, OK, NO, OK]),
+        (
+            "pair a mentor and a mentee",
+            api(
+                Method::POST,
+                "/api/v1/exchange/mentorships".into(),
+                Some(
+                    serde_json::json!({"mentor_id": own_teacher, "mentee_id": far_teacher, "starts_on": "2026-09-01", "ends_on": "2027-08-31"}),
+                ),
+            ),
+            [OK, NO, OK, OK, NO, BAD],
+        ),
+        ("list mentorships", api(Method::GET, "/api/v1/exchange/mentorships".into(), None), [OK, OK, OK, OK, NO, OK]),
+        ("the rural allowance", api(Method::GET, "/api/v1/exchange/subsidy?year=2025".into(), None), [OK, OK, OK, OK, NO, OK]),
+        ("the exchange report", api(Method::GET, "/api/v1/exchange/report".into(), None), [OK, OK, OK, OK, NO, OK]),
+        ("exchange settings", api(Method::GET, "/api/v1/exchange/settings".into(), None), [OK, OK, OK, OK, NO, OK]),
+        (
+            "change the exchange settings",
+            api(Method::PUT, "/api/v1/exchange/settings".into(), Some(serde_json::json!({}))),
+            [OK, NO, NO, NO, NO, OK],
+        ),
+        ("page: moves", page("/exchange/moves".into()), [OK, OK, OK, OK, NO, OK]),
+        ("page: a move of own school", page(format!("/exchange/moves/{mv}")), [OK, OK, OK, OK, NO, NF]),
+        ("page: propose a move", page("/exchange/moves/new".into()), [OK, NO, OK, NO, NO, OK]),
+        ("page: exclusions", page("/exchange/exclusions".into()), [OK, OK, OK, OK, NO, OK]),
+        ("page: mentorships", page("/exchange/mentorships".into()), [OK, OK, OK, OK, NO, OK]),
+        ("page: new mentorship", page("/exchange/mentorships/new".into()), [OK, NO, OK, OK, NO, OK]),
+        ("page: rural allowance", page("/exchange/subsidy".into()), [OK, OK, OK, OK, NO, OK]),
+        ("page: rural allowance workbook", page("/exchange/subsidy.xlsx".into()), [OK, OK, OK, OK, NO, OK]),
+        ("page: exchange report", page("/exchange/report".into()), [OK, OK, OK, OK, NO, OK]),
+        ("page: exchange report workbook", page("/exchange/report.xlsx".into()), [OK, OK, OK, OK, NO, OK]),
+        ("page: exchange settings", page("/exchange/settings".into()), [OK, OK, OK, OK, NO, OK]),
+        ("page: a teacher's exchange history", page(format!("/exchange/teachers/{own_teacher}")), [OK, OK, OK, OK, NO, NF]),
         ("page: a facility's month", page(format!("/bookings/schedule?facility={lab}")), [OK, OK, OK, OK, OK, NF]),
         ("page: own school's schedule", page(format!("/bookings/schedule?school={own}&view=week")), [OK, OK, OK, OK, OK, NF]),
         ("page: a cluster's schedule", page(format!("/bookings/schedule?cluster={district_id}")), [OK, OK, OK, OK, OK, NF]),

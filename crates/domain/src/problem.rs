@@ -120,6 +120,16 @@ pub enum Problem {
     WrongPassword,
     #[error("the two new passwords differ")]
     PasswordsDiffer,
+    #[error("not possible while it is {status}")]
+    WrongStep { status: String },
+    #[error("the two schools are the same")]
+    SameSchool,
+    #[error("the mentor and the mentee are the same person")]
+    SamePerson,
+    #[error("{months} months is outside the {min}–{max} months this form lasts")]
+    MonthsOutOfRange { months: String, min: String, max: String },
+    #[error("the teacher already has exchange {other} in that period")]
+    TeacherBusy { other: String },
 }
 
 impl Problem {

@@ -15,6 +15,10 @@ pub struct School {
     pub sending: bool,
     #[serde(default)]
     pub need: BTreeMap<String, u32>,
+    /// The school's cluster, for the platform's preference to move within one (not in the
+    /// CLI's model).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<i64>,
 }
 
 /// A teacher of one subject at one school; only eligible teachers may move.
@@ -42,6 +46,9 @@ pub struct Input {
     pub backbone_share: f64,
     /// The cost of one teacher missing, in kilometres.
     pub shortage_weight: f64,
+    /// Kilometres added to a move between two clusters (0 on the CLI: the model as published).
+    #[serde(default)]
+    pub cross_cluster_km: f64,
     pub schools: Vec<School>,
     pub teachers: Vec<Teacher>,
 }
@@ -61,7 +68,8 @@ pub enum ProblemError {
 impl Input {
     /// Checks what the solver relies on: known schools, unique ids, numbers in range.
     pub fn validate(&self) -> Result<(), ProblemError> {
-        let ranges: [(&'static str, f64, f64, f64); 4] = [
+        let ranges: [(&'static str, f64, f64, f64); 5] = [
+            ("cross_cluster_km", self.cross_cluster_km, 0.0, 10_000.0),
             ("max_km", self.max_km, 0.0, 10_000.0),
             ("quota", self.quota, 0.0, 1.0),
             ("backbone_share", self.backbone_share, 0.0, 1.0),
@@ -94,6 +102,14 @@ impl Input {
     pub fn km(&self, a: usize, b: usize) -> f64 {
         let (p, q) = (&self.schools[a], &self.schools[b]);
         ((p.x_km - q.x_km).powi(2) + (p.y_km - q.y_km).powi(2)).sqrt()
+    }
+
+    /// What a move between two schools (by index) costs: its kilometres, plus the penalty for
+    /// leaving a cluster when both schools have one and they differ.
+    pub fn cost(&self, a: usize, b: usize) -> f64 {
+        let (p, q) = (&self.schools[a], &self.schools[b]);
+        let crossing = p.cluster != q.cluster;
+        self.km(a, b) + if crossing { self.cross_cluster_km } else { 0.0 }
     }
 
     /// How many eligible teachers the sending schools have, and so how many must move.

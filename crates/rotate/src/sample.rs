@@ -42,7 +42,15 @@ pub fn county(schools: usize, teachers: usize, side_km: f64, max_km: f64, seed: 
     // Villages keep about 60 % of what they need in half of the subjects: scaled so that the
     // county has about `teachers` teachers in all.
     let per_school = 1.46 * teachers as f64 / schools.max(1) as f64;
-    let mut out = Input { max_km, quota: 0.10, backbone_share: 0.20, shortage_weight: 50.0, schools: Vec::new(), teachers: Vec::new() };
+    let mut out = Input {
+        max_km,
+        quota: 0.10,
+        backbone_share: 0.20,
+        shortage_weight: 50.0,
+        cross_cluster_km: 0.0,
+        schools: Vec::new(),
+        teachers: Vec::new(),
+    };
     for i in 0..schools {
         // One school in eight is a town school: near a town centre, larger, and sending.
         let town = i % 8 == 0;
@@ -76,7 +84,7 @@ pub fn county(schools: usize, teachers: usize, side_km: f64, max_km: f64, seed: 
                 });
             }
         }
-        out.schools.push(School { id: i as i64 + 1, x_km: x, y_km: y, sending: town, need });
+        out.schools.push(School { id: i as i64 + 1, x_km: x, y_km: y, sending: town, need, cluster: None });
     }
     out
 }

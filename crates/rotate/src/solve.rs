@@ -1,7 +1,9 @@
 //! Building the flow of each subject, reading the moves out of it, the quotas on top, and the
 //! objective recomputed from the moves alone.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
+use std::time::Instant;
 
 use serde::Serialize;
 
@@ -138,7 +140,7 @@ fn subject_flows(d: &Data, s: usize) -> Flows {
             }
             net.add(school(j), out(j, b), count, 0.0);
             for k in (0..n).filter(|&k| d.within(j, k) && (d.need(k, s) > d.have(k, s) || can_pass(k))) {
-                move_arcs.push(((j, k, b), net.add(out(j, b), school(k), count, d.input.km(j, k))));
+                move_arcs.push(((j, k, b), net.add(out(j, b), school(k), count, d.input.cost(j, k))));
             }
         }
     }
@@ -148,6 +150,12 @@ fn subject_flows(d: &Data, s: usize) -> Flows {
 
 /// Solves the rotation problem: the quota-free optimum per subject, then the quotas.
 pub fn solve(input: &Input) -> Result<Plan, ProblemError> {
+    solve_until(input, None)
+}
+
+/// As [`solve`], but stops meeting the quotas at `deadline` and returns the plan so far (not
+/// proven optimal, the quotas' shortfall said).
+pub fn solve_until(input: &Input, deadline: Option<Instant>) -> Result<Plan, ProblemError> {
     input.validate()?;
     let d = Data::new(input);
     let mut moves = Vec::new();
@@ -168,7 +176,7 @@ pub fn solve(input: &Input) -> Result<Plan, ProblemError> {
         }
     }
     let lower_bound = evaluate(input, &moves);
-    meet_quotas(&d, &mut moves, &mut used);
+    meet_quotas(&d, &mut moves, &mut used, deadline);
     moves.sort_by_key(|m| m.teacher);
     let objective = evaluate(input, &moves);
     let quota = quota_of(&d, &moves);
@@ -199,7 +207,11 @@ pub fn evaluate(input: &Input, moves: &[Move]) -> f64 {
             shortage += (*need as i64 - count.get(&(s.id, subject.as_str())).copied().unwrap_or(0)).max(0);
         }
     }
-    input.shortage_weight * shortage as f64 + moves.iter().map(|m| m.km).sum::<f64>()
+    // A move between clusters costs its kilometres plus the county's penalty for leaving the
+    // cluster (none on the CLI's model).
+    let cluster: HashMap<i64, Option<i64>> = input.schools.iter().map(|s| (s.id, s.cluster)).collect();
+    let crossing = |m: &Move| if cluster.get(&m.from) != cluster.get(&m.to) { input.cross_cluster_km } else { 0.0 };
+    input.shortage_weight * shortage as f64 + moves.iter().map(|m| m.km + crossing(m)).sum::<f64>()
 }
 
 fn quota_of(d: &Data, moves: &[Move]) -> Quota {
@@ -224,47 +236,163 @@ fn quota_of(d: &Data, moves: &[Move]) -> Quota {
 /// school and subject moves instead of another (free); then swaps of two teachers of a subject
 /// between a sending school and another within reach (the counts stay, each costs twice the
 /// distance), cheapest per quota move first, backbone teachers first while the share is short.
-fn meet_quotas(d: &Data, moves: &mut Vec<Move>, used: &mut BTreeSet<i64>) {
+///
+/// The candidate swaps (school pair and subject) are ranked once in a heap; a candidate whose
+/// schools have no free teacher left is dropped for good (teachers are only ever used up), one
+/// that still has some goes back for the next swap. So the work is the pairs within reach, not
+/// pairs × swaps.
+fn meet_quotas(d: &Data, moves: &mut Vec<Move>, used: &mut BTreeSet<i64>, deadline: Option<Instant>) {
     prefer_backbone(d, moves, used);
-    loop {
-        let q = quota_of(d, moves);
-        let backbone_needed = q.backbone_short > 0;
-        if q.moves_short == 0 && !backbone_needed {
-            return;
+    let mut free = FreeTeachers::default();
+    let mut tally = Tally::of(d, moves);
+    // Moves out of sending schools first: each swap adds one (two when both schools send).
+    if tally.moves_short(d) > 0 {
+        let mut heap = candidates(d, true, |j, k| 2.0 * d.input.cost(j, k) / (1 + d.input.schools[k].sending as usize) as f64);
+        while tally.moves_short(d) > 0 {
+            if deadline.is_some_and(|t| Instant::now() > t) {
+                return;
+            }
+            let Some(Reverse((cost, j, k, s))) = heap.pop() else { break };
+            let backbone_first = tally.backbone_short(d) > 0;
+            let (Some(t), Some(u)) = (free.peek(d, used, j, s, backbone_first), free.peek(d, used, k, s, backbone_first)) else { continue };
+            swap(d, moves, used, &mut tally, (t, j), (u, k), s);
+            heap.push(Reverse((cost, j, k, s)));
         }
-        let free = |j: usize, s: usize, b: bool| d.eligible(j, s, b).iter().copied().find(|t| !used.contains(t));
-        let mut best: Option<(f64, i64, i64, usize, usize, usize)> = None;
-        for s in 0..d.subjects.len() {
-            for j in 0..d.input.schools.len() {
-                let sending_j = d.input.schools[j].sending;
-                if q.moves_short > 0 && !sending_j {
-                    continue;
-                }
-                let Some(t) = free(j, s, backbone_needed).or_else(|| free(j, s, !backbone_needed)) else { continue };
-                for k in (0..d.input.schools.len()).filter(|&k| d.within(j, k)) {
-                    let Some(u) = free(k, s, backbone_needed).or_else(|| free(k, s, !backbone_needed)) else { continue };
-                    let gain = if q.moves_short > 0 { 1 + d.input.schools[k].sending as usize } else { 2 };
-                    let cost = 2.0 * d.input.km(j, k) / gain as f64;
-                    if best.is_none_or(|b| cost < b.0) {
-                        best = Some((cost, t, u, j, k, s));
-                    }
-                }
+    }
+    // Then the backbone share: each swap must move at least one backbone teacher and lower
+    // what is missing.
+    if tally.backbone_short(d) > 0 {
+        let mut heap = candidates(d, false, |j, k| d.input.cost(j, k));
+        while tally.backbone_short(d) > 0 {
+            if deadline.is_some_and(|t| Instant::now() > t) {
+                return;
+            }
+            let Some(Reverse((cost, j, k, s))) = heap.pop() else { break };
+            let (Some(t), Some(u)) = (free.peek(d, used, j, s, true), free.peek(d, used, k, s, true)) else { continue };
+            let mut after = tally.clone();
+            after.add(d, j, d.backbone.contains(&t));
+            after.add(d, k, d.backbone.contains(&u));
+            if after.backbone_short(d) >= tally.backbone_short(d) {
+                // Neither is a backbone teacher (none is left at either school), or one is not
+                // enough at this share: this pair cannot help again.
+                continue;
+            }
+            swap(d, moves, used, &mut tally, (t, j), (u, k), s);
+            heap.push(Reverse((cost, j, k, s)));
+        }
+    }
+}
+
+/// A cost that orders (kilometres are finite and not negative).
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+struct OrderedCost(f64);
+
+impl Eq for OrderedCost {}
+
+impl Ord for OrderedCost {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+type Candidate = Reverse<(OrderedCost, usize, usize, usize)>;
+
+/// Every (school, school within reach, subject) where both have an eligible teacher, by cost;
+/// `sending_only`: the first school must be a sending one.
+fn candidates(d: &Data, sending_only: bool, cost: impl Fn(usize, usize) -> f64) -> BinaryHeap<Candidate> {
+    let n = d.input.schools.len();
+    let has = |j: usize, s: usize| !d.eligible(j, s, false).is_empty() || !d.eligible(j, s, true).is_empty();
+    let mut heap = BinaryHeap::new();
+    for j in (0..n).filter(|&j| !sending_only || d.input.schools[j].sending) {
+        let subjects: Vec<usize> = (0..d.subjects.len()).filter(|&s| has(j, s)).collect();
+        if subjects.is_empty() {
+            continue;
+        }
+        for k in (0..n).filter(|&k| d.within(j, k)) {
+            for &s in subjects.iter().filter(|&&s| has(k, s)) {
+                heap.push(Reverse((OrderedCost(cost(j, k)), j, k, s)));
             }
         }
-        let Some((_, t, u, j, k, s)) = best else { return };
-        for (teacher, from, to) in [(t, j, k), (u, k, j)] {
-            used.insert(teacher);
-            moves.push(Move {
-                teacher,
-                from: d.input.schools[from].id,
-                to: d.input.schools[to].id,
-                subject: d.subjects[s].clone(),
-                km: d.input.km(from, to),
-            });
+    }
+    heap
+}
+
+/// The next unused eligible teacher of a school, subject and kind, by a cursor per list (a
+/// teacher once used stays used).
+#[derive(Default)]
+struct FreeTeachers {
+    cursor: HashMap<(usize, usize, bool), usize>,
+}
+
+impl FreeTeachers {
+    fn peek_exact(&mut self, d: &Data, used: &BTreeSet<i64>, j: usize, s: usize, backbone: bool) -> Option<i64> {
+        let list = d.eligible(j, s, backbone);
+        let at = self.cursor.entry((j, s, backbone)).or_insert(0);
+        while *at < list.len() && used.contains(&list[*at]) {
+            *at += 1;
         }
-        if quota_of(d, moves) == q {
-            return;
+        list.get(*at).copied()
+    }
+
+    /// A free teacher, of the preferred kind if there is one.
+    fn peek(&mut self, d: &Data, used: &BTreeSet<i64>, j: usize, s: usize, backbone_first: bool) -> Option<i64> {
+        self.peek_exact(d, used, j, s, backbone_first).or_else(|| self.peek_exact(d, used, j, s, !backbone_first))
+    }
+}
+
+/// Running counts of the moves for the quotas.
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    moves: usize,
+    sending: usize,
+    backbone: usize,
+}
+
+impl Tally {
+    fn of(d: &Data, moves: &[Move]) -> Tally {
+        let mut t = Tally::default();
+        for m in moves {
+            t.add(d, d.index[&m.from], d.backbone.contains(&m.teacher));
         }
+        t
+    }
+
+    fn add(&mut self, d: &Data, from: usize, backbone: bool) {
+        self.moves += 1;
+        self.sending += d.input.schools[from].sending as usize;
+        self.backbone += backbone as usize;
+    }
+
+    fn moves_short(&self, d: &Data) -> usize {
+        d.required.1.saturating_sub(self.sending)
+    }
+
+    fn backbone_short(&self, d: &Data) -> usize {
+        let required = (d.input.backbone_share * self.moves as f64 - 1e-9).ceil().max(0.0) as usize;
+        required.saturating_sub(self.backbone)
+    }
+}
+
+/// Teacher `t` of school `j` and `u` of school `k` trade places (subject `s`).
+fn swap(
+    d: &Data,
+    moves: &mut Vec<Move>,
+    used: &mut BTreeSet<i64>,
+    tally: &mut Tally,
+    (t, j): (i64, usize),
+    (u, k): (i64, usize),
+    s: usize,
+) {
+    for (teacher, from, to) in [(t, j, k), (u, k, j)] {
+        used.insert(teacher);
+        tally.add(d, from, d.backbone.contains(&teacher));
+        moves.push(Move {
+            teacher,
+            from: d.input.schools[from].id,
+            to: d.input.schools[to].id,
+            subject: d.subjects[s].clone(),
+            km: d.input.km(from, to),
+        });
     }
 }
 

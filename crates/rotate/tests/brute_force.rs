@@ -21,6 +21,7 @@ fn instance() -> impl Strategy<Value = Input> {
                 quota,
                 backbone_share: share,
                 shortage_weight: weight,
+                cross_cluster_km: 0.0,
                 schools: schools
                     .into_iter()
                     .enumerate()
@@ -30,6 +31,7 @@ fn instance() -> impl Strategy<Value = Input> {
                         y_km: y,
                         sending,
                         need: BTreeMap::from([(SUBJECTS[0].to_string(), a), (SUBJECTS[1].to_string(), b)]),
+                        cluster: None,
                     })
                     .collect(),
                 teachers: teachers
@@ -157,6 +159,7 @@ fn a_shortage_is_filled_from_the_nearest_surplus_and_a_covered_subject_is_kept()
         y_km: 0.0,
         sending,
         need: BTreeMap::from([("体育".to_string(), need)]),
+        cluster: None,
     };
     let teacher = |id: i64, school: i64| Teacher { id, school, subject: "体育".into(), eligible: true, backbone: false };
     let input = Input {
@@ -164,6 +167,7 @@ fn a_shortage_is_filled_from_the_nearest_surplus_and_a_covered_subject_is_kept()
         quota: 0.0,
         backbone_share: 0.0,
         shortage_weight: 100.0,
+        cross_cluster_km: 0.0,
         // School 1 has 3 PE teachers for 1 needed; school 2 (5 km) and school 3 (30 km, out of
         // reach) have none for 1 needed; school 4 has exactly what it needs and keeps it.
         schools: vec![school(1, 0.0, true, 1), school(2, 5.0, false, 1), school(3, 30.0, false, 1), school(4, 2.0, false, 1)],

@@ -122,13 +122,17 @@ pub async fn serve(
 }
 
 /// Every minute, lets booking requests nobody decided in time expire and tells the requesters
-/// (a request due to expire also expires the moment another one wants its slot).
+/// (a request due to expire also expires the moment another one wants its slot), and starts
+/// and ends teachers' moves whose dates have come (both schools are told).
 async fn expire_requests(app: App) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         every.tick().await;
         if let Err(e) = xuequ_app::bookings::expire_overdue(&app).await {
             tracing::warn!("expiring booking requests failed: {e}");
+        }
+        if let Err(e) = xuequ_app::exchange::moves::advance(&app, 0, xuequ_app::today()).await {
+            tracing::warn!("starting and ending teachers' moves failed: {e}");
         }
     }
 }

@@ -54,8 +54,11 @@ pub enum Resource {
     Plan,
     /// Bookings of shared facilities, at the school they concern (see `booking.rs`).
     Booking,
-    /// Teacher exchange: who is due, shortages, rotation plans (see `exchange.rs`).
+    /// Teacher exchange: who is due, shortages, rotation plans, moves, exclusions, mentorships
+    /// (see `exchange.rs`).
     Exchange,
+    /// A decision on a teacher's move: a school agrees, the bureau confirms (see `exchange.rs`).
+    MoveDecision,
 }
 
 /// Where the record lives: its county, and the school or cluster it belongs to, if any.
@@ -104,7 +107,7 @@ pub fn visibility(actor: &Actor, resource: Resource) -> Visibility {
         R::Cluster | R::Plan => clusters::visibility(actor, resource),
         R::Account | R::AuditLog => accounts::visibility(actor, resource),
         R::Booking => booking::visibility(actor, resource),
-        R::Exchange => exchange::visibility(actor, resource),
+        R::Exchange | R::MoveDecision => exchange::visibility(actor, resource),
     }
 }
 
@@ -130,12 +133,16 @@ pub fn may_import(actor: &Actor, resource: Resource) -> bool {
     use Resource as R;
     match resource {
         R::School | R::SchoolStats | R::Teacher | R::Facility => registry::may_import(actor, resource),
-        R::Cluster | R::Plan | R::Account | R::AuditLog | R::Booking | R::Exchange => actor.role == Role::BureauAdmin,
+        R::Cluster | R::Plan | R::Account | R::AuditLog | R::Booking | R::Exchange | R::MoveDecision => actor.role == Role::BureauAdmin,
     }
 }
 
 fn can_change(actor: &Actor, action: Action, resource: Resource, target: &Target) -> bool {
     use Resource as R;
+    // A move is agreed by each school for itself: nobody, not even the bureau, agrees for it.
+    if resource == R::MoveDecision {
+        return exchange::can_decide(actor, action, target);
+    }
     // The bureau decides everything in its county; inspectors change nothing; teachers book.
     match actor.role {
         Role::BureauAdmin => return true,
@@ -149,6 +156,7 @@ fn can_change(actor: &Actor, action: Action, resource: Resource, target: &Target
         R::Account | R::AuditLog => false,
         R::Booking => booking::can_change(actor, action, target),
         R::Exchange => exchange::can_change(actor, action, target),
+        R::MoveDecision => false,
     }
 }
 
@@ -170,6 +178,21 @@ mod tests {
         assert!(!can(&head, Action::Create, Resource::Exchange, &Target::county(1)));
         assert!(!can(&actor(Role::SchoolAdmin), Action::Create, Resource::Exchange, &Target::cluster(1, 5)));
         assert!(can(&actor(Role::BureauAdmin), Action::Create, Resource::Exchange, &Target::county(1)));
+    }
+
+    #[test]
+    fn only_the_two_schools_agree_to_a_move_and_only_the_bureau_confirms() {
+        let admin = actor(Role::SchoolAdmin);
+        let at = |s| Target::school(1, s);
+        assert!(can(&admin, Action::Update, Resource::MoveDecision, &at(10)));
+        assert!(!can(&admin, Action::Update, Resource::MoveDecision, &at(11)), "another school's admin");
+        assert!(!can(&admin, Action::Update, Resource::MoveDecision, &Target::county(1)), "a school does not confirm");
+        for role in [Role::BureauAdmin, Role::ClusterHead, Role::Inspector, Role::Teacher] {
+            assert!(!can(&actor(role), Action::Update, Resource::MoveDecision, &at(10)), "{role:?} agrees for a school");
+        }
+        assert!(can(&actor(Role::BureauAdmin), Action::Update, Resource::MoveDecision, &Target::county(1)));
+        assert!(!can(&actor(Role::ClusterHead), Action::Update, Resource::MoveDecision, &Target::county(1)));
+        assert!(!can(&actor(Role::BureauAdmin), Action::Update, Resource::MoveDecision, &Target::county(2)), "another county");
     }
 
     #[test]

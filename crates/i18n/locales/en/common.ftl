@@ -97,3 +97,4 @@ home-cluster-assessment = Balance assessment of this cluster
 home-school-page = School and its indicators
 home-school-teachers = Teachers of this school
 home-school-facilities = Facilities of this school
+action-download-xlsx = Download Excel

@@ -97,3 +97,4 @@ home-cluster-assessment = 本学区均衡评估
 home-school-page = 学校详情与均衡指标
 home-school-teachers = 本校教师
 home-school-facilities = 本校场馆设施
+action-download-xlsx = 下载 Excel

@@ -693,7 +693,7 @@ async fn expire_overdue_on<C: ConnectionTrait>(
     Ok(overdue.len())
 }
 
-async fn notify<C: ConnectionTrait>(conn: &C, county_id: i64, n: &Notice) -> Result<()> {
+pub(crate) async fn notify<C: ConnectionTrait>(conn: &C, county_id: i64, n: &Notice) -> Result<()> {
     for user_id in &n.user_ids {
         notification::ActiveModel {
             county_id: Set(county_id),

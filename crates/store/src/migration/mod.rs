@@ -14,6 +14,7 @@ mod m0005_bookings;
 mod m0006_feeds;
 mod m0007_booking_outcomes;
 mod m0008_audit_entity_version;
+mod m0009_exchange;
 
 use sea_orm_migration::prelude::*;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_feeds::Migration),
             Box::new(m0007_booking_outcomes::Migration),
             Box::new(m0008_audit_entity_version::Migration),
+            Box::new(m0009_exchange::Migration),
         ]
     }
 }

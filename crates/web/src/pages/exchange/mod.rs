@@ -1,5 +1,7 @@
-//! 教师交流: who is due to rotate at each school, the county's quota, where teachers are short
-//! (school × subject), and a rotation plan on request.
+//! 教师交流: who is due to rotate at each school, the county's quota and how far the year's
+//! moves meet it, where teachers are short (school × subject), and a rotation plan on request
+//! that can be proposed as it stands; the moves, exclusions, mentorships, allowance, report and
+//! settings have their own pages beside it.
 
 use super::*;
 use axum::extract::{Query, State};
@@ -7,24 +9,61 @@ use axum::routing::{get, post};
 use xuequ_app::exchange;
 use xuequ_domain::Subject;
 
+mod mentorships;
+mod moves;
+mod records;
+
 pub fn routes() -> Router<App> {
-    Router::new().route("/exchange", get(page)).route("/exchange/plan", post(plan))
+    Router::new()
+        .route("/exchange", get(page))
+        .route("/exchange/plan", post(plan))
+        .route("/exchange/plan/propose", post(propose_plan))
+        .merge(moves::routes())
+        .merge(mentorships::routes())
+        .merge(records::routes())
+}
+
+/// The links between the exchange pages, as (label, address, whether current).
+pub(super) fn exchange_tabs(v: &Viewer, current: &str) -> Vec<(String, String, bool)> {
+    let t = v.tr();
+    let mut tabs = vec![
+        ("exchange-tab-overview", "/exchange"),
+        ("exchange-tab-moves", "/exchange/moves"),
+        ("exchange-tab-exclusions", "/exchange/exclusions"),
+        ("exchange-tab-mentorships", "/exchange/mentorships"),
+        ("exchange-tab-subsidy", "/exchange/subsidy"),
+        ("exchange-tab-report", "/exchange/report"),
+    ];
+    if v.can(Action::Update, Resource::Exchange, &Target::county(v.county())) {
+        tabs.push(("exchange-tab-settings", "/exchange/settings"));
+    }
+    tabs.into_iter().map(|(k, href)| (t.get(k), href.to_string(), href == current)).collect()
 }
 
 /// One planned move as the page shows it: teacher, subject, from, to, km.
 type MoveRow = (String, String, String, String, String);
 
+/// One school's line of the due-teachers table.
+struct SchoolRow {
+    name: String,
+    sending: bool,
+    figures: [usize; 8],
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "exchange/overview.html")]
 struct ExchangePage {
     chrome: Chrome,
+    tabs: Vec<(String, String, bool)>,
     year: i32,
     clusters: Vec<Opt>,
     cluster: String,
-    /// Sentences about the quota.
+    /// Sentences about the quota, and whether it is met so far.
     quota: Vec<String>,
-    /// School, sending?, teachers, due, backbone due, too few years, retiring.
-    schools: Vec<(String, bool, usize, usize, usize, usize, usize)>,
+    quota_met: bool,
+    /// School, sending?, teachers, due, backbone due, too few years, retiring, excluded,
+    /// agreed out, done out.
+    schools: Vec<SchoolRow>,
     /// Subject columns (label, whether rural schools lack it most), then per school its cells
     /// (text, css class).
     subjects: Vec<(String, bool)>,
@@ -79,7 +118,7 @@ async fn build(
         })
         .collect();
     let eligible_backbone: usize = view.schools.iter().filter(|s| s.sending).map(|s| s.eligible_backbone).sum();
-    let quota = vec![
+    let mut quota = vec![
         t.with(
             "exchange-quota-line",
             &[
@@ -96,9 +135,31 @@ async fn build(
                 ("backbone", eligible_backbone.to_string()),
             ],
         ),
+        t.with(
+            "exchange-progress-line",
+            &[
+                ("agreed", view.agreed.to_string()),
+                ("done", view.done.to_string()),
+                ("backbone", view.agreed_backbone.to_string()),
+                ("required_backbone", view.required_backbone.to_string()),
+            ],
+        ),
     ];
+    let quota_met = view.quota_met() && view.backbone_met();
+    quota.push(if quota_met {
+        t.get("exchange-quota-met")
+    } else {
+        t.with(
+            "exchange-quota-not-met",
+            &[
+                ("moves", view.required_moves.saturating_sub(view.agreed).to_string()),
+                ("backbone", view.required_backbone.saturating_sub(view.agreed_backbone).to_string()),
+            ],
+        )
+    });
     Ok(ExchangePage {
         chrome: Chrome::new(v, t.with("exchange-title", &[("year", format!("{}–{}", view.year, view.year + 1))]), "/exchange"),
+        tabs: exchange_tabs(v, "/exchange"),
         year: view.year,
         clusters: xuequ_app::clusters::all(app, v)
             .await?
@@ -109,10 +170,15 @@ async fn build(
             .collect(),
         cluster: cluster.map(|c| c.to_string()).unwrap_or_default(),
         quota,
+        quota_met,
         schools: view
             .schools
             .iter()
-            .map(|s| (s.name.clone(), s.sending, s.teachers, s.eligible, s.eligible_backbone, s.too_few_years, s.retiring))
+            .map(|s| SchoolRow {
+                name: s.name.clone(),
+                sending: s.sending,
+                figures: [s.teachers, s.eligible, s.eligible_backbone, s.too_few_years, s.retiring, s.excluded, s.agreed_out, s.done_out],
+            })
             .collect(),
         subjects: subjects
             .iter()
@@ -175,4 +241,17 @@ async fn plan(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> P
         })
         .collect();
     build(&app, &v, &form, Some((summary, moves, unfilled)), Vec::new()).await
+}
+
+/// Proposes the plan's moves as they stand (the planner runs again on the same figures, so the
+/// moves are those the person saw unless someone changed the registry meanwhile); both schools
+/// of each move are asked to agree.
+async fn propose_plan(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    let year = form.get("year").and_then(|y| y.trim().parse::<i32>().ok());
+    let cluster = form.get("cluster").and_then(|c| c.trim().parse::<i64>().ok());
+    let max_km = form.get("max_km").and_then(|k| k.trim().parse::<f64>().ok()).unwrap_or(f64::NAN);
+    let proposed = xuequ_app::exchange::moves::propose_plan(&app, &v, year, cluster, max_km).await?;
+    let year = proposed.first().map(|m| m.year).or(year).unwrap_or_default();
+    Ok(saved(&format!("/exchange/moves?year={year}")))
 }

@@ -1,0 +1,379 @@
+//! Teacher exchange (教师交流轮岗): who is due to rotate at each school, the county's quota and
+//! how far the year's moves meet it, where teachers are short, a rotation plan from the
+//! rotation engine, and the moves themselves from proposal to return (`moves`), mentorship
+//! pairs (`mentorships`), the rural allowance (`subsidy`) and the reports (`report`).
+//! [`figures`] is what the cluster evaluation reads.
+
+pub mod mentorships;
+pub mod moves;
+pub mod report;
+pub mod settings;
+pub mod subsidy;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use xuequ_domain::access::{Action, Resource, Target};
+use xuequ_domain::exchange::{
+    ExchangeSettings, Exclusion, Form, MoveStatus, RotationRules, SubjectGap, TeacherFacts, eligibility, gaps, required_backbone,
+    required_moves,
+};
+use xuequ_domain::{Backbone, Gender, Locality, Status, Subject};
+use xuequ_store::entities::{exchange_move, school, teacher};
+use xuequ_store::exchange::MoveFilter;
+
+use crate::{App, AppError, Caller, Result};
+
+/// One school's exchange figures for a school year.
+#[derive(Debug, Clone, Serialize)]
+pub struct SchoolExchange {
+    pub school_id: i64,
+    pub name: String,
+    /// A sending school (urban, a cluster's lead, or marked by the county): its due teachers
+    /// count for the quota.
+    pub sending: bool,
+    /// Teachers working here at the start of the year (their own, less those away, plus those
+    /// placed here).
+    pub teachers: usize,
+    /// Due to rotate (eligible), and how many of them are backbone teachers (county or higher).
+    pub eligible: usize,
+    pub eligible_backbone: usize,
+    /// Not due: too few years, retiring soon, left out by the school.
+    pub too_few_years: usize,
+    pub retiring: usize,
+    pub excluded: usize,
+    /// This year's moves out that count for the quota: agreed (approved or further), and of
+    /// those carried out (begun or over).
+    pub agreed_out: usize,
+    pub done_out: usize,
+    /// Need, have and shortage per subject (from the staffing norm and the latest statistics).
+    pub gaps: Vec<SubjectGap>,
+}
+
+/// The exchange figures of the schools a person sees, for the school year starting `year`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Overview {
+    pub year: i32,
+    pub rules: RotationRules,
+    pub schools: Vec<SchoolExchange>,
+    /// Due teachers at sending schools, and how many of them must rotate this year.
+    pub eligible_at_sending: usize,
+    pub required_moves: usize,
+    /// Moves out of sending schools this year (轮岗 and 支教): agreed, and carried out; backbone
+    /// teachers among the agreed, and how many the share asks of them.
+    pub agreed: usize,
+    pub done: usize,
+    pub agreed_backbone: usize,
+    pub required_backbone: usize,
+}
+
+impl Overview {
+    pub fn quota_met(&self) -> bool {
+        self.agreed >= self.required_moves
+    }
+    pub fn backbone_met(&self) -> bool {
+        self.agreed_backbone >= self.required_backbone
+    }
+}
+
+/// The school year a day falls in (it starts on 1 September).
+pub fn school_year_of(day: NaiveDate) -> i32 {
+    if day.month() >= 9 { day.year() } else { day.year() - 1 }
+}
+
+/// 1 September of a school year, after checking the year is one people plan for.
+pub(crate) fn year_start(year: i32) -> Result<NaiveDate> {
+    if !(1990..=2100).contains(&year) {
+        return Err(AppError::invalid(
+            "year",
+            xuequ_domain::Problem::OutOfRange { value: year.to_string(), min: "1990".into(), max: "2100".into() },
+        ));
+    }
+    Ok(NaiveDate::from_ymd_opt(year, 9, 1).expect("1 September"))
+}
+
+/// What eligibility reads of a stored teacher; `excluded` is the school's reason, if any.
+fn facts(t: &teacher::Model, excluded: Option<String>) -> TeacherFacts {
+    TeacherFacts {
+        joined_school_on: t.joined_school_on,
+        birth_year: t.birth_year,
+        gender: Gender::parse(&t.gender).unwrap_or(Gender::Female),
+        backbone: Backbone::parse(&t.backbone).unwrap_or(Backbone::None),
+        // The registry does not record who leads a school yet: everyone counts as a teacher.
+        leader: false,
+        excluded,
+    }
+}
+
+/// Where each teacher works on `day`: the receiving school of a move of the whole post under
+/// way then (confirmed, begun or over, covering the day), else their home school.
+pub(crate) fn working_schools(teachers: &[teacher::Model], moves: &[exchange_move::Model], day: NaiveDate) -> HashMap<i64, i64> {
+    let mut at: HashMap<i64, i64> = teachers.iter().map(|t| (t.id, t.school_id)).collect();
+    for m in moves {
+        let placed = matches!(MoveStatus::parse(&m.status), Some(MoveStatus::Confirmed | MoveStatus::Active | MoveStatus::Returned));
+        let whole = Form::parse(&m.form).is_some_and(Form::moves_the_post);
+        // Ended early: the last day there is the day before the return.
+        let last = match m.returned_at.and_then(|r| r.date_naive().pred_opt()) {
+            Some(back) => back.min(m.ends_on),
+            None => m.ends_on,
+        };
+        if placed && whole && m.starts_on <= day && day <= last {
+            at.insert(m.teacher_id, m.to_school_id);
+        }
+    }
+    at
+}
+
+/// The county's sending schools: urban ones, the leads of active clusters, and those it marks.
+async fn sending_schools(app: &App, county: i64, schools: &[school::Model], settings: &ExchangeSettings) -> Result<HashSet<i64>> {
+    let leads: HashSet<i64> =
+        app.store.all_clusters(county).await?.into_iter().filter(|k| k.status == Status::Active.code()).map(|k| k.lead_school_id).collect();
+    Ok(schools
+        .iter()
+        .filter(|s| {
+            Locality::parse(&s.locality) == Some(Locality::Urban) || leads.contains(&s.id) || settings.extra_sending.contains(&s.id)
+        })
+        .map(|s| s.id)
+        .collect())
+}
+
+/// Who is due, the quota and how far the year's moves meet it, and the shortages of the schools
+/// the caller sees (of one cluster, with `cluster`), for the school year starting `year` (this
+/// one by default).
+pub async fn overview(app: &App, c: &Caller, year: Option<i32>, cluster: Option<i64>) -> Result<Overview> {
+    let county = c.county();
+    c.require(Action::Read, Resource::Exchange, &Target::county(county))?;
+    let year = year.unwrap_or_else(|| school_year_of(crate::today()));
+    let start = year_start(year)?;
+    let settings = app.store.exchange_settings(county).await?;
+    let rules = settings.rules.clone();
+    let visible = c.visibility(Resource::Exchange);
+    let only: Option<Vec<i64>> = match cluster {
+        Some(id) => Some(crate::clusters::school_ids(app, c, id).await?),
+        None => None,
+    };
+    let all_schools = app.store.all_schools(county).await?;
+    let sending = sending_schools(app, county, &all_schools, &settings).await?;
+    let schools: Vec<school::Model> = all_schools
+        .into_iter()
+        .filter(|s| s.status == Status::Active.code() && visible.includes(s.id) && only.as_ref().is_none_or(|ids| ids.contains(&s.id)))
+        .collect();
+    // The newest statistics at or before the year (students drive the staffing norm).
+    let mut students: HashMap<i64, (i32, u32, u32)> = HashMap::new();
+    for st in app.store.all_stats(county, None).await? {
+        if st.year <= year && students.get(&st.school_id).is_none_or(|(y, _, _)| *y < st.year) {
+            students.insert(st.school_id, (st.year, st.students_primary.max(0) as u32, st.students_junior.max(0) as u32));
+        }
+    }
+    let teachers = app.store.active_teachers(county).await?;
+    let all_moves = app.store.exchange_moves(county, &MoveFilter::default()).await?;
+    let working = working_schools(&teachers, &all_moves, start);
+    let excluded: HashMap<i64, String> = app.store.exclusions(county, year).await?.into_iter().map(|e| (e.teacher_id, e.reason)).collect();
+    let backbone: HashSet<i64> =
+        teachers.iter().filter(|t| Backbone::parse(&t.backbone).is_some_and(|b| b.county_or_higher())).map(|t| t.id).collect();
+    let mut by_home: HashMap<i64, Vec<&teacher::Model>> = HashMap::new();
+    let mut have: HashMap<i64, BTreeMap<Subject, u32>> = HashMap::new();
+    for t in &teachers {
+        by_home.entry(t.school_id).or_default().push(t);
+        if let Some(subject) = Subject::parse(&t.subject) {
+            *have.entry(working[&t.id]).or_default().entry(subject).or_default() += 1;
+        }
+    }
+    // This year's agreed moves that count for the quota, by sending school.
+    let year_moves: Vec<&exchange_move::Model> = all_moves
+        .iter()
+        .filter(|m| m.year == year)
+        .filter(|m| Form::parse(&m.form).is_some_and(Form::counts_for_quota))
+        .filter(|m| MoveStatus::parse(&m.status).is_some_and(MoveStatus::agreed))
+        .collect();
+    let mut out = Vec::new();
+    for s in &schools {
+        let list = by_home.get(&s.id).map(Vec::as_slice).unwrap_or(&[]);
+        let mut row = SchoolExchange {
+            school_id: s.id,
+            name: s.name.clone(),
+            sending: sending.contains(&s.id),
+            teachers: working.values().filter(|w| **w == s.id).count(),
+            eligible: 0,
+            eligible_backbone: 0,
+            too_few_years: 0,
+            retiring: 0,
+            excluded: 0,
+            agreed_out: 0,
+            done_out: 0,
+            gaps: Vec::new(),
+        };
+        for t in list {
+            let f = facts(t, excluded.get(&t.id).cloned());
+            match eligibility(&f, start, &rules) {
+                Ok(()) => {
+                    row.eligible += 1;
+                    row.eligible_backbone += f.backbone.county_or_higher() as usize;
+                }
+                Err(Exclusion::TooFewYears { .. }) => row.too_few_years += 1,
+                Err(Exclusion::Retiring { .. }) => row.retiring += 1,
+                Err(Exclusion::ByTheSchool { .. }) => row.excluded += 1,
+            }
+        }
+        for m in year_moves.iter().filter(|m| m.from_school_id == s.id) {
+            row.agreed_out += 1;
+            row.done_out += MoveStatus::parse(&m.status).is_some_and(MoveStatus::done) as usize;
+        }
+        let (_, primary, junior) = students.get(&s.id).copied().unwrap_or((0, 0, 0));
+        row.gaps = gaps(&settings.norm.needed(primary, junior), have.get(&s.id).unwrap_or(&BTreeMap::new()));
+        out.push(row);
+    }
+    let shown: HashSet<i64> = out.iter().map(|s| s.school_id).collect();
+    let eligible_at_sending = out.iter().filter(|s| s.sending).map(|s| s.eligible).sum();
+    let from_sending: Vec<&&exchange_move::Model> =
+        year_moves.iter().filter(|m| sending.contains(&m.from_school_id) && shown.contains(&m.from_school_id)).collect();
+    let agreed = from_sending.len();
+    let agreed_backbone = from_sending.iter().filter(|m| backbone.contains(&m.teacher_id)).count();
+    let required = required_moves(eligible_at_sending, &rules);
+    Ok(Overview {
+        year,
+        required_backbone: required_backbone(agreed.max(required), &rules),
+        required_moves: required,
+        agreed,
+        done: from_sending.iter().filter(|m| MoveStatus::parse(&m.status).is_some_and(MoveStatus::done)).count(),
+        agreed_backbone,
+        rules,
+        eligible_at_sending,
+        schools: out,
+    })
+}
+
+/// The exchange figures the cluster evaluation reads, for a cluster's schools (or the
+/// county's) in a school year.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figures {
+    pub year: i32,
+    pub eligible_at_sending: usize,
+    pub required_moves: usize,
+    pub agreed_moves: usize,
+    pub done_moves: usize,
+    pub required_backbone: usize,
+    pub agreed_backbone: usize,
+    pub quota_met: bool,
+    pub backbone_met: bool,
+    /// Shortages left in the rural-shortage subjects (体育, 音乐, 美术, 科学, 英语, 信息技术).
+    pub rural_shortage: i64,
+    /// Mentorship pairs active in the year and their meetings in it.
+    pub mentorship_pairs: usize,
+    pub mentorship_meetings: usize,
+}
+
+pub async fn figures(app: &App, c: &Caller, year: Option<i32>, cluster: Option<i64>) -> Result<Figures> {
+    let view = overview(app, c, year, cluster).await?;
+    let rural_shortage = view
+        .schools
+        .iter()
+        .flat_map(|s| s.gaps.iter())
+        .filter(|g| xuequ_domain::exchange::staffing::rural_shortage_subject(g.subject))
+        .map(|g| g.short.max(0) as i64)
+        .sum();
+    let schools: Vec<i64> = view.schools.iter().map(|s| s.school_id).collect();
+    let (pairs, meetings) = mentorships::counts(app, c, view.year, &schools).await?;
+    Ok(Figures {
+        year: view.year,
+        eligible_at_sending: view.eligible_at_sending,
+        required_moves: view.required_moves,
+        agreed_moves: view.agreed,
+        done_moves: view.done,
+        required_backbone: view.required_backbone,
+        agreed_backbone: view.agreed_backbone,
+        quota_met: view.quota_met(),
+        backbone_met: view.backbone_met(),
+        rural_shortage,
+        mentorship_pairs: pairs,
+        mentorship_meetings: meetings,
+    })
+}
+
+/// A rotation plan for the schools of the overview (the county's, or one cluster's): eligible
+/// teachers move within `max_km` from surplus to shortage, preferring their own cluster, meeting
+/// what is left of the quotas after the moves already agreed. Teachers with a move standing in
+/// the year, and schools without a location, are left out.
+pub async fn plan(app: &App, c: &Caller, year: Option<i32>, cluster: Option<i64>, max_km: f64) -> Result<(Overview, xuequ_rotate::Plan)> {
+    let county = c.county();
+    let target = match cluster {
+        Some(id) => Target::cluster(county, id),
+        None => Target::county(county),
+    };
+    c.require(Action::Create, Resource::Exchange, &target)?;
+    if !(1.0..=200.0).contains(&max_km) {
+        return Err(AppError::invalid(
+            "max_km",
+            xuequ_domain::Problem::OutOfRange { value: max_km.to_string(), min: "1".into(), max: "200".into() },
+        ));
+    }
+    let view = overview(app, c, year, cluster).await?;
+    let start = year_start(view.year)?;
+    let all_schools = app.store.all_schools(county).await?;
+    let located: HashMap<i64, (f64, f64)> = all_schools.iter().filter_map(|s| Some((s.id, (s.latitude?, s.longitude?)))).collect();
+    let cluster_of = cluster_of_schools(app, county).await?;
+    // Kilometres on a plane around the county's middle (a county is small enough for it).
+    let mid_lat = located.values().map(|p| p.0).sum::<f64>() / located.len().max(1) as f64;
+    let km = |(lat, lon): (f64, f64)| (lon * 111.32 * mid_lat.to_radians().cos(), lat * 110.57);
+    // What the moves already agreed leave of the quota, as a share of those still free to move.
+    let busy: HashSet<i64> = app
+        .store
+        .exchange_moves(county, &MoveFilter { year: Some(view.year), ..Default::default() })
+        .await?
+        .into_iter()
+        .filter(|m| MoveStatus::parse(&m.status).is_some_and(MoveStatus::standing) || m.status == MoveStatus::Returned.code())
+        .map(|m| m.teacher_id)
+        .collect();
+    let excluded: HashMap<i64, String> =
+        app.store.exclusions(county, view.year).await?.into_iter().map(|e| (e.teacher_id, e.reason)).collect();
+    let mut input = xuequ_rotate::Input {
+        max_km,
+        quota: 0.0,
+        backbone_share: view.rules.backbone_share,
+        shortage_weight: 50.0,
+        // Leaving the cluster weighs as 5 km more: a neighbour in the cluster wins over a
+        // slightly nearer school elsewhere.
+        cross_cluster_km: 5.0,
+        schools: Vec::new(),
+        teachers: Vec::new(),
+    };
+    for s in view.schools.iter().filter(|s| located.contains_key(&s.school_id)) {
+        let (x_km, y_km) = km(located[&s.school_id]);
+        let need = s.gaps.iter().map(|g| (g.subject.code().to_string(), g.need)).collect();
+        let cluster = cluster_of.get(&s.school_id).copied();
+        input.schools.push(xuequ_rotate::School { id: s.school_id, x_km, y_km, sending: s.sending, need, cluster });
+    }
+    let placed: HashSet<i64> = input.schools.iter().map(|s| s.id).collect();
+    let teachers = app.store.active_teachers(county).await?;
+    let moves = app.store.exchange_moves(county, &MoveFilter::default()).await?;
+    let working = working_schools(&teachers, &moves, start);
+    for t in teachers.iter().filter(|t| placed.contains(&working[&t.id])) {
+        let f = facts(t, excluded.get(&t.id).cloned());
+        let at_home = working[&t.id] == t.school_id;
+        input.teachers.push(xuequ_rotate::Teacher {
+            id: t.id,
+            school: working[&t.id],
+            subject: t.subject.clone(),
+            eligible: at_home && !busy.contains(&t.id) && eligibility(&f, start, &view.rules).is_ok(),
+            backbone: f.backbone.county_or_higher(),
+        });
+    }
+    let sending: HashSet<i64> = input.schools.iter().filter(|s| s.sending).map(|s| s.id).collect();
+    let free_at_sending = input.teachers.iter().filter(|t| t.eligible && sending.contains(&t.school)).count();
+    let left = view.required_moves.saturating_sub(view.agreed);
+    input.quota = if free_at_sending == 0 { 0.0 } else { (left as f64 / free_at_sending as f64).min(1.0) };
+    let plan = xuequ_rotate::solve(&input).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((view, plan))
+}
+
+/// Each school's cluster (the first active one it belongs to).
+async fn cluster_of_schools(app: &App, county: i64) -> Result<HashMap<i64, i64>> {
+    let mut out = HashMap::new();
+    for k in app.store.all_clusters(county).await?.into_iter().filter(|k| k.status == Status::Active.code()) {
+        for s in app.store.cluster_school_ids(county, k.id).await? {
+            out.entry(s).or_insert(k.id);
+        }
+    }
+    Ok(out)
+}
