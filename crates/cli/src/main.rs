@@ -157,7 +157,8 @@ enum PlanCommand {
     Rotation {
         #[arg(long)]
         input: PathBuf,
-        /// Accepted for symmetry with `cpmp`; the flow solver needs no limit.
+        /// Seconds for meeting the quotas after the exact quota-free optimum; at the limit the
+        /// plan found so far is printed (not proven optimal, the shortfall said).
         #[arg(long, default_value_t = 30.0)]
         time_limit: f64,
         /// Print {"objective", "moves", "unfilled", "quota", "lower_bound", "proven_optimal"}.
@@ -289,7 +290,7 @@ async fn main() -> Result<()> {
         Command::Plan { what: PlanCommand::Cpmp { file, distance, time_limit, seed, json, exact } } => {
             plan::cpmp(&file, plan::CpmpRun { distance, time_limit, seed, json, exact })
         }
-        Command::Plan { what: PlanCommand::Rotation { input, time_limit: _, json } } => plan::rotation(&input, json),
+        Command::Plan { what: PlanCommand::Rotation { input, time_limit, json } } => plan::rotation(&input, time_limit, json),
         Command::Bench { what: BenchCommand::MakeRotation { schools, teachers, side_km, max_km, seed, out } } => {
             let model = xuequ_rotate::sample::county(schools, teachers, side_km, max_km, seed);
             std::fs::write(&out, serde_json::to_string(&model)?).with_context(|| format!("writing {}", out.display()))?;

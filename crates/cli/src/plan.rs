@@ -290,15 +290,19 @@ pub fn bench_schools(n: usize, time_limit: f64, seed: u64) -> Result<()> {
 
 /// `xuequ plan rotation`: reads the rotation model, solves it, and prints the plan (JSON, or a
 /// summary a person reads).
-pub fn rotation(file: &Path, json: bool) -> Result<()> {
+pub fn rotation(file: &Path, time_limit: f64, json: bool) -> Result<()> {
     let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
     let input: xuequ_rotate::Input = serde_json::from_str(&text).with_context(|| format!("{}: not a rotation model", file.display()))?;
     let started = std::time::Instant::now();
-    let plan = xuequ_rotate::solve(&input).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    anyhow::ensure!(time_limit.is_finite() && time_limit > 0.0, "--time-limit must be a positive number of seconds");
+    let deadline = started + std::time::Duration::from_secs_f64(time_limit.min(86_400.0));
+    let plan = xuequ_rotate::solve_until(&input, Some(deadline)).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let seconds = started.elapsed().as_secs_f64();
+    let timed_out = std::time::Instant::now() > deadline;
     if json {
         let mut value = serde_json::to_value(&plan)?;
         value["seconds"] = serde_json::json!(seconds);
+        value["timed_out"] = serde_json::json!(timed_out);
         println!("{value}");
         return Ok(());
     }
@@ -313,6 +317,9 @@ pub fn rotation(file: &Path, json: bool) -> Result<()> {
         "{} moves, {} out of sending schools (at least {} needed), {} backbone (at least {})",
         q.moves, q.sending_moves, q.required_moves, q.backbone_moves, q.required_backbone
     );
+    if timed_out {
+        println!("stopped at the time limit of {time_limit} s while meeting the quotas");
+    }
     if q.moves_short > 0 || q.backbone_short > 0 {
         println!("quota not met: {} moves out of sending schools and {} backbone moves short", q.moves_short, q.backbone_short);
     }

@@ -164,6 +164,152 @@ async fn hardening(backend: Backend) {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
     }
     assert_eq!(admin.form("/exchange/plan", &[("max_km", "%00".into()), ("year", "x".into())]).await, StatusCode::OK, "named on the page");
+    // Teacher exchange: every field of a move, an exclusion, a pair, a meeting and the settings
+    // named when wrong, nothing written.
+    let (_, moves_before) = admin.get("/api/v1/exchange/moves").await;
+    let (_, a_teacher) = admin.get("/api/v1/teachers?per_page=2").await;
+    let (t1, t2) = (a_teacher["items"][0]["id"].as_i64().unwrap(), a_teacher["items"][1]["id"].as_i64().unwrap());
+    let long = "长".repeat(300_000);
+    for body in [
+        json!({"teacher_id": i64::MAX, "to_school_id": 1, "form": "rotation", "starts_on": "2030-09-01", "ends_on": "2031-08-31"}),
+        json!({"teacher_id": t1, "to_school_id": "x", "form": "rotation", "starts_on": "2030-09-01", "ends_on": "2031-08-31"}),
+        json!({"teacher_id": t1, "to_school_id": i64::MAX, "form": "rotation", "starts_on": "2030-09-01", "ends_on": "2031-08-31"}),
+        json!({"teacher_id": t1, "to_school_id": 2, "form": "teleport", "starts_on": "2030-09-01", "ends_on": "2031-08-31"}),
+        json!({"teacher_id": t1, "to_school_id": 2, "form": "rotation", "starts_on": "9999-99-99", "ends_on": "2031-08-31"}),
+        json!({"teacher_id": t1, "to_school_id": 2, "form": "rotation", "starts_on": "2031-08-31", "ends_on": "2030-09-01"}),
+        json!({"teacher_id": t1, "to_school_id": 2, "form": "itinerant", "starts_on": "2030-09-01", "ends_on": "2031-01-31", "load_percent": -5, "weekdays": [1]}),
+        json!({"teacher_id": t1, "to_school_id": 2, "form": "itinerant", "starts_on": "2030-09-01", "ends_on": "2031-01-31", "load_percent": 40, "weekdays": [99]}),
+        json!({"teacher_id": t1, "to_school_id": 2, "form": "rotation", "starts_on": "2030-09-01", "ends_on": "2031-08-31", "load_percent": 4_000_000_000u64}),
+        json!({"teacher_id": t1, "to_school_id": 2, "form": "rotation", "starts_on": "-262143-01-01", "ends_on": "+262142-12-31"}),
+        json!([1, 2]),
+    ] {
+        let (status, answer) = admin.post("/api/v1/exchange/moves", body.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
+    }
+    let (status, _) = admin.post("/api/v1/exchange/moves", json!({"teacher_id": t1, "to_school_id": 2, "form": "rotation", "starts_on": "2030-09-01", "ends_on": "2031-08-31", "fills": long})).await;
+    assert!(
+        status == StatusCode::OK || status == StatusCode::PAYLOAD_TOO_LARGE || status == StatusCode::BAD_REQUEST,
+        "a long note is cut or refused: {status}"
+    );
+    for body in [
+        json!({"teacher_id": t1, "year": 99999, "reason": "illness"}),
+        json!({"teacher_id": t1, "year": 2030, "reason": "%00"}),
+        json!({"teacher_id": t1, "year": 2030, "reason": "other", "note": "说".repeat(201)}),
+        json!({"teacher_id": "x", "year": 2030, "reason": "illness"}),
+    ] {
+        let (status, answer) = admin.post("/api/v1/exchange/exclusions", body.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
+    }
+    for body in [
+        json!({"mentor_id": t1, "mentee_id": t1, "starts_on": "2030-09-01", "ends_on": "2031-08-31"}),
+        json!({"mentor_id": t1, "mentee_id": t2, "starts_on": "2031-09-01", "ends_on": "2030-08-31"}),
+        json!({"mentor_id": t1, "mentee_id": t2, "starts_on": "2030-09-01", "ends_on": "2039-08-31"}),
+        json!({"mentor_id": t1, "mentee_id": t2, "starts_on": "2030-09-01", "ends_on": "2031-08-31", "goal": "目".repeat(501)}),
+        json!({"mentor_id": t1, "mentee_id": t2, "starts_on": "2030-09-01", "ends_on": "2031-08-31", "subject": "%00"}),
+    ] {
+        let (status, answer) = admin.post("/api/v1/exchange/mentorships", body.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
+    }
+    let today = chrono::Local::now().date_naive();
+    let (_, pair) = admin.post("/api/v1/exchange/mentorships", json!({"mentor_id": t1, "mentee_id": t2, "starts_on": today - chrono::Days::new(10), "ends_on": today + chrono::Days::new(100)})).await;
+    let meetings = format!("/api/v1/exchange/mentorships/{}/meetings", pair["id"]);
+    for body in [
+        json!({"held_on": today, "minutes": 100_000, "kind": "observation"}),
+        json!({"held_on": today, "minutes": 0, "kind": "observation"}),
+        json!({"held_on": today, "minutes": 45, "kind": "%27"}),
+        json!({"held_on": "2030-02-30", "minutes": 45, "kind": "observation"}),
+        json!({"held_on": today, "minutes": 45, "kind": "observation", "notes": "记".repeat(2001)}),
+    ] {
+        let (status, answer) = admin.post(&meetings, body.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
+    }
+    let tiers: Vec<serde_json::Value> = (0..100).map(|i| json!({"name": format!("档{i}"), "min_km": 0, "monthly_yuan": 1})).collect();
+    for body in [
+        json!({"rules": {"years_teacher": 6, "years_leader": 10, "quota": 5.0, "backbone_share": 0.2, "retiring_within_years": 2, "retirement_age_male": 60, "retirement_age_female": 55}}),
+        json!({"subsidy": {"tiers": tiers}}),
+        json!({"subsidy": {"tiers": [{"name": "x", "min_km": -1, "monthly_yuan": 1}]}}),
+        json!({"subsidy": {"tiers": [{"name": "x", "min_km": 1, "monthly_yuan": -1}]}}),
+        json!({"subsidy": {"tiers": [{"name": " ", "min_km": 1, "monthly_yuan": 1}]}}),
+        json!({"extra_sending": [i64::MAX]}),
+        json!({"norm": {"students_per_teacher_primary": 0, "students_per_teacher_junior": 13.5, "shares_primary": {}, "shares_junior": {}}}),
+    ] {
+        let (status, answer) = admin.put("/api/v1/exchange/settings", body.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
+    }
+    for query in [
+        "/api/v1/exchange/moves?status=junk",
+        "/api/v1/exchange/moves?year=abc",
+        "/api/v1/exchange/subsidy?year=-262143",
+        "/api/v1/exchange/report?year=99999",
+        "/api/v1/exchange/exclusions?year=1",
+    ] {
+        assert_eq!(admin.get(query).await.0, StatusCode::BAD_REQUEST, "{query}");
+    }
+    let (status, body) = admin.call("PATCH", "/api/v1/exchange/moves/1", Some(json!({"decision": "explode"}))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "an unknown decision is named: {body}");
+    for path in [
+        "/exchange/moves?year=x&status=%27",
+        "/exchange/exclusions?year=99999",
+        "/exchange/subsidy?year=abc",
+        "/exchange/subsidy.xlsx?year=%00",
+        "/exchange/report?year=-262143",
+        "/exchange/report.xlsx?year=garbage",
+    ] {
+        assert_eq!(admin.page(path).await.0, StatusCode::OK, "{path}: the default year instead");
+    }
+    for path in ["/exchange/moves/abc", "/exchange/moves/99999999999", "/exchange/mentorships/-1", "/exchange/teachers/x"] {
+        let status = admin.page(path).await.0;
+        assert!(status == StatusCode::NOT_FOUND || status == StatusCode::BAD_REQUEST, "{path}: {status}");
+    }
+    let junk = |fields: &[(&'static str, &str)]| fields.iter().map(|(k, v)| (*k, v.to_string())).collect::<Vec<_>>();
+    for (path, fields) in [
+        (
+            "/exchange/moves/new",
+            junk(&[
+                ("staff_no", "%00"),
+                ("to_school", "x"),
+                ("form", "teleport"),
+                ("starts_on", "never"),
+                ("ends_on", "9999-99-99"),
+                ("load_percent", "lots"),
+                ("weekdays", "周八"),
+            ]),
+        ),
+        ("/exchange/exclusions", junk(&[("staff_no", "'; drop table teacher; --"), ("reason", "%00"), ("year", "x")])),
+        (
+            "/exchange/mentorships/new",
+            junk(&[("mentor_staff_no", "x"), ("mentee_staff_no", ""), ("starts_on", "2030-13-01"), ("ends_on", "")]),
+        ),
+        (
+            "/exchange/settings",
+            junk(&[
+                ("years_teacher", "六"),
+                ("quota_percent", "NaN"),
+                ("tier0_name", "一类"),
+                ("tier0_km", "far"),
+                ("tier0_yuan", "-3"),
+                ("extra_sending", "NOPE"),
+            ]),
+        ),
+        ("/exchange/plan/propose", junk(&[("max_km", "inf"), ("year", "99999")])),
+    ] {
+        let status = admin.form(path, &fields).await;
+        assert!(
+            status == StatusCode::OK || status == StatusCode::BAD_REQUEST || status == StatusCode::UNPROCESSABLE_ENTITY,
+            "{path}: {status}"
+        );
+    }
+    let pair_page = format!("/exchange/mentorships/{}", pair["id"]);
+    assert_eq!(
+        admin.form(&pair_page, &junk(&[("held_on", "x"), ("minutes", "1e9"), ("kind", "%27")])).await,
+        StatusCode::OK,
+        "the form again"
+    );
+    let (_, moves_after) = admin.get("/api/v1/exchange/moves").await;
+    let grew = moves_after.as_array().unwrap().len() - moves_before.as_array().unwrap().len();
+    assert!(grew <= 1, "at most the one move with a long note was saved, nothing from the junk: {grew}");
+    let (_, settings) = admin.get("/api/v1/exchange/settings").await;
+    assert_eq!(settings["rules"]["years_teacher"], 6, "the settings kept");
     let (status, _) = admin.get("/api/v1/usage?from=-262143-01-01&to=-262143-01-01").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "a year no calendar is about is named, not a crash");
     for query in ["from=garbage", "status=%00", "facility=abc", "to=2026-02-30", "status=pending,%27"] {

@@ -18,4 +18,4 @@ pub mod sample;
 pub mod solve;
 
 pub use problem::{Input, ProblemError, School, Teacher};
-pub use solve::{Move, Plan, Quota, Unfilled, evaluate, solve};
+pub use solve::{Move, Plan, Quota, Unfilled, evaluate, solve, solve_until};

@@ -293,8 +293,8 @@ pub async fn figures(app: &App, c: &Caller, year: Option<i32>, cluster: Option<i
 
 /// A rotation plan for the schools of the overview (the county's, or one cluster's): eligible
 /// teachers move within `max_km` from surplus to shortage, preferring their own cluster, meeting
-/// what is left of the quotas after the moves already agreed. Teachers with a move standing in
-/// the year, and schools without a location, are left out.
+/// what is left of the quotas after the moves already agreed. Teachers with a move in the year
+/// or the year before, and schools without a location, are left out.
 pub async fn plan(app: &App, c: &Caller, year: Option<i32>, cluster: Option<i64>, max_km: f64) -> Result<(Overview, xuequ_rotate::Plan)> {
     let county = c.county();
     let target = match cluster {
@@ -316,12 +316,14 @@ pub async fn plan(app: &App, c: &Caller, year: Option<i32>, cluster: Option<i64>
     // Kilometres on a plane around the county's middle (a county is small enough for it).
     let mid_lat = located.values().map(|p| p.0).sum::<f64>() / located.len().max(1) as f64;
     let km = |(lat, lon): (f64, f64)| (lon * 111.32 * mid_lat.to_radians().cos(), lat * 110.57);
-    // What the moves already agreed leave of the quota, as a share of those still free to move.
+    // Teachers with a move this year or last (standing or done) are not sent again: they are
+    // already moving, or just back.
     let busy: HashSet<i64> = app
         .store
-        .exchange_moves(county, &MoveFilter { year: Some(view.year), ..Default::default() })
+        .exchange_moves(county, &MoveFilter::default())
         .await?
         .into_iter()
+        .filter(|m| m.year == view.year || m.year == view.year - 1)
         .filter(|m| MoveStatus::parse(&m.status).is_some_and(MoveStatus::standing) || m.status == MoveStatus::Returned.code())
         .map(|m| m.teacher_id)
         .collect();
