@@ -284,10 +284,16 @@ fn meet_quotas(d: &Data, moves: &mut Vec<Move>, used: &mut BTreeSet<i64>, deadli
 }
 
 /// A cost that orders (kilometres are finite and not negative).
-#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct OrderedCost(f64);
 
 impl Eq for OrderedCost {}
+
+impl PartialOrd for OrderedCost {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
 impl Ord for OrderedCost {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {

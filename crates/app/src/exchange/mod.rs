@@ -271,7 +271,7 @@ pub async fn figures(app: &App, c: &Caller, year: Option<i32>, cluster: Option<i
         .iter()
         .flat_map(|s| s.gaps.iter())
         .filter(|g| xuequ_domain::exchange::staffing::rural_shortage_subject(g.subject))
-        .map(|g| g.short.max(0) as i64)
+        .map(|g| g.short.max(0))
         .sum();
     let schools: Vec<i64> = view.schools.iter().map(|s| s.school_id).collect();
     let (pairs, meetings) = mentorships::counts(app, c, view.year, &schools).await?;

@@ -284,7 +284,7 @@ fn step_for(c: &Caller, m: &exchange_move::Model, d: Decision) -> Result<Step> {
         receiving_agreed: m.receiving_agreed_at.is_some(),
     };
     // A school that already agreed has nothing more to agree to.
-    next(state, step).map_err(|p| AppError::Conflict(p))?;
+    next(state, step).map_err(AppError::Conflict)?;
     Ok(step)
 }
 

@@ -245,14 +245,20 @@ async fn subsidy_xlsx(State(app): State<App>, v: Viewer, Query(q): Q) -> PageRes
 
 // ---- the report ----
 
-/// The report's tables as headers and rows of text, for the page and the workbook alike.
+/// A table as its header row and rows of text.
+type TextTable = (Vec<String>, Vec<Vec<String>>);
+
+/// One table of the report page: its element id, title, header row and rows.
+type Section = (&'static str, String, Vec<String>, Vec<Vec<String>>);
+
+/// The report's tables, for the page and the workbook alike.
 struct Tables {
     year: i32,
-    quota: (Vec<String>, Vec<Vec<String>>),
-    forms: (Vec<String>, Vec<Vec<String>>),
-    subjects: (Vec<String>, Vec<Vec<String>>),
-    schools: (Vec<String>, Vec<Vec<String>>),
-    years: (Vec<String>, Vec<Vec<String>>),
+    quota: TextTable,
+    forms: TextTable,
+    subjects: TextTable,
+    schools: TextTable,
+    years: TextTable,
 }
 
 async fn tables(app: &App, v: &Viewer, q: &HashMap<String, String>) -> Result<Tables, PageError> {
@@ -338,7 +344,7 @@ struct ReportPage {
     tabs: Vec<(String, String, bool)>,
     year: i32,
     /// (id, title, headers, rows) per table.
-    sections: Vec<(&'static str, String, Vec<String>, Vec<Vec<String>>)>,
+    sections: Vec<Section>,
 }
 
 async fn report_page(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
