@@ -577,6 +577,47 @@ async fn move_walk(client: &fantoccini::Client, server: &TestServer) -> Step {
     screenshot(client, "teacher-history-phone").await;
     check_page(client, "交流记录 at phone width").await?;
     client.set_window_size(1366, 900).await?;
+
+    // The other tabs, reached from the first: each readable at desk and phone width.
+    for (tab, id, shot) in [
+        ("不参加交流名单", "exclusions", "exchange-exclusions"),
+        ("师徒结对", "pairs", "exchange-pairs"),
+        ("乡村教师补助", "tiers", "exchange-subsidy"),
+        ("统计报表", "report-quota", "exchange-report"),
+        ("设置", "settings-form", "exchange-settings"),
+    ] {
+        client.find(Locator::LinkText(tab)).await?.click().await?;
+        client.wait().for_element(Locator::Id(id)).await?;
+        screenshot(client, shot).await;
+        check_page(client, tab).await?;
+        client.set_window_size(390, 844).await?;
+        screenshot(client, &format!("{shot}-phone")).await;
+        check_page(client, &format!("{tab} at phone width")).await?;
+        client.set_window_size(1366, 900).await?;
+    }
+    // A pair's page: its meetings, and a meeting recorded (a wrong length named first).
+    client.find(Locator::LinkText("师徒结对")).await?.click().await?;
+    client.wait().for_element(Locator::Css("#pairs tbody a")).await?.click().await?;
+    let form = client.wait().for_element(Locator::Id("meeting-form")).await?;
+    let minutes = form.find(Locator::Css("input[name=minutes]")).await?;
+    minutes.clear().await?;
+    client.execute("document.querySelector('#meeting-form input[name=minutes]').removeAttribute('max');", vec![]).await?;
+    minutes.send_keys("9999").await?;
+    form.find(Locator::Css("textarea[name=notes]")).await?.send_keys("示范课《分数的意义》").await?;
+    form.find(Locator::Css("button[type=submit]")).await?.click().await?;
+    let problem = client.wait().for_element(Locator::Css("div.errors")).await?.text().await?;
+    assert!(problem.contains("时长"), "{problem}");
+    let notes = client.find(Locator::Css("#meeting-form textarea[name=notes]")).await?.prop("value").await?;
+    assert_eq!(notes.as_deref(), Some("示范课《分数的意义》"), "what was typed is kept");
+    let minutes = client.find(Locator::Css("#meeting-form input[name=minutes]")).await?;
+    minutes.clear().await?;
+    minutes.send_keys("40").await?;
+    client.find(Locator::Css("#meeting-form button[type=submit]")).await?.click().await?;
+    client.wait().for_element(Locator::Css("p.flash")).await?;
+    let meetings = client.find(Locator::Id("meetings")).await?.text().await?;
+    assert!(meetings.contains("示范课《分数的意义》"), "{meetings}");
+    screenshot(client, "exchange-pair").await;
+    check_page(client, "师徒结对").await?;
     Ok(())
 }
 
