@@ -201,21 +201,7 @@ async fn propose_some(app: &crate::App, bureau: &crate::Caller, year: i32) -> Re
     let mut chosen: Vec<&xuequ_rotate::Move> =
         plan.moves.iter().filter(|m| sending.contains(&m.from)).take(view.required_moves.max(1)).collect();
     chosen.extend(plan.moves.iter().filter(|m| !sending.contains(&m.from)).take(10));
-    let start = chrono::NaiveDate::from_ymd_opt(year, 9, 1).expect("1 September");
-    let end = chrono::NaiveDate::from_ymd_opt(year + 1, 8, 31).expect("31 August");
-    let proposals: Vec<Proposal> = chosen
-        .iter()
-        .map(|m| Proposal {
-            teacher_id: m.teacher,
-            to_school_id: m.to,
-            form: xuequ_domain::exchange::Form::Rotation,
-            starts_on: start,
-            ends_on: end,
-            load_percent: 100,
-            weekdays: Vec::new(),
-            fills: m.subject.clone(),
-        })
-        .collect();
+    let proposals: Vec<Proposal> = chosen.iter().map(|m| Proposal::rotation(year, m)).collect::<Result<_>>()?;
     if proposals.is_empty() {
         return Ok(Vec::new());
     }

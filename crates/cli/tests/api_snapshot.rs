@@ -121,6 +121,14 @@ async fn the_api_answers_as_before_the_restructure() {
             new_id = body["id"].to_string();
         }
         mask(&mut body);
+        if name.starts_with("audit") {
+            // The demo's teacher exchange (planned for the current school year) writes a number
+            // of audit lines that changes with the year: the rows must match, not their ids.
+            body["total"] = Value::String("<masked>".into());
+            for item in body["items"].as_array_mut().into_iter().flatten() {
+                item["id"] = Value::String("<masked>".into());
+            }
+        }
         answers.insert(name.into(), json!({"status": status, "body": body}));
     }
     server.stop().await.unwrap();

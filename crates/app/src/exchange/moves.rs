@@ -153,22 +153,7 @@ pub async fn propose_plan(
     if plan.moves.is_empty() {
         return Ok(Vec::new());
     }
-    let start = super::year_start(view.year)?;
-    let end = NaiveDate::from_ymd_opt(view.year + 1, 8, 31).expect("31 August");
-    let proposals: Vec<Proposal> = plan
-        .moves
-        .iter()
-        .map(|m| Proposal {
-            teacher_id: m.teacher,
-            to_school_id: m.to,
-            form: Form::Rotation,
-            starts_on: start,
-            ends_on: end,
-            load_percent: 100,
-            weekdays: Vec::new(),
-            fills: m.subject.clone(),
-        })
-        .collect();
+    let proposals: Vec<Proposal> = plan.moves.iter().map(|m| Proposal::rotation(view.year, m)).collect::<Result<_>>()?;
     propose(app, c, &proposals, "plan").await
 }
 
@@ -181,6 +166,23 @@ pub async fn get(app: &App, c: &Caller, id: i64) -> Result<exchange_move::Model>
         return Err(AppError::NotFound);
     }
     Ok(m)
+}
+
+impl Proposal {
+    /// A planned move as a proposal: 轮岗 for the school year, 1 September to 31 August, filling
+    /// a shortage of its subject.
+    pub fn rotation(year: i32, m: &xuequ_rotate::Move) -> Result<Proposal> {
+        Ok(Proposal {
+            teacher_id: m.teacher,
+            to_school_id: m.to,
+            form: Form::Rotation,
+            starts_on: super::year_start(year)?,
+            ends_on: NaiveDate::from_ymd_opt(year + 1, 8, 31).expect("31 August"),
+            load_percent: 100,
+            weekdays: Vec::new(),
+            fills: m.subject.clone(),
+        })
+    }
 }
 
 /// The moves the caller sees, narrowed by `filter`.
