@@ -428,7 +428,7 @@ async fn hardening(backend: Backend) {
 
     // A JSON body over the API's limit is 413 with the JSON error, not 400.
     let huge = json!({"code": "X1", "name": "x".repeat(2 * 1024 * 1024), "school_type": "primary", "locality": "rural"});
-    let (status, body) = admin.post("/api/v1/schools", huge).await;
+    let (status, body) = admin.post_oversized("/api/v1/schools", &huge).await;
     assert_error("a 2 MB JSON body", status, &body, StatusCode::PAYLOAD_TOO_LARGE, "too_large");
 
     // An upload over 2 MB (the old limit) is taken: 40,000 teachers in CSV, about 3 MB.

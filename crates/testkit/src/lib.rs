@@ -226,6 +226,23 @@ impl Api {
         }
     }
 
+    /// Sends a body the server refuses for its size before reading it all: the server may answer
+    /// 413 and close while the body is still being written, which the client sees as a broken
+    /// pipe, so it tries a few times for the answer.
+    pub async fn post_oversized(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        for _ in 0..5 {
+            match self.request(reqwest::Method::POST, path).json(body).send().await {
+                Ok(response) => {
+                    let status = response.status();
+                    return (status, response.json().await.unwrap_or(Value::Null));
+                }
+                Err(e) if e.is_request() => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+                Err(e) => panic!("the server answers: {e}"),
+            }
+        }
+        panic!("the server closed the connection five times without an answer");
+    }
+
     async fn answer(request: reqwest::RequestBuilder) -> (StatusCode, Value) {
         let response = request.send().await.expect("the server answers");
         let status = response.status();
