@@ -6,6 +6,8 @@
 //! holds each record's names as syllables and answers such queries in memory, so that a list
 //! search does not scan the database table on every request.
 
+pub mod extract;
+pub mod fulltext;
 mod names;
 
 pub use names::{NameIndex, Query};
