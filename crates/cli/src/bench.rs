@@ -121,3 +121,100 @@ pub async fn make_bookings(store: &Store, facilities: usize, bookings: usize, id
     println!("{} facilities, {} bookings; ids in {}", all.len(), bar.position(), ids.display());
     Ok(())
 }
+
+/// `xuequ bench library`: indexes `docs` generated resources in `dir` (spread over 200 schools
+/// and 20 clusters of one county, a third each shared with the school, the cluster, the county)
+/// and times `queries` searches of each kind as a teacher who sees their school, their cluster
+/// and the county's shared resources.
+pub fn library(docs: usize, queries: usize, dir: &Path) -> Result<()> {
+    use xuequ_search::fulltext::{Access, Library, Reader, ResourceDoc, SearchRequest};
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).with_context(|| format!("emptying {}", dir.display()))?;
+    }
+    std::fs::create_dir_all(dir)?;
+    let library = Library::in_dir(dir).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let bar = indicatif::ProgressBar::new(docs as u64);
+    let started = std::time::Instant::now();
+    const BATCH: usize = 10_000;
+    for first in (0..docs).step_by(BATCH) {
+        let lessons = xuequ_demo::lessons::generate(BATCH.min(docs - first), first as u64);
+        let batch: Vec<ResourceDoc> = lessons
+            .into_iter()
+            .enumerate()
+            .map(|(k, l)| {
+                let id = (first + k) as i64;
+                let school = id % 200;
+                ResourceDoc {
+                    id,
+                    county_id: 1,
+                    school_id: school,
+                    access: match id % 3 {
+                        0 => Access::School(school),
+                        1 => Access::Cluster(school % 20),
+                        _ => Access::County(1),
+                    },
+                    title: l.title,
+                    description: l.description,
+                    tags: l.tags,
+                    body: l.body,
+                    subject: l.subject.to_string(),
+                    grade: l.grade.to_string(),
+                    kind: l.kind.to_string(),
+                    edition: l.edition.to_string(),
+                    created: 1_700_000_000 + id,
+                    downloads: (id * 7919 % 1000) as u64,
+                    rating: (id * 31 % 500) as u64,
+                }
+            })
+            .collect();
+        library.put(&batch).map_err(|e| anyhow::anyhow!("{e}"))?;
+        bar.inc(batch.len() as u64);
+    }
+    bar.finish_and_clear();
+    let indexing = started.elapsed().as_secs_f64();
+    let size: u64 = std::fs::read_dir(dir)?.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum();
+    println!("indexed {docs} resources in {indexing:.1} s ({:.0}/s); index {:.1} MB", docs as f64 / indexing, size as f64 / 1e6);
+    let reader = Reader { county_id: 1, everything: false, schools: vec![7], clusters: vec![7] };
+    const WORDS: [&str; 8] = ["一元二次方程", "光合作用", "朱自清", "浮力", "分数", "求根公式", "勾股定理", "欧姆定律"];
+    type MakeRequest = Box<dyn Fn(usize) -> SearchRequest>;
+    let kinds: [(&str, MakeRequest); 3] = [
+        ("one word", Box::new(|i| SearchRequest { text: WORDS[i % WORDS.len()].to_string(), limit: 20, ..Default::default() })),
+        (
+            "phrase",
+            Box::new(|i| SearchRequest {
+                text: ["\"平均分成若干份\"", "\"买橘子的背影\"", "\"释放氧气\""][i % 3].to_string(),
+                limit: 20,
+                ..Default::default()
+            }),
+        ),
+        (
+            "word + filters",
+            Box::new(|i| {
+                let mut r = SearchRequest { text: WORDS[i % WORDS.len()].to_string(), limit: 20, ..Default::default() };
+                r.filters.insert("grade".into(), ((i % 9) + 1).to_string());
+                r.filters.insert("kind".into(), "lesson_plan".into());
+                r
+            }),
+        ),
+    ];
+    for (name, request) in kinds {
+        let mut times = Vec::with_capacity(queries);
+        let mut found = 0;
+        for i in 0..queries {
+            let r = request(i);
+            let t = std::time::Instant::now();
+            found += library.search(&r, &reader).map_err(|e| anyhow::anyhow!("{e}"))?.total;
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(f64::total_cmp);
+        let at = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
+        println!("{name}: p50 {:.2} ms, p99 {:.2} ms ({} hits a query on average)", at(0.50), at(0.99), found / queries.max(1));
+    }
+    let peak = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM")).map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string()))
+        .and_then(|kb| kb.parse::<u64>().ok())
+        .unwrap_or(0);
+    println!("peak memory {:.0} MB", peak as f64 / 1024.0);
+    Ok(())
+}

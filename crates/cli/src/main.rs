@@ -190,6 +190,18 @@ enum BenchCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Index generated Chinese teaching resources (in a fresh directory) and time queries: one
+    /// word, a phrase, a word with filters; prints the indexing time, the index's size, the peak
+    /// memory and the latency percentiles.
+    Library {
+        #[arg(long, default_value_t = 100_000)]
+        docs: usize,
+        #[arg(long, default_value_t = 1_000)]
+        queries: usize,
+        /// Where the index is built (emptied first).
+        #[arg(long)]
+        dir: PathBuf,
+    },
     /// Run the planner on the CPMP benchmark sets and compare with the best published values.
     Cpmp {
         #[arg(long)]
@@ -291,6 +303,7 @@ async fn main() -> Result<()> {
             plan::cpmp(&file, plan::CpmpRun { distance, time_limit, seed, json, exact })
         }
         Command::Plan { what: PlanCommand::Rotation { input, time_limit, json } } => plan::rotation(&input, time_limit, json),
+        Command::Bench { what: BenchCommand::Library { docs, queries, dir } } => bench::library(docs, queries, &dir),
         Command::Bench { what: BenchCommand::MakeRotation { schools, teachers, side_km, max_km, seed, out } } => {
             let model = xuequ_rotate::sample::county(schools, teachers, side_km, max_km, seed);
             std::fs::write(&out, serde_json::to_string(&model)?).with_context(|| format!("writing {}", out.display()))?;

@@ -6,6 +6,7 @@
 //!
 //! No I/O: the caller stores what [`generate`] returns.
 
+pub mod lessons;
 mod names;
 
 use chrono::NaiveDate;

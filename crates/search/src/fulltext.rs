@@ -177,6 +177,11 @@ fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(tantivy_jieba::JiebaTokenizer::new()).filter(tantivy::tokenizer::LowerCaser).build()
 }
 
+/// Words without their overlapping parts, for marking snippets.
+fn precise_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(tantivy_jieba::JiebaTokenizer::with_search_mode(false)).filter(tantivy::tokenizer::LowerCaser).build()
+}
+
 impl Library {
     /// An index in memory.
     pub fn in_memory() -> Result<Library, LibraryError> {
@@ -367,12 +372,13 @@ impl Library {
                 (top.into_iter().map(|(_, a)| (0.0, a)).collect(), total, counts)
             }
         };
-        let mut title_snippets = SnippetGenerator::create(&searcher, &*query, f.title)?;
-        title_snippets.set_max_num_chars(200);
-        let mut body_snippets = SnippetGenerator::create(&searcher, &*query, f.body)?;
-        body_snippets.set_max_num_chars(160);
-        let mut description_snippets = SnippetGenerator::create(&searcher, &*query, f.description)?;
-        description_snippets.set_max_num_chars(160);
+        // Snippets cut the text in jieba's precise mode: search mode's overlapping parts of
+        // words would make overlapping highlights (tantivy's snippets expect none).
+        let marked: BTreeMap<String, f32> = words_at(&request.text).into_iter().map(|(_, w)| (w, 1.0)).collect();
+        let snippets = |field: Field, chars: usize| SnippetGenerator::new(marked.clone(), precise_analyzer(), field, chars);
+        let title_snippets = snippets(f.title, 200);
+        let body_snippets = snippets(f.body, 160);
+        let description_snippets = snippets(f.description, 160);
         let mut hits = Vec::with_capacity(addresses.len());
         for (score, address) in addresses {
             let document: TantivyDocument = searcher.doc(address)?;
