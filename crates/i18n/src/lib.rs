@@ -155,6 +155,35 @@ mod tests {
         assert!(files >= 9, "one file per feature");
     }
 
+    /// A key defined twice (in two files) stops the bundles from loading at all.
+    #[test]
+    fn no_key_is_defined_twice() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+        for lang in ["zh-CN", "en"] {
+            let mut seen = std::collections::BTreeMap::new();
+            for entry in std::fs::read_dir(dir.join(lang)).expect("locale folder") {
+                let path = entry.expect("locale file").path();
+                for line in std::fs::read_to_string(&path).unwrap_or_default().lines() {
+                    let Some((key, _)) = line.split_once('=') else { continue };
+                    let key = key.trim();
+                    if line.starts_with(char::is_alphabetic) && !key.contains(' ') {
+                        let file = path.file_name().unwrap().to_string_lossy().to_string();
+                        if let Some(first) = seen.insert(key.to_string(), file.clone()) {
+                            panic!("{lang}: {key} is in {first} and {file}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_status_in_a_problem_reads_as_words() {
+        let p = Problem::WrongStep { status: "returned".into() };
+        assert!(Tr::new(Lang::Zh).problem(&p).contains("已返回"), "{}", Tr::new(Lang::Zh).problem(&p));
+        assert!(Tr::new(Lang::En).problem(&p).contains("returned"));
+    }
+
     #[test]
     fn every_problem_has_a_message_in_both_languages() {
         use Problem::*;
@@ -210,6 +239,11 @@ mod tests {
             WrongPassword,
             PasswordsDiffer,
             Disagrees { value: "1".into(), other: "2".into(), first_row: 3 },
+            WrongStep { status: "returned".into() },
+            SameSchool,
+            SamePerson,
+            TeacherBusy { other: "#7".into() },
+            MonthsOutOfRange { months: "5".into(), min: "12".into(), max: "36".into() },
         ];
         for lang in [Lang::Zh, Lang::En] {
             for p in &all {

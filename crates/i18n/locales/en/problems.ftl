@@ -63,7 +63,17 @@ problem-not-shared = This facility is not shared with your school
 problem-collides = Collides with booking #{ $booking } ({ $start }–{ $end })
 problem-not-begun-yet = It has not begun yet ({ $when }); it can be marked once it has
 problem-too-many-dates = The repeat covers { $count } dates, more than the { $max } allowed
-problem-wrong-step = Not possible while it is { $status }
+problem-wrong-step = Not possible while it is { $status ->
+        [proposed] proposed
+        [approved] agreed by both schools
+        [confirmed] confirmed
+        [active] under way
+        [returned] returned
+        [declined] declined
+        [withdrawn] withdrawn
+        [ended] ended
+       *[other] { $status }
+    }
 problem-same-school = The two schools are the same
 problem-teacher-busy = The teacher already has exchange { $other } in that period
 problem-same-person = The mentor and the mentee are the same person

@@ -63,7 +63,17 @@ problem-not-shared = 该场馆不对你的学校开放
 problem-collides = 与预约 #{ $booking }（{ $start }–{ $end }）时间冲突
 problem-not-begun-yet = 还没有开始（{ $when }），开始之后才能标记
 problem-too-many-dates = 重复预约共 { $count } 次，超过上限 { $max } 次
-problem-wrong-step = 当前状态（{ $status }）下不能这样操作
+problem-wrong-step = 当前状态（{ $status ->
+        [proposed] 待审批
+        [approved] 两校已同意
+        [confirmed] 已确认
+        [active] 交流中
+        [returned] 已返回
+        [declined] 未同意
+        [withdrawn] 已撤回
+        [ended] 已结束
+       *[other] { $status }
+    }）下不能这样操作
 problem-same-school = 调出和调入学校不能是同一所
 problem-teacher-busy = 该教师在这段时间已有交流安排（{ $other }）
 problem-same-person = 师傅和徒弟不能是同一人
