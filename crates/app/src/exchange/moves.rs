@@ -133,11 +133,9 @@ pub async fn propose(app: &App, c: &Caller, proposals: &[Proposal], origin: &'st
     Ok(app.store.propose_moves(&c.ctx(), &new, &notices).await?)
 }
 
-/// Straight kilometres between two located schools.
+/// Kilometres between two located schools (great circle).
 fn distance(a: &xuequ_store::entities::school::Model, b: &xuequ_store::entities::school::Model) -> Option<f64> {
-    let (la, lo, lb, mb) = (a.latitude?, a.longitude?, b.latitude?, b.longitude?);
-    let mid = ((la + lb) / 2.0).to_radians().cos();
-    Some((((lb - la) * 110.57).powi(2) + ((mb - lo) * 111.32 * mid).powi(2)).sqrt())
+    Some(xuequ_plan::metric::haversine_km(a.latitude.zip(a.longitude)?, b.latitude.zip(b.longitude)?))
 }
 
 /// Proposes the planner's moves for a school year (轮岗 from 1 September for one year), each

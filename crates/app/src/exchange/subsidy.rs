@@ -47,7 +47,7 @@ pub async fn allowances(app: &App, c: &Caller, year: i32) -> Result<Vec<Allowanc
             locality: Locality::parse(&s.locality).unwrap_or(Locality::Rural),
             township: s.township.clone(),
             km_from_seat: match (seat, s.latitude, s.longitude) {
-                (Some(seat), Some(lat), Some(lon)) => Some(km(seat, (lat, lon))),
+                (Some(seat), Some(lat), Some(lon)) => Some(xuequ_plan::metric::haversine_km(seat, (lat, lon))),
                 _ => None,
             },
         };
@@ -112,9 +112,4 @@ fn county_seat(schools: &[xuequ_store::entities::school::Model]) -> Option<(f64,
     }
     let n = points.len() as f64;
     Some((points.iter().map(|p| p.0).sum::<f64>() / n, points.iter().map(|p| p.1).sum::<f64>() / n))
-}
-
-fn km(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let mid = ((a.0 + b.0) / 2.0).to_radians().cos();
-    (((b.0 - a.0) * 110.57).powi(2) + ((b.1 - a.1) * 111.32 * mid).powi(2)).sqrt()
 }
