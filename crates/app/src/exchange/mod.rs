@@ -369,6 +369,21 @@ pub async fn plan(app: &App, c: &Caller, year: Option<i32>, cluster: Option<i64>
     Ok((view, plan))
 }
 
+/// The id of the county's active teacher with this staff number, as forms name teachers (the
+/// use case it is for then checks the caller may act on them); `field` names the form's field
+/// in the problem when there is none.
+pub async fn teacher_by_staff_no(app: &App, c: &Caller, field: &'static str, staff_no: &str) -> Result<i64> {
+    c.require(Action::Read, Resource::Exchange, &Target::county(c.county()))?;
+    let staff_no = staff_no.trim();
+    app.store
+        .active_teachers(c.county())
+        .await?
+        .into_iter()
+        .find(|t| t.staff_no == staff_no)
+        .map(|t| t.id)
+        .ok_or_else(|| AppError::invalid(field, xuequ_domain::Problem::NotFound { value: staff_no.chars().take(40).collect() }))
+}
+
 /// Each school's cluster (the first active one it belongs to).
 async fn cluster_of_schools(app: &App, county: i64) -> Result<HashMap<i64, i64>> {
     let mut out = HashMap::new();

@@ -138,17 +138,10 @@ async fn create(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) ->
         &pair_specs(),
         &form,
         async |d: PairDraft| {
-            let teachers = app.store.active_teachers(v.county()).await?;
-            let find = |field: &'static str, no: &str| {
-                teachers
-                    .iter()
-                    .find(|t| t.staff_no == no.trim())
-                    .map(|t| t.id)
-                    .ok_or_else(|| AppError::invalid(field, Problem::NotFound { value: no.trim().chars().take(40).collect() }))
-            };
+            let find = xuequ_app::exchange::teacher_by_staff_no;
             let new = NewMentorship {
-                mentor_id: find("mentor_staff_no", &d.mentor_staff_no)?,
-                mentee_id: find("mentee_staff_no", &d.mentee_staff_no)?,
+                mentor_id: find(&app, &v, "mentor_staff_no", &d.mentor_staff_no).await?,
+                mentee_id: find(&app, &v, "mentee_staff_no", &d.mentee_staff_no).await?,
                 subject: String::new(),
                 starts_on: d.starts_on,
                 ends_on: d.ends_on,

@@ -220,14 +220,7 @@ async fn create(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) ->
         &specs,
         &form,
         async |d: ProposalDraft| {
-            let staff_no = d.staff_no.trim();
-            let teacher = app
-                .store
-                .active_teachers(v.county())
-                .await?
-                .into_iter()
-                .find(|t| t.staff_no == staff_no)
-                .ok_or_else(|| AppError::invalid("staff_no", Problem::NotFound { value: staff_no.chars().take(40).collect() }))?;
+            let teacher_id = xuequ_app::exchange::teacher_by_staff_no(&app, &v, "staff_no", &d.staff_no).await?;
             let to_school_id =
                 d.to_school.parse().map_err(|_| AppError::invalid("to_school", Problem::NoSuchSchool { value: d.to_school.clone() }))?;
             let form = Form::parse(&d.form).ok_or_else(|| {
@@ -241,7 +234,7 @@ async fn create(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) ->
             })?;
             let weekdays = parse_weekdays(d.weekdays.as_deref().unwrap_or(""))?;
             let p = Proposal {
-                teacher_id: teacher.id,
+                teacher_id,
                 to_school_id,
                 form,
                 starts_on: d.starts_on,

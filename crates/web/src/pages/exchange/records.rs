@@ -109,19 +109,11 @@ async fn exclude(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -
     let t = v.tr();
     let year = year_of(&form, this_school_year());
     let staff_no = form.get("staff_no").map(|s| s.trim()).unwrap_or("");
-    let teacher = app.store.active_teachers(v.county()).await.map_err(AppError::from)?.into_iter().find(|x| x.staff_no == staff_no);
-    let result = match teacher {
-        None => Err(AppError::invalid("staff_no", Problem::NotFound { value: staff_no.chars().take(40).collect() })),
-        Some(x) => settings::exclude(
-            &app,
-            &v,
-            x.id,
-            year,
-            form.get("reason").map(String::as_str).unwrap_or(""),
-            form.get("note").map(String::as_str).unwrap_or(""),
-        )
-        .await
-        .map(|_| ()),
+    let reason = form.get("reason").map(String::as_str).unwrap_or("");
+    let note = form.get("note").map(String::as_str).unwrap_or("");
+    let result = match xuequ_app::exchange::teacher_by_staff_no(&app, &v, "staff_no", staff_no).await {
+        Ok(id) => settings::exclude(&app, &v, id, year, reason, note).await.map(|_| ()),
+        Err(e) => Err(e),
     };
     match result {
         Ok(()) => Ok(saved(&format!("/exchange/exclusions?year={year}"))),
