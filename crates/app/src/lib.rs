@@ -17,6 +17,7 @@ pub mod bookings;
 pub mod clusters;
 pub mod exchange;
 pub mod home;
+pub mod library;
 pub mod operator;
 pub mod planning;
 pub mod registry;
@@ -40,11 +41,26 @@ pub struct App {
     pub plan_jobs: planning::Jobs,
     /// Assessments and plan figures, each valid for one state of the registry.
     pub derived: std::sync::Arc<freshness::Derived>,
+    /// The resource library's files and search index.
+    pub library: std::sync::Arc<library::Archive>,
 }
 
 impl App {
+    /// The use cases on `store`, with the library's files and index in memory.
     pub fn new(store: Store) -> App {
-        App { store, sessions: Default::default(), limiter: Default::default(), plan_jobs: Default::default(), derived: Default::default() }
+        App::with_library(store, library::Archive::in_memory())
+    }
+
+    /// The use cases on `store` and the library's `archive`.
+    pub fn with_library(store: Store, archive: library::Archive) -> App {
+        App {
+            store,
+            sessions: Default::default(),
+            limiter: Default::default(),
+            plan_jobs: Default::default(),
+            derived: Default::default(),
+            library: std::sync::Arc::new(archive),
+        }
     }
 }
 

@@ -490,3 +490,104 @@ pub async fn bench_bookings(store: &Store, facilities: usize, bookings: usize, p
     }
     Ok(all.iter().map(|f| (f.id, f.school_id)).collect())
 }
+
+/// The demo's resource library: a few hundred lesson plans, courseware, tests and research
+/// across subjects and grades, as real Word, PDF and text files, shared with schools, clusters
+/// and the county by teachers of many schools, downloaded and rated over the last months by
+/// the demo accounts of other schools. Nothing happens when the county has resources already.
+pub async fn load_demo_library(app: &crate::App) -> Result<()> {
+    for (county, count) in app.store.counties().await?.into_iter().zip([300usize, 12]) {
+        if !app.store.resources_of(county.id, None, None).await?.is_empty() {
+            continue;
+        }
+        demo_library(app, county.id, count).await?;
+    }
+    crate::library::catch_up(app).await.map(|_| ())
+}
+
+async fn demo_library(app: &crate::App, county: i64, count: usize) -> Result<()> {
+    use xuequ_domain::library::{Kind, Sharing};
+    use xuequ_store::library::{NewResource, ResourceFields, StoredFile};
+    let users = app.store.users(county, xuequ_store::Paging::new(Some(1), Some(100))).await?.items;
+    let Some(bureau) = users.iter().find(|u| u.role == xuequ_domain::Role::BureauAdmin.code()) else { return Ok(()) };
+    let schools = app.store.all_schools(county).await?;
+    let teachers = app.store.active_teachers(county).await?;
+    let mut in_cluster = std::collections::HashMap::new();
+    for c in app.store.all_clusters(county).await? {
+        for s in app.store.cluster_school_ids(county, c.id).await? {
+            in_cluster.entry(s).or_insert(c.id);
+        }
+    }
+    let now = chrono::Utc::now();
+    let lessons = xuequ_demo::lessons::generate(count, 2026 + county as u64);
+    for (i, lesson) in lessons.into_iter().enumerate() {
+        // The demo's own accounts upload some, so their pages have something of their own.
+        let own = users.iter().filter(|u| u.school_id.is_some() && u.role != xuequ_domain::Role::BureauAdmin.code()).nth(i % 7);
+        let school = own.and_then(|u| u.school_id).unwrap_or_else(|| schools[(i * 7) % schools.len()].id);
+        let author = teachers.iter().filter(|t| t.school_id == school).nth(i % 3).map(|t| format!("{}老师", t.name));
+        let ctx = Ctx {
+            county_id: county,
+            user_id: Some(own.map_or(bureau.id, |u| u.id)),
+            username: own.map(|u| u.display_name.clone()).or(author).unwrap_or_else(|| bureau.display_name.clone()),
+        };
+        let sharing = match (i % 3, in_cluster.get(&school)) {
+            (0, _) => Sharing::County,
+            (1, Some(_)) => Sharing::Cluster,
+            (1, None) => Sharing::County,
+            _ => Sharing::School,
+        };
+        let lines: Vec<&str> = lesson.body.lines().collect();
+        let (name, bytes) = match i % 4 {
+            0 => (format!("{}.pdf", lesson.title), xuequ_demo::files::pdf(&lesson.title, &lines)),
+            3 => (format!("{}.txt", lesson.title), lesson.body.clone().into_bytes()),
+            _ => (format!("{}.docx", lesson.title), xuequ_demo::files::docx(&lesson.title, &lines)),
+        };
+        let t = xuequ_domain::library::files::check(&name, bytes.len() as u64, u64::MAX, &bytes).map_err(AppError::Conflict)?;
+        let hash = app.library.put(&bytes).await?;
+        let (text, text_status, text_note) =
+            crate::library::upload::read_text(&name, t.family, &bytes).await.map_err(AppError::Conflict)?;
+        let kind = Kind::parse(lesson.kind).unwrap_or(Kind::Other);
+        let new = NewResource {
+            school_id: Some(school),
+            created_at: now - chrono::Duration::hours((count - i) as i64 * 11),
+            fields: ResourceFields {
+                title: lesson.title.clone(),
+                description: lesson.description.clone(),
+                subject: lesson.subject.to_string(),
+                grade: lesson.grade as i32,
+                edition: lesson.edition.to_string(),
+                chapter: lesson.tags.first().cloned().unwrap_or_default(),
+                kind: kind.code().to_string(),
+                tags: lesson.tags.join(","),
+                sharing: sharing.code().to_string(),
+                cluster_id: (sharing == Sharing::Cluster).then(|| in_cluster.get(&school).copied()).flatten(),
+            },
+            file: StoredFile {
+                name,
+                hash,
+                size: bytes.len() as i64,
+                mime: t.mime.to_string(),
+                family: format!("{:?}", t.family).to_lowercase(),
+                text,
+                text_status,
+                text_note,
+            },
+        };
+        let saved = app.store.create_resources(&ctx, &[new]).await?;
+        // Colleagues of other schools download and rate what is shared beyond the school.
+        if sharing != Sharing::School {
+            for (k, u) in users.iter().enumerate().filter(|(_, u)| u.school_id.is_some() && u.school_id != Some(school)) {
+                if (i + k) % 3 != 0 {
+                    continue;
+                }
+                let who = Ctx { county_id: county, user_id: Some(u.id), username: u.display_name.clone() };
+                let at = now - chrono::Duration::hours(((i * 37 + k * 101) % (24 * 150)) as i64);
+                app.store.record_download(&who, saved[0].resource.id, u.school_id, at).await?;
+                if (i + k) % 2 == 0 {
+                    app.store.rate_resource(&who, saved[0].resource.id, u.school_id, 3 + ((i + k) % 3) as i32, at).await?;
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -164,6 +164,9 @@ pub fn library(docs: usize, queries: usize, dir: &Path) -> Result<()> {
                     created: 1_700_000_000 + id,
                     downloads: (id * 7919 % 1000) as u64,
                     rating: (id * 31 % 500) as u64,
+                    cluster_id: (id % 3 == 1).then_some(school % 20),
+                    uploader_id: 1000 + id % 5000,
+                    revision: 1,
                 }
             })
             .collect();

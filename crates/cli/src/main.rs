@@ -51,6 +51,8 @@ enum Command {
     Serve {
         #[command(flatten)]
         db: Db,
+        #[command(flatten)]
+        files: Files,
         /// Address and port to listen on.
         #[arg(long, env = "XUEQU_LISTEN", default_value = "127.0.0.1:8080")]
         listen: String,
@@ -65,6 +67,15 @@ enum Command {
     Demo {
         #[command(flatten)]
         db: Db,
+        #[command(flatten)]
+        files: Files,
+    },
+    /// Rebuild the resource library's search index from the database.
+    Reindex {
+        #[command(flatten)]
+        db: Db,
+        #[command(flatten)]
+        files: Files,
     },
     /// Import a spreadsheet (XLSX, XLS, ODS or CSV), all or nothing.
     Import {
@@ -279,10 +290,12 @@ async fn main() -> Result<()> {
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Serve { db, listen, demo, secure_cookies } => serve(db, &listen, demo, secure_cookies).await,
-        Command::Demo { db } => {
+        Command::Serve { db, files, listen, demo, secure_cookies } => serve(db, files, &listen, demo, secure_cookies).await,
+        Command::Reindex { db, files } => reindex(db, files).await,
+        Command::Demo { db, files } => {
             let (store, _) = db.open().await?;
-            operator::load_demo(&store, true).await.map_err(failed)
+            operator::load_demo(&store, true).await.map_err(failed)?;
+            operator::load_demo_library(&files.app(&db, store)?).await.map_err(failed)
         }
         Command::Import { kind, file, update_existing, county, db } => import(db, &kind, &file, update_existing, county).await,
         Command::Export { kind, format, out, county, db } => export(db, &kind, &format, out, county).await,
@@ -330,7 +343,7 @@ async fn main() -> Result<()> {
     }
 }
 
-async fn serve(db: Db, listen: &str, demo: bool, secure_cookies: bool) -> Result<()> {
+async fn serve(db: Db, files: Files, listen: &str, demo: bool, secure_cookies: bool) -> Result<()> {
     // Held until the server ends, so that `xuequ restore` refuses to run under it.
     let _held = operator::hold_data_dir(&db.data_dir).map_err(failed)?;
     let (store, _) = db.open().await?;
@@ -339,9 +352,18 @@ async fn serve(db: Db, listen: &str, demo: bool, secure_cookies: bool) -> Result
     } else {
         operator::first_admin(&store).await.map_err(failed)?;
     }
+    let app = files.app(&db, store)?;
+    if demo {
+        operator::load_demo_library(&app).await.map_err(failed)?;
+    }
+    // After a crash the index may lag the database: the database wins.
+    let caught_up = xuequ_app::library::catch_up(&app).await.map_err(failed)?;
+    if caught_up > 0 {
+        tracing::info!("the library's index caught up with {caught_up} resources");
+    }
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     let address = listener.local_addr()?;
-    let state = xuequ_web::AppState::new(store, demo, secure_cookies);
+    let state = xuequ_web::AppState::with(app, demo, secure_cookies);
     println!("xuequ listening on http://{address}");
     if demo {
         println!(
@@ -350,6 +372,47 @@ async fn serve(db: Db, listen: &str, demo: bool, secure_cookies: bool) -> Result
         );
     }
     xuequ_web::serve(listener, state, shutdown()).await?;
+    Ok(())
+}
+
+/// Where the resource library keeps its files, and how large one may be.
+#[derive(clap::Args)]
+struct Files {
+    /// S3-compatible storage for the library's files (`s3://bucket/prefix`; endpoint and keys
+    /// from `AWS_ENDPOINT`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`,
+    /// `AWS_ALLOW_HTTP`). Default: the `files` folder of the data directory.
+    #[arg(long, env = "XUEQU_FILES_URL")]
+    files_url: Option<String>,
+    /// The largest file of the library, in MB.
+    #[arg(long, env = "XUEQU_MAX_FILE_MB", default_value_t = xuequ_app::library::archive::DEFAULT_MAX_FILE_MB)]
+    max_file_mb: u64,
+}
+
+impl Files {
+    /// The use cases on `store` with the library's files and index of the data directory.
+    fn app(&self, db: &Db, store: Store) -> Result<xuequ_app::App> {
+        let archive = xuequ_app::library::Archive::open(&db.data_dir, self.files_url.as_deref(), self.max_file_mb).map_err(failed)?;
+        tracing::info!("library files: {}", archive.described);
+        Ok(xuequ_app::App::with_library(store, archive))
+    }
+}
+
+/// `xuequ reindex`: the index emptied and rebuilt from the database, with a progress bar.
+async fn reindex(db: Db, files: Files) -> Result<()> {
+    let _held = operator::hold_data_dir(&db.data_dir).map_err(failed)?;
+    let (store, _) = db.open().await?;
+    let app = files.app(&db, store)?;
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} resources {elapsed}").expect("a valid template"));
+    let started = std::time::Instant::now();
+    let done = xuequ_app::library::reindex(&app, 2_000, |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .await
+    .map_err(failed)?;
+    bar.finish_and_clear();
+    println!("{done} resources indexed in {:.2} s", started.elapsed().as_secs_f64());
     Ok(())
 }
 

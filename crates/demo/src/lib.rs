@@ -6,6 +6,7 @@
 //!
 //! No I/O: the caller stores what [`generate`] returns.
 
+pub mod files;
 pub mod lessons;
 mod names;
 

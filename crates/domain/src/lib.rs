@@ -19,6 +19,7 @@ pub mod validate;
 pub mod booking;
 pub mod cluster;
 pub mod exchange;
+pub mod library;
 pub mod registry;
 
 /// Every feature's drafts, for callers that take any of them (imports, forms).

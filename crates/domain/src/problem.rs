@@ -130,6 +130,20 @@ pub enum Problem {
     MonthsOutOfRange { months: String, min: String, max: String },
     #[error("the teacher already has exchange {other} in that period")]
     TeacherBusy { other: String },
+    #[error("`{file}`: only these kinds of file are accepted: {allowed}")]
+    FileTypeNotAllowed { file: String, allowed: String },
+    #[error("`{file}` says it is {claimed} but its content is {actual}")]
+    ContentMismatch { file: String, claimed: String, actual: String },
+    #[error("`{file}` is empty")]
+    EmptyUpload { file: String },
+    #[error("`{file}` is larger than {max_mb} MB")]
+    FileTooLarge { file: String, max_mb: usize },
+    #[error("`{file}` is not a plain file name (no folders, no `..`)")]
+    BadFileName { file: String },
+    #[error("`{file}` unpacks to far more than it holds (more than {max_mb} MB or too many parts)")]
+    PackedBomb { file: String, max_mb: usize },
+    #[error("at most {max} files at once")]
+    TooManyFiles { max: usize },
 }
 
 impl Problem {

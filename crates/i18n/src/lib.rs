@@ -244,6 +244,13 @@ mod tests {
             SamePerson,
             TeacherBusy { other: "#7".into() },
             MonthsOutOfRange { months: "5".into(), min: "12".into(), max: "36".into() },
+            FileTypeNotAllowed { file: "a.exe".into(), allowed: "pdf, docx".into() },
+            ContentMismatch { file: "a.pdf".into(), claimed: "pdf".into(), actual: "png".into() },
+            EmptyUpload { file: "a.pdf".into() },
+            FileTooLarge { file: "a.pdf".into(), max_mb: 200 },
+            BadFileName { file: "../a.pdf".into() },
+            TooManyFiles { max: 20 },
+            PackedBomb { file: "a.docx".into(), max_mb: 64 },
         ];
         for lang in [Lang::Zh, Lang::En] {
             for p in &all {

@@ -1,4 +1,4 @@
-//! The text inside uploaded files, for the index: Word (.docx) paragraphs and PowerPoint (.pptx)
+//! The text inside uploaded files, for the index: PDF pages, Word (.docx) paragraphs and PowerPoint (.pptx)
 //! slides in order, plain text as it is. Bounded: a file that unpacks to more than
 //! [`MAX_UNPACKED`] bytes, holds more than [`MAX_ENTRIES`] parts, or is not what it says is
 //! refused with the reason, and the text kept is cut at [`MAX_TEXT`] characters. Works on bytes:
@@ -32,6 +32,7 @@ pub enum ExtractError {
 /// The kinds whose text is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextKind {
+    Pdf,
     Docx,
     Pptx,
     Plain,
@@ -42,6 +43,7 @@ impl TextKind {
     pub fn of(name: &str) -> Option<TextKind> {
         let ext = name.rsplit('.').next()?.to_ascii_lowercase();
         match ext.as_str() {
+            "pdf" => Some(TextKind::Pdf),
             "docx" => Some(TextKind::Docx),
             "pptx" => Some(TextKind::Pptx),
             "txt" | "md" => Some(TextKind::Plain),
@@ -57,8 +59,21 @@ pub fn text_of(kind: TextKind, bytes: &[u8]) -> Result<String, ExtractError> {
             let text = String::from_utf8_lossy(bytes);
             Ok(text.chars().take(MAX_TEXT).collect())
         }
+        TextKind::Pdf => pdf_text(bytes),
         TextKind::Docx => package_text(bytes, "Word", |name| name == "word/document.xml", "p"),
         TextKind::Pptx => package_text(bytes, "PowerPoint", |name| name.starts_with("ppt/slides/slide") && name.ends_with(".xml"), "p"),
+    }
+}
+
+/// The text of a PDF's pages. The parser is not ours and a malformed file may make it panic:
+/// that is caught and reported like any unreadable file (the caller bounds its time).
+fn pdf_text(bytes: &[u8]) -> Result<String, ExtractError> {
+    let not = |reason: String| ExtractError::NotWhatItSays { kind: "PDF", reason };
+    let read = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem(bytes));
+    match read {
+        Ok(Ok(text)) => Ok(text.chars().take(MAX_TEXT).collect()),
+        Ok(Err(e)) => Err(not(e.to_string())),
+        Err(_) => Err(not("the file is damaged".into())),
     }
 }
 

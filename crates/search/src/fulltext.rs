@@ -74,6 +74,11 @@ pub struct ResourceDoc {
     pub downloads: u64,
     /// Mean rating × 100 (0 when unrated), for "best rated".
     pub rating: u64,
+    /// The cluster it is shared with (for the cluster filter), and who uploaded it.
+    pub cluster_id: Option<i64>,
+    pub uploader_id: i64,
+    /// The record's revision: the index is up to date when it holds the database's.
+    pub revision: i64,
 }
 
 /// How results are ordered.
@@ -95,6 +100,9 @@ pub struct SearchRequest {
     /// 0-based offset and page size.
     pub offset: usize,
     pub limit: usize,
+    /// Uploaded at or after `since`, before `until` (seconds since 1970).
+    pub since: Option<i64>,
+    pub until: Option<i64>,
 }
 
 /// One result: the resource, its relevance (0 when sorted otherwise), and its title and a
@@ -116,7 +124,7 @@ pub struct Results {
 }
 
 /// The facets resources are filtered and counted by.
-pub const FACETS: &[&str] = &["subject", "grade", "kind", "edition", "school"];
+pub const FACETS: &[&str] = &["subject", "grade", "kind", "edition", "school", "cluster", "uploader"];
 
 #[derive(Clone, Copy)]
 struct Fields {
@@ -131,6 +139,7 @@ struct Fields {
     created: Field,
     downloads: Field,
     rating: Field,
+    revision: Field,
 }
 
 /// The index and its one writer.
@@ -169,6 +178,7 @@ fn schema() -> (Schema, Fields) {
         created: b.add_i64_field("created", FAST),
         downloads: b.add_u64_field("downloads", FAST),
         rating: b.add_u64_field("rating", FAST),
+        revision: b.add_i64_field("revision", FAST),
     };
     (b.build(), fields)
 }
@@ -220,13 +230,22 @@ impl Library {
                 f.created => d.created,
                 f.downloads => d.downloads,
                 f.rating => d.rating,
+                f.revision => d.revision,
             );
+            // Its own school always sees it, whatever it is shared with.
+            if d.access != Access::School(d.school_id) {
+                document.add_text(f.access, Access::School(d.school_id).key());
+            }
             for (name, value) in [("subject", &d.subject), ("grade", &d.grade), ("kind", &d.kind), ("edition", &d.edition)] {
                 if !value.trim().is_empty() {
                     document.add_facet(f.facets, tantivy::schema::Facet::from_path([name, value.trim()]));
                 }
             }
-            document.add_facet(f.facets, tantivy::schema::Facet::from_path(["school".to_string(), d.school_id.to_string()]));
+            let mut numbered = vec![("school", d.school_id), ("uploader", d.uploader_id)];
+            numbered.extend(d.cluster_id.map(|k| ("cluster", k)));
+            for (name, id) in numbered {
+                document.add_facet(f.facets, tantivy::schema::Facet::from_path([name.to_string(), id.to_string()]));
+            }
             writer.add_document(document)?;
         }
         writer.commit()?;
@@ -266,6 +285,22 @@ impl Library {
         self.len() == 0
     }
 
+    /// Every resource the index holds with its revision, to compare with the database.
+    pub fn revisions(&self) -> Result<BTreeMap<i64, i64>, LibraryError> {
+        let searcher = self.reader.searcher();
+        let mut out = BTreeMap::new();
+        for segment in searcher.segment_readers() {
+            let ids = segment.fast_fields().i64("id")?;
+            let revisions = segment.fast_fields().i64("revision")?;
+            for doc in segment.doc_ids_alive() {
+                if let (Some(id), Some(revision)) = (ids.first(doc), revisions.first(doc)) {
+                    out.insert(id, revision);
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// The words of `text` as the index cuts them (punctuation left out).
     pub fn words(&self, text: &str) -> Vec<String> {
         words_at(text).into_iter().map(|(_, w)| w).collect()
@@ -296,6 +331,13 @@ impl Library {
                 let facet = tantivy::schema::Facet::from_path([name.as_str(), value.trim()]);
                 must.push((Occur::Must, Box::new(TermQuery::new(Term::from_facet(f.facets, &facet), IndexRecordOption::Basic))));
             }
+        }
+        if request.since.is_some() || request.until.is_some() {
+            use std::ops::Bound;
+            let at = |t: i64| Term::from_field_i64(f.created, t);
+            let from = request.since.map_or(Bound::Unbounded, |t| Bound::Included(at(t)));
+            let to = request.until.map_or(Bound::Unbounded, |t| Bound::Excluded(at(t)));
+            must.push((Occur::Must, Box::new(tantivy::query::RangeQuery::new(from, to))));
         }
         for clause in self.text_clauses(&request.text) {
             must.push((Occur::Must, clause));

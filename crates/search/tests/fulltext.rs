@@ -22,6 +22,12 @@ fn doc(id: i64, school: i64, access: Access, subject: &str, title: &str, body: &
         created: 1_700_000_000 + id,
         downloads: id as u64,
         rating: 0,
+        cluster_id: match access {
+            Access::Cluster(k) => Some(k),
+            _ => None,
+        },
+        uploader_id: 100 + school,
+        revision: 1,
     }
 }
 
@@ -135,4 +141,25 @@ fn text_only_inside_a_pptx_is_found() {
     assert!(matches!(text_of(TextKind::Docx, &bytes), Err(ExtractError::NotWhatItSays { .. })), "a pptx named docx");
     let bomb = pptx(&["零".repeat(70 * 1024 * 1024 / 3).as_str()]);
     assert_eq!(text_of(TextKind::Pptx, &bomb), Err(ExtractError::TooLargeUnpacked { max_mb: 64 }));
+}
+
+#[test]
+fn a_school_sees_what_it_shared_with_its_cluster_and_dates_and_revisions_are_kept() {
+    let lib = library();
+    // School 2 shared 光合作用 with cluster 10; it left the cluster and still sees its own.
+    assert_eq!(find(&lib, &teacher(2, &[]), "光合作用"), vec![2]);
+    assert!(find(&lib, &teacher(5, &[]), "光合作用").is_empty());
+    let mut request = SearchRequest { limit: 20, since: Some(1_700_000_003), until: Some(1_700_000_005), ..Default::default() };
+    let everything = Reader { county_id: 1, everything: true, schools: vec![], clusters: vec![] };
+    let mut found: Vec<i64> = lib.search(&request, &everything).unwrap().hits.iter().map(|h| h.id).collect();
+    found.sort();
+    assert_eq!(found, vec![3, 4], "uploaded in [since, until)");
+    request.since = None;
+    request.filters.insert("uploader".into(), "102".into());
+    assert_eq!(lib.search(&request, &everything).unwrap().hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![2]);
+    let revisions = lib.revisions().unwrap();
+    assert_eq!(revisions.len(), 6, "the other county's too: the index is the whole library");
+    assert!(revisions.values().all(|r| *r == 1));
+    lib.remove(&[2]).unwrap();
+    assert!(!lib.revisions().unwrap().contains_key(&2));
 }

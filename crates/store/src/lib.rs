@@ -20,6 +20,7 @@ pub mod accounts;
 pub mod bookings;
 pub mod clusters;
 pub mod exchange;
+pub mod library;
 pub mod plans;
 pub mod registry;
 

@@ -9,6 +9,26 @@ pub fn file_response(bytes: Vec<u8>, name: &str, content_type: &str) -> Response
         .into_response()
 }
 
+/// A stored file of the library: downloaded (`attachment`) or shown in the page (`inline`, for
+/// PDFs and pictures only, which may then be framed by the site's own pages). The name is sent
+/// both as plain ASCII and, for Chinese names, as UTF-8 (RFC 6266).
+pub fn stored_file(bytes: impl Into<axum::body::Body>, name: &str, content_type: &str, inline: bool) -> Response {
+    let ascii: String = name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
+    let disposition =
+        format!("{}; filename=\"{ascii}\"; filename*=UTF-8''{}", if inline { "inline" } else { "attachment" }, urlencoding::encode(name));
+    let mut response =
+        ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes.into()).into_response();
+    if inline {
+        let headers = response.headers_mut();
+        headers.insert(header::X_FRAME_OPTIONS, header::HeaderValue::from_static("SAMEORIGIN"));
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            header::HeaderValue::from_static("default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"),
+        );
+    }
+    response
+}
+
 /// Why a multipart upload could not be read: too large for its route, or not well formed.
 pub fn upload_error(e: axum::extract::multipart::MultipartError) -> xuequ_app::AppError {
     if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {

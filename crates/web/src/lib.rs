@@ -33,6 +33,10 @@ use xuequ_app::Store;
 /// The largest upload accepted (an XLSX of 100,000 teachers is about 5 MB).
 pub const MAX_UPLOAD: usize = 64 * 1024 * 1024;
 
+/// The largest library upload request: several files together (each also within the
+/// county's per-file limit, see `xuequ_app::library::archive`).
+pub const LIBRARY_REQUEST: usize = 1024 * 1024 * 1024;
+
 /// The server's state: the use cases with their caches, and how the site is served.
 pub struct AppState {
     pub core: xuequ_app::App,
@@ -43,8 +47,14 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The state on `store`, with the library's files and index in memory.
     pub fn new(store: Store, demo: bool, secure_cookies: bool) -> App {
-        Arc::new(AppState { core: xuequ_app::App::new(store), demo, secure_cookies })
+        AppState::with(xuequ_app::App::new(store), demo, secure_cookies)
+    }
+
+    /// The state around the use cases `core`.
+    pub fn with(core: xuequ_app::App, demo: bool, secure_cookies: bool) -> App {
+        Arc::new(AppState { core, demo, secure_cookies })
     }
 }
 
@@ -67,8 +77,9 @@ pub fn router(state: App) -> Router {
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
         .fallback(pages::not_found)
-        // Nothing larger than an upload is read at all; the routes set their own lower limits.
-        .layer(RequestBodyLimitLayer::new(MAX_UPLOAD + 64 * 1024))
+        // Nothing larger than a library upload is read at all; the routes set their own lower
+        // limits (JSON 1 MB, spreadsheets 64 MB).
+        .layer(RequestBodyLimitLayer::new(LIBRARY_REQUEST + 64 * 1024))
         .layer(middleware::map_response(limit_as_json))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, std::time::Duration::from_secs(120)))
@@ -89,7 +100,7 @@ pub fn router(state: App) -> Router {
 async fn limit_as_json(response: axum::response::Response) -> axum::response::Response {
     let plain = response.headers().get(header::CONTENT_TYPE).is_none_or(|t| !t.as_bytes().starts_with(b"application/json"));
     if response.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE && plain {
-        return error::ApiError(xuequ_app::AppError::TooLarge { limit: MAX_UPLOAD }).into_response();
+        return error::ApiError(xuequ_app::AppError::TooLarge { limit: LIBRARY_REQUEST }).into_response();
     }
     response
 }
@@ -122,8 +133,9 @@ pub async fn serve(
 }
 
 /// Every minute, lets booking requests nobody decided in time expire and tells the requesters
-/// (a request due to expire also expires the moment another one wants its slot), and starts
-/// and ends teachers' moves whose dates have come (both schools are told).
+/// (a request due to expire also expires the moment another one wants its slot), starts
+/// and ends teachers' moves whose dates have come (both schools are told), and gives the
+/// library's index the download counts of the last minute.
 async fn expire_requests(app: App) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
@@ -133,6 +145,9 @@ async fn expire_requests(app: App) {
         }
         if let Err(e) = xuequ_app::exchange::moves::advance(&app, 0, xuequ_app::today()).await {
             tracing::warn!("starting and ending teachers' moves failed: {e}");
+        }
+        if let Err(e) = xuequ_app::library::index::sweep(&app).await {
+            tracing::warn!("updating the library's download counts in the index failed: {e}");
         }
     }
 }

@@ -64,3 +64,36 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+// Library uploads: the files go up with a progress bar; the answer (the new resource's page,
+// or the form with the problems) replaces this page. Without script the form posts as usual.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const form of document.querySelectorAll("form[data-upload]")) {
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const bar = document.getElementById("upload-progress");
+      const percent = document.getElementById("upload-percent");
+      const button = form.querySelector("button[type=submit]");
+      const request = new XMLHttpRequest();
+      request.open("POST", form.action);
+      bar.hidden = false;
+      button.disabled = true;
+      request.upload.addEventListener("progress", (e) => {
+        if (e.lengthComputable) {
+          bar.value = Math.round((e.loaded / e.total) * 100);
+          percent.textContent = bar.value + "%";
+        }
+      });
+      request.addEventListener("load", () => {
+        if (request.responseURL && !request.responseURL.endsWith(form.getAttribute("action"))) {
+          window.location.assign(request.responseURL);
+        } else {
+          document.open();
+          document.write(request.responseText);
+          document.close();
+        }
+      });
+      request.addEventListener("error", () => { button.disabled = false; bar.hidden = true; percent.textContent = "✕"; });
+      request.send(new FormData(form));
+    });
+  }
+});

@@ -13,6 +13,7 @@ mod accounts;
 mod booking;
 mod clusters;
 mod exchange;
+pub mod library;
 mod registry;
 
 use crate::Role;
@@ -59,6 +60,9 @@ pub enum Resource {
     Exchange,
     /// A decision on a teacher's move: a school agrees, the bureau confirms (see `exchange.rs`).
     MoveDecision,
+    /// The resource library's figures of sharing and use; single resources are decided by
+    /// their sharing (see `library.rs`).
+    Library,
 }
 
 /// Where the record lives: its county, and the school or cluster it belongs to, if any.
@@ -108,6 +112,7 @@ pub fn visibility(actor: &Actor, resource: Resource) -> Visibility {
         R::Account | R::AuditLog => accounts::visibility(actor, resource),
         R::Booking => booking::visibility(actor, resource),
         R::Exchange | R::MoveDecision => exchange::visibility(actor, resource),
+        R::Library => library::visibility(actor, resource),
     }
 }
 
@@ -133,7 +138,9 @@ pub fn may_import(actor: &Actor, resource: Resource) -> bool {
     use Resource as R;
     match resource {
         R::School | R::SchoolStats | R::Teacher | R::Facility => registry::may_import(actor, resource),
-        R::Cluster | R::Plan | R::Account | R::AuditLog | R::Booking | R::Exchange | R::MoveDecision => actor.role == Role::BureauAdmin,
+        R::Cluster | R::Plan | R::Account | R::AuditLog | R::Booking | R::Exchange | R::MoveDecision | R::Library => {
+            actor.role == Role::BureauAdmin
+        }
     }
 }
 
@@ -156,7 +163,7 @@ fn can_change(actor: &Actor, action: Action, resource: Resource, target: &Target
         R::Account | R::AuditLog => false,
         R::Booking => booking::can_change(actor, action, target),
         R::Exchange => exchange::can_change(actor, action, target),
-        R::MoveDecision => false,
+        R::MoveDecision | R::Library => false,
     }
 }
 

@@ -15,6 +15,7 @@ mod m0006_feeds;
 mod m0007_booking_outcomes;
 mod m0008_audit_entity_version;
 mod m0009_exchange;
+mod m0010_library;
 
 use sea_orm_migration::prelude::*;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_booking_outcomes::Migration),
             Box::new(m0008_audit_entity_version::Migration),
             Box::new(m0009_exchange::Migration),
+            Box::new(m0010_library::Migration),
         ]
     }
 }

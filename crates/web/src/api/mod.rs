@@ -13,6 +13,7 @@ mod assessment;
 mod bookings;
 mod clusters;
 mod exchange;
+pub(crate) mod library;
 mod planning;
 mod registry;
 mod sheets;
@@ -46,6 +47,7 @@ fn parts() -> (Router<App>, Arc<Document>) {
         .merge(planning::routes())
         .merge(bookings::routes())
         .merge(exchange::routes())
+        .merge(library::routes(crate::LIBRARY_REQUEST))
         .split_for_parts();
     // The routes are nested under the prefix; the document names the full paths.
     doc.paths.paths = std::mem::take(&mut doc.paths.paths).into_iter().map(|(path, item)| (format!("{PREFIX}{path}"), item)).collect();
@@ -124,7 +126,22 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> 
 }
 
 /// The names of the API's typed query parameters, for naming the one that is wrong.
-const QUERY_NAMES: &[&str] = &["year", "stage", "cluster", "on", "format", "update_existing"];
+const QUERY_NAMES: &[&str] = &[
+    "year",
+    "stage",
+    "cluster",
+    "on",
+    "format",
+    "update_existing",
+    "since",
+    "until",
+    "from",
+    "to",
+    "page",
+    "per_page",
+    "version",
+    "revision",
+];
 
 /// Query parameters read into `T`; a value that does not fit (`?year=99999999999`,
 /// `?on=2024-02-30`) is a JSON error naming the parameter, like every other API error.

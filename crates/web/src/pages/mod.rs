@@ -7,6 +7,7 @@ mod bookings;
 pub use bookings::feed_url;
 mod clusters;
 mod exchange;
+mod library;
 mod planning;
 mod registry;
 mod session;
@@ -39,6 +40,7 @@ pub fn routes() -> Router<App> {
         .merge(planning::routes())
         .merge(bookings::routes())
         .merge(exchange::routes())
+        .merge(library::routes())
         .layer(middleware::from_fn(with_lang))
 }
 
@@ -161,6 +163,7 @@ impl Chrome {
         if v.can(Action::Read, Resource::Exchange, &county) {
             nav.push(("nav-exchange", "/exchange"));
         }
+        nav.push(("nav-library", "/library"));
         if v.can(Action::Read, Resource::SchoolStats, &county) {
             nav.push(("nav-assessment", "/assessment"));
         }
