@@ -120,6 +120,20 @@ async fn each_role_on(backend: Backend) {
             client.post(&url).bearer_auth(&tokens[i]).multipart(form)
         })
     };
+    let library_upload = |sharing: &'static str| -> Build<'_> {
+        let client = client.clone();
+        let tokens = tokens.clone();
+        let url = server.url("/api/v1/resources");
+        Box::new(move |i| {
+            let form = reqwest::multipart::Form::new()
+                .text("title", format!("上传测试{i}"))
+                .text("subject", "chinese")
+                .text("kind", "courseware")
+                .text("sharing", sharing)
+                .part("file", reqwest::multipart::Part::bytes("《背影》朱自清".as_bytes().to_vec()).file_name("a.txt"));
+            client.post(&url).bearer_auth(&tokens[i]).multipart(form)
+        })
+    };
     let retire_me = get_json(format!("/api/v1/schools?q={}", urlencoding("测试撤销学校")), admin.clone()).await;
     assert_eq!(retire_me["total"], 0);
     let r = client
@@ -130,6 +144,31 @@ async fn each_role_on(backend: Backend) {
         .await
         .unwrap();
     let retire_id = r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
+    // The library: a school-only and a cluster resource of the principal's school, two
+    // school-only ones of a far school (one for the bureau to take down).
+    let share = |token: String, sharing: &'static str, school: Option<i64>, title: &'static str| {
+        let client = client.clone();
+        let url = server.url("/api/v1/resources");
+        async move {
+            let mut form = reqwest::multipart::Form::new()
+                .text("title", title)
+                .text("subject", "math")
+                .text("kind", "lesson_plan")
+                .text("sharing", sharing)
+                .part("file", reqwest::multipart::Part::bytes(format!("{title}：配方法与求根公式").into_bytes()).file_name("plan.txt"));
+            if let Some(s) = school {
+                form = form.text("school_id", s.to_string());
+            }
+            let r = client.post(url).bearer_auth(token).multipart(form).send().await.unwrap();
+            assert_eq!(r.status(), S::CREATED, "{title}");
+            r.json::<serde_json::Value>().await.unwrap()[0]["id"].as_i64().unwrap()
+        }
+    };
+    let principal_token = server.token("principal", "xuequ-demo").await.unwrap();
+    let r_school = share(principal_token.clone(), "school", None, "本校教案").await;
+    let r_cluster = share(principal_token.clone(), "cluster", None, "学区教案").await;
+    let r_far = share(admin.clone(), "school", Some(far), "外校教案").await;
+    let r_down = share(admin.clone(), "school", Some(far), "待下架教案").await;
     // (what, request, expected status for admin, inspector, head, principal, teacher, other county)
     // Facility sharing: a lab of the district's lead school, open to the county at any hour, and
     // one booking of it by the principal's school.
@@ -323,6 +362,66 @@ async fn each_role_on(backend: Backend) {
         ("page: rural allowance workbook", page("/exchange/subsidy.xlsx".into()), [OK, OK, OK, OK, NO, OK]),
         ("page: exchange report", page("/exchange/report".into()), [OK, OK, OK, OK, NO, OK]),
         ("page: exchange report workbook", page("/exchange/report.xlsx".into()), [OK, OK, OK, OK, NO, OK]),
+        ("search the library", api(Method::GET, "/api/v1/resources?q=求根公式".into(), None), [OK, OK, OK, OK, OK, OK]),
+        ("a school-only resource of own school", api(Method::GET, format!("/api/v1/resources/{r_school}"), None), [OK, OK, NF, OK, OK, NF]),
+        ("a cluster resource", api(Method::GET, format!("/api/v1/resources/{r_cluster}"), None), [OK, OK, OK, OK, OK, NF]),
+        ("a far school's own resource", api(Method::GET, format!("/api/v1/resources/{r_far}"), None), [OK, OK, NF, NF, NF, NF]),
+        ("download it", api(Method::GET, format!("/api/v1/resources/{r_far}/download"), None), [OK, OK, NF, NF, NF, NF]),
+        ("preview it", api(Method::GET, format!("/api/v1/resources/{r_far}/preview"), None), [OK, OK, NF, NF, NF, NF]),
+        ("its comments", api(Method::GET, format!("/api/v1/resources/{r_far}/comments"), None), [OK, OK, NF, NF, NF, NF]),
+        (
+            "rate it",
+            api(Method::POST, format!("/api/v1/resources/{r_far}/ratings"), Some(serde_json::json!({"stars": 4}))),
+            [OK, OK, NF, NF, NF, NF],
+        ),
+        (
+            "comment on a cluster resource",
+            api(Method::POST, format!("/api/v1/resources/{r_cluster}/comments"), Some(serde_json::json!({"body": "很实用"}))),
+            [NEW, NEW, NEW, NEW, NEW, NF],
+        ),
+        ("upload a resource", library_upload("county"), [NEW, NO, NO, NEW, NEW, NEW]),
+        (
+            "edit a far school's resource",
+            api(
+                Method::PATCH,
+                format!("/api/v1/resources/{r_far}"),
+                Some(serde_json::json!({"title": "x", "subject": "math", "kind": "test", "sharing": "school", "revision": 0})),
+            ),
+            [412, NO, NF, NF, NF, NF],
+        ),
+        (
+            "take a resource down",
+            api(
+                Method::POST,
+                format!("/api/v1/resources/{r_down}/take-down"),
+                Some(serde_json::json!({"reason": "版权不明", "revision": 1})),
+            ),
+            [OK, NO, NF, NF, NF, NF],
+        ),
+        (
+            "withdraw another's resource",
+            api(Method::DELETE, format!("/api/v1/resources/{r_cluster}?revision=0"), None),
+            [412, NO, NO, 412, NO, NF],
+        ),
+        ("my collections", api(Method::GET, "/api/v1/collections".into(), None), [OK, OK, OK, OK, OK, OK]),
+        (
+            "a cluster's curated collection",
+            api(
+                Method::POST,
+                "/api/v1/collections".into(),
+                Some(serde_json::json!({"name": "一元二次方程单元", "cluster_id": district_id})),
+            ),
+            [NEW, NO, NEW, NO, NO, NF],
+        ),
+        ("library figures", api(Method::GET, "/api/v1/library/figures".into(), None), [OK, OK, OK, OK, NO, OK]),
+        ("page: library", page("/library?q=求根公式".into()), [OK, OK, OK, OK, OK, OK]),
+        ("page: a far school's own resource", page(format!("/library/{r_far}")), [OK, OK, NF, NF, NF, NF]),
+        ("page: its file", page(format!("/library/{r_far}/download")), [OK, OK, NF, NF, NF, NF]),
+        ("page: upload", page("/library/upload".into()), [OK, NO, NO, OK, OK, OK]),
+        ("page: edit own school's resource", page(format!("/library/{r_school}/edit")), [OK, NO, NF, OK, NO, NF]),
+        ("page: library figures", page("/library/figures".into()), [OK, OK, OK, OK, NO, OK]),
+        ("page: library figures workbook", page("/library/figures.xlsx".into()), [OK, OK, OK, OK, NO, OK]),
+        ("page: collections", page("/library/collections".into()), [OK, OK, OK, OK, OK, OK]),
         ("page: exchange settings", page("/exchange/settings".into()), [OK, OK, OK, OK, NO, OK]),
         ("page: a teacher's exchange history", page(format!("/exchange/teachers/{own_teacher}")), [OK, OK, OK, OK, NO, NF]),
         ("page: a facility's month", page(format!("/bookings/schedule?facility={lab}")), [OK, OK, OK, OK, OK, NF]),

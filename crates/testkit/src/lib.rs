@@ -36,12 +36,21 @@ pub struct TestServer {
     pub data_dir: tempfile::TempDir,
     pg: Option<(String, String)>,
     /// The command line, to start the server again on the same data.
-    command: (String, Vec<String>),
+    command: Launch,
 }
+
+/// The binary, its arguments and extra environment variables.
+type Launch = (String, Vec<String>, Vec<(String, String)>);
 
 impl TestServer {
     /// Starts `xuequ serve --demo` and waits until `/healthz` answers.
     pub async fn start(binary: &str, backend: &Backend) -> Result<TestServer> {
+        TestServer::start_with(binary, backend, &[], &[]).await
+    }
+
+    /// Starts it with more arguments (`--max-file-mb 2`) and environment variables (the S3
+    /// endpoint's).
+    pub async fn start_with(binary: &str, backend: &Backend, more: &[&str], env: &[(&str, &str)]) -> Result<TestServer> {
         let data_dir = tempfile::tempdir()?;
         let mut args: Vec<String> = ["serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir"].iter().map(|s| s.to_string()).collect();
         args.push(data_dir.path().display().to_string());
@@ -55,7 +64,9 @@ impl TestServer {
                 Some((admin_url.clone(), name))
             }
         };
-        let command = (binary.to_string(), args);
+        args.extend(more.iter().map(|a| a.to_string()));
+        let env = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let command = (binary.to_string(), args, env);
         let (child, base) = launch(&command).await?;
         let server = TestServer { base, child, data_dir, pg, command };
         server.wait_healthy().await?;
@@ -86,6 +97,19 @@ impl TestServer {
         let (child, base) = launch(&self.command).await?;
         (self.child, self.base) = (child, base);
         self.wait_healthy().await
+    }
+
+    /// `--data-dir …` and `--database-url …` of this server, for another `xuequ` command on its
+    /// data (with the same environment).
+    pub fn data_args(&self) -> (Vec<String>, Vec<(String, String)>) {
+        let args = &self.command.1;
+        let mut out = Vec::new();
+        for flag in ["--data-dir", "--database-url"] {
+            if let Some(i) = args.iter().position(|a| a == flag) {
+                out.extend([flag.to_string(), args[i + 1].clone()]);
+            }
+        }
+        (out, self.command.2.clone())
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -145,10 +169,11 @@ impl TestServer {
 }
 
 /// Spawns the server and reads the address it listens on.
-async fn launch((binary, args): &(String, Vec<String>)) -> Result<(Child, String)> {
+async fn launch((binary, args, env): &Launch) -> Result<(Child, String)> {
     let mut child = Command::new(binary)
         .args(args)
         .env_remove("XUEQU_DATABASE_URL")
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -247,6 +272,26 @@ impl Api {
         let response = request.send().await.expect("the server answers");
         let status = response.status();
         (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// A multipart form: text fields, then each file as a `file` part with its name.
+    pub async fn multipart(&self, method: &str, path: &str, fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> (StatusCode, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("an HTTP method");
+        let mut form = reqwest::multipart::Form::new();
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.to_string());
+        }
+        for (name, bytes) in files {
+            form = form.part("file", reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()));
+        }
+        Self::answer(self.request(method, path).multipart(form)).await
+    }
+
+    /// The raw answer to a GET (files).
+    pub async fn bytes(&self, path: &str) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+        let r = self.request(reqwest::Method::GET, path).send().await.expect("the server answers");
+        let (status, headers) = (r.status(), r.headers().clone());
+        (status, headers, r.bytes().await.map(|b| b.to_vec()).unwrap_or_default())
     }
 
     /// Any method by name (`GET`, `POST`, `PUT`, `DELETE`), with an optional JSON body.

@@ -96,13 +96,24 @@ pub fn router(state: App) -> Router {
         .with_state(state)
 }
 
-/// The body-limit layer answers 413 in plain text; callers get the JSON error body instead.
-async fn limit_as_json(response: axum::response::Response) -> axum::response::Response {
+/// The body-limit layer answers 413 in plain text; callers get the JSON error body instead,
+/// naming the limit of the route.
+fn too_large_as_json(response: axum::response::Response, limit: usize) -> axum::response::Response {
     let plain = response.headers().get(header::CONTENT_TYPE).is_none_or(|t| !t.as_bytes().starts_with(b"application/json"));
     if response.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE && plain {
-        return error::ApiError(xuequ_app::AppError::TooLarge { limit: LIBRARY_REQUEST }).into_response();
+        return error::ApiError(xuequ_app::AppError::TooLarge { limit }).into_response();
     }
     response
+}
+
+async fn limit_as_json(response: axum::response::Response) -> axum::response::Response {
+    too_large_as_json(response, LIBRARY_REQUEST)
+}
+
+/// For the spreadsheet imports: a body announced larger than [`MAX_UPLOAD`] is refused before
+/// it is read, with that limit named.
+pub(crate) async fn import_limit_as_json(response: axum::response::Response) -> axum::response::Response {
+    too_large_as_json(response, MAX_UPLOAD)
 }
 
 /// A header every response carries unless its handler set it.

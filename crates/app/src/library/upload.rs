@@ -120,8 +120,13 @@ async fn fields(app: &App, caller: &Caller, draft: &ResourceDraft, school: Optio
     let sharing = draft.sharing.unwrap_or(Sharing::School);
     let cluster_id = match (sharing, school) {
         (Sharing::Cluster, Some(s)) => {
+            // A school in a county-level 学区 and a town-level 片区 shares with the 学区, the
+            // larger of the two (whose members include the 片区's in the demo and in practice).
             let clusters = app.store.clusters_of_school(caller.county(), s).await?;
-            let now = clusters.into_iter().find(|c| c.membership.left_on.is_none() && c.cluster.dissolved_on.is_none());
+            let now = clusters
+                .into_iter()
+                .filter(|c| c.membership.left_on.is_none() && c.cluster.dissolved_on.is_none())
+                .min_by_key(|c| (c.cluster.level != "county", c.cluster.id));
             Some(now.ok_or_else(|| AppError::invalid("sharing", Problem::NotAMember))?.cluster.id)
         }
         (Sharing::Cluster, None) | (Sharing::School, None) => return Err(AppError::invalid("sharing", Problem::NotAMember)),

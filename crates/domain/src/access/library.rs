@@ -54,28 +54,30 @@ fn on_shelf(shelf: &Shelf, item: &Shared) -> bool {
             || (item.sharing == Sharing::Cluster && item.cluster_id.is_some_and(|k| shelf.clusters.contains(&k))))
 }
 
-/// Whether `actor` may open, preview, download, rate and comment on the resource.
+/// Whether `actor` may open, preview, download, rate and comment on the resource. A withdrawn
+/// or taken-down one stays open to its uploader and their school's admin (who read why) and to
+/// the bureau and inspectors.
 pub fn may_see(actor: &Actor, shelf: &Shelf, item: &Shared) -> bool {
     match item.status {
         ResourceStatus::Active => on_shelf(shelf, item),
         ResourceStatus::Withdrawn | ResourceStatus::TakenDown => {
-            may_change(actor, item) || (shelf.everything && shelf.county_id == item.county_id)
+            answers_for(actor, item) || (shelf.everything && shelf.county_id == item.county_id)
         }
     }
+}
+
+/// The uploader, their school's admin, the bureau.
+fn answers_for(actor: &Actor, item: &Shared) -> bool {
+    actor.county_id == item.county_id
+        && (actor.user_id == item.uploader_id
+            || actor.role == Role::BureauAdmin
+            || (actor.role == Role::SchoolAdmin && actor.school_id.is_some() && actor.school_id == item.school_id))
 }
 
 /// Edit, replace with a new version, withdraw (and share again): the uploader, their school's
 /// admin, the bureau. A taken-down resource comes back only by the bureau.
 pub fn may_change(actor: &Actor, item: &Shared) -> bool {
-    if actor.county_id != item.county_id {
-        return false;
-    }
-    if item.status == ResourceStatus::TakenDown {
-        return actor.role == Role::BureauAdmin;
-    }
-    actor.user_id == item.uploader_id
-        || actor.role == Role::BureauAdmin
-        || (actor.role == Role::SchoolAdmin && actor.school_id.is_some() && actor.school_id == item.school_id)
+    answers_for(actor, item) && (item.status != ResourceStatus::TakenDown || actor.role == Role::BureauAdmin)
 }
 
 /// Take down with a reason: the bureau only.
@@ -153,6 +155,8 @@ mod tests {
         assert!(may_change(&principal, &gone) && !may_change(&colleague, &gone));
         let down = item(Sharing::County, ResourceStatus::TakenDown);
         assert!(!may_change(&uploader, &down) && may_change(&bureau, &down));
+        assert!(may_see(&uploader, &shelf(&uploader, &[]), &down), "the uploader reads why");
+        assert!(!may_see(&colleague, &shelf(&colleague, &[]), &down));
         assert!(may_take_down(&bureau, &gone) && !may_take_down(&principal, &gone));
         assert!(may_upload(&uploader, Some(10)) && !may_upload(&uploader, Some(11)) && !may_upload(&uploader, None));
         assert!(may_upload(&bureau, None) && !may_upload(&actor(13, Role::Inspector, None, None), None));

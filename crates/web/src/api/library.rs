@@ -257,6 +257,9 @@ pub async fn read_form(app: &App, mut form: Multipart) -> Result<Form, AppError>
     let bad = crate::download::upload_error;
     let max = app.library.max_file_bytes;
     let mut out = Form { fields: BTreeMap::new(), files: Vec::new() };
+    // A file over the limit is named once the whole request is read: a client still sending
+    // when the server answers sees a broken connection instead of the reason.
+    let mut refused: Option<AppError> = None;
     while let Some(mut field) = form.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or_default().to_string();
         if name == "file" {
@@ -265,22 +268,33 @@ pub async fn read_form(app: &App, mut form: Multipart) -> Result<Form, AppError>
                 continue; // a file input left empty
             }
             if out.files.len() >= upload::MAX_FILES {
-                return Err(AppError::invalid("files", Problem::TooManyFiles { max: upload::MAX_FILES }));
+                refused.get_or_insert(AppError::invalid("files", Problem::TooManyFiles { max: upload::MAX_FILES }));
             }
             let mut bytes = Vec::new();
             while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                if refused.is_some() {
+                    continue;
+                }
                 if (bytes.len() + chunk.len()) as u64 > max {
-                    return Err(AppError::invalid("files", Problem::FileTooLarge { file, max_mb: max.div_ceil(1024 * 1024) as usize }));
+                    let too_large = Problem::FileTooLarge { file: file.clone(), max_mb: max.div_ceil(1024 * 1024) as usize };
+                    refused = Some(AppError::invalid("files", too_large));
+                    bytes = Vec::new();
+                    continue;
                 }
                 bytes.extend_from_slice(&chunk);
             }
-            out.files.push(upload::Incoming { name: file, bytes });
+            if refused.is_none() {
+                out.files.push(upload::Incoming { name: file, bytes });
+            }
         } else if out.fields.len() < 40 {
             let text = field.text().await.map_err(bad)?;
             out.fields.insert(name, text.chars().take(10_000).collect());
         }
     }
-    Ok(out)
+    match refused {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
 }
 
 /// The describing fields of a form; a value that names no subject, kind or sharing is a

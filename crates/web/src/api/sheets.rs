@@ -16,7 +16,12 @@ use xuequ_sheets::{Format, Kind};
 
 pub fn routes() -> OpenApiRouter<App> {
     // Files up to the upload limit; everything else keeps the API's JSON limit.
-    OpenApiRouter::new().routes(routes!(import)).layer(axum::extract::DefaultBodyLimit::max(crate::MAX_UPLOAD)).routes(routes!(export))
+    OpenApiRouter::new()
+        .routes(routes!(import))
+        .layer(axum::extract::DefaultBodyLimit::max(crate::MAX_UPLOAD))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(crate::MAX_UPLOAD + 64 * 1024))
+        .layer(axum::middleware::map_response(crate::import_limit_as_json))
+        .routes(routes!(export))
 }
 
 fn kind_of(text: &str) -> ApiResult<Kind> {

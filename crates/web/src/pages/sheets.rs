@@ -8,7 +8,10 @@ use xuequ_sheets::{Format, Kind};
 
 pub fn routes() -> Router<App> {
     Router::new()
-        .route("/import", get(import_page).post(import_upload).layer(axum::extract::DefaultBodyLimit::max(crate::MAX_UPLOAD)))
+        .route("/import", get(import_page).post(import_upload))
+        .layer(axum::extract::DefaultBodyLimit::max(crate::MAX_UPLOAD))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(crate::MAX_UPLOAD + 64 * 1024))
+        .layer(axum::middleware::map_response(crate::import_limit_as_json))
         .route("/templates/{file}", get(template))
         .route("/export/{file}", get(export))
 }
