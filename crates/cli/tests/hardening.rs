@@ -61,6 +61,37 @@ async fn hardening(backend: Backend) {
         assert_eq!(status, StatusCode::OK, "{query}: {page:.200}");
     }
 
+    // The library's search parameters: a value that does not fit is a problem naming it; any
+    // text is an answer (the page shows the search again).
+    for (query, field) in [("sort=best", "sort"), ("since=2024-13-40", "since"), ("until=yesterday", "until"), ("page=18446744073709551616", "page")] {
+        let (status, body) = admin.get(&format!("/api/v1/resources?{query}")).await;
+        assert_error(query, status, &body, StatusCode::BAD_REQUEST, "invalid");
+        assert_eq!(body["error"]["details"][0]["field"], field, "{query}: {body}");
+        let (status, page) = admin.page(&format!("/library?{query}&q=%E2%80%AE&school=abc&grade=%00")).await;
+        assert!(status == StatusCode::OK || status == StatusCode::BAD_REQUEST, "{query}: {page:.200}");
+    }
+    let long = "方程".repeat(300);
+    for q in [long.as_str(), "\"", "\"\"\"", "*", "AND OR NOT", "title:x", "'; DROP TABLE library_resource; --", "\u{0}"] {
+        let encoded = urlencoding::encode(q);
+        let (status, body) = admin.get(&format!("/api/v1/resources?q={encoded}&subject={encoded}&per_page=0")).await;
+        assert_eq!(status, StatusCode::OK, "{q:.20}: {body:.200}");
+        let (status, _) = admin.page(&format!("/library?q={encoded}&page=99999")).await;
+        assert_eq!(status, StatusCode::OK, "{q:.20}");
+    }
+    // Library uploads without files, with unknown codes, or not multipart at all.
+    let (status, body) = admin.multipart("POST", "/api/v1/resources", &[("title", "x"), ("sharing", "county")], &[]).await;
+    assert_error("an upload without files", status, &body, StatusCode::BAD_REQUEST, "invalid");
+    let fields = [("title", "x"), ("subject", "法术"), ("kind", "咒语"), ("sharing", "宇宙"), ("grade", "十")];
+    let (status, body) = admin.multipart("POST", "/api/v1/resources", &fields, &[("a.txt", b"x")]).await;
+    assert_error("unknown codes", status, &body, StatusCode::BAD_REQUEST, "invalid");
+    let named: Vec<&str> = body["error"]["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
+    assert_eq!(named, vec!["subject", "kind", "sharing", "grade"], "{body}");
+    let (status, body) = admin.post("/api/v1/resources", json!({"title": "not multipart"})).await;
+    assert!(status == StatusCode::BAD_REQUEST || status == StatusCode::UNSUPPORTED_MEDIA_TYPE, "{status}: {body}");
+    let (status, body) = admin.post("/api/v1/resources/1/ratings", json!({"stars": "five"})).await;
+    assert!(status == StatusCode::BAD_REQUEST || status == StatusCode::NOT_FOUND, "{status}: {body}");
+    alive(&server).await;
+
     // Search text of any length and content: an answer, never an error or a slow scan.
     let long = "张".repeat(2_000);
     for q in [long.as_str(), "%", "_", "'; DROP TABLE teacher; --", "\u{0}\u{1b}[31m", "🙂🙂", "ｚｈａｎｇ"] {
