@@ -36,6 +36,7 @@ async fn a_bureau_admin_signs_in_and_opens_a_school() {
         eprintln!("skipping the browser test: chromium or chromedriver is not installed (apt-get install chromium chromium-driver)");
         return;
     };
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let server = TestServer::start(BIN, &Backend::Sqlite).await.expect("server starts");
     let port = free_port();
     let _driver = Driver(
@@ -83,6 +84,9 @@ async fn a_bureau_admin_signs_in_and_opens_a_school() {
     }
     if result.is_ok() {
         result = move_walk(&client, &server).await;
+    }
+    if result.is_ok() {
+        result = library_walk(&client, &server).await;
     }
     if let Err(e) = &result {
         screenshot(&client, "failure").await;
@@ -780,5 +784,76 @@ async fn booking_walk(client: &fantoccini::Client, server: &TestServer) -> Step 
     screenshot(client, "rules-phone").await;
     check_page(client, "the sharing rules at phone width").await?;
     client.set_window_size(1366, 900).await?;
+    Ok(())
+}
+
+/// A teacher of 东坪镇中心小学 uploads a Word lesson plan shared with the 学区 (with the
+/// progress bar); a teacher of another school of the 学区 finds it by a phrase from inside it,
+/// opens it and reads it in the preview; a teacher of a school outside the 学区 does not find
+/// it. At desk and phone width.
+async fn library_walk(client: &fantoccini::Client, server: &TestServer) -> Step {
+    client.set_window_size(1366, 900).await?;
+    let admin = server.client("admin").await?;
+    let (_, found) = admin.get(&format!("/api/v1/clusters?q={}", "城关第二学区")).await;
+    let (_, district) = admin.get(&format!("/api/v1/clusters/{}", found["items"][0]["id"])).await;
+    let own = admin.get(&format!("/api/v1/schools?q={}", "东坪镇中心小学")).await.1["items"][0]["id"].as_i64().unwrap();
+    let member = district["members"].as_array().unwrap().iter().map(|m| m["school"]["id"].as_i64().unwrap()).find(|s| *s != own).unwrap();
+    let far = admin.get(&format!("/api/v1/schools?q={}", "青石乡初级中学")).await.1["items"][0]["id"].as_i64().unwrap();
+    for (name, school) in [("member.teacher", member), ("far.teacher", far)] {
+        let body =
+            serde_json::json!({"username": name, "display_name": name, "password": "xuequ-demo", "role": "teacher", "school_id": school});
+        assert_eq!(admin.post("/api/v1/users", body).await.0, reqwest::StatusCode::CREATED);
+    }
+    let phrase = "借助数轴理解绝对值的几何意义";
+    let plan = tempfile::Builder::new().prefix("绝对值教案").suffix(".docx").tempfile()?;
+    std::fs::write(plan.path(), xuequ_demo::files::docx("绝对值", &["一、教学目标", phrase, "二、教学过程"]))?;
+
+    // The teacher uploads from the menu: 资源库 → 上传资源.
+    sign_in(client, server, "teacher").await?;
+    client.find(Locator::LinkText("资源库")).await?.click().await?;
+    client.wait().for_element(Locator::Css("input[type=search]")).await?;
+    check_page(client, "library").await?;
+    client.find(Locator::LinkText("上传资源")).await?.click().await?;
+    client.wait().for_element(Locator::Id("files")).await?.send_keys(&plan.path().display().to_string()).await?;
+    client.find(Locator::Css("input[name=title]")).await?.send_keys("绝对值（第一课时）教案").await?;
+    client.find(Locator::Css("select[name=subject] option[value=math]")).await?.click().await?;
+    client.find(Locator::Css("select[name=grade] option[value='7']")).await?.click().await?;
+    client.find(Locator::Css("select[name=kind] option[value=lesson_plan]")).await?.click().await?;
+    client.find(Locator::Css("input[name=edition]")).await?.send_keys("人教版").await?;
+    assert!(client.find(Locator::Css("input[name=sharing][value=cluster]")).await?.prop("checked").await?.is_some_and(|c| c == "true"));
+    check_page(client, "upload form").await?;
+    screenshot(client, "library-upload").await;
+    client.find(Locator::Css("#resource-form button[type=submit]")).await?.click().await?;
+    client.wait().for_element(Locator::Id("preview")).await?;
+    let page = client.source().await?;
+    assert!(page.contains("绝对值（第一课时）教案") && page.contains(phrase), "the new resource's page shows its text");
+    screenshot(client, "library-uploaded").await;
+
+    // A teacher of another school of the 学区 finds it by the phrase and reads it.
+    sign_in(client, server, "member.teacher").await?;
+    client.find(Locator::LinkText("资源库")).await?.click().await?;
+    client.wait().for_element(Locator::Css("input[type=search]")).await?.send_keys("数轴理解绝对值").await?;
+    client.find(Locator::Css("form.search-bar button")).await?.click().await?;
+    let results = client.wait().for_element(Locator::Id("results")).await?.text().await?;
+    assert!(results.contains("绝对值（第一课时）教案"), "{results}");
+    screenshot(client, "library-found").await;
+    check_page(client, "search results").await?;
+    client.set_window_size(390, 844).await?;
+    screenshot(client, "library-found-phone").await;
+    check_page(client, "search results at phone width").await?;
+    client.find(Locator::Css("#results a.result-title")).await?.click().await?;
+    let preview = client.wait().for_element(Locator::Id("preview")).await?.text().await?;
+    assert!(preview.contains(phrase), "{preview}");
+    screenshot(client, "library-resource-phone").await;
+    check_page(client, "a resource at phone width").await?;
+    client.set_window_size(1366, 900).await?;
+    screenshot(client, "library-resource").await;
+
+    // A teacher outside the 学区 finds nothing of it.
+    sign_in(client, server, "far.teacher").await?;
+    client.goto(&server.url(&format!("/library?q={}", "数轴理解绝对值"))).await?;
+    let found = client.wait().for_element(Locator::Id("results")).await?.text().await?;
+    assert!(!found.contains("绝对值（第一课时）教案") && found.contains("没有找到资源"), "{found}");
+    screenshot(client, "library-not-found").await;
     Ok(())
 }

@@ -63,7 +63,9 @@ async fn hardening(backend: Backend) {
 
     // The library's search parameters: a value that does not fit is a problem naming it; any
     // text is an answer (the page shows the search again).
-    for (query, field) in [("sort=best", "sort"), ("since=2024-13-40", "since"), ("until=yesterday", "until"), ("page=18446744073709551616", "page")] {
+    for (query, field) in
+        [("sort=best", "sort"), ("since=2024-13-40", "since"), ("until=yesterday", "until"), ("page=18446744073709551616", "page")]
+    {
         let (status, body) = admin.get(&format!("/api/v1/resources?{query}")).await;
         assert_error(query, status, &body, StatusCode::BAD_REQUEST, "invalid");
         assert_eq!(body["error"]["details"][0]["field"], field, "{query}: {body}");
