@@ -27,20 +27,20 @@ use xuequ_store::entities::{library_collection, library_comment, library_file, l
 
 pub fn routes(max_request: usize) -> OpenApiRouter<App> {
     OpenApiRouter::new()
-        .routes(routes!(search, upload_resources))
+        .routes(routes!(search_resources, upload_resources))
         .routes(routes!(replace_file))
         .layer(axum::extract::DefaultBodyLimit::max(max_request))
         .routes(routes!(get_resource, edit_resource, withdraw_resource))
         .routes(routes!(restore_resource))
-        .routes(routes!(take_down))
-        .routes(routes!(download))
-        .routes(routes!(preview))
-        .routes(routes!(rate))
+        .routes(routes!(take_down_resource))
+        .routes(routes!(download_resource))
+        .routes(routes!(preview_resource))
+        .routes(routes!(rate_resource))
         .routes(routes!(list_comments, add_comment))
         .routes(routes!(list_collections, create_collection))
         .routes(routes!(get_collection))
         .routes(routes!(put_item, delete_item))
-        .routes(routes!(get_figures))
+        .routes(routes!(get_library_figures))
 }
 
 #[derive(Deserialize, IntoParams, Default)]
@@ -203,7 +203,7 @@ pub struct SearchOut {
 /// Searches the resources the caller may see: results, counts, facets and snippets all come
 /// from the one query that includes the caller's visibility.
 #[utoipa::path(get, path = "/resources", params(SearchQuery), responses((status = 200, body = SearchOut), (status = 400)), tag = "library")]
-async fn search(State(app): State<App>, v: Viewer, Params(q): Params<SearchQuery>) -> ApiResult<Json<SearchOut>> {
+async fn search_resources(State(app): State<App>, v: Viewer, Params(q): Params<SearchQuery>) -> ApiResult<Json<SearchOut>> {
     let found = use_::search(&app, &v, &q.to_search()?).await?;
     let items = found
         .items
@@ -493,7 +493,12 @@ pub struct TakeDownBody {
 
 /// The bureau takes a resource down, with the reason its uploader reads.
 #[utoipa::path(post, path = "/resources/{id}/take-down", params(("id" = i64, Path)), request_body = TakeDownBody, responses((status = 200, body = ResourceOut), (status = 400), (status = 403), (status = 404), (status = 412)), tag = "library")]
-async fn take_down(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Body(b): Body<TakeDownBody>) -> ApiResult<Json<ResourceOut>> {
+async fn take_down_resource(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Body(b): Body<TakeDownBody>,
+) -> ApiResult<Json<ResourceOut>> {
     Ok(Json(ResourceOut::from(&upload::take_down(&app, &v, id, &b.reason, b.revision).await?)))
 }
 
@@ -519,14 +524,14 @@ pub struct VersionQuery {
 
 /// Downloads the file (counted with the person and their school).
 #[utoipa::path(get, path = "/resources/{id}/download", params(("id" = i64, Path), VersionQuery), responses((status = 200, description = "the file"), (status = 404)), tag = "library")]
-async fn download(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Params(q): Params<VersionQuery>) -> ApiResult<Response> {
+async fn download_resource(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Params(q): Params<VersionQuery>) -> ApiResult<Response> {
     let (file, bytes) = use_::file(&app, &v, id, q.version, true).await?;
     Ok(crate::download::stored_file(bytes, &file.name, &file.mime, false))
 }
 
 /// The file to show in the page (PDF and images; not counted as a download).
 #[utoipa::path(get, path = "/resources/{id}/preview", params(("id" = i64, Path), VersionQuery), responses((status = 200, description = "the file, inline"), (status = 404)), tag = "library")]
-async fn preview(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Params(q): Params<VersionQuery>) -> ApiResult<Response> {
+async fn preview_resource(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Params(q): Params<VersionQuery>) -> ApiResult<Response> {
     let (file, bytes) = use_::file(&app, &v, id, q.version, false).await?;
     let inline = matches!(file.family.as_str(), "pdf" | "image");
     Ok(crate::download::stored_file(bytes, &file.name, &file.mime, inline))
@@ -540,7 +545,7 @@ pub struct RateBody {
 
 /// Rates a resource 1–5 stars; rating again replaces the caller's earlier stars.
 #[utoipa::path(post, path = "/resources/{id}/ratings", params(("id" = i64, Path)), request_body = RateBody, responses((status = 200, body = ResourceOut), (status = 400), (status = 404)), tag = "library")]
-async fn rate(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Body(b): Body<RateBody>) -> ApiResult<Json<ResourceOut>> {
+async fn rate_resource(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Body(b): Body<RateBody>) -> ApiResult<Json<ResourceOut>> {
     Ok(Json(ResourceOut::from(&use_::rate(&app, &v, id, b.stars).await?)))
 }
 
@@ -636,7 +641,7 @@ impl FiguresQuery {
 /// ratings by other schools, and the most downloaded resources (the cluster evaluation reads
 /// these). Not for teachers.
 #[utoipa::path(get, path = "/library/figures", params(FiguresQuery), responses((status = 200, body = Object), (status = 403)), tag = "library")]
-async fn get_figures(State(app): State<App>, v: Viewer, Params(q): Params<FiguresQuery>) -> ApiResult<Json<figures::Figures>> {
+async fn get_library_figures(State(app): State<App>, v: Viewer, Params(q): Params<FiguresQuery>) -> ApiResult<Json<figures::Figures>> {
     let (from, to) = q.range();
     Ok(Json(figures::figures(&app, &v, from, to).await?))
 }
