@@ -550,6 +550,7 @@ async fn demo_library(app: &crate::App, county: i64, count: usize) -> Result<()>
         let new = NewResource {
             school_id: Some(school),
             created_at: now - chrono::Duration::hours((count - i) as i64 * 11),
+            uploader_name: ctx.username.clone(),
             fields: ResourceFields {
                 title: lesson.title.clone(),
                 description: lesson.description.clone(),

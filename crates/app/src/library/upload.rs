@@ -174,9 +174,12 @@ pub async fn upload(app: &App, caller: &Caller, upload: Upload) -> Result<Vec<It
         described.push(fields(app, caller, &draft, school).await?);
     }
     let prepared = prepare(app, &upload.files).await?;
+    let me = app.store.user(caller.county(), caller.actor.user_id).await?;
+    let uploader_name = me.map(|u| if u.display_name.trim().is_empty() { u.username } else { u.display_name }).unwrap_or_default();
     let mut new = Vec::with_capacity(upload.files.len());
     for ((f, (t, text)), fields) in upload.files.iter().zip(prepared).zip(described) {
-        new.push(NewResource { school_id: school, created_at: chrono::Utc::now(), fields, file: store_file(app, f, &t, text).await? });
+        let file = store_file(app, f, &t, text).await?;
+        new.push(NewResource { school_id: school, created_at: chrono::Utc::now(), uploader_name: uploader_name.clone(), fields, file });
     }
     let items = app.store.create_resources(&caller.ctx(), &new).await?;
     let ids: Vec<i64> = items.iter().map(|i| i.resource.id).collect();

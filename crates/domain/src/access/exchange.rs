@@ -11,12 +11,7 @@ use super::{Action, Actor, Resource, Target, Visibility};
 use crate::Role;
 
 pub(super) fn visibility(actor: &Actor, _resource: Resource) -> Visibility {
-    match actor.role {
-        Role::BureauAdmin | Role::Inspector => Visibility::County,
-        Role::ClusterHead => Visibility::Schools(actor.cluster_school_ids.clone()),
-        Role::SchoolAdmin => Visibility::Schools(actor.school_id.into_iter().collect()),
-        Role::Teacher => Visibility::Nothing,
-    }
+    super::leaders_scope(actor)
 }
 
 /// `Create` (a plan, a proposal) for a cluster, or at one of its schools: its head.

@@ -103,12 +103,7 @@ pub fn may_curate(actor: &Actor, county_id: i64, cluster_id: i64) -> bool {
 
 /// Whose sharing and use figures a person reads.
 pub(super) fn visibility(actor: &Actor, _resource: Resource) -> Visibility {
-    match actor.role {
-        Role::BureauAdmin | Role::Inspector => Visibility::County,
-        Role::ClusterHead => Visibility::Schools(actor.cluster_school_ids.clone()),
-        Role::SchoolAdmin => Visibility::Schools(actor.school_id.into_iter().collect()),
-        Role::Teacher => Visibility::Nothing,
-    }
+    super::leaders_scope(actor)
 }
 
 #[cfg(test)]

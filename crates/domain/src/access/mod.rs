@@ -116,6 +116,18 @@ pub fn visibility(actor: &Actor, resource: Resource) -> Visibility {
     }
 }
 
+/// Figures about people and their use of things, read by those who lead: the bureau and
+/// inspectors the county, a cluster head the cluster's schools, a principal their school, a
+/// teacher none (exchange and library figures).
+fn leaders_scope(actor: &Actor) -> Visibility {
+    match actor.role {
+        Role::BureauAdmin | Role::Inspector => Visibility::County,
+        Role::ClusterHead => Visibility::Schools(actor.cluster_school_ids.clone()),
+        Role::SchoolAdmin => Visibility::Schools(actor.school_id.into_iter().collect()),
+        Role::Teacher => Visibility::Nothing,
+    }
+}
+
 /// Whether `actor` may perform `action` on `resource` at `target`.
 pub fn can(actor: &Actor, action: Action, resource: Resource, target: &Target) -> bool {
     if actor.county_id != target.county_id {

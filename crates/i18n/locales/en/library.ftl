@@ -136,3 +136,5 @@ library-stars = Stars
 library-reason = Reason
 library-school-id = School
 library-revision = Revision
+library-title = Title
+library-name = Name

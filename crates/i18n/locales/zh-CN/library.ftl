@@ -136,3 +136,5 @@ library-stars = 星级
 library-reason = 原因
 library-school-id = 学校
 library-revision = 版本号
+library-title = 标题
+library-name = 名称

@@ -53,6 +53,8 @@ pub struct NewResource {
     pub school_id: Option<i64>,
     /// Now, but for the demo's history.
     pub created_at: DateTime<Utc>,
+    /// The name shown for who shared it (their display name).
+    pub uploader_name: String,
     pub fields: ResourceFields,
     pub file: StoredFile,
 }
@@ -127,7 +129,7 @@ impl Store {
                 county_id: Set(ctx.county_id),
                 school_id: Set(n.school_id),
                 uploader_id: Set(uploader),
-                uploader_name: Set(ctx.username.clone()),
+                uploader_name: Set(n.uploader_name.clone()),
                 status: Set(ResourceStatus::Active.code().to_string()),
                 status_reason: Set(String::new()),
                 status_by: Set(String::new()),
