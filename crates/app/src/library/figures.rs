@@ -27,12 +27,16 @@ pub struct Use {
 }
 
 impl Use {
+    /// Counts `e` for the resource's school (`as_owner`) and for the acting person's school
+    /// (`as_user`); either or both.
     fn add(&mut self, e: &UseEvent, as_owner: bool, as_user: bool) {
         let across = e.owner_school != e.by_school;
         match e.what {
             UseKind::Upload if as_owner => self.uploads += 1,
-            UseKind::Download if as_owner && across => self.downloads_by_others += 1,
-            UseKind::Download if as_user && across => self.downloads_of_others += 1,
+            UseKind::Download if across => {
+                self.downloads_by_others += u64::from(as_owner);
+                self.downloads_of_others += u64::from(as_user);
+            }
             UseKind::Rating if as_owner && across => {
                 self.ratings_by_others += 1;
                 self.stars_sum += e.stars.max(0) as u64;
@@ -92,8 +96,8 @@ pub async fn figures(app: &App, caller: &Caller, from: NaiveDate, to: NaiveDate)
             per_school.entry(s).or_default().add(e, false, true);
         }
         let month = format!("{:04}-{:02}", e.at.year(), e.at.month());
-        months.entry(month).or_default().add(e, owner, user && !owner);
-        total.add(e, owner, user && !owner);
+        months.entry(month).or_default().add(e, owner, user);
+        total.add(e, owner, user);
         if e.what == UseKind::Download && owner && e.owner_school != e.by_school {
             *downloads.entry(e.resource_id).or_default() += 1;
         }
@@ -146,5 +150,10 @@ mod tests {
         }
         assert_eq!((u.uploads, u.downloads_by_others, u.ratings_by_others), (1, 1, 2));
         assert_eq!(u.mean_stars_by_others, Some(2.5));
+        // For the county both sides count: a download across schools is use by one school of
+        // another's resource.
+        let mut county = Use::default();
+        county.add(&event(UseKind::Download, 1, 2, 0), true, true);
+        assert_eq!((county.downloads_by_others, county.downloads_of_others), (1, 1));
     }
 }
