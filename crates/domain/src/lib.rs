@@ -16,7 +16,9 @@ pub mod problem;
 pub mod validate;
 
 // One module per feature.
+pub mod activity;
 pub mod booking;
+pub mod budget;
 pub mod cluster;
 pub mod exchange;
 pub mod library;

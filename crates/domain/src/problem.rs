@@ -142,6 +142,12 @@ pub enum Problem {
     BadFileName { file: String },
     #[error("`{file}` unpacks to far more than it holds (more than {max_mb} MB or too many parts)")]
     PackedBomb { file: String, max_mb: usize },
+    #[error("check-in is open from {opens} to {closes}")]
+    CheckinClosed { opens: String, closes: String },
+    #[error("the check-in code is not the one shown now")]
+    WrongCheckinCode,
+    #[error("{amount} is more than the {balance} left in this category")]
+    OverBudget { balance: String, amount: String },
     #[error("at most {max} files at once")]
     TooManyFiles { max: usize },
 }

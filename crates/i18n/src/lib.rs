@@ -251,6 +251,9 @@ mod tests {
             BadFileName { file: "../a.pdf".into() },
             TooManyFiles { max: 20 },
             PackedBomb { file: "a.docx".into(), max_mb: 64 },
+            CheckinClosed { opens: "2026-11-30 13:30".into(), closes: "2026-11-30 16:15".into() },
+            WrongCheckinCode,
+            OverBudget { balance: "0.01".into(), amount: "0.02".into() },
         ];
         for lang in [Lang::Zh, Lang::En] {
             for p in &all {

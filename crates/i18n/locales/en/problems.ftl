@@ -85,3 +85,6 @@ problem-file-too-large = “{ $file }” is larger than { $max_mb } MB
 problem-bad-file-name = “{ $file }” is not a plain file name (no folders, no “..”)
 problem-too-many-files = At most { $max } files at once
 problem-packed-bomb = “{ $file }” unpacks to far more than it holds (over { $max_mb } MB or too many parts); it was not accepted
+problem-checkin-closed = Check-in is open from { $opens } to { $closes }
+problem-wrong-checkin-code = That is not the code shown at the venue now; type the number on the screen again
+problem-over-budget = { $amount } yuan is more than the { $balance } yuan left in this category; the bureau can raise the budget

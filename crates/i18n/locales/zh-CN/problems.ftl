@@ -85,3 +85,6 @@ problem-file-too-large = “{ $file }”超过 { $max_mb } MB
 problem-bad-file-name = “{ $file }”不是单纯的文件名（不能含文件夹或“..”）
 problem-too-many-files = 一次最多上传 { $max } 个文件
 problem-packed-bomb = “{ $file }”解压后远大于文件本身（超过 { $max_mb } MB 或部件过多），不予接收
+problem-checkin-closed = 签到时间为 { $opens } 至 { $closes }
+problem-wrong-checkin-code = 签到码不对或已过期，请输入现场屏幕上正在显示的数字
+problem-over-budget = { $amount } 元超过该科目剩余的 { $balance } 元；如需追加，请联系教育局调整预算
