@@ -133,6 +133,11 @@ async fn library(backend: Backend) {
     assert!(body.starts_with(b"%PDF"));
     let (_, detail) = member.get(&format!("/api/v1/resources/{docx_id}")).await;
     assert!(detail["text"].as_str().unwrap().contains("求根公式"), "{detail}");
+    // A teacher's shared resources are one click from any of them.
+    let uploader = detail["uploader_id"].as_i64().unwrap();
+    let (_, page) = member.page(&format!("/library/{docx_id}")).await;
+    assert!(page.contains(&format!("href=\"/library?uploader={uploader}\"")), "the uploader links to their resources");
+    assert_eq!(ids(&search(&member, &format!("uploader={uploader}&{}", q(MARK))).await), vec![docx_id, pdf_id, txt_id, pptx_id]);
     assert_eq!(detail["versions"][0]["text_status"], "read");
 
     // Downloads are counted with the school; use by another school shows in the figures.

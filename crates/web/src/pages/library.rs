@@ -164,7 +164,14 @@ async fn search_page(State(app): State<App>, v: Viewer, Query(query): Query<Hash
         .iter()
         .filter_map(|name| {
             let value = get(name)?;
-            let shown = if *name == "uploader" { t.get("library-facet-uploader") } else { label(name, &value) };
+            let shown = match *name {
+                // The uploader's name is on each of their resources.
+                "uploader" => match found.items.first() {
+                    Some(f) => format!("{}：{}", t.get("library-facet-uploader"), f.resource.uploader_name),
+                    None => t.get("library-facet-uploader"),
+                },
+                _ => label(name, &value),
+            };
             Some((shown, url_with("/library", &query, &[(name, String::new()), ("page", String::new())])))
         })
         .collect();
@@ -300,7 +307,8 @@ struct ResourcePage {
     chrome: Chrome,
     tabs: Vec<(String, String, bool)>,
     id: i64,
-    facts: Vec<(String, String)>,
+    /// Label, value, and where the value links to.
+    facts: Vec<(String, String, Option<String>)>,
     description: String,
     /// Each tag with the search for it.
     tags: Vec<(String, String)>,
@@ -369,6 +377,22 @@ async fn resource_view(app: &App, v: &Viewer, id: i64, errors: Vec<String>) -> P
         ),
     ];
     facts.retain(|(_, value)| !value.is_empty());
+    // The school's and the uploader's other shared resources are a click away.
+    let school_label = t.get("library-school");
+    let uploader_label = t.get("library-uploader");
+    let facts: Vec<(String, String, Option<String>)> = facts
+        .into_iter()
+        .map(|(label, value)| {
+            let href = if label == school_label {
+                r.school_id.map(|s| format!("/library/schools/{s}"))
+            } else if label == uploader_label {
+                Some(format!("/library?uploader={}", r.uploader_id))
+            } else {
+                None
+            };
+            (label, value, href)
+        })
+        .collect();
     let preview = match f.family.as_str() {
         "pdf" => "pdf",
         "image" => "image",
