@@ -811,10 +811,11 @@ async fn library_walk(client: &fantoccini::Client, server: &TestServer) -> Step 
     // The teacher uploads from the menu: 资源库 → 上传资源.
     sign_in(client, server, "teacher").await?;
     client.find(Locator::LinkText("资源库")).await?.click().await?;
-    client.wait().for_element(Locator::Css("input[type=search]")).await?;
+    client.wait().for_url(&url::Url::parse(&server.url("/library"))?).await?;
     check_page(client, "library").await?;
     client.find(Locator::LinkText("上传资源")).await?.click().await?;
-    client.wait().for_element(Locator::Id("files")).await?.send_keys(&plan.path().display().to_string()).await?;
+    client.wait().for_url(&url::Url::parse(&server.url("/library/upload"))?).await?;
+    client.find(Locator::Id("files")).await?.send_keys(&plan.path().display().to_string()).await?;
     client.find(Locator::Css("input[name=title]")).await?.send_keys("绝对值（第一课时）教案").await?;
     client.find(Locator::Css("select[name=subject] option[value=math]")).await?.click().await?;
     client.find(Locator::Css("select[name=grade] option[value='7']")).await?.click().await?;
@@ -832,8 +833,16 @@ async fn library_walk(client: &fantoccini::Client, server: &TestServer) -> Step 
     // A teacher of another school of the 学区 finds it by the phrase and reads it.
     sign_in(client, server, "member.teacher").await?;
     client.find(Locator::LinkText("资源库")).await?.click().await?;
-    client.wait().for_element(Locator::Css("input[type=search]")).await?.send_keys("数轴理解绝对值").await?;
+    client.wait().for_url(&url::Url::parse(&server.url("/library"))?).await?;
+    client.find(Locator::Css("input[type=search]")).await?.send_keys("数轴理解绝对值").await?;
     client.find(Locator::Css("form.search-bar button")).await?.click().await?;
+    // The page before the search has a list of results too: wait for the search's own page.
+    for _ in 0..100 {
+        if client.current_url().await?.query().is_some_and(|q| q.contains("q=")) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let results = client.wait().for_element(Locator::Id("results")).await?.text().await?;
     assert!(results.contains("绝对值（第一课时）教案"), "{results}");
     screenshot(client, "library-found").await;
