@@ -507,7 +507,7 @@ pub async fn load_demo_library(app: &crate::App) -> Result<()> {
 
 async fn demo_library(app: &crate::App, county: i64, count: usize) -> Result<()> {
     use xuequ_domain::library::{Kind, Sharing};
-    use xuequ_store::library::{NewResource, ResourceFields, StoredFile};
+    use xuequ_store::library::{NewResource, ResourceFields};
     let users = app.store.users(county, xuequ_store::Paging::new(Some(1), Some(100))).await?.items;
     let Some(bureau) = users.iter().find(|u| u.role == xuequ_domain::Role::BureauAdmin.code()) else { return Ok(()) };
     let schools = app.store.all_schools(county).await?;
@@ -542,10 +542,9 @@ async fn demo_library(app: &crate::App, county: i64, count: usize) -> Result<()>
             3 => (format!("{}.txt", lesson.title), lesson.body.clone().into_bytes()),
             _ => (format!("{}.docx", lesson.title), xuequ_demo::files::docx(&lesson.title, &lines)),
         };
-        let t = xuequ_domain::library::files::check(&name, bytes.len() as u64, u64::MAX, &bytes).map_err(AppError::Conflict)?;
-        let hash = app.library.put(&bytes).await?;
-        let (text, text_status, text_note) =
-            crate::library::upload::read_text(&name, t.family, &bytes).await.map_err(AppError::Conflict)?;
+        let incoming = crate::library::upload::Incoming { name, bytes };
+        let (t, text) = crate::library::upload::prepare(app, std::slice::from_ref(&incoming)).await?.remove(0);
+        let file = crate::library::upload::store_file(app, &incoming, &t, text).await?;
         let kind = Kind::parse(lesson.kind).unwrap_or(Kind::Other);
         let new = NewResource {
             school_id: Some(school),
@@ -563,16 +562,7 @@ async fn demo_library(app: &crate::App, county: i64, count: usize) -> Result<()>
                 sharing: sharing.code().to_string(),
                 cluster_id: (sharing == Sharing::Cluster).then(|| in_cluster.get(&school).copied()).flatten(),
             },
-            file: StoredFile {
-                name,
-                hash,
-                size: bytes.len() as i64,
-                mime: t.mime.to_string(),
-                family: format!("{:?}", t.family).to_lowercase(),
-                text,
-                text_status,
-                text_note,
-            },
+            file,
         };
         let saved = app.store.create_resources(&ctx, &[new]).await?;
         // Colleagues of other schools download and rate what is shared beyond the school.

@@ -83,7 +83,7 @@ pub(crate) async fn read_text(name: &str, family: Family, bytes: &[u8]) -> Resul
 
 /// Checks every file (name, size, type by content, what it unpacks to) and reads its text
 /// before anything is stored: all are accepted or none.
-async fn prepare(app: &App, files: &[Incoming]) -> Result<Vec<(FileType, Text)>> {
+pub(crate) async fn prepare(app: &App, files: &[Incoming]) -> Result<Vec<(FileType, Text)>> {
     let types = check_files(app, files)?;
     let mut out = Vec::with_capacity(files.len());
     let mut problems = Vec::new();
@@ -97,14 +97,14 @@ async fn prepare(app: &App, files: &[Incoming]) -> Result<Vec<(FileType, Text)>>
 }
 
 /// Stores a checked file's bytes (by hash).
-async fn store_file(app: &App, f: &Incoming, t: &FileType, (text, text_status, text_note): Text) -> Result<StoredFile> {
+pub(crate) async fn store_file(app: &App, f: &Incoming, t: &FileType, (text, text_status, text_note): Text) -> Result<StoredFile> {
     let hash = app.library.put(&f.bytes).await?;
     Ok(StoredFile {
         name: f.name.clone(),
         hash,
         size: f.bytes.len() as i64,
         mime: t.mime.to_string(),
-        family: format!("{:?}", t.family).to_lowercase(),
+        family: t.family.code().to_string(),
         text,
         text_status,
         text_note,
@@ -214,11 +214,9 @@ pub async fn replace(app: &App, caller: &Caller, id: i64, file: Incoming, expect
 
 /// Withdraws a resource (nobody finds it any more) or shares it again.
 pub async fn withdraw(app: &App, caller: &Caller, id: i64, withdrawn: bool, expected: i64) -> Result<library_resource::Model> {
-    let r = changeable(app, caller, id).await?;
+    // A taken-down resource is changeable by the bureau only (the policy), so only it restores.
+    changeable(app, caller, id).await?;
     let status = if withdrawn { ResourceStatus::Withdrawn } else { ResourceStatus::Active };
-    if ResourceStatus::parse(&r.status) == Some(ResourceStatus::TakenDown) && caller.actor.role != xuequ_domain::Role::BureauAdmin {
-        return Err(AppError::Forbidden);
-    }
     let after = app.store.set_resource_status(&caller.ctx(), id, status, "", expected).await?;
     index::refresh(app, &[id]).await?;
     Ok(after)

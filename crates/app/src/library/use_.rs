@@ -165,6 +165,14 @@ pub async fn file(app: &App, caller: &Caller, id: i64, version: Option<i32>, cou
     Ok((file, bytes))
 }
 
+/// The file (current unless a version is asked for) to show inside the page, and whether a browser shows it there (PDFs and
+/// pictures; the others are previewed as their text). Not counted as a download.
+pub async fn preview(app: &App, caller: &Caller, id: i64, version: Option<i32>) -> Result<(library_file::Model, bytes::Bytes, bool)> {
+    let (f, bytes) = file(app, caller, id, version, false).await?;
+    let inline = xuequ_domain::library::files::Family::code_shows_inline(&f.family);
+    Ok((f, bytes, inline))
+}
+
 /// Rates a resource one to five stars (again: the new rating replaces the old).
 pub async fn rate(app: &App, caller: &Caller, id: i64, stars: i32) -> Result<library_resource::Model> {
     visible(app, caller, id).await?;
@@ -220,16 +228,15 @@ pub async fn collect(app: &App, caller: &Caller, collection_id: Option<i64>, res
             }
         }
     };
-    let allowed = match (collection.owner_id, collection.cluster_id) {
-        (Some(owner), _) => owner == caller.actor.user_id,
-        (None, Some(k)) => policy::may_curate(&caller.actor, caller.county(), k),
-        _ => false,
-    };
-    if !allowed {
+    if !policy::may_fill(&caller.actor, &collection_of(&collection)) {
         return Err(AppError::NotFound);
     }
     app.store.set_in_collection(&caller.ctx(), collection.id, resource_id, inside).await?;
     Ok(collection.id)
+}
+
+fn collection_of(c: &library_collection::Model) -> policy::Collection {
+    policy::Collection { county_id: c.county_id, owner_id: c.owner_id, cluster_id: c.cluster_id }
 }
 
 /// A collection with the resources in it the caller may see. A person's collection is theirs
@@ -237,12 +244,7 @@ pub async fn collect(app: &App, caller: &Caller, collection_id: Option<i64>, res
 pub async fn collection(app: &App, caller: &Caller, id: i64) -> Result<(library_collection::Model, Vec<library_resource::Model>)> {
     let c = app.store.collection(caller.county(), id).await?.ok_or(AppError::NotFound)?;
     let shelf = shelf(app, caller).await?;
-    let readable = match (c.owner_id, c.cluster_id) {
-        (Some(owner), _) => owner == caller.actor.user_id,
-        (None, Some(k)) => shelf.everything || shelf.clusters.contains(&k),
-        _ => false,
-    };
-    if !readable {
+    if !policy::may_open(&caller.actor, &shelf, &collection_of(&c)) {
         return Err(AppError::NotFound);
     }
     let ids = app.store.collection_items(caller.county(), id).await?;

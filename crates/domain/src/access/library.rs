@@ -101,6 +101,32 @@ pub fn may_curate(actor: &Actor, county_id: i64, cluster_id: i64) -> bool {
         && (actor.role == Role::BureauAdmin || (actor.role == Role::ClusterHead && actor.cluster_id == Some(cluster_id)))
 }
 
+/// A collection: a person's own (`owner`), or a cluster's curated one.
+#[derive(Debug, Clone, Copy)]
+pub struct Collection {
+    pub county_id: i64,
+    pub owner_id: Option<i64>,
+    pub cluster_id: Option<i64>,
+}
+
+/// Put resources in or take them out: its owner; for a cluster's, those who curate it.
+pub fn may_fill(actor: &Actor, c: &Collection) -> bool {
+    match (c.owner_id, c.cluster_id) {
+        (Some(owner), _) => actor.county_id == c.county_id && owner == actor.user_id,
+        (None, Some(k)) => may_curate(actor, c.county_id, k),
+        _ => false,
+    }
+}
+
+/// Open it: a person's only its owner; a cluster's everyone who finds that cluster's resources.
+pub fn may_open(actor: &Actor, shelf: &Shelf, c: &Collection) -> bool {
+    match (c.owner_id, c.cluster_id) {
+        (Some(owner), _) => actor.county_id == c.county_id && owner == actor.user_id,
+        (None, Some(k)) => shelf.county_id == c.county_id && (shelf.everything || shelf.clusters.contains(&k)),
+        _ => false,
+    }
+}
+
 /// Whose sharing and use figures a person reads.
 pub(super) fn visibility(actor: &Actor, _resource: Resource) -> Visibility {
     super::leaders_scope(actor)
@@ -156,6 +182,12 @@ mod tests {
         assert!(may_upload(&uploader, Some(10)) && !may_upload(&uploader, Some(11)) && !may_upload(&uploader, None));
         assert!(may_upload(&bureau, None) && !may_upload(&actor(13, Role::Inspector, None, None), None));
         assert!(may_curate(&actor(15, Role::ClusterHead, None, Some(5)), 1, 5));
+        let mine = Collection { county_id: 1, owner_id: Some(7), cluster_id: None };
+        let cluster = Collection { county_id: 1, owner_id: None, cluster_id: Some(5) };
+        let head = actor(15, Role::ClusterHead, None, Some(5));
+        assert!(may_fill(&uploader, &mine) && !may_fill(&colleague, &mine) && !may_open(&colleague, &shelf(&colleague, &[5]), &mine));
+        assert!(may_fill(&head, &cluster) && !may_fill(&uploader, &cluster));
+        assert!(may_open(&uploader, &shelf(&uploader, &[5]), &cluster) && !may_open(&uploader, &shelf(&uploader, &[6]), &cluster));
         assert!(!may_curate(&actor(15, Role::ClusterHead, None, Some(5)), 1, 6));
     }
 }

@@ -32,6 +32,27 @@ impl Family {
     pub fn shows_inline(self) -> bool {
         matches!(self, Family::Pdf | Family::Image)
     }
+
+    /// The code stored with a file.
+    pub fn code(self) -> &'static str {
+        match self {
+            Family::Pdf => "pdf",
+            Family::Word => "word",
+            Family::PowerPoint => "powerpoint",
+            Family::Excel => "excel",
+            Family::OldOffice => "oldoffice",
+            Family::Image => "image",
+            Family::Audio => "audio",
+            Family::Video => "video",
+            Family::Zip => "zip",
+            Family::Text => "text",
+        }
+    }
+
+    /// Whether a file stored with family `code` is shown inside the page.
+    pub fn code_shows_inline(code: &str) -> bool {
+        [Family::Pdf, Family::Image].iter().any(|f| f.code() == code)
+    }
 }
 
 /// An accepted file: its checked name, family and media type.

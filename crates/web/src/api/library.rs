@@ -302,17 +302,16 @@ pub async fn read_form(app: &App, mut form: Multipart) -> Result<Form, AppError>
 pub fn draft_of(fields: &BTreeMap<String, String>) -> Result<ResourceDraft, AppError> {
     let get = |k: &str| fields.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
     let mut problems = Vec::new();
-    let mut coded = |field: &'static str, text: String, parse: &dyn Fn(&str) -> Option<()>| {
-        if !text.is_empty() && parse(&text).is_none() {
-            problems.push(xuequ_domain::FieldProblem::new(
-                field,
-                Problem::UnknownValue { value: text.chars().take(40).collect(), allowed: String::new() },
-            ));
+    let mut coded = |field: &'static str, text: String, known: bool, allowed: String| {
+        if !text.is_empty() && !known {
+            problems
+                .push(xuequ_domain::FieldProblem::new(field, Problem::UnknownValue { value: text.chars().take(40).collect(), allowed }));
         }
     };
-    coded("subject", get("subject"), &|t| Subject::parse(t).map(|_| ()));
-    coded("kind", get("kind"), &|t| Kind::parse(t).map(|_| ()));
-    coded("sharing", get("sharing"), &|t| Sharing::parse(t).map(|_| ()));
+    let (subject, kind, sharing) = (get("subject"), get("kind"), get("sharing"));
+    coded("subject", subject.clone(), Subject::parse(&subject).is_some(), Subject::allowed_zh());
+    coded("kind", kind.clone(), Kind::parse(&kind).is_some(), Kind::allowed_zh());
+    coded("sharing", sharing.clone(), Sharing::parse(&sharing).is_some(), Sharing::allowed_zh());
     let grade = match get("grade").as_str() {
         "" => 0,
         g => g.parse().unwrap_or_else(|_| {
@@ -532,8 +531,7 @@ async fn download_resource(State(app): State<App>, v: Viewer, Path(id): Path<i64
 /// The file to show in the page (PDF and images; not counted as a download).
 #[utoipa::path(get, path = "/resources/{id}/preview", params(("id" = i64, Path), VersionQuery), responses((status = 200, description = "the file, inline"), (status = 404)), tag = "library")]
 async fn preview_resource(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Params(q): Params<VersionQuery>) -> ApiResult<Response> {
-    let (file, bytes) = use_::file(&app, &v, id, q.version, false).await?;
-    let inline = matches!(file.family.as_str(), "pdf" | "image");
+    let (file, bytes, inline) = use_::preview(&app, &v, id, q.version).await?;
     Ok(crate::download::stored_file(bytes, &file.name, &file.mime, inline))
 }
 

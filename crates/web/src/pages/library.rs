@@ -473,8 +473,7 @@ async fn download(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(
 }
 
 async fn preview(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageResult {
-    let (file, bytes) = use_::file(&app, &v, id, None, false).await?;
-    let inline = matches!(file.family.as_str(), "pdf" | "image");
+    let (file, bytes, inline) = use_::preview(&app, &v, id, None).await?;
     Ok(crate::download::stored_file(bytes, &file.name, &file.mime, inline))
 }
 
