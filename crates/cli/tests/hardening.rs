@@ -92,6 +92,42 @@ async fn hardening(backend: Backend) {
     assert!(status == StatusCode::BAD_REQUEST || status == StatusCode::UNSUPPORTED_MEDIA_TYPE, "{status}: {body}");
     let (status, body) = admin.post("/api/v1/resources/1/ratings", json!({"stars": "five"})).await;
     assert!(status == StatusCode::BAD_REQUEST || status == StatusCode::NOT_FOUND, "{status}: {body}");
+    // A resource to send nonsense about: empty and oversized comments, a reason left out, a
+    // collection without a name, a version and dates that do not read; each named, nothing saved.
+    let (_, made) = admin
+        .multipart(
+            "POST",
+            "/api/v1/resources",
+            &[("title", "检验"), ("subject", "math"), ("kind", "test"), ("sharing", "county")],
+            &[("a.txt", "检验".as_bytes())],
+        )
+        .await;
+    let id = made[0]["id"].as_i64().unwrap();
+    let too_long = "评".repeat(1_001);
+    for (path, body, field) in [
+        (format!("/api/v1/resources/{id}/comments"), json!({"body": "  "}), "comment"),
+        (format!("/api/v1/resources/{id}/comments"), json!({"body": too_long}), "comment"),
+        (format!("/api/v1/resources/{id}/comments"), json!({"body": "a\u{0}b"}), "comment"),
+        (format!("/api/v1/resources/{id}/take-down"), json!({"reason": "", "revision": 1}), "reason"),
+        ("/api/v1/collections".to_string(), json!({"name": ""}), "name"),
+    ] {
+        let (status, answer) = admin.post(&path, body).await;
+        assert_error(&path, status, &answer, StatusCode::BAD_REQUEST, "invalid");
+        assert_eq!(answer["error"]["details"][0]["field"], field, "{path}: {answer}");
+    }
+    assert_eq!(admin.get(&format!("/api/v1/resources/{id}/comments")).await.1, json!([]), "no comment was saved");
+    for (path, field) in [
+        (format!("/api/v1/resources/{id}/download?version=first"), "version"),
+        ("/api/v1/library/figures?from=2026-02-30".to_string(), "from"),
+        (format!("/api/v1/resources/{id}?revision=x"), "revision"),
+    ] {
+        let method = if path.contains("revision") { "DELETE" } else { "GET" };
+        let (status, answer) = admin.call(method, &path, None).await;
+        assert_error(&path, status, &answer, StatusCode::BAD_REQUEST, "invalid");
+        assert_eq!(answer["error"]["details"][0]["field"], field, "{path}: {answer}");
+    }
+    let (status, _) = admin.page("/library/figures?from=junk&to=2026-13-01").await;
+    assert_eq!(status, StatusCode::OK, "the page falls back to the last twelve months");
     alive(&server).await;
 
     // Search text of any length and content: an answer, never an error or a slow scan.
