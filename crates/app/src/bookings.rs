@@ -794,6 +794,18 @@ pub struct FeedEvent {
     pub rule: Option<xuequ_domain::booking::WeeklyRule>,
 }
 
+/// A feed's token, its owner and the owner's rights as they are today (a revoked token or a
+/// disabled owner finds nothing).
+pub async fn feed_owner(
+    app: &App,
+    token: &str,
+) -> Result<(xuequ_store::bookings::feed_token::Model, xuequ_store::entities::user::Model, Caller)> {
+    let found = app.store.feed_by_token(token).await?.ok_or(AppError::NotFound)?;
+    let user = app.store.user(found.county_id, found.user_id).await?.filter(|u| !u.disabled).ok_or(AppError::NotFound)?;
+    let c = crate::accounts::caller_of(app, &user).await?;
+    Ok((found, user, c))
+}
+
 /// A new secret feed address for the caller's bookings, or for one facility they can see.
 pub async fn create_feed(app: &App, c: &Caller, facility_id: Option<i64>) -> Result<(xuequ_store::bookings::feed_token::Model, String)> {
     c.require(Action::Read, Resource::Booking, &Target::county(c.county()))?;
@@ -807,9 +819,7 @@ pub async fn create_feed(app: &App, c: &Caller, facility_id: Option<i64>) -> Res
 /// hold a slot (pending and confirmed), from 30 days ago to a year ahead. A revoked token, or
 /// a disabled owner, finds nothing.
 pub async fn feed(app: &App, token: &str) -> Result<(String, Vec<FeedEvent>)> {
-    let found = app.store.feed_by_token(token).await?.ok_or(AppError::NotFound)?;
-    let user = app.store.user(found.county_id, found.user_id).await?.filter(|u| !u.disabled).ok_or(AppError::NotFound)?;
-    let c = crate::accounts::caller_of(app, &user).await?;
+    let (found, user, c) = feed_owner(app, token).await?;
     let now = Utc::now();
     let filter = BookingFilter {
         facility_id: found.facility_id,

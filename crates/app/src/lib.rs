@@ -21,6 +21,7 @@ pub mod library;
 pub mod operator;
 pub mod planning;
 pub mod registry;
+pub mod running;
 pub mod search;
 pub mod sheets;
 

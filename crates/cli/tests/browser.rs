@@ -88,6 +88,9 @@ async fn a_bureau_admin_signs_in_and_opens_a_school() {
     if result.is_ok() {
         result = library_walk(&client, &server).await;
     }
+    if result.is_ok() {
+        result = running_walk(&client, &server).await;
+    }
     if let Err(e) = &result {
         screenshot(&client, "failure").await;
         eprintln!("browser step failed: {e}; screenshot in {}/screens", env!("CARGO_TARGET_TMPDIR"));
@@ -865,4 +868,143 @@ async fn library_walk(client: &fantoccini::Client, server: &TestServer) -> Step 
     assert!(!found.contains("绝对值（第一课时）教案") && found.contains("没有找到资源"), "{found}");
     screenshot(client, "library-not-found").await;
     Ok(())
+}
+
+/// Waits until the browser is on `path` (the new page, not the one before it).
+async fn wait_for_path(client: &fantoccini::Client, path: &str) -> Step {
+    for _ in 0..100 {
+        if client.current_url().await?.path() == path {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(format!("never reached {path}: at {}", client.current_url().await?).into())
+}
+
+/// The cluster head schedules a 同课异构 at the lead school from the menu; a teacher of a member
+/// school signs up and checks in with the code shown at the venue, on a phone-width window; the
+/// head writes the record; the teacher's training hours go up by the session's three hours.
+async fn running_walk(client: &fantoccini::Client, server: &TestServer) -> Step {
+    client.set_window_size(1366, 900).await?;
+    let admin = server.client("admin").await?;
+    let (_, found) = admin.get(&format!("/api/v1/clusters?q={}", "城关第二学区")).await;
+    let (_, district) = admin.get(&format!("/api/v1/clusters/{}", found["items"][0]["id"])).await;
+    let schools: Vec<i64> = district["members"].as_array().unwrap().iter().map(|m| m["school"]["id"].as_i64().unwrap()).collect();
+    let (lead, member) = (schools[0], schools[schools.len() - 1]);
+    let body = serde_json::json!({"username": "walk.member", "display_name": "成员校教师", "password": "xuequ-demo", "role": "teacher", "school_id": member});
+    let (_, user) = admin.post("/api/v1/users", body).await;
+    let (_, teachers) = admin.get(&format!("/api/v1/teachers?school_id={member}&per_page=5")).await;
+    let staff = teachers["items"][3]["staff_no"].clone();
+    let teacher_id = teachers["items"][3]["id"].as_i64().unwrap();
+    let (status, _) = admin.put(&format!("/api/v1/users/{}/teacher", user["user"]["id"]), serde_json::json!({"staff_no": staff})).await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+
+    // The head: 学区活动 → 安排活动; the form starts at the head's 学区 and its lead school.
+    sign_in(client, server, "head").await?;
+    client.find(Locator::LinkText("学区活动")).await?.click().await?;
+    wait_for_path(client, "/activities").await?;
+    check_page(client, "activities").await?;
+    client.find(Locator::Id("new-activity")).await?.click().await?;
+    wait_for_path(client, "/activities/new").await?;
+    let host = client.find(Locator::Css("#host_school_id option:checked")).await?.attr("value").await?;
+    assert_eq!(host, Some(lead.to_string()), "the lead school is the default host");
+    client.find(Locator::Css("#kind option[value=same_lesson]")).await?.click().await?;
+    client.find(Locator::Id("title")).await?.send_keys("七年级语文《春》同课异构").await?;
+    // Starts in 20 minutes (check-in opens half an hour before), two hours long, 3 hours' credit.
+    let at = |minutes: i64| {
+        (chrono::Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).naive_local() + chrono::Duration::minutes(minutes))
+            .format("%Y-%m-%dT%H:%M")
+            .to_string()
+    };
+    client
+        .execute(
+            "document.getElementById('starts_at').value = arguments[0]; document.getElementById('ends_at').value = arguments[1];",
+            vec![at(20).into(), at(140).into()],
+        )
+        .await?;
+    client.find(Locator::Css("input[name=hours]")).await?.send_keys("3").await?;
+    client.find(Locator::Css("input[name=place]")).await?.send_keys("录播教室").await?;
+    check_page(client, "activity form").await?;
+    screenshot(client, "activity-form").await;
+    client.find(Locator::Id("save-activity")).await?.click().await?;
+    client.wait().for_element(Locator::Id("facts")).await?;
+    let path = client.current_url().await?.path().to_string();
+    let id: i64 = path.trim_start_matches("/activities/").parse()?;
+    check_page(client, "activity page").await?;
+    screenshot(client, "activity-head").await;
+    client.find(Locator::Id("screen")).await?.click().await?;
+    let code = client.wait().for_element(Locator::Id("venue-code")).await?.text().await?;
+    assert_eq!(code.trim().len(), 6, "{code}");
+    assert!(client.find(Locator::Css("#qr svg")).await.is_ok(), "a QR code of the check-in address");
+    screenshot(client, "checkin-screen").await;
+
+    // The member teacher at phone width: the menu, the activity, sign-up, check-in with the code.
+    sign_in(client, server, "walk.member").await?;
+    client.set_window_size(390, 844).await?;
+    client.goto(&server.url(&format!("/hours/teachers/{teacher_id}"))).await?;
+    let before = client.wait().for_element(Locator::Id("hours-total")).await?.text().await?;
+    client.goto(&server.url("/")).await?;
+    client.wait().for_element(Locator::Id("menu-toggle")).await?.click().await?;
+    client.find(Locator::LinkText("学区活动")).await?.click().await?;
+    wait_for_path(client, "/activities").await?;
+    client.wait().for_element(Locator::LinkText("七年级语文《春》同课异构")).await?.click().await?;
+    wait_for_path(client, &format!("/activities/{id}")).await?;
+    check_page(client, "activity at phone width").await?;
+    client.wait().for_element(Locator::Id("signup")).await?.click().await?;
+    let status = client.wait().for_element(Locator::Id("my-status")).await?.text().await?;
+    assert!(status.contains("已报名"), "{status}");
+    screenshot(client, "activity-signed-up-phone").await;
+    client.find(Locator::Id("checkin")).await?.click().await?;
+    wait_for_path(client, &format!("/activities/{id}/checkin")).await?;
+    // A wrong code first: it is named, and the form stays.
+    client.wait().for_element(Locator::Id("code")).await?.send_keys(if code.trim() == "000000" { "111111" } else { "000000" }).await?;
+    client.find(Locator::Id("checkin-submit")).await?.click().await?;
+    let errors = client.wait().for_element(Locator::Id("errors")).await?.text().await?;
+    assert!(errors.contains("签到码"), "{errors}");
+    check_page(client, "check-in at phone width").await?;
+    screenshot(client, "checkin-wrong-phone").await;
+    let code = server.client("head").await?.get(&format!("/api/v1/activities/{id}/code")).await.1["code"].as_str().unwrap().to_string();
+    client.find(Locator::Id("code")).await?.send_keys(&code).await?;
+    client.find(Locator::Id("checkin-submit")).await?.click().await?;
+    wait_for_path(client, &format!("/activities/{id}")).await?;
+    let status = client.wait().for_element(Locator::Id("my-status")).await?.text().await?;
+    assert!(status.contains("签到") && status.contains("3 学时"), "{status}");
+    screenshot(client, "checked-in-phone").await;
+
+    // The session is over (two hours on); the head writes the record.
+    server.execute_sql(&format!("UPDATE activity SET starts_at = '{}', ends_at = '{}' WHERE id = {id}", utc(-150), utc(-30))).await?;
+    client.set_window_size(1366, 900).await?;
+    sign_in(client, server, "head").await?;
+    client.goto(&server.url(&format!("/activities/{id}"))).await?;
+    client.wait().for_element(Locator::Id("summary-text")).await?.send_keys("两位教师执教《春》，课后分组评课，形成三条改进建议。").await?;
+    client.find(Locator::Id("save-record")).await?.click().await?;
+    let summary = client.wait().for_element(Locator::Id("summary")).await?.text().await?;
+    assert!(summary.contains("三条改进建议"), "{summary}");
+    let attendees = client.find(Locator::Id("attendees")).await?.text().await?;
+    assert!(attendees.contains("扫码签到"), "{attendees}");
+    screenshot(client, "activity-recorded").await;
+    client.find(Locator::LinkText("学区日历")).await?.click().await?;
+    wait_for_path(client, "/activities/calendar").await?;
+    check_page(client, "calendar").await?;
+    screenshot(client, "calendar-month").await;
+
+    // The teacher's hours went up by three.
+    sign_in(client, server, "walk.member").await?;
+    client.set_window_size(390, 844).await?;
+    client.goto(&server.url("/hours")).await?;
+    wait_for_path(client, &format!("/hours/teachers/{teacher_id}")).await?;
+    let after = client.wait().for_element(Locator::Id("hours-total")).await?.text().await?;
+    let tenths = |t: &str| (t.trim().parse::<f64>().unwrap_or(0.0) * 10.0).round() as i64;
+    assert_eq!(tenths(&after), tenths(&before) + 30, "{before} → {after}");
+    let entries = client.find(Locator::Id("entries")).await?.text().await?;
+    assert!(entries.contains("七年级语文《春》同课异构"), "{entries}");
+    check_page(client, "hours at phone width").await?;
+    screenshot(client, "hours-phone").await;
+    client.set_window_size(1366, 900).await?;
+    Ok(())
+}
+
+/// A time `minutes` from now as the database keeps it.
+fn utc(minutes: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::minutes(minutes)).format("%Y-%m-%dT%H:%M:%S+00:00").to_string()
 }

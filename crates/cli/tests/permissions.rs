@@ -210,6 +210,46 @@ async fn each_role_on(backend: Backend) {
         .unwrap();
     let mv = proposed["id"].as_i64().unwrap_or_else(|| panic!("{proposed}"));
     const CONFLICT: u16 = 409;
+    // Running a cluster: an activity of the district going on now at its lead school, one next
+    // week, one of another cluster; this year's demo budget of the district and a request on it.
+    let post_admin = |path: &str, body: serde_json::Value| {
+        let r = client.post(server.url(path)).bearer_auth(&admin).json(&body);
+        async move { r.send().await.unwrap().json::<serde_json::Value>().await.unwrap() }
+    };
+    let local = |minutes: i64| {
+        (chrono::Utc::now() + chrono::Duration::hours(8) + chrono::Duration::minutes(minutes)).format("%Y-%m-%dT%H:%M:%S").to_string()
+    };
+    let activity = |cluster: i64, host: i64, from: i64| {
+        serde_json::json!({"kind": "joint_research", "title": "权限测试教研", "cluster_id": cluster, "host_school_id": host,
+            "starts_at": local(from), "ends_at": local(from + 120)})
+    };
+    let act_now = post_admin("/api/v1/activities", activity(district_id, lead, -10)).await["id"].as_i64().unwrap();
+    let act_next = post_admin("/api/v1/activities", activity(district_id, lead, 7 * 24 * 60)).await["id"].as_i64().unwrap();
+    let loose_school = get_json(format!("/api/v1/clusters/{loose}"), admin.clone()).await["members"][0]["school"]["id"].as_i64().unwrap();
+    let act_far = post_admin("/api/v1/activities", activity(loose, loose_school, 60)).await["id"].as_i64().unwrap();
+    let this_year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
+    let budget =
+        get_json(format!("/api/v1/budgets?year={this_year}&cluster={district_id}"), admin.clone()).await[0]["id"].as_i64().unwrap();
+    let spend = serde_json::json!({"category": "office", "spent_on": format!("{this_year}-06-01"), "amount": "10", "payee": "城关印务", "purpose": "打印"});
+    let pending = post_admin(&format!("/api/v1/budgets/{budget}/expenditures"), spend.clone()).await["id"].as_i64().unwrap();
+    let demo_teacher = get_json("/api/v1/users?per_page=50".into(), admin.clone()).await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "teacher")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let own_staff = get_json(format!("/api/v1/teachers?school_id={own}&per_page=1"), admin.clone()).await["items"][0]["staff_no"].clone();
+    let budget_body = serde_json::json!({"sources": [{"source": "county_per_cluster", "amount": "100"}], "lines": {"research": "100"}});
+    fn plan(i: usize, _: &str) -> serde_json::Value {
+        serde_json::json!({"year": 2040 + i, "title": "权限测试计划"})
+    }
+    let meeting = serde_json::json!({"held_on": "2026-01-05", "title": "理事会", "minutes": "纪要"});
+    let schedule = serde_json::json!({"kind": "joint_research", "title": "本校教研", "cluster_id": district_id, "host_school_id": own,
+        "starts_at": local(3 * 24 * 60), "ends_at": local(3 * 24 * 60 + 90)});
+    let training =
+        serde_json::json!({"teacher_id": own_teacher, "category": "training", "title": "国培", "on_date": "2026-03-01", "hours": "12"});
     fn exclusion(i: usize, teacher: &str) -> serde_json::Value {
         serde_json::json!({"teacher_id": teacher.parse::<i64>().unwrap(), "year": 2030 + i, "reason": "illness"})
     }
@@ -570,6 +610,123 @@ async fn each_role_on(backend: Backend) {
         ("page: accounts", page("/admin/users".into()), [OK, NO, NO, NO, NO, OK]),
         ("page: audit log", page("/admin/audit".into()), [OK, OK, NO, NO, NO, OK]),
         ("page: import", page("/import".into()), [OK, OK, OK, OK, OK, OK]),
+        ("list activities", api(Method::GET, "/api/v1/activities".into(), None), [OK, OK, OK, OK, OK, OK]),
+        ("an activity of own cluster", api(Method::GET, format!("/api/v1/activities/{act_now}"), None), [OK, OK, OK, OK, OK, NF]),
+        ("an activity of another cluster", api(Method::GET, format!("/api/v1/activities/{act_far}"), None), [OK, OK, NF, NF, NF, NF]),
+        ("its check-in code", api(Method::GET, format!("/api/v1/activities/{act_now}/code"), None), [OK, NO, OK, NO, NO, NF]),
+        ("schedule an activity", api(Method::POST, "/api/v1/activities".into(), Some(schedule.clone())), [NEW, NO, NEW, NEW, NO, BAD]),
+        (
+            "sign up",
+            api(Method::POST, format!("/api/v1/activities/{act_next}/signups"), Some(serde_json::json!({}))),
+            [CONFLICT, CONFLICT, CONFLICT, CONFLICT, NEW, NF],
+        ),
+        (
+            "check in with a wrong code",
+            api(Method::POST, format!("/api/v1/activities/{act_now}/checkin"), Some(serde_json::json!({"code": "abc"}))),
+            [CONFLICT, CONFLICT, CONFLICT, CONFLICT, BAD, NF],
+        ),
+        (
+            "mark attendance by hand",
+            api(
+                Method::POST,
+                format!("/api/v1/activities/{act_now}/attendance"),
+                Some(serde_json::json!({"teacher_id": own_teacher, "present": true})),
+            ),
+            [GONE, NO, GONE, NO, NO, NF],
+        ),
+        (
+            "write the record on an old revision",
+            api(Method::PATCH, format!("/api/v1/activities/{act_now}"), Some(serde_json::json!({"revision": 0, "summary": "纪要"}))),
+            [412, NO, 412, NO, NO, NF],
+        ),
+        (
+            "a file of another cluster's activity",
+            api(Method::GET, format!("/api/v1/activities/{act_far}/files/1"), None),
+            [NF, NF, NF, NF, NF, NF],
+        ),
+        ("training hours of own school", api(Method::GET, format!("/api/v1/training-hours?school={own}"), None), [OK, OK, OK, OK, OK, OK]),
+        (
+            "a far teacher's hours",
+            api(Method::GET, format!("/api/v1/training-hours?teacher={far_teacher}"), None),
+            [OK, OK, NF, NF, NF, NF],
+        ),
+        (
+            "enter training for own teacher",
+            api(Method::POST, "/api/v1/training-hours".into(), Some(training.clone())),
+            [NEW, NO, NO, NEW, NF, NF],
+        ),
+        (
+            "the district's calendar",
+            api(Method::GET, format!("/api/v1/cluster-calendar?cluster={district_id}"), None),
+            [OK, OK, OK, OK, OK, NF],
+        ),
+        (
+            "the district's work plans",
+            api(Method::GET, format!("/api/v1/clusters/{district_id}/work-plans"), None),
+            [OK, OK, OK, OK, OK, NF],
+        ),
+        (
+            "write a work plan",
+            per_user(Method::POST, format!("/api/v1/clusters/{district_id}/work-plans"), plan, String::new()),
+            [NEW, NO, NEW, NO, NO, NF],
+        ),
+        ("the district's council", api(Method::GET, format!("/api/v1/clusters/{district_id}/council"), None), [OK, OK, OK, OK, OK, NF]),
+        (
+            "record minutes",
+            api(Method::POST, format!("/api/v1/clusters/{district_id}/meetings"), Some(meeting.clone())),
+            [NEW, NO, NEW, NO, NO, NF],
+        ),
+        ("budgets", api(Method::GET, "/api/v1/budgets".into(), None), [OK, OK, OK, OK, OK, OK]),
+        (
+            "set a budget",
+            api(Method::PUT, format!("/api/v1/clusters/{district_id}/budgets/2041"), Some(budget_body.clone())),
+            [OK, NO, NO, NO, NF, NF],
+        ),
+        (
+            "ask to spend",
+            api(Method::POST, format!("/api/v1/budgets/{budget}/expenditures"), Some(spend.clone())),
+            [NEW, NO, NEW, NEW, NF, NF],
+        ),
+        (
+            "decline spending without a reason",
+            api(Method::PATCH, format!("/api/v1/expenditures/{pending}"), Some(serde_json::json!({"approve": false}))),
+            [BAD, NO, BAD, NO, NF, NF],
+        ),
+        ("running settings", api(Method::GET, "/api/v1/running/settings".into(), None), [OK, OK, OK, OK, OK, OK]),
+        (
+            "save running settings",
+            api(
+                Method::PUT,
+                "/api/v1/running/settings".into(),
+                Some(serde_json::json!({"hours_total": "72", "hours_school_based": "24", "hours_training": "24", "bureau_limit": "5000"})),
+            ),
+            [OK, NO, NO, NO, NO, OK],
+        ),
+        ("running figures", api(Method::GET, "/api/v1/running/figures".into(), None), [OK, OK, OK, OK, OK, OK]),
+        (
+            "link an account to its teacher",
+            api(Method::PUT, format!("/api/v1/users/{demo_teacher}/teacher"), Some(serde_json::json!({"staff_no": own_staff}))),
+            [OK, NO, NO, OK, NO, NF],
+        ),
+        ("page: activities", page("/activities".into()), [OK, OK, OK, OK, OK, OK]),
+        ("page: an activity of own cluster", page(format!("/activities/{act_now}")), [OK, OK, OK, OK, OK, NF]),
+        ("page: an activity of another cluster", page(format!("/activities/{act_far}")), [OK, OK, NF, NF, NF, NF]),
+        ("page: the check-in screen", page(format!("/activities/{act_now}/screen")), [OK, NO, OK, NO, NO, NF]),
+        ("page: edit an activity", page(format!("/activities/{act_now}/edit")), [OK, NO, OK, NO, NO, NF]),
+        ("page: check in", page(format!("/activities/{act_now}/checkin")), [OK, OK, OK, OK, OK, NF]),
+        ("page: schedule", page("/activities/new".into()), [OK, NO, OK, OK, OK, OK]),
+        ("page: cluster calendar", page(format!("/activities/calendar?cluster={district_id}")), [OK, OK, OK, OK, OK, NF]),
+        ("page: training hours", page("/hours".into()), [OK, OK, OK, OK, 303, OK]),
+        ("page: training hours workbook", page("/hours.xlsx".into()), [OK, OK, OK, OK, OK, OK]),
+        ("page: a far teacher's hours", page(format!("/hours/teachers/{far_teacher}")), [OK, OK, NF, NF, NF, NF]),
+        ("page: work plans", page("/running/plans".into()), [OK, OK, OK, OK, OK, OK]),
+        ("page: the district's council", page(format!("/running/council?cluster={district_id}")), [OK, OK, OK, OK, OK, NF]),
+        ("page: budgets", page("/running/budgets".into()), [OK, OK, OK, OK, NO, OK]),
+        ("page: the district's budget", page(format!("/running/budgets/{budget}")), [OK, OK, OK, OK, NF, NF]),
+        ("page: its ledger", page(format!("/running/budgets/{budget}/ledger.xlsx")), [OK, OK, OK, OK, NF, NF]),
+        ("page: set a budget", page(format!("/running/budgets/set?cluster={district_id}&year=2042")), [OK, NO, NO, NO, NO, NF]),
+        ("page: running settings", page("/running/settings".into()), [OK, NO, NO, NO, NO, OK]),
+        ("page: running figures", page("/running/figures".into()), [OK, OK, OK, OK, OK, OK]),
         ("page: export", page("/export/teachers.csv".into()), [OK, OK, OK, OK, OK, OK]),
     ];
     let mut wrong = Vec::new();

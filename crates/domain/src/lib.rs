@@ -23,6 +23,7 @@ pub mod cluster;
 pub mod exchange;
 pub mod library;
 pub mod registry;
+pub mod running;
 
 /// Every feature's drafts, for callers that take any of them (imports, forms).
 pub mod drafts {

@@ -150,6 +150,20 @@ pub enum Problem {
     OverBudget { balance: String, amount: String },
     #[error("at most {max} files at once")]
     TooManyFiles { max: usize },
+    #[error("this account is not linked to a teacher record")]
+    NoTeacherRecord,
+    #[error("already checked in at {at}")]
+    AlreadyCheckedIn { at: String },
+    #[error("sign-up closed at {deadline}")]
+    SignupClosed { deadline: String },
+    #[error("the activity is full ({capacity} places)")]
+    ActivityFull { capacity: usize },
+    #[error("the activity was cancelled")]
+    ActivityCancelled,
+    #[error("the activity is not open to this school")]
+    NotInvited,
+    #[error("this teacher record is already linked to {account}")]
+    TeacherLinked { account: String },
 }
 
 impl Problem {

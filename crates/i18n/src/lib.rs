@@ -254,6 +254,13 @@ mod tests {
             CheckinClosed { opens: "2026-11-30 13:30".into(), closes: "2026-11-30 16:15".into() },
             WrongCheckinCode,
             OverBudget { balance: "0.01".into(), amount: "0.02".into() },
+            NoTeacherRecord,
+            AlreadyCheckedIn { at: "09:05".into() },
+            SignupClosed { deadline: "2026-11-30 12:00".into() },
+            ActivityFull { capacity: 30 },
+            ActivityCancelled,
+            NotInvited,
+            TeacherLinked { account: "t01".into() },
         ];
         for lang in [Lang::Zh, Lang::En] {
             for p in &all {

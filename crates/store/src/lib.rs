@@ -23,6 +23,7 @@ pub mod exchange;
 pub mod library;
 pub mod plans;
 pub mod registry;
+pub mod running;
 
 pub mod backup;
 pub mod entities;

@@ -1,4 +1,5 @@
-//! Calendar feeds (RFC 5545) for calendar programs: a person's or a facility's bookings, in the
+//! Calendar feeds (RFC 5545) for calendar programs: a person's or a facility's bookings (and a
+//! person's activities), in the
 //! county's time zone, a repeat as one event with its RRULE and the dates it skips as EXDATE.
 
 use icalendar::{Calendar, Component, Event, EventLike, Property};
@@ -12,7 +13,7 @@ fn local(name: &str, at: chrono::NaiveDateTime) -> Property {
 }
 
 /// The feed as iCalendar text.
-pub fn calendar(title: &str, events: &[FeedEvent], tr: &crate::i18n::Tr) -> String {
+pub fn calendar(title: &str, events: &[FeedEvent], activities: &[xuequ_app::running::calendar::Event], tr: &crate::i18n::Tr) -> String {
     let mut cal = Calendar::new();
     cal.name(title).timezone(ZONE.name());
     cal.append_property(Property::new("PRODID", "-//xuequ//bookings//ZH"));
@@ -46,6 +47,20 @@ pub fn calendar(title: &str, events: &[FeedEvent], tr: &crate::i18n::Tr) -> Stri
                 }
             }
         }
+    }
+    for a in activities {
+        let mut ev = Event::new();
+        let kind = match &a.what {
+            xuequ_app::running::calendar::What::Activity { kind, cancelled } => {
+                ev.append_property(Property::new("STATUS", if *cancelled { "CANCELLED" } else { "CONFIRMED" }));
+                tr.code("activity-kind", kind.code())
+            }
+            xuequ_app::running::calendar::What::Booking { facility, .. } => facility.clone(),
+        };
+        ev.uid(&format!("activity-{}@xuequ", a.id)).summary(&a.title).description(&kind).location(&a.place);
+        ev.append_property(local("DTSTART", a.start));
+        ev.append_property(local("DTEND", a.end));
+        cal.push(ev.done());
     }
     with_time_zone(&cal.to_string())
 }

@@ -36,7 +36,7 @@ pub struct Upload {
 }
 
 /// Checks every file before anything is stored: all are accepted or none.
-fn check_files(app: &App, files: &[Incoming]) -> Result<Vec<FileType>> {
+pub(crate) fn check_files(app: &App, files: &[Incoming]) -> Result<Vec<FileType>> {
     if files.is_empty() {
         return Err(AppError::invalid("files", Problem::Required));
     }

@@ -15,6 +15,7 @@ mod clusters;
 mod exchange;
 pub mod library;
 mod registry;
+pub mod running;
 
 use crate::Role;
 use serde::Serialize;

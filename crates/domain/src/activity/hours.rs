@@ -72,6 +72,21 @@ pub fn show(tenths: Tenths) -> String {
     if tenths % 10 == 0 { (tenths / 10).to_string() } else { format!("{}.{}", tenths / 10, (tenths % 10).abs()) }
 }
 
+/// Hours as people write them (`3`, `1.5`, `2.0`) in tenths; at most one decimal.
+pub fn parse(text: &str) -> Option<Tenths> {
+    let t = text.trim();
+    let (whole, part) = t.split_once('.').unwrap_or((t, ""));
+    if whole.is_empty()
+        || whole.len() > 5
+        || part.len() > 1
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || !part.chars().all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    Some(whole.parse::<Tenths>().ok()? * 10 + part.parse::<Tenths>().unwrap_or(0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,5 +117,15 @@ mod tests {
         assert_eq!(default_credit(-5), 0);
         let enough = [(SchoolBased, 300), (Training, 420)];
         assert!(year(&enough, &HourRules::default()).met());
+    }
+
+    #[test]
+    fn hours_are_read_as_written() {
+        assert_eq!(parse("3"), Some(30));
+        assert_eq!(parse(" 1.5 "), Some(15));
+        assert_eq!(parse("2.0"), Some(20));
+        for bad in ["", "1.25", "-1", "1,5", "a", ".5", "999999"] {
+            assert_eq!(parse(bad), None, "{bad}");
+        }
     }
 }

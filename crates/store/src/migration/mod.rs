@@ -16,6 +16,7 @@ mod m0007_booking_outcomes;
 mod m0008_audit_entity_version;
 mod m0009_exchange;
 mod m0010_library;
+mod m0011_running;
 
 use sea_orm_migration::prelude::*;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_audit_entity_version::Migration),
             Box::new(m0009_exchange::Migration),
             Box::new(m0010_library::Migration),
+            Box::new(m0011_running::Migration),
         ]
     }
 }

@@ -16,6 +16,7 @@ mod exchange;
 pub(crate) mod library;
 mod planning;
 mod registry;
+mod running;
 mod sheets;
 
 use crate::App;
@@ -48,6 +49,7 @@ fn parts() -> (Router<App>, Arc<Document>) {
         .merge(bookings::routes())
         .merge(exchange::routes())
         .merge(library::routes(crate::LIBRARY_REQUEST))
+        .merge(running::routes(crate::LIBRARY_REQUEST))
         .split_for_parts();
     // The routes are nested under the prefix; the document names the full paths.
     doc.paths.paths = std::mem::take(&mut doc.paths.paths).into_iter().map(|(path, item)| (format!("{PREFIX}{path}"), item)).collect();
@@ -141,6 +143,10 @@ const QUERY_NAMES: &[&str] = &[
     "per_page",
     "version",
     "revision",
+    "school",
+    "kind",
+    "mine",
+    "teacher",
 ];
 
 /// Query parameters read into `T`; a value that does not fit (`?year=99999999999`,

@@ -951,7 +951,8 @@ async fn usage_xlsx(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResul
 async fn ical(State(app): State<App>, Path(file): Path<String>) -> PageResult {
     let token = file.trim_end_matches(".ics");
     let (title, events) = bookings::feed(&app, token).await?;
-    let text = crate::ical::calendar(&title, &events, &Tr::new(current_lang()));
+    let activities = xuequ_app::running::calendar::feed(&app, token).await?;
+    let text = crate::ical::calendar(&title, &events, &activities, &Tr::new(current_lang()));
     Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], text).into_response())
 }
 

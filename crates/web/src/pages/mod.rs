@@ -10,6 +10,7 @@ mod exchange;
 mod library;
 mod planning;
 mod registry;
+mod running;
 mod session;
 mod sheets;
 
@@ -41,6 +42,7 @@ pub fn routes() -> Router<App> {
         .merge(bookings::routes())
         .merge(exchange::routes())
         .merge(library::routes())
+        .merge(running::routes())
         .layer(middleware::from_fn(with_lang))
 }
 
@@ -164,6 +166,8 @@ impl Chrome {
             nav.push(("nav-exchange", "/exchange"));
         }
         nav.push(("nav-library", "/library"));
+        nav.push(("nav-activities", "/activities"));
+        nav.push(("nav-affairs", "/running"));
         if v.can(Action::Read, Resource::SchoolStats, &county) {
             nav.push(("nav-assessment", "/assessment"));
         }

@@ -1,0 +1,122 @@
+//! Running a cluster: what the county sets for it, and the vocabularies of work plans, council
+//! meetings and budgets' spending.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Problem;
+use crate::activity::hours::{Category, HourRules, Tenths};
+use crate::budget::Fen;
+
+/// What the bureau sets for the county: the yearly training-hours requirement and its split,
+/// and the amount above which spending needs the bureau's approval too.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunningSettings {
+    pub hours: HourRules,
+    /// Fen; spending of more than this is approved by the bureau after the cluster head.
+    pub bureau_limit: Fen,
+}
+
+impl Default for RunningSettings {
+    fn default() -> Self {
+        // 72 hours a year, 24 of them school-based and 24 in training; 5,000 yuan.
+        RunningSettings { hours: HourRules::default(), bureau_limit: 500_000 }
+    }
+}
+
+impl RunningSettings {
+    /// Checks every number; the first field that is wrong, and why.
+    pub fn check(&self) -> Result<(), (&'static str, Problem)> {
+        let range = |value: Tenths| Problem::OutOfRange { value: crate::activity::hours::show(value), min: "0".into(), max: "500".into() };
+        if !(0..=5000).contains(&self.hours.total) {
+            return Err(("hours_total", range(self.hours.total)));
+        }
+        for (category, min) in &self.hours.minimum {
+            if !(0..=self.hours.total).contains(min) {
+                let field = if *category == Category::SchoolBased { "hours_school_based" } else { "hours_training" };
+                return Err((
+                    field,
+                    Problem::OutOfRange {
+                        value: crate::activity::hours::show(*min),
+                        min: "0".into(),
+                        max: crate::activity::hours::show(self.hours.total),
+                    },
+                ));
+            }
+        }
+        if !(0..=10_000_000_000).contains(&self.bureau_limit) {
+            return Err((
+                "bureau_limit",
+                Problem::OutOfRange { value: crate::budget::yuan(self.bureau_limit), min: "0".into(), max: "100000000".into() },
+            ));
+        }
+        Ok(())
+    }
+}
+
+coded_enum! {
+    /// Where a plan task stands.
+    TaskStatus {
+        Planned => ("planned", "未开始"),
+        InProgress => ("in_progress", "进行中"),
+        Done => ("done", "已完成"),
+        Dropped => ("dropped", "已取消"),
+    }
+}
+
+coded_enum! {
+    /// Where a council decision stands.
+    DecisionStatus {
+        Open => ("open", "落实中"),
+        Done => ("done", "已落实"),
+        Dropped => ("dropped", "已撤销"),
+    }
+}
+
+coded_enum! {
+    /// Roles on a cluster's council (学区理事会 / 集团理事会), besides the officers of the cluster.
+    CouncilRole {
+        Chair => ("chair", "理事长"),
+        ViceChair => ("vice_chair", "副理事长"),
+        Member => ("member", "理事"),
+        Secretary => ("secretary", "秘书长"),
+        Supervisor => ("supervisor", "监事"),
+    }
+}
+
+coded_enum! {
+    /// Where an expenditure stands.
+    SpendStatus {
+        Pending => ("pending", "待学区审批"),
+        AwaitingBureau => ("awaiting_bureau", "待教育局审批"),
+        Approved => ("approved", "已批准"),
+        Declined => ("declined", "已退回"),
+    }
+}
+
+/// Whether a task finished on time: done on or before its due date.
+pub fn on_time(status: TaskStatus, due: chrono::NaiveDate, done_on: Option<chrono::NaiveDate>) -> bool {
+    status == TaskStatus::Done && done_on.is_some_and(|d| d <= due)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_are_checked_by_field() {
+        assert!(RunningSettings::default().check().is_ok());
+        let mut s = RunningSettings::default();
+        s.hours.minimum.insert(Category::Training, 800);
+        assert_eq!(s.check().unwrap_err().0, "hours_training");
+        let s = RunningSettings { bureau_limit: -1, ..RunningSettings::default() };
+        assert_eq!(s.check().unwrap_err().0, "bureau_limit");
+    }
+
+    #[test]
+    fn on_time_means_done_by_the_due_date() {
+        let d = |day| chrono::NaiveDate::from_ymd_opt(2026, 6, day).unwrap();
+        assert!(on_time(TaskStatus::Done, d(10), Some(d(10))));
+        assert!(!on_time(TaskStatus::Done, d(10), Some(d(11))));
+        assert!(!on_time(TaskStatus::InProgress, d(10), None));
+    }
+}

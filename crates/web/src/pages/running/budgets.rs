@@ -1,0 +1,606 @@
+//! 经费: each cluster's budget by source and category with its balance (a warning from 80 %),
+//! expenditures with their approval, receipts, the ledger for the finance office (XLSX); the
+//! county's settings; and the year's figures per cluster for the evaluation.
+
+use super::*;
+use crate::api::library::read_form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::routing::{get, post};
+use chrono::Datelike;
+use xuequ_app::running::budgets::{self, BudgetInput, SourceInput, SpendInput};
+use xuequ_app::running::figures;
+use xuequ_domain::activity::hours::{Category, show};
+use xuequ_domain::budget::{Source, SpendCategory, yuan};
+use xuequ_domain::running::SpendStatus;
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/running/expenditures/{id}/files", post(receipt_post))
+        .layer(axum::extract::DefaultBodyLimit::max(crate::LIBRARY_REQUEST))
+        .route("/running/budgets", get(budgets_page))
+        .route("/running/budgets/set", get(set_page).post(set_post))
+        .route("/running/budgets/{id}", get(budget_page))
+        .route("/running/budgets/{id}/spend", post(spend_post))
+        .route("/running/budgets/{id}/ledger.xlsx", get(ledger_xlsx))
+        .route("/running/expenditures/{id}", post(decide_post))
+        .route("/running/settings", get(settings_page).post(settings_post))
+        .route("/running/figures", get(figures_page))
+}
+
+fn year_of(q: &HashMap<String, String>) -> i32 {
+    q.get("year").and_then(|y| y.parse().ok()).filter(|y| (2000..=2100).contains(y)).unwrap_or_else(|| xuequ_app::today().year())
+}
+
+fn years(chosen: i32) -> Vec<Opt> {
+    let this = xuequ_app::today().year();
+    (this - 3..=this + 1).rev().map(|y| Opt { value: y.to_string(), label: y.to_string(), selected: y == chosen }).collect()
+}
+
+fn errors_of(t: &Tr, entity: &str, problems: &[FieldProblem]) -> Vec<String> {
+    problems
+        .iter()
+        .map(|p| if p.field == "form" { t.problem(&p.problem) } else { format!("{}：{}", t.field(entity, p.field), t.problem(&p.problem)) })
+        .collect()
+}
+
+/// A budget's line in the list.
+pub struct BudgetRow {
+    pub id: i64,
+    pub cluster_id: i64,
+    pub cluster: String,
+    pub total: String,
+    pub spent: String,
+    pub balance: String,
+    pub percent: i64,
+    pub warnings: usize,
+    pub waiting: usize,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "running/budgets.html")]
+struct BudgetsPage {
+    chrome: Chrome,
+    tabs: Vec<(String, String, bool)>,
+    year: i32,
+    years: Vec<Opt>,
+    rows: Vec<BudgetRow>,
+    may_set: bool,
+    unset: Vec<(i64, String)>,
+}
+
+async fn budgets_page(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> PageResult {
+    let t = v.tr();
+    if v.actor.role == Role::Teacher {
+        return Err(AppError::Forbidden.into());
+    }
+    let year = year_of(&q);
+    let list = budgets::budgets(&app, &v, Some(year), None).await?;
+    let may_set = v.actor.role == Role::BureauAdmin;
+    let unset = if may_set {
+        xuequ_app::clusters::all(&app, &v)
+            .await?
+            .into_iter()
+            .filter(|c| c.dissolved_on.is_none() && !list.iter().any(|b| b.budget.cluster_id == c.id))
+            .map(|c| (c.id, c.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(BudgetsPage {
+        chrome: Chrome::new(&v, t.get("budgets-title"), "/running"),
+        tabs: super::affairs_tabs(&v, "/running/budgets"),
+        year,
+        years: years(year),
+        rows: list
+            .iter()
+            .map(|b| BudgetRow {
+                id: b.budget.id,
+                cluster_id: b.budget.cluster_id,
+                cluster: b.cluster.clone(),
+                total: yuan(b.total),
+                spent: yuan(b.spent),
+                balance: yuan(b.balance),
+                percent: b.execution_percent(),
+                warnings: b.lines.iter().filter(|l| l.warning).count(),
+                waiting: b.expenditures.iter().filter(|e| matches!(e.status, SpendStatus::Pending | SpendStatus::AwaitingBureau)).count(),
+            })
+            .collect(),
+        may_set,
+        unset,
+    }
+    .into_response())
+}
+
+/// A category's line on the budget's page.
+pub struct LineRow {
+    pub category: String,
+    pub amount: String,
+    pub spent: String,
+    pub waiting: String,
+    pub balance: String,
+    pub percent: i64,
+    pub warning: bool,
+}
+
+/// An expenditure's line, with what the viewer may do to it.
+pub struct SpendRow {
+    pub id: i64,
+    pub date: String,
+    pub voucher: String,
+    pub category: String,
+    pub amount: String,
+    pub payee: String,
+    pub purpose: String,
+    pub status: String,
+    pub status_code: String,
+    pub by: String,
+    pub reason: String,
+    pub may_decide: bool,
+    pub files: Vec<(i64, String)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "running/budget.html")]
+struct BudgetPage {
+    chrome: Chrome,
+    tabs: Vec<(String, String, bool)>,
+    id: i64,
+    facts: Vec<(String, String)>,
+    lines: Vec<LineRow>,
+    spending: Vec<SpendRow>,
+    may_request: bool,
+    categories: Vec<Opt>,
+    activities: Vec<Opt>,
+    errors: Vec<String>,
+    values: HashMap<String, String>,
+    notice: Option<String>,
+    today: String,
+}
+
+async fn budget_page(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageResult {
+    budget_with(&app, &v, id, Vec::new(), HashMap::new(), None).await
+}
+
+async fn budget_with(
+    app: &App,
+    v: &Viewer,
+    id: i64,
+    errors: Vec<String>,
+    values: HashMap<String, String>,
+    notice: Option<String>,
+) -> PageResult {
+    let t = v.tr();
+    let b = budgets::budget(app, v, id).await?;
+    let sources = b
+        .sources
+        .iter()
+        .map(|(s, school)| {
+            format!(
+                "{}{} {}",
+                t.code("budget-source", &s.source),
+                if school.is_empty() { String::new() } else { format!("（{school}）") },
+                yuan(s.amount)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("；");
+    let facts = vec![
+        (t.get("budget-year"), b.budget.year.to_string()),
+        (t.get("budget-total"), yuan(b.total)),
+        (t.get("budget-spent"), format!("{} ({}%)", yuan(b.spent), b.execution_percent())),
+        (t.get("budget-balance"), yuan(b.balance)),
+        (t.get("budget-sources"), sources),
+        (t.get("budget-bureau-limit"), yuan(b.bureau_limit)),
+    ];
+    let chosen = values.get("category").cloned().unwrap_or_default();
+    let day = |d: chrono::NaiveDate| xuequ_domain::booking::to_utc(d.and_hms_opt(0, 0, 0).expect("midnight"));
+    let (from, to) = (chrono::NaiveDate::from_ymd_opt(b.budget.year, 1, 1), chrono::NaiveDate::from_ymd_opt(b.budget.year + 1, 1, 1));
+    let q = xuequ_app::running::activities::ListQuery {
+        cluster_id: Some(b.budget.cluster_id),
+        from: from.map(day),
+        to: to.map(day),
+        ..Default::default()
+    };
+    let activities = xuequ_app::running::activities::list(app, v, &q).await?;
+    Ok(BudgetPage {
+        chrome: Chrome::new(v, t.with("budget-title", &[("cluster", b.cluster.clone()), ("year", b.budget.year.to_string())]), "/running"),
+        tabs: super::affairs_tabs(v, "/running/budgets"),
+        id,
+        facts,
+        lines: b
+            .lines
+            .iter()
+            .map(|l| LineRow {
+                category: t.code("spend-category", l.category.code()),
+                amount: yuan(l.line.amount),
+                spent: yuan(l.line.spent),
+                waiting: yuan(l.waiting),
+                balance: yuan(l.balance),
+                percent: l.used_percent.min(100),
+                warning: l.warning,
+            })
+            .collect(),
+        spending: b
+            .expenditures
+            .iter()
+            .rev()
+            .map(|e| SpendRow {
+                id: e.row.id,
+                date: e.row.spent_on.to_string(),
+                voucher: e.row.voucher.clone(),
+                category: t.code("spend-category", e.category.code()),
+                amount: yuan(e.row.amount),
+                payee: e.row.payee.clone(),
+                purpose: [e.row.purpose.clone(), e.activity.clone().unwrap_or_default()]
+                    .into_iter()
+                    .filter(|x| !x.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+                status: t.code("spend-status", e.status.code()),
+                status_code: e.status.code().to_string(),
+                by: [Some(e.row.requested_by_name.clone()), e.row.head_by.clone(), e.row.bureau_by.clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" → "),
+                reason: e.row.reason.clone(),
+                may_decide: match e.status {
+                    SpendStatus::Pending => b.may_approve,
+                    SpendStatus::AwaitingBureau => b.may_approve_bureau,
+                    _ => false,
+                },
+                files: e.files.iter().map(|f| (f.id, f.name.clone())).collect(),
+            })
+            .collect(),
+        may_request: b.may_request,
+        categories: b
+            .lines
+            .iter()
+            .map(|l| Opt {
+                value: l.category.code().into(),
+                label: t.code("spend-category", l.category.code()),
+                selected: l.category.code() == chosen,
+            })
+            .collect(),
+        activities: activities
+            .iter()
+            .map(|a| Opt {
+                value: a.activity.id.to_string(),
+                label: format!("{} {}", xuequ_domain::booking::to_local(a.activity.starts_at).format("%m-%d"), a.activity.title),
+                selected: values.get("activity_id") == Some(&a.activity.id.to_string()),
+            })
+            .collect(),
+        errors,
+        values,
+        notice,
+        today: xuequ_app::today().to_string(),
+    }
+    .into_response())
+}
+
+async fn spend_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    let t = v.tr();
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let spent_on = get("spent_on");
+    let result = match spent_on.trim().parse::<chrono::NaiveDate>() {
+        Err(_) if !spent_on.trim().is_empty() => {
+            Err(AppError::invalid("spent_on", Problem::NotADate { value: spent_on.chars().take(40).collect() }))
+        }
+        parsed => {
+            let input = SpendInput {
+                category: get("category"),
+                spent_on: parsed.ok(),
+                amount: get("amount"),
+                payee: get("payee"),
+                voucher: get("voucher"),
+                purpose: get("purpose"),
+                activity_id: get("activity_id").trim().parse().ok(),
+            };
+            budgets::request(&app, &v, id, &input).await
+        }
+    };
+    match result {
+        Ok((_, used)) if used >= xuequ_domain::budget::WARN_PERCENT => {
+            budget_with(&app, &v, id, Vec::new(), HashMap::new(), Some(t.with("spend-warning", &[("percent", used.to_string())]))).await
+        }
+        Ok(_) => Ok(saved(&format!("/running/budgets/{id}"))),
+        Err(e) => {
+            let problems = form_problems(e)?;
+            budget_with(&app, &v, id, errors_of(&t, "spend", &problems), form, None).await
+        }
+    }
+}
+
+async fn decide_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    let e = app.store.expenditure(v.county(), id).await?.ok_or(AppError::NotFound)?;
+    let approve = form.get("approve").is_some_and(|a| a == "1");
+    let reason = form.get("reason").cloned().unwrap_or_default();
+    match budgets::decide(&app, &v, id, approve, &reason).await {
+        Ok(_) => Ok(saved(&format!("/running/budgets/{}", e.budget_id))),
+        Err(err) => {
+            let problems = form_problems(err)?;
+            budget_with(&app, &v, e.budget_id, errors_of(&v.tr(), "spend", &problems), HashMap::new(), None).await
+        }
+    }
+}
+
+async fn receipt_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, form: Multipart) -> PageResult {
+    let e = app.store.expenditure(v.county(), id).await?.ok_or(AppError::NotFound)?;
+    let result = match read_form(&app, form).await {
+        Ok(f) => {
+            v.check_csrf(f.fields.get("_csrf").map(String::as_str).unwrap_or(""))?;
+            budgets::attach_receipt(&app, &v, id, f.files).await.map(|_| ())
+        }
+        Err(err) => Err(err),
+    };
+    match result {
+        Ok(()) => Ok(saved(&format!("/running/budgets/{}", e.budget_id))),
+        Err(err) => {
+            let problems = form_problems(err)?;
+            budget_with(&app, &v, e.budget_id, errors_of(&v.tr(), "spend", &problems), HashMap::new(), None).await
+        }
+    }
+}
+
+/// The ledger as a finance office keeps it: date, voucher, category, payee, purpose, amount,
+/// balance — approved spending only, in date order.
+async fn ledger_xlsx(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageResult {
+    use xuequ_sheets::Cell;
+    let t = v.tr();
+    let b = budgets::budget(&app, &v, id).await?;
+    let money = |fen: i64| Cell::Number(fen as f64 / 100.0);
+    let headers = ["ledger-date", "ledger-voucher", "ledger-category", "ledger-payee", "ledger-purpose", "ledger-amount", "ledger-balance"]
+        .iter()
+        .map(|k| t.get(k))
+        .collect();
+    let mut rows =
+        vec![vec![Cell::Empty, Cell::Empty, Cell::Text(t.get("ledger-opening")), Cell::Empty, Cell::Empty, Cell::Empty, money(b.total)]];
+    rows.extend(budgets::ledger(&b).into_iter().map(|r| {
+        vec![
+            Cell::Text(r.date.to_string()),
+            Cell::Text(r.voucher),
+            Cell::Text(t.code("spend-category", r.category.code())),
+            Cell::Text(r.payee),
+            Cell::Text(r.purpose),
+            money(r.amount),
+            money(r.balance),
+        ]
+    }));
+    let lines = b
+        .lines
+        .iter()
+        .map(|l| {
+            vec![
+                Cell::Text(t.code("spend-category", l.category.code())),
+                money(l.line.amount),
+                money(l.line.spent),
+                money(l.balance),
+                Cell::Number(l.used_percent as f64),
+            ]
+        })
+        .collect();
+    let line_headers =
+        ["ledger-category", "budget-amount", "budget-spent", "budget-balance", "budget-used"].iter().map(|k| t.get(k)).collect();
+    let bytes = xuequ_sheets::workbook(&[(t.get("ledger-sheet"), headers, rows), (t.get("ledger-lines-sheet"), line_headers, lines)]);
+    Ok(crate::download::file_response(
+        bytes,
+        &format!("ledger-{}-{}.xlsx", b.budget.cluster_id, b.budget.year),
+        xuequ_sheets::Format::Xlsx.content_type(),
+    ))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "running/budget_set.html")]
+struct SetPage {
+    chrome: Chrome,
+    tabs: Vec<(String, String, bool)>,
+    cluster_id: i64,
+    year: i32,
+    /// code, label, amount.
+    lines: Vec<(String, String, String)>,
+    /// field name, label, amount.
+    sources: Vec<(String, String, String)>,
+    errors: Vec<String>,
+}
+
+async fn set_page(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> PageResult {
+    let cluster: i64 = q.get("cluster").and_then(|c| c.parse().ok()).ok_or(AppError::NotFound)?;
+    let year = year_of(&q);
+    let mut values = HashMap::new();
+    if let Some(b) = budgets::budgets(&app, &v, Some(year), Some(cluster)).await?.into_iter().next() {
+        for l in &b.lines {
+            values.insert(format!("line_{}", l.category.code()), yuan(l.line.amount));
+        }
+        for (s, _) in &b.sources {
+            values.insert(format!("source_{}", source_field(&s.source, s.school_id)), yuan(s.amount));
+        }
+    }
+    set_with(&app, &v, cluster, year, values, Vec::new()).await
+}
+
+fn source_field(source: &str, school: Option<i64>) -> String {
+    match school {
+        Some(s) => format!("{source}_{s}"),
+        None => source.to_string(),
+    }
+}
+
+async fn set_with(app: &App, v: &Viewer, cluster: i64, year: i32, values: HashMap<String, String>, errors: Vec<String>) -> PageResult {
+    let t = v.tr();
+    if v.actor.role != Role::BureauAdmin {
+        return Err(AppError::Forbidden.into());
+    }
+    let c = app.store.cluster(v.county(), cluster).await?.ok_or(AppError::NotFound)?;
+    let schools = app.store.cluster_school_ids(v.county(), cluster).await?;
+    let names = app.store.school_names(v.county(), &schools).await?;
+    let value = |k: &str| values.get(k).cloned().unwrap_or_default();
+    let mut sources = vec![(
+        format!("source_{}", Source::CountyPerCluster.code()),
+        t.code("budget-source", Source::CountyPerCluster.code()),
+        value(&format!("source_{}", Source::CountyPerCluster.code())),
+    )];
+    for s in &schools {
+        let key = format!("source_{}_{s}", Source::CountyPerSchool.code());
+        sources.push((
+            key.clone(),
+            format!(
+                "{}（{}）",
+                t.code("budget-source", Source::CountyPerSchool.code()),
+                names.get(s).map(|n| n.1.clone()).unwrap_or_default()
+            ),
+            value(&key),
+        ));
+    }
+    sources.push((
+        format!("source_{}", Source::Other.code()),
+        t.code("budget-source", Source::Other.code()),
+        value(&format!("source_{}", Source::Other.code())),
+    ));
+    Ok(SetPage {
+        chrome: Chrome::new(v, t.with("budget-set-title", &[("cluster", c.name), ("year", year.to_string())]), "/running"),
+        tabs: super::affairs_tabs(v, "/running/budgets"),
+        cluster_id: cluster,
+        year,
+        lines: SpendCategory::ALL
+            .iter()
+            .map(|k| (k.code().to_string(), t.code("spend-category", k.code()), value(&format!("line_{}", k.code()))))
+            .collect(),
+        sources,
+        errors,
+    }
+    .into_response())
+}
+
+async fn set_post(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    let cluster: i64 = form.get("cluster_id").and_then(|c| c.parse().ok()).ok_or(AppError::NotFound)?;
+    let year: i32 = form.get("year").and_then(|y| y.parse().ok()).unwrap_or(0);
+    let mut sources = Vec::new();
+    for (k, amount) in form.iter().filter(|(k, a)| k.starts_with("source_") && !a.trim().is_empty()) {
+        let rest = &k["source_".len()..];
+        let (source, school) = match rest.rsplit_once('_').and_then(|(s, id)| id.parse::<i64>().ok().map(|id| (s, id))) {
+            Some((s, id)) => (s.to_string(), Some(id)),
+            None => (rest.to_string(), None),
+        };
+        sources.push(SourceInput { source, school_id: school, amount: amount.clone(), note: String::new() });
+    }
+    sources.sort_by_key(|s| (s.source.clone(), s.school_id));
+    let lines = SpendCategory::ALL
+        .iter()
+        .filter_map(|k| form.get(&format!("line_{}", k.code())).map(|a| (k.code().to_string(), a.clone())))
+        .collect();
+    match budgets::set_budget(&app, &v, cluster, year, &BudgetInput { sources, lines }).await {
+        Ok(b) => Ok(saved(&format!("/running/budgets/{}", b.budget.id))),
+        Err(e) => {
+            let problems = form_problems(e)?;
+            set_with(&app, &v, cluster, year, form, errors_of(&v.tr(), "budget", &problems)).await
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "running/settings.html")]
+struct SettingsPage {
+    chrome: Chrome,
+    tabs: Vec<(String, String, bool)>,
+    values: HashMap<String, String>,
+    errors: Vec<String>,
+}
+
+async fn settings_page(State(app): State<App>, v: Viewer) -> PageResult {
+    if v.actor.role != Role::BureauAdmin {
+        return Err(AppError::Forbidden.into());
+    }
+    let s = xuequ_app::running::settings(&app, &v).await?;
+    let min = |c: Category| show(s.hours.minimum.get(&c).copied().unwrap_or(0));
+    let values = HashMap::from([
+        ("hours_total".to_string(), show(s.hours.total)),
+        ("hours_school_based".to_string(), min(Category::SchoolBased)),
+        ("hours_training".to_string(), min(Category::Training)),
+        ("bureau_limit".to_string(), yuan(s.bureau_limit)),
+    ]);
+    settings_with(&v, values, Vec::new())
+}
+
+fn settings_with(v: &Viewer, values: HashMap<String, String>, errors: Vec<String>) -> PageResult {
+    let t = v.tr();
+    Ok(SettingsPage {
+        chrome: Chrome::new(v, t.get("running-settings-title"), "/running"),
+        tabs: super::affairs_tabs(v, "/running/settings"),
+        values,
+        errors,
+    }
+    .into_response())
+}
+
+async fn settings_post(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
+    v.check_csrf(csrf_of(&form))?;
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let result = match xuequ_app::running::parse_settings(
+        &get("hours_total"),
+        &get("hours_school_based"),
+        &get("hours_training"),
+        &get("bureau_limit"),
+    ) {
+        Ok(s) => xuequ_app::running::save_settings(&app, &v, &s).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(saved("/running/settings")),
+        Err(e) => {
+            let problems = form_problems(e)?;
+            settings_with(&v, form, errors_of(&v.tr(), "settings", &problems))
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "running/figures.html")]
+struct FiguresPage {
+    chrome: Chrome,
+    tabs: Vec<(String, String, bool)>,
+    years: Vec<Opt>,
+    rows: Vec<Vec<String>>,
+    headers: Vec<String>,
+}
+
+async fn figures_page(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> PageResult {
+    let t = v.tr();
+    let year = year_of(&q);
+    let list = figures::figures(&app, &v, year).await?;
+    let percent = |n: usize, d: usize| (n * 100).checked_div(d).map_or("—".to_string(), |p| format!("{p}%"));
+    Ok(FiguresPage {
+        chrome: Chrome::new(&v, t.get("running-figures-title"), "/running"),
+        tabs: super::affairs_tabs(&v, "/running/figures"),
+        years: years(year),
+        headers: [
+            "fig-cluster",
+            "fig-activities",
+            "fig-schools",
+            "fig-attendance",
+            "fig-hours-met",
+            "fig-tasks-on-time",
+            "fig-budget-execution",
+        ]
+        .iter()
+        .map(|k| t.get(k))
+        .collect(),
+        rows: list
+            .iter()
+            .map(|f| {
+                vec![
+                    f.name.clone(),
+                    f.activities_held.to_string(),
+                    format!("{} / {}", f.schools_taking_part, f.member_schools),
+                    f.attendance_permille.map_or("—".into(), |p| format!("{}.{}%", p / 10, p % 10)),
+                    format!("{} / {} ({})", f.teachers_met_hours, f.teachers, percent(f.teachers_met_hours, f.teachers)),
+                    format!("{} / {} ({})", f.tasks_on_time, f.tasks_due, percent(f.tasks_on_time, f.tasks_due)),
+                    f.execution_percent().map_or("—".into(), |p| format!("{p}%")),
+                ]
+            })
+            .collect(),
+    }
+    .into_response())
+}
