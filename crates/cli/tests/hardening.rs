@@ -130,6 +130,9 @@ async fn hardening(backend: Backend) {
     assert_eq!(status, StatusCode::OK, "the page falls back to the last twelve months");
     alive(&server).await;
 
+    running(&server, &admin).await;
+    alive(&server).await;
+
     // Search text of any length and content: an answer, never an error or a slow scan.
     let long = "张".repeat(2_000);
     for q in [long.as_str(), "%", "_", "'; DROP TABLE teacher; --", "\u{0}\u{1b}[31m", "🙂🙂", "ｚｈａｎｇ"] {
@@ -792,6 +795,204 @@ async fn hardening(backend: Backend) {
 }
 
 /// Sends the head of an upload of `length` bytes and returns what the server answers.
+/// Running a cluster: every query parameter, body field and upload that does not fit is named,
+/// and nothing is saved; pages fall back to their defaults.
+async fn running(server: &TestServer, admin: &xuequ_testkit::Api) {
+    let everything = "/api/v1/activities?from=2000-01-01&to=2100-12-31";
+    let before = admin.get(everything).await.1.as_array().map(Vec::len);
+    for (path, field) in [
+        ("/api/v1/activities?kind=party", "kind"),
+        ("/api/v1/activities?from=2026-13-40", "from"),
+        ("/api/v1/activities?to=yesterday", "to"),
+        ("/api/v1/activities?from=1066-10-14", "from"),
+        ("/api/v1/activities?mine=perhaps", "mine"),
+        ("/api/v1/activities?cluster=abc", "cluster"),
+        ("/api/v1/activities?school=%00", "school"),
+        ("/api/v1/training-hours?year=99999", "year"),
+        ("/api/v1/training-hours?teacher=abc", "teacher"),
+        ("/api/v1/cluster-calendar?from=2026-01-01&to=2030-01-01", "to"),
+        ("/api/v1/running/figures?year=1066", "year"),
+        ("/api/v1/budgets?year=abc", "year"),
+    ] {
+        let (status, body) = admin.get(path).await;
+        assert_error(path, status, &body, StatusCode::BAD_REQUEST, "invalid");
+        assert_eq!(body["error"]["details"][0]["field"], field, "{path}: {body}");
+    }
+    let (_, found) = admin.get(&format!("/api/v1/clusters?q={}", urlencoding::encode("城关第二学区"))).await;
+    let district = found["items"][0]["id"].as_i64().unwrap();
+    let (_, cluster) = admin.get(&format!("/api/v1/clusters/{district}")).await;
+    let lead = cluster["members"][0]["school"]["id"].as_i64().unwrap();
+    let good = json!({"kind": "same_lesson", "title": "检验", "cluster_id": district, "host_school_id": lead,
+        "starts_at": "2030-05-06T14:00:00", "ends_at": "2030-05-06T16:00:00"});
+    let with = |field: &str, value: Value| {
+        let mut b = good.clone();
+        b[field] = value;
+        b
+    };
+    for (body, field) in [
+        (with("title", json!("")), "title"),
+        (with("title", json!("a\u{0}b")), "title"),
+        (with("title", json!("课".repeat(101))), "title"),
+        (with("capacity", json!(0)), "capacity"),
+        (with("grade", json!(99)), "grade"),
+        (with("subject", json!("法术")), "subject"),
+        (with("hours", json!("abc")), "hours"),
+        (with("invited", json!([999_999_999])), "invited"),
+        (with("host_school_id", json!(999_999_999)), "host_school_id"),
+        (with("cluster_id", json!(999_999_999)), "cluster_id"),
+        (with("starts_at", json!("2030-05-06T18:00:00")), "ends_at"),
+        (with("ends_at", json!("2031-05-06T18:00:00")), "ends_at"),
+        (with("signup_deadline", json!("2030-06-01T00:00:00")), "signup_deadline"),
+        (with("starts_at", json!("not a time")), "body"),
+        (with("facility_id", json!(999_999_999)), "facility_id"),
+    ] {
+        let (status, answer) = admin.post("/api/v1/activities", body.clone()).await;
+        assert_error(&body.to_string(), status, &answer, StatusCode::BAD_REQUEST, "invalid");
+        let fields: Vec<&str> = answer["error"]["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
+        assert!(fields.contains(&field), "{field}: {answer}");
+    }
+    assert_eq!(admin.get(everything).await.1.as_array().map(Vec::len), before, "no refused activity was saved");
+    // An activity going on now: codes of any shape, uploads that are not files.
+    let now = (chrono::Utc::now() + chrono::Duration::hours(8)).naive_utc();
+    let current = json!({"kind": "same_lesson", "title": "检验签到", "cluster_id": district, "host_school_id": lead,
+        "starts_at": (now - chrono::Duration::minutes(5)).format("%Y-%m-%dT%H:%M:%S").to_string(),
+        "ends_at": (now + chrono::Duration::minutes(60)).format("%Y-%m-%dT%H:%M:%S").to_string()});
+    let (status, made) = admin.post("/api/v1/activities", current).await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let id = made["id"].as_i64().unwrap();
+    let teacher = server.client("teacher").await.unwrap();
+    for code in ["", "x".repeat(10_000).as_str(), "12345\u{0}", "'; DROP TABLE activity; --", "９９９９９９"] {
+        let (status, answer) = teacher.post(&format!("/api/v1/activities/{id}/checkin"), json!({"code": code})).await;
+        assert_error(&format!("code {code:.12}"), status, &answer, StatusCode::BAD_REQUEST, "invalid");
+        assert_eq!(answer["error"]["details"][0]["field"], "code", "{answer}");
+    }
+    let (status, answer) = teacher.post(&format!("/api/v1/activities/{id}/checkin"), json!({"code": 123456})).await;
+    assert_error("a number for the code", status, &answer, StatusCode::BAD_REQUEST, "invalid");
+    let (status, answer) = admin.multipart("POST", &format!("/api/v1/activities/{id}/files"), &[], &[]).await;
+    assert_error("no files", status, &answer, StatusCode::BAD_REQUEST, "invalid");
+    let (status, answer) =
+        admin.multipart("POST", &format!("/api/v1/activities/{id}/files"), &[], &[("setup.exe", b"MZ\x90\x00\x03")]).await;
+    assert_error("a program", status, &answer, StatusCode::BAD_REQUEST, "invalid");
+    assert_eq!(admin.get(&format!("/api/v1/activities/{id}")).await.1["files"], json!([]));
+    for (body, field) in [
+        (json!({"revision": made["revision"], "status": "maybe"}), "status"),
+        (json!({"revision": made["revision"], "summary": ""}), "summary"),
+        (json!({"revision": made["revision"], "hours": "8.5"}), "hours"),
+    ] {
+        let (status, answer) = admin.call("PATCH", &format!("/api/v1/activities/{id}"), Some(body)).await;
+        assert_error(field, status, &answer, StatusCode::BAD_REQUEST, "invalid");
+        assert_eq!(answer["error"]["details"][0]["field"], field, "{answer}");
+    }
+    // Hours, settings, plans, council, budgets: each field named.
+    let (_, teachers) = admin.get(&format!("/api/v1/teachers?school_id={lead}&per_page=1")).await;
+    let teacher_id = teachers["items"][0]["id"].as_i64().unwrap();
+    let training = json!({"teacher_id": teacher_id, "category": "training", "title": "国培", "on_date": "2026-03-01", "hours": "12"});
+    let year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
+    let (_, budgets) = admin.get(&format!("/api/v1/budgets?year={year}&cluster={district}")).await;
+    let budget = budgets[0]["id"].as_i64().unwrap();
+    let spend = json!({"category": "office", "spent_on": format!("{year}-06-01"), "amount": "10", "payee": "印务", "purpose": "打印"});
+    let edit = |base: &Value, field: &str, value: Value| {
+        let mut b = base.clone();
+        b[field] = value;
+        b
+    };
+    for (method, path, body, field) in [
+        ("POST", "/api/v1/training-hours".to_string(), edit(&training, "hours", json!("-1")), "hours"),
+        ("POST", "/api/v1/training-hours".to_string(), edit(&training, "hours", json!("999")), "hours"),
+        ("POST", "/api/v1/training-hours".to_string(), edit(&training, "title", json!("")), "title"),
+        ("POST", "/api/v1/training-hours".to_string(), edit(&training, "category", json!("magic")), "category"),
+        ("POST", "/api/v1/training-hours".to_string(), edit(&training, "on_date", json!("2999-01-01")), "on_date"),
+        (
+            "PUT",
+            "/api/v1/running/settings".to_string(),
+            json!({"hours_total": "abc", "hours_school_based": "24", "hours_training": "24", "bureau_limit": "5000"}),
+            "hours_total",
+        ),
+        (
+            "PUT",
+            "/api/v1/running/settings".to_string(),
+            json!({"hours_total": "72", "hours_school_based": "24", "hours_training": "80", "bureau_limit": "5000"}),
+            "hours_training",
+        ),
+        (
+            "PUT",
+            "/api/v1/running/settings".to_string(),
+            json!({"hours_total": "72", "hours_school_based": "24", "hours_training": "24", "bureau_limit": "-5"}),
+            "bureau_limit",
+        ),
+        ("POST", format!("/api/v1/clusters/{district}/work-plans"), json!({"year": 99999, "title": "x"}), "year"),
+        ("POST", format!("/api/v1/clusters/{district}/work-plans"), json!({"year": 2044, "title": ""}), "title"),
+        (
+            "POST",
+            format!("/api/v1/clusters/{district}/work-plans"),
+            json!({"year": 2044, "title": "x", "tasks": [{"title": "t"}]}),
+            "due_on",
+        ),
+        (
+            "POST",
+            format!("/api/v1/clusters/{district}/work-plans"),
+            json!({"year": 2044, "title": "x", "tasks": [{"title": "t", "due_on": "2044-01-01", "owner_school_id": 999_999_999}]}),
+            "owner_school_id",
+        ),
+        (
+            "POST",
+            format!("/api/v1/clusters/{district}/meetings"),
+            json!({"held_on": "2026-01-01", "title": "会", "minutes": ""}),
+            "minutes",
+        ),
+        (
+            "POST",
+            format!("/api/v1/clusters/{district}/meetings"),
+            json!({"held_on": "2999-01-01", "title": "会", "minutes": "纪要"}),
+            "held_on",
+        ),
+        ("POST", format!("/api/v1/clusters/{district}/council/members"), json!({"name": "张", "role": "boss"}), "role"),
+        ("POST", format!("/api/v1/clusters/{district}/council/members"), json!({"name": "", "role": "member"}), "name"),
+        (
+            "PUT",
+            format!("/api/v1/clusters/{district}/budgets/2044"),
+            json!({"sources": [{"source": "county_per_cluster", "amount": "1e9"}], "lines": {"research": "1e9"}}),
+            "sources",
+        ),
+        (
+            "PUT",
+            format!("/api/v1/clusters/{district}/budgets/2044"),
+            json!({"sources": [{"source": "county_per_cluster", "amount": "10"}], "lines": {"luxury": "10"}}),
+            "lines",
+        ),
+        ("POST", format!("/api/v1/budgets/{budget}/expenditures"), edit(&spend, "amount", json!("1.234")), "amount"),
+        ("POST", format!("/api/v1/budgets/{budget}/expenditures"), edit(&spend, "amount", json!("-10")), "amount"),
+        ("POST", format!("/api/v1/budgets/{budget}/expenditures"), edit(&spend, "payee", json!("")), "payee"),
+        ("POST", format!("/api/v1/budgets/{budget}/expenditures"), edit(&spend, "spent_on", json!("1999-01-01")), "spent_on"),
+        ("POST", format!("/api/v1/budgets/{budget}/expenditures"), edit(&spend, "category", json!("luxury")), "category"),
+        ("POST", format!("/api/v1/budgets/{budget}/expenditures"), edit(&spend, "activity_id", json!(999_999_999)), "activity_id"),
+        ("PUT", "/api/v1/users/1/teacher".to_string(), json!({"staff_no": "NOBODY"}), "staff_no"),
+    ] {
+        let (status, answer) = admin.call(method, &path, Some(body)).await;
+        assert_error(&path, status, &answer, StatusCode::BAD_REQUEST, "invalid");
+        let fields: Vec<&str> = answer["error"]["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
+        assert!(fields.contains(&field), "{path} {field}: {answer}");
+    }
+    assert_eq!(admin.get("/api/v1/budgets?year=2044").await.1, json!([]), "no refused budget was saved");
+    // Pages take any query and show their defaults.
+    for path in [
+        "/activities?range=%00&cluster=abc&kind=%E2%80%AE",
+        "/activities/calendar?date=junk&view=%00&cluster=abc",
+        "/activities/calendar?date=9999-99-99",
+        "/hours?year=abc&school=x&behind=%00",
+        "/running/plans?year=-1",
+        "/running/budgets?year=99999999999",
+        "/running/figures?year=1066",
+    ] {
+        let (status, page) = admin.page(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {page:.300}");
+    }
+    for path in ["/hours/teachers/abc", "/running/budgets/set?cluster=abc", "/activities/999999999", "/running/plans/-1"] {
+        let status = admin.page(path).await.0;
+        assert!(status == StatusCode::NOT_FOUND || status == StatusCode::BAD_REQUEST, "{path}: {status}");
+    }
+}
+
 async fn announce_upload(server: &TestServer, token: &str, length: usize) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let address = server.base.trim_start_matches("http://").to_string();
