@@ -1001,6 +1001,76 @@ async fn running_walk(client: &fantoccini::Client, server: &TestServer) -> Step 
     check_page(client, "hours at phone width").await?;
     screenshot(client, "hours-phone").await;
     client.set_window_size(1366, 900).await?;
+    affairs_walk(client, server).await
+}
+
+/// The cluster's affairs as each role meets them: the head's plan, council and budget (with a
+/// request that passes 80 % of its category), the principal reporting a task done, the bureau's
+/// view across clusters; each page checked at desk and phone width.
+async fn affairs_walk(client: &fantoccini::Client, server: &TestServer) -> Step {
+    sign_in(client, server, "head").await?;
+    client.find(Locator::LinkText("学区事务")).await?.click().await?;
+    wait_for_path(client, "/running/plans").await?;
+    check_page(client, "plans").await?;
+    screenshot(client, "affairs-plans").await;
+    client.find(Locator::Css("#plans tbody a")).await?.click().await?;
+    client.wait().for_element(Locator::Id("tasks")).await?;
+    check_page(client, "a plan").await?;
+    screenshot(client, "affairs-plan").await;
+    client.find(Locator::LinkText("理事会与议事")).await?.click().await?;
+    wait_for_path(client, "/running/council").await?;
+    client.wait().for_element(Locator::Id("council")).await?;
+    check_page(client, "council").await?;
+    screenshot(client, "affairs-council").await;
+    client.find(Locator::LinkText("学区经费")).await?.click().await?;
+    wait_for_path(client, "/running/budgets").await?;
+    client.find(Locator::Css("#budgets tbody a")).await?.click().await?;
+    client.wait().for_element(Locator::Id("lines")).await?;
+    check_page(client, "a budget").await?;
+    // Asking for too much is refused with the balance named, and the form keeps the values.
+    client.find(Locator::Css("#spend-form select[name=category] option[value=office]")).await?.click().await?;
+    client.find(Locator::Css("#spend-form input[name=amount]")).await?.send_keys("99999999").await?;
+    client.find(Locator::Css("#spend-form input[name=payee]")).await?.send_keys("城关印务").await?;
+    client.find(Locator::Css("#spend-form input[name=purpose]")).await?.send_keys("理事会会议资料").await?;
+    client.find(Locator::Css("#spend-form button[type=submit]")).await?.click().await?;
+    let errors = client.wait().for_element(Locator::Id("errors")).await?.text().await?;
+    assert!(errors.contains("余额") || errors.contains("超过"), "{errors}");
+    let kept = client.find(Locator::Css("#spend-form input[name=payee]")).await?.prop("value").await?;
+    assert_eq!(kept.as_deref(), Some("城关印务"));
+    screenshot(client, "affairs-budget-refused").await;
+    client.set_window_size(390, 844).await?;
+    check_page(client, "a budget at phone width").await?;
+    screenshot(client, "affairs-budget-phone").await;
+    client.set_window_size(1366, 900).await?;
+
+    // The principal reports their school's task done.
+    sign_in(client, server, "principal").await?;
+    client.goto(&server.url("/running/plans")).await?;
+    client.wait().for_element(Locator::Css("#plans tbody a")).await?.click().await?;
+    client.wait().for_element(Locator::Id("tasks")).await?;
+    let forms = client.find_all(Locator::Css("form.task-status")).await?;
+    assert!(!forms.is_empty(), "the principal reports on their school's tasks");
+    client.find(Locator::Css("form.task-status select[name=status] option[value=done]")).await?.click().await?;
+    client.find(Locator::Css("form.task-status button[type=submit]")).await?.click().await?;
+    client.wait().for_element(Locator::Css("p.flash")).await?;
+    screenshot(client, "affairs-task-done").await;
+
+    // The bureau: budgets and figures across clusters, settings.
+    sign_in(client, server, "admin").await?;
+    for (path, what) in
+        [("/running/budgets", "budgets"), ("/running/figures", "figures"), ("/running/settings", "settings"), ("/hours", "hours")]
+    {
+        client.goto(&server.url(path)).await?;
+        client.wait().for_element(Locator::Css("h1")).await?;
+        check_page(client, what).await?;
+        screenshot(client, &format!("affairs-{what}")).await;
+    }
+    client.set_window_size(390, 844).await?;
+    client.goto(&server.url("/running/figures")).await?;
+    client.wait().for_element(Locator::Id("figures")).await?;
+    check_page(client, "figures at phone width").await?;
+    screenshot(client, "affairs-figures-phone").await;
+    client.set_window_size(1366, 900).await?;
     Ok(())
 }
 

@@ -98,6 +98,25 @@ pub async fn link_teacher(app: &App, c: &Caller, user_id: i64, staff_no: &str) -
     Ok(Some(t))
 }
 
+/// Checks, before an account is made, that `staff_no` names a teacher the caller may link and
+/// that no account has it yet (so that the account is not made when its link would fail).
+pub async fn check_link(app: &App, c: &Caller, staff_no: &str) -> Result<()> {
+    let staff_no = staff_no.trim();
+    if staff_no.is_empty() {
+        return Ok(());
+    }
+    let unknown = || AppError::invalid("staff_no", Problem::NotFound { value: staff_no.chars().take(40).collect() });
+    let t = app.store.teacher_by_staff_no(c.county(), staff_no).await?.ok_or_else(unknown)?;
+    if c.actor.role != Role::BureauAdmin && c.actor.school_id != Some(t.school_id) {
+        return Err(unknown());
+    }
+    if let Some(link) = app.store.teacher_accounts(c.county()).await?.into_iter().find(|l| l.teacher_id == t.id) {
+        let account = app.store.user(c.county(), link.user_id).await?.map(|u| u.username).unwrap_or_default();
+        return Err(AppError::invalid("staff_no", Problem::TeacherLinked { account }));
+    }
+    Ok(())
+}
+
 /// What a request knows of the county's clusters: their current schools, and names.
 pub struct Clusters {
     pub members: HashMap<i64, Vec<i64>>,

@@ -83,3 +83,4 @@ audit-action-declined = decline a booking
 audit-action-cancelled = cancel a booking
 audit-action-expire = a booking expired
 audit-action-no-show = mark a no-show
+user-staff-no = Teacher's staff no. (links the teacher record)

@@ -83,3 +83,4 @@ audit-action-declined = 拒绝预约
 audit-action-cancelled = 取消预约
 audit-action-expire = 预约过期
 audit-action-no-show = 标记未到场
+user-staff-no = 教师工号（关联教师档案）

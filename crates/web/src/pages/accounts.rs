@@ -29,6 +29,8 @@ async fn specs(app: &App, v: &Viewer, new: bool) -> Result<Vec<FieldSpec>, PageE
     specs.push(field("role", FieldKind::Select(code_options(&t, "role", Role::ALL.iter().map(|r| r.code()))), true));
     specs.push(field("school_id", FieldKind::Select(schools), false));
     specs.push(field("cluster_id", FieldKind::Select(clusters), false));
+    // Which teacher record the account is: sign-up, check-in and training hours need it.
+    specs.push(field("staff_no", FieldKind::Text, false));
     if !new {
         specs.push(field("disabled", FieldKind::Check, false));
     }
@@ -122,7 +124,17 @@ async fn user_create(State(app): State<App>, v: Viewer, axum::Form(form): FormMa
                 school_id: optional_id(&form, "school_id"),
                 cluster_id: optional_id(&form, "cluster_id"),
             };
-            xuequ_app::accounts::create_user(&app, &v, input).await.map_err(form_problems)
+            let staff_no = form.get("staff_no").cloned().unwrap_or_default();
+            // The staff number is checked first, so that an account is not made without its link.
+            match xuequ_app::running::check_link(&app, &v, &staff_no).await {
+                Err(e) => Err(form_problems(e)),
+                Ok(()) => match xuequ_app::accounts::create_user(&app, &v, input).await {
+                    Ok((u, p)) if !staff_no.trim().is_empty() => {
+                        xuequ_app::running::link_teacher(&app, &v, u.id, &staff_no).await.map(|_| (u, p)).map_err(form_problems)
+                    }
+                    other => other.map_err(form_problems),
+                },
+            }
         }
         Err(p) => Err(Ok(p)),
     };
@@ -139,15 +151,11 @@ async fn user_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): I
     xuequ_app::accounts::require_accounts(&v)?;
     let u = xuequ_app::accounts::user(&app, &v, id).await?;
     let specs = specs(&app, &v, false).await?;
-    Ok(render(
-        &v,
-        u.username.clone(),
-        &format!("/admin/users/{id}"),
-        &specs,
-        &with_version(values_of(&u), xuequ_app::accounts::version(&u)),
-        &[],
-        Some(format!("/admin/users/{id}/password")),
-    ))
+    let mut values = with_version(values_of(&u), xuequ_app::accounts::version(&u));
+    if let Some(t) = app.store.teacher_of_user(v.county(), id).await? {
+        values.insert("staff_no".into(), t.staff_no);
+    }
+    Ok(render(&v, u.username.clone(), &format!("/admin/users/{id}"), &specs, &values, &[], Some(format!("/admin/users/{id}/password"))))
 }
 
 async fn user_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(mut form): FormMap) -> PageResult {
@@ -164,7 +172,13 @@ async fn user_update(State(app): State<App>, v: Viewer, axum::extract::Path(id):
                 disabled: form.get("disabled").is_some_and(|d| d == "true"),
             };
             let expected = form.get("_version").and_then(|v| xuequ_app::Version::parse(v));
-            match xuequ_app::accounts::update_user(&app, &v, id, update, expected).await {
+            let staff_no = form.get("staff_no").cloned().unwrap_or_default();
+            let linked = app.store.teacher_of_user(v.county(), id).await?.map(|t| t.staff_no).unwrap_or_default();
+            let updated = match xuequ_app::accounts::update_user(&app, &v, id, update, expected).await {
+                Ok(u) if staff_no.trim() != linked => xuequ_app::running::link_teacher(&app, &v, id, &staff_no).await.map(|_| u),
+                other => other,
+            };
+            match updated {
                 // Changed meanwhile: the form comes back with its values and the new version, so
                 // that saving again keeps them knowingly.
                 Err(AppError::Stale) => {
