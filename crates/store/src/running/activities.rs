@@ -487,21 +487,7 @@ impl Store {
 
     pub async fn add_training(&self, ctx: &Ctx, t: &NewTraining) -> Result<training_record::Model> {
         let txn = self.db.begin().await?;
-        let row = training_record::ActiveModel {
-            county_id: Set(ctx.county_id),
-            teacher_id: Set(t.teacher_id),
-            school_id: Set(t.school_id),
-            category: Set(t.category.clone()),
-            title: Set(t.title.clone()),
-            provider: Set(t.provider.clone()),
-            on_date: Set(t.on_date),
-            hours: Set(t.hours),
-            entered_by: Set(ctx.username.clone()),
-            created_at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        let row = training_row(ctx, t).insert(&txn).await?;
         audit(&txn, ctx, "create", "training_record", Some(row.id), None, Some(json(&row))).await?;
         txn.commit().await?;
         Ok(row)
@@ -511,21 +497,7 @@ impl Store {
     pub async fn add_trainings(&self, ctx: &Ctx, list: &[NewTraining]) -> Result<()> {
         let txn = self.db.begin().await?;
         for t in list {
-            training_record::ActiveModel {
-                county_id: Set(ctx.county_id),
-                teacher_id: Set(t.teacher_id),
-                school_id: Set(t.school_id),
-                category: Set(t.category.clone()),
-                title: Set(t.title.clone()),
-                provider: Set(t.provider.clone()),
-                on_date: Set(t.on_date),
-                hours: Set(t.hours),
-                entered_by: Set(ctx.username.clone()),
-                created_at: Set(Utc::now()),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
+            training_row(ctx, t).insert(&txn).await?;
         }
         audit(&txn, ctx, "import", "training_record", None, None, Some(list.len().to_string())).await?;
         txn.commit().await?;
@@ -548,6 +520,22 @@ impl Store {
             q = q.filter(training_record::Column::TeacherId.is_in(t.iter().copied()));
         }
         Ok(q.order_by_asc(training_record::Column::OnDate).all(&self.db).await?)
+    }
+}
+
+fn training_row(ctx: &Ctx, t: &NewTraining) -> training_record::ActiveModel {
+    training_record::ActiveModel {
+        county_id: Set(ctx.county_id),
+        teacher_id: Set(t.teacher_id),
+        school_id: Set(t.school_id),
+        category: Set(t.category.clone()),
+        title: Set(t.title.clone()),
+        provider: Set(t.provider.clone()),
+        on_date: Set(t.on_date),
+        hours: Set(t.hours),
+        entered_by: Set(ctx.username.clone()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
     }
 }
 
