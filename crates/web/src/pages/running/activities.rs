@@ -693,7 +693,7 @@ async fn detail_with(app: &App, v: &Viewer, id: i64, errors: Vec<String>) -> Pag
         my_comment: d.my_review.as_ref().map(|r| r.comment.clone()).unwrap_or_default(),
         stars: d
             .stars
-            .map(|(s, n)| t.with("activity-stars", &[("stars", format!("{}.{}", s / 10, s % 10)), ("count", n.to_string())]))
+            .map(|(s, n)| t.with("activity-stars-summary", &[("stars", format!("{}.{}", s / 10, s % 10)), ("count", n.to_string())]))
             .unwrap_or_default(),
         reviews: d
             .reviews
