@@ -282,6 +282,27 @@ async fn running(backend: Backend) {
     assert_eq!((status, cancelled["status"].as_str()), (StatusCode::OK, Some("cancelled")));
     assert_eq!(problem(&second_teacher.post(&format!("/api/v1/activities/{future_id}/signups"), json!({})).await.1), "activity_cancelled");
 
+    // A shared facility chosen on the form is booked through facility sharing; a second activity
+    // at the same time there is refused with the booking it collides with.
+    let (_, facilities) = admin.get(&format!("/api/v1/facilities?school_id={lead}&per_page=1")).await;
+    let facility = facilities["items"][0]["id"].as_i64().unwrap();
+    let always = json!({"share_with": "county", "needs_approval": false, "min_notice_hours": 0, "horizon_days": 366, "max_minutes": 600,
+        "opening": [["00:00:00", "23:59:00"], ["00:00:00", "23:59:00"], ["00:00:00", "23:59:00"], ["00:00:00", "23:59:00"], ["00:00:00", "23:59:00"], ["00:00:00", "23:59:00"], ["00:00:00", "23:59:00"]],
+        "capacity": null, "weekly_quota_hours": null, "blackouts": []});
+    assert_eq!(admin.put(&format!("/api/v1/facilities/{facility}/rules"), always).await.0, StatusCode::OK);
+    let mut with_room = new.clone();
+    with_room["facility_id"] = json!(facility);
+    // A Tuesday afternoon a week or two ahead, when schools are open.
+    let today = (Utc::now() + Duration::hours(8)).date_naive();
+    let tuesday = today + Duration::days(7 + (9 - chrono::Datelike::weekday(&today).number_from_monday() as i64) % 7);
+    with_room["starts_at"] = json!(format!("{tuesday}T14:00:00"));
+    with_room["ends_at"] = json!(format!("{tuesday}T15:30:00"));
+    let (status, booked) = head.post("/api/v1/activities", with_room.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{booked}");
+    assert!(booked["booking_id"].as_i64().is_some(), "{booked}");
+    let (status, clash) = head.post("/api/v1/activities", with_room).await;
+    assert_eq!((status, clash["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("booking_refused")), "{clash}");
+
     budgets_and_plans(&admin, &head, &principal, &member_admin, &member_teacher, &other_county, district, principal_school).await;
 
     // The calendar of the cluster holds the activity; the other county's holds none of it.
