@@ -302,6 +302,19 @@ async fn running(backend: Backend) {
     assert!(booked["booking_id"].as_i64().is_some(), "{booked}");
     let (status, clash) = head.post("/api/v1/activities", with_room).await;
     assert_eq!((status, clash["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("booking_refused")), "{clash}");
+    // Moved half an hour later (overlapping its own old slot): the earlier booking is cancelled,
+    // a new one made; cancelling the activity frees the room.
+    let first_booking = booked["booking_id"].as_i64().unwrap();
+    let later =
+        json!({"revision": booked["revision"], "starts_at": format!("{tuesday}T14:30:00"), "ends_at": format!("{tuesday}T16:00:00")});
+    let (status, moved) = head.call("PATCH", &format!("/api/v1/activities/{}", booked["id"]), Some(later)).await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    let second_booking = moved["booking_id"].as_i64().unwrap();
+    assert_ne!(second_booking, first_booking);
+    assert_eq!(admin.get(&format!("/api/v1/bookings/{first_booking}")).await.1["status"], "cancelled");
+    let cancel = json!({"revision": moved["revision"], "status": "cancelled", "reason": "改期"});
+    assert_eq!(head.call("PATCH", &format!("/api/v1/activities/{}", booked["id"]), Some(cancel)).await.0, StatusCode::OK);
+    assert_eq!(admin.get(&format!("/api/v1/bookings/{second_booking}")).await.1["status"], "cancelled");
 
     budgets_and_plans(&admin, &head, &principal, &member_admin, &member_teacher, &other_county, district, principal_school).await;
 

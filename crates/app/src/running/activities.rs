@@ -308,12 +308,52 @@ pub async fn update(app: &App, c: &Caller, id: i64, input: &ActivityInput, expec
         return Err(AppError::Forbidden);
     }
     let mut f = fields(app, c, input, &clusters).await?;
+    if a.revision != expected {
+        return Err(AppError::Stale);
+    }
     f.booking_id = if f.facility_id == a.facility_id && f.starts_at == a.starts_at && f.ends_at == a.ends_at {
         a.booking_id
     } else {
-        book_facility(app, c, &f).await?
+        rebook(app, c, &a, &f).await?
     };
     Ok(app.store.update_activity(&c.ctx(), id, &f, expected).await?)
+}
+
+/// A new time or facility: the earlier booking is cancelled first (the new slot may overlap it),
+/// then the new one made; if that is refused, the earlier slot is booked again and the refusal
+/// said.
+async fn rebook(app: &App, c: &Caller, a: &activity::Model, f: &ActivityFields) -> Result<Option<i64>> {
+    release(app, c, a.booking_id).await?;
+    match book_facility(app, c, f).await {
+        Ok(b) => Ok(b),
+        Err(e) => {
+            if a.booking_id.is_some() {
+                let before = ActivityFields {
+                    facility_id: a.facility_id,
+                    host_school_id: a.host_school_id,
+                    starts_at: a.starts_at,
+                    ends_at: a.ends_at,
+                    title: a.title.clone(),
+                    capacity: a.capacity,
+                    ..f.clone()
+                };
+                if let Ok(b) = book_facility(app, c, &before).await {
+                    app.store.set_activity_booking(&c.ctx(), a.id, b).await?;
+                }
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Cancels the booking an activity held, if it still holds one.
+async fn release(app: &App, c: &Caller, booking: Option<i64>) -> Result<()> {
+    let Some(b) = booking else { return Ok(()) };
+    match crate::bookings::decide(app, c, b, crate::bookings::Decision::Cancel, "", false).await {
+        // Cancelled already (by its school, say), or gone: nothing is held.
+        Ok(_) | Err(AppError::Conflict(_)) | Err(AppError::NotFound) => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 /// Cancels an activity with a reason, or (empty reason, `cancel` false) schedules it again.
@@ -328,7 +368,12 @@ pub async fn cancel(app: &App, c: &Caller, id: i64, cancel: bool, reason: &str, 
         return Err(AppError::Invalid(problems));
     }
     let status = if cancel { "cancelled" } else { "scheduled" };
-    Ok(app.store.set_activity_status(&c.ctx(), id, status, &reason, expected).await?)
+    let a = app.store.set_activity_status(&c.ctx(), id, status, &reason, expected).await?;
+    // A cancelled activity frees its room (scheduling it again does not book it again).
+    if cancel {
+        release(app, c, a.booking_id).await?;
+    }
+    Ok(a)
 }
 
 /// The activities the caller may see, narrowed by the query; earliest first.

@@ -209,6 +209,20 @@ impl Store {
         Ok(after)
     }
 
+    /// Records the booking an activity holds again (after a refused change of time or room).
+    pub async fn set_activity_booking(&self, ctx: &Ctx, id: i64, booking: Option<i64>) -> Result<()> {
+        let txn = self.db.begin().await?;
+        activity::Entity::update_many()
+            .col_expr(activity::Column::BookingId, Expr::value(booking))
+            .filter(activity::Column::Id.eq(id))
+            .filter(activity::Column::CountyId.eq(ctx.county_id))
+            .exec(&txn)
+            .await?;
+        audit(&txn, ctx, "rebook", "activity", Some(id), None, booking.map(|b| b.to_string())).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
     /// Cancels an activity with a reason (or schedules it again with an empty one).
     pub async fn set_activity_status(&self, ctx: &Ctx, id: i64, status: &str, reason: &str, expected: i64) -> Result<activity::Model> {
         let txn = self.db.begin().await?;
