@@ -10,7 +10,7 @@ use xuequ_domain::access::Visibility;
 use xuequ_domain::access::running::{self as policy, Held};
 use xuequ_domain::activity::{ActivityKind, checkin, hours};
 use xuequ_domain::booking::{to_local, to_utc};
-use xuequ_domain::{FieldProblem, Problem, Role, Subject};
+use xuequ_domain::{FieldProblem, Problem, Subject};
 use xuequ_store::entities::{activity, activity_attendee, activity_review, running_file, teacher};
 use xuequ_store::running::activities::{ActivityFields, ActivityFilter, Going};
 
@@ -466,7 +466,7 @@ pub async fn detail(app: &App, c: &Caller, id: i64) -> Result<Detail> {
         attendees,
         signup_open: scheduled && now < deadline,
         checkin_open: scheduled && now >= opens && now <= closes,
-        may_assign: may_manage || (c.actor.role == Role::SchoolAdmin && c.actor.school_id.is_some_and(|s| h.open_to.contains(&s))),
+        may_assign: policy::may_assign_some(&c.actor, &h),
         may_manage,
         files: app.store.attachments(county, "activity", &[id]).await?,
         reviews: if may_manage { reviews } else { Vec::new() },

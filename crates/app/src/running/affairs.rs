@@ -42,6 +42,8 @@ pub struct TaskView {
     pub on_time: bool,
     pub overdue: bool,
     pub files: Vec<running_file::Model>,
+    /// Whether the caller reports its progress (see `policy::may_report_task`).
+    pub may_report: bool,
 }
 
 /// A plan with its tasks and their progress.
@@ -121,6 +123,7 @@ async fn task_views(app: &App, c: &Caller, tasks: Vec<plan_task::Model>) -> Resu
                 overdue: matches!(status, TaskStatus::Planned | TaskStatus::InProgress) && t.due_on < today,
                 owner: t.owner_school_id.and_then(|s| names.get(&s).map(|n| n.1.clone())).unwrap_or_default(),
                 files: files.iter().filter(|f| f.owner_id == t.id).cloned().collect(),
+                may_report: false,
                 status,
                 task: t,
             }
@@ -151,8 +154,12 @@ pub async fn plans(app: &App, c: &Caller, cluster_id: Option<i64>, year: Option<
     Ok(plans
         .into_iter()
         .map(|p| {
-            let (mine, rest): (Vec<TaskView>, Vec<TaskView>) = std::mem::take(&mut views).into_iter().partition(|t| t.task.plan_id == p.id);
+            let (mut mine, rest): (Vec<TaskView>, Vec<TaskView>) =
+                std::mem::take(&mut views).into_iter().partition(|t| t.task.plan_id == p.id);
             views = rest;
+            for t in &mut mine {
+                t.may_report = policy::may_report_task(&c.actor, &clusters.affairs(county, p.cluster_id), t.task.owner_school_id);
+            }
             PlanView {
                 cluster: clusters.name(p.cluster_id),
                 progress: progress(&mine),
@@ -168,8 +175,11 @@ pub async fn plans(app: &App, c: &Caller, cluster_id: Option<i64>, year: Option<
 pub async fn plan(app: &App, c: &Caller, id: i64) -> Result<PlanView> {
     let p = app.store.work_plan(c.county(), id).await?.ok_or(AppError::NotFound)?;
     let (cl, schools) = readable_cluster(app, c, p.cluster_id).await?;
-    let tasks = task_views(app, c, app.store.plan_tasks(c.county(), &[id]).await?).await?;
+    let mut tasks = task_views(app, c, app.store.plan_tasks(c.county(), &[id]).await?).await?;
     let affairs = Affairs { county_id: c.county(), cluster_id: cl.id, schools: &schools };
+    for t in &mut tasks {
+        t.may_report = policy::may_report_task(&c.actor, &affairs, t.task.owner_school_id);
+    }
     Ok(PlanView { cluster: cl.name, progress: progress(&tasks), may_write: policy::may_write_affairs(&c.actor, &affairs), tasks, plan: p })
 }
 
@@ -291,14 +301,16 @@ pub struct Council {
 #[derive(Debug, Clone)]
 pub struct Meeting {
     pub meeting: council_meeting::Model,
-    pub decisions: Vec<(meeting_decision::Model, String)>,
+    /// Each decision, the school carrying it out, and whether the caller reports on it.
+    pub decisions: Vec<(meeting_decision::Model, String, bool)>,
     pub files: Vec<running_file::Model>,
 }
 
 pub async fn council(app: &App, c: &Caller, cluster_id: i64) -> Result<Council> {
     let county = c.county();
     let (cl, schools) = readable_cluster(app, c, cluster_id).await?;
-    let may_write = policy::may_write_affairs(&c.actor, &Affairs { county_id: county, cluster_id, schools: &schools });
+    let affairs = Affairs { county_id: county, cluster_id, schools: &schools };
+    let may_write = policy::may_write_affairs(&c.actor, &affairs);
     let names = app.store.school_names(county, &schools).await?;
     let name = |s: Option<i64>| s.and_then(|s| names.get(&s).map(|n| n.1.clone())).unwrap_or_default();
     let mut members: Vec<(council_member::Model, String)> =
@@ -314,7 +326,11 @@ pub async fn council(app: &App, c: &Caller, cluster_id: i64) -> Result<Council> 
         meetings: meetings
             .into_iter()
             .map(|m| Meeting {
-                decisions: decisions.iter().filter(|d| d.meeting_id == m.id).map(|d| (d.clone(), name(d.owner_school_id))).collect(),
+                decisions: decisions
+                    .iter()
+                    .filter(|d| d.meeting_id == m.id)
+                    .map(|d| (d.clone(), name(d.owner_school_id), policy::may_report_task(&c.actor, &affairs, d.owner_school_id)))
+                    .collect(),
                 files: files.iter().filter(|f| f.owner_id == m.id).cloned().collect(),
                 meeting: m,
             })

@@ -6,7 +6,7 @@ use chrono::{NaiveDate, Utc};
 use xuequ_domain::access::running::{self as policy, Affairs};
 use xuequ_domain::budget::{Fen, Source, SpendCategory, WARN_PERCENT, check_spend, needs_bureau, parse_yuan};
 use xuequ_domain::running::SpendStatus;
-use xuequ_domain::{Coded, FieldProblem, Problem, Role};
+use xuequ_domain::{Coded, FieldProblem, Problem};
 use xuequ_store::entities::{budget, budget_line, budget_source, cluster, expenditure, running_file};
 use xuequ_store::running::budgets::{NewExpenditure, NewSource, Step};
 
@@ -335,7 +335,7 @@ pub async fn decide(app: &App, c: &Caller, id: i64, approve: bool, reason: &str)
     let e = app.store.expenditure(county, id).await?.ok_or(AppError::NotFound)?;
     let view = budget(app, c, e.budget_id).await?;
     let status = SpendStatus::parse(&e.status).unwrap_or(SpendStatus::Pending);
-    let bureau = c.actor.role == Role::BureauAdmin;
+    let bureau = view.may_approve_bureau;
     let allowed = match status {
         SpendStatus::Pending => view.may_approve,
         SpendStatus::AwaitingBureau => view.may_approve_bureau,

@@ -28,7 +28,7 @@ pub async fn settings(app: &App, c: &Caller) -> Result<RunningSettings> {
 
 /// Saves the county's settings (the bureau).
 pub async fn save_settings(app: &App, c: &Caller, settings: &RunningSettings) -> Result<()> {
-    if c.actor.role != Role::BureauAdmin {
+    if !policy::may_set_settings(&c.actor) {
         return Err(AppError::Forbidden);
     }
     settings.check().map_err(|(field, problem)| AppError::invalid(field, problem))?;
@@ -80,8 +80,8 @@ pub async fn linked_teacher(app: &App, c: &Caller) -> Result<Option<teacher::Mod
 pub async fn link_teacher(app: &App, c: &Caller, user_id: i64, staff_no: &str) -> Result<Option<teacher::Model>> {
     let county = c.county();
     let user = app.store.user(county, user_id).await?.ok_or(AppError::NotFound)?;
-    let own_school = |school: Option<i64>| c.actor.role == Role::SchoolAdmin && c.actor.school_id.is_some() && c.actor.school_id == school;
-    if c.actor.role != Role::BureauAdmin && !own_school(user.school_id) {
+    if !policy::may_link_account(&c.actor, user.school_id, None) {
+        // A principal does not learn of other schools' accounts.
         return Err(if c.actor.role == Role::SchoolAdmin { AppError::NotFound } else { AppError::Forbidden });
     }
     let staff_no = staff_no.trim();
@@ -91,7 +91,7 @@ pub async fn link_teacher(app: &App, c: &Caller, user_id: i64, staff_no: &str) -
     }
     let unknown = || AppError::invalid("staff_no", Problem::NotFound { value: staff_no.chars().take(40).collect() });
     let t = app.store.teacher_by_staff_no(county, staff_no).await?.ok_or_else(unknown)?;
-    if c.actor.role != Role::BureauAdmin && !own_school(Some(t.school_id)) {
+    if !policy::may_link_account(&c.actor, user.school_id, Some(t.school_id)) {
         return Err(unknown());
     }
     app.store.link_teacher(&c.ctx(), user_id, Some(t.id)).await?;
@@ -107,7 +107,7 @@ pub async fn check_link(app: &App, c: &Caller, staff_no: &str) -> Result<()> {
     }
     let unknown = || AppError::invalid("staff_no", Problem::NotFound { value: staff_no.chars().take(40).collect() });
     let t = app.store.teacher_by_staff_no(c.county(), staff_no).await?.ok_or_else(unknown)?;
-    if c.actor.role != Role::BureauAdmin && c.actor.school_id != Some(t.school_id) {
+    if !policy::may_link_account(&c.actor, Some(t.school_id), Some(t.school_id)) {
         return Err(unknown());
     }
     if let Some(link) = app.store.teacher_accounts(c.county()).await?.into_iter().find(|l| l.teacher_id == t.id) {

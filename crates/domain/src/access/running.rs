@@ -61,6 +61,27 @@ pub fn may_schedule(actor: &Actor, kind: ActivityKind, host: i64, cluster: Optio
     }
 }
 
+/// Whether `actor` may schedule some activity at all (the form is offered then).
+pub fn may_schedule_some(actor: &Actor) -> bool {
+    match actor.role {
+        Role::BureauAdmin | Role::ClusterHead | Role::SchoolAdmin => true,
+        // A teacher schedules 名师工作室 sessions at their school.
+        Role::Teacher => actor.school_id.is_some(),
+        Role::Inspector => false,
+    }
+}
+
+/// The schools `actor` may offer as an activity's host on the form (each choice is still
+/// checked by [`may_schedule`]).
+pub fn may_host(actor: &Actor, school: i64) -> bool {
+    match actor.role {
+        Role::BureauAdmin => true,
+        Role::ClusterHead => actor.cluster_school_ids.contains(&school),
+        Role::SchoolAdmin | Role::Teacher => actor.school_id == Some(school),
+        Role::Inspector => false,
+    }
+}
+
 /// Edit, cancel, show the check-in code, mark attendance, write the record.
 pub fn may_manage(actor: &Actor, a: &Held) -> bool {
     actor.county_id == a.county_id
@@ -91,6 +112,35 @@ pub fn attendee_schools(actor: &Actor, a: &Held) -> Visibility {
 pub fn may_assign(actor: &Actor, a: &Held, teacher_school: i64) -> bool {
     a.open_to.contains(&teacher_school)
         && (may_manage(actor, a) || (actor.role == Role::SchoolAdmin && actor.school_id == Some(teacher_school)))
+}
+
+/// Whether `actor` puts anyone on the activity's list: those who manage it, and the admin of a
+/// school it is open to (their own teachers, see [`may_assign`]).
+pub fn may_assign_some(actor: &Actor, a: &Held) -> bool {
+    may_manage(actor, a) || (actor.role == Role::SchoolAdmin && actor.school_id.is_some_and(|s| a.open_to.contains(&s)))
+}
+
+/// Whether `actor` links an account of `account_school` to a teacher record of
+/// `teacher_school` (None: the account alone is asked about): the bureau any; a school's admin
+/// their own school's accounts to their own school's teachers.
+pub fn may_link_account(actor: &Actor, account_school: Option<i64>, teacher_school: Option<i64>) -> bool {
+    let own = |s: Option<i64>| actor.role == Role::SchoolAdmin && actor.school_id.is_some() && actor.school_id == s;
+    actor.role == Role::BureauAdmin || (own(account_school) && teacher_school.is_none_or(|t| own(Some(t))))
+}
+
+/// The county's settings for running clusters (hours required, the bureau's limit): the bureau.
+pub fn may_set_settings(actor: &Actor) -> bool {
+    actor.role == Role::BureauAdmin
+}
+
+/// Whether budgets exist for `actor` at all (teachers read none).
+pub fn reads_budgets(actor: &Actor) -> bool {
+    actor.role != Role::Teacher
+}
+
+/// Whether `actor` reads the affairs of clusters beyond their own (the cluster choice offered).
+pub fn reads_all_affairs(actor: &Actor) -> bool {
+    county_wide(actor)
 }
 
 /// Whose training hours `actor` reads besides their own.
@@ -206,6 +256,9 @@ mod tests {
         assert!(!may_approve_as_bureau(&actor(Role::ClusterHead, None, Some(5)), &c));
         assert!(!may_request_spending(&actor(Role::Inspector, None, None), &c));
         assert!(may_report_task(&actor(Role::SchoolAdmin, Some(11), None), &c, Some(11)));
+        assert!(may_link_account(&actor(Role::SchoolAdmin, Some(11), None), Some(11), Some(11)));
+        assert!(!may_link_account(&actor(Role::SchoolAdmin, Some(11), None), Some(11), Some(12)));
+        assert!(!may_link_account(&actor(Role::ClusterHead, None, Some(5)), Some(11), None));
         assert!(!may_report_task(&actor(Role::SchoolAdmin, Some(11), None), &c, Some(10)));
     }
 }

@@ -945,7 +945,7 @@ async fn get_council(State(app): State<App>, v: Viewer, ids: Ids) -> ApiResult<J
                     decisions: m
                         .decisions
                         .iter()
-                        .map(|(d, school)| serde_json::json!({"decision": d, "owner_school_name": school}))
+                        .map(|(d, school, _)| serde_json::json!({"decision": d, "owner_school_name": school}))
                         .collect(),
                     files: m.files.iter().map(FileOut::from).collect(),
                 }

@@ -3,7 +3,6 @@
 //! QR code, and the screen shown at the venue.
 
 use super::*;
-use crate::api::library::read_form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::routing::{get, post};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
@@ -302,11 +301,7 @@ async fn form_page(
     let cluster = get("cluster_id").parse().ok();
     let schools = xuequ_app::registry::all_schools(app, v).await?;
     let memberships = app.store.current_memberships(v.county()).await?;
-    let host_allowed = |id: i64| match v.actor.role {
-        Role::BureauAdmin => true,
-        Role::ClusterHead => v.actor.cluster_school_ids.contains(&id),
-        _ => v.actor.school_id == Some(id),
-    };
+    let host_allowed = |id: i64| xuequ_domain::access::running::may_host(&v.actor, id);
     let hosts: Vec<Opt> = schools
         .iter()
         .filter(|s| s.status == "active" && host_allowed(s.id))
@@ -314,12 +309,8 @@ async fn form_page(
         .collect();
     let host_ids: Vec<i64> = hosts.iter().filter_map(|h| h.value.parse().ok()).collect();
     let mut clusters = cluster_options(app, v, cluster).await?;
-    clusters.retain(|c| {
-        let id: i64 = c.value.parse().unwrap_or_default();
-        v.actor.role == Role::BureauAdmin
-            || v.actor.cluster_id == Some(id)
-            || memberships.get(&id).is_some_and(|s| s.iter().any(|x| host_ids.contains(x)))
-    });
+    // The clusters an allowed host school belongs to (the policy decides again on saving).
+    clusters.retain(|c| memberships.get(&c.value.parse().unwrap_or_default()).is_some_and(|s| s.iter().any(|x| host_ids.contains(x))));
     let facilities = app
         .store
         .active_facilities(v.county())
@@ -444,15 +435,6 @@ fn input_of(form: &HashMap<String, String>) -> Result<ActivityInput, AppError> {
     })
 }
 
-fn errors_of(t: &Tr, problems: &[FieldProblem]) -> Vec<String> {
-    problems
-        .iter()
-        .map(|p| {
-            if p.field == "form" { t.problem(&p.problem) } else { format!("{}：{}", t.field("activity", p.field), t.problem(&p.problem)) }
-        })
-        .collect()
-}
-
 /// The values a failed post shows again (invited schools as their list).
 fn values_of(form: &HashMap<String, String>) -> HashMap<String, String> {
     let mut values = form.clone();
@@ -480,8 +462,16 @@ async fn new_post(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) 
         }
         Err(e) => {
             let problems = form_problems(e)?;
-            form_page(&app, &v, "/activities/new".into(), "/activities".into(), values_of(&form), errors_of(&v.tr(), &problems), false)
-                .await
+            form_page(
+                &app,
+                &v,
+                "/activities/new".into(),
+                "/activities".into(),
+                values_of(&form),
+                errors_of(&v.tr(), "activity", &problems),
+                false,
+            )
+            .await
         }
     }
 }
@@ -558,7 +548,7 @@ async fn edit_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum:
                 format!("/activities/{id}/edit"),
                 format!("/activities/{id}"),
                 values_of(&form),
-                errors_of(&v.tr(), &problems),
+                errors_of(&v.tr(), "activity", &problems),
                 true,
             )
             .await
@@ -721,7 +711,7 @@ async fn act(
         Err(AppError::Stale) => detail_with(app, v, id, vec![v.tr().problem(&Problem::ChangedMeanwhile)]).await,
         Err(e) => {
             let problems = form_problems(e)?;
-            detail_with(app, v, id, errors_of(&v.tr(), &problems)).await
+            detail_with(app, v, id, errors_of(&v.tr(), "activity", &problems)).await
         }
     }
 }
@@ -799,18 +789,15 @@ async fn cancel_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axu
 }
 
 async fn files_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, form: Multipart) -> PageResult {
-    let result = match read_form(&app, form).await {
-        Ok(f) => {
-            v.check_csrf(f.fields.get("_csrf").map(String::as_str).unwrap_or(""))?;
-            activities::attach(&app, &v, id, f.files).await.map(|_| ())
-        }
+    let result = match posted_files(&app, &v, form).await {
+        Ok(files) => activities::attach(&app, &v, id, files).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match result {
         Ok(()) => Ok(saved(&format!("/activities/{id}"))),
         Err(e) => {
             let problems = form_problems(e)?;
-            detail_with(&app, &v, id, errors_of(&v.tr(), &problems)).await
+            detail_with(&app, &v, id, errors_of(&v.tr(), "activity", &problems)).await
         }
     }
 }

@@ -2,12 +2,12 @@
 //! council with its members, and meetings with minutes and decisions.
 
 use super::*;
-use crate::api::library::read_form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
 use xuequ_app::running::affairs::{self, DecisionInput, MeetingInput, MemberInput, PlanInput, TaskInput};
-use xuequ_domain::running::{CouncilRole, DecisionStatus, TaskStatus};
+use xuequ_domain::access::running::{self as policy, Affairs};
+use xuequ_domain::running::{CouncilRole, TaskStatus};
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -43,13 +43,6 @@ fn id_of(form: &HashMap<String, String>, key: &str) -> Option<i64> {
     form.get(key).and_then(|s| s.trim().parse().ok())
 }
 
-fn errors_of(t: &Tr, entity: &str, problems: &[FieldProblem]) -> Vec<String> {
-    problems
-        .iter()
-        .map(|p| if p.field == "form" { t.problem(&p.problem) } else { format!("{}：{}", t.field(entity, p.field), t.problem(&p.problem)) })
-        .collect()
-}
-
 /// A plan's line in the list.
 pub struct PlanRow {
     pub id: i64,
@@ -81,7 +74,10 @@ async fn writable_clusters(app: &App, v: &Viewer) -> Result<Vec<Opt>, PageError>
     Ok(xuequ_app::clusters::all(app, v)
         .await?
         .into_iter()
-        .filter(|c| c.dissolved_on.is_none() && (v.actor.role == Role::BureauAdmin || v.actor.cluster_id == Some(c.id)))
+        .filter(|c| {
+            c.dissolved_on.is_none()
+                && policy::may_write_affairs(&v.actor, &Affairs { county_id: v.county(), cluster_id: c.id, schools: &[] })
+        })
         .map(|c| Opt { value: c.id.to_string(), label: c.name, selected: v.actor.cluster_id == Some(c.id) })
         .collect())
 }
@@ -178,7 +174,6 @@ async fn plan_with(app: &App, v: &Viewer, id: i64, errors: Vec<String>, values: 
     let p = affairs::plan(app, v, id).await?;
     let schools = app.store.cluster_school_ids(v.county(), p.plan.cluster_id).await?;
     let names = app.store.school_names(v.county(), &schools).await?;
-    let own_school = |owner: Option<i64>| v.actor.role == Role::SchoolAdmin && owner.is_some() && v.actor.school_id == owner;
     Ok(PlanPage {
         chrome: Chrome::new(v, format!("{} · {}", p.cluster, p.plan.title), "/running"),
         tabs: super::affairs_tabs(v, "/running/plans"),
@@ -212,7 +207,7 @@ async fn plan_with(app: &App, v: &Viewer, id: i64, errors: Vec<String>, values: 
                     ""
                 },
                 revision: x.task.revision,
-                may_report: p.may_write || own_school(x.task.owner_school_id),
+                may_report: x.may_report,
                 statuses: TaskStatus::ALL
                     .iter()
                     .map(|s| Opt { value: s.code().into(), label: t.code("wtask-status", s.code()), selected: *s == x.status })
@@ -289,11 +284,8 @@ async fn task_update_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>
 
 async fn task_files_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, form: Multipart) -> PageResult {
     let task = app.store.plan_task(v.county(), id).await?.ok_or(AppError::NotFound)?;
-    let result = match read_form(&app, form).await {
-        Ok(f) => {
-            v.check_csrf(f.fields.get("_csrf").map(String::as_str).unwrap_or(""))?;
-            affairs::attach_to_task(&app, &v, id, f.files).await.map(|_| ())
-        }
+    let result = match posted_files(&app, &v, form).await {
+        Ok(files) => affairs::attach_to_task(&app, &v, id, files).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match result {
@@ -377,14 +369,13 @@ async fn default_cluster(app: &App, v: &Viewer) -> Result<i64, PageError> {
 async fn council_with(app: &App, v: &Viewer, cluster_id: i64, errors: Vec<String>, values: HashMap<String, String>) -> PageResult {
     let t = v.tr();
     let c = affairs::council(app, v, cluster_id).await?;
-    let own_school = |owner: Option<i64>| v.actor.role == Role::SchoolAdmin && owner.is_some() && v.actor.school_id == owner;
     let mut clusters = xuequ_app::clusters::all(app, v)
         .await?
         .into_iter()
         .filter(|k| k.dissolved_on.is_none())
         .map(|k| Opt { value: k.id.to_string(), label: k.name, selected: k.id == cluster_id })
         .collect::<Vec<_>>();
-    if v.actor.role != Role::BureauAdmin && v.actor.role != Role::Inspector {
+    if !policy::reads_all_affairs(&v.actor) {
         clusters.retain(|k| k.selected || v.actor.cluster_id.is_some_and(|own| own.to_string() == k.value));
     }
     Ok(CouncilPage {
@@ -421,7 +412,7 @@ async fn council_with(app: &App, v: &Viewer, cluster_id: i64, errors: Vec<String
                 decisions: m
                     .decisions
                     .iter()
-                    .map(|(d, owner)| {
+                    .map(|(d, owner, may_report)| {
                         (
                             d.id,
                             d.text.clone(),
@@ -429,7 +420,7 @@ async fn council_with(app: &App, v: &Viewer, cluster_id: i64, errors: Vec<String
                             d.due_on.map(|x| x.to_string()).unwrap_or_default(),
                             t.code("decision-status", &d.status),
                             d.status.clone(),
-                            c.may_write || own_school(d.owner_school_id),
+                            *may_report,
                         )
                     })
                     .collect(),
@@ -528,11 +519,8 @@ async fn meeting_post(State(app): State<App>, v: Viewer, Path(cluster): Path<i64
 
 async fn meeting_files_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, form: Multipart) -> PageResult {
     let m = app.store.meeting(v.county(), id).await?.ok_or(AppError::NotFound)?;
-    let result = match read_form(&app, form).await {
-        Ok(f) => {
-            v.check_csrf(f.fields.get("_csrf").map(String::as_str).unwrap_or(""))?;
-            affairs::attach_to_meeting(&app, &v, id, f.files).await.map(|_| ())
-        }
+    let result = match posted_files(&app, &v, form).await {
+        Ok(files) => affairs::attach_to_meeting(&app, &v, id, files).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match result {
@@ -549,6 +537,5 @@ async fn decision_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, a
     let status = form.get("status").cloned().unwrap_or_default();
     let d = affairs::set_decision(&app, &v, id, &status).await?;
     let m = app.store.meeting(v.county(), d.meeting_id).await?.ok_or(AppError::NotFound)?;
-    let _ = DecisionStatus::parse(&status);
     Ok(saved(&format!("/running/council?cluster={}", m.cluster_id)))
 }

@@ -3,12 +3,12 @@
 //! county's settings; and the year's figures per cluster for the evaluation.
 
 use super::*;
-use crate::api::library::read_form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::routing::{get, post};
 use chrono::Datelike;
 use xuequ_app::running::budgets::{self, BudgetInput, SourceInput, SpendInput};
 use xuequ_app::running::figures;
+use xuequ_domain::access::running::{self as policy, Affairs};
 use xuequ_domain::activity::hours::{Category, show};
 use xuequ_domain::budget::{Source, SpendCategory, yuan};
 use xuequ_domain::running::SpendStatus;
@@ -27,20 +27,9 @@ pub fn routes() -> Router<App> {
         .route("/running/figures", get(figures_page))
 }
 
-fn year_of(q: &HashMap<String, String>) -> i32 {
-    q.get("year").and_then(|y| y.parse().ok()).filter(|y| (2000..=2100).contains(y)).unwrap_or_else(|| xuequ_app::today().year())
-}
-
 fn years(chosen: i32) -> Vec<Opt> {
     let this = xuequ_app::today().year();
     (this - 3..=this + 1).rev().map(|y| Opt { value: y.to_string(), label: y.to_string(), selected: y == chosen }).collect()
-}
-
-fn errors_of(t: &Tr, entity: &str, problems: &[FieldProblem]) -> Vec<String> {
-    problems
-        .iter()
-        .map(|p| if p.field == "form" { t.problem(&p.problem) } else { format!("{}：{}", t.field(entity, p.field), t.problem(&p.problem)) })
-        .collect()
 }
 
 /// A budget's line in the list.
@@ -70,12 +59,12 @@ struct BudgetsPage {
 
 async fn budgets_page(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> PageResult {
     let t = v.tr();
-    if v.actor.role == Role::Teacher {
+    if !policy::reads_budgets(&v.actor) {
         return Err(AppError::Forbidden.into());
     }
     let year = year_of(&q);
     let list = budgets::budgets(&app, &v, Some(year), None).await?;
-    let may_set = v.actor.role == Role::BureauAdmin;
+    let may_set = policy::may_set_budget(&v.actor, &Affairs { county_id: v.county(), cluster_id: 0, schools: &[] });
     let unset = if may_set {
         xuequ_app::clusters::all(&app, &v)
             .await?
@@ -328,12 +317,9 @@ async fn decide_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axu
 
 async fn receipt_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, form: Multipart) -> PageResult {
     let e = app.store.expenditure(v.county(), id).await?.ok_or(AppError::NotFound)?;
-    let result = match read_form(&app, form).await {
-        Ok(f) => {
-            v.check_csrf(f.fields.get("_csrf").map(String::as_str).unwrap_or(""))?;
-            budgets::attach_receipt(&app, &v, id, f.files).await.map(|_| ())
-        }
-        Err(err) => Err(err),
+    let result = match posted_files(&app, &v, form).await {
+        Ok(files) => budgets::attach_receipt(&app, &v, id, files).await.map(|_| ()),
+        Err(e) => Err(e),
     };
     match result {
         Ok(()) => Ok(saved(&format!("/running/budgets/{}", e.budget_id))),
@@ -429,11 +415,11 @@ fn source_field(source: &str, school: Option<i64>) -> String {
 
 async fn set_with(app: &App, v: &Viewer, cluster: i64, year: i32, values: HashMap<String, String>, errors: Vec<String>) -> PageResult {
     let t = v.tr();
-    if v.actor.role != Role::BureauAdmin {
-        return Err(AppError::Forbidden.into());
-    }
     let c = app.store.cluster(v.county(), cluster).await?.ok_or(AppError::NotFound)?;
     let schools = app.store.cluster_school_ids(v.county(), cluster).await?;
+    if !policy::may_set_budget(&v.actor, &Affairs { county_id: v.county(), cluster_id: cluster, schools: &schools }) {
+        return Err(AppError::Forbidden.into());
+    }
     let names = app.store.school_names(v.county(), &schools).await?;
     let value = |k: &str| values.get(k).cloned().unwrap_or_default();
     let mut sources = vec![(
@@ -510,7 +496,7 @@ struct SettingsPage {
 }
 
 async fn settings_page(State(app): State<App>, v: Viewer) -> PageResult {
-    if v.actor.role != Role::BureauAdmin {
+    if !policy::may_set_settings(&v.actor) {
         return Err(AppError::Forbidden.into());
     }
     let s = xuequ_app::running::settings(&app, &v).await?;

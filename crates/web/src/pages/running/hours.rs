@@ -18,10 +18,6 @@ pub fn routes() -> Router<App> {
         .route("/hours/teachers/{id}/training", post(training_post))
 }
 
-fn year_of(q: &HashMap<String, String>) -> i32 {
-    q.get("year").and_then(|y| y.parse().ok()).filter(|y| (2000..=2100).contains(y)).unwrap_or_else(|| xuequ_app::today().year())
-}
-
 /// A teacher's line: name, staff no, school, school-based, training, total, missing, met.
 pub struct Line {
     pub id: i64,
@@ -67,14 +63,17 @@ struct HoursPage {
 }
 
 async fn hours_page(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> PageResult {
-    let t = v.tr();
     let year = year_of(&q);
     let scope = policy::hours_scope(&v.actor);
-    // A teacher reads their own record.
+    // A teacher reads their own record (or learns that their account has none).
     if scope == xuequ_domain::access::Visibility::Nothing {
         return match xuequ_app::running::linked_teacher(&app, &v).await? {
             Some(me) => Ok(Redirect::to(&format!("/hours/teachers/{}?year={year}", me.id)).into_response()),
-            None => render_list(&v, year, Vec::new(), Vec::new(), false, true, &app).await,
+            None => {
+                let mut page = render_parts(&v, year, Vec::new(), false, &app).await?;
+                page.no_record = true;
+                Ok(page.into_response())
+            }
         };
     }
     let school: Option<i64> = q.get("school").and_then(|s| s.parse().ok());
@@ -91,7 +90,6 @@ async fn hours_page(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<S
         .filter(|s| scope.includes(s.id))
         .map(|s| Opt { value: s.id.to_string(), label: s.name, selected: Some(s.id) == school })
         .collect();
-    let _ = t;
     let mut page = render_parts(&v, year, schools, behind_only, &app).await?;
     page.summary = v.tr().with("hours-summary", &[("met", met.to_string()), ("total", total.to_string())]);
     page.lines = list.iter().take(2_000).map(line).collect();
@@ -120,21 +118,6 @@ async fn render_parts(v: &Viewer, year: i32, schools: Vec<Opt>, behind_only: boo
         xlsx: String::new(),
         no_record: false,
     })
-}
-
-async fn render_list(
-    v: &Viewer,
-    year: i32,
-    schools: Vec<Opt>,
-    lines: Vec<Line>,
-    behind_only: bool,
-    no_record: bool,
-    app: &App,
-) -> PageResult {
-    let mut page = render_parts(v, year, schools, behind_only, app).await?;
-    page.lines = lines;
-    page.no_record = no_record;
-    Ok(page.into_response())
 }
 
 /// The annual registration (继续教育学时登记): one row per teacher.
@@ -267,9 +250,7 @@ async fn training_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, a
         Ok(_) => Ok(saved(&format!("/hours/teachers/{id}?year={year}"))),
         Err(e) => {
             let problems = form_problems(e)?;
-            let t = v.tr();
-            let errors = problems.iter().map(|p| format!("{}：{}", t.field("training", p.field), t.problem(&p.problem))).collect();
-            teacher_with(&app, &v, id, year, errors, form).await
+            teacher_with(&app, &v, id, year, errors_of(&v.tr(), "training", &problems), form).await
         }
     }
 }
