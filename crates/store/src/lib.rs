@@ -129,6 +129,41 @@ impl Store {
         format!("sqlite://{}?mode=rwc", data_dir.join("xuequ.db").display())
     }
 
+    /// A transaction for writing. On SQLite it takes the write lock at `BEGIN` (IMMEDIATE), so
+    /// concurrent writers queue on the busy timeout; a deferred transaction that read first
+    /// would instead fail at its first write once another writer committed (SQLITE_BUSY /
+    /// BUSY_SNAPSHOT, which the timeout does not wait out). PostgreSQL ignores the mode.
+    pub(crate) async fn write(&self) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+        use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+        self.db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await
+    }
+
+    /// The hash of every stored file a record points at (library versions and attachments):
+    /// what a backup must hold besides the database.
+    pub async fn stored_file_hashes(&self) -> Result<std::collections::BTreeSet<String>> {
+        use sea_orm::{EntityTrait, QuerySelect};
+        let library: Vec<String> = entities::library_file::Entity::find()
+            .select_only()
+            .column(entities::library_file::Column::Hash)
+            .distinct()
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let attached: Vec<String> = entities::running_file::Entity::find()
+            .select_only()
+            .column(entities::running_file::Column::Hash)
+            .distinct()
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(library.into_iter().chain(attached).collect())
+    }
+
     pub fn backend(&self) -> DbBackend {
         self.db.get_database_backend()
     }

@@ -6,8 +6,7 @@ pub mod entities;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use xuequ_domain::Problem;
 use xuequ_domain::booking::{BellSchedule, BookingStatus, SchoolCalendar, SharingRules, show};
@@ -88,7 +87,7 @@ impl Store {
     }
 
     pub async fn save_facility_rules(&self, ctx: &Ctx, facility_id: i64, rules: &SharingRules) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let before = facility_rule::Entity::find_by_id(facility_id).one(&txn).await?;
         let text = json(rules);
         match &before {
@@ -150,7 +149,7 @@ impl Store {
     }
 
     pub async fn save_calendar(&self, ctx: &Ctx, school_id: Option<i64>, year: i32, calendar: &SchoolCalendar) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let existing = school_calendar::Entity::find()
             .filter(school_calendar::Column::CountyId.eq(ctx.county_id))
             .filter(match school_id {
@@ -198,7 +197,7 @@ impl Store {
     }
 
     pub async fn save_bell_schedule(&self, ctx: &Ctx, school_id: i64, section: &str, schedule: &BellSchedule) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let existing = bell_schedule::Entity::find()
             .filter(bell_schedule::Column::CountyId.eq(ctx.county_id))
             .filter(bell_schedule::Column::SchoolId.eq(school_id))
@@ -242,7 +241,7 @@ impl Store {
     /// the database for writing), so two requests for one slot are decided one after the other:
     /// exactly one is saved, the other gets the collision naming the booking it met.
     pub async fn create_bookings(&self, ctx: &Ctx, new: &NewBooking) -> Result<Vec<booking::Model>> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let lock = Query::update()
             .table(Alias::new("facility"))
             .value(Alias::new("updated_at"), Expr::col(Alias::new("updated_at")))
@@ -348,7 +347,7 @@ impl Store {
         reason: &str,
         notice: Option<Notice>,
     ) -> Result<booking::Model> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let Some(before) = booking::Entity::find_by_id(id).filter(booking::Column::CountyId.eq(ctx.county_id)).one(&txn).await? else {
             return Err(StoreError::NotFound);
         };
@@ -564,7 +563,7 @@ impl Store {
     /// Lets every request past its deadline (see `pending_deadline`) expire, in every county,
     /// and tells each requester once per series. Returns how many requests expired.
     pub async fn expire_overdue(&self, now: DateTime<Utc>) -> Result<usize> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let n = expire_overdue_on(&txn, 0, None, None, now).await?;
         txn.commit().await?;
         Ok(n)

@@ -6,9 +6,7 @@ use crate::entities::{cluster, cluster_member, cluster_officer, school};
 use crate::registry::ListSpec;
 use crate::{Ctx, Result, Store, StoreError, audit, json};
 use chrono::{NaiveDate, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use xuequ_domain::drafts::ClusterDraft;
 use xuequ_domain::{ClusterForm, MemberRole, OfficerRole, Problem, Status, cluster as rules};
 
@@ -143,7 +141,7 @@ impl Store {
         let lead = self.lead_for(ctx.county_id, draft).await?;
         self.check_free(lead.id, draft.level.code(), "lead_school_code").await?;
         let now = Utc::now();
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let saved = cluster::ActiveModel {
             county_id: Set(ctx.county_id),
             name: Set(draft.name.trim().to_string()),
@@ -194,7 +192,7 @@ impl Store {
         let before = self.cluster(ctx.county_id, id).await?.ok_or(StoreError::NotFound)?;
         let lead = self.lead_for(ctx.county_id, draft).await?;
         let members = self.members(ctx.county_id, id, false).await?;
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         crate::claim(&txn, "cluster", id, expected).await?;
         if lead.id != before.lead_school_id {
             if !members.iter().any(|m| m.school.id == lead.id) {
@@ -241,7 +239,7 @@ impl Store {
     /// Dissolves a cluster on a date: every membership ends then; the history stays.
     pub async fn dissolve_cluster(&self, ctx: &Ctx, id: i64, on: NaiveDate) -> Result<cluster::Model> {
         let before = self.cluster(ctx.county_id, id).await?.ok_or(StoreError::NotFound)?;
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         for m in self.members(ctx.county_id, id, false).await? {
             let mut active = m.membership.into_active_model();
             active.left_on = Set(Some(on));
@@ -278,7 +276,7 @@ impl Store {
         if let Some(other) = self.current_cluster_at_level(school.id, &cluster.level).await? {
             return Err(StoreError::Conflict(Problem::AlreadyInCluster { cluster: other.name }));
         }
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let saved = cluster_member::ActiveModel {
             county_id: Set(ctx.county_id),
             cluster_id: Set(cluster_id),
@@ -320,7 +318,7 @@ impl Store {
         if membership.role == MemberRole::Lead.code() {
             return Err(StoreError::Conflict(Problem::LeadCannotLeave));
         }
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let before = json(&membership);
         let mut active = membership.into_active_model();
         active.left_on = Set(Some(left_on));
@@ -345,7 +343,7 @@ impl Store {
         }
         c.finish().map_err(StoreError::Invalid)?;
         let before = self.officers(ctx.county_id, cluster_id).await?;
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         cluster_officer::Entity::delete_many().filter(cluster_officer::Column::ClusterId.eq(cluster_id)).exec(&txn).await?;
         for o in officers.iter().filter(|o| !o.person_name.trim().is_empty()) {
             cluster_officer::ActiveModel {

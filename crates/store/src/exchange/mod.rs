@@ -8,7 +8,7 @@ pub mod entities;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use xuequ_domain::Problem;
 use xuequ_domain::exchange::{ExchangeSettings, MoveStatus, moves};
 
@@ -89,7 +89,7 @@ impl Store {
     }
 
     pub async fn save_exchange_settings(&self, ctx: &Ctx, settings: &ExchangeSettings) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let before = exchange_settings::Entity::find_by_id(ctx.county_id).one(&txn).await?;
         let text = json(settings);
         match &before {
@@ -129,7 +129,7 @@ impl Store {
         reason: &str,
         note: &str,
     ) -> Result<exchange_exclusion::Model> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let saved = exchange_exclusion::ActiveModel {
             county_id: Set(ctx.county_id),
             teacher_id: Set(teacher_id),
@@ -160,7 +160,7 @@ impl Store {
     }
 
     pub async fn remove_exclusion(&self, ctx: &Ctx, before: &exchange_exclusion::Model) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         exchange_exclusion::Entity::delete_by_id(before.id)
             .filter(exchange_exclusion::Column::CountyId.eq(ctx.county_id))
             .exec(&txn)
@@ -173,7 +173,7 @@ impl Store {
     /// Saves proposals all together, or none if one of the teachers already has a standing move
     /// in its period (a conflict naming that move). Each school's admins hear of it.
     pub async fn propose_moves(&self, ctx: &Ctx, new: &[NewMove], notices: &[Notice]) -> Result<Vec<exchange_move::Model>> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let standing: Vec<&str> = MoveStatus::ALL.iter().filter(|s| s.standing()).map(|s| s.code()).collect();
         let mut saved = Vec::with_capacity(new.len());
         for m in new {
@@ -293,7 +293,7 @@ impl Store {
         if d.returned {
             update.value(col("returned_at"), now);
         }
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         if txn.execute(&update).await?.rows_affected() != 1 {
             return Err(StoreError::Conflict(Problem::ChangedMeanwhile));
         }
@@ -325,7 +325,7 @@ impl Store {
             if after == status {
                 continue;
             }
-            let txn = self.db.begin().await?;
+            let txn = self.write().await?;
             let mut m: exchange_move::ActiveModel = before.clone().into();
             m.status = Set(after.code().to_string());
             m.updated_at = Set(now);
@@ -408,7 +408,7 @@ impl Store {
     }
 
     pub async fn create_mentorship(&self, ctx: &Ctx, m: &NewMentorship) -> Result<mentorship::Model> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let now = Utc::now();
         let saved = mentorship::ActiveModel {
             county_id: Set(ctx.county_id),
@@ -433,7 +433,7 @@ impl Store {
 
     /// Ends a pair (it stays in the records with its meetings).
     pub async fn end_mentorship(&self, ctx: &Ctx, before: &mentorship::Model) -> Result<mentorship::Model> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let mut m: mentorship::ActiveModel = before.clone().into();
         m.status = Set("ended".into());
         m.updated_at = Set(Utc::now());
@@ -453,7 +453,7 @@ impl Store {
     }
 
     pub async fn add_meeting(&self, ctx: &Ctx, m: &NewMeeting) -> Result<mentorship_meeting::Model> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let saved = mentorship_meeting::ActiveModel {
             county_id: Set(ctx.county_id),
             mentorship_id: Set(m.mentorship_id),

@@ -4,9 +4,7 @@
 pub mod entities;
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 use xuequ_domain::cluster::plan::{self as plan_rules, District, Home};
 use xuequ_domain::{ClusterForm, ClusterLevel, MemberRole, Problem, Status};
@@ -44,7 +42,7 @@ impl Store {
     }
 
     pub async fn save_plan(&self, ctx: &Ctx, draft: &PlanDraft) -> Result<plan::Model> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let saved = plan::ActiveModel {
             county_id: Set(ctx.county_id),
             name: Set(draft.name.trim().to_string()),
@@ -69,7 +67,7 @@ impl Store {
         if let Some(on) = before.applied_on {
             return Err(StoreError::Conflict(Problem::PlanApplied { on: on.to_string() }));
         }
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let mut model = before.clone().into_active_model();
         model.name = Set(name.trim().to_string());
         model.clusters = Set(serde_json::to_string(clusters).expect("plans serialize"));
@@ -103,7 +101,7 @@ impl Store {
         }
         let planned: Vec<PlannedCluster> =
             serde_json::from_str(&the_plan.clusters).map_err(|e| StoreError::Db(sea_orm::DbErr::Json(e.to_string())))?;
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let models = self.district_models(&txn, ctx.county_id).await?;
         let districts = districts_today(&txn, &models).await?;
         let changes = plan_rules::changes(&planned, &districts).map_err(StoreError::Conflict)?;

@@ -10,7 +10,7 @@ use crate::entities::{facility, school, school_stat, teacher};
 use crate::registry::{RowProblem, check_stats_type, fill_facility, fill_school, fill_stats, fill_teacher};
 use crate::{Ctx, Result, Store, StoreError, audit};
 use chrono::{NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use std::collections::HashMap;
 use xuequ_domain::drafts::{FacilityDraft, SchoolDraft, StatsDraft, TeacherDraft};
 use xuequ_domain::{FieldProblem, Problem, Status};
@@ -178,7 +178,7 @@ impl Store {
         <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
     {
         let by_id: HashMap<i64, &M> = current.iter().map(|m| (id_of(m), m)).collect();
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let mut inserts = Vec::new();
         for c in checked {
             let school_id = c.school_id.expect("checked rows have a school");
@@ -243,7 +243,7 @@ impl Store {
         if let Some(summary) = finish(problems, &checked, opts.commit).map_err(ImportError::Rows)? {
             return Ok(summary);
         }
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let now = Utc::now();
         let mut inserts = Vec::new();
         for c in &checked {

@@ -3,9 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use std::collections::HashMap;
 use xuequ_domain::Problem;
 
@@ -133,7 +131,7 @@ impl Store {
         secret: &str,
         created_at: DateTime<Utc>,
     ) -> Result<activity::Model> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let mut m = activity::ActiveModel {
             county_id: Set(ctx.county_id),
             secret: Set(secret.to_string()),
@@ -196,7 +194,7 @@ impl Store {
 
     /// Changes an activity (and its invitations), if it is still at revision `expected`.
     pub async fn update_activity(&self, ctx: &Ctx, id: i64, fields: &ActivityFields, expected: i64) -> Result<activity::Model> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let before = locked(&txn, ctx.county_id, id, expected).await?;
         let mut m: activity::ActiveModel = before.clone().into();
         set_fields(&mut m, fields);
@@ -211,7 +209,7 @@ impl Store {
 
     /// Records the booking an activity holds again (after a refused change of time or room).
     pub async fn set_activity_booking(&self, ctx: &Ctx, id: i64, booking: Option<i64>) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         activity::Entity::update_many()
             .col_expr(activity::Column::BookingId, Expr::value(booking))
             .filter(activity::Column::Id.eq(id))
@@ -225,7 +223,7 @@ impl Store {
 
     /// Cancels an activity with a reason (or schedules it again with an empty one).
     pub async fn set_activity_status(&self, ctx: &Ctx, id: i64, status: &str, reason: &str, expected: i64) -> Result<activity::Model> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let before = locked(&txn, ctx.county_id, id, expected).await?;
         let mut m: activity::ActiveModel = before.clone().into();
         m.status = Set(status.to_string());
@@ -240,7 +238,7 @@ impl Store {
 
     /// Writes the record of what happened (the summary).
     pub async fn write_record(&self, ctx: &Ctx, id: i64, summary: &str, expected: i64, at: DateTime<Utc>) -> Result<activity::Model> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let before = locked(&txn, ctx.county_id, id, expected).await?;
         let mut m: activity::ActiveModel = before.clone().into();
         m.summary = Set(summary.to_string());
@@ -303,7 +301,7 @@ impl Store {
         going: &[Going],
         capacity: Option<i32>,
     ) -> Result<Vec<activity_attendee::Model>> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         lock_activity(&txn, ctx.county_id, activity_id).await?;
         let already = activity_attendee::Entity::find().filter(activity_attendee::Column::ActivityId.eq(activity_id)).count(&txn).await?;
         if let Some(cap) = capacity
@@ -323,7 +321,7 @@ impl Store {
 
     /// Records a whole list at once, all or none (a teacher twice is refused).
     pub async fn record_attendance(&self, ctx: &Ctx, activity_id: i64, list: &[Attendance]) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         lock_activity(&txn, ctx.county_id, activity_id).await?;
         for a in list {
             let mut row = attendee_row(ctx, activity_id, &a.going);
@@ -342,7 +340,7 @@ impl Store {
 
     /// Takes a teacher off the list (not once they have come).
     pub async fn remove_attendee(&self, ctx: &Ctx, activity_id: i64, teacher_id: i64) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let gone = activity_attendee::Entity::delete_many()
             .filter(activity_attendee::Column::CountyId.eq(ctx.county_id))
             .filter(activity_attendee::Column::ActivityId.eq(activity_id))
@@ -370,7 +368,7 @@ impl Store {
         credit: i32,
         at: DateTime<Utc>,
     ) -> Result<activity_attendee::Model> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let marked = activity_attendee::Entity::update_many()
             .col_expr(activity_attendee::Column::CheckedInAt, Expr::value(at))
             .col_expr(activity_attendee::Column::Checkin, Expr::value(how))
@@ -412,7 +410,7 @@ impl Store {
 
     /// The organiser's hand: marks a teacher on the list absent again (their credit goes).
     pub async fn mark_absent(&self, ctx: &Ctx, activity_id: i64, teacher_id: i64) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let changed = activity_attendee::Entity::update_many()
             .col_expr(activity_attendee::Column::CheckedInAt, Expr::value(Option::<DateTime<Utc>>::None))
             .col_expr(activity_attendee::Column::Checkin, Expr::value(""))
@@ -433,7 +431,7 @@ impl Store {
 
     /// An attendee's stars and words on a session (again: replaces the earlier).
     pub async fn review(&self, ctx: &Ctx, activity_id: i64, teacher_id: i64, stars: i32, comment: &str) -> Result<activity_review::Model> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         activity_review::Entity::delete_many()
             .filter(activity_review::Column::ActivityId.eq(activity_id))
             .filter(activity_review::Column::TeacherId.eq(teacher_id))
@@ -500,7 +498,7 @@ impl Store {
     }
 
     pub async fn add_training(&self, ctx: &Ctx, t: &NewTraining) -> Result<training_record::Model> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let row = training_row(ctx, t).insert(&txn).await?;
         audit(&txn, ctx, "create", "training_record", Some(row.id), None, Some(json(&row))).await?;
         txn.commit().await?;
@@ -509,7 +507,7 @@ impl Store {
 
     /// Several trainings at once, all or none.
     pub async fn add_trainings(&self, ctx: &Ctx, list: &[NewTraining]) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         for t in list {
             training_row(ctx, t).insert(&txn).await?;
         }
@@ -579,9 +577,16 @@ fn shown(at: DateTime<Utc>) -> String {
     at.with_timezone(&chrono_tz::Asia::Shanghai).format("%H:%M").to_string()
 }
 
+/// The activity at `expected`, its row locked for the transaction (`FOR UPDATE` on PostgreSQL,
+/// so a second save of the same revision waits and then finds it changed; SQLite's write
+/// transaction is the lock), or why not.
 async fn locked<C: ConnectionTrait>(conn: &C, county_id: i64, id: i64, expected: i64) -> Result<activity::Model> {
-    let row =
-        activity::Entity::find_by_id(id).filter(activity::Column::CountyId.eq(county_id)).one(conn).await?.ok_or(StoreError::NotFound)?;
+    let row = activity::Entity::find_by_id(id)
+        .filter(activity::Column::CountyId.eq(county_id))
+        .lock_exclusive()
+        .one(conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     if row.revision != expected { Err(StoreError::Stale) } else { Ok(row) }
 }
 

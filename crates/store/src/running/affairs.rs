@@ -2,7 +2,7 @@
 //! their decisions.
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use crate::entities::{council_meeting, council_member, meeting_decision, plan_task, work_plan};
 use crate::{Ctx, Result, Store, StoreError, audit, conflict_on_unique, json};
@@ -72,7 +72,7 @@ impl Store {
         goals: &str,
         tasks: &[TaskFields],
     ) -> Result<work_plan::Model> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let now = Utc::now();
         let plan = work_plan::ActiveModel {
             county_id: Set(ctx.county_id),
@@ -112,7 +112,7 @@ impl Store {
     }
 
     pub async fn add_task(&self, ctx: &Ctx, plan_id: i64, t: &TaskFields) -> Result<plan_task::Model> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let row = task_row(ctx, plan_id, t).insert(&txn).await?;
         audit(&txn, ctx, "create", "plan_task", Some(row.id), None, Some(json(&row))).await?;
         txn.commit().await?;
@@ -121,9 +121,11 @@ impl Store {
 
     /// Changes a task if it is still at revision `expected`.
     pub async fn update_task(&self, ctx: &Ctx, id: i64, t: &TaskFields, expected: i64) -> Result<plan_task::Model> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
+        // Locked (PostgreSQL) so that a second save of the same revision waits and then sees it.
         let before = plan_task::Entity::find_by_id(id)
             .filter(plan_task::Column::CountyId.eq(ctx.county_id))
+            .lock_exclusive()
             .one(&txn)
             .await?
             .ok_or(StoreError::NotFound)?;
@@ -156,7 +158,7 @@ impl Store {
     }
 
     pub async fn add_council_member(&self, ctx: &Ctx, cluster_id: i64, m: &NewMember) -> Result<council_member::Model> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let row = council_member::ActiveModel {
             county_id: Set(ctx.county_id),
             cluster_id: Set(cluster_id),
@@ -176,7 +178,7 @@ impl Store {
 
     /// Ends a member's term (kept in the record).
     pub async fn end_council_member(&self, ctx: &Ctx, id: i64, until: NaiveDate) -> Result<council_member::Model> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let before = council_member::Entity::find_by_id(id)
             .filter(council_member::Column::CountyId.eq(ctx.county_id))
             .one(&txn)
@@ -208,7 +210,7 @@ impl Store {
 
     /// Minutes with their decisions, all or none.
     pub async fn create_meeting(&self, ctx: &Ctx, cluster_id: i64, m: &NewMeeting) -> Result<council_meeting::Model> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let meeting = council_meeting::ActiveModel {
             county_id: Set(ctx.county_id),
             cluster_id: Set(cluster_id),
@@ -262,7 +264,7 @@ impl Store {
         status: &str,
         done_on: Option<NaiveDate>,
     ) -> Result<meeting_decision::Model> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let before = meeting_decision::Entity::find_by_id(id)
             .filter(meeting_decision::Column::CountyId.eq(ctx.county_id))
             .one(&txn)

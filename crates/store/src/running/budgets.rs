@@ -7,7 +7,7 @@
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use xuequ_domain::Problem;
 use xuequ_domain::budget::yuan;
 
@@ -87,7 +87,7 @@ impl Store {
         sources: &[NewSource],
         lines: &[(String, i64)],
     ) -> Result<budget::Model> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let now = Utc::now();
         let existing = budget::Entity::find()
             .filter(budget::Column::CountyId.eq(ctx.county_id))
@@ -183,7 +183,7 @@ impl Store {
         e: &NewExpenditure,
         requester_name: &str,
     ) -> Result<expenditure::Model> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let row = expenditure::ActiveModel {
             county_id: Set(ctx.county_id),
             budget_id: Set(budget_id),
@@ -227,7 +227,7 @@ impl Store {
     ) -> Result<expenditure::Model> {
         // The first statement writes, so that SQLite takes its write lock at once (a read
         // first could not be upgraded when another approval commits in between).
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let to = match step {
             Step::Approve => "approved",
             Step::ToBureau => "awaiting_bureau",

@@ -12,7 +12,7 @@ pub mod budgets;
 pub mod entities;
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use xuequ_domain::Problem;
 use xuequ_domain::running::RunningSettings;
 
@@ -36,7 +36,7 @@ impl Store {
     }
 
     pub async fn save_running_settings(&self, ctx: &Ctx, settings: &RunningSettings) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let before = running_settings::Entity::find_by_id(ctx.county_id).one(&txn).await?;
         let text = json(settings);
         match &before {
@@ -78,7 +78,7 @@ impl Store {
     /// Links an account to a teacher record (replacing its earlier link), or unlinks it. A
     /// teacher record belongs to one account at most.
     pub async fn link_teacher(&self, ctx: &Ctx, user_id: i64, teacher_id: Option<i64>) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let before = teacher_account::Entity::find()
             .filter(teacher_account::Column::CountyId.eq(ctx.county_id))
             .filter(teacher_account::Column::UserId.eq(user_id))
@@ -127,7 +127,7 @@ impl Store {
 
     /// Attaches files (bytes stored already) to an activity, task, meeting or expenditure.
     pub async fn attach(&self, ctx: &Ctx, owner_kind: &str, owner_id: i64, files: &[Attachment]) -> Result<Vec<running_file::Model>> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let mut out = Vec::new();
         for f in files {
             let row = running_file::ActiveModel {
