@@ -230,6 +230,14 @@ async fn library(backend: Backend) {
     // An edit from a stale read is refused; nothing changes.
     let stale = json!({"title": "旧的", "subject": "math", "kind": "test", "sharing": "county", "revision": revision});
     assert_eq!(principal.call("PATCH", &format!("/api/v1/resources/{docx_id}"), Some(stale)).await.0, StatusCode::PRECONDITION_FAILED);
+    // Reading is not editing: a colleague's download and rating leave the owner's save valid.
+    let revision = principal.get(&format!("/api/v1/resources/{docx_id}")).await.1["revision"].as_i64().unwrap();
+    assert_eq!(member.bytes(&format!("/api/v1/resources/{docx_id}/download")).await.0, StatusCode::OK);
+    assert_eq!(member.post(&format!("/api/v1/resources/{docx_id}/ratings"), json!({"stars": 5})).await.0, StatusCode::OK);
+    let edit = json!({"title": "一元二次方程（修订版）", "subject": "math", "kind": "test", "sharing": "county", "revision": revision});
+    let (status, body) = principal.call("PATCH", &format!("/api/v1/resources/{docx_id}"), Some(edit)).await;
+    assert_eq!(status, StatusCode::OK, "a download and a rating do not make the owner's edit stale: {body}");
+    assert_eq!(body["revision"].as_i64(), Some(revision + 1), "{body}");
     // Withdrawn: nobody finds it; the school's other teacher cannot open it; the uploader restores it.
     let revision = principal.get(&format!("/api/v1/resources/{docx_id}")).await.1["revision"].as_i64().unwrap();
     assert_eq!(principal.delete(&format!("/api/v1/resources/{docx_id}?revision={revision}")).await.0, StatusCode::OK);

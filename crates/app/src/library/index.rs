@@ -35,7 +35,9 @@ pub fn doc(item: &Item) -> ResourceDoc {
         rating: (r.rating_sum * 100).checked_div(r.rating_count).unwrap_or(0).max(0) as u64,
         cluster_id: if r.sharing == Sharing::Cluster.code() { r.cluster_id } else { None },
         uploader_id: r.uploader_id,
-        revision: r.revision,
+        // Counts are shown by the index too: it is current at the content's revision plus the
+        // counts' changes.
+        revision: r.revision + r.counted,
     }
 }
 

@@ -33,8 +33,11 @@ pub mod library_resource {
         pub downloads: i64,
         pub rating_sum: i64,
         pub rating_count: i64,
-        /// Raised by every change the index shows (also the record's version for edits).
+        /// Raised by every change of what describes the resource, its file or its status: the
+        /// version an editor read (a download or a rating never makes an edit stale).
         pub revision: i64,
+        /// Raised by every download and rating: the index holds `revision + counted`.
+        pub counted: i64,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
     }

@@ -3,14 +3,15 @@
 //!
 //! The database is the record. The file bytes are kept elsewhere by their hash (the app writes
 //! them before it calls this, so no row ever points at missing bytes) and the search index is
-//! derived from these rows: every change that the index shows raises the resource's `revision`,
-//! and the index is up to date when it holds each active resource at its revision.
+//! derived from these rows: every change of content raises the resource's `revision`, every
+//! download or rating its `counted`, and the index is up to date when it holds each active
+//! resource at `revision + counted` (both only grow, so any change moves the sum).
 
 pub mod entities;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use xuequ_domain::library::ResourceStatus;
 
 use crate::entities::{
@@ -121,7 +122,7 @@ impl Store {
     /// Saves resources with their first files, all of them or none.
     pub async fn create_resources(&self, ctx: &Ctx, new: &[NewResource]) -> Result<Vec<Item>> {
         let uploader = ctx.user_id.ok_or(StoreError::NotFound)?;
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let mut out = Vec::with_capacity(new.len());
         for n in new {
             let now = n.created_at;
@@ -192,7 +193,7 @@ impl Store {
 
     /// Changes what describes a resource, if it is still at revision `expected`.
     pub async fn update_resource(&self, ctx: &Ctx, id: i64, fields: &ResourceFields, expected: i64) -> Result<library_resource::Model> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let before = self.locked_resource(&txn, ctx.county_id, id, expected).await?;
         let mut m: library_resource::ActiveModel = before.clone().into();
         set_fields(&mut m, fields);
@@ -204,7 +205,8 @@ impl Store {
         Ok(after)
     }
 
-    /// The resource at `expected`, or why not.
+    /// The resource at `expected`, its row locked for the transaction (`FOR UPDATE` on
+    /// PostgreSQL: a second save of the same revision waits, then finds it changed), or why not.
     async fn locked_resource<C: sea_orm::ConnectionTrait>(
         &self,
         conn: &C,
@@ -214,6 +216,7 @@ impl Store {
     ) -> Result<library_resource::Model> {
         let row = library_resource::Entity::find_by_id(id)
             .filter(library_resource::Column::CountyId.eq(county_id))
+            .lock_exclusive()
             .one(conn)
             .await?
             .ok_or(StoreError::NotFound)?;
@@ -222,7 +225,7 @@ impl Store {
 
     /// A new version of the resource's file; the older ones are kept.
     pub async fn replace_file(&self, ctx: &Ctx, id: i64, file: &StoredFile, expected: i64) -> Result<Item> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let before = self.locked_resource(&txn, ctx.county_id, id, expected).await?;
         let last = library_file::Entity::find()
             .filter(library_file::Column::ResourceId.eq(id))
@@ -249,7 +252,7 @@ impl Store {
         reason: &str,
         expected: i64,
     ) -> Result<library_resource::Model> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let before = self.locked_resource(&txn, ctx.county_id, id, expected).await?;
         let mut m: library_resource::ActiveModel = before.clone().into();
         m.status = Set(status.code().to_string());
@@ -265,7 +268,7 @@ impl Store {
 
     /// Counts a download by the person of `ctx` at `school_id`.
     pub async fn record_download(&self, ctx: &Ctx, id: i64, school_id: Option<i64>, at: DateTime<Utc>) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         library_download::ActiveModel {
             county_id: Set(ctx.county_id),
             resource_id: Set(id),
@@ -278,7 +281,7 @@ impl Store {
         .await?;
         library_resource::Entity::update_many()
             .col_expr(library_resource::Column::Downloads, Expr::col(library_resource::Column::Downloads).add(1))
-            .col_expr(library_resource::Column::Revision, Expr::col(library_resource::Column::Revision).add(1))
+            .col_expr(library_resource::Column::Counted, Expr::col(library_resource::Column::Counted).add(1))
             .filter(library_resource::Column::Id.eq(id))
             .filter(library_resource::Column::CountyId.eq(ctx.county_id))
             .exec(&txn)
@@ -297,7 +300,7 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<library_resource::Model> {
         let user = ctx.user_id.ok_or(StoreError::NotFound)?;
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let before = library_rating::Entity::find()
             .filter(library_rating::Column::ResourceId.eq(id))
             .filter(library_rating::Column::UserId.eq(user))
@@ -333,7 +336,7 @@ impl Store {
         library_resource::Entity::update_many()
             .col_expr(library_resource::Column::RatingSum, Expr::col(library_resource::Column::RatingSum).add(sum_change as i64))
             .col_expr(library_resource::Column::RatingCount, Expr::col(library_resource::Column::RatingCount).add(count_change as i64))
-            .col_expr(library_resource::Column::Revision, Expr::col(library_resource::Column::Revision).add(1))
+            .col_expr(library_resource::Column::Counted, Expr::col(library_resource::Column::Counted).add(1))
             .filter(library_resource::Column::Id.eq(id))
             .filter(library_resource::Column::CountyId.eq(ctx.county_id))
             .exec(&txn)
@@ -355,7 +358,7 @@ impl Store {
     }
 
     pub async fn add_comment(&self, ctx: &Ctx, id: i64, body: &str) -> Result<library_comment::Model> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let comment = library_comment::ActiveModel {
             county_id: Set(ctx.county_id),
             resource_id: Set(id),
@@ -405,12 +408,12 @@ impl Store {
         Ok(resources.into_iter().filter_map(|r| current.remove(&r.id).map(|file| Item { resource: r, file })).collect())
     }
 
-    /// (id, revision) of every active resource, to compare with the index.
+    /// (id, revision + counted) of every active resource, to compare with the index.
     pub async fn active_revisions(&self) -> Result<Vec<(i64, i64)>> {
         Ok(library_resource::Entity::find()
             .select_only()
             .column(library_resource::Column::Id)
-            .column(library_resource::Column::Revision)
+            .column_as(Expr::col(library_resource::Column::Revision).add(Expr::col(library_resource::Column::Counted)), "stamp")
             .filter(library_resource::Column::Status.eq(ResourceStatus::Active.code()))
             .into_tuple()
             .all(&self.db)
@@ -498,7 +501,7 @@ impl Store {
         cluster_id: Option<i64>,
         name: &str,
     ) -> Result<library_collection::Model> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let c = library_collection::ActiveModel {
             county_id: Set(ctx.county_id),
             owner_id: Set(owner_id),
@@ -516,7 +519,7 @@ impl Store {
 
     /// Puts a resource into a collection (once) or takes it out.
     pub async fn set_in_collection(&self, ctx: &Ctx, collection_id: i64, resource_id: i64, inside: bool) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let existing = library_collection_item::Entity::find()
             .filter(library_collection_item::Column::CollectionId.eq(collection_id))
             .filter(library_collection_item::Column::ResourceId.eq(resource_id))
