@@ -364,8 +364,64 @@ pub async fn schools(store: &Store, county: i64) -> Result<Vec<school::Model>> {
 }
 
 /// A consistent copy of the database while the server runs (see `xuequ_store::backup`).
-pub async fn backup(store: &Store, to: &Path, url: &str) -> Result<()> {
-    Ok(store.backup_to(to, url).await?)
+/// What a backup folder holds, written last as `manifest.json`: a backup without it is
+/// unfinished and is refused at restore.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct Manifest {
+    /// 1: `database` (a SQLite file or a `pg_dump` archive) and `files/ab/cd/<sha256>`.
+    pub format: u32,
+    pub database: String,
+    pub made_at: chrono::DateTime<chrono::Utc>,
+    /// Every stored file the database points at: its SHA-256 and size.
+    pub files: Vec<(String, u64)>,
+}
+
+pub const MANIFEST: &str = "manifest.json";
+
+/// What a backup or a restore did, for the operator.
+#[derive(Debug, Default)]
+pub struct Copied {
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// Writes a backup folder `to` (which must not exist): a consistent copy of the database, then
+/// every stored file that copy points at, checked by its hash, then the manifest. `progress`
+/// hears (files done, files in all).
+pub async fn backup(
+    store: &Store,
+    archive: &crate::library::Archive,
+    to: &Path,
+    url: &str,
+    progress: &dyn Fn(usize, usize),
+) -> Result<Copied> {
+    if to.exists() {
+        return Err(AppError::Invalid(vec![xuequ_domain::FieldProblem::new(
+            "to",
+            xuequ_domain::Problem::AlreadyExists { value: to.display().to_string() },
+        )]));
+    }
+    std::fs::create_dir_all(to).map_err(AppError::internal)?;
+    let database = if url.starts_with("sqlite:") { "xuequ.db" } else { "xuequ.pgdump" };
+    store.backup_to(&to.join(database), url).await?;
+    // Read after the copy: files are only ever added while a record points at them, so this is
+    // every file the copy needs (and perhaps a few newer ones).
+    let hashes = store.stored_file_hashes().await?;
+    let mut copied = Copied::default();
+    let mut files = Vec::with_capacity(hashes.len());
+    for (done, hash) in hashes.iter().enumerate() {
+        let bytes = archive.get(hash).await?;
+        let path = to.join("files").join(crate::library::archive::relative(hash));
+        std::fs::create_dir_all(path.parent().expect("a folder")).map_err(AppError::internal)?;
+        std::fs::write(&path, &bytes).map_err(AppError::internal)?;
+        copied.files += 1;
+        copied.bytes += bytes.len() as u64;
+        files.push((hash.clone(), bytes.len() as u64));
+        progress(done + 1, hashes.len());
+    }
+    let manifest = Manifest { format: 1, database: database.into(), made_at: chrono::Utc::now(), files };
+    std::fs::write(to.join(MANIFEST), serde_json::to_vec_pretty(&manifest).map_err(AppError::internal)?).map_err(AppError::internal)?;
+    Ok(copied)
 }
 
 /// A running server's hold on its data directory: an exclusive lock on `xuequ.lock` (which
@@ -408,16 +464,62 @@ fn ensure_no_server(data_dir: &Path) -> Result<()> {
 
 /// Brings back a copy made by [`backup`]: SQLite into the data directory, PostgreSQL into `url`.
 /// Refused while a server runs on the data directory.
-pub async fn restore(from: &Path, data_dir: &Path, postgres_url: Option<&str>) -> Result<()> {
+///
+/// A backup folder is checked whole before anything is written (its manifest, and every file
+/// there with the size and hash the manifest gives); its files go into `archive` first, then
+/// the database is put in place. A bare database file (an older backup) is restored as such.
+pub async fn restore(from: &Path, data_dir: &Path, postgres_url: Option<&str>, archive: &crate::library::Archive) -> Result<Copied> {
     ensure_no_server(data_dir)?;
+    let mut copied = Copied::default();
+    let database = if from.is_dir() {
+        let bad =
+            |reason: String| AppError::Invalid(vec![xuequ_domain::FieldProblem::new("from", xuequ_domain::Problem::BadFile { reason })]);
+        let text = std::fs::read(from.join(MANIFEST)).map_err(|e| bad(format!("{}: {e}", from.join(MANIFEST).display())))?;
+        let manifest: Manifest = serde_json::from_slice(&text).map_err(|e| bad(format!("{MANIFEST}: {e}")))?;
+        let mut held = Vec::with_capacity(manifest.files.len());
+        for (hash, size) in &manifest.files {
+            if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(bad(format!("{MANIFEST}: `{hash}` is not a SHA-256")));
+            }
+            let path = from.join("files").join(crate::library::archive::relative(hash));
+            let bytes = std::fs::read(&path).map_err(|e| bad(format!("{}: {e}", path.display())))?;
+            if bytes.len() as u64 != *size || crate::library::archive::hash_of(&bytes) != *hash {
+                return Err(bad(format!("{}: the file is damaged (its size or hash differs from the manifest)", path.display())));
+            }
+            held.push(bytes);
+        }
+        for bytes in held {
+            copied.bytes += bytes.len() as u64;
+            archive.put(&bytes).await?;
+            copied.files += 1;
+        }
+        from.join(&manifest.database)
+    } else {
+        from.to_path_buf()
+    };
     match postgres_url {
-        Some(url) => match xuequ_store::backup::restore_postgres(from, url) {
-            Ok(true) => Ok(()),
+        Some(url) => match xuequ_store::backup::restore_postgres(&database, url) {
+            Ok(true) => Ok(copied),
             Ok(false) => Err(AppError::Internal("pg_restore failed".into())),
             Err(e) => Err(AppError::internal(e)),
         },
-        None => Ok(xuequ_store::backup::restore_sqlite(from, data_dir).await?),
+        None => {
+            xuequ_store::backup::restore_sqlite(&database, data_dir).await?;
+            Ok(copied)
+        }
     }
+}
+
+/// The stored files the database points at that the file storage does not hold (after a
+/// restore: none, or the database came without its files).
+pub async fn missing_files(store: &Store, archive: &crate::library::Archive) -> Result<Vec<String>> {
+    let mut missing = Vec::new();
+    for hash in store.stored_file_hashes().await? {
+        if !archive.holds(&hash).await {
+            missing.push(hash);
+        }
+    }
+    Ok(missing)
 }
 
 /// Fills the first county for the booking benchmarks: facilities added at its schools until it

@@ -115,12 +115,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Write a consistent copy of the database while the server runs.
+    /// Write a backup folder while the server runs: a consistent copy of the database and
+    /// every stored file it points at, with a manifest.
     Backup {
+        /// The folder to create (it must not exist).
         #[arg(long)]
         to: PathBuf,
         #[command(flatten)]
         db: Db,
+        #[command(flatten)]
+        files: Files,
     },
     /// Make the inputs of the benchmarks (see BENCHMARKS.md).
     Bench {
@@ -132,12 +136,14 @@ enum Command {
         #[command(subcommand)]
         what: PlanCommand,
     },
-    /// Bring back a backup (stop the server first).
+    /// Bring back a backup folder, database and files (stop the server first).
     Restore {
         #[arg(long)]
         from: PathBuf,
         #[command(flatten)]
         db: Db,
+        #[command(flatten)]
+        files: Files,
     },
 }
 
@@ -301,13 +307,8 @@ async fn main() -> Result<()> {
         }
         Command::Import { kind, file, update_existing, county, db } => import(db, &kind, &file, update_existing, county).await,
         Command::Export { kind, format, out, county, db } => export(db, &kind, &format, out, county).await,
-        Command::Backup { to, db } => {
-            let (store, url) = db.open().await?;
-            operator::backup(&store, &to, &url).await.map_err(failed)?;
-            println!("backup written to {}", to.display());
-            Ok(())
-        }
-        Command::Restore { from, db } => restore(db, &from).await,
+        Command::Backup { to, db, files } => backup(db, files, &to).await,
+        Command::Restore { from, db, files } => restore(db, files, &from).await,
         Command::Assess { input, json } => assess::run(&input, json),
         Command::Bench { what: BenchCommand::MakeSections { rows, out } } => bench::make_sections(rows, &out),
         Command::Bench { what: BenchCommand::PlanSchools { schools, time_limit, seed } } => plan::bench_schools(schools, time_limit, seed),
@@ -509,8 +510,38 @@ async fn export(db: Db, kind_text: &str, format: &str, out: Option<PathBuf>, cou
     Ok(())
 }
 
-async fn restore(db: Db, from: &std::path::Path) -> Result<()> {
-    operator::restore(from, &db.data_dir, db.database_url.as_deref()).await.map_err(failed)?;
-    println!("restored from {}", from.display());
+/// `xuequ backup`: the database and its files, with a progress bar over the files.
+async fn backup(db: Db, files: Files, to: &std::path::Path) -> Result<()> {
+    let (store, url) = db.open().await?;
+    let archive = xuequ_app::library::Archive::files_only(&db.data_dir, files.files_url.as_deref()).map_err(failed)?;
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}").expect("a valid template"));
+    let copied = operator::backup(&store, &archive, to, &url, &|done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })
+    .await
+    .map_err(failed)?;
+    bar.finish_and_clear();
+    println!("backup written to {}: the database and {} files ({:.1} MB)", to.display(), copied.files, copied.bytes as f64 / 1e6);
+    Ok(())
+}
+
+/// `xuequ restore`: the files first, then the database; then every file the database points at
+/// is looked for, and a restore that left any missing fails saying how many.
+async fn restore(db: Db, files: Files, from: &std::path::Path) -> Result<()> {
+    let archive = xuequ_app::library::Archive::files_only(&db.data_dir, files.files_url.as_deref()).map_err(failed)?;
+    let copied = operator::restore(from, &db.data_dir, db.database_url.as_deref(), &archive).await.map_err(failed)?;
+    let (store, _) = db.open().await?;
+    let missing = operator::missing_files(&store, &archive).await.map_err(failed)?;
+    if !missing.is_empty() {
+        anyhow::bail!(
+            "restored the database from {}, but {} stored files it points at are missing (first: {}): restore a backup folder made by `xuequ backup`, which holds them",
+            from.display(),
+            missing.len(),
+            missing[0]
+        );
+    }
+    println!("restored from {}: the database and {} files ({:.1} MB)", from.display(), copied.files, copied.bytes as f64 / 1e6);
     Ok(())
 }

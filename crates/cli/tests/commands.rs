@@ -123,3 +123,84 @@ async fn the_first_start_creates_an_admin_with_a_one_time_password() {
     let _ = child.wait();
     assert_eq!(status, Some(reqwest::StatusCode::OK));
 }
+
+/// A backup holds what a restore needs: after the data directory is lost, a restore of the
+/// backup folder serves every library file again; a bare database copy is refused at restore
+/// with the missing files counted.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_backup_folder_restores_the_library_files_too() {
+    let mut server = TestServer::start(BIN, &Backend::Sqlite).await.expect("server starts");
+    let data = server.data_dir.path().to_path_buf();
+    let work = tempfile::tempdir().unwrap();
+    let backup = work.path().join("backup");
+    let out = xuequ(&["backup", "--to", backup.to_str().unwrap(), "--data-dir", data.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(backup.join("manifest.json")).unwrap()).unwrap();
+    let files = manifest["files"].as_array().unwrap().len();
+    assert!(files > 100, "the demo library's files are in the backup: {said}");
+    assert!(said.contains(&format!("{files} files")), "{said}");
+
+    let admin = server.client("admin").await.unwrap();
+    let (_, found) = admin.get("/api/v1/resources?per_page=5").await;
+    let ids: Vec<i64> = found["items"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    let mut before = Vec::new();
+    for id in &ids {
+        let (status, _, bytes) = admin.bytes(&format!("/api/v1/resources/{id}/download")).await;
+        assert_eq!(status, 200);
+        before.push(bytes);
+    }
+
+    // The disk is lost: database, files and index.
+    server.kill();
+    for entry in std::fs::read_dir(&data).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() { std::fs::remove_dir_all(&path).unwrap() } else { std::fs::remove_file(&path).unwrap() }
+    }
+    // A bare database copy (what `backup` wrote before) is refused, saying files are missing.
+    let bare = work.path().join("bare");
+    let bare_out = Command::new(BIN)
+        .args(["restore", "--from", backup.join("xuequ.db").to_str().unwrap(), "--data-dir", bare.to_str().unwrap()])
+        .env_remove("XUEQU_DATABASE_URL")
+        .output()
+        .unwrap();
+    let refused = String::from_utf8_lossy(&bare_out.stderr);
+    assert!(!bare_out.status.success() && refused.contains("files it points at are missing"), "{refused}");
+
+    // A damaged file in the backup is named and nothing is restored.
+    let damaged = work.path().join("damaged");
+    copy_dir(&backup, &damaged);
+    let first = manifest["files"][0][0].as_str().unwrap();
+    let victim = damaged.join("files").join(&first[..2]).join(&first[2..4]).join(first);
+    std::fs::write(&victim, b"not the file").unwrap();
+    let damaged_out = Command::new(BIN)
+        .args(["restore", "--from", damaged.to_str().unwrap(), "--data-dir", data.to_str().unwrap()])
+        .env_remove("XUEQU_DATABASE_URL")
+        .output()
+        .unwrap();
+    let named = String::from_utf8_lossy(&damaged_out.stderr);
+    assert!(!damaged_out.status.success() && named.contains(first), "{named}");
+    assert!(!data.join("xuequ.db").exists(), "nothing restored from a damaged backup");
+
+    let out = xuequ(&["restore", "--from", backup.to_str().unwrap(), "--data-dir", data.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("{files} files")));
+    server.restart().await.unwrap();
+    let admin = server.client("admin").await.unwrap();
+    for (id, bytes) in ids.iter().zip(before) {
+        let (status, _, again) = admin.bytes(&format!("/api/v1/resources/{id}/download")).await;
+        assert_eq!(status, 200, "resource {id} downloads after the restore");
+        assert_eq!(again, bytes);
+    }
+    let (status, found) = admin.get("/api/v1/resources?per_page=5").await;
+    assert_eq!(status, 200);
+    assert!(found["total"].as_u64().unwrap() > 100, "the index is rebuilt from the restored database");
+    server.stop().await.unwrap();
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() { copy_dir(&path, &target) } else { std::fs::copy(&path, &target).map(|_| ()).unwrap() }
+    }
+}

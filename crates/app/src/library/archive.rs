@@ -51,25 +51,21 @@ impl Archive {
         let index_dir = data_dir.join("library-index");
         std::fs::create_dir_all(&index_dir).map_err(|e| AppError::internal(format!("{}: {e}", index_dir.display())))?;
         let index = Library::in_dir(&index_dir).map_err(AppError::internal)?;
-        let (files, described): (Arc<dyn ObjectStore>, String) = match files_url {
-            Some(url) if url.starts_with("s3://") => {
-                let s3 = object_store::aws::AmazonS3Builder::from_env().with_url(url).build().map_err(AppError::internal)?;
-                (Arc::new(s3), url.to_string())
-            }
-            Some(other) => return Err(AppError::internal(format!("file storage `{other}`: only s3:// URLs are understood"))),
-            None => {
-                let dir = data_dir.join("files");
-                std::fs::create_dir_all(&dir).map_err(|e| AppError::internal(format!("{}: {e}", dir.display())))?;
-                let local = object_store::local::LocalFileSystem::new_with_prefix(&dir).map_err(AppError::internal)?;
-                (Arc::new(local), format!("local: {}", dir.display()))
-            }
-        };
+        let (files, described) = file_store(data_dir, files_url)?;
         Ok(Archive { index, files, max_file_bytes: max_file_mb * 1024 * 1024, described, stale: Mutex::default() })
+    }
+
+    /// The files alone, with an empty index in memory: for backup and restore, which run beside
+    /// (or instead of) a server that holds the index.
+    pub fn files_only(data_dir: &Path, files_url: Option<&str>) -> Result<Archive> {
+        let (files, described) = file_store(data_dir, files_url)?;
+        let index = Library::in_memory().map_err(AppError::internal)?;
+        Ok(Archive { index, files, max_file_bytes: DEFAULT_MAX_FILE_MB * 1024 * 1024, described, stale: Mutex::default() })
     }
 
     /// Stores bytes under their hash (nothing is written when they are there already); the hash.
     pub async fn put(&self, bytes: &[u8]) -> Result<String> {
-        let hash = hex::encode(Sha256::digest(bytes));
+        let hash = hash_of(bytes);
         let path = location(&hash);
         if self.files.head(&path).await.is_err() {
             self.files.put(&path, PutPayload::from(bytes.to_vec())).await.map_err(AppError::internal)?;
@@ -97,7 +93,36 @@ impl Archive {
     }
 }
 
-/// `ab/cd/abcd…`: two levels of folders keep any one folder small.
+/// Where the bytes live: S3-compatible storage at `files_url`, or `data_dir/files`.
+fn file_store(data_dir: &Path, files_url: Option<&str>) -> Result<(Arc<dyn ObjectStore>, String)> {
+    match files_url {
+        Some(url) if url.starts_with("s3://") => {
+            let s3 = object_store::aws::AmazonS3Builder::from_env().with_url(url).build().map_err(AppError::internal)?;
+            Ok((Arc::new(s3), url.to_string()))
+        }
+        Some(other) => Err(AppError::internal(format!("file storage `{other}`: only s3:// URLs are understood"))),
+        None => {
+            let dir = data_dir.join("files");
+            std::fs::create_dir_all(&dir).map_err(|e| AppError::internal(format!("{}: {e}", dir.display())))?;
+            let local = object_store::local::LocalFileSystem::new_with_prefix(&dir).map_err(AppError::internal)?;
+            Ok((Arc::new(local), format!("local: {}", dir.display())))
+        }
+    }
+}
+
+/// The SHA-256 of some bytes, in hex: the name they are stored under.
+pub fn hash_of(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// `ab/cd/abcd…`: two levels of folders keep any one folder small (also inside a backup).
+pub fn relative(hash: &str) -> String {
+    match (hash.get(..2), hash.get(2..4)) {
+        (Some(a), Some(b)) => format!("{a}/{b}/{hash}"),
+        _ => hash.to_string(),
+    }
+}
+
 fn location(hash: &str) -> StorePath {
-    StorePath::from(format!("{}/{}/{hash}", &hash[..2], &hash[2..4]))
+    StorePath::from(relative(hash))
 }
