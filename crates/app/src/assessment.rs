@@ -3,7 +3,8 @@
 //! registry (teachers counted by degree, backbone level, PE/art subject and title).
 
 use crate::{App, AppError, Caller, Result};
-use std::collections::HashMap;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use xuequ_assess::{Report, SectionInput};
 use xuequ_domain::access::{Action, Resource, Target};
@@ -98,6 +99,70 @@ pub fn rows(schools: &[school::Model], stats: &[school_stat::Model], teachers: &
     out
 }
 
+/// How much of a school year's statistics is in: the schools (and their pupils) that have
+/// entered figures for it, against all that should have. A year is assessed — given a verdict —
+/// only when it is complete: a coefficient over the few schools that entered early says nothing
+/// about the county.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Coverage {
+    pub schools_with: usize,
+    pub schools_expected: usize,
+    pub pupils_with: u64,
+    /// The pupils of every expected school: a missing school counts with its latest earlier
+    /// figures (0 when it never entered any).
+    pub pupils_expected: u64,
+    /// The schools that should have statistics for the year and do not, by code.
+    pub missing: Vec<MissingSchool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MissingSchool {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+}
+
+impl Coverage {
+    pub fn complete(&self) -> bool {
+        self.missing.is_empty()
+    }
+}
+
+/// Which schools should have statistics for `year`: an active school from the first year it
+/// entered any (a school opened later is not missing from the years before it), or, when it
+/// never entered any, from the school year it was registered in.
+pub fn coverage(year: i32, schools: &[school::Model], stats: &[school_stat::Model]) -> Coverage {
+    let mut first: HashMap<i64, i32> = HashMap::new();
+    let mut pupils: HashMap<i64, Vec<(i32, u64)>> = HashMap::new();
+    for st in stats {
+        let f = first.entry(st.school_id).or_insert(st.year);
+        *f = (*f).min(st.year);
+        pupils.entry(st.school_id).or_default().push((st.year, (st.students_primary.max(0) + st.students_junior.max(0)) as u64));
+    }
+    let mut c = Coverage { schools_with: 0, schools_expected: 0, pupils_with: 0, pupils_expected: 0, missing: Vec::new() };
+    for s in schools {
+        let from = first.get(&s.id).copied().unwrap_or_else(|| crate::home::current_school_year(s.created_at.date_naive()));
+        if year < from {
+            continue;
+        }
+        c.schools_expected += 1;
+        let years = pupils.get(&s.id).map(Vec::as_slice).unwrap_or(&[]);
+        match years.iter().find(|(y, _)| *y == year) {
+            Some((_, n)) => {
+                c.schools_with += 1;
+                c.pupils_with += n;
+                c.pupils_expected += n;
+            }
+            None => {
+                c.pupils_expected += years.iter().filter(|(y, _)| *y < year).max_by_key(|(y, _)| *y).map_or(0, |(_, n)| *n);
+                c.missing.push(MissingSchool { id: s.id, code: s.code.clone(), name: s.name.clone() });
+            }
+        }
+    }
+    c.missing.sort_by(|a, b| a.code.cmp(&b.code));
+    c
+}
+
 /// Every year's assessment of one scope (the county, or the schools now in a cluster): what is
 /// computed once and cached until the registry changes.
 pub struct Assessed {
@@ -105,6 +170,15 @@ pub struct Assessed {
     pub years: Vec<i32>,
     /// The report of every year, oldest first.
     pub trend: Vec<(i32, Report)>,
+    /// Each year's coverage.
+    pub coverage: BTreeMap<i32, Coverage>,
+}
+
+impl Assessed {
+    /// The newest complete year, else the newest year with any statistics.
+    pub fn default_year(&self) -> Option<i32> {
+        self.years.iter().copied().find(|y| self.coverage.get(y).is_some_and(Coverage::complete)).or(self.years.first().copied())
+    }
 }
 
 /// The assessment asked for: the county, or the schools now in one cluster, in one year.
@@ -114,9 +188,24 @@ pub struct Assessment {
     pub report: Report,
     /// The same figures for every year with statistics, oldest first, for the trend.
     pub trend: Vec<(i32, Report)>,
+    /// Each year's coverage; a year that is not complete gets no verdict.
+    pub coverage: BTreeMap<i32, Coverage>,
 }
 
-/// The assessment of a school year (default: the latest) for the county or one cluster.
+impl Assessment {
+    /// The coverage of the year shown.
+    pub fn shown(&self) -> &Coverage {
+        &self.coverage[&self.year]
+    }
+
+    /// Whether a year's figures may be judged against the standard.
+    pub fn complete(&self, year: i32) -> bool {
+        self.coverage.get(&year).is_some_and(Coverage::complete)
+    }
+}
+
+/// The assessment of a school year (default: the latest complete one) for the county or one
+/// cluster.
 pub async fn assess(app: &App, c: &Caller, year: Option<i32>, cluster: Option<i64>) -> Result<Assessment> {
     let county = c.county();
     c.require(Action::Read, Resource::SchoolStats, &Target::county(county))?;
@@ -127,10 +216,10 @@ pub async fn assess(app: &App, c: &Caller, year: Option<i32>, cluster: Option<i6
     let year = match year {
         Some(y) if all.years.contains(&y) => y,
         Some(_) => return Err(AppError::NotFound),
-        None => *all.years.first().ok_or(AppError::NotFound)?,
+        None => all.default_year().ok_or(AppError::NotFound)?,
     };
     let report = all.trend.iter().find(|(y, _)| *y == year).map(|(_, r)| r.clone()).ok_or(AppError::NotFound)?;
-    Ok(Assessment { year, years: all.years.clone(), report, trend: all.trend.clone() })
+    Ok(Assessment { year, years: all.years.clone(), report, trend: all.trend.clone(), coverage: all.coverage.clone() })
 }
 
 /// Every year's reports of a scope, from the cache while the county's records are unchanged.
@@ -167,14 +256,16 @@ async fn compute(store: &xuequ_store::Store, county: i64, cluster: Option<i64>) 
     let teachers = store.teacher_groups(county).await?;
     let all_stats = store.all_stats(county, None).await?;
     let mut trend = Vec::new();
+    let mut covered = BTreeMap::new();
     for y in years.iter().rev() {
         let stats: Vec<school_stat::Model> = all_stats.iter().filter(|s| s.year == *y).cloned().collect();
         let report = xuequ_assess::assess(&rows(&schools, &stats, &teachers)).map_err(|problems| {
             AppError::Invalid(problems.into_iter().map(|p| xuequ_domain::FieldProblem::new(p.field, p.problem)).collect())
         })?;
         trend.push((*y, report));
+        covered.insert(*y, coverage(*y, &schools, &all_stats));
     }
-    Ok(Assessed { years, trend })
+    Ok(Assessed { years, trend, coverage: covered })
 }
 
 /// The report limited to one stage, when asked.
@@ -283,5 +374,34 @@ mod tests {
         // Shared figures go to both rows whole; the engine splits them.
         assert_eq!((np.teaching_area, j.teaching_area), (5000.0, 5000.0));
         assert_eq!(rows.len(), 3);
+    }
+
+    fn stats_in(school_id: i64, year: i32, primary: i32) -> school_stat::Model {
+        school_stat::Model { year, ..stats(school_id, primary, 0) }
+    }
+
+    #[test]
+    fn a_year_is_complete_only_when_every_school_that_should_have_figures_has_them() {
+        let schools = vec![school(1, "primary"), school(2, "primary"), school(3, "primary")];
+        // 1 and 2 since 2023; 3 opened in 2024; in 2025 only school 1 has entered.
+        let all = [stats_in(1, 2023, 100), stats_in(2, 2023, 200), stats_in(1, 2024, 110), stats_in(2, 2024, 210), stats_in(3, 2024, 50)];
+        let mut all = all.to_vec();
+        all.push(stats_in(1, 2025, 120));
+        let c2023 = coverage(2023, &schools, &all);
+        // School 3 had not opened: it is not missing from 2023.
+        assert_eq!((c2023.schools_with, c2023.schools_expected, c2023.complete()), (2, 2, true));
+        assert_eq!(coverage(2024, &schools, &all).pupils_with, 370);
+        let c2025 = coverage(2025, &schools, &all);
+        assert!(!c2025.complete());
+        assert_eq!((c2025.schools_with, c2025.schools_expected), (1, 3));
+        // The missing schools count with their latest earlier pupils: 120 + 210 + 50.
+        assert_eq!((c2025.pupils_with, c2025.pupils_expected), (120, 380));
+        assert_eq!(c2025.missing.iter().map(|m| m.id).collect::<Vec<_>>(), vec![2, 3]);
+        let assessed = Assessed {
+            years: vec![2025, 2024, 2023],
+            trend: Vec::new(),
+            coverage: [2023, 2024, 2025].into_iter().map(|y| (y, coverage(y, &schools, &all))).collect(),
+        };
+        assert_eq!(assessed.default_year(), Some(2024), "the latest complete year");
     }
 }

@@ -45,6 +45,11 @@ pub struct Settings {
     pub scores: Vec<(String, f64)>,
     pub time_limit: f64,
     pub seed: u64,
+    /// The school year whose assessment gives the strengths (default: the latest complete one).
+    pub year: Option<i32>,
+    /// Whether a school without figures for that year (and without a bureau score) counts as
+    /// strength 0; otherwise such schools stop the plan and are named.
+    pub missing_as_zero: bool,
 }
 
 impl Default for Settings {
@@ -65,6 +70,8 @@ impl Default for Settings {
             scores: Vec::new(),
             time_limit: 5.0,
             seed: 1,
+            year: None,
+            missing_as_zero: false,
         }
     }
 }
@@ -75,6 +82,9 @@ impl Default for Settings {
 pub enum Source {
     Assessment,
     Bureau,
+    /// Statistics entered but left out of the standard (a teaching point under 50 pupils, a
+    /// special school): the weakest, 0.
+    LeftOut,
     Missing,
 }
 
@@ -186,6 +196,14 @@ pub async fn settings_problems(app: &App, c: &Caller, settings: &Settings) -> Re
     let all = app.store.all_schools(c.county()).await?;
     let mut problems = settings.problems();
     problems.extend(settings.clone().resolve_schools(&all));
+    if problems.is_empty() {
+        // What only gathering finds: a year without figures, schools without strength.
+        match gather(app, c, settings.clone()).await {
+            Err(AppError::Invalid(more)) => problems.extend(more),
+            Err(e) => return Err(e),
+            Ok(_) => {}
+        }
+    }
     Ok(problems)
 }
 
@@ -221,7 +239,7 @@ pub async fn gather(app: &App, c: &Caller, mut settings: Settings) -> Result<Pla
         }
     }
     let (strength, sources, year) = strengths(app, c, &schools, &settings).await?;
-    let students = students(app, county, &schools).await?;
+    let students = students(app, county, &schools, year).await?;
     let index: HashMap<i64, usize> = schools.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
     let by_code: HashMap<&str, usize> = schools.iter().enumerate().map(|(i, s)| (s.code.as_str(), i)).collect();
     let code = |field: &'static str, c: &str| -> Result<usize, AppError> {
@@ -289,24 +307,34 @@ fn current_districts(
 }
 
 /// Strength per school: the assessment's normalised composite for the planned stage, unless the
-/// bureau entered a score.
+/// bureau entered a score. The assessment is of the year the settings name (default: the latest
+/// complete one); a school with neither is missing, and missing schools stop the plan unless the
+/// bureau chose to count them as 0.
 async fn strengths(
     app: &App,
     c: &Caller,
     schools: &[school::Model],
     settings: &Settings,
 ) -> Result<(Vec<f64>, Vec<Source>, Option<i32>), AppError> {
-    let report = match assessment::assess(app, c, None, None).await {
+    let report = match assessment::assess(app, c, settings.year, None).await {
         Ok(a) => Some((a.year, a.report)),
-        Err(AppError::NotFound) => None,
+        Err(AppError::NotFound) if settings.year.is_none() => None,
+        Err(AppError::NotFound) => {
+            let value = settings.year.unwrap_or_default().to_string();
+            let years = assessment::assess(app, c, None, None).await.map(|a| a.years).unwrap_or_default();
+            let allowed = years.iter().map(i32::to_string).collect::<Vec<_>>().join(" / ");
+            return Err(AppError::Invalid(vec![FieldProblem::new("year", Problem::UnknownValue { value, allowed })]));
+        }
         Err(e) => return Err(e),
     };
     let section = if settings.stage == "junior" { Section::Junior } else { Section::Primary };
     let mut by_code: HashMap<&str, Vec<(Section, f64)>> = HashMap::new();
+    let mut left_out: HashSet<&str> = HashSet::new();
     if let Some((_, r)) = &report {
         for s in &r.schools {
             by_code.entry(s.code.as_str()).or_default().push((s.section, xuequ_assess::strength(s)));
         }
+        left_out.extend(r.excluded.iter().map(|e| e.code.as_str()));
     }
     let bureau: HashMap<&str, f64> = settings.scores.iter().map(|(c, s)| (c.trim(), *s)).collect();
     let mut strength = Vec::with_capacity(schools.len());
@@ -319,15 +347,38 @@ async fn strengths(
         }
         let found = by_code.get(s.code.as_str()).and_then(|v| v.iter().find(|x| x.0 == section).or(v.first()).map(|x| x.1));
         strength.push(found.unwrap_or(0.0));
-        sources.push(if found.is_some() { Source::Assessment } else { Source::Missing });
+        sources.push(match found {
+            Some(_) => Source::Assessment,
+            None if left_out.contains(s.code.as_str()) => Source::LeftOut,
+            None => Source::Missing,
+        });
+    }
+    let missing: Vec<&str> = schools.iter().zip(&sources).filter(|(_, s)| **s == Source::Missing).map(|(s, _)| s.name.as_str()).collect();
+    if !missing.is_empty() && !settings.missing_as_zero {
+        let year = report.as_ref().map(|r| format!("{}–{}", r.0, r.0 + 1)).unwrap_or_else(|| "—".into());
+        return Err(AppError::Invalid(vec![FieldProblem::new(
+            "missing_as_zero",
+            Problem::MissingFigures { year, count: missing.len(), schools: name_some(&missing) },
+        )]));
     }
     Ok((strength, sources, report.map(|r| r.0)))
 }
 
-async fn students(app: &App, county: i64, schools: &[school::Model]) -> Result<Vec<f64>, AppError> {
+/// The first few names and how many more: enough to act on, short enough to read.
+fn name_some(names: &[&str]) -> String {
+    const SHOWN: usize = 5;
+    let mut text = names.iter().take(SHOWN).copied().collect::<Vec<_>>().join("、");
+    if names.len() > SHOWN {
+        text.push_str(&format!(" … (+{})", names.len() - SHOWN));
+    }
+    text
+}
+
+/// Each school's pupils in the planned year, or the latest year before it.
+async fn students(app: &App, county: i64, schools: &[school::Model], year: Option<i32>) -> Result<Vec<f64>, AppError> {
     let stats = app.store.all_stats(county, None).await?;
     let mut latest: HashMap<i64, (i32, f64)> = HashMap::new();
-    for s in stats {
+    for s in stats.into_iter().filter(|s| year.is_none_or(|y| s.year <= y)) {
         let n = (s.students_primary + s.students_junior) as f64;
         let e = latest.entry(s.school_id).or_insert((s.year, n));
         if s.year >= e.0 {
@@ -468,12 +519,19 @@ pub struct SourceCounts {
     pub assessment_year: Option<i32>,
     pub assessment: usize,
     pub bureau: usize,
+    pub left_out: usize,
     pub missing: usize,
 }
 
 fn counts(p: &Planning) -> SourceCounts {
     let n = |s: Source| p.sources.iter().filter(|&&x| x == s).count();
-    SourceCounts { assessment_year: p.year, assessment: n(Source::Assessment), bureau: n(Source::Bureau), missing: n(Source::Missing) }
+    SourceCounts {
+        assessment_year: p.year,
+        assessment: n(Source::Assessment),
+        bureau: n(Source::Bureau),
+        left_out: n(Source::LeftOut),
+        missing: n(Source::Missing),
+    }
 }
 
 /// Runs the planner with these settings and saves the result as a new plan.

@@ -189,6 +189,8 @@ async fn hardening(backend: Backend) {
         ("move_penalty_km", "1e9"),
         ("time_limit", "0"),
         ("scores", "3141000001 abc\n3141000001 500"),
+        ("year", "二〇二六"),
+        ("missing_as_zero", "'; --"),
     ]
     .iter()
     .map(|(k, v)| (*k, v.to_string()))
@@ -199,6 +201,15 @@ async fn hardening(backend: Backend) {
     assert!(html.contains("id=\"plan-form\""));
     let (_, plans_after) = admin.get("/api/v1/plans").await;
     assert_eq!(plans_before, plans_after, "no plan started");
+    // The planner's year and the assessment's: junk is named or answered as not found, never 500.
+    for year in ["-1", "99999999999", "abc", "2024.5"] {
+        let (status, body) = admin.call("POST", "/api/v1/plans", Some(json!({"settings": {"year": year}}))).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "year {year}: {body}");
+        let (status, _) = admin.get(&format!("/api/v1/assessment?year={year}")).await;
+        assert!(status == StatusCode::BAD_REQUEST || status == StatusCode::NOT_FOUND, "assessment year {year}: {status}");
+    }
+    let (status, body) = admin.call("POST", "/api/v1/plans", Some(json!({"settings": {"year": 1900, "missing_as_zero": true}}))).await;
+    assert_eq!((status, body["error"]["details"][0]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("year")), "{body}");
     // The list export and the assessment's school table take the list's query, whatever it holds.
     for query in ["q=%27%3B--&sort=%00&desc=x&school_id=abc", "page=-1&per_page=1e9&township=%E0%A4", "q=zzzz-none"] {
         let (status, _) = admin.page(&format!("/api/v1/export/teachers?format=csv&{query}")).await;

@@ -187,3 +187,96 @@ async fn planning_on_postgres() {
         None => eprintln!("skipped: DATABASE_URL_PG is not set"),
     }
 }
+
+/// One principal enters this year's figures for one school: the county's assessment of that
+/// year says how little it covers and gives no verdict, the default stays on the latest complete
+/// year, and the planner refuses to count the schools without figures as 0 unless told to.
+async fn a_partial_year_is_never_judged(backend: Backend) {
+    let server = TestServer::start(BIN, &backend).await.expect("server starts");
+    let admin = server.client("admin").await.unwrap();
+    let principal = server.client("principal").await.unwrap();
+    let (_, before) = admin.get("/api/v1/assessment").await;
+    let latest = before["year"].as_i64().unwrap();
+    assert_eq!(before["complete"], true, "the demo's latest year is complete");
+    let expected = before["coverage"]["schools_expected"].as_u64().unwrap();
+    assert_eq!(before["coverage"]["schools_with"].as_u64().unwrap(), expected);
+    assert!(before["sections"]["primary"]["passed"].is_boolean());
+
+    let (_, me) = principal.get("/api/v1/me").await;
+    let school = me["actor"]["school_id"].as_i64().unwrap();
+    let (_, own) = principal.get(&format!("/api/v1/schools/{school}")).await;
+    let year = latest + 2;
+    let stats = json!({"school_code": own["code"], "year": year, "students_primary": 640, "students_junior": 0,
+        "classes_primary": 14, "classes_junior": 0, "max_class_size": 45, "teaching_area": 4000.0, "sports_area": 6000.0,
+        "equipment_value": 1500000.0, "multimedia_rooms": 16, "books": 30000, "computers": 80});
+    let (status, saved) = principal.post("/api/v1/stats", stats).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+
+    // The default is still the latest complete year, with its verdict.
+    let (_, after) = admin.get("/api/v1/assessment").await;
+    assert_eq!(after["year"].as_i64(), Some(latest));
+    assert_eq!(after["complete"], true);
+    assert_eq!(after["years"][0].as_i64(), Some(year), "the new year is offered");
+    // The new year: one school of all, no verdict, the others named.
+    let (_, partial) = admin.get(&format!("/api/v1/assessment?year={year}")).await;
+    assert_eq!(partial["complete"], false, "{}", partial["coverage"]);
+    assert_eq!(partial["coverage"]["schools_with"], 1);
+    assert_eq!(partial["coverage"]["schools_expected"].as_u64(), Some(expected));
+    assert_eq!(partial["coverage"]["pupils_with"], 640);
+    assert!(partial["coverage"]["pupils_expected"].as_u64().unwrap() > 10_000, "missing schools count with their last figures");
+    assert_eq!(partial["missing"].as_array().unwrap().len() as u64, expected - 1);
+    assert!(partial["missing"].as_array().unwrap().iter().all(|m| m["id"].as_i64() != Some(school)));
+    assert!(partial["sections"]["primary"]["passed"].is_null(), "no verdict: {}", partial["sections"]["primary"]);
+    let trend = partial["trend"].as_array().unwrap();
+    let last = trend.last().unwrap();
+    assert_eq!((last["year"].as_i64(), last["complete"].as_bool()), (Some(year), Some(false)));
+    assert!(last["sections"]["primary"]["passed"].is_null());
+    assert!(trend[..trend.len() - 1].iter().all(|y| y["complete"] == true));
+
+    // The page says the same in words, with no 达标 for the year.
+    let (status, html) = admin.page(&format!("/assessment?year={year}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("统计数据还不完整") && html.contains("已填报 1 所"), "coverage stated");
+    assert!(html.contains("数据不完整，不作结论"));
+    let stage_heading = html.split("<section class=\"stage\"").nth(1).unwrap().split("</h2>").next().unwrap();
+    assert!(!stage_heading.contains("达标"), "{stage_heading}");
+    assert!(html.contains(&format!("{year}–{}（数据不完整）", year + 1)), "the year list marks it");
+    let (_, page) = admin.page("/assessment").await;
+    assert!(page.contains("统计数据完整"), "the default page is the complete year");
+
+    // The planner: the default year is the complete one; the partial year names what is missing.
+    let settings = json!({"stage": "primary", "time_limit": 1, "year": year});
+    let (status, err) = admin.call("POST", "/api/v1/plans", Some(json!({"settings": settings}))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+    assert_eq!(err["error"]["details"][0]["field"], "missing_as_zero", "{err}");
+    assert!(err["error"]["details"][0]["message"].as_str().unwrap().contains("没有统计数据"), "{err}");
+    let settings = json!({"stage": "primary", "time_limit": 1, "year": year, "missing_as_zero": true});
+    let (status, plan) = admin.call("POST", "/api/v1/plans", Some(json!({"settings": settings}))).await;
+    assert_eq!(status, StatusCode::CREATED, "{plan}");
+    assert!(plan["strength_source"]["missing"].as_u64().unwrap() > 50, "{}", plan["strength_source"]);
+    assert_eq!(plan["strength_source"]["assessment_year"].as_i64(), Some(year));
+    let (status, plan) = admin.call("POST", "/api/v1/plans", Some(json!({"settings": {"stage": "primary", "time_limit": 1}}))).await;
+    assert_eq!(status, StatusCode::CREATED, "{plan}");
+    assert_eq!(plan["strength_source"]["assessment_year"].as_i64(), Some(latest), "{}", plan["strength_source"]);
+    assert_eq!(plan["strength_source"]["missing"], 0);
+    let (status, err) = admin.call("POST", "/api/v1/plans", Some(json!({"settings": {"year": 1990}}))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(err["error"]["details"][0]["field"], "year", "{err}");
+    // The form says it too, next to the field, with what was typed kept.
+    let (status, html) = admin
+        .form_page(
+            "/plans",
+            &[("stage", "primary".into()), ("year", year.to_string()), ("missing_as_zero", "no".into()), ("time_limit", "1".into())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("没有统计数据") && html.contains("按 0 分计"), "the problem is named on the form");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_partial_year_is_never_judged_on_every_database() {
+    for backend in Backend::all() {
+        a_partial_year_is_never_judged(backend).await;
+    }
+}

@@ -10,6 +10,8 @@ use serde::Serialize;
 pub enum Problem {
     #[error("required")]
     Required,
+    #[error("{count} schools have no figures for {year}: {schools}")]
+    MissingFigures { year: String, count: usize, schools: String },
     #[error("`{value}` is not a number")]
     NotANumber { value: String },
     #[error("`{value}` is not a whole number")]

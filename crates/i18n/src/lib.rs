@@ -189,6 +189,7 @@ mod tests {
         use Problem::*;
         let all = [
             Required,
+            MissingFigures { year: "2026–2027".into(), count: 102, schools: "a、b".into() },
             NotANumber { value: "x".into() },
             NotAnInteger { value: "x".into() },
             NotADate { value: "x".into() },

@@ -332,6 +332,13 @@ impl Api {
         self.request(reqwest::Method::POST, path).form(fields).send().await.expect("the server answers").status()
     }
 
+    /// Posts a page's form; answers the status and the page it renders (a form with problems
+    /// comes back with them).
+    pub async fn form_page(&self, path: &str, fields: &[(&str, String)]) -> (StatusCode, String) {
+        let response = self.request(reqwest::Method::POST, path).form(fields).send().await.expect("the server answers");
+        (response.status(), response.text().await.unwrap_or_default())
+    }
+
     /// Uploads a file to `/api/v1/import/{kind}`.
     pub async fn import(&self, kind: &str, file_name: &str, bytes: Vec<u8>, update_existing: bool) -> (StatusCode, Value) {
         let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()));

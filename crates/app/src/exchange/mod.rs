@@ -47,8 +47,12 @@ pub struct SchoolExchange {
     /// those carried out (begun or over).
     pub agreed_out: usize,
     pub done_out: usize,
-    /// Need, have and shortage per subject (from the staffing norm and the latest statistics).
+    /// Need, have and shortage per subject (from the staffing norm and the latest statistics
+    /// at or before the year); empty when the school has no statistics that early — its need
+    /// is unknown, never taken as 0 (which would make every teacher of it surplus).
     pub gaps: Vec<SubjectGap>,
+    /// The school year whose pupils give the need, if any.
+    pub figures_year: Option<i32>,
 }
 
 /// The exchange figures of the schools a person sees, for the school year starting `year`.
@@ -203,6 +207,7 @@ pub async fn overview(app: &App, c: &Caller, year: Option<i32>, cluster: Option<
             agreed_out: 0,
             done_out: 0,
             gaps: Vec::new(),
+            figures_year: None,
         };
         for t in list {
             let f = facts(t, excluded.get(&t.id).cloned());
@@ -220,8 +225,10 @@ pub async fn overview(app: &App, c: &Caller, year: Option<i32>, cluster: Option<
             row.agreed_out += 1;
             row.done_out += MoveStatus::parse(&m.status).is_some_and(MoveStatus::done) as usize;
         }
-        let (_, primary, junior) = students.get(&s.id).copied().unwrap_or((0, 0, 0));
-        row.gaps = gaps(&settings.norm.needed(primary, junior), have.get(&s.id).unwrap_or(&BTreeMap::new()));
+        if let Some(&(figures_year, primary, junior)) = students.get(&s.id) {
+            row.gaps = gaps(&settings.norm.needed(primary, junior), have.get(&s.id).unwrap_or(&BTreeMap::new()));
+            row.figures_year = Some(figures_year);
+        }
         out.push(row);
     }
     let shown: HashSet<i64> = out.iter().map(|s| s.school_id).collect();

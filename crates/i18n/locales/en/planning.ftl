@@ -41,7 +41,7 @@ plan-status = Status
 plan-rules = Rules
 plan-rules-text = { $min }–{ $max } schools per cluster; leads: { $lead }; balance weight { $balance }; moving cost { $penalty } km
 plan-created = Created
-plan-strength-source = Strength: composite of the { $year } balance assessment (each indicator ÷ its threshold, capped at 2, mean × 50; 50 = every threshold met) for { $assessment } schools, bureau scores for { $bureau }, no data for { $missing } (counted as 0).
+plan-strength-source = Strength: composite of the { $year } balance assessment (each indicator ÷ its threshold, capped at 2, mean × 50; 50 = every threshold met) for { $assessment } schools, bureau scores for { $bureau }, teaching points and others left out of the standard { $left_out } (counted as 0), no data for { $missing } (counted as 0, as chosen for this plan).
 plan-kept = “{ $school }” stays in “{ $cluster }”
 plan-unlocated = “{ $school }” has no coordinates and was left out
 plan-compare = Comparison
@@ -113,3 +113,13 @@ plan-h-scores = Optional; one per line: school and score (0–100), replacing th
 plan-pick-school = Find a school
 plan-pick-add = Add
 plan-pick-hint = Type a name, pinyin initials or a code and pick from the list
+plan-f-year = Figures of which school year
+plan-h-year = Strength comes from this school year's balance assessment; years with missing figures say how many schools are missing
+plan-f-missing-as-zero = Schools without figures
+plan-h-missing-as-zero = Schools with no statistics for the chosen year and no bureau score
+plan-missing-as-zero-no = Tell me which they are first (no plan)
+plan-missing-as-zero-yes = Count them as 0 (the weakest)
+plan-year-none = No school year has statistics yet
+plan-year-latest = The latest complete year ({ $year })
+plan-year-complete = { $year } (complete)
+plan-year-partial = { $year } (incomplete: { $with }/{ $expected } schools entered)

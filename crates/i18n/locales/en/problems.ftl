@@ -95,3 +95,4 @@ problem-activity-full = The activity is full ({ $capacity } places)
 problem-activity-cancelled = The activity was cancelled
 problem-not-invited = The activity is not open to your school
 problem-teacher-linked = This teacher record is already linked to { $account }
+problem-missing-figures = { $count } schools have no figures for { $year } ({ $schools }): choose a complete year, or choose “count as 0”

@@ -19,7 +19,7 @@ pub fn routes() -> OpenApiRouter<App> {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AssessmentQuery {
-    /// The school year (default: the latest with statistics).
+    /// The school year (default: the latest complete one, else the latest with statistics).
     pub year: Option<i32>,
     /// `primary` or `junior` (default: both).
     pub stage: Option<String>,
@@ -46,8 +46,25 @@ struct Assessment {
     excluded: Vec<Object>,
     /// Per stage and indicator: the schools that weigh most on the coefficient.
     advice: Vec<Object>,
-    /// Every year's `sections`, oldest first.
+    /// Whether every school that should have statistics for the year has them. An incomplete
+    /// year has no verdict: each stage's `passed` is `null`.
+    complete: bool,
+    /// Schools and pupils with statistics for the year, against all that should have them.
+    coverage: Coverage,
+    /// The schools without statistics for the year (`id`, `code`, `name`), by code.
+    missing: Vec<Object>,
+    /// Every year's `sections`, `complete` and `coverage`, oldest first.
     trend: Vec<Object>,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)] // describes the JSON built in `assess`
+struct Coverage {
+    schools_with: u64,
+    schools_expected: u64,
+    pupils_with: u64,
+    /// A missing school counts with its latest earlier figures.
+    pupils_expected: u64,
 }
 
 type Object = serde_json::Map<String, serde_json::Value>;
@@ -63,12 +80,49 @@ async fn assess(State(app): State<App>, v: Viewer, super::Params(q): super::Para
         None => None,
     };
     let a = assessment::assess(&app, &v, q.year, q.cluster).await?;
-    let trend: Vec<serde_json::Value> =
-        a.trend.iter().map(|(y, r)| serde_json::json!({"year": y, "sections": only_stage(r.clone(), stage).sections})).collect();
+    let trend: Vec<serde_json::Value> = a
+        .trend
+        .iter()
+        .map(|(y, r)| {
+            let complete = a.complete(*y);
+            let mut sections = serde_json::to_value(only_stage(r.clone(), stage).sections).unwrap_or_default();
+            without_verdict(&mut sections, complete);
+            let c = &a.coverage[y];
+            serde_json::json!({"year": y, "sections": sections, "complete": complete, "coverage": counts(c)})
+        })
+        .collect();
+    let complete = a.complete(a.year);
+    let coverage = a.shown().clone();
     let mut body = serde_json::to_value(only_stage(a.report, stage)).map_err(AppError::internal)?;
+    without_verdict(&mut body["sections"], complete);
+    without_verdict(&mut body["basic_2012"], complete);
     body["year"] = a.year.into();
     body["years"] = a.years.into();
     body["source"] = assessment::SOURCE.into();
     body["trend"] = trend.into();
+    body["complete"] = complete.into();
+    body["coverage"] = counts(&coverage);
+    body["missing"] = serde_json::to_value(&coverage.missing).map_err(AppError::internal)?;
     Ok(Json(body))
+}
+
+fn counts(c: &assessment::Coverage) -> serde_json::Value {
+    serde_json::json!({
+        "schools_with": c.schools_with,
+        "schools_expected": c.schools_expected,
+        "pupils_with": c.pupils_with,
+        "pupils_expected": c.pupils_expected,
+    })
+}
+
+/// An incomplete year's stages carry no verdict: `passed` is `null`.
+fn without_verdict(sections: &mut serde_json::Value, complete: bool) {
+    if complete {
+        return;
+    }
+    if let Some(stages) = sections.as_object_mut() {
+        for stage in stages.values_mut() {
+            stage["passed"] = serde_json::Value::Null;
+        }
+    }
 }

@@ -84,6 +84,13 @@ pub struct PlanSettings {
     /// Seconds the planner may run (default 5).
     time_limit: Option<f64>,
     seed: Option<u64>,
+    /// The school year whose balance assessment gives each school's strength (default: the
+    /// latest year whose statistics are complete).
+    year: Option<i32>,
+    /// `true`: a school without figures for that year (and without a bureau score) counts as
+    /// strength 0. Default `false`: such schools are named in a 422 on `missing_as_zero` and no
+    /// plan is made.
+    missing_as_zero: Option<bool>,
 }
 
 #[derive(Deserialize, ToSchema)]

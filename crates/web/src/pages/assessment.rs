@@ -34,9 +34,10 @@ async fn report(State(app): State<App>, v: Viewer, query: Query<HashMap<String, 
 struct StageView {
     code: &'static str,
     title: String,
-    passed: bool,
+    /// `good`, `bad`, or `pending` when the year is incomplete (no verdict).
+    tag: &'static str,
     verdict: String,
-    rows: Vec<(usize, String, String, String, bool, String)>,
+    rows: Vec<(usize, String, String, String, &'static str, String)>,
     composite: String,
     chart: String,
 }
@@ -51,6 +52,11 @@ struct AssessmentPage {
     export_href: String,
     years: Vec<Opt>,
     clusters: Vec<Opt>,
+    /// How many schools and pupils the year's figures cover; `incomplete` when some are missing
+    /// (the page then gives no verdict and names the missing schools).
+    coverage: String,
+    incomplete: bool,
+    missing: Vec<String>,
     stages: Vec<StageView>,
     trend_headers: Vec<String>,
     trend: Vec<Vec<String>>,
@@ -137,6 +143,27 @@ async fn build(app: &App, v: &Viewer, q: &HashMap<String, String>) -> Result<Ass
     let verdict = |ok: bool| t.get(if ok { "assess-passed" } else { "assess-failed" });
     let indicator = |key: &str| xuequ_i18n::assessment::indicator_name(&t, key);
     let stage = |s: Section| t.code("section", s.code());
+    let complete = a.complete(a.year);
+    // A verdict only over a complete year; otherwise the coverage says what is missing.
+    let judged = |ok: bool| -> (&'static str, String) {
+        match (complete, ok) {
+            (false, _) => ("pending", t.get("assess-no-verdict")),
+            (true, true) => ("good", verdict(true)),
+            (true, false) => ("bad", verdict(false)),
+        }
+    };
+    let shown = a.shown();
+    let coverage = t.with(
+        if complete { "assess-coverage-complete" } else { "assess-coverage-incomplete" },
+        &[
+            ("year", school_year(a.year)),
+            ("with", shown.schools_with.to_string()),
+            ("expected", shown.schools_expected.to_string()),
+            ("pupils_with", shown.pupils_with.to_string()),
+            ("pupils_expected", shown.pupils_expected.to_string()),
+        ],
+    );
+    let missing = shown.missing.iter().map(|m| format!("{} {}", m.code, m.name)).collect();
     let stages = a
         .report
         .sections
@@ -149,15 +176,15 @@ async fn build(app: &App, v: &Viewer, q: &HashMap<String, String>) -> Result<Ass
                     "assess-stage",
                     &[("stage", stage(*section)), ("schools", c.schools.to_string()), ("students", format!("{:.0}", c.students))],
                 ),
-                passed: c.passed,
-                verdict: verdict(c.passed),
+                tag: judged(c.passed).0,
+                verdict: judged(c.passed).1,
                 rows: SET_2017
                     .iter()
                     .enumerate()
                     .map(|(n, i)| {
                         let cv = c.cv[i.key()];
-                        let ok = cv <= c.cv_limit + 1e-9;
-                        (n + 1, indicator(i.key()), format!("{cv:.4}"), format!("≤ {:.2}", c.cv_limit), ok, verdict(ok))
+                        let (tag, said) = judged(cv <= c.cv_limit + 1e-9);
+                        (n + 1, indicator(i.key()), format!("{cv:.4}"), format!("≤ {:.2}", c.cv_limit), tag, said)
                     })
                     .collect(),
                 composite: format!("{:.4}", c.cv["composite"]),
@@ -177,9 +204,16 @@ async fn build(app: &App, v: &Viewer, q: &HashMap<String, String>) -> Result<Ass
         .iter()
         .map(|(y, r)| {
             let mut row = vec![school_year(*y)];
+            let c = &a.coverage[y];
+            let said = |passed: bool| match c.complete() {
+                true => verdict(passed),
+                false => {
+                    t.with("assess-trend-incomplete", &[("with", c.schools_with.to_string()), ("expected", c.schools_expected.to_string())])
+                }
+            };
             for s in &trend_sections {
                 match r.sections.get(s) {
-                    Some(c) => row.extend([format!("{:.4}", c.cv["composite"]), verdict(c.passed)]),
+                    Some(c) => row.extend([format!("{:.4}", c.cv["composite"]), said(c.passed)]),
                     None => row.extend([String::new(), String::new()]),
                 }
             }
@@ -264,12 +298,25 @@ async fn build(app: &App, v: &Viewer, q: &HashMap<String, String>) -> Result<Ass
         year_label: school_year(a.year),
         scope_label,
         export_href: format!("/assessment.xlsx{}", query("")),
-        years: a.years.iter().map(|y| Opt { value: y.to_string(), label: school_year(*y), selected: *y == a.year }).collect(),
+        years: a
+            .years
+            .iter()
+            .map(|y| {
+                let label = match a.complete(*y) {
+                    true => school_year(*y),
+                    false => t.with("assess-year-incomplete", &[("year", school_year(*y))]),
+                };
+                Opt { value: y.to_string(), label, selected: *y == a.year }
+            })
+            .collect(),
         clusters: clusters
             .iter()
             .filter(|c| c.status == xuequ_domain::Status::Active.code())
             .map(|c| Opt { value: c.id.to_string(), label: c.name.clone(), selected: Some(c.id) == cluster })
             .collect(),
+        coverage,
+        incomplete: !complete,
+        missing,
         stages,
         trend_headers,
         trend,
@@ -307,6 +354,8 @@ fn workbook(a: &xuequ_app::assessment::Assessment, tr: &Tr) -> Vec<u8> {
     let indicator = |key: &str| xuequ_i18n::assessment::indicator_name(tr, key);
     let mut cv_rows = Vec::new();
     for (year, report) in &a.trend {
+        let complete = a.complete(*year);
+        let verdict = |ok: bool| if complete { verdict(ok) } else { tr.get("assess-no-verdict") };
         for (section, c) in &report.sections {
             for i in SET_2017 {
                 let cv = c.cv[i.key()];

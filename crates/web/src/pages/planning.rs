@@ -63,7 +63,7 @@ struct PlanField {
 type Group = (&'static str, bool, &'static [(&'static str, &'static str)]);
 
 const GROUPS: [Group; 3] = [
-    ("what", false, &[("name", "text"), ("stage", "select"), ("clusters", "number")]),
+    ("what", false, &[("name", "text"), ("stage", "select"), ("clusters", "number"), ("year", "select"), ("missing_as_zero", "select")]),
     (
         "rules",
         false,
@@ -88,6 +88,8 @@ fn settings_values(s: &Settings) -> HashMap<String, String> {
     [
         ("stage", s.stage.clone()),
         ("clusters", s.clusters.map(|c| c.to_string()).unwrap_or_default()),
+        ("year", s.year.map(|y| y.to_string()).unwrap_or_default()),
+        ("missing_as_zero", if s.missing_as_zero { "yes" } else { "no" }.to_string()),
         ("min_schools", s.min_schools.to_string()),
         ("max_schools", s.max_schools.to_string()),
         ("max_students", s.max_students.map(number).unwrap_or_default()),
@@ -119,6 +121,7 @@ async fn plan_form(app: &App, v: &Viewer, values: &HashMap<String, String>, prob
     let example = |i: usize| schools.get(i).map(|o| o.value.clone()).unwrap_or_default();
     let examples = [("a", example(0)), ("b", example(1))];
     let max = xuequ_domain::cluster::max_schools(xuequ_domain::ClusterForm::District).unwrap_or(10);
+    let years = year_options(app, v, values.get("year").map(String::as_str).unwrap_or("")).await?;
     let options = |name: &str, codes: &[&str]| -> Vec<Opt> {
         let chosen = values.get(name).map(String::as_str).unwrap_or("");
         codes
@@ -144,6 +147,8 @@ async fn plan_form(app: &App, v: &Viewer, values: &HashMap<String, String>, prob
                         options: match name {
                             "stage" => options(name, &["primary", "junior", "both"]),
                             "lead_rule" => options(name, &["top", "threshold", "designated"]),
+                            "missing_as_zero" => options(name, &["no", "yes"]),
+                            "year" => years.clone(),
                             _ => Vec::new(),
                         },
                         error: problems.iter().any(|p| p.field == name).then(|| {
@@ -163,6 +168,38 @@ async fn plan_form(app: &App, v: &Viewer, values: &HashMap<String, String>, prob
     let known: Vec<&str> = GROUPS.iter().flat_map(|g| g.2.iter().map(|f| f.0)).collect();
     let errors = problems.iter().filter(|p| !known.contains(&p.field)).map(|p| t.problem(&p.problem)).collect();
     Ok(PlanForm { groups, errors, schools })
+}
+
+/// The school years with statistics, each saying whether its figures are complete; the first
+/// option (empty) stands for the latest complete year.
+async fn year_options(app: &App, v: &Viewer, chosen: &str) -> Result<Vec<Opt>, PageError> {
+    let t = v.tr();
+    let a = match xuequ_app::assessment::assess(app, v, None, None).await {
+        Ok(a) => a,
+        Err(xuequ_app::AppError::NotFound) => {
+            return Ok(vec![Opt { value: String::new(), label: t.get("plan-year-none"), selected: true }]);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let school_year = |y: i32| format!("{y}–{}", y + 1);
+    let mut out = vec![Opt {
+        value: String::new(),
+        label: t.with("plan-year-latest", &[("year", school_year(a.year))]),
+        selected: chosen.is_empty(),
+    }];
+    for y in &a.years {
+        let c = &a.coverage[y];
+        let label = if c.complete() {
+            t.with("plan-year-complete", &[("year", school_year(*y))])
+        } else {
+            t.with(
+                "plan-year-partial",
+                &[("year", school_year(*y)), ("with", c.schools_with.to_string()), ("expected", c.schools_expected.to_string())],
+            )
+        };
+        out.push(Opt { value: y.to_string(), label, selected: chosen == y.to_string() });
+    }
+    Ok(out)
 }
 
 async fn plans_page(app: &App, v: &Viewer, values: &HashMap<String, String>, problems: &[FieldProblem]) -> PageResult {
@@ -231,8 +268,16 @@ fn settings_from(form: &HashMap<String, String>) -> (Settings, Vec<FieldProblem>
         move_penalty_km: number("move_penalty_km", d.move_penalty_km),
         time_limit: number("time_limit", d.time_limit),
         seed: number("seed", 1.0) as u64,
+        missing_as_zero: text("missing_as_zero") == "yes",
         ..d
     };
+    let year = text("year");
+    if !year.is_empty() {
+        match year.parse::<i32>() {
+            Ok(y) => s.year = Some(y),
+            Err(_) => problems.push(FieldProblem::new("year", Problem::NotAnInteger { value: year })),
+        }
+    }
     let words = |l: &str| -> Vec<String> {
         l.split(|c: char| c.is_whitespace() || c == ',' || c == '，' || c == '、').filter(|x| !x.is_empty()).map(String::from).collect()
     };
@@ -388,6 +433,7 @@ async fn show(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q): 
             ("year", sc.assessment_year.map(|y| y.to_string()).unwrap_or_else(|| "—".into())),
             ("assessment", sc.assessment.to_string()),
             ("bureau", sc.bureau.to_string()),
+            ("left_out", sc.left_out.to_string()),
             ("missing", sc.missing.to_string()),
         ],
     );
