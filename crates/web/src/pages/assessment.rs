@@ -123,6 +123,19 @@ fn parse_query(q: &HashMap<String, String>) -> (Option<i32>, Option<i64>) {
     (q.get("year").and_then(|y| y.parse().ok()), q.get("cluster").and_then(|c| c.parse().ok()))
 }
 
+/// 84384 → "84,384", as people read a count of pupils.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn school_year(year: i32) -> String {
     format!("{year}–{}", year + 1)
 }
@@ -159,8 +172,8 @@ async fn build(app: &App, v: &Viewer, q: &HashMap<String, String>) -> Result<Ass
             ("year", school_year(a.year)),
             ("with", shown.schools_with.to_string()),
             ("expected", shown.schools_expected.to_string()),
-            ("pupils_with", shown.pupils_with.to_string()),
-            ("pupils_expected", shown.pupils_expected.to_string()),
+            ("pupils_with", grouped(shown.pupils_with)),
+            ("pupils_expected", grouped(shown.pupils_expected)),
         ],
     );
     let missing = shown.missing.iter().map(|m| format!("{} {}", m.code, m.name)).collect();
@@ -183,7 +196,8 @@ async fn build(app: &App, v: &Viewer, q: &HashMap<String, String>) -> Result<Ass
                     .enumerate()
                     .map(|(n, i)| {
                         let cv = c.cv[i.key()];
-                        let (tag, said) = judged(cv <= c.cv_limit + 1e-9);
+                        // The stage's heading says why there is no verdict; each row just has none.
+                        let (tag, said) = if complete { judged(cv <= c.cv_limit + 1e-9) } else { ("", "—".to_string()) };
                         (n + 1, indicator(i.key()), format!("{cv:.4}"), format!("≤ {:.2}", c.cv_limit), tag, said)
                     })
                     .collect(),
@@ -438,4 +452,15 @@ fn workbook(a: &xuequ_app::assessment::Assessment, tr: &Tr) -> Vec<u8> {
             advice,
         ),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(
+            (super::grouped(0), super::grouped(640), super::grouped(84384), super::grouped(1234567)),
+            ("0".into(), "640".into(), "84,384".into(), "1,234,567".into())
+        );
+    }
 }
