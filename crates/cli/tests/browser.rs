@@ -36,14 +36,19 @@ type Step = Result<(), Error>;
 /// How long a new page may take to come (fantoccini's own waits allow as long).
 const PAGE_WAIT: Duration = Duration::from_secs(30);
 
-/// Does the address fit `pattern`? `*` stands for one segment of the path; a `?text` at the end
+/// Does the address fit `pattern`? `*` stands for one segment of the path, a `/**` at the end for
+/// that path or any below it (a menu entry may lead on to its first tab); a `?text` at the end
 /// asks the query to contain `text`.
 fn at(url: &url::Url, pattern: &str) -> bool {
     let (path, query) = pattern.split_once('?').unwrap_or((pattern, ""));
-    let (want, got): (Vec<&str>, Vec<&str>) = (path.split('/').collect(), url.path().split('/').collect());
-    want.len() == got.len()
-        && want.iter().zip(&got).all(|(w, g)| *w == *g || (*w == "*" && !g.is_empty()))
-        && url.query().unwrap_or("").contains(query)
+    let path_fits = match path.strip_suffix("/**") {
+        Some(base) => url.path() == base || url.path().starts_with(&format!("{base}/")),
+        None => {
+            let (want, got): (Vec<&str>, Vec<&str>) = (path.split('/').collect(), url.path().split('/').collect());
+            want.len() == got.len() && want.iter().zip(&got).all(|(w, g)| *w == *g || (*w == "*" && !g.is_empty()))
+        }
+    };
+    path_fits && url.query().unwrap_or("").contains(query)
 }
 
 /// Does `action` (a click on a link or a submit button, an address typed) and returns `only`
@@ -486,7 +491,8 @@ async fn role_walks(client: &fantoccini::Client, server: &TestServer) -> Step {
             assert!(client.find(Locator::Css("nav#menu")).await.is_ok(), "an error page keeps the menu");
         }
         for href in &menu {
-            goto_to(client, &server.url(href), href, Locator::Css("h1")).await?;
+            let below = format!("{}/**", href.trim_end_matches('/'));
+            goto_to(client, &server.url(href), &below, Locator::Css("h1")).await?;
             let h1 = read(client, Locator::Css("h1")).await?;
             assert_ne!(h1, "出错了", "{user}: the menu's {href} opens");
         }
