@@ -331,6 +331,10 @@ pub async fn first_admin(store: &Store) -> Result<()> {
         None => store.create_county("COUNTY", &name).await?,
     };
     let given = std::env::var("XUEQU_ADMIN_PASSWORD").ok();
+    if let Some(p) = &given {
+        // The installation's first admin keeps this password: it must not be guessable.
+        crate::accounts::check_strength("XUEQU_ADMIN_PASSWORD", p, &["admin"])?;
+    }
     let password = given.clone().unwrap_or_else(random_password);
     let ctx = Ctx { county_id: county.id, user_id: None, username: "setup".into() };
     let new = NewUser {
