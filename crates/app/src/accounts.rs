@@ -200,6 +200,12 @@ pub async fn sign_out(app: &App, token: &str) -> Result<()> {
     Ok(())
 }
 
+/// Refuses a chosen password that is short, common or guessable (`inputs`: the person's
+/// username and name), naming `field` and why.
+pub fn check_strength(field: &'static str, password: &str, inputs: &[&str]) -> Result<()> {
+    xuequ_domain::password::check(password, inputs).map_err(|p| AppError::invalid(field, p))
+}
+
 /// A user changes their own password; their other sessions end, `token`'s stays.
 pub async fn change_own_password(app: &App, c: &Caller, token: &str, current: &str, new: &str, confirm: &str) -> Result<()> {
     if new != confirm {
@@ -251,6 +257,11 @@ pub fn version(user: &user::Model) -> xuequ_store::Version {
 /// (to be shown once; it must be changed at the next sign-in).
 pub async fn create_user(app: &App, c: &Caller, input: UserInput) -> Result<(user::Model, Option<String>)> {
     require_accounts(c)?;
+    // A password the bureau chooses must be as strong as one a person chooses (the generated
+    // one is random).
+    if let Some(p) = &input.password {
+        check_strength("password", p, &[&input.username, &input.display_name])?;
+    }
     let generated = input.password.is_none().then(random_password);
     let new = NewUser {
         username: input.username,

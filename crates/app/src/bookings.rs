@@ -251,6 +251,18 @@ pub fn list_visible(c: &Caller, b: &booking::Model) -> bool {
     visible.includes(b.school_id) || visible.includes(b.owner_school_id)
 }
 
+/// Whether the caller may cancel this booking: who asked for it, their school's admin, the
+/// lending side (the policy's `booking::may_cancel`).
+pub fn may_cancel(c: &Caller, b: &booking::Model) -> bool {
+    let parties = xuequ_domain::access::booking::Parties {
+        county_id: b.county_id,
+        school_id: b.school_id,
+        owner_school_id: b.owner_school_id,
+        requested_by: b.requested_by,
+    };
+    xuequ_domain::access::booking::may_cancel(&c.actor, &parties)
+}
+
 /// Approves, declines or cancels a booking (with `series`, every date of its series still
 /// open), and tells the other side.
 pub async fn decide(app: &App, c: &Caller, id: i64, decision: Decision, reason: &str, series: bool) -> Result<Vec<booking::Model>> {
@@ -264,10 +276,9 @@ pub async fn decide(app: &App, c: &Caller, id: i64, decision: Decision, reason: 
         Decision::Attended => (&[BookingStatus::NoShow], BookingStatus::Confirmed),
     };
     let lender = c.can(Action::Update, Resource::Booking, &Target::school(county, b.owner_school_id));
-    let borrower = c.can(Action::Retire, Resource::Booking, &Target::school(county, b.school_id));
     let allowed = match decision {
         Decision::Approve | Decision::Decline | Decision::NoShow | Decision::Attended => lender,
-        Decision::Cancel => lender || borrower,
+        Decision::Cancel => may_cancel(c, &b),
     };
     if !allowed {
         return Err(AppError::Forbidden);
@@ -313,6 +324,9 @@ pub async fn decide(app: &App, c: &Caller, id: i64, decision: Decision, reason: 
         });
         done.push(app.store.decide_booking(&c.ctx(), t.id, from, to, &reason, notice).await?);
     }
+    if matches!(decision, Decision::Approve | Decision::Decline | Decision::Cancel) {
+        settle_request(app, &b).await?;
+    }
     if decision == Decision::Cancel && b.status == BookingStatus::Pending.code() && !lender {
         // The lender's inbox loses the request: tell its admins it was withdrawn.
         let notice = Notice {
@@ -324,6 +338,27 @@ pub async fn decide(app: &App, c: &Caller, id: i64, decision: Decision, reason: 
         app.store.notify(county, &notice).await?;
     }
     Ok(done)
+}
+
+/// Once nothing of a request waits for a decision any more, the "待你审批" messages it left
+/// with the lender's deciders are done for all of them, whoever decided. A request's message
+/// points at its first booking (of a series, the first date).
+async fn settle_request(app: &App, b: &booking::Model) -> Result<()> {
+    let county = b.county_id;
+    let first = match b.series_id {
+        Some(s) => {
+            let filter = BookingFilter { facility_id: Some(b.facility_id), school_id: Some(b.school_id), ..Default::default() };
+            let series: Vec<booking::Model> =
+                app.store.bookings(county, &filter).await?.into_iter().filter(|x| x.series_id == Some(s)).collect();
+            if series.iter().any(|x| x.status == BookingStatus::Pending.code()) {
+                return Ok(());
+            }
+            series.iter().map(|x| x.id).min().unwrap_or(b.id)
+        }
+        None => b.id,
+    };
+    app.store.settle_notices(county, &["booking-requested"], &format!("/bookings/{first}"), None).await?;
+    Ok(())
 }
 
 /// Whose calendar a schedule shows.

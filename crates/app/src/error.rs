@@ -37,6 +37,10 @@ pub enum AppError {
     /// The account signed in with a one-time password, which must be changed first.
     #[error("the password must be changed first")]
     PasswordChangeRequired,
+    /// An API request that changes something came with the page's session cookie but without
+    /// the session's CSRF token (another site may have sent it in the person's name).
+    #[error("the CSRF token is missing or wrong")]
+    CsrfRequired,
     /// Dates of a booking request that cannot be booked, each with every reason; nothing was
     /// booked.
     #[error("{} date(s) cannot be booked", .0.len())]

@@ -331,6 +331,10 @@ pub async fn first_admin(store: &Store) -> Result<()> {
         None => store.create_county("COUNTY", &name).await?,
     };
     let given = std::env::var("XUEQU_ADMIN_PASSWORD").ok();
+    if let Some(p) = &given {
+        // The installation's first admin keeps this password: it must not be guessable.
+        crate::accounts::check_strength("XUEQU_ADMIN_PASSWORD", p, &["admin"])?;
+    }
     let password = given.clone().unwrap_or_else(random_password);
     let ctx = Ctx { county_id: county.id, user_id: None, username: "setup".into() };
     let new = NewUser {
@@ -478,7 +482,7 @@ pub async fn restore(from: &Path, data_dir: &Path, postgres_url: Option<&str>, a
         let manifest: Manifest = serde_json::from_slice(&text).map_err(|e| bad(format!("{MANIFEST}: {e}")))?;
         let mut held = Vec::with_capacity(manifest.files.len());
         for (hash, size) in &manifest.files {
-            if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            if !crate::library::archive::is_hash(hash) {
                 return Err(bad(format!("{MANIFEST}: `{hash}` is not a SHA-256")));
             }
             let path = from.join("files").join(crate::library::archive::relative(hash));

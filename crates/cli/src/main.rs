@@ -390,12 +390,18 @@ struct Files {
     /// The largest file of the library, in MB.
     #[arg(long, env = "XUEQU_MAX_FILE_MB", default_value_t = xuequ_app::library::archive::DEFAULT_MAX_FILE_MB)]
     max_file_mb: u64,
+    /// Stored bytes no record points at (a refused new version, an interrupted upload) are
+    /// removed at start and every hour once older than this many minutes.
+    #[arg(long, env = "XUEQU_ORPHAN_GRACE_MINUTES", default_value_t = xuequ_app::library::archive::DEFAULT_ORPHAN_GRACE_MINUTES)]
+    orphan_grace_minutes: u64,
 }
 
 impl Files {
     /// The use cases on `store` with the library's files and index of the data directory.
     fn app(&self, db: &Db, store: Store) -> Result<xuequ_app::App> {
-        let archive = xuequ_app::library::Archive::open(&db.data_dir, self.files_url.as_deref(), self.max_file_mb).map_err(failed)?;
+        let archive = xuequ_app::library::Archive::open(&db.data_dir, self.files_url.as_deref(), self.max_file_mb)
+            .map_err(failed)?
+            .with_orphan_grace(self.orphan_grace_minutes);
         tracing::info!("library files: {}", archive.described);
         Ok(xuequ_app::App::with_library(store, archive))
     }

@@ -1033,3 +1033,77 @@ async fn hostile_requests_get_clear_errors_on_every_backend() {
         hardening(backend).await;
     }
 }
+
+/// Issue 23: "12345678" was accepted as a password. Common and guessable passwords (zxcvbn score
+/// below 3, or built from the person's user name or name) are refused wherever a person chooses
+/// one — an account the bureau makes, one's own change through the API and the page, the first
+/// admin's `XUEQU_ADMIN_PASSWORD` — with the reason in the reader's language.
+#[tokio::test(flavor = "multi_thread")]
+async fn guessable_passwords_are_refused_with_the_reason() {
+    for backend in Backend::all() {
+        let server = TestServer::start(BIN, &backend).await.expect("server starts");
+        let admin = server.client("admin").await.unwrap();
+        let school = admin.get("/api/v1/schools?per_page=1").await.1["items"][0]["id"].as_i64().unwrap();
+        let account = |username: &str, password: &str| json!({"username": username, "display_name": "李明", "password": password, "role": "teacher", "school_id": school});
+        let detail = |body: &Value| body["error"]["details"][0].clone();
+        for (password, why, words) in [
+            ("12345678", "common", "常见密码"),
+            ("password1", "common", "常见密码"),
+            ("qwertyuiop", "common", "常见密码"),
+            ("aaaaaaaaaaaa", "repeat", "重复"),
+            ("li.ming.2026", "personal", "用户名或姓名"),
+        ] {
+            let (status, body) = admin.post("/api/v1/users", account("li.ming", password)).await;
+            assert_error(password, status, &body, StatusCode::BAD_REQUEST, "invalid");
+            let d = detail(&body);
+            assert_eq!((d["field"].as_str(), d["code"].as_str()), (Some("password"), Some("guessable_password")), "{password}: {body}");
+            let message = d["message"].as_str().unwrap();
+            assert!(message.contains(words) && message.contains("/4"), "{password} ({why}): {message}");
+        }
+        assert!(!admin.get("/api/v1/users?per_page=100").await.1.to_string().contains("li.ming"), "nothing was made");
+        let strong = "Lan-qiu-shi-2026!";
+        let (status, body) = admin.post("/api/v1/users", account("li.ming", strong)).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        // One's own change, through the API (in English when the reader chose it) and the page.
+        let li = server.client_with("li.ming", strong).await.unwrap();
+        let r = reqwest::Client::new()
+            .post(li.url("/api/v1/me/password"))
+            .bearer_auth(li.token().unwrap())
+            .header("cookie", "xuequ_lang=en")
+            .json(&json!({"current_password": strong, "new_password": "12345678"}))
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = (r.status(), r.json::<Value>().await.unwrap());
+        assert_error("a common new password", status, &body, StatusCode::BAD_REQUEST, "invalid");
+        let d = detail(&body);
+        assert_eq!(d["field"], "new_password", "{body}");
+        assert!(d["message"].as_str().unwrap().contains("common password"), "{body}");
+        let fields = [
+            ("current_password", strong.to_string()),
+            ("new_password", "li.ming123".to_string()),
+            ("confirm_password", "li.ming123".to_string()),
+        ];
+        let r =
+            reqwest::Client::new().post(li.url("/account/password")).bearer_auth(li.token().unwrap()).form(&fields).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(r.text().await.unwrap().contains("密码不能包含用户名或姓名"), "the page says why");
+        assert!(server.client_with("li.ming", "li.ming123").await.is_err(), "the guessable password was not set");
+        let (status, _) = li.post("/api/v1/me/password", json!({"current_password": strong, "new_password": "Zhu-ye-qing-88#"})).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "a strong one is taken");
+        alive(&server).await;
+        server.stop().await.unwrap();
+    }
+    // The first admin's password from the environment: a guessable one stops the start, saying why.
+    let data = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(data.path())
+        .env("XUEQU_ADMIN_PASSWORD", "12345678")
+        .env_remove("XUEQU_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "a server with a guessable admin password must not start");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("XUEQU_ADMIN_PASSWORD") && stderr.contains("常见密码"), "{stderr}");
+}

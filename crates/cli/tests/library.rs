@@ -375,3 +375,76 @@ async fn files_on_s3_compatible_storage() {
     server.stop().await.unwrap();
     let _ = s3.kill();
 }
+
+/// Every stored file under `dir` (the local archive's `files` folder).
+fn stored_files(dir: &std::path::Path) -> std::collections::BTreeSet<std::path::PathBuf> {
+    let mut out = std::collections::BTreeSet::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                out.insert(path);
+            }
+        }
+    }
+    out
+}
+
+/// Sets a file's modification time `hours` back (as if it had been stored that long ago).
+fn age(path: &std::path::Path, hours: u32) {
+    let status = std::process::Command::new("touch").arg("-d").arg(format!("{hours} hours ago")).arg(path).status().unwrap();
+    assert!(status.success());
+}
+
+/// Issue 23: the bytes of a refused new version (and of an upload whose row was never saved)
+/// stayed in the archive for ever. The server removes stored bytes no record points at, at
+/// start and every hour, once they are older than the grace period (`--orphan-grace-minutes`),
+/// so an upload between storing its bytes and saving its row is never touched.
+#[tokio::test(flavor = "multi_thread")]
+async fn bytes_nobody_points_at_are_swept_after_the_grace_period() {
+    for backend in Backend::all() {
+        let mut server = TestServer::start_with(BIN, &backend, &["--orphan-grace-minutes", "60"], &[]).await.expect("server starts");
+        let files = server.data_dir.path().join("files");
+        let principal = server.client("principal").await.unwrap();
+        let fields = [("title", "清扫测试"), ("subject", "math"), ("kind", "lesson_plan"), ("sharing", "school")];
+        let (status, made) = principal.multipart("POST", "/api/v1/resources", &fields, &[("kept.txt", "保留的文件内容".as_bytes())]).await;
+        assert_eq!(status, StatusCode::CREATED, "{made}");
+        let id = made[0]["id"].as_i64().unwrap();
+        let before = stored_files(&files);
+        // A new version on a stale revision is refused after its bytes were stored.
+        let (status, body) = principal
+            .multipart("PUT", &format!("/api/v1/resources/{id}/file"), &[("revision", "999")], &[("v2.txt", "被拒绝的新版本".as_bytes())])
+            .await;
+        assert_eq!(status, StatusCode::PRECONDITION_FAILED, "{body}");
+        let after = stored_files(&files);
+        let orphans: Vec<_> = after.difference(&before).cloned().collect();
+        assert_eq!(orphans.len(), 1, "the refused version's bytes are stored");
+        let orphan = &orphans[0];
+        // Young: kept over a restart (an upload may be about to save its row).
+        server.restart().await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        assert!(orphan.exists(), "bytes younger than the grace period are kept");
+        // Older than the grace period: the sweep at start removes them, and only them.
+        for f in stored_files(&files) {
+            age(&f, 2);
+        }
+        server.restart().await.unwrap();
+        let mut gone = false;
+        for _ in 0..100 {
+            if !orphan.exists() {
+                gone = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(gone, "unreferenced bytes older than the grace period are removed");
+        assert_eq!(stored_files(&files), before, "every file a record points at is kept");
+        let principal = server.client("principal").await.unwrap();
+        let (status, _, bytes) = principal.bytes(&format!("/api/v1/resources/{id}/download")).await;
+        assert_eq!((status, bytes), (StatusCode::OK, "保留的文件内容".as_bytes().to_vec()));
+        server.stop().await.unwrap();
+    }
+}

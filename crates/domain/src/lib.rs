@@ -12,6 +12,7 @@ mod coded;
 
 pub mod access;
 pub mod codes;
+pub mod password;
 pub mod problem;
 pub mod validate;
 

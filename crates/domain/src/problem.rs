@@ -116,6 +116,10 @@ pub enum Problem {
     InUse { what: String, by: String },
     #[error("the password must have at least {min} characters")]
     WeakPassword { min: usize },
+    /// A password that is easy to guess (`why`: common, keyboard, repeat, sequence, date, word,
+    /// personal, other); `score` is the estimator's 0–4, `min_score` the lowest accepted.
+    #[error("the password is easy to guess ({why}; strength {score}/4, at least {min_score} needed)")]
+    GuessablePassword { why: String, score: u8, min_score: u8 },
     #[error("`{value}` differs from `{other}` given for the same school in row {first_row}")]
     Disagrees { value: String, other: String, first_row: usize },
     #[error("the current password is not right")]

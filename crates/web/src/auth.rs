@@ -104,6 +104,13 @@ impl FromRequestParts<App> for Viewer {
             None => (cookie(&parts.headers, SESSION_COOKIE).ok_or_else(|| reject(AppError::Unauthorized))?, false),
         };
         let viewer = viewer_for(app, &token, lang, via_token).await.map_err(&reject)?.ok_or_else(|| reject(AppError::Unauthorized))?;
+        // A browser sends the cookie with any request another site makes it send (a multipart
+        // form needs no preflight), so an API change on a cookie session must prove it comes
+        // from our pages with the session's CSRF token; bearer tokens are never sent by a
+        // browser on its own.
+        if is_api && !via_token && !is_safe(&parts.method) && !csrf_matches(&parts.headers, &viewer.csrf) {
+            return Err(NoViewer::Api(AppError::CsrfRequired));
+        }
         // A one-time password opens nothing but changing it and signing out, on pages and API alike.
         if viewer.user.must_change_password && !may_before_password_change(&parts.method, uri.path()) {
             return Err(if is_api { NoViewer::Api(AppError::PasswordChangeRequired) } else { NoViewer::ChangePassword });
@@ -111,6 +118,21 @@ impl FromRequestParts<App> for Viewer {
         crate::error::remember_viewer(&viewer);
         Ok(viewer)
     }
+}
+
+/// The header that carries the session's CSRF token on API calls made with the page cookie.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Methods that change nothing (the API keeps them so).
+fn is_safe(method: &axum::http::Method) -> bool {
+    use axum::http::Method;
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Whether the request carries the session's CSRF token, compared in constant time.
+fn csrf_matches(headers: &HeaderMap, csrf: &str) -> bool {
+    let sent = headers.get(CSRF_HEADER).map(|v| v.as_bytes()).unwrap_or_default();
+    !csrf.is_empty() && sent.len() == csrf.len() && sent.iter().zip(csrf.as_bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 
 /// What an account signed in with a one-time password may do: change it, or sign out.

@@ -119,7 +119,7 @@ impl Described for AppError {
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Stale => StatusCode::PRECONDITION_FAILED,
-            AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
+            AppError::PasswordChangeRequired | AppError::CsrfRequired => StatusCode::FORBIDDEN,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             // A date taken by another booking is a conflict; a date that breaks a rule is bad input.
             AppError::Dates(dates) if dates.iter().any(|(_, p)| p.iter().any(|p| matches!(p, Problem::Collides { .. }))) => {
@@ -141,6 +141,7 @@ impl Described for AppError {
             AppError::TooLarge { .. } => "too_large",
             AppError::Stale => "stale",
             AppError::PasswordChangeRequired => "password_change_required",
+            AppError::CsrfRequired => "csrf_required",
             AppError::Internal(_) => "internal",
             AppError::Dates(_) => "booking_refused",
         }

@@ -146,11 +146,19 @@ pub async fn serve(
 /// Every minute, lets booking requests nobody decided in time expire and tells the requesters
 /// (a request due to expire also expires the moment another one wants its slot), starts
 /// and ends teachers' moves whose dates have come (both schools are told), and gives the
-/// library's index the download counts of the last minute.
+/// library's index the download counts of the last minute; at start and every hour, removes
+/// stored file bytes no record points at (older than the grace period).
 async fn expire_requests(app: App) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
-    loop {
+    for minute in 0u64.. {
         every.tick().await;
+        if minute % 60 == 0 {
+            match xuequ_app::library::sweep_orphans(&app).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("removed {n} stored files no record points at"),
+                Err(e) => tracing::warn!("sweeping unreferenced stored files failed: {e}"),
+            }
+        }
         if let Err(e) = xuequ_app::bookings::expire_overdue(&app).await {
             tracing::warn!("expiring booking requests failed: {e}");
         }

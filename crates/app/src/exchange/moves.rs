@@ -331,14 +331,36 @@ pub async fn decide(app: &App, c: &Caller, id: i64, decision: Decision, reason: 
     user_ids.retain(|u| *u != c.actor.user_id);
     user_ids.sort_unstable();
     user_ids.dedup();
+    // What asked others to decide this move is done once it is decided: settled before the
+    // decision's own notice (which asks whoever acts next) is left. Should the decision fail
+    // because someone decided first, those messages were stale all the same.
+    app.store.settle_notices(county, &["exchange-agreed-by-one", "exchange-agreed"], &link, None).await?;
     let notice = Notice { user_ids, kind, args, link };
     let saved = app.store.decide_move(&c.ctx(), &m, &d, &[notice]).await?;
+    settle_proposals(app, c, &saved).await?;
     if step == Step::Confirm && saved.starts_on <= crate::today() {
         // Confirmed on or after its start date: it begins now, not at the next sweep.
         advance(app, county, crate::today()).await?;
         return Ok(app.store.exchange_move(county, id).await?.unwrap_or(saved));
     }
     Ok(saved)
+}
+
+/// "教师交流申请，待你校审批" (one message per school for a batch of proposals) is done for a
+/// school's admins once no move waits for that school's agreement.
+async fn settle_proposals(app: &App, c: &Caller, m: &exchange_move::Model) -> Result<()> {
+    let county = c.county();
+    let waiting = app.store.exchange_moves(county, &MoveFilter { statuses: vec![MoveStatus::Proposed], ..Default::default() }).await?;
+    for school in [m.from_school_id, m.to_school_id] {
+        let waits = waiting.iter().any(|w| {
+            (w.from_school_id == school && w.sending_agreed_at.is_none()) || (w.to_school_id == school && w.receiving_agreed_at.is_none())
+        });
+        if !waits {
+            let admins = app.store.school_admin_ids(county, school).await?;
+            app.store.settle_notices(county, &["exchange-proposed"], "/exchange/moves", Some(admins.as_slice())).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Starts the confirmed moves whose day has come and ends those past their end (in one county,

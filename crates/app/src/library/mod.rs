@@ -55,3 +55,22 @@ pub async fn visible(app: &App, caller: &Caller, id: i64) -> Result<library_reso
     let shelf = shelf(app, caller).await?;
     if policy::may_see(&caller.actor, &shelf, &shared(&r)) { Ok(r) } else { Err(AppError::NotFound) }
 }
+
+/// Removes stored bytes no row points at (left by refused new versions, uploads whose row was
+/// never saved, killed processes) once they are older than the archive's grace period, so an
+/// upload between storing its bytes and saving its row is never touched. Returns how many were
+/// removed. The server runs it at start and every hour.
+pub async fn sweep_orphans(app: &App) -> Result<usize> {
+    let before = chrono::Utc::now() - app.library.orphan_grace;
+    let mut removed = 0;
+    for batch in app.library.older_than(before).await?.chunks(500) {
+        let referenced = app.store.referenced_hashes(batch).await?;
+        for hash in batch.iter().filter(|h| !referenced.contains(*h)) {
+            if app.library.remove_if_older(hash, before).await? {
+                tracing::info!(hash = %hash, "removed stored bytes no record points at");
+                removed += 1;
+            }
+        }
+    }
+    Ok(removed)
+}

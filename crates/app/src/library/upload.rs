@@ -214,8 +214,12 @@ pub async fn replace(app: &App, caller: &Caller, id: i64, file: Incoming, expect
 
 /// Withdraws a resource (nobody finds it any more) or shares it again.
 pub async fn withdraw(app: &App, caller: &Caller, id: i64, withdrawn: bool, expected: i64) -> Result<library_resource::Model> {
-    // A taken-down resource is changeable by the bureau only (the policy), so only it restores.
-    changeable(app, caller, id).await?;
+    // Withdrawing is a change; sharing again may also undo a take-down, which is the bureau's.
+    let r = super::visible(app, caller, id).await?;
+    let allowed = if withdrawn { policy::may_change(&caller.actor, &shared(&r)) } else { policy::may_restore(&caller.actor, &shared(&r)) };
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
     let status = if withdrawn { ResourceStatus::Withdrawn } else { ResourceStatus::Active };
     let after = app.store.set_resource_status(&caller.ctx(), id, status, "", expected).await?;
     index::refresh(app, &[id]).await?;

@@ -101,9 +101,14 @@ pub struct Detail {
     pub my_rating: Option<i32>,
     pub may_change: bool,
     pub may_take_down: bool,
+    /// Share it again (withdrawn: who may change it; taken down: the bureau).
+    pub may_restore: bool,
+    /// Rate and comment (not inspectors).
+    pub may_discuss: bool,
     pub school_name: String,
     pub cluster_name: String,
-    /// The caller's collections, and which of them hold this resource.
+    /// The collections the caller may put it in (their own, clusters' they curate), and which
+    /// of them hold this resource.
     pub collections: Vec<(library_collection::Model, bool)>,
 }
 
@@ -129,13 +134,17 @@ pub async fn detail(app: &App, caller: &Caller, id: i64) -> Result<Detail> {
         None => String::new(),
     };
     let mut collections = Vec::new();
-    for c in my_collections(app, caller).await? {
+    // Only those the caller may put it in: a cluster's curated collection is read by its schools
+    // but kept by its head and the bureau, so offering it to others would only be refused.
+    for c in my_collections(app, caller).await?.into_iter().filter(|c| policy::may_fill(&caller.actor, &collection_of(c))) {
         let inside = app.store.collection_items(county, c.id).await?.contains(&id);
         collections.push((c, inside));
     }
     Ok(Detail {
         may_change: policy::may_change(&caller.actor, &shared(&resource)),
         may_take_down: policy::may_take_down(&caller.actor, &shared(&resource)),
+        may_restore: policy::may_restore(&caller.actor, &shared(&resource)),
+        may_discuss: policy::may_discuss(&caller.actor, &super::shelf(app, caller).await?, &shared(&resource)),
         comments: app.store.comments(county, id).await?,
         my_rating: app.store.my_rating(county, id, caller.actor.user_id).await?,
         resource,
@@ -174,8 +183,15 @@ pub async fn preview(app: &App, caller: &Caller, id: i64, version: Option<i32>) 
 }
 
 /// Rates a resource one to five stars (again: the new rating replaces the old).
+/// The resource if the caller may rate and comment on it (inspectors read only).
+async fn discussable(app: &App, caller: &Caller, id: i64) -> Result<library_resource::Model> {
+    let r = visible(app, caller, id).await?;
+    let shelf = super::shelf(app, caller).await?;
+    if policy::may_discuss(&caller.actor, &shelf, &shared(&r)) { Ok(r) } else { Err(AppError::Forbidden) }
+}
+
 pub async fn rate(app: &App, caller: &Caller, id: i64, stars: i32) -> Result<library_resource::Model> {
-    visible(app, caller, id).await?;
+    discussable(app, caller, id).await?;
     check_stars(stars).map_err(|p| AppError::invalid("stars", p))?;
     let after = app.store.rate_resource(&caller.ctx(), id, caller.actor.school_id, stars, chrono::Utc::now()).await?;
     super::index::refresh(app, &[id]).await?;
@@ -183,7 +199,7 @@ pub async fn rate(app: &App, caller: &Caller, id: i64, stars: i32) -> Result<lib
 }
 
 pub async fn comment(app: &App, caller: &Caller, id: i64, body: &str) -> Result<library_comment::Model> {
-    visible(app, caller, id).await?;
+    discussable(app, caller, id).await?;
     check_comment(body).map_err(AppError::Invalid)?;
     Ok(app.store.add_comment(&caller.ctx(), id, body.trim()).await?)
 }

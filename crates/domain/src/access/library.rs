@@ -2,9 +2,9 @@
 //!
 //! A resource is shared with its own school, its school's cluster, or the whole county; its own
 //! school always sees it. The bureau and inspectors see the whole county's library (it is the
-//! county's filing cabinet). Anyone who may see a resource may preview, download, rate and
-//! comment on it. Its uploader and their school's admin edit, replace and withdraw it; the
-//! bureau takes it down with a reason. Withdrawn and taken-down resources are never found;
+//! county's filing cabinet). Anyone who may see a resource may preview and download it, and
+//! rate and comment on it unless they are an inspector (read-only). Its uploader and their school's admin edit, replace and withdraw it; the
+//! bureau does not edit it but takes it down with a reason (and alone brings it back). Withdrawn and taken-down resources are never found;
 //! their page is left to those who may change them and to the bureau and inspectors.
 //! Figures of sharing and use are read like the registry's: the bureau and inspectors the
 //! county, a cluster head their cluster's schools, a principal their school.
@@ -66,18 +66,40 @@ pub fn may_see(actor: &Actor, shelf: &Shelf, item: &Shared) -> bool {
     }
 }
 
-/// The uploader, their school's admin, the bureau.
-fn answers_for(actor: &Actor, item: &Shared) -> bool {
-    actor.county_id == item.county_id
-        && (actor.user_id == item.uploader_id
-            || actor.role == Role::BureauAdmin
-            || (actor.role == Role::SchoolAdmin && actor.school_id.is_some() && actor.school_id == item.school_id))
+/// Rate and comment on it: whoever may see it, except inspectors, who read and change nothing
+/// (their stars and words would count as a school's use).
+pub fn may_discuss(actor: &Actor, shelf: &Shelf, item: &Shared) -> bool {
+    actor.role != Role::Inspector && may_see(actor, shelf, item)
 }
 
-/// Edit, replace with a new version, withdraw (and share again): the uploader, their school's
-/// admin, the bureau. A taken-down resource comes back only by the bureau.
+/// The uploader, their school's admin, the bureau.
+fn answers_for(actor: &Actor, item: &Shared) -> bool {
+    owns(actor, item) || (actor.county_id == item.county_id && actor.role == Role::BureauAdmin)
+}
+
+/// The uploader and their school's admin (the bureau for its own uploads, which belong to no
+/// school): those whose resource it is.
+fn owns(actor: &Actor, item: &Shared) -> bool {
+    actor.county_id == item.county_id
+        && (actor.user_id == item.uploader_id
+            || (actor.role == Role::SchoolAdmin && actor.school_id.is_some() && actor.school_id == item.school_id)
+            || (actor.role == Role::BureauAdmin && item.school_id.is_none()))
+}
+
+/// Edit, replace with a new version, withdraw and share again: the uploader and their school's
+/// admin only. The bureau does not edit other people's resources; it takes them down (and
+/// brings them back, see [`may_restore`]). A taken-down resource is changed by nobody.
 pub fn may_change(actor: &Actor, item: &Shared) -> bool {
-    answers_for(actor, item) && (item.status != ResourceStatus::TakenDown || actor.role == Role::BureauAdmin)
+    owns(actor, item) && item.status != ResourceStatus::TakenDown
+}
+
+/// Share again: a withdrawn resource by those who may change it, a taken-down one by the
+/// bureau only.
+pub fn may_restore(actor: &Actor, item: &Shared) -> bool {
+    match item.status {
+        ResourceStatus::TakenDown => may_take_down(actor, item),
+        ResourceStatus::Active | ResourceStatus::Withdrawn => may_change(actor, item),
+    }
 }
 
 /// Take down with a reason: the bureau only.
@@ -174,8 +196,20 @@ mod tests {
         assert!(may_see(&uploader, &shelf(&uploader, &[]), &gone));
         assert!(!may_see(&colleague, &shelf(&colleague, &[]), &gone));
         assert!(may_change(&principal, &gone) && !may_change(&colleague, &gone));
+        let inspector = actor(13, Role::Inspector, None, None);
+        let open = item(Sharing::County, ResourceStatus::Active);
+        assert!(may_see(&inspector, &shelf(&inspector, &[]), &open) && !may_discuss(&inspector, &shelf(&inspector, &[]), &open));
+        assert!(may_discuss(&colleague, &shelf(&colleague, &[]), &open) && may_discuss(&bureau, &shelf(&bureau, &[]), &open));
         let down = item(Sharing::County, ResourceStatus::TakenDown);
-        assert!(!may_change(&uploader, &down) && may_change(&bureau, &down));
+        assert!(!may_change(&uploader, &down) && !may_change(&bureau, &down));
+        assert!(!may_restore(&uploader, &down) && may_restore(&bureau, &down));
+        assert!(may_restore(&principal, &gone) && !may_restore(&bureau, &gone));
+        let active = item(Sharing::County, ResourceStatus::Active);
+        assert!(!may_change(&bureau, &active), "the bureau takes down, it does not edit");
+        assert!(may_change(&uploader, &active) && may_change(&principal, &active));
+        let own = Shared { school_id: None, uploader_id: 21, ..active };
+        let colleague_at_bureau = actor(22, Role::BureauAdmin, None, None);
+        assert!(may_change(&colleague_at_bureau, &own), "the bureau's own uploads are the bureau's");
         assert!(may_see(&uploader, &shelf(&uploader, &[]), &down), "the uploader reads why");
         assert!(!may_see(&colleague, &shelf(&colleague, &[]), &down));
         assert!(may_take_down(&bureau, &gone) && !may_take_down(&principal, &gone));

@@ -10,7 +10,7 @@
 //! [`can_change`] and [`may_import`].
 
 mod accounts;
-mod booking;
+pub mod booking;
 mod clusters;
 mod exchange;
 pub mod library;

@@ -45,6 +45,7 @@ error-import-invalid = The file has { $count } problems; nothing was imported
 error-too-large = Larger than the limit of { $limit }; nothing was done
 error-booking-refused = { $count } date(s) cannot be booked; nothing was booked
 error-password-change-required = Change the one-time password first (POST /api/v1/me/password)
+error-csrf-required = A change through the API with the page's session cookie must carry the session's CSRF token in the X-CSRF-Token header (or sign in with a bearer token)
 field-code = Code
 field-name = Name
 field-status = Status

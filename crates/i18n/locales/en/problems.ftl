@@ -27,6 +27,16 @@ problem-bad-file = Cannot be read: { $reason }
 problem-too-many-rows = The file has more than { $max } rows
 problem-empty-file = The file has no data rows
 problem-weak-password = The password needs at least { $min } characters
+problem-guessable-password = { $why ->
+    [common] This is a common password and easy to guess
+    [keyboard] Rows of neighbouring keys are easy to guess
+    [repeat] Repeated characters or parts (aaa, abcabc) are easy to guess
+    [sequence] Sequences like abc or 6543 are easy to guess
+    [date] Dates and years are easy to guess
+    [word] A single common word or name is easy to guess
+    [personal] The password must not contain the user name or the person's name
+   *[other] The password is too easy to guess
+} (strength { $score }/4, at least { $min_score } needed); choose a longer one, e.g. several unrelated words with digits and symbols
 problem-wrong-password = The current password is not right
 problem-passwords-differ = The two new passwords differ
 problem-disagrees = “{ $value }” differs from “{ $other }” given for the same school in row { $first_row } (a nine-year school’s shared figures must match)

@@ -45,6 +45,7 @@ error-import-invalid = 文件有 { $count } 处问题，未导入任何数据
 error-too-large = 内容超过上限 { $limit }，未处理
 error-booking-refused = 有 { $count } 个日期无法预约，未做任何预约
 error-password-change-required = 请先修改一次性密码（POST /api/v1/me/password）
+error-csrf-required = 使用网页登录状态（Cookie）调用接口修改数据时，须在 X-CSRF-Token 请求头中带上本次会话的 CSRF 令牌（或改用 Bearer 令牌登录）
 field-code = 代码
 field-name = 名称
 field-status = 状态

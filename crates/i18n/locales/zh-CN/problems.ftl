@@ -27,6 +27,16 @@ problem-bad-file = 无法读取：{ $reason }
 problem-too-many-rows = 文件超过 { $max } 行
 problem-empty-file = 文件没有数据行
 problem-weak-password = 密码至少需要 { $min } 个字符
+problem-guessable-password = { $why ->
+    [common] 这是常见密码，很容易被猜到
+    [keyboard] 键盘上相邻的按键排列很容易被猜到
+    [repeat] 重复的字符或片段（如 aaa、abcabc）很容易被猜到
+    [sequence] 连续的字母或数字（如 abc、6543）很容易被猜到
+    [date] 日期和年份很容易被猜到
+    [word] 单个常见词语或姓名很容易被猜到
+    [personal] 密码不能包含用户名或姓名
+   *[other] 密码太容易被猜到
+}（强度 { $score }/4，至少需 { $min_score }）；请换一个更长的密码，可用几个不相关的词语加上数字和符号
 problem-wrong-password = 当前密码不正确
 problem-passwords-differ = 两次输入的新密码不一致
 problem-disagrees = “{ $value }”与第 { $first_row } 行同一学校填写的“{ $other }”不一致（九年一贯制学校的共用数据两行应相同）

@@ -220,7 +220,9 @@ impl Store {
         if !verify_password(current, &found.password_hash) {
             return Err(StoreError::invalid("current_password", Problem::WrongPassword));
         }
-        check_password(new).map_err(|_| StoreError::invalid("new_password", Problem::WeakPassword { min: MIN_PASSWORD }))?;
+        // Checked once the current password is proven: common and guessable ones (or ones made
+        // of the person's user name or name) are refused, saying why.
+        xuequ_domain::password::check(new, &[&found.username, &found.display_name]).map_err(|p| StoreError::invalid("new_password", p))?;
         let mut model: user::ActiveModel = found.into();
         model.password_hash = Set(hash_password(new));
         model.must_change_password = Set(false);

@@ -594,6 +594,24 @@ impl Store {
             .await?)
     }
 
+    /// Marks done, for everyone, the messages of `kinds` about `link` that asked someone to
+    /// decide something that has now been decided (or, with `user_ids`, only theirs): a request
+    /// handled by one admin no longer says "待你审批" to the others. Returns how many.
+    pub async fn settle_notices(&self, county_id: i64, kinds: &[&str], link: &str, user_ids: Option<&[i64]>) -> Result<u64> {
+        let mut update = Query::update()
+            .table(Alias::new("notification"))
+            .value(Alias::new("read_at"), Utc::now())
+            .and_where(Expr::col(Alias::new("county_id")).eq(county_id))
+            .and_where(Expr::col(Alias::new("kind")).is_in(kinds.iter().map(|k| k.to_string())))
+            .and_where(Expr::col(Alias::new("link")).eq(link))
+            .and_where(Expr::col(Alias::new("read_at")).is_null())
+            .to_owned();
+        if let Some(ids) = user_ids {
+            update.and_where(Expr::col(Alias::new("user_id")).is_in(ids.iter().copied()));
+        }
+        Ok(self.db.execute(&update).await?.rows_affected())
+    }
+
     /// Marks a person's message read (or all of them, with no id); only their own.
     pub async fn mark_read(&self, county_id: i64, user_id: i64, id: Option<i64>) -> Result<u64> {
         let mut update = Query::update()
@@ -670,6 +688,15 @@ async fn expire_overdue_on<C: ConnectionTrait>(
         .and_where(Expr::col(Alias::new("status")).eq(BookingStatus::Pending.code()))
         .to_owned();
     conn.execute(&update).await?;
+    // Expired requests wait for nobody: their "待你审批" messages are done.
+    let settle = Query::update()
+        .table(Alias::new("notification"))
+        .value(Alias::new("read_at"), now)
+        .and_where(Expr::col(Alias::new("kind")).eq("booking-requested"))
+        .and_where(Expr::col(Alias::new("link")).is_in(overdue.iter().map(|b| format!("/bookings/{}", b.id))))
+        .and_where(Expr::col(Alias::new("read_at")).is_null())
+        .to_owned();
+    conn.execute(&settle).await?;
     let mut series: std::collections::BTreeMap<i64, Vec<&booking::Model>> = Default::default();
     for b in &overdue {
         series.entry(b.series_id.unwrap_or(b.id)).or_default().push(b);

@@ -119,6 +119,32 @@ fn set_fields(m: &mut library_resource::ActiveModel, f: &ResourceFields) {
 }
 
 impl Store {
+    /// Which of `hashes` some row points at (a library file version or a running file, in any
+    /// county: bytes are shared by hash across the installation).
+    pub async fn referenced_hashes(&self, hashes: &[String]) -> Result<std::collections::HashSet<String>> {
+        use crate::entities::running_file;
+        let mut found = std::collections::HashSet::new();
+        for chunk in hashes.chunks(500) {
+            let library: Vec<String> = library_file::Entity::find()
+                .select_only()
+                .column(library_file::Column::Hash)
+                .filter(library_file::Column::Hash.is_in(chunk.iter().cloned()))
+                .into_tuple()
+                .all(&self.db)
+                .await?;
+            let running: Vec<String> = running_file::Entity::find()
+                .select_only()
+                .column(running_file::Column::Hash)
+                .filter(running_file::Column::Hash.is_in(chunk.iter().cloned()))
+                .into_tuple()
+                .all(&self.db)
+                .await?;
+            found.extend(library);
+            found.extend(running);
+        }
+        Ok(found)
+    }
+
     /// Saves resources with their first files, all of them or none.
     pub async fn create_resources(&self, ctx: &Ctx, new: &[NewResource]) -> Result<Vec<Item>> {
         let uploader = ctx.user_id.ok_or(StoreError::NotFound)?;

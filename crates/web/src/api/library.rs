@@ -433,7 +433,7 @@ pub struct EditBody {
     pub revision: i64,
 }
 
-/// Changes what describes a resource (its uploader, their school's admin, the bureau).
+/// Changes what describes a resource (its uploader and their school's admin; the bureau takes down instead).
 #[utoipa::path(patch, path = "/resources/{id}", params(("id" = i64, Path)), request_body = EditBody, responses((status = 200, body = ResourceOut), (status = 400), (status = 403), (status = 404), (status = 412)), tag = "library")]
 async fn edit_resource(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Body(b): Body<EditBody>) -> ApiResult<Json<ResourceOut>> {
     let mut fields: BTreeMap<String, String> = [

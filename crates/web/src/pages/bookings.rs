@@ -485,7 +485,7 @@ async fn show(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageRes
     let pending = b.status == BookingStatus::Pending.code();
     let open = pending || b.status == BookingStatus::Confirmed.code();
     let lender = v.can(Action::Update, Resource::Booking, &Target::school(county, b.owner_school_id));
-    let borrower = v.can(Action::Retire, Resource::Booking, &Target::school(county, b.school_id));
+    let may_cancel = bookings::may_cancel(&v, &b);
     let series = match b.series_id {
         Some(s) => bookings::list(&app, &v, BookingFilter { facility_id: Some(b.facility_id), ..Default::default() })
             .await?
@@ -524,7 +524,7 @@ async fn show(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageRes
         facts,
         series: rows(&t, &series, &schools, &facilities),
         can_decide: pending && lender,
-        can_cancel: open && (lender || borrower) && b.ends_at > Utc::now(),
+        can_cancel: open && may_cancel && b.ends_at > Utc::now(),
         can_mark_no_show: lender && b.status == BookingStatus::Confirmed.code() && b.starts_at <= Utc::now(),
         can_undo_no_show: lender && b.status == BookingStatus::NoShow.code(),
         week_href: format!("/facilities/{}/week?week={}", b.facility_id, to_local(b.starts_at).date()),
