@@ -17,6 +17,7 @@ mod m0008_audit_entity_version;
 mod m0009_exchange;
 mod m0010_library;
 mod m0011_running;
+mod m0012_checkin_failure;
 
 use sea_orm_migration::prelude::*;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_exchange::Migration),
             Box::new(m0010_library::Migration),
             Box::new(m0011_running::Migration),
+            Box::new(m0012_checkin_failure::Migration),
         ]
     }
 }
