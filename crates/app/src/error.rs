@@ -28,6 +28,10 @@ pub enum AppError {
     /// Too many failed sign-ins.
     #[error("too many attempts")]
     RateLimited,
+    /// Too many attempts at something guessable (a check-in code): refused, the right answer
+    /// too, for `retry_after` seconds; the problem says what and how long.
+    #[error("too many attempts; wait {retry_after} s")]
+    Throttled { problem: Problem, retry_after: i64 },
     /// An upload or body above the limit of its route.
     #[error("larger than {limit} bytes")]
     TooLarge { limit: usize },

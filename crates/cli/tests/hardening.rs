@@ -1107,3 +1107,84 @@ async fn guessable_passwords_are_refused_with_the_reason() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("XUEQU_ADMIN_PASSWORD") && stderr.contains("常见密码"), "{stderr}");
 }
+
+// ---- Dates of running a cluster lie near their year (issue 23: a task due 0000-01-01) ----
+
+async fn running_dates(backend: Backend) {
+    let server = TestServer::start(BIN, &backend).await.expect("server starts");
+    let admin = server.client("admin").await.unwrap();
+    let (_, found) = admin.get(&format!("/api/v1/clusters?q={}", urlencoding::encode("城关第二学区"))).await;
+    let district = found["items"][0]["id"].as_i64().unwrap();
+    let (_, cluster) = admin.get(&format!("/api/v1/clusters/{district}")).await;
+    let member = cluster["members"][1]["school"]["id"].as_i64().unwrap();
+    let teacher = admin.get(&format!("/api/v1/teachers?school_id={member}&per_page=1")).await.1["items"][0]["id"].as_i64().unwrap();
+    let year: i32 = chrono::Utc::now().format("%Y").to_string().parse::<i32>().unwrap() + 1;
+    let plan = json!({"year": year, "title": "日期检验", "tasks": [{"title": "好任务", "due_on": format!("{year}-06-30")}]});
+    let (status, plan) = admin.post(&format!("/api/v1/clusters/{district}/work-plans"), plan).await;
+    assert_eq!(status, StatusCode::CREATED, "{plan}");
+    let task = &plan["tasks"][0];
+    let with_task = |due: &str| json!({"year": year + 1, "title": "x", "tasks": [{"title": "t", "due_on": due}]});
+    let patch = |field: &str, value: &str| {
+        let mut b = json!({"revision": task["revision"], "title": "好任务", "status": "done", "due_on": format!("{year}-06-30")});
+        b[field] = json!(value);
+        b
+    };
+    let too_far = format!("{}-01-01", year + 3);
+    for (method, path, body, field) in [
+        ("POST", format!("/api/v1/clusters/{district}/work-plans"), with_task("0000-01-01"), "due_on"),
+        ("POST", format!("/api/v1/clusters/{district}/work-plans"), with_task("9999-12-31"), "due_on"),
+        ("POST", format!("/api/v1/work-plans/{}/tasks", plan["id"]), json!({"title": "t", "due_on": "0000-01-01"}), "due_on"),
+        ("POST", format!("/api/v1/work-plans/{}/tasks", plan["id"]), json!({"title": "t", "due_on": too_far}), "due_on"),
+        ("PATCH", format!("/api/v1/tasks/{}", task["id"]), patch("due_on", "0000-01-01"), "due_on"),
+        ("PATCH", format!("/api/v1/tasks/{}", task["id"]), patch("done_on", "0001-01-01"), "done_on"),
+        (
+            "POST",
+            format!("/api/v1/clusters/{district}/meetings"),
+            json!({"held_on": "0000-01-01", "title": "会", "minutes": "纪要"}),
+            "held_on",
+        ),
+        (
+            "POST",
+            format!("/api/v1/clusters/{district}/meetings"),
+            json!({"held_on": format!("{}-01-05", year - 1), "title": "会", "minutes": "纪要", "decisions": [{"text": "共建题库", "due_on": "0000-01-01"}]}),
+            "decisions",
+        ),
+        (
+            "POST",
+            format!("/api/v1/clusters/{district}/council/members"),
+            json!({"name": "张", "role": "member", "since": "0000-01-01"}),
+            "since",
+        ),
+        (
+            "POST",
+            "/api/v1/training-hours".to_string(),
+            json!({"teacher_id": teacher, "category": "training", "title": "国培", "on_date": "1000-01-01", "hours": "12"}),
+            "on_date",
+        ),
+        (
+            "POST",
+            "/api/v1/activities".to_string(),
+            json!({"kind": "joint_research", "title": "x", "cluster_id": district, "host_school_id": member, "starts_at": "0000-01-01T09:00:00", "ends_at": "0000-01-01T10:00:00"}),
+            "starts_at",
+        ),
+    ] {
+        let (status, answer) = admin.call(method, &path, Some(body)).await;
+        assert_error(&path, status, &answer, StatusCode::BAD_REQUEST, "invalid");
+        let fields: Vec<&str> = answer["error"]["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
+        assert!(fields.contains(&field), "{path} {field}: {answer}");
+    }
+    // Nothing of it was saved.
+    let (_, after) = admin.get(&format!("/api/v1/work-plans/{}", plan["id"])).await;
+    assert_eq!(after["tasks"].as_array().unwrap().len(), 1, "{after}");
+    assert_eq!(after["tasks"][0]["due_on"], format!("{year}-06-30"));
+    assert_eq!(admin.get(&format!("/api/v1/clusters/{district}/work-plans?year={}", year + 1)).await.1, json!([]));
+    alive(&server).await;
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn running_dates_lie_near_their_year_on_every_backend() {
+    for backend in Backend::all() {
+        running_dates(backend).await;
+    }
+}

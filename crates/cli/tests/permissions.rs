@@ -242,7 +242,15 @@ async fn each_role_on(backend: Backend) {
     let budget =
         get_json(format!("/api/v1/budgets?year={this_year}&cluster={district_id}"), admin.clone()).await[0]["id"].as_i64().unwrap();
     let spend = serde_json::json!({"category": "office", "spent_on": format!("{this_year}-06-01"), "amount": "10", "payee": "城关印务", "purpose": "打印"});
-    let pending = post_admin(&format!("/api/v1/budgets/{budget}/expenditures"), spend.clone()).await["id"].as_i64().unwrap();
+    // Asked for by the principal (a member school's admin), and by the head: nobody decides
+    // their own request.
+    let post_as = |token: &String, path: String, body: serde_json::Value| {
+        let r = client.post(server.url(&path)).bearer_auth(token).json(&body);
+        async move { r.send().await.unwrap().json::<serde_json::Value>().await.unwrap() }
+    };
+    let spend_path = format!("/api/v1/budgets/{budget}/expenditures");
+    let pending = post_as(&tokens[3], spend_path.clone(), spend.clone()).await["id"].as_i64().unwrap();
+    let heads_own = post_as(&tokens[2], spend_path, spend.clone()).await["id"].as_i64().unwrap();
     let demo_teacher = get_json("/api/v1/users?per_page=50".into(), admin.clone()).await["items"]
         .as_array()
         .unwrap()
@@ -713,6 +721,11 @@ async fn each_role_on(backend: Backend) {
             "decline spending without a reason",
             api(Method::PATCH, format!("/api/v1/expenditures/{pending}"), Some(serde_json::json!({"approve": false}))),
             [BAD, NO, BAD, NO, NF, NF],
+        ),
+        (
+            "decide one's own request for spending (the bureau decides the head's)",
+            api(Method::PATCH, format!("/api/v1/expenditures/{heads_own}"), Some(serde_json::json!({"approve": false}))),
+            [BAD, NO, NO, NO, NF, NF],
         ),
         ("running settings", api(Method::GET, "/api/v1/running/settings".into(), None), [OK, OK, OK, OK, OK, OK]),
         (

@@ -419,7 +419,7 @@ async fn budgets_and_plans(
             .0,
         StatusCode::OK
     );
-    let (_, big) = head.post(&format!("/api/v1/budgets/{id}/expenditures"), spend("6000.50", "training")).await;
+    let (_, big) = member_admin.post(&format!("/api/v1/budgets/{id}/expenditures"), spend("6000.50", "training")).await;
     let big_id = big["id"].as_i64().unwrap();
     let (status, waiting) = head.call("PATCH", &format!("/api/v1/expenditures/{big_id}"), Some(json!({"approve": true}))).await;
     assert_eq!((status, waiting["status"].as_str()), (StatusCode::OK, Some("awaiting_bureau")));
@@ -435,10 +435,11 @@ async fn budgets_and_plans(
         problem(&admin.call("PATCH", &format!("/api/v1/expenditures/{big_id}"), Some(json!({"approve": true}))).await.1),
         "wrong_step"
     );
-    // The budget cannot go below what was spent.
+    // The budget cannot go below what was spent (the field is named).
     lines["research"] = json!("9999.99");
     lines["training"] = json!("90000.11");
-    assert_eq!(admin.put(&path, json!({"sources": sources, "lines": lines})).await.0, StatusCode::CONFLICT);
+    let (status, body) = admin.put(&path, json!({"sources": sources, "lines": lines})).await;
+    assert_eq!((status, field(&body), problem(&body)), (StatusCode::BAD_REQUEST, "lines".to_string(), "below_spent".to_string()));
     let (_, ledger) = head.get(&format!("/api/v1/budgets?year={next}&cluster={district}")).await;
     assert_eq!(ledger[0]["spent"], "16000.50");
     assert_eq!(ledger[0]["balance"], "83999.80", "100000.30 - 10000.00 - 6000.50");
@@ -509,5 +510,341 @@ async fn budgets_and_plans(
 async fn running_a_cluster_on_every_backend() {
     for backend in Backend::all() {
         running(backend).await;
+    }
+}
+
+// ---- Holes found by a hostile probe (issue 23), each on its own server ----
+
+/// The head's 学区 (城关第二学区) and its current schools, the lead first.
+async fn district_of(admin: &Api) -> (i64, Vec<i64>) {
+    let (_, districts) = admin.get(&format!("/api/v1/clusters?q={}", urlencoding::encode("城关第二学区"))).await;
+    let district = districts["items"][0]["id"].as_i64().unwrap();
+    let (_, detail) = admin.get(&format!("/api/v1/clusters/{district}")).await;
+    (district, detail["members"].as_array().unwrap().iter().map(|m| m["school"]["id"].as_i64().unwrap()).collect())
+}
+
+/// An activity of the district at its lead school, going on now, scheduled by the head.
+async fn activity_now(head: &Api, district: i64, lead: i64, title: &str) -> i64 {
+    let new = json!({
+        "kind": "joint_research", "title": title, "cluster_id": district, "host_school_id": lead,
+        "place": "会议室", "starts_at": local(-10), "ends_at": local(110), "hours": "2",
+    });
+    let (status, activity) = head.post("/api/v1/activities", new).await;
+    assert_eq!(status, StatusCode::CREATED, "{activity}");
+    activity["id"].as_i64().unwrap()
+}
+
+/// The code shown now, and a code that is not it.
+async fn codes(head: &Api, activity: i64) -> (String, String) {
+    let (status, shown) = head.get(&format!("/api/v1/activities/{activity}/code")).await;
+    assert_eq!(status, StatusCode::OK, "{shown}");
+    let right = shown["code"].as_str().unwrap().to_string();
+    let wrong = format!("{:06}", (right.parse::<u32>().unwrap() + 500_000) % 1_000_000);
+    (right, wrong)
+}
+
+/// A POST with the client's bearer token, answering the raw response (headers included).
+async fn raw_post(api: &Api, path: &str, body: Value) -> reqwest::Response {
+    reqwest::Client::new().post(api.url(path)).bearer_auth(api.token().unwrap()).json(&body).send().await.unwrap()
+}
+
+async fn checkin_codes_cannot_be_guessed(backend: Backend) {
+    let server = TestServer::start(BIN, &backend).await.expect("server starts");
+    let admin = server.client("admin").await.unwrap();
+    let head = server.client("head").await.unwrap();
+    let (district, members) = district_of(&admin).await;
+    let (lead, member) = (members[0], members[1]);
+    let first = activity_now(&head, district, lead, "联合教研（签到一）").await;
+    let second = activity_now(&head, district, lead, "联合教研（签到二）").await;
+    let (guesser, _) = teacher_account(&admin, &server, "guess.one", member, 0).await;
+    let (colleague, _) = teacher_account(&admin, &server, "guess.two", member, 1).await;
+    let checkin = |a: i64| format!("/api/v1/activities/{a}/checkin");
+
+    // Five wrong codes are told apart from the right one, by field…
+    for _ in 0..5 {
+        let (_, wrong) = codes(&head, first).await;
+        let (status, body) = guesser.post(&checkin(first), json!({"code": wrong})).await;
+        assert_eq!((status, field(&body)), (StatusCode::BAD_REQUEST, "code".to_string()), "{body}");
+    }
+    // …then every code is refused for ten minutes, the right one too, saying how long to wait.
+    let (_, wrong) = codes(&head, first).await;
+    let refused = raw_post(&guesser, &checkin(first), json!({"code": wrong})).await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: i64 = refused.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=600).contains(&wait), "Retry-After {wait}");
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(problem(&body), "too_many_checkin_attempts", "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("分钟后再试"), "the wait is named: {body}");
+    let (right, _) = codes(&head, first).await;
+    let (status, body) = guesser.post(&checkin(first), json!({"code": right})).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "the right code after the limit is refused too: {body}");
+    // The page's form is held back the same way.
+    let page = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let (right, _) = codes(&head, first).await;
+    let answer = page
+        .post(guesser.url(&format!("/activities/{first}/checkin")))
+        .bearer_auth(guesser.token().unwrap())
+        .form(&[("code", right.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(answer.headers().contains_key("retry-after"));
+    assert!(answer.text().await.unwrap().contains("分钟后再试"));
+    // Another activity, and a colleague at this one, are not held up.
+    let (right, _) = codes(&head, second).await;
+    assert_eq!(guesser.post(&checkin(second), json!({"code": right})).await.0, StatusCode::OK);
+    let (right, _) = codes(&head, first).await;
+    assert_eq!(colleague.post(&checkin(first), json!({"code": right})).await.0, StatusCode::OK);
+
+    // Many accounts guessing at one activity: thirty wrong codes in a minute hold it for everyone
+    // for the rest of that minute.
+    let third = activity_now(&head, district, lead, "联合教研（签到三）").await;
+    let mut crowd = Vec::new();
+    for n in 0..6 {
+        crowd.push(teacher_account(&admin, &server, &format!("guess.crowd{n}"), member, 2 + n).await.0);
+    }
+    for api in &crowd {
+        for _ in 0..5 {
+            let (_, wrong) = codes(&head, third).await;
+            assert_eq!(api.post(&checkin(third), json!({"code": wrong})).await.0, StatusCode::BAD_REQUEST);
+        }
+    }
+    let (right, _) = codes(&head, third).await;
+    let (status, body) = colleague.post(&checkin(third), json!({"code": right})).await;
+    assert_eq!((status, problem(&body)), (StatusCode::TOO_MANY_REQUESTS, "too_many_checkin_attempts".to_string()), "{body}");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn checkin_codes_cannot_be_guessed_on_every_backend() {
+    for backend in Backend::all() {
+        checkin_codes_cannot_be_guessed(backend).await;
+    }
+}
+
+/// Sources and categories of a budget as the API answers them: (sum of sources, total, lines).
+fn budget_sums(budget: &Value) -> (String, String, Vec<(String, String)>) {
+    let fen = |v: &Value| {
+        let (whole, part) = v.as_str().unwrap().split_once('.').unwrap();
+        whole.parse::<i64>().unwrap() * 100 + part.parse::<i64>().unwrap()
+    };
+    let sources: i64 = budget["sources"].as_array().unwrap().iter().map(|s| fen(&s["amount"])).sum();
+    let lines = budget["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["category"].as_str().unwrap().to_string(), l["amount"].as_str().unwrap().to_string()))
+        .collect();
+    (format!("{}.{:02}", sources / 100, sources % 100), budget["total"].as_str().unwrap().to_string(), lines)
+}
+
+async fn a_budget_always_adds_up(backend: Backend) {
+    let server = TestServer::start(BIN, &backend).await.expect("server starts");
+    let admin = server.client("admin").await.unwrap();
+    let head = server.client("head").await.unwrap();
+    let (district, _) = district_of(&admin).await;
+    let year: i32 = Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).format("%Y").to_string().parse::<i32>().unwrap() + 1;
+    let path = format!("/api/v1/clusters/{district}/budgets/{year}");
+    let read = || async { head.get(&format!("/api/v1/budgets?year={year}&cluster={district}")).await.1[0].clone() };
+    let put = |sources: &str, lines: Value| {
+        admin.put(&path, json!({"sources": [{"source": "county_per_cluster", "amount": sources}], "lines": lines}))
+    };
+
+    let (status, body) = put("610", json!({"research": "600", "office": "10"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Fewer categories replace the earlier ones: nothing is merged in silently.
+    let (status, body) = put("10", json!({"office": "10"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (sources, total, lines) = budget_sums(&read().await);
+    assert_eq!((sources.as_str(), total.as_str()), ("10.00", "10.00"), "sources equal categories: {lines:?}");
+    assert_eq!(lines, vec![("office".to_string(), "10.00".to_string())]);
+    // Blank amounts are no budget: refused by field, nothing changes.
+    let (status, body) = put("", json!({"office": ""})).await;
+    assert_eq!((status, field(&body)), (StatusCode::BAD_REQUEST, "sources".to_string()), "{body}");
+    assert_eq!(budget_sums(&read().await).1, "10.00");
+    // Sources that do not match the categories: refused, naming both sums.
+    let (status, body) = put("20", json!({"office": "10"})).await;
+    assert_eq!((status, field(&body), problem(&body)), (StatusCode::BAD_REQUEST, "lines".to_string(), "budget_unbalanced".to_string()));
+    assert!(body["error"]["details"][0]["message"].as_str().unwrap().contains("20.00"), "{body}");
+
+    // With 300 spent of research, research cannot fall below 300 nor be left out.
+    assert_eq!(put("610", json!({"research": "600", "office": "10"})).await.0, StatusCode::OK);
+    let budget = read().await;
+    let spend = json!({"category": "research", "spent_on": format!("{year}-03-01"), "amount": "300", "payee": "县教师发展中心", "purpose": "专家讲课费"});
+    let (status, asked) = head.post(&format!("/api/v1/budgets/{}/expenditures", budget["id"]), spend).await;
+    assert_eq!(status, StatusCode::CREATED, "{asked}");
+    let (status, approved) = admin.call("PATCH", &format!("/api/v1/expenditures/{}", asked["id"]), Some(json!({"approve": true}))).await;
+    assert_eq!((status, approved["status"].as_str()), (StatusCode::OK, Some("approved")), "{approved}");
+    for (sources, lines) in [("10", json!({"office": "10"})), ("210", json!({"research": "200", "office": "10"}))] {
+        let (status, body) = put(sources, lines).await;
+        assert_eq!((status, field(&body), problem(&body)), (StatusCode::BAD_REQUEST, "lines".to_string(), "below_spent".to_string()));
+        assert!(body["error"]["details"][0]["message"].as_str().unwrap().contains("300.00"), "names what was spent: {body}");
+    }
+    let (sources, total, lines) = budget_sums(&read().await);
+    assert_eq!((sources.as_str(), total.as_str(), lines.len()), ("610.00", "610.00", 2), "unchanged");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_budget_always_adds_up_on_every_backend() {
+    for backend in Backend::all() {
+        a_budget_always_adds_up(backend).await;
+    }
+}
+
+/// Files under the server's file store.
+fn stored_files(server: &TestServer) -> usize {
+    fn count(dir: &std::path::Path) -> usize {
+        std::fs::read_dir(dir).map_or(0, |d| d.filter_map(|e| e.ok()).map(|e| if e.path().is_dir() { count(&e.path()) } else { 1 }).sum())
+    }
+    count(&server.data_dir.path().join("files"))
+}
+
+async fn attachments_refuse_zip_bombs(backend: Backend) {
+    use xuequ_testkit::hostile::zip_of;
+    let server = TestServer::start(BIN, &backend).await.expect("server starts");
+    let admin = server.client("admin").await.unwrap();
+    let head = server.client("head").await.unwrap();
+    let (district, members) = district_of(&admin).await;
+    let year: i32 = Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).format("%Y").to_string().parse::<i32>().unwrap() + 1;
+
+    // One owner of each kind: an activity, a plan task, a meeting, an expenditure.
+    let activity = activity_now(&head, district, members[0], "联合教研（附件）").await;
+    let plan = json!({"year": year, "title": "附件测试计划", "tasks": [{"title": "教研安排表", "due_on": format!("{year}-03-01")}]});
+    let (status, plan) = head.post(&format!("/api/v1/clusters/{district}/work-plans"), plan).await;
+    assert_eq!(status, StatusCode::CREATED, "{plan}");
+    let task = plan["tasks"][0]["id"].as_i64().unwrap();
+    let today = Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).format("%Y-%m-%d").to_string();
+    let meeting = json!({"held_on": today, "title": "理事会", "minutes": "研究教研安排。"});
+    let (status, meeting) = head.post(&format!("/api/v1/clusters/{district}/meetings"), meeting).await;
+    assert_eq!(status, StatusCode::CREATED, "{meeting}");
+    let budget = json!({"sources": [{"source": "county_per_cluster", "amount": "1000"}], "lines": {"research": "1000"}});
+    let (status, budget) = admin.put(&format!("/api/v1/clusters/{district}/budgets/{year}"), budget).await;
+    assert_eq!(status, StatusCode::OK, "{budget}");
+    let spend = json!({"category": "research", "spent_on": format!("{year}-03-01"), "amount": "100", "payee": "县教师发展中心", "purpose": "资料费"});
+    let (status, spent) = head.post(&format!("/api/v1/budgets/{}/expenditures", budget["id"]), spend).await;
+    assert_eq!(status, StatusCode::CREATED, "{spent}");
+    let routes = [
+        format!("/api/v1/activities/{activity}/files"),
+        format!("/api/v1/tasks/{task}/files"),
+        format!("/api/v1/meetings/{}/files", meeting["id"]),
+        format!("/api/v1/expenditures/{}/files", spent["id"]),
+    ];
+
+    // A DOCX and a PPTX that unpack to 100 MB from a few hundred KB, a DOCX of 10,001 parts, a
+    // ZIP that unpacks to 100 MB.
+    let zeros = vec![0u8; 100 * 1024 * 1024];
+    let docx = zip_of(&[("[Content_Types].xml", b"<Types/>"), ("word/document.xml", &zeros)]);
+    let pptx = zip_of(&[("[Content_Types].xml", b"<Types/>"), ("ppt/slides/slide1.xml", &zeros)]);
+    let zip = zip_of(&[("a.txt", &zeros)]);
+    drop(zeros);
+    let names: Vec<String> = (0..10_001).map(|i| format!("word/part{i}.xml")).collect();
+    let mut parts: Vec<(&str, &[u8])> = vec![("[Content_Types].xml", b"<Types/>"), ("word/document.xml", b"<w:document/>")];
+    parts.extend(names.iter().map(|n| (n.as_str(), &b"<x/>"[..])));
+    let many = zip_of(&parts);
+    let bombs: [(&str, &[u8], &str); 4] = [
+        ("炸弹.docx", &docx, "packed_bomb"),
+        ("炸弹.pptx", &pptx, "packed_bomb"),
+        ("万件.docx", &many, "packed_bomb"),
+        ("炸弹.zip", &zip, "packed_bomb"),
+    ];
+    let good = xuequ_demo::files::docx("教学设计", &["一次函数"]);
+    let before = stored_files(&server);
+    for route in &routes {
+        for (name, bytes, code) in &bombs {
+            let (status, body) = head.multipart("POST", route, &[], &[("好的.docx", &good), (name, bytes)]).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{route} {name}: {body}");
+            let detail = &body["error"]["details"][0];
+            assert_eq!((detail["field"].as_str(), detail["code"].as_str()), (Some("files"), Some(*code)), "{route} {name}: {body}");
+            assert!(detail["message"].as_str().unwrap().contains(name), "the file is named: {body}");
+        }
+    }
+    assert_eq!(stored_files(&server), before, "nothing of a refused batch is stored");
+    let (_, detail) = head.get(&format!("/api/v1/activities/{activity}")).await;
+    assert!(detail["files"].as_array().unwrap().is_empty(), "{detail}");
+    // The good file alone is taken on each route.
+    for route in &routes {
+        let (status, body) = head.multipart("POST", route, &[], &[("好的.docx", &good)]).await;
+        assert_eq!(status, StatusCode::CREATED, "{route}: {body}");
+    }
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn attachments_refuse_zip_bombs_on_every_backend() {
+    for backend in Backend::all() {
+        attachments_refuse_zip_bombs(backend).await;
+    }
+}
+
+async fn spending_is_decided_by_another_hand(backend: Backend) {
+    let server = TestServer::start(BIN, &backend).await.expect("server starts");
+    let admin = server.client("admin").await.unwrap();
+    let head = server.client("head").await.unwrap();
+    let principal = server.client("principal").await.unwrap();
+    let (district, _) = district_of(&admin).await;
+    let year: i32 = Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).format("%Y").to_string().parse::<i32>().unwrap() + 1;
+    let budget = json!({"sources": [{"source": "county_per_cluster", "amount": "1000"}], "lines": {"research": "1000"}});
+    let (status, budget) = admin.put(&format!("/api/v1/clusters/{district}/budgets/{year}"), budget).await;
+    assert_eq!(status, StatusCode::OK, "{budget}");
+    let id = budget["id"].as_i64().unwrap();
+    let spend = |amount: &str| json!({"category": "research", "spent_on": format!("{year}-03-01"), "amount": amount, "payee": "县教师发展中心", "purpose": "资料费"});
+    let decide =
+        |e: &Value, approve: bool| (format!("/api/v1/expenditures/{}", e["id"]), Some(json!({"approve": approve, "reason": "不符合规定"})));
+
+    // Segregation of duties: the head never decides their own request; the bureau does.
+    let (status, own) = head.post(&format!("/api/v1/budgets/{id}/expenditures"), spend("100")).await;
+    assert_eq!(status, StatusCode::CREATED, "{own}");
+    for approve in [true, false] {
+        let (path, body) = decide(&own, approve);
+        assert_eq!(head.call("PATCH", &path, body).await.0, StatusCode::FORBIDDEN, "approve: {approve}");
+    }
+    let (path, body) = decide(&own, true);
+    let (status, done) = admin.call("PATCH", &path, body).await;
+    assert_eq!((status, done["status"].as_str()), (StatusCode::OK, Some("approved")), "{done}");
+    // A member school's request: its principal does not decide it; the head does.
+    let (_, theirs) = principal.post(&format!("/api/v1/budgets/{id}/expenditures"), spend("100")).await;
+    let (path, body) = decide(&theirs, true);
+    assert_eq!(principal.call("PATCH", &path, body.clone()).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(head.call("PATCH", &path, body).await.1["status"], "approved");
+    // The page offers no buttons on one's own request.
+    let (_, mine) = head.post(&format!("/api/v1/budgets/{id}/expenditures"), spend("10")).await;
+    let (_, page) = head.page(&format!("/running/budgets/{id}")).await;
+    assert!(!page.contains(&format!("/running/expenditures/{}\"", mine["id"])), "no decision form for the head's own request");
+
+    // Post/redirect/get: a request that passes 80 % answers 303 to the budget with the warning,
+    // and loading that page again asks for nothing more.
+    let count = || async {
+        head.get(&format!("/api/v1/budgets?year={year}&cluster={district}")).await.1[0]["expenditures"].as_array().unwrap().len()
+    };
+    let before = count().await;
+    let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let date = format!("{year}-04-01");
+    let fields =
+        [("category", "research"), ("spent_on", date.as_str()), ("amount", "700"), ("payee", "县教师发展中心"), ("purpose", "专家讲课费")];
+    let answer = browser
+        .post(head.url(&format!("/running/budgets/{id}/spend")))
+        .bearer_auth(head.token().unwrap())
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    let to = answer.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.starts_with(&format!("/running/budgets/{id}?warned=")), "{to}");
+    for _ in 0..2 {
+        let (status, page) = head.page(&to).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("批准后将使用预算的 90%"), "the warning is shown after the redirect");
+    }
+    assert_eq!(count().await, before + 1, "one request, however often the page is loaded");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn spending_is_decided_by_another_hand_on_every_backend() {
+    for backend in Backend::all() {
+        spending_is_decided_by_another_hand(backend).await;
     }
 }

@@ -152,6 +152,12 @@ pub enum Problem {
     CheckinClosed { opens: String, closes: String },
     #[error("the check-in code is not the one shown now")]
     WrongCheckinCode,
+    #[error("too many wrong check-in codes; try again in {minutes} minute(s)")]
+    TooManyCheckinAttempts { minutes: i64 },
+    #[error("the sources add up to {sources} but the categories to {lines}")]
+    BudgetUnbalanced { sources: String, lines: String },
+    #[error("{category} would be {amount}, below the {spent} already spent of it")]
+    BelowSpent { category: String, amount: String, spent: String },
     #[error("{amount} is more than the {balance} left in this category")]
     OverBudget { balance: String, amount: String },
     #[error("at most {max} files at once")]

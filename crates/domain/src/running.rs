@@ -53,6 +53,31 @@ impl RunningSettings {
     }
 }
 
+/// Years either side of its plan's year a task may be due or done.
+pub const PLAN_YEARS_AROUND: i32 = 2;
+/// Years either side of this year a date of no plan may lie (activities, meetings, council
+/// terms, training hours).
+pub const YEARS_AROUND: i32 = 5;
+
+/// Whether `date` lies within `year` and `years_around` years either side (a task due
+/// `0000-01-01` is a typing error, not a plan); the range otherwise, for the field's message.
+pub fn check_date(date: chrono::NaiveDate, year: i32, years_around: i32) -> Result<(), Problem> {
+    let (min, max) = date_range(year, years_around);
+    if date < min || date > max {
+        return Err(Problem::OutOfRange { value: date.to_string(), min: min.to_string(), max: max.to_string() });
+    }
+    Ok(())
+}
+
+/// The first and last day [`check_date`] takes.
+pub fn date_range(year: i32, years_around: i32) -> (chrono::NaiveDate, chrono::NaiveDate) {
+    let day = |y: i32, m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(y, m, d);
+    (
+        day(year.saturating_sub(years_around), 1, 1).unwrap_or(chrono::NaiveDate::MIN),
+        day(year.saturating_add(years_around), 12, 31).unwrap_or(chrono::NaiveDate::MAX),
+    )
+}
+
 coded_enum! {
     /// Where a plan task stands.
     TaskStatus {
@@ -101,6 +126,21 @@ pub fn on_time(status: TaskStatus, due: chrono::NaiveDate, done_on: Option<chron
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_lie_near_their_year() {
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert!(check_date(d(2026, 3, 1), 2026, 2).is_ok());
+        assert!(check_date(d(2024, 1, 1), 2026, 2).is_ok() && check_date(d(2028, 12, 31), 2026, 2).is_ok());
+        assert_eq!(
+            check_date(d(0, 1, 1), 2026, 2),
+            Err(Problem::OutOfRange { value: "0000-01-01".into(), min: "2024-01-01".into(), max: "2028-12-31".into() })
+        );
+        assert!(check_date(d(2029, 1, 1), 2026, 2).is_err());
+        // No overflow at the edges of the calendar.
+        let _ = check_date(d(2026, 1, 1), i32::MAX, 5);
+        let _ = check_date(d(2026, 1, 1), i32::MIN, 5);
+    }
 
     #[test]
     fn settings_are_checked_by_field() {

@@ -13,6 +13,10 @@ use quick_xml::events::Event;
 pub const MAX_UNPACKED: u64 = 64 * 1024 * 1024;
 /// At most this many parts in one package.
 pub const MAX_ENTRIES: usize = 10_000;
+/// A package (docx, pptx, xlsx, zip) may unpack to this many times its own size…
+pub const MAX_RATIO: u64 = 20;
+/// …but never to more than this, however large it is.
+pub const MAX_UNPACKED_ANY: u64 = 1024 * 1024 * 1024;
 /// At most this much text is kept for the index.
 pub const MAX_TEXT: usize = 2_000_000;
 
@@ -63,6 +67,35 @@ pub fn text_of(kind: TextKind, bytes: &[u8]) -> Result<String, ExtractError> {
         TextKind::Docx => package_text(bytes, "Word", |name| name == "word/document.xml", "p"),
         TextKind::Pptx => package_text(bytes, "PowerPoint", |name| name.starts_with("ppt/slides/slide") && name.ends_with(".xml"), "p"),
     }
+}
+
+/// How much a package of `packed` bytes may unpack to: [`MAX_RATIO`] times its size, at least
+/// [`MAX_UNPACKED`] and at most [`MAX_UNPACKED_ANY`].
+pub fn unpack_limit(packed: u64) -> u64 {
+    packed.saturating_mul(MAX_RATIO).clamp(MAX_UNPACKED, MAX_UNPACKED_ANY)
+}
+
+/// Checks what a zip package (docx, pptx, xlsx, zip) unpacks to by unpacking every part and
+/// throwing the bytes away: more than [`MAX_ENTRIES`] parts, or more than [`unpack_limit`]
+/// bytes in all whatever the headers claim, is a zip bomb. An archive that cannot be read is
+/// not judged here (its reader says so later).
+pub fn check_package(bytes: &[u8]) -> Result<(), ExtractError> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Ok(()) };
+    if zip.len() > MAX_ENTRIES {
+        return Err(ExtractError::TooManyParts { max: MAX_ENTRIES });
+    }
+    let limit = unpack_limit(bytes.len() as u64);
+    let mut budget = limit;
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index(i) else { return Ok(()) };
+        // One byte past the budget tells it was exceeded.
+        let Ok(read) = std::io::copy(&mut entry.take(budget + 1), &mut std::io::sink()) else { return Ok(()) };
+        if read > budget {
+            return Err(ExtractError::TooLargeUnpacked { max_mb: limit / (1024 * 1024) });
+        }
+        budget -= read;
+    }
+    Ok(())
 }
 
 /// The text of a PDF's pages. The parser is not ours and a malformed file may make it panic:

@@ -12,6 +12,6 @@ pub use crate::library::entities::{
 pub use crate::plans::entities::plan;
 pub use crate::registry::entities::{county, facility, school, school_stat, teacher};
 pub use crate::running::entities::{
-    activity, activity_attendee, activity_invite, activity_review, budget, budget_line, budget_source, council_meeting, council_member,
-    expenditure, meeting_decision, plan_task, running_file, running_settings, teacher_account, training_record, work_plan,
+    activity, activity_attendee, activity_invite, activity_review, budget, budget_line, budget_source, checkin_failure, council_meeting,
+    council_member, expenditure, meeting_decision, plan_task, running_file, running_settings, teacher_account, training_record, work_plan,
 };

@@ -116,7 +116,7 @@ impl Described for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid(_) | AppError::Import(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            AppError::RateLimited | AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Stale => StatusCode::PRECONDITION_FAILED,
             AppError::PasswordChangeRequired | AppError::CsrfRequired => StatusCode::FORBIDDEN,
@@ -137,7 +137,7 @@ impl Described for AppError {
             AppError::Invalid(_) => "invalid",
             AppError::Conflict(_) => "conflict",
             AppError::Import(_) => "import_invalid",
-            AppError::RateLimited => "rate_limited",
+            AppError::RateLimited | AppError::Throttled { .. } => "rate_limited",
             AppError::TooLarge { .. } => "too_large",
             AppError::Stale => "stale",
             AppError::PasswordChangeRequired => "password_change_required",
@@ -150,7 +150,7 @@ impl Described for AppError {
     /// The headline message, in the request's language.
     fn message(&self, tr: &Tr) -> String {
         match self {
-            AppError::Conflict(p) => tr.problem(p),
+            AppError::Conflict(p) | AppError::Throttled { problem: p, .. } => tr.problem(p),
             AppError::Import(p) => tr.with("error-import-invalid", &[("count", p.len().to_string())]),
             AppError::Dates(dates) => tr.with("error-booking-refused", &[("count", dates.len().to_string())]),
             AppError::TooLarge { limit } => tr.with("error-too-large", &[("limit", format!("{} MB", limit / (1024 * 1024)))]),
@@ -170,6 +170,9 @@ impl Described for AppError {
                 .map(|p| json!({"sheet": p.sheet, "row": p.row, "column": p.column, "code": problem_code(&p.problem), "message": tr.problem(&p.problem)}))
                 .collect::<Vec<_>>()),
             AppError::Conflict(p) => json!([{"code": problem_code(p), "message": tr.problem(p)}]),
+            AppError::Throttled { problem, retry_after } => {
+                json!([{"code": problem_code(problem), "message": tr.problem(problem), "retry_after": retry_after}])
+            }
             AppError::Dates(dates) => json!(dates
                 .iter()
                 .flat_map(|(slot, problems)| problems.iter().map(move |p| (slot, p)))
@@ -192,7 +195,18 @@ impl IntoResponse for ApiError {
         }
         let tr = Tr::new(current_lang());
         let body = json!({"error": {"code": e.code(), "message": e.message(&tr), "details": e.details(&tr)}});
-        (e.status(), axum::Json(body)).into_response()
+        let mut response = (e.status(), axum::Json(body)).into_response();
+        retry_after(&e, &mut response);
+        response
+    }
+}
+
+/// `Retry-After` (seconds) on an answer to a throttled request.
+pub fn retry_after(e: &AppError, response: &mut Response) {
+    if let AppError::Throttled { retry_after, .. } = e
+        && let Ok(value) = axum::http::HeaderValue::from_str(&(*retry_after).max(1).to_string())
+    {
+        response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
     }
 }
 

@@ -35,8 +35,9 @@ pub struct Upload {
     pub files: Vec<Incoming>,
 }
 
-/// Checks every file before anything is stored: all are accepted or none.
-pub(crate) fn check_files(app: &App, files: &[Incoming]) -> Result<Vec<FileType>> {
+/// Checks every file's name, size and type by content (all are accepted or none); what they
+/// unpack to is [`check_uploads`]' part.
+fn check_files(app: &App, files: &[Incoming]) -> Result<Vec<FileType>> {
     if files.is_empty() {
         return Err(AppError::invalid("files", Problem::Required));
     }
@@ -50,6 +51,41 @@ pub(crate) fn check_files(app: &App, files: &[Incoming]) -> Result<Vec<FileType>
         match files::check(&f.name, f.bytes.len() as u64, app.library.max_file_bytes, head) {
             Ok(t) => types.push(t),
             Err(p) => problems.push(FieldProblem::new("files", p)),
+        }
+    }
+    if problems.is_empty() { Ok(types) } else { Err(AppError::Invalid(problems)) }
+}
+
+/// Whether files of `family` are zip packages (their parts unpacked to be judged).
+fn is_package(family: Family) -> bool {
+    matches!(family, Family::Word | Family::PowerPoint | Family::Excel | Family::Zip)
+}
+
+/// What a package unpacks to, unpacked off the async threads and bounded in time; a zip bomb
+/// (or one that takes too long to unpack) is refused with the file named.
+async fn check_package(name: &str, bytes: &[u8]) -> Result<(), Problem> {
+    let bomb = |max_mb: u64| Problem::PackedBomb { file: name.to_string(), max_mb: max_mb as usize };
+    let limit_mb = extract::unpack_limit(bytes.len() as u64) / (1024 * 1024);
+    let owned = bytes.to_vec();
+    match tokio::time::timeout(EXTRACT_TIME, tokio::task::spawn_blocking(move || extract::check_package(&owned))).await {
+        Ok(Ok(Ok(()))) => Ok(()),
+        Ok(Ok(Err(ExtractError::TooLargeUnpacked { max_mb }))) => Err(bomb(max_mb)),
+        Ok(Ok(Err(_))) | Ok(Err(_)) | Err(_) => Err(bomb(limit_mb)),
+    }
+}
+
+/// The one check of uploaded files, for every path a file comes in by (library resources and
+/// their new versions, the attachments of activities, plan tasks, meetings and expenditures):
+/// name, size, type by content, and for packages (docx, pptx, xlsx, zip) what they unpack to —
+/// all before anything is stored; all are accepted or none, each refusal naming its file.
+pub(crate) async fn check_uploads(app: &App, files: &[Incoming]) -> Result<Vec<FileType>> {
+    let types = check_files(app, files)?;
+    let mut problems = Vec::new();
+    for (f, t) in files.iter().zip(&types) {
+        if is_package(t.family)
+            && let Err(p) = check_package(&f.name, &f.bytes).await
+        {
+            problems.push(FieldProblem::new("files", p));
         }
     }
     if problems.is_empty() { Ok(types) } else { Err(AppError::Invalid(problems)) }
@@ -81,10 +117,10 @@ pub(crate) async fn read_text(name: &str, family: Family, bytes: &[u8]) -> Resul
     })
 }
 
-/// Checks every file (name, size, type by content, what it unpacks to) and reads its text
-/// before anything is stored: all are accepted or none.
+/// Checks every file ([`check_uploads`]) and reads its text before anything is stored: all are
+/// accepted or none.
 pub(crate) async fn prepare(app: &App, files: &[Incoming]) -> Result<Vec<(FileType, Text)>> {
-    let types = check_files(app, files)?;
+    let types = check_uploads(app, files).await?;
     let mut out = Vec::with_capacity(files.len());
     let mut problems = Vec::new();
     for (f, t) in files.iter().zip(types) {

@@ -173,8 +173,11 @@ async fn fields(app: &App, c: &Caller, input: &ActivityInput, clusters: &Cluster
     {
         problems.push(FieldProblem::new("capacity", Problem::OutOfRange { value: cap.to_string(), min: "1".into(), max: "10000".into() }));
     }
-    let plausible = |t: &NaiveDateTime| (2000..=2100).contains(&chrono::Datelike::year(t));
-    let range = |t: &NaiveDateTime| Problem::OutOfRange { value: t.to_string(), min: "2000-01-01".into(), max: "2100-12-31".into() };
+    // Within this year and five either side (`running::check_date`).
+    let this_year = chrono::Datelike::year(&Utc::now().date_naive());
+    let (first, last) = xuequ_domain::running::date_range(this_year, xuequ_domain::running::YEARS_AROUND);
+    let plausible = |t: &NaiveDateTime| t.date() >= first && t.date() <= last;
+    let range = |t: &NaiveDateTime| Problem::OutOfRange { value: t.to_string(), min: first.to_string(), max: last.to_string() };
     match (input.starts_at, input.ends_at) {
         (None, _) => problems.push(FieldProblem::new("starts_at", Problem::Required)),
         (_, None) => problems.push(FieldProblem::new("ends_at", Problem::Required)),
@@ -192,7 +195,7 @@ async fn fields(app: &App, c: &Caller, input: &ActivityInput, clusters: &Cluster
     {
         problems.push(FieldProblem::new(
             "signup_deadline",
-            Problem::OutOfRange { value: d.to_string(), min: "2000-01-01".into(), max: s.to_string() },
+            Problem::OutOfRange { value: d.to_string(), min: first.to_string(), max: s.to_string() },
         ));
     }
     let minutes = match (input.starts_at, input.ends_at) {
@@ -571,7 +574,8 @@ pub async fn code(app: &App, c: &Caller, id: i64) -> Result<Code> {
 }
 
 /// The caller checks in with the code shown at the venue: their own teacher record, once,
-/// within the window, at an activity open to their school.
+/// within the window, at an activity open to their school; wrong codes are throttled per
+/// account and per activity (`checkin::throttle`), the right one refused too past the limit.
 pub async fn check_in(app: &App, c: &Caller, id: i64, code: &str) -> Result<activity_attendee::Model> {
     let (a, _, h, _) = visible(app, c, id).await?;
     usable(&a)?;
@@ -580,8 +584,21 @@ pub async fn check_in(app: &App, c: &Caller, id: i64, code: &str) -> Result<acti
         return Err(AppError::invalid("code", Problem::TooLong { max: 20 }));
     }
     let now = Utc::now();
+    // Counted before the code is looked at, so that many guesses at once cannot all slip in
+    // before the first is counted; kept only if the code is wrong.
+    let window = checkin::ACCOUNT_WINDOW_SECONDS.max(checkin::ACTIVITY_WINDOW_SECONDS);
+    let (attempt, earlier) = app.store.count_checkin_attempt(&c.ctx(), id, now, window).await?;
+    if let Err(wait) = checkin::throttle(&earlier, c.actor.user_id, now) {
+        app.store.forget_checkin_attempt(attempt).await?;
+        let problem = Problem::TooManyCheckinAttempts { minutes: (wait + 59) / 60 };
+        return Err(AppError::Throttled { problem, retry_after: wait });
+    }
     let secret = hex::decode(&a.secret).unwrap_or_default();
-    checkin::verify(&secret, code, now, a.starts_at, a.ends_at).map_err(|p| match p {
+    let verified = checkin::verify(&secret, code, now, a.starts_at, a.ends_at);
+    if verified != Err(Problem::WrongCheckinCode) {
+        app.store.forget_checkin_attempt(attempt).await?;
+    }
+    verified.map_err(|p| match p {
         Problem::WrongCheckinCode => AppError::invalid("code", p),
         p => AppError::Conflict(p),
     })?;

@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDate, Utc};
 use xuequ_domain::access::running::{self as policy, Affairs};
-use xuequ_domain::running::{CouncilRole, DecisionStatus, TaskStatus, on_time};
+use xuequ_domain::running::{CouncilRole, DecisionStatus, PLAN_YEARS_AROUND, TaskStatus, YEARS_AROUND, check_date, on_time};
 use xuequ_domain::{Coded, FieldProblem, Problem};
 use xuequ_store::entities::{
     cluster, cluster_officer, council_meeting, council_member, meeting_decision, plan_task, running_file, work_plan,
@@ -69,15 +69,20 @@ fn unknown<T: Coded>(field: &'static str, value: &str) -> FieldProblem {
     FieldProblem::new(field, Problem::UnknownValue { value: value.chars().take(40).collect(), allowed: T::codes().join(", ") })
 }
 
-fn task_fields(input: &TaskInput, schools: &[i64], problems: &mut Vec<FieldProblem>) -> TaskFields {
+/// A task's fields, checked; its dates lie near its plan's `year`.
+fn task_fields(input: &TaskInput, schools: &[i64], year: i32, problems: &mut Vec<FieldProblem>) -> TaskFields {
     let title = text("title", &input.title, true, 200, problems);
     let note = text("note", &input.note, false, 2_000, problems);
     let status = if input.status.trim().is_empty() { Some(TaskStatus::Planned) } else { TaskStatus::parse(&input.status) };
     if status.is_none() {
         problems.push(unknown::<TaskStatus>("status", &input.status));
     }
-    if input.due_on.is_none() {
-        problems.push(FieldProblem::new("due_on", Problem::Required));
+    match input.due_on {
+        None => problems.push(FieldProblem::new("due_on", Problem::Required)),
+        Some(d) => near(problems, "due_on", d, year, PLAN_YEARS_AROUND),
+    }
+    if let Some(d) = input.done_on {
+        near(problems, "done_on", d, year, PLAN_YEARS_AROUND);
     }
     if let Some(s) = input.owner_school_id
         && !schools.contains(&s)
@@ -97,6 +102,18 @@ fn task_fields(input: &TaskInput, schools: &[i64], problems: &mut Vec<FieldProbl
         done_on,
         note,
     }
+}
+
+/// Refuses `date` of `field` unless it lies within `year` ± `years` (see `check_date`).
+fn near(problems: &mut Vec<FieldProblem>, field: &'static str, date: NaiveDate, year: i32, years: i32) {
+    if let Err(p) = check_date(date, year, years) {
+        problems.push(FieldProblem::new(field, p));
+    }
+}
+
+/// This year, for dates that belong to no plan.
+fn this_year() -> i32 {
+    chrono::Datelike::year(&Utc::now().date_naive())
 }
 
 fn progress(tasks: &[TaskView]) -> Progress {
@@ -201,7 +218,7 @@ pub async fn create_plan(app: &App, c: &Caller, cluster_id: i64, input: &PlanInp
     if input.tasks.len() > 200 {
         problems.push(FieldProblem::new("tasks", Problem::TooManyRows { max: 200 }));
     }
-    let tasks: Vec<TaskFields> = input.tasks.iter().map(|t| task_fields(t, &schools, &mut problems)).collect();
+    let tasks: Vec<TaskFields> = input.tasks.iter().map(|t| task_fields(t, &schools, input.year, &mut problems)).collect();
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
     }
@@ -213,7 +230,7 @@ pub async fn add_task(app: &App, c: &Caller, plan_id: i64, input: &TaskInput) ->
     let p = app.store.work_plan(c.county(), plan_id).await?.ok_or(AppError::NotFound)?;
     let (_, schools) = writable(app, c, p.cluster_id).await?;
     let mut problems = Vec::new();
-    let t = task_fields(input, &schools, &mut problems);
+    let t = task_fields(input, &schools, p.year, &mut problems);
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
     }
@@ -224,8 +241,9 @@ pub async fn add_task(app: &App, c: &Caller, plan_id: i64, input: &TaskInput) ->
 /// progress (status, date done, note) only.
 pub async fn update_task(app: &App, c: &Caller, task_id: i64, input: &TaskInput, expected: i64) -> Result<plan_task::Model> {
     let (task, schools, may_write) = task_access(app, c, task_id).await?;
+    let year = app.store.work_plan(c.county(), task.plan_id).await?.ok_or(AppError::NotFound)?.year;
     let mut problems = Vec::new();
-    let mut t = task_fields(input, &schools, &mut problems);
+    let mut t = task_fields(input, &schools, year, &mut problems);
     if !may_write {
         problems.retain(|p| !matches!(p.field, "title" | "due_on" | "owner_school_id"));
         t.title = task.title.clone();
@@ -363,6 +381,9 @@ pub async fn add_member(app: &App, c: &Caller, cluster_id: i64, input: &MemberIn
     {
         problems.push(FieldProblem::new("school_id", Problem::NotAMember));
     }
+    if let Some(d) = input.since {
+        near(&mut problems, "since", d, this_year(), YEARS_AROUND);
+    }
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
     }
@@ -412,7 +433,7 @@ pub async fn add_meeting(app: &App, c: &Caller, cluster_id: i64, input: &Meeting
         Some(d) if d > Utc::now().date_naive() + chrono::Duration::days(1) => {
             problems.push(FieldProblem::new("held_on", Problem::FutureDate))
         }
-        _ => {}
+        Some(d) => near(&mut problems, "held_on", d, this_year(), YEARS_AROUND),
     }
     if input.decisions.len() > 100 {
         problems.push(FieldProblem::new("decisions", Problem::TooManyRows { max: 100 }));
@@ -427,6 +448,9 @@ pub async fn add_meeting(app: &App, c: &Caller, cluster_id: i64, input: &Meeting
             && !schools.contains(&s)
         {
             problems.push(FieldProblem::new("decisions", Problem::NotAMember));
+        }
+        if let Some(due) = d.due_on {
+            near(&mut problems, "decisions", due, this_year(), YEARS_AROUND);
         }
         decisions.push(NewDecision { text: t, owner_school_id: d.owner_school_id, due_on: d.due_on });
     }

@@ -31,6 +31,8 @@ pub struct Spending {
     pub status: SpendStatus,
     pub activity: Option<String>,
     pub files: Vec<running_file::Model>,
+    /// Whether the caller approves or declines it now (see `policy::may_decide_spending`).
+    pub may_decide: bool,
 }
 
 /// A budget as its page shows it.
@@ -131,12 +133,16 @@ async fn views(app: &App, c: &Caller, budgets: Vec<budget::Model>, clusters: &Cl
                     .collect(),
                 expenditures: mine
                     .iter()
-                    .map(|e| Spending {
-                        category: lines.iter().find(|l| l.line.id == e.line_id).map_or(SpendCategory::Other, |l| l.category),
-                        status: SpendStatus::parse(&e.status).unwrap_or(SpendStatus::Pending),
-                        activity: e.activity_id.and_then(|a| titles.get(&a).cloned()),
-                        files: files.iter().filter(|f| f.owner_id == e.id).cloned().collect(),
-                        row: (*e).clone(),
+                    .map(|e| {
+                        let status = SpendStatus::parse(&e.status).unwrap_or(SpendStatus::Pending);
+                        Spending {
+                            category: lines.iter().find(|l| l.line.id == e.line_id).map_or(SpendCategory::Other, |l| l.category),
+                            status,
+                            activity: e.activity_id.and_then(|a| titles.get(&a).cloned()),
+                            files: files.iter().filter(|f| f.owner_id == e.id).cloned().collect(),
+                            may_decide: decidable(&c.actor, &affairs, e, status),
+                            row: (*e).clone(),
+                        }
                     })
                     .collect(),
                 total,
@@ -152,6 +158,15 @@ async fn views(app: &App, c: &Caller, budgets: Vec<budget::Model>, clusters: &Cl
             }
         })
         .collect())
+}
+
+/// Whether `actor` approves or declines `e` at its step now.
+fn decidable(actor: &xuequ_domain::access::Actor, affairs: &Affairs, e: &expenditure::Model, status: SpendStatus) -> bool {
+    match status {
+        SpendStatus::Pending => policy::may_decide_spending(actor, affairs, e.requested_by, false),
+        SpendStatus::AwaitingBureau => policy::may_decide_spending(actor, affairs, e.requested_by, true),
+        SpendStatus::Approved | SpendStatus::Declined => false,
+    }
 }
 
 /// The budgets the caller may read, of a year and a cluster.
@@ -204,7 +219,9 @@ fn amount(field: &'static str, text: &str, problems: &mut Vec<FieldProblem>) -> 
     }
 }
 
-/// Sets a cluster's budget for a year (the bureau): sources and categories must add up.
+/// Sets a cluster's budget for a year (the bureau), replacing its sources and categories: both
+/// given, adding up to the same, no category below what was spent of it (checked again by the
+/// store inside the write).
 pub async fn set_budget(app: &App, c: &Caller, cluster_id: i64, year: i32, input: &BudgetInput) -> Result<View> {
     let county = c.county();
     let (_, schools) = readable(app, c, cluster_id).await?;
@@ -243,15 +260,18 @@ pub async fn set_budget(app: &App, c: &Caller, cluster_id: i64, year: i32, input
             )),
         }
     }
+    // A budget has money from somewhere and for something; blank rows of the form are not rows.
+    if sources.is_empty() && !problems.iter().any(|p| p.field == "sources") {
+        problems.push(FieldProblem::new("sources", Problem::Required));
+    }
+    if lines.is_empty() && !problems.iter().any(|p| p.field == "lines") {
+        problems.push(FieldProblem::new("lines", Problem::Required));
+    }
     let (from_sources, by_category): (Fen, Fen) = (sources.iter().map(|s| s.amount).sum(), lines.iter().map(|l| l.1).sum());
     if problems.is_empty() && from_sources != by_category {
         problems.push(FieldProblem::new(
             "lines",
-            Problem::Disagrees {
-                value: xuequ_domain::budget::yuan(by_category),
-                other: xuequ_domain::budget::yuan(from_sources),
-                first_row: 0,
-            },
+            Problem::BudgetUnbalanced { sources: xuequ_domain::budget::yuan(from_sources), lines: xuequ_domain::budget::yuan(by_category) },
         ));
     }
     if !problems.is_empty() {
@@ -329,19 +349,19 @@ pub async fn request(app: &App, c: &Caller, budget_id: i64, input: &SpendInput) 
 }
 
 /// Approves or declines (with a reason) an expenditure at its step: the cluster head first,
-/// then — above the county's limit — the bureau. The bureau's own approval is final.
+/// then — above the county's limit — the bureau. The bureau's own approval is final. Nobody
+/// decides their own request (the bureau decides the head's).
 pub async fn decide(app: &App, c: &Caller, id: i64, approve: bool, reason: &str) -> Result<expenditure::Model> {
     let county = c.county();
     let e = app.store.expenditure(county, id).await?.ok_or(AppError::NotFound)?;
     let view = budget(app, c, e.budget_id).await?;
     let status = SpendStatus::parse(&e.status).unwrap_or(SpendStatus::Pending);
     let bureau = view.may_approve_bureau;
-    let allowed = match status {
-        SpendStatus::Pending => view.may_approve,
-        SpendStatus::AwaitingBureau => view.may_approve_bureau,
-        SpendStatus::Approved | SpendStatus::Declined => return Err(AppError::Conflict(Problem::WrongStep { status: e.status })),
-    };
-    if !allowed {
+    if matches!(status, SpendStatus::Approved | SpendStatus::Declined) {
+        return Err(AppError::Conflict(Problem::WrongStep { status: e.status }));
+    }
+    // The policy (one place): the step's approver, never the one who asked.
+    if !view.expenditures.iter().any(|s| s.row.id == id && s.may_decide) {
         return Err(AppError::Forbidden);
     }
     let mut problems = Vec::new();

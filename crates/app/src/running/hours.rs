@@ -193,11 +193,15 @@ pub async fn add_training(app: &App, c: &Caller, input: &TrainingInput) -> Resul
     match input.on_date {
         None => problems.push(FieldProblem::new("on_date", Problem::Required)),
         Some(d) if d > today + chrono::Duration::days(1) => problems.push(FieldProblem::new("on_date", Problem::FutureDate)),
-        Some(d) if chrono::Datelike::year(&d) < 2000 => problems.push(FieldProblem::new(
-            "on_date",
-            Problem::OutOfRange { value: d.to_string(), min: "2000-01-01".into(), max: today.to_string() },
-        )),
-        _ => {}
+        Some(d) => {
+            let (min, _) = xuequ_domain::running::date_range(chrono::Datelike::year(&today), xuequ_domain::running::YEARS_AROUND);
+            if d < min {
+                problems.push(FieldProblem::new(
+                    "on_date",
+                    Problem::OutOfRange { value: d.to_string(), min: min.to_string(), max: today.to_string() },
+                ));
+            }
+        }
     }
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));

@@ -18,7 +18,8 @@
 //! and inspectors, and written by its head and the bureau (a task's owner school's admin
 //! reports the task's progress). Its budget is read by its head, its schools' admins, the
 //! bureau and inspectors; the bureau sets it; the head and member schools' admins ask to spend;
-//! the head approves, and the bureau too above the county's limit.
+//! the head approves, and the bureau too above the county's limit; nobody decides their own
+//! request (the bureau decides the head's).
 
 use super::{Actor, Visibility, leaders_scope};
 use crate::Role;
@@ -205,6 +206,13 @@ pub fn may_approve_as_bureau(actor: &Actor, c: &Affairs) -> bool {
     may_set_budget(actor, c)
 }
 
+/// Approve or decline a request for spending by `requested_by`, at the cluster's step or —
+/// `awaiting_bureau` — the bureau's. Nobody decides their own request: the next level does (the
+/// bureau, acting for the cluster, for the head's own; another bureau account for the bureau's).
+pub fn may_decide_spending(actor: &Actor, c: &Affairs, requested_by: i64, awaiting_bureau: bool) -> bool {
+    actor.user_id != requested_by && if awaiting_bureau { may_approve_as_bureau(actor, c) } else { may_approve_as_cluster(actor, c) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,5 +268,19 @@ mod tests {
         assert!(!may_link_account(&actor(Role::SchoolAdmin, Some(11), None), Some(11), Some(12)));
         assert!(!may_link_account(&actor(Role::ClusterHead, None, Some(5)), Some(11), None));
         assert!(!may_report_task(&actor(Role::SchoolAdmin, Some(11), None), &c, Some(10)));
+    }
+
+    #[test]
+    fn nobody_decides_their_own_request_for_spending() {
+        let c = Affairs { county_id: 1, cluster_id: 5, schools: &[10, 11] };
+        let head = actor(Role::ClusterHead, None, Some(5));
+        let bureau = Actor { user_id: 2, ..actor(Role::BureauAdmin, None, None) };
+        assert!(may_decide_spending(&head, &c, 4, false), "a school's request: the head");
+        assert!(!may_decide_spending(&head, &c, head.user_id, false), "the head's own: not the head…");
+        assert!(may_decide_spending(&bureau, &c, head.user_id, false), "…but the bureau");
+        assert!(!may_decide_spending(&head, &c, 4, true), "the bureau's step is the bureau's");
+        assert!(may_decide_spending(&bureau, &c, head.user_id, true));
+        assert!(!may_decide_spending(&bureau, &c, bureau.user_id, true), "the bureau's own: another account");
+        assert!(!may_decide_spending(&actor(Role::SchoolAdmin, Some(11), None), &c, 4, false));
     }
 }

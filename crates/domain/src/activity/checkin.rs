@@ -5,6 +5,12 @@
 //! [`EARLY_MINUTES`] before the start to [`LATE_MINUTES`] after the end. A number passed on to
 //! someone who is not there is stale within a minute; the store keeps one check-in per teacher
 //! per activity.
+//!
+//! Six digits can be guessed by trying, so wrong codes are counted ([`throttle`]): at most
+//! [`WRONG_PER_ACCOUNT`] per account and activity in [`ACCOUNT_WINDOW_SECONDS`], and
+//! [`WRONG_PER_ACTIVITY`] per activity (any accounts) in [`ACTIVITY_WINDOW_SECONDS`]. Past either
+//! limit every code is refused — the right one too — until the window has passed, so guessing
+//! one code of a million takes years instead of half an hour.
 
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
@@ -18,6 +24,35 @@ pub const STEP_SECONDS: i64 = 30;
 pub const EARLY_MINUTES: i64 = 30;
 /// … and closes this long after the end.
 pub const LATE_MINUTES: i64 = 15;
+
+/// Wrong codes one account may type for one activity within [`ACCOUNT_WINDOW_SECONDS`].
+pub const WRONG_PER_ACCOUNT: usize = 5;
+pub const ACCOUNT_WINDOW_SECONDS: i64 = 10 * 60;
+/// Wrong codes all accounts together may type for one activity within
+/// [`ACTIVITY_WINDOW_SECONDS`] (many accounts guessing at once).
+pub const WRONG_PER_ACTIVITY: usize = 30;
+pub const ACTIVITY_WINDOW_SECONDS: i64 = 60;
+
+/// Whether `user` may try a code at `now`, given the earlier wrong (or still unanswered)
+/// attempts at the activity as `(account, when)`; otherwise the seconds to wait.
+pub fn throttle(earlier: &[(i64, DateTime<Utc>)], user: i64, now: DateTime<Utc>) -> Result<(), i64> {
+    // The wait ends when the `limit`-th most recent attempt leaves the window.
+    let wait = |mut times: Vec<DateTime<Utc>>, limit: usize, window: i64| -> Option<i64> {
+        times.retain(|t| *t > now - Duration::seconds(window));
+        if times.len() < limit {
+            return None;
+        }
+        times.sort_unstable_by(|a, b| b.cmp(a));
+        let ends = times[limit - 1] + Duration::seconds(window);
+        Some(((ends - now).num_milliseconds() + 999).div_euclid(1000).max(1))
+    };
+    let mine = earlier.iter().filter(|(u, _)| *u == user).map(|(_, t)| *t).collect();
+    let all = earlier.iter().map(|(_, t)| *t).collect();
+    match (wait(mine, WRONG_PER_ACCOUNT, ACCOUNT_WINDOW_SECONDS), wait(all, WRONG_PER_ACTIVITY, ACTIVITY_WINDOW_SECONDS)) {
+        (None, None) => Ok(()),
+        (a, b) => Err(a.unwrap_or(0).max(b.unwrap_or(0))),
+    }
+}
 
 /// When check-in is open for an activity from `starts` to `ends`.
 pub fn window(starts: DateTime<Utc>, ends: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
@@ -81,6 +116,26 @@ mod tests {
         assert!(verify(secret, &code_at(secret, t(8, 14, 0)), t(8, 14, 0), starts, ends).is_ok());
         let late = verify(secret, &code_at(secret, t(8, 16, 0)), t(8, 16, 0), starts, ends);
         assert_eq!(late, Err(Problem::CheckinClosed { opens: "2026-11-30 13:30".into(), closes: "2026-11-30 16:15".into() }));
+    }
+
+    #[test]
+    fn wrong_codes_are_counted_per_account_and_per_activity() {
+        let now = t(6, 30, 0);
+        let ago = |s: i64| now - Duration::seconds(s);
+        // Four wrong codes: a fifth try is allowed; five: the sixth waits until the oldest of
+        // the five counted leaves the ten minutes.
+        let four: Vec<(i64, DateTime<Utc>)> = (1..=4).map(|i| (7, ago(i * 10))).collect();
+        assert_eq!(throttle(&four, 7, now), Ok(()));
+        let five: Vec<(i64, DateTime<Utc>)> = (1..=5).map(|i| (7, ago(i * 10))).collect();
+        assert_eq!(throttle(&five, 7, now), Err(600 - 50));
+        assert_eq!(throttle(&five, 8, now), Ok(()), "another account is not held up by them");
+        // Older than ten minutes: forgotten.
+        let old: Vec<(i64, DateTime<Utc>)> = (1..=5).map(|i| (7, ago(600 + i))).collect();
+        assert_eq!(throttle(&old, 7, now), Ok(()));
+        // Thirty wrong codes of thirty accounts within a minute hold everyone for the rest of it.
+        let crowd: Vec<(i64, DateTime<Utc>)> = (0..30).map(|i| (100 + i, ago(1 + i))).collect();
+        assert_eq!(throttle(&crowd, 9, now), Err(60 - 30));
+        assert_eq!(throttle(&crowd[..29], 9, now), Ok(()));
     }
 
     #[test]

@@ -97,6 +97,17 @@ problem-too-many-files = At most { $max } files at once
 problem-packed-bomb = “{ $file }” unpacks to far more than it holds (over { $max_mb } MB or too many parts); it was not accepted
 problem-checkin-closed = Check-in is open from { $opens } to { $closes }
 problem-wrong-checkin-code = That is not the code shown at the venue now; type the number on the screen again
+problem-too-many-checkin-attempts = Too many wrong check-in codes; try again in { $minutes } minute(s) (until then the right code is refused too)
+problem-budget-unbalanced = The sources add up to { $sources } yuan but the categories to { $lines } yuan; they must be equal
+problem-below-spent = The category “{ $category ->
+        [research] research
+        [training] training
+        [exchange_allowance] exchange allowances
+        [shared_equipment] shared equipment
+        [student_activities] student activities
+        [office] office and meetings
+       *[other] other
+    }” would be { $amount } yuan, below the { $spent } yuan already spent of it
 problem-over-budget = { $amount } yuan is more than the { $balance } yuan left in this category; the bureau can raise the budget
 problem-no-teacher-record = This account is not linked to a teacher record; ask your school admin to enter your staff number on the accounts page
 problem-already-checked-in = Already checked in at { $at }

@@ -97,6 +97,17 @@ problem-too-many-files = 一次最多上传 { $max } 个文件
 problem-packed-bomb = “{ $file }”解压后远大于文件本身（超过 { $max_mb } MB 或部件过多），不予接收
 problem-checkin-closed = 签到时间为 { $opens } 至 { $closes }
 problem-wrong-checkin-code = 签到码不对或已过期，请输入现场屏幕上正在显示的数字
+problem-too-many-checkin-attempts = 签到码输错次数过多，请 { $minutes } 分钟后再试（期间正确的签到码也不受理）
+problem-budget-unbalanced = 各经费来源合计 { $sources } 元，各支出科目合计 { $lines } 元，两者必须相等
+problem-below-spent = “{ $category ->
+        [research] 教研活动
+        [training] 培训
+        [exchange_allowance] 交流补助
+        [shared_equipment] 设备共享
+        [student_activities] 学生活动
+        [office] 办公与会议
+       *[other] 其他
+    }”科目将为 { $amount } 元，低于已支出的 { $spent } 元
 problem-over-budget = { $amount } 元超过该科目剩余的 { $balance } 元；如需追加，请联系教育局调整预算
 problem-no-teacher-record = 账号未关联教师档案，请学校管理员在账号页填写工号
 problem-already-checked-in = 已于 { $at } 签到

@@ -18,6 +18,7 @@ mod m0009_exchange;
 mod m0010_library;
 mod m0011_running;
 mod m0012_resource_counts;
+mod m0013_checkin_failure;
 
 use sea_orm_migration::prelude::*;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_library::Migration),
             Box::new(m0011_running::Migration),
             Box::new(m0012_resource_counts::Migration),
+            Box::new(m0013_checkin_failure::Migration),
         ]
     }
 }

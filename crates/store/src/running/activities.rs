@@ -7,7 +7,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Pagin
 use std::collections::HashMap;
 use xuequ_domain::Problem;
 
-use crate::entities::{activity, activity_attendee, activity_invite, activity_review, training_record};
+use crate::entities::{activity, activity_attendee, activity_invite, activity_review, checkin_failure, training_record};
 use crate::{Ctx, Result, Store, StoreError, audit, is_unique_violation, json};
 
 /// What describes an activity (checked by the app before it gets here).
@@ -600,4 +600,48 @@ async fn lock_activity<C: ConnectionTrait>(conn: &C, county_id: i64, id: i64) ->
         .exec(conn)
         .await?;
     if touched.rows_affected == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+}
+
+/// Wrong check-in codes (see `xuequ_domain::activity::checkin::throttle`).
+impl Store {
+    /// Counts an attempt at `activity_id` by `user_id` before its code is checked, so that of
+    /// many attempts at once the last to count sees all the others; returns the attempt's id
+    /// and the earlier attempts (this one left out) of the last `window_seconds` as `(account,
+    /// when)`. Attempts older than a day are dropped on the way.
+    pub async fn count_checkin_attempt(
+        &self,
+        ctx: &Ctx,
+        activity_id: i64,
+        at: DateTime<Utc>,
+        window_seconds: i64,
+    ) -> Result<(i64, Vec<(i64, DateTime<Utc>)>)> {
+        let user_id = ctx.user_id.ok_or(StoreError::NotFound)?;
+        checkin_failure::Entity::delete_many()
+            .filter(checkin_failure::Column::ActivityId.eq(activity_id))
+            .filter(checkin_failure::Column::At.lt(at - chrono::Duration::days(1)))
+            .exec(&self.db)
+            .await?;
+        let row = checkin_failure::ActiveModel {
+            county_id: Set(ctx.county_id),
+            user_id: Set(user_id),
+            activity_id: Set(activity_id),
+            at: Set(at),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await?;
+        let earlier = checkin_failure::Entity::find()
+            .filter(checkin_failure::Column::ActivityId.eq(activity_id))
+            .filter(checkin_failure::Column::At.gt(at - chrono::Duration::seconds(window_seconds)))
+            .filter(checkin_failure::Column::Id.ne(row.id))
+            .all(&self.db)
+            .await?;
+        Ok((row.id, earlier.into_iter().map(|r| (r.user_id, r.at)).collect()))
+    }
+
+    /// Forgets an attempt that was not a wrong code (the right one, or refused for another reason).
+    pub async fn forget_checkin_attempt(&self, id: i64) -> Result<()> {
+        checkin_failure::Entity::delete_by_id(id).exec(&self.db).await?;
+        Ok(())
+    }
 }

@@ -77,8 +77,10 @@ impl Store {
             .await?)
     }
 
-    /// Sets a cluster's budget for a year: its sources and each category's amount. A category
-    /// cannot be set below what was spent of it already.
+    /// Sets a cluster's budget for a year: its sources and each category's amount, replacing
+    /// what was there (a category left out goes, or stays at 0 while expenditures name it). In
+    /// the same transaction: no category below what was spent of it, and the sources add up to
+    /// the categories — so the budget always adds up, whatever was stored before.
     pub async fn set_budget(
         &self,
         ctx: &Ctx,
@@ -133,11 +135,30 @@ impl Store {
             .await?;
         }
         let old = budget_line::Entity::find().filter(budget_line::Column::BudgetId.eq(b.id)).all(&txn).await?;
+        let below = |category: &str, amount: i64, spent: i64| {
+            StoreError::invalid("lines", Problem::BelowSpent { category: category.to_string(), amount: yuan(amount), spent: yuan(spent) })
+        };
+        for l in &old {
+            if lines.iter().any(|(c, _)| c == &l.category) {
+                continue;
+            }
+            // Left out: set to nothing. Spent money cannot go; a line named by expenditures
+            // stays at 0 (their rows keep pointing at it); any other goes.
+            if l.spent > 0 {
+                return Err(below(&l.category, 0, l.spent));
+            }
+            let named = expenditure::Entity::find().filter(expenditure::Column::LineId.eq(l.id)).one(&txn).await?.is_some();
+            if named {
+                let mut m: budget_line::ActiveModel = l.clone().into();
+                m.amount = Set(0);
+                m.update(&txn).await?;
+            } else {
+                budget_line::Entity::delete_by_id(l.id).exec(&txn).await?;
+            }
+        }
         for (category, amount) in lines {
             match old.iter().find(|l| &l.category == category) {
-                Some(l) if l.spent > *amount => {
-                    return Err(StoreError::Conflict(Problem::OutOfRange { value: yuan(*amount), min: yuan(l.spent), max: "∞".into() }));
-                }
+                Some(l) if l.spent > *amount => return Err(below(category, *amount, l.spent)),
                 Some(l) => {
                     let mut m: budget_line::ActiveModel = l.clone().into();
                     m.amount = Set(*amount);
@@ -156,6 +177,17 @@ impl Store {
                     .await?;
                 }
             }
+        }
+        // What is stored now adds up, or nothing is written.
+        let stored_sources: i64 =
+            budget_source::Entity::find().filter(budget_source::Column::BudgetId.eq(b.id)).all(&txn).await?.iter().map(|s| s.amount).sum();
+        let stored_lines = budget_line::Entity::find().filter(budget_line::Column::BudgetId.eq(b.id)).all(&txn).await?;
+        let total: i64 = stored_lines.iter().map(|l| l.amount).sum();
+        if total != stored_sources {
+            return Err(StoreError::invalid("lines", Problem::BudgetUnbalanced { sources: yuan(stored_sources), lines: yuan(total) }));
+        }
+        if let Some(l) = stored_lines.iter().find(|l| l.spent > l.amount) {
+            return Err(below(&l.category, l.amount, l.spent));
         }
         audit(&txn, ctx, "set", "budget", Some(b.id), None, Some(json(&(sources.len(), lines)))).await?;
         txn.commit().await?;

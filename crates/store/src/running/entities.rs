@@ -33,6 +33,24 @@ pub mod teacher_account {
     entity_boilerplate!();
 }
 
+/// A check-in code typed wrong (or still being checked) at an activity, by an account: what
+/// the throttle counts.
+pub mod checkin_failure {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "checkin_failure")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[serde(skip)]
+        pub county_id: i64,
+        pub user_id: i64,
+        pub activity_id: i64,
+        pub at: DateTimeUtc,
+    }
+    entity_boilerplate!();
+}
+
 /// A cluster activity: what, where, when, for whom, and its record afterwards.
 pub mod activity {
     use sea_orm::entity::prelude::*;

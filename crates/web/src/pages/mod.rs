@@ -112,7 +112,9 @@ impl IntoResponse for PageError {
             secret: None,
             back: BACK.into(),
         };
-        (status, page).into_response()
+        let mut response = (status, page).into_response();
+        crate::error::retry_after(&self.0, &mut response);
+        response
     }
 }
 

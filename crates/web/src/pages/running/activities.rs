@@ -853,6 +853,13 @@ async fn checkin_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, ax
             Ok(([(header::SET_COOKIE, crate::error::flash_cookie("checked-in"))], Redirect::to(&format!("/activities/{id}")))
                 .into_response())
         }
+        // Too many wrong codes: the form again, saying how long to wait, answered 429.
+        Err(e @ AppError::Throttled { .. }) => {
+            let mut page = checkin_with(&app, &v, id, String::new(), vec![e.message(&v.tr())]).await?;
+            *page.status_mut() = e.status();
+            crate::error::retry_after(&e, &mut page);
+            Ok(page)
+        }
         Err(e) => {
             let problems = form_problems(e)?;
             let t = v.tr();

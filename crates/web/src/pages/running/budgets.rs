@@ -146,8 +146,11 @@ struct BudgetPage {
     today: String,
 }
 
-async fn budget_page(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageResult {
-    budget_with(&app, &v, id, Vec::new(), HashMap::new(), None).await
+/// The budget; `?warned=` names the viewer's request just made, whose category's use past 80 %
+/// is said again (worked out from what is stored, so a reload or a forged link shows only what
+/// is true).
+async fn budget_page(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q): Query<HashMap<String, String>>) -> PageResult {
+    budget_with(&app, &v, id, Vec::new(), HashMap::new(), q.get("warned").and_then(|w| w.parse().ok())).await
 }
 
 async fn budget_with(
@@ -156,10 +159,18 @@ async fn budget_with(
     id: i64,
     errors: Vec<String>,
     values: HashMap<String, String>,
-    notice: Option<String>,
+    warned: Option<i64>,
 ) -> PageResult {
     let t = v.tr();
     let b = budgets::budget(app, v, id).await?;
+    let notice = warned
+        .and_then(|w| b.expenditures.iter().find(|e| e.row.id == w && e.row.requested_by == v.actor.user_id))
+        .filter(|e| matches!(e.status, SpendStatus::Pending | SpendStatus::AwaitingBureau))
+        .and_then(|e| b.lines.iter().find(|l| l.line.id == e.row.line_id).map(|l| (l, e.row.amount)))
+        .filter(|(l, _)| l.line.amount > 0)
+        .map(|(l, amount)| (l.line.spent + amount) * 100 / l.line.amount)
+        .filter(|used| *used >= xuequ_domain::budget::WARN_PERCENT)
+        .map(|used| t.with("spend-warning", &[("percent", used.to_string())]));
     let sources = b
         .sources
         .iter()
@@ -233,11 +244,7 @@ async fn budget_with(
                     .collect::<Vec<_>>()
                     .join(" → "),
                 reason: e.row.reason.clone(),
-                may_decide: match e.status {
-                    SpendStatus::Pending => b.may_approve,
-                    SpendStatus::AwaitingBureau => b.may_approve_bureau,
-                    _ => false,
-                },
+                may_decide: e.may_decide,
                 files: e.files.iter().map(|f| (f.id, f.name.clone())).collect(),
             })
             .collect(),
@@ -290,9 +297,9 @@ async fn spend_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum
         }
     };
     match result {
-        Ok((_, used)) if used >= xuequ_domain::budget::WARN_PERCENT => {
-            budget_with(&app, &v, id, Vec::new(), HashMap::new(), Some(t.with("spend-warning", &[("percent", used.to_string())]))).await
-        }
+        // Post/redirect/get: a reload of the page shown next asks for nothing again; the 80 %
+        // warning goes along as the request's id.
+        Ok((e, used)) if used >= xuequ_domain::budget::WARN_PERCENT => Ok(saved(&format!("/running/budgets/{id}?warned={}", e.id))),
         Ok(_) => Ok(saved(&format!("/running/budgets/{id}"))),
         Err(e) => {
             let problems = form_problems(e)?;
