@@ -16,14 +16,18 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use serde::Serialize;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::fastfield::FacetReader;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{
     FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
-use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term, doc};
+use tantivy::{
+    DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term,
+    doc,
+};
 
 /// Who may see a resource: its own school, a cluster, or the whole county.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -389,11 +393,8 @@ impl Library {
         let query = self.query(request, reader);
         let limit = request.limit.clamp(1, 200);
         let top = TopDocs::with_limit(limit).and_offset(request.offset.min(100_000));
-        let mut facets = FacetCollector::for_field("facets");
-        for name in FACETS {
-            facets.add_facet(tantivy::schema::Facet::from_path([*name]));
-        }
-        let (addresses, total, counts): (Vec<(f32, DocAddress)>, usize, _) = match request.sort {
+        let facets = FacetCounter;
+        let (addresses, total, mut counts): (Vec<(f32, DocAddress)>, usize, FacetCounts) = match request.sort {
             Sort::Relevance => {
                 let (top, total, counts) = searcher.search(&query, &(top.order_by_score(), Count, facets))?;
                 (top, total, counts)
@@ -444,14 +445,95 @@ impl Library {
         }
         let mut out = Results { total, hits, facets: BTreeMap::new() };
         for name in FACETS {
-            let root = tantivy::schema::Facet::from_path([*name]);
-            let values: Vec<(String, u64)> = counts
-                .get(&root.to_path_string())
-                .map(|(facet, count)| (facet.to_path().last().map(|s| s.to_string()).unwrap_or_default(), count))
-                .collect();
-            out.facets.insert(name.to_string(), values);
+            out.facets.insert(name.to_string(), counts.remove(*name).unwrap_or_default().into_iter().collect());
         }
         Ok(out)
+    }
+}
+
+/// Counts, for every facet, how many hits hold each of its values: in each segment a counter per
+/// value (its ordinal in the segment's dictionary of facets) is raised for each hit, and only the
+/// values that some hit holds are looked up, in one ordered pass over the dictionary.
+///
+/// tantivy's `FacetCollector` looks each counted value up on its own, decoding the dictionary's
+/// block from its start every time; with thousands of uploaders that cost about 17 µs a hit
+/// (a million resources: p50 299 ms a word instead of 13 ms).
+struct FacetCounter;
+
+/// Facet name → value → hits holding it.
+type FacetCounts = BTreeMap<String, BTreeMap<String, u64>>;
+
+struct SegmentFacetCounter {
+    reader: FacetReader,
+    counts: Vec<u32>,
+}
+
+impl Collector for FacetCounter {
+    type Fruit = FacetCounts;
+    type Child = SegmentFacetCounter;
+
+    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentFacetCounter> {
+        let reader = segment.facet_reader("facets")?;
+        let counts = vec![0; reader.num_facets()];
+        Ok(SegmentFacetCounter { reader, counts })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, segments: Vec<Result<FacetCounts, String>>) -> tantivy::Result<FacetCounts> {
+        let mut segments = segments.into_iter();
+        let mut out = segments.next().transpose().map_err(tantivy::TantivyError::InternalError)?.unwrap_or_default();
+        for segment in segments {
+            let segment = segment.map_err(tantivy::TantivyError::InternalError)?;
+            for (name, values) in segment {
+                let counts = out.entry(name).or_default();
+                for (value, count) in values {
+                    *counts.entry(value).or_default() += count;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl SegmentCollector for SegmentFacetCounter {
+    type Fruit = Result<FacetCounts, String>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        // A document's ordinals come sorted; one holding a value twice counts once.
+        let mut previous = u64::MAX;
+        for ord in self.reader.facet_ords(doc) {
+            if ord != previous {
+                self.counts[ord as usize] += 1;
+                previous = ord;
+            }
+        }
+    }
+
+    fn harvest(self) -> Result<FacetCounts, String> {
+        let held: Vec<u64> = self.counts.iter().enumerate().filter(|(_, n)| **n > 0).map(|(ord, _)| ord as u64).collect();
+        let mut out = FacetCounts::new();
+        let mut counts = held.iter().map(|ord| u64::from(self.counts[*ord as usize]));
+        // A facet is its path's parts joined by a zero byte (tantivy's separator, not exported):
+        // here always a name and a value.
+        let looked_up = self.reader.facet_dict().sorted_ords_to_term_cb(&held, |bytes| {
+            let count = counts.next().unwrap_or_default();
+            let text = String::from_utf8_lossy(bytes);
+            if let Some((name, value)) = text.split_once('\u{0}') {
+                let values = match out.get_mut(name) {
+                    Some(values) => values,
+                    None => out.entry(name.to_string()).or_default(),
+                };
+                *values.entry(value.to_string()).or_default() += count;
+            }
+        });
+        match looked_up {
+            Ok(true) => Ok(out),
+            Ok(false) => Err("a counted facet is missing from its segment's dictionary".to_string()),
+            Err(e) => Err(format!("reading the facets' dictionary: {e}")),
+        }
     }
 }
 

@@ -163,3 +163,92 @@ fn a_school_sees_what_it_shared_with_its_cluster_and_dates_and_revisions_are_kep
     lib.remove(&[2]).unwrap();
     assert!(!lib.revisions().unwrap().contains_key(&2));
 }
+
+/// Facet counts are exact: on an index of several segments and thousands of uploaders (more
+/// values than one block of the facets' dictionary holds), every facet's counts equal a count
+/// made by hand over the resources the reader may see and the search matches.
+#[test]
+fn facet_counts_equal_a_count_by_hand() {
+    let subjects = ["数学", "语文", "生物", "英语"];
+    let docs: Vec<ResourceDoc> = (0..6000i64)
+        .map(|id| {
+            let school = id % 40;
+            let access = match id % 3 {
+                0 => Access::School(school),
+                1 => Access::Cluster(school % 4),
+                _ => Access::County(1),
+            };
+            let title = if id % 5 == 0 { "光合作用的过程" } else { "分数的初步认识" };
+            let mut d = doc(id, school, access, subjects[(id % 7 % 4) as usize], title, "");
+            d.grade = ((id % 9) + 1).to_string();
+            d.uploader_id = 10_000 + id % 2500;
+            d
+        })
+        .collect();
+    let lib = Library::in_memory().unwrap();
+    // Several commits make several segments, each with its own dictionary of facets.
+    for batch in docs.chunks(1000) {
+        lib.put(batch).unwrap();
+    }
+    let by_hand = |reader: &Reader, word: &str, filters: &BTreeMap<String, String>| {
+        let mut counts: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+        let mut total = 0;
+        for d in &docs {
+            let visible = d.county_id == reader.county_id
+                && (reader.everything
+                    || match d.access {
+                        Access::County(c) => c == reader.county_id,
+                        Access::Cluster(k) => reader.clusters.contains(&k),
+                        Access::School(_) => false,
+                    }
+                    || reader.schools.contains(&d.school_id));
+            let values = [
+                ("subject", d.subject.clone()),
+                ("grade", d.grade.clone()),
+                ("kind", d.kind.clone()),
+                ("edition", d.edition.clone()),
+                ("school", d.school_id.to_string()),
+                ("uploader", d.uploader_id.to_string()),
+            ]
+            .into_iter()
+            .chain(d.cluster_id.map(|k| ("cluster", k.to_string())))
+            .map(|(name, value)| (name.to_string(), value))
+            .collect::<BTreeMap<String, String>>();
+            let filtered = filters.iter().all(|(name, value)| values.get(name) == Some(value));
+            if visible && filtered && (word.is_empty() || d.title.contains(word)) {
+                total += 1;
+                for (name, value) in values {
+                    *counts.entry(name).or_default().entry(value).or_default() += 1;
+                }
+            }
+        }
+        (total, counts)
+    };
+    let readers = [
+        teacher(7, &[3]),
+        teacher(12, &[]),
+        Reader { county_id: 1, everything: true, schools: vec![], clusters: vec![] },
+        Reader { county_id: 2, everything: true, schools: vec![], clusters: vec![] },
+    ];
+    let mut graded = BTreeMap::new();
+    graded.insert("grade".to_string(), "4".to_string());
+    let mut by_uploader = BTreeMap::new();
+    by_uploader.insert("uploader".to_string(), "10007".to_string());
+    for reader in &readers {
+        for word in ["", "光合作用", "分数"] {
+            for filters in [BTreeMap::new(), graded.clone(), by_uploader.clone()] {
+                let request = SearchRequest { text: word.into(), filters: filters.clone(), limit: 5, ..Default::default() };
+                let found = lib.search(&request, reader).unwrap();
+                let (total, counts) = by_hand(reader, word, &filters);
+                assert_eq!(found.total, total, "{reader:?} {word} {filters:?}");
+                for (name, values) in &found.facets {
+                    let expected: Vec<(String, u64)> = counts.get(name).cloned().unwrap_or_default().into_iter().collect();
+                    assert_eq!(values, &expected, "{name} for {reader:?} {word} {filters:?}");
+                }
+                assert_eq!(found.facets.len(), 7, "every facet is listed, with or without values");
+            }
+        }
+    }
+    let everything = lib.search(&SearchRequest { limit: 1, ..Default::default() }, &readers[2]).unwrap();
+    assert_eq!(everything.facets["uploader"].len(), 2500, "every uploader counted");
+}
