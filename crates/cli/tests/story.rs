@@ -204,3 +204,25 @@ async fn story_on_every_backend() {
         story(backend).await;
     }
 }
+
+/// An import from the page answers a redirect to its result (post/redirect/get): reloading the
+/// result shows it again and imports nothing a second time.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_page_import_redirects_to_its_result() {
+    let server = TestServer::start(BIN, &Backend::Sqlite).await.expect("server starts");
+    let admin = server.client("admin").await.unwrap();
+    let csv = admin.export("facilities", "csv").await;
+    let no_redirect = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("kind", "facilities")
+        .text("update_existing", "true")
+        .part("file", reqwest::multipart::Part::bytes(csv).file_name("facilities.csv"));
+    let r = no_redirect.post(server.url("/import")).bearer_auth(admin.token().unwrap()).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.starts_with("/import?kind=facilities&created=0&updated="), "{location}");
+    let (status, html) = admin.page(&location).await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    assert!(html.contains("导入完成：新增 0 条"), "the result is shown after the redirect");
+    server.stop().await.unwrap();
+}

@@ -55,8 +55,18 @@ fn page(v: &Viewer, selected: &str, summary: Option<String>, problems: Vec<(Stri
     }
 }
 
-async fn import_page(v: Viewer) -> PageResult {
-    Ok(page(&v, "schools", None, vec![]).into_response())
+/// The page; after a successful import (which redirects here, so a reload never imports twice)
+/// the kind and the counts come in the query.
+async fn import_page(v: Viewer, axum::extract::Query(q): axum::extract::Query<HashMap<String, String>>) -> PageResult {
+    let kind = q.get("kind").and_then(|k| Kind::parse(k)).map_or("schools", |k| k.code());
+    let count = |key: &str| q.get(key).and_then(|n| n.parse::<u64>().ok());
+    let summary = match (count("created"), count("updated")) {
+        (Some(created), Some(updated)) => {
+            Some(v.tr().with("import-done", &[("created", created.to_string()), ("updated", updated.to_string())]))
+        }
+        _ => None,
+    };
+    Ok(page(&v, kind, summary, vec![]).into_response())
 }
 
 /// `schools.xlsx` → (kind, format).
@@ -108,9 +118,10 @@ async fn import_upload(State(app): State<App>, v: Viewer, mut form: Multipart) -
     let kind_value = Kind::parse(&kind).ok_or(AppError::NotFound)?;
     let (name, bytes) = file.ok_or_else(|| AppError::invalid("file", xuequ_domain::Problem::Required))?;
     match xuequ_app::sheets::import(&app, &v, kind_value, &bytes, &name, update).await {
+        // Post/redirect/get: a reload of the result page must not import the file again.
         Ok(s) => {
-            let summary = t.with("import-done", &[("created", s.created.to_string()), ("updated", s.updated.to_string())]);
-            Ok(page(&v, &kind, Some(summary), vec![]).into_response())
+            Ok(axum::response::Redirect::to(&format!("/import?kind={}&created={}&updated={}", kind_value.code(), s.created, s.updated))
+                .into_response())
         }
         Err(AppError::Import(problems)) => {
             // A page lists the first problems; the count says how many there are in all.
