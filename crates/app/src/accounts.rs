@@ -285,6 +285,21 @@ pub async fn update_user(
     expected: Option<xuequ_store::Version>,
 ) -> Result<user::Model> {
     require_accounts(c)?;
+    if id == c.actor.user_id {
+        let me = app.store.user(c.county(), id).await?.ok_or(AppError::NotFound)?;
+        let field = if update.disabled {
+            Some("disabled")
+        } else if update.role.code() != me.role {
+            Some("role")
+        } else if update.school_id != me.school_id || update.cluster_id != me.cluster_id {
+            Some(if update.school_id != me.school_id { "school_id" } else { "cluster_id" })
+        } else {
+            None
+        };
+        if let Some(field) = field {
+            return Err(AppError::invalid(field, Problem::OwnAccount));
+        }
+    }
     let user = app.store.update_user(&c.ctx(), id, update, expected).await?;
     app.sessions.forget_user(id);
     Ok(user)
@@ -293,6 +308,9 @@ pub async fn update_user(
 /// Sets a new one-time password and returns it (to be shown once); the user's sessions end.
 pub async fn reset_password(app: &App, c: &Caller, id: i64) -> Result<String> {
     require_accounts(c)?;
+    if id == c.actor.user_id {
+        return Err(AppError::invalid("password", Problem::OwnAccount));
+    }
     let password = random_password();
     app.store.set_password(&c.ctx(), id, &password, true).await?;
     app.sessions.forget_user(id);

@@ -19,6 +19,10 @@ pub enum AppError {
     /// The input breaks rules; every problem is named by its field.
     #[error("invalid input")]
     Invalid(Vec<FieldProblem>),
+    /// The request does not have the shape its interface documents (ill-formed JSON, a number
+    /// where a date belongs): nothing was looked at; every problem is named by its field.
+    #[error("malformed request")]
+    Malformed(Vec<FieldProblem>),
     /// The input contradicts what is stored (a duplicate code, a full cluster).
     #[error("conflict")]
     Conflict(Problem),

@@ -96,6 +96,13 @@ pub enum Problem {
     MissingColumn { column: String },
     #[error("the file cannot be read: {reason}")]
     BadFile { reason: String },
+    /// An account may not lock itself out: disable itself, change its own role or scope, or reset
+    /// its own password as an administrator (it changes it like everyone, knowing the old one).
+    #[error("this is your own account")]
+    OwnAccount,
+    /// A request the API's document does not allow (ill-formed JSON, a value of the wrong type).
+    #[error("malformed: {reason}")]
+    Malformed { reason: String },
     #[error("the file has more than {max} rows")]
     TooManyRows { max: usize },
     #[error("the sheet uses column {column}; at most {max} columns are read")]

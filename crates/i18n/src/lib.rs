@@ -227,6 +227,8 @@ mod tests {
             LeadCannotLeave,
             MissingColumn { column: "c".into() },
             BadFile { reason: "r".into() },
+            Malformed { reason: "r".into() },
+            OwnAccount,
             TooManyRows { max: 5 },
             TooManyColumns { column: "XFD".into(), max: 256 },
             TooManyCells { max: 5 },

@@ -114,7 +114,7 @@ impl Described for AppError {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Invalid(_) | AppError::Import(_) => StatusCode::BAD_REQUEST,
+            AppError::Invalid(_) | AppError::Import(_) | AppError::Malformed(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::RateLimited | AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -135,6 +135,7 @@ impl Described for AppError {
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
             AppError::Invalid(_) => "invalid",
+            AppError::Malformed(_) => "malformed",
             AppError::Conflict(_) => "conflict",
             AppError::Import(_) => "import_invalid",
             AppError::RateLimited | AppError::Throttled { .. } => "rate_limited",
@@ -161,7 +162,7 @@ impl Described for AppError {
     /// Field- or cell-level details.
     fn details(&self, tr: &Tr) -> serde_json::Value {
         match self {
-            AppError::Invalid(problems) => json!(problems
+            AppError::Invalid(problems) | AppError::Malformed(problems) => json!(problems
                 .iter()
                 .map(|p| json!({"field": p.field, "code": problem_code(&p.problem), "message": tr.problem(&p.problem)}))
                 .collect::<Vec<_>>()),
@@ -195,9 +196,19 @@ impl IntoResponse for ApiError {
         }
         let tr = Tr::new(current_lang());
         let body = json!({"error": {"code": e.code(), "message": e.message(&tr), "details": e.details(&tr)}});
-        let mut response = (e.status(), axum::Json(body)).into_response();
+        let mut response = (api_status(&e), axum::Json(body)).into_response();
         retry_after(&e, &mut response);
         response
+    }
+}
+
+/// The API's status for an error. 400 is kept for a request the OpenAPI document does not allow
+/// (so a client knows its own code is wrong); a well-formed request that a rule refuses — a
+/// date in the past, an empty title, a file with bad rows — is 422, each problem named.
+fn api_status(e: &AppError) -> StatusCode {
+    match e.status() {
+        StatusCode::BAD_REQUEST if !matches!(e, AppError::Malformed(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+        status => status,
     }
 }
 

@@ -22,6 +22,42 @@ pub fn list_request(query: &HashMap<String, String>) -> (ListFilter, Paging) {
     (filter, Paging::new(num("page"), num("per_page")))
 }
 
+/// A list request of the API: as [`list_request`], but a parameter the document types (`page`,
+/// `per_page`, `desc`, `include_retired`, `school_id`) that does not read, or lies outside its
+/// declared range, is a 400 naming it rather than a silent default.
+pub fn api_list_request(query: &HashMap<String, String>) -> Result<(ListFilter, Paging), crate::error::ApiError> {
+    let malformed = |key: &str, value: &str, what: &str| {
+        crate::error::ApiError(xuequ_app::AppError::Malformed(vec![xuequ_domain::FieldProblem::new(
+            match key {
+                "page" => "page",
+                "per_page" => "per_page",
+                "desc" => "desc",
+                "include_retired" => "include_retired",
+                _ => "school_id",
+            },
+            xuequ_domain::Problem::Malformed { reason: format!("`{}` is not {what}", value.chars().take(40).collect::<String>()) },
+        )]))
+    };
+    let number = |key: &str| -> Result<Option<u64>, crate::error::ApiError> {
+        query.get(key).map(|v| v.parse::<u64>().map_err(|_| malformed(key, v, "a whole number"))).transpose()
+    };
+    for key in ["desc", "include_retired"] {
+        if let Some(v) = query.get(key)
+            && !["true", "false", "1", "0"].contains(&v.as_str())
+        {
+            return Err(malformed(key, v, "true or false"));
+        }
+    }
+    if let Some(v) = query.get("school_id")
+        && v.parse::<i64>().is_err()
+    {
+        return Err(malformed("school_id", v, "a whole number"));
+    }
+    let paging = crate::api::paging(number("page")?, number("per_page")?)?;
+    let (filter, _) = list_request(query);
+    Ok((filter, paging))
+}
+
 /// The audit log's filters: `entity`, `action`, `username`, and the days `from`–`to`
 /// (YYYY-MM-DD); a date that does not read is a problem on its field.
 pub fn audit_filter(query: &HashMap<String, String>) -> Result<xuequ_store::accounts::AuditFilter, xuequ_app::AppError> {

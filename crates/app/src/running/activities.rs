@@ -10,7 +10,7 @@ use xuequ_domain::access::Visibility;
 use xuequ_domain::access::running::{self as policy, Held};
 use xuequ_domain::activity::{ActivityKind, checkin, hours};
 use xuequ_domain::booking::{to_local, to_utc};
-use xuequ_domain::{FieldProblem, Problem, Subject};
+use xuequ_domain::{FieldProblem, Problem, Role, Subject};
 use xuequ_store::entities::{activity, activity_attendee, activity_review, running_file, teacher};
 use xuequ_store::running::activities::{ActivityFields, ActivityFilter, Going};
 
@@ -141,6 +141,12 @@ fn new_secret() -> String {
 async fn fields(app: &App, c: &Caller, input: &ActivityInput, clusters: &Clusters) -> Result<ActivityFields> {
     let county = c.county();
     let mut problems = Vec::new();
+    // A cluster head schedules for the cluster they head unless they name it; everyone but the
+    // bureau schedules for a cluster, and is told so rather than refused without a word.
+    let cluster_id = input.cluster_id.or(if c.actor.role == Role::ClusterHead { c.actor.cluster_id } else { None });
+    if cluster_id.is_none() && c.actor.role != Role::BureauAdmin && policy::may_schedule_some(&c.actor) {
+        problems.push(FieldProblem::new("cluster_id", Problem::Required));
+    }
     let title = text("title", &input.title, true, 100, &mut problems);
     let description = text("description", &input.description, false, 5_000, &mut problems);
     let place = text("place", &input.place, false, 100, &mut problems);
@@ -230,7 +236,7 @@ async fn fields(app: &App, c: &Caller, input: &ActivityInput, clusters: &Cluster
             None
         }
     };
-    if let Some(k) = input.cluster_id
+    if let Some(k) = cluster_id
         && !clusters.all.iter().any(|cl| cl.id == k && cl.dissolved_on.is_none())
     {
         problems.push(FieldProblem::new("cluster_id", Problem::NotFound { value: k.to_string() }));
@@ -252,11 +258,11 @@ async fn fields(app: &App, c: &Caller, input: &ActivityInput, clusters: &Cluster
         return Err(AppError::Invalid(problems));
     }
     let (kind, host) = (kind.expect("checked"), host.expect("checked"));
-    if !policy::may_schedule(&c.actor, kind, host, input.cluster_id, input.cluster_id.map_or(&[], |k| clusters.schools(k))) {
+    if !policy::may_schedule(&c.actor, kind, host, cluster_id, cluster_id.map_or(&[], |k| clusters.schools(k))) {
         return Err(AppError::Forbidden);
     }
     Ok(ActivityFields {
-        cluster_id: input.cluster_id,
+        cluster_id,
         kind: kind.code().to_string(),
         title,
         description,

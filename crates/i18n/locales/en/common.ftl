@@ -38,6 +38,7 @@ error-unauthorized = Please sign in
 error-forbidden = You may not do this
 error-not-found = Not found
 error-invalid = The input is not valid
+error-malformed = The request does not match the API document
 error-conflict = Conflicts with existing data
 error-rate-limited = Too many attempts; try again later
 error-internal = Internal error

@@ -38,6 +38,7 @@ error-unauthorized = 请先登录
 error-forbidden = 您没有权限执行此操作
 error-not-found = 找不到该记录
 error-invalid = 提交的内容有误
+error-malformed = 请求不符合接口文档
 error-conflict = 与现有数据冲突
 error-rate-limited = 请求过于频繁，请稍后再试
 error-internal = 服务器内部错误

@@ -1,11 +1,10 @@
 //! Sessions, the signed-in user, accounts and the audit log over the API.
 
-use super::registry::codes;
-use super::{Body, Ids, ListOf, ListParams, created};
+use super::{Body, Ids, ListOf, ListParams, codes, created};
 use crate::App;
 use crate::auth::Viewer;
 use crate::error::{ApiResult, AppError};
-use crate::query::list_request;
+use crate::query::api_list_request;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -46,7 +45,7 @@ pub struct Token {
 }
 
 /// Signs in and returns a bearer token for `Authorization: Bearer TOKEN`.
-#[utoipa::path(post, path = "/session", request_body = Credentials, responses((status = 200, body = Token), (status = 401), (status = 429)), tag = "session")]
+#[utoipa::path(post, path = "/session", security(()), request_body = Credentials, responses((status = 200, body = Token), (status = 401), (status = 429)), tag = "session")]
 async fn create_session(State(app): State<App>, source: crate::auth::Source, Body(c): Body<Credentials>) -> ApiResult<Json<Token>> {
     let opened = accounts::sign_in(&app, &c.username, &c.password, SessionKind::Api, &source.0).await?;
     Ok(Json(Token { token: opened.token }))
@@ -151,8 +150,8 @@ async fn change_password(State(app): State<App>, v: Viewer, Body(p): Body<Passwo
 
 #[utoipa::path(get, path = "/users", params(ListParams), responses((status = 200, body = ListOf<User>), (status = 403)), tag = "accounts")]
 async fn list_users(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> ApiResult<Json<ListOf<User>>> {
-    let (_, paging) = list_request(&q);
-    Ok(Json(ListOf::of(accounts::users(&app, &v, paging).await?)))
+    let (_, paging) = api_list_request(&q)?;
+    Ok(Json(ListOf::of(accounts::users(&app, &v, paging).await?, paging)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -203,7 +202,7 @@ async fn update_user(
 ) -> ApiResult<Response> {
     let update =
         UserUpdate { display_name: u.display_name, role: u.role, school_id: u.school_id, cluster_id: u.cluster_id, disabled: u.disabled };
-    let saved = accounts::update_user(&app, &v, id.first(), update, if_match.0).await?;
+    let saved = accounts::update_user(&app, &v, id.first(), update, if_match.version()?).await?;
     Ok(super::tagged(accounts::version(&saved), User::from(saved)))
 }
 
@@ -271,7 +270,7 @@ struct AuditFilters {
 /// The audit log, newest first.
 #[utoipa::path(get, path = "/audit", params(ListParams, AuditFilters), responses((status = 200, body = ListOf<AuditEntry>)), tag = "accounts")]
 async fn audit(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> ApiResult<Json<ListOf<AuditEntry>>> {
-    let (_, paging) = list_request(&q);
+    let (_, paging) = api_list_request(&q)?;
     let filter = crate::query::audit_filter(&q)?;
-    Ok(Json(ListOf::of(accounts::audit_entries(&app, &v, &filter, paging).await?)))
+    Ok(Json(ListOf::of(accounts::audit_entries(&app, &v, &filter, paging).await?, paging)))
 }

@@ -22,6 +22,7 @@ pub struct AssessmentQuery {
     /// The school year (default: the latest complete one, else the latest with statistics).
     pub year: Option<i32>,
     /// `primary` or `junior` (default: both).
+    #[param(schema_with = stages)]
     pub stage: Option<String>,
     /// Only the schools now in this cluster.
     pub cluster: Option<i64>,
@@ -125,4 +126,8 @@ fn without_verdict(sections: &mut serde_json::Value, complete: bool) {
             stage["passed"] = serde_json::Value::Null;
         }
     }
+}
+
+fn stages() -> utoipa::openapi::Object {
+    super::codes::<Section>()
 }

@@ -1,7 +1,8 @@
 //! Facility sharing over the API: check and make bookings (once or repeating), list them,
 //! approve, decline or cancel, a facility's sharing rules, and the notification centre.
 
-use super::{Body, Ids, Params};
+use super::time::Moment;
+use super::{Body, Ids, ListOf, PageParams, Params, codes, one_of};
 use crate::App;
 use crate::auth::Viewer;
 use crate::error::{ApiResult, problem_code};
@@ -9,15 +10,15 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use xuequ_app::AppError;
 use xuequ_app::bookings::{self, Decision, Request};
-use xuequ_domain::Problem;
-use xuequ_domain::booking::{BookingStatus, Repeat, SharingRules, to_local, to_utc};
+use xuequ_domain::booking::{BookingStatus, Repeat, ShareWith, SharingRules, to_utc};
+use xuequ_domain::{FacilityKind, Problem, Section};
 use xuequ_store::bookings::{BookingFilter, booking};
 
 pub fn routes() -> OpenApiRouter<App> {
@@ -48,10 +49,10 @@ pub struct Booking {
     pub requested_by: String,
     /// The first booking of the repeat this one belongs to.
     pub series_id: Option<i64>,
-    /// `2026-09-22T14:00:00`, local time.
-    pub start: NaiveDateTime,
-    pub end: NaiveDateTime,
+    pub start: Moment,
+    pub end: Moment,
     /// `pending` (待审批), `confirmed`, `declined`, `cancelled`, `expired` (not decided in time) or `no_show`.
+    #[schema(schema_with = codes::<BookingStatus>)]
     pub status: String,
     pub purpose: String,
     pub group_name: String,
@@ -71,8 +72,8 @@ impl From<booking::Model> for Booking {
             school_id: b.school_id,
             requested_by: b.requested_by_name,
             series_id: b.series_id,
-            start: to_local(b.starts_at),
-            end: to_local(b.ends_at),
+            start: Moment::of_utc(b.starts_at),
+            end: Moment::of_utc(b.ends_at),
             status: b.status,
             purpose: b.purpose,
             group_name: b.group_name,
@@ -92,9 +93,17 @@ pub struct NewBooking {
     pub facility_id: i64,
     /// The borrowing school (default: the caller's).
     pub school_id: Option<i64>,
-    pub start: Option<NaiveDateTime>,
-    pub end: Option<NaiveDateTime>,
+    #[serde(default, deserialize_with = "super::time::optional_moment")]
+    #[schema(nullable = false)]
+    pub start: Option<Moment>,
+    #[serde(default, deserialize_with = "super::time::optional_moment")]
+    #[schema(nullable = false)]
+    pub end: Option<Moment>,
+    #[serde(default, deserialize_with = "super::time::optional_day")]
+    #[schema(nullable = false)]
     pub date: Option<NaiveDate>,
+    /// The first and last lesson period (1–20).
+    #[schema(schema_with = period_pair)]
     pub periods: Option<[u8; 2]>,
     #[serde(default)]
     pub purpose: String,
@@ -120,8 +129,8 @@ impl From<NewBooking> for Request {
         Request {
             facility_id: b.facility_id,
             school_id: b.school_id,
-            start: b.start,
-            end: b.end,
+            start: b.start.map(Moment::local),
+            end: b.end.map(Moment::local),
             date: b.date,
             periods: b.periods.map(|[a, z]| (a, z)),
             purpose: b.purpose,
@@ -136,8 +145,8 @@ impl From<NewBooking> for Request {
 /// One date of a request, and what stands in its way (empty: free to book).
 #[derive(Serialize, ToSchema)]
 pub struct DateCheck {
-    pub start: NaiveDateTime,
-    pub end: NaiveDateTime,
+    pub start: Moment,
+    pub end: Moment,
     pub problems: Vec<DateProblem>,
 }
 
@@ -149,8 +158,8 @@ pub struct DateProblem {
 
 fn date_check(tr: &crate::i18n::Tr, d: bookings::DateCheck) -> DateCheck {
     DateCheck {
-        start: d.slot.start,
-        end: d.slot.end,
+        start: d.slot.start.into(),
+        end: d.slot.end.into(),
         problems: d.problems.iter().map(|p| DateProblem { code: problem_code(p), message: tr.problem(p) }).collect(),
     }
 }
@@ -197,7 +206,10 @@ pub struct BookingQuery {
     pub from: Option<NaiveDate>,
     /// Last day (local), inclusive.
     pub to: Option<NaiveDate>,
-    /// `pending`, `confirmed`, `declined` or `cancelled`; several separated by commas.
+    /// `pending`, `confirmed`, `declined`, `cancelled`, `expired` or `no_show`; several separated by commas.
+    #[param(
+        pattern = r"^(pending|confirmed|declined|cancelled|expired|no_show)(,(pending|confirmed|declined|cancelled|expired|no_show))*$"
+    )]
     pub status: Option<String>,
 }
 
@@ -229,10 +241,19 @@ pub fn booking_filter(q: &BookingQuery) -> Result<BookingFilter, AppError> {
 }
 
 /// The bookings the caller may see (those of their school, cluster or county), by start.
-#[utoipa::path(get, path = "/bookings", params(BookingQuery), responses((status = 200, body = Vec<Booking>), (status = 400)), tag = "bookings")]
-async fn list_bookings(State(app): State<App>, v: Viewer, Params(q): Params<BookingQuery>) -> ApiResult<Json<Vec<Booking>>> {
+#[utoipa::path(get, path = "/bookings", params(BookingQuery, PageParams), responses((status = 200, body = ListOf<Booking>)), tag = "bookings")]
+async fn list_bookings(
+    State(app): State<App>,
+    v: Viewer,
+    Params(q): Params<BookingQuery>,
+    Params(p): Params<PageParams>,
+) -> ApiResult<Json<ListOf<Booking>>> {
+    let paging = p.paging()?;
+    if q.status.as_deref().is_some_and(|s| s.trim().is_empty()) {
+        return Err(AppError::invalid("status", Problem::Required).into());
+    }
     let filter = booking_filter(&q)?;
-    Ok(Json(bookings::list(&app, &v, filter).await?.into_iter().map(Booking::from).collect()))
+    Ok(Json(ListOf::cut(bookings::list(&app, &v, filter).await?.into_iter().map(Booking::from), paging)))
 }
 
 #[utoipa::path(get, path = "/bookings/{id}", params(("id" = i64, Path)), responses((status = 200, body = Booking), (status = 404)), tag = "bookings")]
@@ -241,10 +262,10 @@ async fn get_booking(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Js
 }
 
 #[derive(Deserialize, ToSchema)]
-pub struct DecisionBody {
+pub struct BookingDecisionBody {
     /// `approve` or `decline` (the lending school), `cancel` (either school), `no_show` (the
     /// lending school, once the booking has begun) or `attended` (takes a no-show back).
-    #[schema(value_type = String)]
+    #[schema(schema_with = booking_decisions)]
     pub decision: Decision,
     /// Why (required to decline).
     #[serde(default)]
@@ -255,14 +276,14 @@ pub struct DecisionBody {
 }
 
 /// Approves, declines or cancels a booking, or marks it a no-show; the other side is notified.
-#[utoipa::path(patch, path = "/bookings/{id}", params(("id" = i64, Path)), request_body = DecisionBody, responses((status = 200, body = Vec<Booking>), (status = 403), (status = 404), (status = 409)), tag = "bookings")]
-async fn decide_booking(State(app): State<App>, v: Viewer, id: Ids, Body(d): Body<DecisionBody>) -> ApiResult<Json<Vec<Booking>>> {
+#[utoipa::path(patch, path = "/bookings/{id}", params(("id" = i64, Path)), request_body = BookingDecisionBody, responses((status = 200, body = Vec<Booking>), (status = 403), (status = 404), (status = 409)), tag = "bookings")]
+async fn decide_booking(State(app): State<App>, v: Viewer, id: Ids, Body(d): Body<BookingDecisionBody>) -> ApiResult<Json<Vec<Booking>>> {
     let done = bookings::decide(&app, &v, id.first(), d.decision, &d.reason, d.series).await?;
     Ok(Json(done.into_iter().map(Booking::from).collect()))
 }
 
 /// A facility's sharing rules (the defaults until its school sets them).
-#[utoipa::path(get, path = "/facilities/{id}/rules", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 404)), tag = "bookings")]
+#[utoipa::path(get, path = "/facilities/{id}/rules", params(("id" = i64, Path)), responses((status = 200, body = RulesDoc), (status = 404)), tag = "bookings")]
 async fn get_rules(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<SharingRules>> {
     let f = xuequ_app::registry::get::<xuequ_store::entities::facility::Model>(&app, &v, id.first()).await?;
     Ok(Json(bookings::rules_of(&app, v.county(), &f).await?))
@@ -270,7 +291,7 @@ async fn get_rules(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json
 
 /// Sets a facility's sharing rules: with whom, approval, notice, horizon, longest booking,
 /// opening hours per weekday, capacity, weekly quota per school, blackouts.
-#[utoipa::path(put, path = "/facilities/{id}/rules", params(("id" = i64, Path)), request_body = Object, responses((status = 200, body = Object), (status = 400), (status = 403), (status = 404)), tag = "bookings")]
+#[utoipa::path(put, path = "/facilities/{id}/rules", params(("id" = i64, Path)), request_body = RulesDoc, responses((status = 200, body = RulesDoc), (status = 400), (status = 403), (status = 404)), tag = "bookings")]
 async fn put_rules(State(app): State<App>, v: Viewer, id: Ids, Body(rules): Body<SharingRules>) -> ApiResult<Json<SharingRules>> {
     bookings::save_rules(&app, &v, id.first(), &rules).await?;
     Ok(Json(rules))
@@ -322,7 +343,7 @@ pub struct ReadBody {
 }
 
 /// Marks the caller's message (or all of them) read; answers how many changed.
-#[utoipa::path(post, path = "/notifications/read", request_body = ReadBody, responses((status = 200, body = u64)), tag = "notifications")]
+#[utoipa::path(post, path = "/notifications/read", request_body = ReadBody, responses((status = 200, body = u64, content_type = "application/json", description = "how many were marked read")), tag = "notifications")]
 async fn read_notifications(State(app): State<App>, v: Viewer, Body(b): Body<ReadBody>) -> ApiResult<Json<u64>> {
     Ok(Json(app.store.mark_read(v.county(), v.actor.user_id, b.id).await.map_err(AppError::from)?))
 }
@@ -337,7 +358,7 @@ pub struct CalendarQuery {
 }
 
 /// A school year's calendar: `{"terms": [["2026-09-01", "2027-01-20"], …], "closures": [{"from", "to", "reason"}]}`.
-#[utoipa::path(get, path = "/calendar", params(CalendarQuery), responses((status = 200, body = Object)), tag = "bookings")]
+#[utoipa::path(get, path = "/calendar", params(CalendarQuery), responses((status = 200, body = CalendarDoc)), tag = "bookings")]
 async fn get_calendar(
     State(app): State<App>,
     v: Viewer,
@@ -347,7 +368,7 @@ async fn get_calendar(
 }
 
 /// Sets a school year's calendar: the county's (the bureau) or a school's closed days (its admin).
-#[utoipa::path(put, path = "/calendar", params(CalendarQuery), request_body = Object, responses((status = 200, body = Object), (status = 400), (status = 403)), tag = "bookings")]
+#[utoipa::path(put, path = "/calendar", params(CalendarQuery), request_body = CalendarDoc, responses((status = 200, body = CalendarDoc), (status = 400), (status = 403)), tag = "bookings")]
 async fn put_calendar(
     State(app): State<App>,
     v: Viewer,
@@ -362,11 +383,12 @@ async fn put_calendar(
 #[into_params(parameter_in = Query)]
 pub struct BellsQuery {
     /// `primary` or `junior` (default: the school's stage).
-    pub section: Option<String>,
+    #[param(schema_with = codes::<Section>)]
+    pub section: Option<Section>,
 }
 
 /// A school's bell schedule: `{"periods": [{"number": 1, "start": "08:00:00", "end": "08:40:00"}, …]}`.
-#[utoipa::path(get, path = "/schools/{id}/bells", params(("id" = i64, Path), BellsQuery), responses((status = 200, body = Object), (status = 404)), tag = "bookings")]
+#[utoipa::path(get, path = "/schools/{id}/bells", params(("id" = i64, Path), BellsQuery), responses((status = 200, body = BellsDoc), (status = 404)), tag = "bookings")]
 async fn get_bells(
     State(app): State<App>,
     v: Viewer,
@@ -374,7 +396,7 @@ async fn get_bells(
     Params(q): Params<BellsQuery>,
 ) -> ApiResult<Json<xuequ_domain::booking::BellSchedule>> {
     let school = xuequ_app::registry::get::<xuequ_store::entities::school::Model>(&app, &v, id.first()).await?;
-    Ok(Json(match q.section.as_deref() {
+    Ok(Json(match q.section.map(|s| s.code()) {
         Some(section) => app.store.bell_schedule(v.county(), school.id, section).await.map_err(AppError::from)?.unwrap_or_else(|| {
             if section == "junior" { xuequ_domain::booking::BellSchedule::junior() } else { xuequ_domain::booking::BellSchedule::primary() }
         }),
@@ -383,7 +405,7 @@ async fn get_bells(
 }
 
 /// Sets a school's bell schedule for a stage.
-#[utoipa::path(put, path = "/schools/{id}/bells", params(("id" = i64, Path), BellsQuery), request_body = Object, responses((status = 200, body = Object), (status = 400), (status = 403), (status = 404)), tag = "bookings")]
+#[utoipa::path(put, path = "/schools/{id}/bells", params(("id" = i64, Path), BellsQuery), request_body = BellsDoc, responses((status = 200, body = BellsDoc), (status = 400), (status = 403), (status = 404)), tag = "bookings")]
 async fn put_bells(
     State(app): State<App>,
     v: Viewer,
@@ -391,7 +413,7 @@ async fn put_bells(
     Params(q): Params<BellsQuery>,
     Body(bells): Body<xuequ_domain::booking::BellSchedule>,
 ) -> ApiResult<Json<xuequ_domain::booking::BellSchedule>> {
-    bookings::save_bells(&app, &v, id.first(), q.section.as_deref().unwrap_or("primary"), &bells).await?;
+    bookings::save_bells(&app, &v, id.first(), q.section.map_or("primary", |s| s.code()), &bells).await?;
     Ok(Json(bells))
 }
 
@@ -438,15 +460,20 @@ pub struct NewFeed {
 }
 
 /// The caller's calendar feeds.
-#[utoipa::path(get, path = "/feeds", responses((status = 200, body = Vec<Feed>)), tag = "bookings")]
-async fn list_feeds(State(app): State<App>, v: Viewer) -> ApiResult<Json<Vec<Feed>>> {
+#[utoipa::path(get, path = "/feeds", params(PageParams), responses((status = 200, body = ListOf<Feed>)), tag = "bookings")]
+async fn list_feeds(State(app): State<App>, v: Viewer, Params(p): Params<PageParams>) -> ApiResult<Json<ListOf<Feed>>> {
+    let paging = p.paging()?;
     let feeds = app.store.feeds(v.county(), v.actor.user_id).await.map_err(AppError::from)?;
-    Ok(Json(
-        feeds
-            .into_iter()
-            .map(|f| Feed { id: f.id, facility_id: f.facility_id, created_at: f.created_at, revoked_at: f.revoked_at, url: None })
-            .collect(),
-    ))
+    Ok(Json(ListOf::cut(
+        feeds.into_iter().map(|f| Feed {
+            id: f.id,
+            facility_id: f.facility_id,
+            created_at: f.created_at,
+            revoked_at: f.revoked_at,
+            url: None,
+        }),
+        paging,
+    )))
 }
 
 /// A new secret iCalendar address (RFC 5545, `TZID=Asia/Shanghai`, repeats as RRULE with
@@ -473,11 +500,12 @@ async fn revoke_feed(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<St
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FreeQuery {
-    /// Start, local time (`2026-12-01T14:00`).
-    pub free_from: NaiveDateTime,
-    /// End, local time, the same day.
-    pub free_to: NaiveDateTime,
+    /// Start (`2026-12-01T14:00:00+08:00`, or Beijing time `2026-12-01T14:00`).
+    pub free_from: Moment,
+    /// End, the same day.
+    pub free_to: Moment,
     /// A facility kind (`lab`, `gym`, …).
+    #[param(schema_with = codes::<FacilityKind>)]
     pub kind: Option<String>,
     /// Room for at least this many.
     pub capacity: Option<u32>,
@@ -490,6 +518,7 @@ pub struct FreeQuery {
 pub struct FreeFacility {
     pub facility_id: i64,
     pub name: String,
+    #[schema(schema_with = codes::<FacilityKind>)]
     pub kind: String,
     pub capacity: i32,
     pub school_id: i64,
@@ -505,31 +534,172 @@ pub struct FreeFacility {
 
 /// "What is free": the facilities the borrowing school may use (its own, its clusters', those
 /// shared with the county), of the kind and size asked, nearest first, each free or not and why.
-#[utoipa::path(get, path = "/facilities/free", params(FreeQuery), responses((status = 200, body = Vec<FreeFacility>), (status = 400)), tag = "bookings")]
-async fn free_facilities(State(app): State<App>, v: Viewer, Params(q): Params<FreeQuery>) -> ApiResult<Json<Vec<FreeFacility>>> {
+#[utoipa::path(get, path = "/facilities/free", params(FreeQuery, PageParams), responses((status = 200, body = ListOf<FreeFacility>)), tag = "bookings")]
+async fn free_facilities(
+    State(app): State<App>,
+    v: Viewer,
+    Params(q): Params<FreeQuery>,
+    Params(p): Params<PageParams>,
+) -> ApiResult<Json<ListOf<FreeFacility>>> {
+    let paging = p.paging()?;
     let tr = v.tr();
     let query = bookings::FreeQuery {
-        slot: xuequ_domain::booking::Slot { start: q.free_from, end: q.free_to },
+        slot: xuequ_domain::booking::Slot { start: q.free_from.local(), end: q.free_to.local() },
         kind: q.kind,
         capacity: q.capacity,
         school_id: q.school_id,
     };
     let found = bookings::free(&app, &v, &query).await?;
-    Ok(Json(
-        found
-            .into_iter()
-            .map(|f| FreeFacility {
-                free: f.taken_by.is_none() && f.problems.is_empty(),
-                taken_by: f.taken_by.map(|b| b.id),
-                problems: f.problems.iter().map(|p| DateProblem { code: problem_code(p), message: tr.problem(p) }).collect(),
-                facility_id: f.facility.id,
-                name: f.facility.name,
-                kind: f.facility.kind,
-                capacity: f.facility.capacity,
-                school_id: f.facility.school_id,
-                school: f.school,
-                km: f.km,
-            })
-            .collect(),
-    ))
+    Ok(Json(ListOf::cut(
+        found.into_iter().map(|f| FreeFacility {
+            free: f.taken_by.is_none() && f.problems.is_empty(),
+            taken_by: f.taken_by.map(|b| b.id),
+            problems: f.problems.iter().map(|p| DateProblem { code: problem_code(p), message: tr.problem(p) }).collect(),
+            facility_id: f.facility.id,
+            name: f.facility.name,
+            kind: f.facility.kind,
+            capacity: f.facility.capacity,
+            school_id: f.facility.school_id,
+            school: f.school,
+            km: f.km,
+        }),
+        paging,
+    )))
+}
+
+fn booking_decisions() -> utoipa::openapi::Object {
+    one_of(&["approve", "decline", "cancel", "no_show", "attended"])
+}
+
+/// `[first, last]` lesson periods.
+fn period_pair() -> utoipa::openapi::Array {
+    use utoipa::openapi::{ArrayBuilder, ObjectBuilder, schema::Type};
+    let period = ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(20));
+    ArrayBuilder::new().items(period).min_items(Some(2)).max_items(Some(2)).build()
+}
+
+/// `HH:MM:SS`, a time of day.
+const TIME_OF_DAY: &str = r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$";
+
+/// A school year's calendar (`xuequ_domain::booking::SchoolCalendar`, which the body is read into).
+#[derive(ToSchema)]
+#[schema(as = Calendar)]
+#[allow(dead_code)] // documents the body
+struct CalendarDoc {
+    /// The terms, each `["first day", "last day"]`.
+    #[schema(schema_with = day_pairs)]
+    terms: Vec<Vec<NaiveDate>>,
+    /// Days within the terms with no lending (holidays, exam weeks, a school's own closed days).
+    closures: Vec<ClosureDoc>,
+}
+
+#[derive(ToSchema)]
+#[schema(as = Closure)]
+#[allow(dead_code)]
+struct ClosureDoc {
+    from: NaiveDate,
+    to: NaiveDate,
+    reason: String,
+}
+
+/// A school's lesson periods for one stage (`xuequ_domain::booking::BellSchedule`).
+#[derive(ToSchema)]
+#[schema(as = BellSchedule)]
+#[allow(dead_code)]
+struct BellsDoc {
+    periods: Vec<PeriodDoc>,
+}
+
+#[derive(ToSchema)]
+#[schema(as = Period)]
+#[allow(dead_code)]
+struct PeriodDoc {
+    /// 第几节.
+    #[schema(minimum = 0, maximum = 255)]
+    number: u8,
+    #[schema(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$")]
+    start: String,
+    #[schema(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$")]
+    end: String,
+}
+
+/// How a school lends a facility (`xuequ_domain::booking::SharingRules`).
+#[derive(ToSchema)]
+#[schema(as = SharingRules)]
+#[allow(dead_code)]
+struct RulesDoc {
+    /// With whom it is shared.
+    #[schema(schema_with = codes::<ShareWith>)]
+    share_with: String,
+    /// Whether a booking waits for the owner's approval (待审批) or is confirmed at once.
+    needs_approval: bool,
+    /// Hours ahead a booking must be made at least.
+    #[schema(maximum = 4_294_967_295_u64)]
+    min_notice_hours: u32,
+    /// Days ahead a booking may be made at most.
+    #[schema(maximum = 4_294_967_295_u64)]
+    horizon_days: u32,
+    /// The longest single booking, in minutes.
+    #[schema(maximum = 4_294_967_295_u64)]
+    max_minutes: u32,
+    /// Opening hours per weekday, Monday first: `["08:00:00", "17:30:00"]`, or `null` closed.
+    #[schema(schema_with = opening_hours)]
+    opening: Vec<Option<Vec<String>>>,
+    /// Most people it holds.
+    #[schema(maximum = 4_294_967_295_u64)]
+    capacity: Option<u32>,
+    /// Hours per week one borrowing school may book in all.
+    weekly_quota_hours: Option<f64>,
+    blackouts: Vec<BlackoutDoc>,
+}
+
+/// A time the facility is not lent: once, or every week.
+#[derive(ToSchema, Deserialize)]
+#[schema(as = Blackout)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[allow(dead_code)]
+enum BlackoutDoc {
+    Once {
+        slot: SlotDoc,
+        reason: String,
+    },
+    Weekly {
+        /// 1 = Monday.
+        #[schema(minimum = 0, maximum = 255)]
+        weekday: u8,
+        #[schema(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$")]
+        start: String,
+        #[schema(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$")]
+        end: String,
+        reason: String,
+    },
+}
+
+/// A stretch of local time, `YYYY-MM-DDTHH:MM:SS`.
+#[derive(ToSchema, Deserialize)]
+#[schema(as = Slot)]
+#[allow(dead_code)]
+struct SlotDoc {
+    #[schema(pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$")]
+    start: String,
+    #[schema(pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$")]
+    end: String,
+}
+
+/// `[["2026-09-01", "2027-01-20"], …]`.
+fn day_pairs() -> utoipa::openapi::Array {
+    use utoipa::openapi::schema::{KnownFormat, SchemaFormat, Type};
+    use utoipa::openapi::{ArrayBuilder, ObjectBuilder};
+    let day = ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)));
+    ArrayBuilder::new().items(ArrayBuilder::new().items(day).min_items(Some(2)).max_items(Some(2))).build()
+}
+
+/// Seven days, Monday first, each `["HH:MM:SS", "HH:MM:SS"]` or `null`.
+fn opening_hours() -> utoipa::openapi::Array {
+    use utoipa::openapi::schema::{SchemaType, Type};
+    use utoipa::openapi::{ArrayBuilder, ObjectBuilder};
+    let time = ObjectBuilder::new().schema_type(Type::String).pattern(Some(TIME_OF_DAY));
+    let day =
+        ArrayBuilder::new().schema_type(SchemaType::from_iter([Type::Array, Type::Null])).items(time).min_items(Some(2)).max_items(Some(2));
+    ArrayBuilder::new().items(day).min_items(Some(7)).max_items(Some(7)).build()
 }

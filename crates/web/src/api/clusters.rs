@@ -1,11 +1,11 @@
 //! Clusters over the API: records, dated membership and officers.
 
-use super::registry::{School, codes};
-use super::{Body, Ids, ListOf, ListParams, created};
+use super::registry::School;
+use super::{Body, Ids, ListOf, ListParams, codes, created};
 use crate::App;
 use crate::auth::Viewer;
 use crate::error::ApiResult;
-use crate::query::list_request;
+use crate::query::api_list_request;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -165,6 +165,8 @@ impl From<ClusterInput> for ClusterDraft {
 pub struct NewMember {
     pub school_code: String,
     /// Default: today.
+    #[serde(default, deserialize_with = "super::time::optional_day")]
+    #[schema(nullable = false)]
     pub joined_on: Option<NaiveDate>,
 }
 
@@ -197,8 +199,8 @@ struct ClusterFilters {
 /// Clusters of the county.
 #[utoipa::path(get, path = "/clusters", params(ListParams, ClusterFilters), responses((status = 200, body = ListOf<Cluster>)), tag = "clusters")]
 async fn list_clusters(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> ApiResult<Json<ListOf<Cluster>>> {
-    let (filter, paging) = list_request(&q);
-    Ok(Json(ListOf::of(clusters::list(&app, &v, &filter, paging).await?)))
+    let (filter, paging) = api_list_request(&q)?;
+    Ok(Json(ListOf::of(clusters::list(&app, &v, &filter, paging).await?, paging)))
 }
 
 /// A cluster with its members (current and past, with dates) and officers.
@@ -224,7 +226,7 @@ async fn update_cluster(
     if_match: super::IfMatch,
     Body(d): Body<ClusterInput>,
 ) -> ApiResult<Response> {
-    let saved = clusters::update(&app, &v, id.first(), &d.into(), q.on.unwrap_or_else(today), if_match.0).await?;
+    let saved = clusters::update(&app, &v, id.first(), &d.into(), q.on.unwrap_or_else(today), if_match.version()?).await?;
     Ok(super::tagged(xuequ_app::Version(saved.updated_at), Cluster::from(saved)))
 }
 

@@ -5,12 +5,13 @@
 
 use std::collections::BTreeMap;
 
-use super::{Body, Params};
+use super::Upload;
+use super::{Body, Ids, ListOf, PageParams, Params, codes, one_of};
 use crate::App;
 use crate::auth::Viewer;
 use crate::error::ApiResult;
 use axum::Json;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
@@ -21,7 +22,7 @@ use utoipa_axum::routes;
 use xuequ_app::AppError;
 use xuequ_app::library::use_::Sort;
 use xuequ_app::library::{figures, upload, use_};
-use xuequ_domain::library::{Kind, ResourceDraft, Sharing, split_tags};
+use xuequ_domain::library::{Kind, ResourceDraft, ResourceStatus, Sharing, split_tags};
 use xuequ_domain::{Problem, Subject};
 use xuequ_store::entities::{library_collection, library_comment, library_file, library_resource};
 
@@ -49,10 +50,12 @@ pub struct SearchQuery {
     /// Words (Chinese or English); text in double quotes is a phrase.
     pub q: Option<String>,
     /// Subject code (`math`, `chinese`, …).
+    #[param(schema_with = codes::<Subject>)]
     pub subject: Option<String>,
     /// Grade 1–9 (0: not tied to a grade).
     pub grade: Option<String>,
     /// Kind code (`lesson_plan`, `courseware`, …).
+    #[param(schema_with = codes::<Kind>)]
     pub kind: Option<String>,
     /// Textbook edition as written (人教版 …).
     pub edition: Option<String>,
@@ -64,12 +67,44 @@ pub struct SearchQuery {
     pub since: Option<NaiveDate>,
     pub until: Option<NaiveDate>,
     /// `relevance` (default), `newest`, `downloads`, `rating`.
+    #[param(schema_with = search_sorts)]
     pub sort: Option<String>,
+    /// 1-based page number (default 1).
+    #[param(minimum = 1, maximum = 10_000)]
     pub page: Option<usize>,
+    /// Rows per page, 1–200 (default 20).
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<usize>,
 }
 
 impl SearchQuery {
+    /// The API's reading: a code or page the document does not list is refused (the page's
+    /// search form sends `""` for "any", which [`SearchQuery::to_search`] reads as no filter).
+    pub fn checked(&self) -> Result<(), crate::error::ApiError> {
+        let unknown = |field: &'static str, value: &str, allowed: String| {
+            Err(crate::error::ApiError(AppError::Malformed(vec![xuequ_domain::FieldProblem::new(
+                field,
+                Problem::UnknownValue { value: value.chars().take(40).collect(), allowed },
+            )])))
+        };
+        if let Some(v) = self.subject.as_deref().filter(|v| Subject::parse(v).is_none()) {
+            return unknown("subject", v, Subject::allowed_zh());
+        }
+        if let Some(v) = self.kind.as_deref().filter(|v| Kind::parse(v).is_none()) {
+            return unknown("kind", v, Kind::allowed_zh());
+        }
+        if let Some(v) = self.sort.as_deref().filter(|v| !["relevance", "newest", "downloads", "rating"].contains(v)) {
+            return unknown("sort", v, "relevance, newest, downloads, rating".into());
+        }
+        for (field, value, max) in [("page", self.page, 10_000), ("per_page", self.per_page, 200)] {
+            if let Some(n) = value.filter(|n| !(1..=max).contains(n)) {
+                let problem = Problem::OutOfRange { value: n.to_string(), min: "1".into(), max: max.to_string() };
+                return Err(crate::error::ApiError(AppError::Malformed(vec![xuequ_domain::FieldProblem::new(field, problem)])));
+            }
+        }
+        Ok(())
+    }
+
     pub fn to_search(&self) -> Result<use_::Search, AppError> {
         let sort = match self.sort.as_deref().unwrap_or("relevance") {
             "" | "relevance" => Sort::Relevance,
@@ -123,11 +158,14 @@ pub struct ResourceOut {
     pub grade: i32,
     pub edition: String,
     pub chapter: String,
+    #[schema(schema_with = codes::<Kind>)]
     pub kind: String,
     pub tags: Vec<String>,
     /// `school`, `cluster` or `county`.
+    #[schema(schema_with = codes::<Sharing>)]
     pub sharing: String,
     /// `active`, `withdrawn` or `taken_down` (with `status_reason`).
+    #[schema(schema_with = codes::<ResourceStatus>)]
     pub status: String,
     pub status_reason: String,
     pub school_id: Option<i64>,
@@ -204,6 +242,7 @@ pub struct SearchOut {
 /// from the one query that includes the caller's visibility.
 #[utoipa::path(get, path = "/resources", params(SearchQuery), responses((status = 200, body = SearchOut), (status = 400)), tag = "library")]
 async fn search_resources(State(app): State<App>, v: Viewer, Params(q): Params<SearchQuery>) -> ApiResult<Json<SearchOut>> {
+    q.checked()?;
     let found = use_::search(&app, &v, &q.to_search()?).await?;
     let items = found
         .items
@@ -338,7 +377,7 @@ pub fn draft_of(fields: &BTreeMap<String, String>) -> Result<ResourceDraft, AppE
 /// Uploads one resource per file, all or none: every file is checked (type by content, size,
 /// name) before anything is stored; each is stored once by its hash and its text indexed.
 #[utoipa::path(post, path = "/resources", request_body(content = UploadForm, content_type = "multipart/form-data"), responses((status = 201, body = Vec<ResourceOut>), (status = 400, description = "each problem with its field and file"), (status = 403), (status = 413)), tag = "library")]
-async fn upload_resources(State(app): State<App>, v: Viewer, form: Multipart) -> ApiResult<(StatusCode, Json<Vec<ResourceOut>>)> {
+async fn upload_resources(State(app): State<App>, v: Viewer, Upload(form): Upload) -> ApiResult<(StatusCode, Json<Vec<ResourceOut>>)> {
     let form = read_form(&app, form).await?;
     let school_id = match form.fields.get("school_id").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         Some(s) => Some(
@@ -352,22 +391,23 @@ async fn upload_resources(State(app): State<App>, v: Viewer, form: Multipart) ->
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct FileOut {
+pub struct ResourceFileOut {
     pub version: i32,
     pub name: String,
     pub size: i64,
     pub mime: String,
     pub sha256: String,
     /// `read`, `none` (text of this kind is not read) or `failed` (see `text_note`).
+    #[schema(schema_with = text_statuses)]
     pub text_status: String,
     pub text_note: String,
     pub uploaded_by: String,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
-impl From<&library_file::Model> for FileOut {
+impl From<&library_file::Model> for ResourceFileOut {
     fn from(f: &library_file::Model) -> Self {
-        FileOut {
+        ResourceFileOut {
             version: f.version,
             name: f.name.clone(),
             size: f.size,
@@ -388,7 +428,7 @@ pub struct DetailOut {
     pub school_name: String,
     pub cluster_name: String,
     /// Every version, the current first.
-    pub versions: Vec<FileOut>,
+    pub versions: Vec<ResourceFileOut>,
     /// The current file's text (the first 20,000 characters), for a preview of kinds the
     /// browser does not show.
     pub text: String,
@@ -399,12 +439,13 @@ pub struct DetailOut {
 
 /// A resource the caller may see, with its file versions.
 #[utoipa::path(get, path = "/resources/{id}", params(("id" = i64, Path)), responses((status = 200, body = DetailOut), (status = 404)), tag = "library")]
-async fn get_resource(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> ApiResult<Json<DetailOut>> {
+async fn get_resource(State(app): State<App>, v: Viewer, Ids(id_list): Ids) -> ApiResult<Json<DetailOut>> {
+    let id = id_list[0];
     let d = use_::detail(&app, &v, id).await?;
     Ok(Json(DetailOut {
         resource: ResourceOut::from(&d.resource),
         text: d.current().text.chars().take(20_000).collect(),
-        versions: d.versions.iter().map(FileOut::from).collect(),
+        versions: d.versions.iter().map(ResourceFileOut::from).collect(),
         school_name: d.school_name,
         cluster_name: d.cluster_name,
         my_rating: d.my_rating,
@@ -425,9 +466,11 @@ pub struct EditBody {
     pub edition: String,
     #[serde(default)]
     pub chapter: String,
+    #[schema(schema_with = codes::<Kind>)]
     pub kind: String,
     #[serde(default)]
     pub tags: Vec<String>,
+    #[schema(schema_with = codes::<Sharing>)]
     pub sharing: String,
     /// The revision read; a resource changed since answers 412.
     pub revision: i64,
@@ -435,7 +478,8 @@ pub struct EditBody {
 
 /// Changes what describes a resource (its uploader and their school's admin; the bureau takes down instead).
 #[utoipa::path(patch, path = "/resources/{id}", params(("id" = i64, Path)), request_body = EditBody, responses((status = 200, body = ResourceOut), (status = 400), (status = 403), (status = 404), (status = 412)), tag = "library")]
-async fn edit_resource(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Body(b): Body<EditBody>) -> ApiResult<Json<ResourceOut>> {
+async fn edit_resource(State(app): State<App>, v: Viewer, Ids(id_list): Ids, Body(b): Body<EditBody>) -> ApiResult<Json<ResourceOut>> {
+    let id = id_list[0];
     let mut fields: BTreeMap<String, String> = [
         ("title", b.title),
         ("description", b.description),
@@ -467,9 +511,10 @@ pub struct RevisionQuery {
 async fn withdraw_resource(
     State(app): State<App>,
     v: Viewer,
-    Path(id): Path<i64>,
+    Ids(id_list): Ids,
     Params(q): Params<RevisionQuery>,
 ) -> ApiResult<Json<ResourceOut>> {
+    let id = id_list[0];
     Ok(Json(ResourceOut::from(&upload::withdraw(&app, &v, id, true, q.revision).await?)))
 }
 
@@ -478,9 +523,10 @@ async fn withdraw_resource(
 async fn restore_resource(
     State(app): State<App>,
     v: Viewer,
-    Path(id): Path<i64>,
+    Ids(id_list): Ids,
     Params(q): Params<RevisionQuery>,
 ) -> ApiResult<Json<ResourceOut>> {
+    let id = id_list[0];
     Ok(Json(ResourceOut::from(&upload::withdraw(&app, &v, id, false, q.revision).await?)))
 }
 
@@ -495,15 +541,17 @@ pub struct TakeDownBody {
 async fn take_down_resource(
     State(app): State<App>,
     v: Viewer,
-    Path(id): Path<i64>,
+    Ids(id_list): Ids,
     Body(b): Body<TakeDownBody>,
 ) -> ApiResult<Json<ResourceOut>> {
+    let id = id_list[0];
     Ok(Json(ResourceOut::from(&upload::take_down(&app, &v, id, &b.reason, b.revision).await?)))
 }
 
 /// A new version of the file (multipart: `file`, `revision`); the old versions are kept.
-#[utoipa::path(put, path = "/resources/{id}/file", params(("id" = i64, Path)), request_body(content = String, content_type = "multipart/form-data"), responses((status = 200, body = FileOut), (status = 400), (status = 403), (status = 404), (status = 412)), tag = "library")]
-async fn replace_file(State(app): State<App>, v: Viewer, Path(id): Path<i64>, form: Multipart) -> ApiResult<Json<FileOut>> {
+#[utoipa::path(put, path = "/resources/{id}/file", params(("id" = i64, Path)), request_body(content = String, content_type = "multipart/form-data"), responses((status = 200, body = ResourceFileOut), (status = 400), (status = 403), (status = 404), (status = 412)), tag = "library")]
+async fn replace_file(State(app): State<App>, v: Viewer, Ids(id_list): Ids, Upload(form): Upload) -> ApiResult<Json<ResourceFileOut>> {
+    let id = id_list[0];
     let mut form = read_form(&app, form).await?;
     let revision =
         form.fields.get("revision").and_then(|r| r.trim().parse().ok()).ok_or_else(|| AppError::invalid("revision", Problem::Required))?;
@@ -511,7 +559,7 @@ async fn replace_file(State(app): State<App>, v: Viewer, Path(id): Path<i64>, fo
         return Err(AppError::invalid("files", Problem::TooManyFiles { max: 1 }).into());
     }
     let item = upload::replace(&app, &v, id, form.files.remove(0), revision).await?;
-    Ok(Json(FileOut::from(&item.file)))
+    Ok(Json(ResourceFileOut::from(&item.file)))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -523,14 +571,16 @@ pub struct VersionQuery {
 
 /// Downloads the file (counted with the person and their school).
 #[utoipa::path(get, path = "/resources/{id}/download", params(("id" = i64, Path), VersionQuery), responses((status = 200, description = "the file"), (status = 404)), tag = "library")]
-async fn download_resource(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Params(q): Params<VersionQuery>) -> ApiResult<Response> {
+async fn download_resource(State(app): State<App>, v: Viewer, Ids(id_list): Ids, Params(q): Params<VersionQuery>) -> ApiResult<Response> {
+    let id = id_list[0];
     let (file, bytes) = use_::file(&app, &v, id, q.version, true).await?;
     Ok(crate::download::stored_file(bytes, &file.name, &file.mime, false))
 }
 
 /// The file to show in the page (PDF and images; not counted as a download).
 #[utoipa::path(get, path = "/resources/{id}/preview", params(("id" = i64, Path), VersionQuery), responses((status = 200, description = "the file, inline"), (status = 404)), tag = "library")]
-async fn preview_resource(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Params(q): Params<VersionQuery>) -> ApiResult<Response> {
+async fn preview_resource(State(app): State<App>, v: Viewer, Ids(id_list): Ids, Params(q): Params<VersionQuery>) -> ApiResult<Response> {
+    let id = id_list[0];
     let (file, bytes, inline) = use_::preview(&app, &v, id, q.version).await?;
     Ok(crate::download::stored_file(bytes, &file.name, &file.mime, inline))
 }
@@ -543,14 +593,57 @@ pub struct RateBody {
 
 /// Rates a resource 1–5 stars; rating again replaces the caller's earlier stars.
 #[utoipa::path(post, path = "/resources/{id}/ratings", params(("id" = i64, Path)), request_body = RateBody, responses((status = 200, body = ResourceOut), (status = 400), (status = 404)), tag = "library")]
-async fn rate_resource(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Body(b): Body<RateBody>) -> ApiResult<Json<ResourceOut>> {
+async fn rate_resource(State(app): State<App>, v: Viewer, Ids(id_list): Ids, Body(b): Body<RateBody>) -> ApiResult<Json<ResourceOut>> {
+    let id = id_list[0];
     Ok(Json(ResourceOut::from(&use_::rate(&app, &v, id, b.stars).await?)))
 }
 
 /// The comments on a resource, oldest first.
-#[utoipa::path(get, path = "/resources/{id}/comments", params(("id" = i64, Path)), responses((status = 200, body = Vec<Object>), (status = 404)), tag = "library")]
-async fn list_comments(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> ApiResult<Json<Vec<library_comment::Model>>> {
-    Ok(Json(use_::detail(&app, &v, id).await?.comments))
+#[utoipa::path(get, path = "/resources/{id}/comments", params(("id" = i64, Path), PageParams), responses((status = 200, body = ListOf<CommentOut>)), tag = "library")]
+async fn list_comments(
+    State(app): State<App>,
+    v: Viewer,
+    Ids(id_list): Ids,
+    Params(p): Params<PageParams>,
+) -> ApiResult<Json<ListOf<CommentOut>>> {
+    let id = id_list[0];
+    let paging = p.paging()?;
+    Ok(Json(ListOf::cut(use_::detail(&app, &v, id).await?.comments.into_iter().map(CommentOut::from), paging)))
+}
+
+/// A comment on a resource.
+#[derive(Serialize, ToSchema)]
+pub struct CommentOut {
+    pub id: i64,
+    pub resource_id: i64,
+    pub user_id: i64,
+    pub author_name: String,
+    pub body: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<library_comment::Model> for CommentOut {
+    fn from(c: library_comment::Model) -> Self {
+        CommentOut { id: c.id, resource_id: c.resource_id, user_id: c.user_id, author_name: c.author_name, body: c.body, at: c.at }
+    }
+}
+
+/// A collection: a person's own, or a cluster's curated one.
+#[derive(Serialize, ToSchema)]
+pub struct CollectionInfo {
+    pub id: i64,
+    /// The person whose own collection it is.
+    pub owner_id: Option<i64>,
+    /// The cluster whose curated collection it is.
+    pub cluster_id: Option<i64>,
+    pub name: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<library_collection::Model> for CollectionInfo {
+    fn from(c: library_collection::Model) -> Self {
+        CollectionInfo { id: c.id, owner_id: c.owner_id, cluster_id: c.cluster_id, name: c.name, created_at: c.created_at }
+    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -558,20 +651,22 @@ pub struct CommentBody {
     pub body: String,
 }
 
-#[utoipa::path(post, path = "/resources/{id}/comments", params(("id" = i64, Path)), request_body = CommentBody, responses((status = 201, body = Object), (status = 400), (status = 404)), tag = "library")]
+#[utoipa::path(post, path = "/resources/{id}/comments", params(("id" = i64, Path)), request_body = CommentBody, responses((status = 201, body = CommentOut)), tag = "library")]
 async fn add_comment(
     State(app): State<App>,
     v: Viewer,
-    Path(id): Path<i64>,
+    Ids(id_list): Ids,
     Body(b): Body<CommentBody>,
-) -> ApiResult<(StatusCode, Json<library_comment::Model>)> {
-    Ok((StatusCode::CREATED, Json(use_::comment(&app, &v, id, &b.body).await?)))
+) -> ApiResult<(StatusCode, Json<CommentOut>)> {
+    let id = id_list[0];
+    Ok((StatusCode::CREATED, Json(use_::comment(&app, &v, id, &b.body).await?.into())))
 }
 
 /// The caller's collections and those of their clusters.
-#[utoipa::path(get, path = "/collections", responses((status = 200, body = Vec<Object>)), tag = "library")]
-async fn list_collections(State(app): State<App>, v: Viewer) -> ApiResult<Json<Vec<library_collection::Model>>> {
-    Ok(Json(use_::my_collections(&app, &v).await?))
+#[utoipa::path(get, path = "/collections", params(PageParams), responses((status = 200, body = ListOf<CollectionInfo>)), tag = "library")]
+async fn list_collections(State(app): State<App>, v: Viewer, Params(p): Params<PageParams>) -> ApiResult<Json<ListOf<CollectionInfo>>> {
+    let paging = p.paging()?;
+    Ok(Json(ListOf::cut(use_::my_collections(&app, &v).await?.into_iter().map(CollectionInfo::from), paging)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -581,41 +676,41 @@ pub struct CollectionBody {
     pub cluster_id: Option<i64>,
 }
 
-#[utoipa::path(post, path = "/collections", request_body = CollectionBody, responses((status = 201, body = Object), (status = 400), (status = 403)), tag = "library")]
+#[utoipa::path(post, path = "/collections", request_body = CollectionBody, responses((status = 201, body = CollectionInfo)), tag = "library")]
 async fn create_collection(
     State(app): State<App>,
     v: Viewer,
     Body(b): Body<CollectionBody>,
-) -> ApiResult<(StatusCode, Json<library_collection::Model>)> {
-    Ok((StatusCode::CREATED, Json(use_::create_collection(&app, &v, &b.name, b.cluster_id).await?)))
+) -> ApiResult<(StatusCode, Json<CollectionInfo>)> {
+    Ok((StatusCode::CREATED, Json(use_::create_collection(&app, &v, &b.name, b.cluster_id).await?.into())))
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct CollectionOut {
-    pub collection: serde_json::Value,
+    pub collection: CollectionInfo,
     pub items: Vec<ResourceOut>,
 }
 
 /// A collection with the resources in it the caller may see.
 #[utoipa::path(get, path = "/collections/{id}", params(("id" = i64, Path)), responses((status = 200, body = CollectionOut), (status = 404)), tag = "library")]
-async fn get_collection(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> ApiResult<Json<CollectionOut>> {
+async fn get_collection(State(app): State<App>, v: Viewer, Ids(id_list): Ids) -> ApiResult<Json<CollectionOut>> {
+    let id = id_list[0];
     let (c, items) = use_::collection(&app, &v, id).await?;
-    Ok(Json(CollectionOut {
-        collection: serde_json::to_value(&c).unwrap_or_default(),
-        items: items.iter().map(ResourceOut::from).collect(),
-    }))
+    Ok(Json(CollectionOut { collection: c.into(), items: items.iter().map(ResourceOut::from).collect() }))
 }
 
 /// Puts a resource in a collection.
 #[utoipa::path(put, path = "/collections/{id}/items/{resource}", params(("id" = i64, Path), ("resource" = i64, Path)), responses((status = 204), (status = 404)), tag = "library")]
-async fn put_item(State(app): State<App>, v: Viewer, Path((id, resource)): Path<(i64, i64)>) -> ApiResult<StatusCode> {
+async fn put_item(State(app): State<App>, v: Viewer, Ids(id_list): Ids) -> ApiResult<StatusCode> {
+    let (id, resource) = (id_list[0], id_list[1]);
     use_::collect(&app, &v, Some(id), resource, true).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Takes a resource out of a collection.
 #[utoipa::path(delete, path = "/collections/{id}/items/{resource}", params(("id" = i64, Path), ("resource" = i64, Path)), responses((status = 204), (status = 404)), tag = "library")]
-async fn delete_item(State(app): State<App>, v: Viewer, Path((id, resource)): Path<(i64, i64)>) -> ApiResult<StatusCode> {
+async fn delete_item(State(app): State<App>, v: Viewer, Ids(id_list): Ids) -> ApiResult<StatusCode> {
+    let (id, resource) = (id_list[0], id_list[1]);
     use_::collect(&app, &v, Some(id), resource, false).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -642,4 +737,13 @@ impl FiguresQuery {
 async fn get_library_figures(State(app): State<App>, v: Viewer, Params(q): Params<FiguresQuery>) -> ApiResult<Json<figures::Figures>> {
     let (from, to) = q.range();
     Ok(Json(figures::figures(&app, &v, from, to).await?))
+}
+
+fn search_sorts() -> utoipa::openapi::Object {
+    one_of(&["relevance", "newest", "downloads", "rating"])
+}
+
+/// Whether a file's text was read for search.
+fn text_statuses() -> utoipa::openapi::Object {
+    one_of(&["read", "none", "failed"])
 }

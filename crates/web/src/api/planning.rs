@@ -1,7 +1,6 @@
 //! Cluster planning over the API: run the planner, read plans, apply one.
 
-use super::Body;
-use super::Ids;
+use super::{Body, Ids, ListOf, PageParams, Params, one_of};
 use crate::App;
 use crate::auth::Viewer;
 use crate::error::ApiResult;
@@ -26,6 +25,7 @@ pub struct Plan {
     pub id: i64,
     pub name: String,
     /// `primary`, `junior` or `both`.
+    #[schema(schema_with = plan_stages)]
     pub stage: String,
     /// The settings the plan was made with, as JSON text.
     pub settings: String,
@@ -57,32 +57,45 @@ impl From<plan::Model> for Plan {
 #[allow(dead_code)] // documents `xuequ_app::planning::Settings`, which the body is read into
 pub struct PlanSettings {
     /// `primary`, `junior` or `both` (初中+小学). Default `primary`.
+    #[schema(nullable = false, schema_with = plan_stages)]
     stage: Option<String>,
     /// Districts wanted; none = the fewest that fit.
     clusters: Option<u32>,
     /// Most schools per district (default 10).
+    #[schema(nullable = false)]
     max_schools: Option<u32>,
     /// Fewest schools per district (default 3).
+    #[schema(nullable = false)]
     min_schools: Option<u32>,
     /// Most students per district.
     max_students: Option<f64>,
     /// Who may lead: `top` (the strongest `lead_value` %), `threshold` (strength ≥ `lead_value`) or `designated`.
+    #[schema(nullable = false, schema_with = lead_rules)]
     lead_rule: Option<String>,
+    #[schema(nullable = false)]
     lead_value: Option<f64>,
     /// School codes the bureau designates as leads.
+    #[schema(nullable = false)]
     designated: Option<Vec<String>>,
     /// `[lead code, member code]` pairs kept together.
+    #[schema(nullable = false, schema_with = code_pairs)]
     fixed: Option<Vec<Vec<String>>>,
     /// Pairs of school codes never in one district.
+    #[schema(nullable = false, schema_with = code_pairs)]
     forbidden: Option<Vec<Vec<String>>>,
     /// Weight of the districts' strength spread against kilometres (default 1).
+    #[schema(nullable = false)]
     balance_weight: Option<f64>,
     /// Kilometres a school's move out of today's district is worth (default 0).
+    #[schema(nullable = false)]
     move_penalty_km: Option<f64>,
     /// `[school code, score 0–100]` pairs the bureau enters; they replace the assessment's strength.
+    #[schema(nullable = false, schema_with = code_scores)]
     scores: Option<Vec<Vec<serde_json::Value>>>,
     /// Seconds the planner may run (default 5).
+    #[schema(nullable = false)]
     time_limit: Option<f64>,
+    #[schema(nullable = false)]
     seed: Option<u64>,
     /// The school year whose balance assessment gives each school's strength (default: the
     /// latest year whose statistics are complete).
@@ -90,6 +103,7 @@ pub struct PlanSettings {
     /// `true`: a school without figures for that year (and without a bureau score) counts as
     /// strength 0. Default `false`: such schools are named in a 422 on `missing_as_zero` and no
     /// plan is made.
+    #[schema(nullable = false)]
     missing_as_zero: Option<bool>,
 }
 
@@ -144,9 +158,10 @@ impl From<planning::PlanView> for PlanView {
 }
 
 /// The county's saved plans, newest first.
-#[utoipa::path(get, path = "/plans", responses((status = 200, body = Vec<Plan>)), tag = "plans")]
-async fn list_plans(State(app): State<App>, v: Viewer) -> ApiResult<Json<Vec<Plan>>> {
-    Ok(Json(planning::list(&app, &v).await?.into_iter().map(Plan::from).collect()))
+#[utoipa::path(get, path = "/plans", params(PageParams), responses((status = 200, body = ListOf<Plan>)), tag = "plans")]
+async fn list_plans(State(app): State<App>, v: Viewer, Params(p): Params<PageParams>) -> ApiResult<Json<ListOf<Plan>>> {
+    let paging = p.paging()?;
+    Ok(Json(ListOf::cut(planning::list(&app, &v).await?.into_iter().map(Plan::from), paging)))
 }
 
 /// Runs the planner within the settings' time limit and saves the plan as a draft.
@@ -168,6 +183,8 @@ async fn get_plan(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<
 #[derive(Deserialize, ToSchema)]
 pub struct ApplyPlan {
     /// The date the new districts take effect (default today).
+    #[serde(default, deserialize_with = "super::time::optional_day")]
+    #[schema(nullable = false)]
     pub on: Option<NaiveDate>,
 }
 
@@ -192,4 +209,33 @@ pub struct Applied {
 async fn apply_plan(State(app): State<App>, v: Viewer, id: Ids, Body(a): Body<ApplyPlan>) -> ApiResult<Json<Applied>> {
     let done = planning::apply(&app, &v, id.first(), a.on.unwrap_or_else(today)).await?;
     Ok(Json(Applied { created: done.created, changed: done.changed, dissolved: done.dissolved, joined: done.joined, left: done.left }))
+}
+
+fn plan_stages() -> utoipa::openapi::Object {
+    one_of(&["primary", "junior", "both"])
+}
+
+fn lead_rules() -> utoipa::openapi::Object {
+    one_of(&["top", "threshold", "designated"])
+}
+
+/// `[[code, code], …]`: pairs of school codes.
+fn code_pairs() -> utoipa::openapi::Array {
+    use utoipa::openapi::{ArrayBuilder, ObjectBuilder, schema::Type};
+    let code = ObjectBuilder::new().schema_type(Type::String);
+    ArrayBuilder::new().items(ArrayBuilder::new().items(code).min_items(Some(2)).max_items(Some(2))).build()
+}
+
+/// `[[code, score], …]`: a school code and its score 0–100.
+fn code_scores() -> utoipa::openapi::Array {
+    use utoipa::openapi::{ArrayBuilder, ObjectBuilder, schema::Type};
+    let code: utoipa::openapi::Schema = ObjectBuilder::new().schema_type(Type::String).build().into();
+    let score: utoipa::openapi::Schema =
+        ObjectBuilder::new().schema_type(Type::Number).minimum(Some(0.0)).maximum(Some(100.0)).build().into();
+    let pair = ArrayBuilder::new()
+        .prefix_items([code, score])
+        .items(utoipa::openapi::schema::ArrayItems::False)
+        .min_items(Some(2))
+        .max_items(Some(2));
+    ArrayBuilder::new().items(pair).build()
 }

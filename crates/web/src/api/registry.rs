@@ -1,17 +1,16 @@
 //! The registry over the API: schools, their yearly statistics, teachers and facilities.
 
-use super::{Body, Ids, ListOf, ListParams, created};
+use super::{Body, Ids, ListOf, ListParams, PageParams, Params, codes, created, optional_codes};
 use crate::App;
 use crate::auth::Viewer;
 use crate::error::ApiResult;
-use crate::query::list_request;
+use crate::query::api_list_request;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -30,19 +29,6 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(teachers::get, teachers::update, teachers::retire))
         .routes(routes!(facilities::list, facilities::create))
         .routes(routes!(facilities::get, facilities::update, facilities::retire))
-}
-
-/// The schema of a coded value: a string, one of the vocabulary's codes.
-pub fn codes<T: Coded>() -> utoipa::openapi::Object {
-    ObjectBuilder::new().schema_type(Type::String).enum_values(Some(T::codes())).build()
-}
-
-/// The same, where the value may be missing.
-pub fn optional_codes<T: Coded>() -> utoipa::openapi::Object {
-    ObjectBuilder::new()
-        .schema_type(utoipa::openapi::schema::SchemaType::from_iter([Type::String, Type::Null]))
-        .enum_values(Some(T::codes()))
-        .build()
 }
 
 // ---- what the API answers ----
@@ -434,8 +420,8 @@ macro_rules! record_api {
             /// The records the caller may see, filtered, sorted and paged.
             #[utoipa::path(get, path = $list, operation_id = concat!("list_", stringify!($plural)), params(ListParams, $filters), responses((status = 200, body = ListOf<$out>)), tag = "registry")]
             pub async fn list(State(app): State<App>, v: Viewer, Query(q): Map) -> ApiResult<Json<ListOf<$out>>> {
-                let (filter, paging) = list_request(&q);
-                Ok(Json(ListOf::of(registry::list::<$model>(&app, &v, &filter, paging).await?)))
+                let (filter, paging) = api_list_request(&q)?;
+                Ok(Json(ListOf::of(registry::list::<$model>(&app, &v, &filter, paging).await?, paging)))
             }
 
             /// The record, with its version as `ETag`.
@@ -454,7 +440,7 @@ macro_rules! record_api {
             /// meanwhile — otherwise 412 and nothing is saved.
             #[utoipa::path(put, path = $one, operation_id = concat!("update_", stringify!($singular)), params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "the ETag last read")), request_body = $input, responses((status = 200, body = $out), (status = 412, description = "changed meanwhile")), tag = "registry")]
             pub async fn update(State(app): State<App>, v: Viewer, id: Ids, if_match: super::super::IfMatch, Body(d): Body<$input>) -> ApiResult<Response> {
-                let record = registry::update::<$model>(&app, &v, id.first(), &d.into(), if_match.0).await?;
+                let record = registry::update::<$model>(&app, &v, id.first(), &d.into(), if_match.version()?).await?;
                 Ok(super::super::tagged(record.version(), $out::from(record)))
             }
 
@@ -474,15 +460,16 @@ record_api!(facilities, facilities, facility, facility::Model, Facility, Facilit
 // ---- statistics ----
 
 /// A school's statistics, one entry per school year, newest first.
-#[utoipa::path(get, path = "/schools/{id}/stats", params(("id" = i64, Path)), responses((status = 200, body = Vec<SchoolStat>)), tag = "registry")]
-async fn school_stats(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<Vec<SchoolStat>>> {
-    Ok(Json(registry::school_stats(&app, &v, id.first()).await?.into_iter().map(SchoolStat::from).collect()))
+#[utoipa::path(get, path = "/schools/{id}/stats", params(("id" = i64, Path), PageParams), responses((status = 200, body = ListOf<SchoolStat>)), tag = "registry")]
+async fn school_stats(State(app): State<App>, v: Viewer, id: Ids, Params(p): Params<PageParams>) -> ApiResult<Json<ListOf<SchoolStat>>> {
+    let paging = p.paging()?;
+    Ok(Json(ListOf::cut(registry::school_stats(&app, &v, id.first()).await?.into_iter().map(SchoolStat::from), paging)))
 }
 
 /// Records (or replaces) a school's statistics for one school year; with `If-Match` (the `ETag`
 /// of that year's figures), only if nobody changed them meanwhile.
 #[utoipa::path(post, path = "/stats", params(("If-Match" = Option<String>, Header, description = "the ETag of the year's figures last read")), request_body = StatsInput, responses((status = 200, body = SchoolStat), (status = 412, description = "changed meanwhile")), tag = "registry")]
 async fn save_stats(State(app): State<App>, v: Viewer, if_match: super::IfMatch, Body(d): Body<StatsInput>) -> ApiResult<Response> {
-    let saved = registry::save_stats(&app, &v, &d.into(), if_match.0).await?;
+    let saved = registry::save_stats(&app, &v, &d.into(), if_match.version()?).await?;
     Ok(super::tagged(xuequ_app::Version(saved.updated_at), SchoolStat::from(saved)))
 }

@@ -3,15 +3,17 @@
 //! minutes and decisions; budgets with expenditures and their approval; the county's settings;
 //! the figures the evaluation reads; and which teacher an account is.
 
-use super::{Body, Ids, Params, created};
+use super::Upload;
+use super::time::Moment;
+use super::{Body, Ids, ListOf, PageParams, Params, codes, created, one_of};
 use crate::App;
 use crate::auth::Viewer;
 use crate::error::ApiResult;
 use axum::Json;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -27,7 +29,8 @@ use xuequ_domain::Problem;
 use xuequ_domain::activity::ActivityKind;
 use xuequ_domain::activity::hours::{Category, show};
 use xuequ_domain::booking::to_utc;
-use xuequ_domain::running::RunningSettings;
+use xuequ_domain::budget::{Source, SpendCategory};
+use xuequ_domain::running::{CouncilRole, DecisionStatus, RunningSettings, SpendStatus, TaskStatus};
 use xuequ_store::entities::{
     activity_attendee, activity_review, council_meeting, expenditure, plan_task, running_file, training_record, work_plan,
 };
@@ -82,6 +85,7 @@ pub struct ActivitiesQuery {
     /// Activities open to this school (its cluster's, hosted or invited).
     pub school: Option<i64>,
     /// Kind code (`same_lesson`, `joint_research`, …).
+    #[param(schema_with = codes::<ActivityKind>)]
     pub kind: Option<String>,
     /// Overlapping `[from, to]` (dates, Beijing time).
     pub from: Option<NaiveDate>,
@@ -94,6 +98,7 @@ pub struct ActivitiesQuery {
 #[derive(Serialize, ToSchema)]
 pub struct ActivityOut {
     pub id: i64,
+    #[schema(schema_with = codes::<ActivityKind>)]
     pub kind: String,
     pub kind_name: String,
     pub title: String,
@@ -114,6 +119,7 @@ pub struct ActivityOut {
     /// Training hours credited for attending (`2.5`).
     pub hours: String,
     /// `scheduled` or `cancelled` (with `status_reason`).
+    #[schema(schema_with = activity_statuses)]
     pub status: String,
     pub status_reason: String,
     pub organiser_name: String,
@@ -194,10 +200,16 @@ fn list_query(q: &ActivitiesQuery) -> Result<ListQuery, AppError> {
 
 /// The activities the caller may see (of their schools' clusters, hosted by or open to their
 /// school; the bureau and inspectors all), earliest first.
-#[utoipa::path(get, path = "/activities", params(ActivitiesQuery), responses((status = 200, body = Vec<ActivityOut>), (status = 400)), tag = "running")]
-async fn list_activities(State(app): State<App>, v: Viewer, Params(q): Params<ActivitiesQuery>) -> ApiResult<Json<Vec<ActivityOut>>> {
+#[utoipa::path(get, path = "/activities", params(ActivitiesQuery, PageParams), responses((status = 200, body = ListOf<ActivityOut>)), tag = "running")]
+async fn list_activities(
+    State(app): State<App>,
+    v: Viewer,
+    Params(q): Params<ActivitiesQuery>,
+    Params(p): Params<PageParams>,
+) -> ApiResult<Json<ListOf<ActivityOut>>> {
+    let paging = p.paging()?;
     let list = activities::list(&app, &v, &list_query(&q)?).await?;
-    Ok(Json(list.iter().map(ActivityOut::from).collect()))
+    Ok(Json(ListOf::cut(list.iter().map(ActivityOut::from), paging)))
 }
 
 /// An activity as scheduled; times are Beijing time (`2026-12-03T14:00`).
@@ -207,6 +219,7 @@ pub struct ActivityBody {
     /// `observation` 听课观摩, `send_lessons` 送教下乡/送课进城, `lecture` 专题讲座, `master_studio`
     /// 名师工作室, `training` 培训, `student_academic`, `student_arts_sports`, `student_practice`,
     /// `study_tour`.
+    #[schema(schema_with = codes::<ActivityKind>)]
     pub kind: String,
     pub title: String,
     #[serde(default)]
@@ -218,14 +231,20 @@ pub struct ActivityBody {
     pub place: String,
     /// A facility of the host school, booked through facility sharing.
     pub facility_id: Option<i64>,
-    pub starts_at: Option<NaiveDateTime>,
-    pub ends_at: Option<NaiveDateTime>,
+    #[serde(default, deserialize_with = "super::time::optional_moment")]
+    #[schema(nullable = false)]
+    pub starts_at: Option<Moment>,
+    #[serde(default, deserialize_with = "super::time::optional_moment")]
+    #[schema(nullable = false)]
+    pub ends_at: Option<Moment>,
     #[serde(default)]
     pub subject: String,
     #[serde(default)]
     pub grade: i32,
     pub capacity: Option<i32>,
-    pub signup_deadline: Option<NaiveDateTime>,
+    #[serde(default, deserialize_with = "super::time::optional_moment")]
+    #[schema(nullable = false)]
+    pub signup_deadline: Option<Moment>,
     /// Training hours credited (`3`, `1.5`); default whole half hours of its length, at most 8.
     #[serde(default)]
     pub hours: String,
@@ -244,12 +263,12 @@ impl From<ActivityBody> for ActivityInput {
             host_school_id: b.host_school_id,
             place: b.place,
             facility_id: b.facility_id,
-            starts_at: b.starts_at,
-            ends_at: b.ends_at,
+            starts_at: b.starts_at.map(Moment::local),
+            ends_at: b.ends_at.map(Moment::local),
             subject: b.subject,
             grade: b.grade,
             capacity: b.capacity,
-            signup_deadline: b.signup_deadline,
+            signup_deadline: b.signup_deadline.map(Moment::local),
             hours: b.hours,
             invited: b.invited,
         }
@@ -276,9 +295,11 @@ pub struct AttendeeOut {
     pub school_id: i64,
     pub school_name: String,
     /// `signup`, `assigned` or `walk_in`.
+    #[schema(schema_with = attendee_origins)]
     pub origin: String,
     pub checked_in_at: Option<DateTime<Utc>>,
     /// `code`, `hand`, or empty while not there.
+    #[schema(schema_with = checkin_ways)]
     pub checkin: String,
     pub hours: String,
 }
@@ -361,6 +382,7 @@ async fn get_activity(State(app): State<App>, v: Viewer, ids: Ids) -> ApiResult<
 pub struct ActivityPatch {
     pub revision: i64,
     /// `cancelled` or `scheduled`.
+    #[schema(schema_with = optional_activity_statuses)]
     pub status: Option<String>,
     #[serde(default)]
     pub reason: String,
@@ -369,10 +391,16 @@ pub struct ActivityPatch {
     pub title: Option<String>,
     pub description: Option<String>,
     pub place: Option<String>,
-    pub starts_at: Option<NaiveDateTime>,
-    pub ends_at: Option<NaiveDateTime>,
+    #[serde(default, deserialize_with = "super::time::optional_moment")]
+    #[schema(nullable = false)]
+    pub starts_at: Option<Moment>,
+    #[serde(default, deserialize_with = "super::time::optional_moment")]
+    #[schema(nullable = false)]
+    pub ends_at: Option<Moment>,
     pub capacity: Option<i32>,
-    pub signup_deadline: Option<NaiveDateTime>,
+    #[serde(default, deserialize_with = "super::time::optional_moment")]
+    #[schema(nullable = false)]
+    pub signup_deadline: Option<Moment>,
     pub hours: Option<String>,
     pub invited: Option<Vec<i64>>,
     pub subject: Option<String>,
@@ -418,12 +446,12 @@ async fn patch_activity(State(app): State<App>, v: Viewer, ids: Ids, Body(p): Bo
             host_school_id: Some(a.host_school_id),
             place: p.place.clone().unwrap_or_else(|| a.place.clone()),
             facility_id: a.facility_id,
-            starts_at: Some(p.starts_at.unwrap_or_else(|| local(a.starts_at))),
-            ends_at: Some(p.ends_at.unwrap_or_else(|| local(a.ends_at))),
+            starts_at: Some(p.starts_at.map(Moment::local).unwrap_or_else(|| local(a.starts_at))),
+            ends_at: Some(p.ends_at.map(Moment::local).unwrap_or_else(|| local(a.ends_at))),
             subject: p.subject.clone().unwrap_or_else(|| a.subject.clone()),
             grade: p.grade.unwrap_or(a.grade),
             capacity: p.capacity.or(a.capacity),
-            signup_deadline: p.signup_deadline.or(a.signup_deadline.map(local)),
+            signup_deadline: p.signup_deadline.map(Moment::local).or(a.signup_deadline.map(local)),
             hours: p.hours.clone().unwrap_or_else(|| show(a.credit)),
             invited: p.invited.clone().unwrap_or_else(|| d.invited.iter().map(|(s, _)| *s).collect()),
         };
@@ -444,6 +472,7 @@ pub struct SignupBody {
 pub struct SignupOut {
     pub teacher_id: i64,
     pub school_id: i64,
+    #[schema(schema_with = attendee_origins)]
     pub origin: String,
     pub checked_in_at: Option<DateTime<Utc>>,
 }
@@ -541,7 +570,7 @@ pub struct FilesForm {
 /// Photos, lesson designs and slides of the record (those who manage it); checked like the
 /// library's uploads, all or none.
 #[utoipa::path(post, path = "/activities/{id}/files", params(("id" = i64, Path)), request_body(content = FilesForm, content_type = "multipart/form-data"), responses((status = 201, body = Vec<FileOut>), (status = 400), (status = 403), (status = 404), (status = 413)), tag = "running")]
-async fn add_activity_files(State(app): State<App>, v: Viewer, ids: Ids, form: Multipart) -> ApiResult<Response> {
+async fn add_activity_files(State(app): State<App>, v: Viewer, ids: Ids, Upload(form): Upload) -> ApiResult<Response> {
     let form = super::library::read_form(&app, form).await?;
     let files = activities::attach(&app, &v, ids.first(), form.files).await?;
     Ok(created(files.iter().map(FileOut::from).collect::<Vec<_>>()))
@@ -573,6 +602,7 @@ pub struct EntryOut {
     pub date: NaiveDate,
     pub title: String,
     /// `school_based` or `training`.
+    #[schema(schema_with = codes::<Category>)]
     pub category: String,
     pub hours: String,
     pub activity_id: Option<i64>,
@@ -631,25 +661,34 @@ fn hours_out(t: &hours::TeacherHours, entries: Option<&[hours::Entry]>) -> Hours
 
 /// Training hours of a year: a teacher their own; a principal their school, a head their
 /// cluster, the bureau and inspectors the county — those furthest behind first.
-#[utoipa::path(get, path = "/training-hours", params(HoursParams), responses((status = 200, body = Vec<HoursOut>), (status = 400), (status = 404)), tag = "running")]
-async fn get_training_hours(State(app): State<App>, v: Viewer, Params(q): Params<HoursParams>) -> ApiResult<Json<Vec<HoursOut>>> {
+#[utoipa::path(get, path = "/training-hours", params(HoursParams, PageParams), responses((status = 200, body = ListOf<HoursOut>)), tag = "running")]
+async fn get_training_hours(
+    State(app): State<App>,
+    v: Viewer,
+    Params(q): Params<HoursParams>,
+    Params(p): Params<PageParams>,
+) -> ApiResult<Json<ListOf<HoursOut>>> {
+    let paging = p.paging()?;
     let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&xuequ_app::today()));
     if let Some(t) = q.teacher {
         let (h, entries) = hours::record(&app, &v, t, year).await?;
-        return Ok(Json(vec![hours_out(&h, Some(&entries))]));
+        return Ok(Json(ListOf::cut([hours_out(&h, Some(&entries))], paging)));
     }
     let list = hours::hours(&app, &v, &HoursQuery { year, school_id: q.school, teacher_id: None }).await?;
-    Ok(Json(list.iter().map(|h| hours_out(h, None)).collect()))
+    Ok(Json(ListOf::cut(list.iter().map(|h| hours_out(h, None)), paging)))
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct TrainingBody {
     pub teacher_id: i64,
     /// `school_based` or `training`.
+    #[schema(schema_with = codes::<Category>)]
     pub category: String,
     pub title: String,
     #[serde(default)]
     pub provider: String,
+    #[serde(default, deserialize_with = "super::time::optional_day")]
+    #[schema(nullable = false)]
     pub on_date: Option<NaiveDate>,
     /// `3`, `1.5` (0.1–120).
     pub hours: String,
@@ -686,12 +725,13 @@ pub struct CalendarParams {
 #[derive(Serialize, ToSchema)]
 pub struct EventOut {
     /// `activity` or `booking`.
+    #[schema(schema_with = event_kinds)]
     pub kind: String,
     pub id: i64,
     pub title: String,
     pub place: String,
-    pub start: NaiveDateTime,
-    pub end: NaiveDateTime,
+    pub start: Moment,
+    pub end: Moment,
     /// The activity's kind, or the facility booked.
     pub detail: String,
     pub cancelled: bool,
@@ -700,8 +740,14 @@ pub struct EventOut {
 
 /// A cluster's (or a school's; by default the caller's own) activities and facility bookings,
 /// in local time.
-#[utoipa::path(get, path = "/cluster-calendar", params(CalendarParams), responses((status = 200, body = Vec<EventOut>), (status = 400), (status = 404)), tag = "running")]
-async fn get_cluster_calendar(State(app): State<App>, v: Viewer, Params(q): Params<CalendarParams>) -> ApiResult<Json<Vec<EventOut>>> {
+#[utoipa::path(get, path = "/cluster-calendar", params(CalendarParams, PageParams), responses((status = 200, body = ListOf<EventOut>)), tag = "running")]
+async fn get_cluster_calendar(
+    State(app): State<App>,
+    v: Viewer,
+    Params(q): Params<CalendarParams>,
+    Params(p): Params<PageParams>,
+) -> ApiResult<Json<ListOf<EventOut>>> {
+    let paging = p.paging()?;
     let today = xuequ_app::today();
     let from = q.from.unwrap_or_else(|| chrono::Datelike::with_day(&today, 1).unwrap_or(today));
     let to = q.to.unwrap_or(from + chrono::Duration::days(41));
@@ -711,28 +757,26 @@ async fn get_cluster_calendar(State(app): State<App>, v: Viewer, Params(q): Para
         (None, None) => Of::Mine,
     };
     let events = calendar::events(&app, &v, of, from, to).await?;
-    Ok(Json(
-        events
-            .iter()
-            .map(|e| {
-                let (kind, detail, cancelled) = match &e.what {
-                    What::Activity { kind, cancelled } => ("activity", kind.zh().to_string(), *cancelled),
-                    What::Booking { facility, status } => ("booking", facility.clone(), status == "cancelled"),
-                };
-                EventOut {
-                    kind: kind.into(),
-                    id: e.id,
-                    title: e.title.clone(),
-                    place: e.place.clone(),
-                    start: e.start,
-                    end: e.end,
-                    detail,
-                    cancelled,
-                    link: e.link(),
-                }
-            })
-            .collect(),
-    ))
+    Ok(Json(ListOf::cut(
+        events.iter().map(|e| {
+            let (kind, detail, cancelled) = match &e.what {
+                What::Activity { kind, cancelled } => ("activity", kind.zh().to_string(), *cancelled),
+                What::Booking { facility, status } => ("booking", facility.clone(), status == "cancelled"),
+            };
+            EventOut {
+                kind: kind.into(),
+                id: e.id,
+                title: e.title.clone(),
+                place: e.place.clone(),
+                start: e.start.into(),
+                end: e.end.into(),
+                detail,
+                cancelled,
+                link: e.link(),
+            }
+        }),
+        paging,
+    )))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -752,6 +796,7 @@ pub struct TaskOut {
     pub owner_school_name: String,
     pub due_on: NaiveDate,
     /// `planned`, `in_progress`, `done` or `dropped`.
+    #[schema(schema_with = codes::<TaskStatus>)]
     pub status: String,
     pub done_on: Option<NaiveDate>,
     pub note: String,
@@ -807,19 +852,31 @@ fn plan_out(p: &affairs::PlanView) -> PlanOut {
 }
 
 /// A cluster's work plans (all years, or one), with tasks and progress.
-#[utoipa::path(get, path = "/clusters/{id}/work-plans", params(("id" = i64, Path), YearParam), responses((status = 200, body = Vec<PlanOut>), (status = 404)), tag = "running")]
-async fn list_work_plans(State(app): State<App>, v: Viewer, ids: Ids, Params(q): Params<YearParam>) -> ApiResult<Json<Vec<PlanOut>>> {
+#[utoipa::path(get, path = "/clusters/{id}/work-plans", params(("id" = i64, Path), YearParam, PageParams), responses((status = 200, body = ListOf<PlanOut>)), tag = "running")]
+async fn list_work_plans(
+    State(app): State<App>,
+    v: Viewer,
+    ids: Ids,
+    Params(q): Params<YearParam>,
+    Params(p): Params<PageParams>,
+) -> ApiResult<Json<ListOf<PlanOut>>> {
+    let paging = p.paging()?;
     let plans = affairs::plans(&app, &v, Some(ids.first()), q.year).await?;
-    Ok(Json(plans.iter().map(plan_out).collect()))
+    Ok(Json(ListOf::cut(plans.iter().map(plan_out), paging)))
 }
 
 #[derive(Deserialize, ToSchema, Default)]
 pub struct TaskBody {
     pub title: String,
     pub owner_school_id: Option<i64>,
+    #[serde(default, deserialize_with = "super::time::optional_day")]
+    #[schema(nullable = false)]
     pub due_on: Option<NaiveDate>,
     #[serde(default)]
+    #[schema(schema_with = task_statuses_or_default)]
     pub status: String,
+    #[serde(default, deserialize_with = "super::time::optional_day")]
+    #[schema(nullable = false)]
     pub done_on: Option<NaiveDate>,
     #[serde(default)]
     pub note: String,
@@ -890,7 +947,7 @@ async fn patch_task(State(app): State<App>, v: Viewer, ids: Ids, Body(b): Body<T
 
 /// Evidence for a task (who may report on it).
 #[utoipa::path(post, path = "/tasks/{id}/files", params(("id" = i64, Path)), request_body(content = FilesForm, content_type = "multipart/form-data"), responses((status = 201, body = Vec<FileOut>), (status = 400), (status = 403), (status = 404), (status = 413)), tag = "running")]
-async fn add_task_files(State(app): State<App>, v: Viewer, ids: Ids, form: Multipart) -> ApiResult<Response> {
+async fn add_task_files(State(app): State<App>, v: Viewer, ids: Ids, Upload(form): Upload) -> ApiResult<Response> {
     let form = super::library::read_form(&app, form).await?;
     let files = affairs::attach_to_task(&app, &v, ids.first(), form.files).await?;
     Ok(created(files.iter().map(FileOut::from).collect::<Vec<_>>()))
@@ -959,7 +1016,10 @@ pub struct MemberBody {
     pub name: String,
     pub school_id: Option<i64>,
     /// `chair` 理事长, `vice_chair`, `member` 理事, `secretary` 秘书长, `supervisor` 监事.
+    #[schema(schema_with = codes::<CouncilRole>)]
     pub role: String,
+    #[serde(default, deserialize_with = "super::time::optional_day")]
+    #[schema(nullable = false)]
     pub since: Option<NaiveDate>,
 }
 
@@ -980,11 +1040,15 @@ async fn end_council_member(State(app): State<App>, v: Viewer, ids: Ids) -> ApiR
 pub struct DecisionBody {
     pub text: String,
     pub owner_school_id: Option<i64>,
+    #[serde(default, deserialize_with = "super::time::optional_day")]
+    #[schema(nullable = false)]
     pub due_on: Option<NaiveDate>,
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct MeetingBody {
+    #[serde(default, deserialize_with = "super::time::optional_day")]
+    #[schema(nullable = false)]
     pub held_on: Option<NaiveDate>,
     pub title: String,
     #[serde(default)]
@@ -1016,7 +1080,7 @@ async fn add_meeting(State(app): State<App>, v: Viewer, ids: Ids, Body(b): Body<
 
 /// Minutes' attachments.
 #[utoipa::path(post, path = "/meetings/{id}/files", params(("id" = i64, Path)), request_body(content = FilesForm, content_type = "multipart/form-data"), responses((status = 201, body = Vec<FileOut>), (status = 400), (status = 403), (status = 404), (status = 413)), tag = "running")]
-async fn add_meeting_files(State(app): State<App>, v: Viewer, ids: Ids, form: Multipart) -> ApiResult<Response> {
+async fn add_meeting_files(State(app): State<App>, v: Viewer, ids: Ids, Upload(form): Upload) -> ApiResult<Response> {
     let form = super::library::read_form(&app, form).await?;
     let files = affairs::attach_to_meeting(&app, &v, ids.first(), form.files).await?;
     Ok(created(files.iter().map(FileOut::from).collect::<Vec<_>>()))
@@ -1025,6 +1089,7 @@ async fn add_meeting_files(State(app): State<App>, v: Viewer, ids: Ids, form: Mu
 #[derive(Deserialize, ToSchema)]
 pub struct DecisionPatch {
     /// `open`, `done` or `dropped`.
+    #[schema(schema_with = codes::<DecisionStatus>)]
     pub status: String,
 }
 
@@ -1054,6 +1119,7 @@ pub struct BudgetParams {
 
 #[derive(Serialize, ToSchema)]
 pub struct LineOut {
+    #[schema(schema_with = codes::<SpendCategory>)]
     pub category: String,
     pub category_name: String,
     /// Yuan with two decimals (`150000.00`).
@@ -1069,6 +1135,7 @@ pub struct LineOut {
 #[derive(Serialize, ToSchema)]
 pub struct ExpenditureOut {
     pub id: i64,
+    #[schema(schema_with = codes::<SpendCategory>)]
     pub category: String,
     pub spent_on: NaiveDate,
     pub amount: String,
@@ -1077,6 +1144,7 @@ pub struct ExpenditureOut {
     pub purpose: String,
     pub activity_id: Option<i64>,
     /// `pending`, `awaiting_bureau`, `approved` or `declined`.
+    #[schema(schema_with = codes::<SpendStatus>)]
     pub status: String,
     pub requested_by_name: String,
     pub head_by: Option<String>,
@@ -1161,15 +1229,22 @@ fn budget_out(v: &budgets::View) -> BudgetOut {
 
 /// Budgets the caller may read (heads, schools' admins, the bureau, inspectors), each with its
 /// categories, spent and balance, and its expenditures.
-#[utoipa::path(get, path = "/budgets", params(BudgetParams), responses((status = 200, body = Vec<BudgetOut>), (status = 400)), tag = "running")]
-async fn list_budgets(State(app): State<App>, v: Viewer, Params(q): Params<BudgetParams>) -> ApiResult<Json<Vec<BudgetOut>>> {
+#[utoipa::path(get, path = "/budgets", params(BudgetParams, PageParams), responses((status = 200, body = ListOf<BudgetOut>)), tag = "running")]
+async fn list_budgets(
+    State(app): State<App>,
+    v: Viewer,
+    Params(q): Params<BudgetParams>,
+    Params(p): Params<PageParams>,
+) -> ApiResult<Json<ListOf<BudgetOut>>> {
+    let paging = p.paging()?;
     let list = budgets::budgets(&app, &v, q.year, q.cluster).await?;
-    Ok(Json(list.iter().map(budget_out).collect()))
+    Ok(Json(ListOf::cut(list.iter().map(budget_out), paging)))
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct SourceBody {
     /// `county_per_cluster`, `county_per_school` or `other`.
+    #[schema(schema_with = codes::<Source>)]
     pub source: String,
     pub school_id: Option<i64>,
     /// Yuan (`1500000`, `50,000.00`).
@@ -1202,8 +1277,9 @@ async fn put_budget(State(app): State<App>, v: Viewer, ids: Ids, Body(b): Body<B
 
 #[derive(Deserialize, ToSchema)]
 pub struct SpendBody {
+    #[schema(schema_with = codes::<SpendCategory>)]
     pub category: String,
-    pub spent_on: Option<NaiveDate>,
+    pub spent_on: NaiveDate,
     /// Yuan (`1280.50`).
     pub amount: String,
     pub payee: String,
@@ -1226,7 +1302,7 @@ pub struct SpendOut {
 async fn add_expenditure(State(app): State<App>, v: Viewer, ids: Ids, Body(b): Body<SpendBody>) -> ApiResult<Response> {
     let input = SpendInput {
         category: b.category.clone(),
-        spent_on: b.spent_on,
+        spent_on: Some(b.spent_on),
         amount: b.amount,
         payee: b.payee,
         voucher: b.voucher,
@@ -1257,7 +1333,7 @@ async fn patch_expenditure(State(app): State<App>, v: Viewer, ids: Ids, Body(b):
 
 /// A receipt for an expenditure.
 #[utoipa::path(post, path = "/expenditures/{id}/files", params(("id" = i64, Path)), request_body(content = FilesForm, content_type = "multipart/form-data"), responses((status = 201, body = Vec<FileOut>), (status = 400), (status = 403), (status = 404), (status = 413)), tag = "running")]
-async fn add_receipt_files(State(app): State<App>, v: Viewer, ids: Ids, form: Multipart) -> ApiResult<Response> {
+async fn add_receipt_files(State(app): State<App>, v: Viewer, ids: Ids, Upload(form): Upload) -> ApiResult<Response> {
     let form = super::library::read_form(&app, form).await?;
     let files = budgets::attach_receipt(&app, &v, ids.first(), form.files).await?;
     Ok(created(files.iter().map(FileOut::from).collect::<Vec<_>>()))
@@ -1301,16 +1377,63 @@ async fn put_running_settings(State(app): State<App>, v: Viewer, Body(b): Body<S
     Ok(Json(settings_out(&s)))
 }
 
+/// A cluster's running figures of a year.
+#[derive(Serialize, ToSchema)]
+pub struct ClusterFiguresOut {
+    pub cluster_id: i64,
+    pub name: String,
+    pub member_schools: usize,
+    /// Activities of the cluster that took place (begun, not cancelled).
+    pub activities_held: usize,
+    /// Member schools with a teacher present at one of them at least.
+    pub schools_taking_part: usize,
+    /// Teachers present of those on the lists, per mille (none without lists).
+    pub attendance_permille: Option<i64>,
+    /// Active teachers of member schools.
+    pub teachers: usize,
+    /// Of them, those who met the year's hours.
+    pub teachers_met_hours: usize,
+    /// Plan tasks due in the year (by today).
+    pub tasks_due: usize,
+    /// Of them, those done by their date.
+    pub tasks_on_time: usize,
+    /// Fen.
+    pub budget_total: i64,
+    /// Fen.
+    pub budget_spent: i64,
+}
+
+impl From<figures::ClusterFigures> for ClusterFiguresOut {
+    fn from(f: figures::ClusterFigures) -> Self {
+        ClusterFiguresOut {
+            cluster_id: f.cluster_id,
+            name: f.name,
+            member_schools: f.member_schools,
+            activities_held: f.activities_held,
+            schools_taking_part: f.schools_taking_part,
+            attendance_permille: f.attendance_permille,
+            teachers: f.teachers,
+            teachers_met_hours: f.teachers_met_hours,
+            tasks_due: f.tasks_due,
+            tasks_on_time: f.tasks_on_time,
+            budget_total: f.budget_total,
+            budget_spent: f.budget_spent,
+        }
+    }
+}
+
 /// Per cluster the year's figures for the evaluation: activities held, schools taking part,
 /// attendance, teachers who met their hours, plan tasks done on time, budget execution.
-#[utoipa::path(get, path = "/running/figures", params(YearParam), responses((status = 200, body = Vec<Object>), (status = 400)), tag = "running")]
+#[utoipa::path(get, path = "/running/figures", params(YearParam, PageParams), responses((status = 200, body = ListOf<ClusterFiguresOut>)), tag = "running")]
 async fn get_running_figures(
     State(app): State<App>,
     v: Viewer,
     Params(q): Params<YearParam>,
-) -> ApiResult<Json<Vec<figures::ClusterFigures>>> {
+    Params(p): Params<PageParams>,
+) -> ApiResult<Json<ListOf<ClusterFiguresOut>>> {
+    let paging = p.paging()?;
     let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&xuequ_app::today()));
-    Ok(Json(figures::figures(&app, &v, year).await?))
+    Ok(Json(ListOf::cut(figures::figures(&app, &v, year).await?.into_iter().map(ClusterFiguresOut::from), paging)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -1325,4 +1448,32 @@ pub struct LinkBody {
 async fn link_teacher(State(app): State<App>, v: Viewer, ids: Ids, Body(b): Body<LinkBody>) -> ApiResult<Json<serde_json::Value>> {
     let t = running::link_teacher(&app, &v, ids.first(), &b.staff_no).await?;
     Ok(Json(serde_json::json!({"teacher": t})))
+}
+
+fn activity_statuses() -> utoipa::openapi::Object {
+    one_of(&["scheduled", "cancelled"])
+}
+
+fn optional_activity_statuses() -> utoipa::openapi::Object {
+    activity_statuses()
+}
+
+fn attendee_origins() -> utoipa::openapi::Object {
+    one_of(&["signup", "assigned", "walk_in"])
+}
+
+/// How an attendee was checked in; empty while they are not there.
+fn checkin_ways() -> utoipa::openapi::Object {
+    one_of(&["code", "hand", ""])
+}
+
+fn event_kinds() -> utoipa::openapi::Object {
+    one_of(&["activity", "booking"])
+}
+
+/// A task's status as written; empty: `planned`.
+fn task_statuses_or_default() -> utoipa::openapi::Object {
+    let mut all = <TaskStatus as xuequ_domain::Coded>::codes();
+    all.push("");
+    one_of(&all)
 }

@@ -1,11 +1,12 @@
 //! Spreadsheets over the API: export what the caller may see, import all or nothing.
 
+use super::Upload;
 use crate::App;
 use crate::auth::Viewer;
 use crate::download::file_response;
 use crate::error::{ApiResult, AppError};
 use axum::Json;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -24,20 +25,36 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(export))
 }
 
+/// What a spreadsheet holds (the path's `{kind}`).
+#[derive(ToSchema)]
+#[allow(dead_code)] // describes the path parameter, read by `kind_of`
+#[schema(rename_all = "snake_case")]
+enum SheetKind {
+    Schools,
+    Stats,
+    Teachers,
+    Facilities,
+}
+
 fn kind_of(text: &str) -> ApiResult<Kind> {
     Ok(Kind::parse(text).ok_or(AppError::NotFound)?)
+}
+
+fn formats() -> utoipa::openapi::Object {
+    super::one_of(&["xlsx", "csv"])
 }
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
-    /// `csv` or `xlsx` (default).
+    /// `xlsx` (default) or `csv`.
+    #[param(schema_with = formats)]
     pub format: Option<String>,
 }
 
 /// Everything of a kind the caller may see, as a file; narrowed, for schools, teachers and
 /// facilities, by the same search, filters and sort as their list (`q`, `sort`, a column's value).
-#[utoipa::path(get, path = "/export/{kind}", params(("kind" = String, Path, description = "schools, stats, teachers or facilities"), ExportQuery, super::ListParams), responses((status = 200, description = "the file", content_type = "application/octet-stream")), tag = "spreadsheets")]
+#[utoipa::path(get, path = "/export/{kind}", params(("kind" = inline(SheetKind), Path), ExportQuery, super::ListParams), responses((status = 200, description = "the file", content((String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (String = "text/csv")))), tag = "spreadsheets")]
 async fn export(
     State(app): State<App>,
     v: Viewer,
@@ -51,7 +68,7 @@ async fn export(
     })?;
     let mut list = list;
     list.remove("format");
-    let (filter, _) = crate::query::list_request(&list);
+    let (filter, _) = crate::query::api_list_request(&list)?;
     let bytes = sheets::export(&app, &v, kind, format, &filter).await?;
     Ok(file_response(bytes, &format!("{}.{}", kind.code(), format.extension()), format.content_type()))
 }
@@ -66,7 +83,7 @@ pub struct ImportQuery {
 /// The file to import (multipart field `file`).
 #[derive(ToSchema)]
 #[allow(dead_code)] // describes the multipart body
-struct Upload {
+struct SheetFile {
     #[schema(format = Binary, content_media_type = "application/octet-stream")]
     file: String,
 }
@@ -78,13 +95,13 @@ pub struct ImportSummary {
 }
 
 /// Imports a file, all or nothing; every problem is listed in `details` with sheet, row and column.
-#[utoipa::path(post, path = "/import/{kind}", params(("kind" = String, Path, description = "schools, stats, teachers or facilities"), ImportQuery), request_body(content = Upload, content_type = "multipart/form-data"), responses((status = 200, body = ImportSummary), (status = 400, description = "every problem with sheet, row, column")), tag = "spreadsheets")]
+#[utoipa::path(post, path = "/import/{kind}", params(("kind" = inline(SheetKind), Path), ImportQuery), request_body(content = SheetFile, content_type = "multipart/form-data"), responses((status = 200, body = ImportSummary), (status = 400, description = "every problem with sheet, row, column")), tag = "spreadsheets")]
 async fn import(
     State(app): State<App>,
     v: Viewer,
     Path(kind): Path<String>,
     super::Params(q): super::Params<ImportQuery>,
-    mut form: Multipart,
+    Upload(mut form): Upload,
 ) -> ApiResult<Json<ImportSummary>> {
     let kind = kind_of(&kind)?;
     let bad_file = crate::download::upload_error;
