@@ -9,7 +9,22 @@ from xuequ_client.api.assessment import assess
 from xuequ_client.api.clusters import get_cluster, list_clusters
 from xuequ_client.api.registry import create_school, get_school, list_schools
 from xuequ_client.api.session import create_session, me
-from xuequ_client.models import Credentials, SchoolInput, SchoolInputLocality, SchoolInputSchoolType
+from xuequ_client.api.bookings import create_booking, free_facilities
+from xuequ_client.api.running import add_expenditure, create_activity, list_budgets
+from xuequ_client.models import (
+    ActivityBody,
+    ActivityBodyKind,
+    AssessStage,
+    Credentials,
+    ErrorBody,
+    NewBooking,
+    SchoolInput,
+    SchoolInputLocality,
+    SchoolInputSchoolType,
+    SpendBody,
+    SpendBodyCategory,
+)
+import datetime
 
 base = sys.argv[1]
 calls = 0
@@ -56,10 +71,62 @@ made = create_school.sync(
     ),
 )
 calls += 1
-check(made is not None and made.code == "PY0001", f"created: {made}")
+check(not isinstance(made, ErrorBody) and made.code == "PY0001", f"created: {made}")
 
-report = assess.sync(client=client, stage="junior")
+report = assess.sync(client=client, stage=AssessStage.JUNIOR)
 calls += 1
 check(report.year >= 2022 and report.source == "registry", "the assessment")
+
+# Times go out as RFC 3339 with an offset, as the document's date-time says, and come back so.
+beijing = datetime.timezone(datetime.timedelta(hours=8))
+day = datetime.date.today() + datetime.timedelta(days=14)
+while day.weekday() > 3:  # a Monday to Thursday two weeks on: inside the term, the notice and the horizon
+    day += datetime.timedelta(days=1)
+start = datetime.datetime.combine(day, datetime.time(14, 0), tzinfo=beijing)
+end = start + datetime.timedelta(hours=1)
+free = free_facilities.sync(client=client, free_from=start, free_to=end, school_id=detail.members[0].school.id, per_page=200)
+calls += 1
+check(not isinstance(free, ErrorBody) and free.total > 0, f"free facilities: {free}")
+open_ones = [f for f in free.items if f.free]
+check(open_ones, "a facility is free that afternoon")
+booked = create_booking.sync(
+    client=client,
+    body=NewBooking(facility_id=open_ones[0].facility_id, school_id=detail.members[0].school.id, start=start, end=end, purpose="生成客户端预约"),
+)
+calls += 1
+check(not isinstance(booked, ErrorBody) and len(booked.bookings) == 1, f"booked: {booked}")
+check(booked.bookings[0].start == start and booked.bookings[0].start.utcoffset() == datetime.timedelta(hours=8), f"the booking's start: {booked.bookings[0].start}")
+
+activity = create_activity.sync(
+    client=client,
+    body=ActivityBody(
+        kind=ActivityBodyKind.JOINT_RESEARCH,
+        title="生成客户端联合教研",
+        cluster_id=detail.cluster.id,
+        host_school_id=detail.members[0].school.id,
+        starts_at=(start + datetime.timedelta(days=1)).astimezone(datetime.timezone.utc),
+        ends_at=(end + datetime.timedelta(days=1)).astimezone(datetime.timezone.utc),
+    ),
+)
+calls += 1
+check(not isinstance(activity, ErrorBody) and activity.title == "生成客户端联合教研", f"scheduled: {activity}")
+check(activity.starts_at == start + datetime.timedelta(days=1), f"the activity starts when asked: {activity.starts_at}")
+
+budgets = list_budgets.sync(client=client, per_page=200)
+calls += 1
+check(not isinstance(budgets, ErrorBody) and budgets.total > 0, f"budgets: {budgets}")
+spent = add_expenditure.sync(
+    id=budgets.items[0].id,
+    client=client,
+    body=SpendBody(
+        category=SpendBodyCategory.TRAINING,
+        spent_on=datetime.date.today(),
+        amount="1280.50",
+        payee="生成客户端书店",
+        purpose="教研用书",
+    ),
+)
+calls += 1
+check(not isinstance(spent, ErrorBody) and spent.amount == "1280.50", f"expenditure: {spent}")
 
 print(f"generated client: {calls} calls answered as documented")

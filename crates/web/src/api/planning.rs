@@ -234,7 +234,6 @@ fn code_scores() -> utoipa::openapi::Array {
         ObjectBuilder::new().schema_type(Type::Number).minimum(Some(0.0)).maximum(Some(100.0)).build().into();
     let pair = ArrayBuilder::new()
         .prefix_items([code, score])
-        .items(utoipa::openapi::schema::ArrayItems::False)
         .min_items(Some(2))
         .max_items(Some(2));
     ArrayBuilder::new().items(pair).build()
