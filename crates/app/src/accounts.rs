@@ -177,7 +177,7 @@ pub async fn resolve(app: &App, token: &str) -> Result<Option<Signed>> {
 
 /// The caller an account acts as: its role and the scope the role is bound to today.
 pub async fn caller_of(app: &App, user: &xuequ_store::entities::user::Model) -> Result<Caller> {
-    let role = Role::parse(&user.role).ok_or(AppError::Forbidden)?;
+    let role = user.role;
     let cluster_school_ids = match (role, user.cluster_id) {
         (Role::ClusterHead, Some(c)) => app.store.cluster_school_ids(user.county_id, c).await?,
         _ => vec![],

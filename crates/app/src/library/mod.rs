@@ -31,8 +31,8 @@ pub fn shared(r: &library_resource::Model) -> Shared {
         school_id: r.school_id,
         cluster_id: r.cluster_id,
         uploader_id: r.uploader_id,
-        sharing: Sharing::parse(&r.sharing).unwrap_or(Sharing::School),
-        status: ResourceStatus::parse(&r.status).unwrap_or(ResourceStatus::Withdrawn),
+        sharing: r.sharing,
+        status: r.status,
     }
 }
 

@@ -162,7 +162,7 @@ async fn propose_move(State(app): State<App>, v: Viewer, Body(b): Body<MoveBody>
         weekdays: b.weekdays,
         fills: b.fills,
     };
-    let mut saved = moves::propose(&app, &v, &[p], "hand").await?;
+    let mut saved = moves::propose(&app, &v, &[p], xuequ_domain::exchange::MoveOrigin::Hand).await?;
     Ok(Json(saved.remove(0)))
 }
 
