@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use xuequ_assess::{Report, SectionInput};
 use xuequ_domain::access::{Action, Resource, Target};
-use xuequ_domain::{Backbone, Degree, SchoolType, Section, Status, Subject, Title};
+use xuequ_domain::{SchoolType, Section, Status};
 use xuequ_store::entities::{school, school_stat};
 use xuequ_store::registry::TeacherGroup;
 

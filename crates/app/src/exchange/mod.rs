@@ -16,10 +16,9 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use xuequ_domain::access::{Action, Resource, Target};
 use xuequ_domain::exchange::{
-    ExchangeSettings, Exclusion, Form, MoveStatus, RotationRules, SubjectGap, TeacherFacts, eligibility, gaps, required_backbone,
-    required_moves,
+    ExchangeSettings, Exclusion, MoveStatus, RotationRules, SubjectGap, TeacherFacts, eligibility, gaps, required_backbone, required_moves,
 };
-use xuequ_domain::{Backbone, Gender, Locality, Status, Subject};
+use xuequ_domain::{Locality, Status, Subject};
 use xuequ_store::entities::{exchange_move, school, teacher};
 use xuequ_store::exchange::MoveFilter;
 
@@ -178,10 +177,7 @@ pub async fn overview(app: &App, c: &Caller, year: Option<i32>, cluster: Option<
     let mut have: HashMap<i64, BTreeMap<Subject, u32>> = HashMap::new();
     for t in &teachers {
         by_home.entry(t.school_id).or_default().push(t);
-        {
-            let subject = t.subject;
-            *have.entry(working[&t.id]).or_default().entry(subject).or_default() += 1;
-        }
+        *have.entry(working[&t.id]).or_default().entry(t.subject).or_default() += 1;
     }
     // This year's agreed moves that count for the quota, by sending school.
     let year_moves: Vec<&exchange_move::Model> =

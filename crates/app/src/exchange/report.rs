@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Serialize;
 use xuequ_domain::Status;
 use xuequ_domain::access::{Action, Resource, Target};
-use xuequ_domain::exchange::{Form, MoveStatus};
+use xuequ_domain::exchange::Form;
 use xuequ_store::exchange::MoveFilter;
 
 use super::{Overview, moves};
@@ -105,10 +105,7 @@ pub async fn report(app: &App, c: &Caller, year: Option<i32>) -> Result<Report> 
         })
         .collect();
     for m in all.iter().filter(agreed).filter(|m| m.year == year) {
-        {
-            let form = m.form;
-            add(by_form.entry(form).or_default(), m);
-        }
+        add(by_form.entry(m.form).or_default(), m);
         add(by_subject.entry(m.subject.to_string()).or_default(), m);
         if let Some(s) = by_school.get_mut(&m.from_school_id) {
             add(&mut s.out, m);

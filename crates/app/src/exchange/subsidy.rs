@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 use xuequ_domain::access::{Action, Resource, Target};
+use xuequ_domain::exchange::MoveStatus;
 use xuequ_domain::exchange::subsidy::{Placement, SchoolPlace, months_at, schools_by_month, yearly_allowance};
-use xuequ_domain::exchange::{Form, MoveStatus};
 use xuequ_domain::{Locality, Status};
 
 use crate::{App, AppError, Caller, Result};

@@ -19,7 +19,6 @@ pub use archive::Archive;
 pub use index::{catch_up, reindex};
 
 use xuequ_domain::access::library::{self as policy, Shared, Shelf};
-use xuequ_domain::library::{ResourceStatus, Sharing};
 use xuequ_store::entities::library_resource;
 
 use crate::{App, AppError, Caller, Result};

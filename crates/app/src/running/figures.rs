@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use xuequ_domain::access::running as policy;
+use xuequ_domain::activity::ActivityStatus;
 use xuequ_domain::activity::hours::{self, Category, Tenths};
-use xuequ_domain::activity::{ActivityKind, ActivityStatus};
 use xuequ_domain::booking::to_utc;
 use xuequ_domain::running::TaskStatus;
 use xuequ_store::running::activities::ActivityFilter;

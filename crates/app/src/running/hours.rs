@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, Utc};
 use xuequ_domain::access::Visibility;
 use xuequ_domain::access::running as policy;
-use xuequ_domain::activity::ActivityKind;
 use xuequ_domain::activity::hours::{self, Category, Tenths, YearHours};
 use xuequ_domain::booking::to_utc;
 use xuequ_domain::{FieldProblem, Problem};

@@ -8,7 +8,7 @@ use crate::{Ctx, Result, Store, StoreError, audit, json};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use xuequ_domain::drafts::ClusterDraft;
-use xuequ_domain::{ClusterForm, ClusterLevel, MemberRole, OfficerRole, Problem, Status, cluster as rules};
+use xuequ_domain::{ClusterLevel, MemberRole, OfficerRole, Problem, Status, cluster as rules};
 
 pub const CLUSTER_LIST: ListSpec = ListSpec {
     filterable: &["form", "level", "status"],
@@ -163,7 +163,7 @@ impl Store {
             cluster_id: Set(saved.id),
             school_id: Set(lead.id),
             role: Set(MemberRole::Lead),
-            level: Set(saved.level.clone()),
+            level: Set(saved.level),
             joined_on: Set(draft.founded_on),
             left_on: Set(None),
             ..Default::default()
@@ -214,7 +214,7 @@ impl Store {
                     cluster_id: Set(id),
                     school_id: Set(m.school.id),
                     role: Set(role),
-                    level: Set(m.membership.level.clone()),
+                    level: Set(m.membership.level),
                     joined_on: Set(on),
                     left_on: Set(None),
                     ..Default::default()
@@ -282,7 +282,7 @@ impl Store {
             cluster_id: Set(cluster_id),
             school_id: Set(school.id),
             role: Set(MemberRole::Member),
-            level: Set(cluster.level.clone()),
+            level: Set(cluster.level),
             joined_on: Set(joined_on),
             left_on: Set(None),
             ..Default::default()

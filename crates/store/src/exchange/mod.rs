@@ -273,7 +273,7 @@ impl Store {
             .value(col("updated_at"), now)
             .and_where(Expr::col(col("id")).eq(before.id))
             .and_where(Expr::col(col("county_id")).eq(ctx.county_id))
-            .and_where(Expr::col(col("status")).eq(before.status.clone()))
+            .and_where(Expr::col(col("status")).eq(before.status))
             .to_owned();
         // The agreements the decider saw: a school that agreed meanwhile makes this stale.
         for (column, seen) in [("sending_agreed_at", &before.sending_agreed_at), ("receiving_agreed_at", &before.receiving_agreed_at)] {

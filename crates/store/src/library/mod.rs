@@ -109,13 +109,13 @@ fn file_row(county_id: i64, resource_id: i64, version: i32, f: &StoredFile, by: 
 fn set_fields(m: &mut library_resource::ActiveModel, f: &ResourceFields) {
     m.title = Set(f.title.clone());
     m.description = Set(f.description.clone());
-    m.subject = Set(f.subject.clone());
+    m.subject = Set(f.subject);
     m.grade = Set(f.grade);
     m.edition = Set(f.edition.clone());
     m.chapter = Set(f.chapter.clone());
     m.kind = Set(f.kind);
     m.tags = Set(f.tags.clone());
-    m.sharing = Set(f.sharing.clone());
+    m.sharing = Set(f.sharing);
     m.cluster_id = Set(f.cluster_id);
 }
 
