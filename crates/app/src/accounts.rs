@@ -177,7 +177,7 @@ pub async fn resolve(app: &App, token: &str) -> Result<Option<Signed>> {
 
 /// The caller an account acts as: its role and the scope the role is bound to today.
 pub async fn caller_of(app: &App, user: &xuequ_store::entities::user::Model) -> Result<Caller> {
-    let role = Role::parse(&user.role).ok_or(AppError::Forbidden)?;
+    let role = user.role;
     let cluster_school_ids = match (role, user.cluster_id) {
         (Role::ClusterHead, Some(c)) => app.store.cluster_school_ids(user.county_id, c).await?,
         _ => vec![],
@@ -289,7 +289,7 @@ pub async fn update_user(
         let me = app.store.user(c.county(), id).await?.ok_or(AppError::NotFound)?;
         let field = if update.disabled {
             Some("disabled")
-        } else if update.role.code() != me.role {
+        } else if update.role != me.role {
             Some("role")
         } else if update.school_id != me.school_id || update.cluster_id != me.cluster_id {
             Some(if update.school_id != me.school_id { "school_id" } else { "cluster_id" })

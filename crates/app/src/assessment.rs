@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use xuequ_assess::{Report, SectionInput};
 use xuequ_domain::access::{Action, Resource, Target};
-use xuequ_domain::{Backbone, Degree, SchoolType, Section, Status, Subject, Title};
+use xuequ_domain::{SchoolType, Section, Status};
 use xuequ_store::entities::{school, school_stat};
 use xuequ_store::registry::TeacherGroup;
 
@@ -31,24 +31,24 @@ pub fn count_teachers(teachers: &[TeacherGroup], schools: &HashMap<i64, &school:
     for t in teachers {
         let Some(s) = schools.get(&t.school_id) else { continue };
         let n = t.count as f64;
-        let school_type = SchoolType::parse(&s.school_type).unwrap_or(SchoolType::Primary);
+        let school_type = s.school_type;
         let section = match school_type {
             SchoolType::Junior => Section::Junior,
-            SchoolType::NineYear | SchoolType::Special => t.section.as_deref().and_then(Section::parse).unwrap_or(Section::Primary),
+            SchoolType::NineYear | SchoolType::Special => t.section.unwrap_or(Section::Primary),
             _ => Section::Primary,
         };
         let c = counts.entry((t.school_id, section)).or_default();
         c.teachers += n;
-        if Degree::parse(&t.degree).is_some_and(|d| d.above_required(section)) {
+        if t.degree.above_required(section) {
             c.above_degree += n;
         }
-        if Backbone::parse(&t.backbone).is_some_and(Backbone::county_or_higher) {
+        if t.backbone.county_or_higher() {
             c.backbone += n;
         }
-        if Subject::parse(&t.subject).is_some_and(Subject::is_pe_art) {
+        if t.subject.is_pe_art() {
             c.pe_art += n;
         }
-        if Title::parse(&t.title).is_some_and(Title::mid_level_or_above) {
+        if t.title.mid_level_or_above() {
             c.mid_title += n;
         }
     }
@@ -63,7 +63,7 @@ pub fn rows(schools: &[school::Model], stats: &[school_stat::Model], teachers: &
     let mut out = Vec::new();
     for st in stats {
         let Some(s) = by_id.get(&st.school_id) else { continue };
-        let school_type = SchoolType::parse(&s.school_type).unwrap_or(SchoolType::Primary);
+        let school_type = s.school_type;
         for section in school_type.sections() {
             let (students, classes) = match section {
                 Section::Primary => (st.students_primary, st.classes_primary),
@@ -247,8 +247,7 @@ async fn assessed(app: &App, county: i64, cluster: Option<i64>) -> Result<Arc<As
 
 async fn compute(store: &xuequ_store::Store, county: i64, cluster: Option<i64>) -> Result<Assessed> {
     let years = store.stat_years(county).await?;
-    let mut schools: Vec<school::Model> =
-        store.all_schools(county).await?.into_iter().filter(|s| s.status == Status::Active.code()).collect();
+    let mut schools: Vec<school::Model> = store.all_schools(county).await?.into_iter().filter(|s| s.status == Status::Active).collect();
     if let Some(cluster) = cluster {
         let members = store.cluster_school_ids(county, cluster).await?;
         schools.retain(|s| members.contains(&s.id));
@@ -292,8 +291,8 @@ mod tests {
             county_id: 1,
             code: format!("S{id}"),
             name: format!("学校{id}"),
-            school_type: school_type.into(),
-            locality: "urban".into(),
+            school_type: school_type.parse().unwrap(),
+            locality: xuequ_domain::Locality::Urban,
             township: String::new(),
             address: String::new(),
             latitude: None,
@@ -302,7 +301,7 @@ mod tests {
             campus_of: None,
             principal: String::new(),
             phone: String::new(),
-            status: "active".into(),
+            status: xuequ_domain::Status::Active,
             created_at: Utc::now(),
             updated_at: Utc::now(),
         }
@@ -315,15 +314,15 @@ mod tests {
             school_id,
             staff_no: String::new(),
             name: String::new(),
-            gender: "female".into(),
-            subject: subject.into(),
-            section: section.map(str::to_string),
-            degree: degree.into(),
-            title: "first".into(),
-            backbone: backbone.into(),
+            gender: xuequ_domain::Gender::Female,
+            subject: subject.parse().unwrap(),
+            section: section.map(|s| s.parse().unwrap()),
+            degree: degree.parse().unwrap(),
+            title: xuequ_domain::Title::First,
+            backbone: backbone.parse().unwrap(),
             joined_school_on: NaiveDate::from_ymd_opt(2020, 9, 1).unwrap(),
             birth_year: None,
-            status: "active".into(),
+            status: xuequ_domain::Status::Active,
             created_at: Utc::now(),
             updated_at: Utc::now(),
         }

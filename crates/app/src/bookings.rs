@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use xuequ_domain::access::{Action, Resource, Target};
 use xuequ_domain::booking::rules::Asked;
 use xuequ_domain::booking::{BellSchedule, BookingStatus, Repeat, ShareWith, SharingRules, Slot, expand, repeat, to_local, to_utc};
-use xuequ_domain::{FieldProblem, Problem, SchoolType, Status};
+use xuequ_domain::{FieldProblem, Problem, SchoolType, Section, Status};
 use xuequ_store::bookings::{BookingFilter, NewBooking, Notice, booking, collision};
 use xuequ_store::entities::facility;
 
@@ -106,7 +106,7 @@ pub async fn shared_with(app: &App, county: i64, share_with: ShareWith, owner: i
 /// The bell schedule of a school: as it set it, or the common one of its stage.
 pub async fn bells_of(app: &App, county: i64, school_id: i64) -> Result<BellSchedule> {
     let school = app.store.school(county, school_id).await?.ok_or(AppError::NotFound)?;
-    let junior = SchoolType::parse(&school.school_type) == Some(SchoolType::Junior);
+    let junior = school.school_type == SchoolType::Junior;
     let section = if junior { "junior" } else { "primary" };
     Ok(match app.store.bell_schedule(county, school_id, section).await? {
         Some(bells) => bells,
@@ -119,7 +119,7 @@ pub async fn bells_of(app: &App, county: i64, school_id: i64) -> Result<BellSche
 /// fields.
 async fn read_request(app: &App, c: &Caller, r: &Request) -> Result<(facility::Model, i64, Slot)> {
     let county = c.county();
-    let f = app.store.facility(county, r.facility_id).await?.filter(|f| f.status == Status::Active.code()).ok_or(AppError::NotFound)?;
+    let f = app.store.facility(county, r.facility_id).await?.filter(|f| f.status == Status::Active).ok_or(AppError::NotFound)?;
     let school = r.school_id.or(c.actor.school_id).ok_or_else(|| AppError::invalid("school_id", Problem::Required))?;
     c.require(Action::Create, Resource::Booking, &Target::school(county, school))?;
     let slot = match (r.start, r.end, r.date, r.periods) {
@@ -327,7 +327,7 @@ pub async fn decide(app: &App, c: &Caller, id: i64, decision: Decision, reason: 
     if matches!(decision, Decision::Approve | Decision::Decline | Decision::Cancel) {
         settle_request(app, &b).await?;
     }
-    if decision == Decision::Cancel && b.status == BookingStatus::Pending.code() && !lender {
+    if decision == Decision::Cancel && b.status == BookingStatus::Pending && !lender {
         // The lender's inbox loses the request: tell its admins it was withdrawn.
         let notice = Notice {
             user_ids: app.store.decider_ids(county, b.owner_school_id).await?,
@@ -350,7 +350,7 @@ async fn settle_request(app: &App, b: &booking::Model) -> Result<()> {
             let filter = BookingFilter { facility_id: Some(b.facility_id), school_id: Some(b.school_id), ..Default::default() };
             let series: Vec<booking::Model> =
                 app.store.bookings(county, &filter).await?.into_iter().filter(|x| x.series_id == Some(s)).collect();
-            if series.iter().any(|x| x.status == BookingStatus::Pending.code()) {
+            if series.iter().any(|x| x.status == BookingStatus::Pending) {
                 return Ok(());
             }
             series.iter().map(|x| x.id).min().unwrap_or(b.id)
@@ -514,7 +514,7 @@ async fn sharing(app: &App, county: i64) -> Result<std::sync::Arc<Sharing>> {
     let schools = app.store.all_schools(county).await?.into_iter().map(|s| (s.id, s)).collect();
     let (county_calendar, calendars) = app.store.calendars(county).await?;
     let mut mates: std::collections::HashMap<i64, Vec<i64>> = Default::default();
-    for cluster in app.store.all_clusters(county).await?.into_iter().filter(|c| c.status == xuequ_domain::Status::Active.code()) {
+    for cluster in app.store.all_clusters(county).await?.into_iter().filter(|c| c.status == xuequ_domain::Status::Active) {
         let members = app.store.cluster_school_ids(county, cluster.id).await?;
         for m in &members {
             mates.entry(*m).or_default().extend(members.iter().copied());
@@ -548,7 +548,9 @@ pub async fn free(app: &App, c: &Caller, q: &FreeQuery) -> Result<Vec<FreeFacili
     let home = school.and_then(|s| data.schools.get(&s)).and_then(|s| s.latitude.zip(s.longitude));
     let mut out = Vec::new();
     for (f, r) in &data.facilities {
-        if q.kind.as_deref().is_some_and(|k| !k.is_empty() && k != f.kind) || q.capacity.is_some_and(|n| (f.capacity.max(0) as u32) < n) {
+        if q.kind.as_deref().is_some_and(|k| !k.is_empty() && k != f.kind.code())
+            || q.capacity.is_some_and(|n| (f.capacity.max(0) as u32) < n)
+        {
             continue;
         }
         let own = school == Some(f.school_id);
@@ -631,16 +633,16 @@ pub async fn save_bells(app: &App, c: &Caller, school_id: i64, section: &str, be
     let county = c.county();
     app.store.school(county, school_id).await?.ok_or(AppError::NotFound)?;
     c.require(Action::Update, Resource::Facility, &Target::school(county, school_id))?;
-    if !["primary", "junior"].contains(&section) {
+    let Some(stage) = Section::ALL.iter().copied().find(|s| s.code() == section) else {
         return Err(AppError::invalid(
             "section",
             Problem::UnknownValue { value: section.chars().take(20).collect(), allowed: "primary, junior".into() },
         ));
-    }
+    };
     if bells.periods.is_empty() || bells.periods.len() > 12 || !bells.is_well_formed() {
         return Err(AppError::invalid("periods", Problem::EndBeforeStart));
     }
-    Ok(app.store.save_bell_schedule(&c.ctx(), school_id, section, bells).await?)
+    Ok(app.store.save_bell_schedule(&c.ctx(), school_id, stage, bells).await?)
 }
 
 /// How much one facility was used over a stretch of days.
@@ -785,23 +787,22 @@ pub async fn usage(app: &App, c: &Caller, from: NaiveDate, to: NaiveDate, school
         for b in all.iter().filter(|b| b.facility_id == f.id) {
             let hours = (b.ends_at - b.starts_at).num_minutes() as f64 / 60.0;
             let mut one = FacilityUsage::default();
-            match BookingStatus::parse(&b.status) {
-                Some(BookingStatus::Confirmed) if b.school_id == f.school_id => {
+            match b.status {
+                BookingStatus::Confirmed if b.school_id == f.school_id => {
                     one.hours_owner += hours;
                     one.confirmed += 1;
                 }
-                Some(BookingStatus::Confirmed) => {
+                BookingStatus::Confirmed => {
                     one.hours_lent += hours;
                     one.confirmed += 1;
                     *usage.lent.entry(f.school_id).or_default() += hours;
                     *usage.borrowed.entry(b.school_id).or_default() += hours;
                 }
-                Some(BookingStatus::Pending) => one.pending += 1,
-                Some(BookingStatus::Declined) => one.declined += 1,
-                Some(BookingStatus::Cancelled) => one.cancelled += 1,
-                Some(BookingStatus::Expired) => one.expired += 1,
-                Some(BookingStatus::NoShow) => one.no_show += 1,
-                None => {}
+                BookingStatus::Pending => one.pending += 1,
+                BookingStatus::Declined => one.declined += 1,
+                BookingStatus::Cancelled => one.cancelled += 1,
+                BookingStatus::Expired => one.expired += 1,
+                BookingStatus::NoShow => one.no_show += 1,
             }
             usage.months.entry(to_local(b.starts_at).format("%Y-%m").to_string()).or_default().add(&one);
             u.merge(&one);
@@ -891,7 +892,7 @@ pub async fn feed(app: &App, token: &str) -> Result<(String, Vec<FeedEvent>)> {
                 owner: schools.get(&first.owner_school_id).cloned().unwrap_or_default(),
                 school: schools.get(&first.school_id).cloned().unwrap_or_default(),
                 purpose: first.purpose.clone(),
-                status: first.status.clone(),
+                status: first.status.to_string(),
                 start: starts[0],
                 minutes: (first.ends_at - first.starts_at).num_minutes(),
                 rule: xuequ_domain::booking::weekly_rule(&starts),

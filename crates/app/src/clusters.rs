@@ -69,8 +69,8 @@ pub async fn update(
 ) -> Result<cluster::Model> {
     let current = found(app, c, id, Action::Update).await?;
     let lead_code = app.store.school(c.county(), current.lead_school_id).await?.map(|s| s.code).unwrap_or_default();
-    let restructures = draft.form.code() != current.form
-        || draft.level.code() != current.level
+    let restructures = draft.form != current.form
+        || draft.level != current.level
         || draft.lead_school_code.trim() != lead_code
         || draft.founded_on != current.founded_on;
     if restructures {

@@ -64,7 +64,6 @@ impl From<StoreError> for AppError {
             StoreError::Invalid(p) => AppError::Invalid(p),
             StoreError::Conflict(p) => AppError::Conflict(p),
             StoreError::Db(e) => AppError::Internal(e.to_string()),
-            e @ StoreError::UnknownCode { .. } => AppError::Internal(e.to_string()),
             StoreError::Stale => AppError::Stale,
         }
     }

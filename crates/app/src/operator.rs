@@ -170,7 +170,9 @@ async fn load_exchange(store: &Store, admin: &xuequ_store::entities::user::Model
     // Who rotated last year is left out this year.
     let ctx = bureau.ctx();
     for m in last.iter().take(12) {
-        store.add_exclusion(&ctx, m.teacher_id, m.from_school_id, year, "already_rotated", "").await?;
+        store
+            .add_exclusion(&ctx, m.teacher_id, m.from_school_id, year, xuequ_domain::exchange::ExclusionReason::AlreadyRotated, "")
+            .await?;
     }
     // This year: the plan proposed; a quarter confirmed, a quarter waiting for the bureau, a
     // quarter agreed by one school, the rest (and every move of the principal's school) waiting.
@@ -205,7 +207,7 @@ async fn propose_some(app: &crate::App, bureau: &crate::Caller, year: i32) -> Re
     if proposals.is_empty() {
         return Ok(Vec::new());
     }
-    propose(app, bureau, &proposals, "plan").await
+    propose(app, bureau, &proposals, xuequ_domain::exchange::MoveOrigin::Plan).await
 }
 
 /// One pair per active cluster: the lead school's longest-serving backbone teacher guides the
@@ -214,11 +216,10 @@ async fn propose_some(app: &crate::App, bureau: &crate::Caller, year: i32) -> Re
 async fn load_mentorships(store: &Store, ctx: &Ctx, today: chrono::NaiveDate) -> Result<()> {
     use xuequ_store::exchange::{NewMeeting, NewMentorship};
     let teachers = store.active_teachers(ctx.county_id).await?;
-    let backbone =
-        |t: &&xuequ_store::entities::teacher::Model| xuequ_domain::Backbone::parse(&t.backbone).is_some_and(|b| b.county_or_higher());
+    let backbone = |t: &&xuequ_store::entities::teacher::Model| t.backbone.county_or_higher();
     let starts_on = today - chrono::Days::new(60);
     let kinds = ["observation", "demonstration", "planning", "review"];
-    for k in store.all_clusters(ctx.county_id).await?.into_iter().filter(|k| k.status == xuequ_domain::Status::Active.code()) {
+    for k in store.all_clusters(ctx.county_id).await?.into_iter().filter(|k| k.status == xuequ_domain::Status::Active) {
         let members = store.cluster_school_ids(ctx.county_id, k.id).await?;
         let Some(mentor) = teachers.iter().filter(|t| t.school_id == k.lead_school_id).filter(backbone).min_by_key(|t| t.joined_school_on)
         else {
@@ -232,7 +233,7 @@ async fn load_mentorships(store: &Store, ctx: &Ctx, today: chrono::NaiveDate) ->
         let pair = NewMentorship {
             mentor_id: mentor.id,
             mentee_id: mentee.id,
-            subject: mentor.subject.clone(),
+            subject: mentor.subject.to_string(),
             starts_on,
             ends_on: starts_on + chrono::Days::new(365),
             goal: "一学年内独立上好一节区级公开课".into(),
@@ -274,7 +275,7 @@ async fn load_bookings(store: &Store, ctx: &Ctx, list: &[xuequ_demo::DemoBooking
     let id_of = |name: &str| schools.iter().find(|s| s.name == name).map(|s| s.id);
     for b in list {
         let (Some(owner), Some(borrower)) = (id_of(b.owner), id_of(b.borrower)) else { continue };
-        let Some(facility) = facilities.iter().find(|f| f.school_id == owner && f.kind == b.kind.code()) else { continue };
+        let Some(facility) = facilities.iter().find(|f| f.school_id == owner && f.kind == b.kind) else { continue };
         let bells = xuequ_domain::booking::BellSchedule::primary();
         let Some((start, end)) = bells.span(b.periods.0, b.periods.1) else { continue };
         let slots: Vec<_> = b
@@ -615,7 +616,7 @@ async fn demo_library(app: &crate::App, county: i64, count: usize) -> Result<()>
     use xuequ_domain::library::{Kind, Sharing};
     use xuequ_store::library::{NewResource, ResourceFields};
     let users = app.store.users(county, xuequ_store::Paging::new(Some(1), Some(100))).await?.items;
-    let Some(bureau) = users.iter().find(|u| u.role == xuequ_domain::Role::BureauAdmin.code()) else { return Ok(()) };
+    let Some(bureau) = users.iter().find(|u| u.role == xuequ_domain::Role::BureauAdmin) else { return Ok(()) };
     let schools = app.store.all_schools(county).await?;
     let teachers = app.store.active_teachers(county).await?;
     let mut in_cluster = std::collections::HashMap::new();
@@ -628,7 +629,7 @@ async fn demo_library(app: &crate::App, county: i64, count: usize) -> Result<()>
     let lessons = xuequ_demo::lessons::generate(count, 2026 + county as u64);
     for (i, lesson) in lessons.into_iter().enumerate() {
         // The demo's own accounts upload some, so their pages have something of their own.
-        let own = users.iter().filter(|u| u.school_id.is_some() && u.role != xuequ_domain::Role::BureauAdmin.code()).nth(i % 7);
+        let own = users.iter().filter(|u| u.school_id.is_some() && u.role != xuequ_domain::Role::BureauAdmin).nth(i % 7);
         let school = own.and_then(|u| u.school_id).unwrap_or_else(|| schools[(i * 7) % schools.len()].id);
         let author = teachers.iter().filter(|t| t.school_id == school).nth(i % 3).map(|t| format!("{}老师", t.name));
         let ctx = Ctx {
@@ -659,13 +660,14 @@ async fn demo_library(app: &crate::App, county: i64, count: usize) -> Result<()>
             fields: ResourceFields {
                 title: lesson.title.clone(),
                 description: lesson.description.clone(),
-                subject: lesson.subject.to_string(),
+                subject: xuequ_domain::Subject::parse(lesson.subject)
+                    .ok_or_else(|| AppError::internal(format!("unknown subject {}", lesson.subject)))?,
                 grade: lesson.grade as i32,
                 edition: lesson.edition.to_string(),
                 chapter: lesson.tags.first().cloned().unwrap_or_default(),
-                kind: kind.code().to_string(),
+                kind,
                 tags: lesson.tags.join(","),
-                sharing: sharing.code().to_string(),
+                sharing,
                 cluster_id: (sharing == Sharing::Cluster).then(|| in_cluster.get(&school).copied()).flatten(),
             },
             file,

@@ -152,7 +152,7 @@ impl Settings {
     /// its full name. Every name that matches no active school is a problem on its field.
     pub fn resolve_schools(&mut self, schools: &[school::Model]) -> Vec<FieldProblem> {
         let mut lookup: HashMap<&str, &str> = HashMap::new();
-        for s in schools.iter().filter(|s| s.status == Status::Active.code()) {
+        for s in schools.iter().filter(|s| s.status == Status::Active) {
             lookup.insert(s.name.as_str(), s.code.as_str());
             lookup.insert(s.code.as_str(), s.code.as_str());
         }
@@ -220,15 +220,15 @@ pub async fn gather(app: &App, c: &Caller, mut settings: Settings) -> Result<Pla
     let clusters = app.store.all_clusters(county).await?;
     // Who is held by which county-level cluster today.
     let mut held: HashMap<i64, (i64, bool, String)> = HashMap::new();
-    for c in clusters.iter().filter(|c| c.status == Status::Active.code() && c.level == ClusterLevel::County.code()) {
-        let district = c.form == ClusterForm::District.code();
+    for c in clusters.iter().filter(|c| c.status == Status::Active && c.level == ClusterLevel::County) {
+        let district = c.form == ClusterForm::District;
         for m in app.store.members(county, c.id, false).await? {
             held.insert(m.school.id, (c.id, district, c.name.clone()));
         }
     }
     let (mut schools, mut kept, mut unlocated) = (Vec::new(), Vec::new(), Vec::new());
-    for s in all.into_iter().filter(|s| s.status == Status::Active.code()) {
-        let Some(t) = SchoolType::parse(&s.school_type) else { continue };
+    for s in all.into_iter().filter(|s| s.status == Status::Active) {
+        let t = s.school_type;
         if !in_stage(t, &settings.stage) {
             continue;
         }
@@ -258,7 +258,7 @@ pub async fn gather(app: &App, c: &Caller, mut settings: Settings) -> Result<Pla
         .map(|(i, s)| SchoolPoint {
             lat: s.latitude.unwrap_or_default(),
             lon: s.longitude.unwrap_or_default(),
-            stage: mask(SchoolType::parse(&s.school_type).unwrap_or(SchoolType::Primary)),
+            stage: mask(s.school_type),
             students: students[i],
             strength: strength[i],
             current: held.get(&s.id).filter(|h| h.1).map(|h| h.0 as u32),

@@ -60,7 +60,8 @@ async fn the_audit_log_reads_as_sentences() {
     let clusters = xuequ_app::clusters::all(&app, &admin).await.unwrap();
     let district = clusters.iter().find(|c| c.name == "城关第二学区").unwrap();
     let detail = xuequ_app::clusters::get(&app, &admin, district.id).await.unwrap();
-    let member = detail.members.iter().find(|m| m.membership.role == "member" && m.membership.left_on.is_none()).unwrap();
+    let member =
+        detail.members.iter().find(|m| m.membership.role == xuequ_domain::MemberRole::Member && m.membership.left_on.is_none()).unwrap();
     let on = chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
     xuequ_app::clusters::remove_member(&app, &admin, district.id, member.school.id, on).await.unwrap();
 

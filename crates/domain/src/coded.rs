@@ -83,5 +83,87 @@ macro_rules! coded_enum {
                 )))
             }
         }
+
+        sea_orm_code!($name);
     };
+}
+
+/// With the `sea-orm` feature, makes an enum with `ALL` and `code(self)` a sea-orm column type
+/// stored as its code: writing stores `code()`, and reading a row whose column holds anything
+/// but one of the codes is an error naming the column and the value (never a default).
+macro_rules! sea_orm_code {
+    ($name:ident) => {
+        #[cfg(feature = "sea-orm")]
+        const _: () = {
+            use sea_orm::sea_query;
+
+            impl $name {
+                /// The variant stored as exactly `code` (no Chinese name, no blanks).
+                fn from_stored(code: &str) -> Option<Self> {
+                    Self::ALL.iter().copied().find(|v| v.code() == code)
+                }
+            }
+
+            impl From<$name> for sea_orm::Value {
+                fn from(value: $name) -> Self {
+                    value.code().into()
+                }
+            }
+
+            impl sea_orm::TryGetable for $name {
+                fn try_get_by<I: sea_orm::ColIdx>(res: &sea_orm::QueryResult, idx: I) -> Result<Self, sea_orm::TryGetError> {
+                    let text = <String as sea_orm::TryGetable>::try_get_by(res, idx)?;
+                    Self::from_stored(&text).ok_or_else(|| {
+                        let codes: Vec<&str> = Self::ALL.iter().map(|v| v.code()).collect();
+                        sea_orm::TryGetError::DbErr(crate::coded::unknown_stored(idx, stringify!($name), &text, &codes))
+                    })
+                }
+            }
+
+            impl sea_query::ValueType for $name {
+                fn try_from(value: sea_orm::Value) -> Result<Self, sea_query::ValueTypeErr> {
+                    let text = <String as sea_query::ValueType>::try_from(value)?;
+                    Self::from_stored(&text).ok_or(sea_query::ValueTypeErr)
+                }
+
+                fn type_name() -> String {
+                    stringify!($name).to_owned()
+                }
+
+                fn array_type() -> sea_query::ArrayType {
+                    sea_query::ArrayType::String
+                }
+
+                fn column_type() -> sea_query::ColumnType {
+                    sea_query::ColumnType::String(sea_query::StringLen::None)
+                }
+            }
+
+            impl sea_query::Nullable for $name {
+                fn null() -> sea_orm::Value {
+                    sea_orm::Value::String(None)
+                }
+            }
+
+            impl sea_orm::IntoActiveValue<$name> for $name {
+                fn into_active_value(self) -> sea_orm::ActiveValue<$name> {
+                    sea_orm::ActiveValue::Set(self)
+                }
+            }
+        };
+    };
+}
+
+/// The error for a stored value that is none of its column's codes.
+#[cfg(feature = "sea-orm")]
+pub(crate) fn unknown_stored<I: sea_orm::ColIdx>(idx: I, type_name: &str, value: &str, codes: &[&str]) -> sea_orm::DbErr {
+    let column = match (idx.as_str(), idx.as_usize()) {
+        (Some(name), _) => name.to_string(),
+        (None, Some(i)) => format!("#{i}"),
+        (None, None) => format!("{idx:?}"),
+    };
+    sea_orm::DbErr::Type(format!(
+        "column `{column}` holds `{value}`, which is not a {type_name} code (expected one of: {})",
+        codes.join(", ")
+    ))
 }

@@ -79,6 +79,16 @@ pub fn date_range(year: i32, years_around: i32) -> (chrono::NaiveDate, chrono::N
 }
 
 coded_enum! {
+    /// What a running file is attached to.
+    AttachmentOwner {
+        Activity => ("activity", "活动"),
+        Task => ("task", "重点任务"),
+        Meeting => ("meeting", "理事会会议"),
+        Expenditure => ("expenditure", "经费支出"),
+    }
+}
+
+coded_enum! {
     /// Where a plan task stands.
     TaskStatus {
         Planned => ("planned", "未开始"),

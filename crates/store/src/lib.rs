@@ -51,9 +51,6 @@ pub enum StoreError {
     /// The record changed since the version the caller read (optimistic locking).
     #[error("the record was changed meanwhile")]
     Stale,
-    /// A stored code no vocabulary knows (the schema's checks make this a sign of tampering).
-    #[error("unknown code `{value}` stored in column {column}")]
-    UnknownCode { column: &'static str, value: String },
 }
 
 impl StoreError {

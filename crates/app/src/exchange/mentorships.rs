@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use xuequ_domain::Problem;
 use xuequ_domain::access::{Action, Resource, Target};
+use xuequ_domain::exchange::MentorshipStatus;
 use xuequ_store::entities::{mentorship, mentorship_meeting, teacher};
 use xuequ_store::exchange::{NewMeeting, NewMentorship};
 
@@ -55,7 +56,7 @@ async fn active_teacher(app: &App, county: i64, field: &'static str, id: i64) ->
     app.store
         .teacher(county, id)
         .await?
-        .filter(|t| t.status == xuequ_domain::Status::Active.code())
+        .filter(|t| t.status == xuequ_domain::Status::Active)
         .ok_or_else(|| AppError::invalid(field, Problem::NotFound { value: id.to_string() }))
 }
 
@@ -86,7 +87,7 @@ pub async fn create(app: &App, c: &Caller, new: &NewMentorship) -> Result<mentor
     if goal.chars().count() > 500 {
         return Err(AppError::invalid("goal", Problem::TooLong { max: 500 }));
     }
-    let subject = if new.subject.trim().is_empty() { mentee.subject.clone() } else { new.subject.trim().to_string() };
+    let subject = if new.subject.trim().is_empty() { mentee.subject.code().to_string() } else { new.subject.trim().to_string() };
     if xuequ_domain::Subject::parse(&subject).is_none() {
         return Err(AppError::invalid(
             "subject",
@@ -103,8 +104,8 @@ pub async fn end(app: &App, c: &Caller, id: i64) -> Result<mentorship::Model> {
     if !keeps(c, &schools_of(app, c.county()).await?, m.mentor_id, m.mentee_id) {
         return Err(AppError::Forbidden);
     }
-    if m.status != "active" {
-        return Err(AppError::Conflict(Problem::WrongStep { status: m.status }));
+    if m.status != MentorshipStatus::Active {
+        return Err(AppError::Conflict(Problem::WrongStep { status: m.status.code().to_string() }));
     }
     Ok(app.store.end_mentorship(&c.ctx(), &m).await?)
 }

@@ -16,10 +16,9 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use xuequ_domain::access::{Action, Resource, Target};
 use xuequ_domain::exchange::{
-    ExchangeSettings, Exclusion, Form, MoveStatus, RotationRules, SubjectGap, TeacherFacts, eligibility, gaps, required_backbone,
-    required_moves,
+    ExchangeSettings, Exclusion, MoveStatus, RotationRules, SubjectGap, TeacherFacts, eligibility, gaps, required_backbone, required_moves,
 };
-use xuequ_domain::{Backbone, Gender, Locality, Status, Subject};
+use xuequ_domain::{Locality, Status, Subject};
 use xuequ_store::entities::{exchange_move, school, teacher};
 use xuequ_store::exchange::MoveFilter;
 
@@ -102,8 +101,8 @@ fn facts(t: &teacher::Model, excluded: Option<String>) -> TeacherFacts {
     TeacherFacts {
         joined_school_on: t.joined_school_on,
         birth_year: t.birth_year,
-        gender: Gender::parse(&t.gender).unwrap_or(Gender::Female),
-        backbone: Backbone::parse(&t.backbone).unwrap_or(Backbone::None),
+        gender: t.gender,
+        backbone: t.backbone,
         // The registry does not record who leads a school yet: everyone counts as a teacher.
         leader: false,
         excluded,
@@ -115,8 +114,8 @@ fn facts(t: &teacher::Model, excluded: Option<String>) -> TeacherFacts {
 pub(crate) fn working_schools(teachers: &[teacher::Model], moves: &[exchange_move::Model], day: NaiveDate) -> HashMap<i64, i64> {
     let mut at: HashMap<i64, i64> = teachers.iter().map(|t| (t.id, t.school_id)).collect();
     for m in moves {
-        let placed = matches!(MoveStatus::parse(&m.status), Some(MoveStatus::Confirmed | MoveStatus::Active | MoveStatus::Returned));
-        let whole = Form::parse(&m.form).is_some_and(Form::moves_the_post);
+        let placed = matches!(m.status, MoveStatus::Confirmed | MoveStatus::Active | MoveStatus::Returned);
+        let whole = m.form.moves_the_post();
         // Ended early: the last day there is the day before the return.
         let last = match m.returned_at.and_then(|r| r.date_naive().pred_opt()) {
             Some(back) => back.min(m.ends_on),
@@ -132,12 +131,10 @@ pub(crate) fn working_schools(teachers: &[teacher::Model], moves: &[exchange_mov
 /// The county's sending schools: urban ones, the leads of active clusters, and those it marks.
 async fn sending_schools(app: &App, county: i64, schools: &[school::Model], settings: &ExchangeSettings) -> Result<HashSet<i64>> {
     let leads: HashSet<i64> =
-        app.store.all_clusters(county).await?.into_iter().filter(|k| k.status == Status::Active.code()).map(|k| k.lead_school_id).collect();
+        app.store.all_clusters(county).await?.into_iter().filter(|k| k.status == Status::Active).map(|k| k.lead_school_id).collect();
     Ok(schools
         .iter()
-        .filter(|s| {
-            Locality::parse(&s.locality) == Some(Locality::Urban) || leads.contains(&s.id) || settings.extra_sending.contains(&s.id)
-        })
+        .filter(|s| s.locality == Locality::Urban || leads.contains(&s.id) || settings.extra_sending.contains(&s.id))
         .map(|s| s.id)
         .collect())
 }
@@ -161,7 +158,7 @@ pub async fn overview(app: &App, c: &Caller, year: Option<i32>, cluster: Option<
     let sending = sending_schools(app, county, &all_schools, &settings).await?;
     let schools: Vec<school::Model> = all_schools
         .into_iter()
-        .filter(|s| s.status == Status::Active.code() && visible.includes(s.id) && only.as_ref().is_none_or(|ids| ids.contains(&s.id)))
+        .filter(|s| s.status == Status::Active && visible.includes(s.id) && only.as_ref().is_none_or(|ids| ids.contains(&s.id)))
         .collect();
     // The newest statistics at or before the year (students drive the staffing norm).
     let mut students: HashMap<i64, (i32, u32, u32)> = HashMap::new();
@@ -173,24 +170,18 @@ pub async fn overview(app: &App, c: &Caller, year: Option<i32>, cluster: Option<
     let teachers = app.store.active_teachers(county).await?;
     let all_moves = app.store.exchange_moves(county, &MoveFilter::default()).await?;
     let working = working_schools(&teachers, &all_moves, start);
-    let excluded: HashMap<i64, String> = app.store.exclusions(county, year).await?.into_iter().map(|e| (e.teacher_id, e.reason)).collect();
-    let backbone: HashSet<i64> =
-        teachers.iter().filter(|t| Backbone::parse(&t.backbone).is_some_and(|b| b.county_or_higher())).map(|t| t.id).collect();
+    let excluded: HashMap<i64, String> =
+        app.store.exclusions(county, year).await?.into_iter().map(|e| (e.teacher_id, e.reason.code().to_string())).collect();
+    let backbone: HashSet<i64> = teachers.iter().filter(|t| t.backbone.county_or_higher()).map(|t| t.id).collect();
     let mut by_home: HashMap<i64, Vec<&teacher::Model>> = HashMap::new();
     let mut have: HashMap<i64, BTreeMap<Subject, u32>> = HashMap::new();
     for t in &teachers {
         by_home.entry(t.school_id).or_default().push(t);
-        if let Some(subject) = Subject::parse(&t.subject) {
-            *have.entry(working[&t.id]).or_default().entry(subject).or_default() += 1;
-        }
+        *have.entry(working[&t.id]).or_default().entry(t.subject).or_default() += 1;
     }
     // This year's agreed moves that count for the quota, by sending school.
-    let year_moves: Vec<&exchange_move::Model> = all_moves
-        .iter()
-        .filter(|m| m.year == year)
-        .filter(|m| Form::parse(&m.form).is_some_and(Form::counts_for_quota))
-        .filter(|m| MoveStatus::parse(&m.status).is_some_and(MoveStatus::agreed))
-        .collect();
+    let year_moves: Vec<&exchange_move::Model> =
+        all_moves.iter().filter(|m| m.year == year).filter(|m| m.form.counts_for_quota()).filter(|m| m.status.agreed()).collect();
     let mut out = Vec::new();
     for s in &schools {
         let list = by_home.get(&s.id).map(Vec::as_slice).unwrap_or(&[]);
@@ -223,7 +214,7 @@ pub async fn overview(app: &App, c: &Caller, year: Option<i32>, cluster: Option<
         }
         for m in year_moves.iter().filter(|m| m.from_school_id == s.id) {
             row.agreed_out += 1;
-            row.done_out += MoveStatus::parse(&m.status).is_some_and(MoveStatus::done) as usize;
+            row.done_out += m.status.done() as usize;
         }
         if let Some(&(figures_year, primary, junior)) = students.get(&s.id) {
             row.gaps = gaps(&settings.norm.needed(primary, junior), have.get(&s.id).unwrap_or(&BTreeMap::new()));
@@ -243,7 +234,7 @@ pub async fn overview(app: &App, c: &Caller, year: Option<i32>, cluster: Option<
         required_backbone: required_backbone(agreed.max(required), &rules),
         required_moves: required,
         agreed,
-        done: from_sending.iter().filter(|m| MoveStatus::parse(&m.status).is_some_and(MoveStatus::done)).count(),
+        done: from_sending.iter().filter(|m| m.status.done()).count(),
         agreed_backbone,
         rules,
         eligible_at_sending,
@@ -331,11 +322,11 @@ pub async fn plan(app: &App, c: &Caller, year: Option<i32>, cluster: Option<i64>
         .await?
         .into_iter()
         .filter(|m| m.year == view.year || m.year == view.year - 1)
-        .filter(|m| MoveStatus::parse(&m.status).is_some_and(MoveStatus::standing) || m.status == MoveStatus::Returned.code())
+        .filter(|m| m.status.standing() || m.status == MoveStatus::Returned)
         .map(|m| m.teacher_id)
         .collect();
     let excluded: HashMap<i64, String> =
-        app.store.exclusions(county, view.year).await?.into_iter().map(|e| (e.teacher_id, e.reason)).collect();
+        app.store.exclusions(county, view.year).await?.into_iter().map(|e| (e.teacher_id, e.reason.code().to_string())).collect();
     let mut input = xuequ_rotate::Input {
         max_km,
         quota: 0.0,
@@ -363,7 +354,7 @@ pub async fn plan(app: &App, c: &Caller, year: Option<i32>, cluster: Option<i64>
         input.teachers.push(xuequ_rotate::Teacher {
             id: t.id,
             school: working[&t.id],
-            subject: t.subject.clone(),
+            subject: t.subject.to_string(),
             eligible: at_home && !busy.contains(&t.id) && eligibility(&f, start, &view.rules).is_ok(),
             backbone: f.backbone.county_or_higher(),
         });
@@ -394,7 +385,7 @@ pub async fn teacher_by_staff_no(app: &App, c: &Caller, field: &'static str, sta
 /// Each school's cluster (the first active one it belongs to).
 async fn cluster_of_schools(app: &App, county: i64) -> Result<HashMap<i64, i64>> {
     let mut out = HashMap::new();
-    for k in app.store.all_clusters(county).await?.into_iter().filter(|k| k.status == Status::Active.code()) {
+    for k in app.store.all_clusters(county).await?.into_iter().filter(|k| k.status == Status::Active) {
         for s in app.store.cluster_school_ids(county, k.id).await? {
             out.entry(s).or_insert(k.id);
         }

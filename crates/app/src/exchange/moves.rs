@@ -11,7 +11,7 @@ use serde::Serialize;
 use xuequ_domain::Problem;
 use xuequ_domain::access::{Action, Resource, Target};
 use xuequ_domain::exchange::moves::{check_terms, next};
-use xuequ_domain::exchange::{Form, MoveState, MoveStatus, Side, Step};
+use xuequ_domain::exchange::{Form, MoveOrigin, MoveState, MoveStatus, Side, Step};
 use xuequ_store::bookings::Notice;
 use xuequ_store::entities::exchange_move;
 use xuequ_store::exchange::{MoveDecision, MoveFilter, NewMove};
@@ -55,13 +55,13 @@ impl Inbox {
 }
 
 fn status_of(m: &exchange_move::Model) -> Result<MoveStatus> {
-    MoveStatus::parse(&m.status).ok_or_else(|| AppError::internal(format!("unknown move status {}", m.status)))
+    Ok(m.status)
 }
 
 /// Proposes moves all together (or none): each teacher moves from their home school to
 /// another active school of the county that the caller may plan for, on terms that fit the
 /// form, and has no other move standing in the period. Both schools' admins hear of it.
-pub async fn propose(app: &App, c: &Caller, proposals: &[Proposal], origin: &'static str) -> Result<Vec<exchange_move::Model>> {
+pub async fn propose(app: &App, c: &Caller, proposals: &[Proposal], origin: MoveOrigin) -> Result<Vec<exchange_move::Model>> {
     let county = c.county();
     if proposals.is_empty() {
         return Err(AppError::invalid("moves", Problem::Required));
@@ -69,17 +69,11 @@ pub async fn propose(app: &App, c: &Caller, proposals: &[Proposal], origin: &'st
     if proposals.len() > 5_000 {
         return Err(AppError::invalid("moves", Problem::TooManyRows { max: 5_000 }));
     }
-    let schools: HashMap<i64, xuequ_store::entities::school::Model> = app
-        .store
-        .all_schools(county)
-        .await?
-        .into_iter()
-        .filter(|s| s.status == xuequ_domain::Status::Active.code())
-        .map(|s| (s.id, s))
-        .collect();
+    let schools: HashMap<i64, xuequ_store::entities::school::Model> =
+        app.store.all_schools(county).await?.into_iter().filter(|s| s.status == xuequ_domain::Status::Active).map(|s| (s.id, s)).collect();
     let mut new = Vec::with_capacity(proposals.len());
     for p in proposals {
-        let teacher = app.store.teacher(county, p.teacher_id).await?.filter(|t| t.status == xuequ_domain::Status::Active.code());
+        let teacher = app.store.teacher(county, p.teacher_id).await?.filter(|t| t.status == xuequ_domain::Status::Active);
         let Some(teacher) = teacher else {
             return Err(AppError::invalid("teacher_id", Problem::NotFound { value: p.teacher_id.to_string() }));
         };
@@ -103,8 +97,8 @@ pub async fn propose(app: &App, c: &Caller, proposals: &[Proposal], origin: &'st
             teacher_id: teacher.id,
             from_school_id: from.id,
             to_school_id: to.id,
-            form: p.form.code().to_string(),
-            subject: teacher.subject.clone(),
+            form: p.form,
+            subject: teacher.subject,
             year: school_year_of(p.starts_on),
             starts_on: p.starts_on,
             ends_on: p.ends_on,
@@ -152,7 +146,7 @@ pub async fn propose_plan(
         return Ok(Vec::new());
     }
     let proposals: Vec<Proposal> = plan.moves.iter().map(|m| Proposal::rotation(view.year, m)).collect::<Result<_>>()?;
-    propose(app, c, &proposals, "plan").await
+    propose(app, c, &proposals, MoveOrigin::Plan).await
 }
 
 /// One move, if the caller sees one of its schools (else not found).
@@ -207,7 +201,7 @@ pub async fn inbox(app: &App, c: &Caller) -> Result<Inbox> {
     let moves = list(app, c, MoveFilter { statuses: waiting.to_vec(), ..Default::default() }).await?;
     let decides = |school: i64| c.can(Action::Update, Resource::MoveDecision, &Target::school(county, school));
     for m in moves {
-        if m.status == MoveStatus::Proposed.code() {
+        if m.status == MoveStatus::Proposed {
             if m.receiving_agreed_at.is_none() && decides(m.to_school_id) {
                 out.incoming.push(m);
             } else if m.sending_agreed_at.is_none() && decides(m.from_school_id) {

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Serialize;
 use xuequ_domain::Status;
 use xuequ_domain::access::{Action, Resource, Target};
-use xuequ_domain::exchange::{Form, MoveStatus};
+use xuequ_domain::exchange::Form;
 use xuequ_store::exchange::MoveFilter;
 
 use super::{Overview, moves};
@@ -73,17 +73,11 @@ pub async fn report(app: &App, c: &Caller, year: Option<i32>) -> Result<Report> 
     let county = c.county();
     let view = super::overview(app, c, year, None).await?;
     let year = view.year;
-    let backbone: HashSet<i64> = app
-        .store
-        .active_teachers(county)
-        .await?
-        .into_iter()
-        .filter(|t| xuequ_domain::Backbone::parse(&t.backbone).is_some_and(|b| b.county_or_higher()))
-        .map(|t| t.id)
-        .collect();
+    let backbone: HashSet<i64> =
+        app.store.active_teachers(county).await?.into_iter().filter(|t| t.backbone.county_or_higher()).map(|t| t.id).collect();
     let all = moves::list(app, c, MoveFilter::default()).await?;
-    let agreed = |m: &&xuequ_store::entities::exchange_move::Model| MoveStatus::parse(&m.status).is_some_and(MoveStatus::agreed);
-    let done = |m: &xuequ_store::entities::exchange_move::Model| MoveStatus::parse(&m.status).is_some_and(MoveStatus::done);
+    let agreed = |m: &&xuequ_store::entities::exchange_move::Model| m.status.agreed();
+    let done = |m: &xuequ_store::entities::exchange_move::Model| m.status.done();
     let add = |count: &mut Count, m: &xuequ_store::entities::exchange_move::Model| {
         count.agreed += 1;
         count.done += done(m) as usize;
@@ -111,10 +105,8 @@ pub async fn report(app: &App, c: &Caller, year: Option<i32>) -> Result<Report> 
         })
         .collect();
     for m in all.iter().filter(agreed).filter(|m| m.year == year) {
-        if let Some(form) = Form::parse(&m.form) {
-            add(by_form.entry(form).or_default(), m);
-        }
-        add(by_subject.entry(m.subject.clone()).or_default(), m);
+        add(by_form.entry(m.form).or_default(), m);
+        add(by_subject.entry(m.subject.to_string()).or_default(), m);
         if let Some(s) = by_school.get_mut(&m.from_school_id) {
             add(&mut s.out, m);
             s.out_backbone += backbone.contains(&m.teacher_id) as usize;
@@ -124,7 +116,7 @@ pub async fn report(app: &App, c: &Caller, year: Option<i32>) -> Result<Report> 
         }
     }
     let mut quota = vec![QuotaRow::of(None, &view)];
-    for k in crate::clusters::all(app, c).await?.into_iter().filter(|k| k.status == Status::Active.code()) {
+    for k in crate::clusters::all(app, c).await?.into_iter().filter(|k| k.status == Status::Active) {
         if !c.can(Action::Read, Resource::Exchange, &Target::cluster(county, k.id)) {
             continue;
         }

@@ -59,7 +59,7 @@ pub async fn exclude(app: &App, c: &Caller, teacher_id: i64, year: i32, reason: 
     if reason == ExclusionReason::Other && note.is_empty() {
         return Err(AppError::invalid("note", Problem::Required));
     }
-    Ok(app.store.add_exclusion(&c.ctx(), teacher.id, teacher.school_id, year, reason.code(), note).await?)
+    Ok(app.store.add_exclusion(&c.ctx(), teacher.id, teacher.school_id, year, reason, note).await?)
 }
 
 /// Takes an exclusion back: the teacher is due again.

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 use xuequ_domain::access::{Action, Resource, Target};
+use xuequ_domain::exchange::MoveStatus;
 use xuequ_domain::exchange::subsidy::{Placement, SchoolPlace, months_at, schools_by_month, yearly_allowance};
-use xuequ_domain::exchange::{Form, MoveStatus};
 use xuequ_domain::{Locality, Status};
 
 use crate::{App, AppError, Caller, Result};
@@ -42,9 +42,9 @@ pub async fn allowances(app: &App, c: &Caller, year: i32) -> Result<Vec<Allowanc
     let schools = app.store.all_schools(county).await?;
     let seat = county_seat(&schools);
     let mut tiers: HashMap<i64, (String, u32)> = HashMap::new();
-    for s in schools.iter().filter(|s| s.status == Status::Active.code()) {
+    for s in schools.iter().filter(|s| s.status == Status::Active) {
         let place = SchoolPlace {
-            locality: Locality::parse(&s.locality).unwrap_or(Locality::Rural),
+            locality: s.locality,
             township: s.township.clone(),
             km_from_seat: match (seat, s.latitude, s.longitude) {
                 (Some(seat), Some(lat), Some(lon)) => Some(xuequ_plan::metric::haversine_km(seat, (lat, lon))),
@@ -59,8 +59,8 @@ pub async fn allowances(app: &App, c: &Caller, year: i32) -> Result<Vec<Allowanc
     // The placements of whole posts (轮岗, 支教, 挂职) that began, until they ended.
     let mut placements: HashMap<i64, Vec<Placement>> = HashMap::new();
     for m in app.store.exchange_moves(county, &Default::default()).await? {
-        let began = matches!(MoveStatus::parse(&m.status), Some(MoveStatus::Active | MoveStatus::Returned));
-        if !began || !Form::parse(&m.form).is_some_and(Form::moves_the_post) {
+        let began = matches!(m.status, MoveStatus::Active | MoveStatus::Returned);
+        if !began || !m.form.moves_the_post() {
             continue;
         }
         let to = match m.returned_at.and_then(|r| r.date_naive().pred_opt()) {
@@ -100,11 +100,7 @@ pub async fn allowances(app: &App, c: &Caller, year: i32) -> Result<Vec<Allowanc
 /// none).
 fn county_seat(schools: &[xuequ_store::entities::school::Model]) -> Option<(f64, f64)> {
     let located = |urban: bool| -> Vec<(f64, f64)> {
-        schools
-            .iter()
-            .filter(|s| !urban || Locality::parse(&s.locality) == Some(Locality::Urban))
-            .filter_map(|s| Some((s.latitude?, s.longitude?)))
-            .collect()
+        schools.iter().filter(|s| !urban || s.locality == Locality::Urban).filter_map(|s| Some((s.latitude?, s.longitude?))).collect()
     };
     let points = Some(located(true)).filter(|p| !p.is_empty()).unwrap_or_else(|| located(false));
     if points.is_empty() {

@@ -12,10 +12,10 @@ use crate::{App, AppError, Result};
 pub fn doc(item: &Item) -> ResourceDoc {
     let r = &item.resource;
     let school = r.school_id.unwrap_or(0);
-    let access = match (Sharing::parse(&r.sharing), r.cluster_id) {
-        (Some(Sharing::County), _) | (None, _) => Access::County(r.county_id),
-        (Some(Sharing::Cluster), Some(k)) => Access::Cluster(k),
-        (Some(Sharing::Cluster), None) | (Some(Sharing::School), _) => Access::School(school),
+    let access = match (r.sharing, r.cluster_id) {
+        (Sharing::County, _) => Access::County(r.county_id),
+        (Sharing::Cluster, Some(k)) => Access::Cluster(k),
+        (Sharing::Cluster, None) | (Sharing::School, _) => Access::School(school),
     };
     ResourceDoc {
         id: r.id,
@@ -26,14 +26,14 @@ pub fn doc(item: &Item) -> ResourceDoc {
         description: r.description.clone(),
         tags: r.tags.split(',').filter(|t| !t.is_empty()).map(str::to_string).collect(),
         body: item.file.text.clone(),
-        subject: r.subject.clone(),
+        subject: r.subject.to_string(),
         grade: r.grade.to_string(),
-        kind: r.kind.clone(),
+        kind: r.kind.to_string(),
         edition: r.edition.clone(),
         created: r.created_at.timestamp(),
         downloads: r.downloads.max(0) as u64,
         rating: (r.rating_sum * 100).checked_div(r.rating_count).unwrap_or(0).max(0) as u64,
-        cluster_id: if r.sharing == Sharing::Cluster.code() { r.cluster_id } else { None },
+        cluster_id: if r.sharing == Sharing::Cluster { r.cluster_id } else { None },
         uploader_id: r.uploader_id,
         // Counts are shown by the index too: it is current at the content's revision plus the
         // counts' changes.

@@ -19,7 +19,6 @@ pub use archive::Archive;
 pub use index::{catch_up, reindex};
 
 use xuequ_domain::access::library::{self as policy, Shared, Shelf};
-use xuequ_domain::library::{ResourceStatus, Sharing};
 use xuequ_store::entities::library_resource;
 
 use crate::{App, AppError, Caller, Result};
@@ -31,8 +30,8 @@ pub fn shared(r: &library_resource::Model) -> Shared {
         school_id: r.school_id,
         cluster_id: r.cluster_id,
         uploader_id: r.uploader_id,
-        sharing: Sharing::parse(&r.sharing).unwrap_or(Sharing::School),
-        status: ResourceStatus::parse(&r.status).unwrap_or(ResourceStatus::Withdrawn),
+        sharing: r.sharing,
+        status: r.status,
     }
 }
 

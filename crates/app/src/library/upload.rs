@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use xuequ_domain::access::library as policy;
 use xuequ_domain::library::files::{self, Family, FileType};
-use xuequ_domain::library::{ResourceDraft, ResourceStatus, Sharing};
+use xuequ_domain::library::{ResourceDraft, ResourceStatus, Sharing, TextStatus};
 use xuequ_domain::{FieldProblem, Problem};
 use xuequ_search::extract::{self, ExtractError, TextKind};
 use xuequ_store::entities::library_resource;
@@ -93,27 +93,27 @@ pub(crate) async fn check_uploads(app: &App, files: &[Incoming]) -> Result<Vec<F
 
 /// How reading a file's text went: the text (empty unless read), `read`, `none` or `failed`,
 /// and why it failed.
-type Text = (String, &'static str, String);
+type Text = (String, TextStatus, String);
 
 /// The text inside a file for the index, bounded in time. A file whose text cannot be read is
 /// still kept (the page says so); one that unpacks to far more than it holds (a zip bomb
 /// inside a .docx) is refused.
 pub(crate) async fn read_text(name: &str, family: Family, bytes: &[u8]) -> Result<Text, Problem> {
     if !family.has_text() {
-        return Ok((String::new(), "none", String::new()));
+        return Ok((String::new(), TextStatus::None, String::new()));
     }
-    let Some(kind) = TextKind::of(name) else { return Ok((String::new(), "none", String::new())) };
+    let Some(kind) = TextKind::of(name) else { return Ok((String::new(), TextStatus::None, String::new())) };
     let bytes = bytes.to_vec();
     let reading = tokio::task::spawn_blocking(move || extract::text_of(kind, &bytes));
     Ok(match tokio::time::timeout(EXTRACT_TIME, reading).await {
-        Ok(Ok(Ok(text))) => (text, "read", String::new()),
+        Ok(Ok(Ok(text))) => (text, TextStatus::Read, String::new()),
         Ok(Ok(Err(ExtractError::TooLargeUnpacked { .. } | ExtractError::TooManyParts { .. }))) => {
             let max_mb = (extract::MAX_UNPACKED / (1024 * 1024)) as usize;
             return Err(Problem::PackedBomb { file: name.to_string(), max_mb });
         }
-        Ok(Ok(Err(e))) => (String::new(), "failed", e.to_string()),
-        Ok(Err(_)) => (String::new(), "failed", "the reader stopped".into()),
-        Err(_) => (String::new(), "failed", format!("reading took longer than {} s", EXTRACT_TIME.as_secs())),
+        Ok(Ok(Err(e))) => (String::new(), TextStatus::Failed, e.to_string()),
+        Ok(Err(_)) => (String::new(), TextStatus::Failed, "the reader stopped".into()),
+        Err(_) => (String::new(), TextStatus::Failed, format!("reading took longer than {} s", EXTRACT_TIME.as_secs())),
     })
 }
 
@@ -162,7 +162,7 @@ async fn fields(app: &App, caller: &Caller, draft: &ResourceDraft, school: Optio
             let now = clusters
                 .into_iter()
                 .filter(|c| c.membership.left_on.is_none() && c.cluster.dissolved_on.is_none())
-                .min_by_key(|c| (c.cluster.level != "county", c.cluster.id));
+                .min_by_key(|c| (c.cluster.level != xuequ_domain::ClusterLevel::County, c.cluster.id));
             Some(now.ok_or_else(|| AppError::invalid("sharing", Problem::NotAMember))?.cluster.id)
         }
         (Sharing::Cluster, None) | (Sharing::School, None) => return Err(AppError::invalid("sharing", Problem::NotAMember)),
@@ -171,13 +171,13 @@ async fn fields(app: &App, caller: &Caller, draft: &ResourceDraft, school: Optio
     Ok(ResourceFields {
         title: draft.title.trim().to_string(),
         description: draft.description.trim().to_string(),
-        subject: draft.subject.map(|s| s.code().to_string()).unwrap_or_default(),
+        subject: draft.subject.ok_or(AppError::invalid("subject", Problem::Required))?,
         grade: draft.grade,
         edition: draft.edition.trim().to_string(),
         chapter: draft.chapter.trim().to_string(),
-        kind: draft.kind.map(|k| k.code().to_string()).unwrap_or_default(),
+        kind: draft.kind.ok_or(AppError::invalid("kind", Problem::Required))?,
         tags: draft.tags.join(","),
-        sharing: sharing.code().to_string(),
+        sharing,
         cluster_id,
     })
 }

@@ -80,7 +80,7 @@ pub async fn search(app: &App, caller: &Caller, s: &Search) -> Result<Results> {
         .filter_map(|h| {
             // The index may lag a change by a moment; the database has the last word.
             let r = rows.get(&h.id)?.clone();
-            (r.status == ResourceStatus::Active.code()).then(|| Found {
+            (r.status == ResourceStatus::Active).then(|| Found {
                 school_name: r.school_id.and_then(|s| schools.get(&s).cloned()).unwrap_or_default(),
                 resource: r,
                 title_html: h.title_html,
@@ -265,7 +265,7 @@ pub async fn collection(app: &App, caller: &Caller, id: i64) -> Result<(library_
     }
     let ids = app.store.collection_items(caller.county(), id).await?;
     let mut rows = app.store.resources(caller.county(), &ids).await?;
-    rows.retain(|r| policy::may_see(&caller.actor, &shelf, &shared(r)) && r.status == ResourceStatus::Active.code());
+    rows.retain(|r| policy::may_see(&caller.actor, &shelf, &shared(r)) && r.status == ResourceStatus::Active);
     rows.sort_by_key(|r| ids.iter().position(|i| *i == r.id));
     Ok((c, rows))
 }

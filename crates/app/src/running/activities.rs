@@ -8,9 +8,10 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use rand::RngCore;
 use xuequ_domain::access::Visibility;
 use xuequ_domain::access::running::{self as policy, Held};
-use xuequ_domain::activity::{ActivityKind, checkin, hours};
+use xuequ_domain::activity::{ActivityKind, ActivityStatus, AttendeeOrigin, CheckIn, checkin, hours};
 use xuequ_domain::booking::{to_local, to_utc};
-use xuequ_domain::{FieldProblem, Problem, Role, Subject};
+use xuequ_domain::running::AttachmentOwner;
+use xuequ_domain::{FieldProblem, Problem, Role, Status, Subject};
 use xuequ_store::entities::{activity, activity_attendee, activity_review, running_file, teacher};
 use xuequ_store::running::activities::{ActivityFields, ActivityFilter, Going};
 
@@ -263,7 +264,7 @@ async fn fields(app: &App, c: &Caller, input: &ActivityInput, clusters: &Cluster
     }
     Ok(ActivityFields {
         cluster_id,
-        kind: kind.code().to_string(),
+        kind,
         title,
         description,
         host_school_id: host,
@@ -376,7 +377,7 @@ pub async fn cancel(app: &App, c: &Caller, id: i64, cancel: bool, reason: &str, 
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
     }
-    let status = if cancel { "cancelled" } else { "scheduled" };
+    let status = if cancel { ActivityStatus::Cancelled } else { ActivityStatus::Scheduled };
     let a = app.store.set_activity_status(&c.ctx(), id, status, &reason, expected).await?;
     // A cancelled activity frees its room (scheduling it again does not book it again).
     if cancel {
@@ -418,7 +419,7 @@ pub async fn list(app: &App, c: &Caller, q: &ListQuery) -> Result<Vec<Listed>> {
         .map(|a| {
             let (going, present) = counts.get(&a.id).copied().unwrap_or_default();
             Listed {
-                kind: ActivityKind::parse(&a.kind).unwrap_or(ActivityKind::JointResearch),
+                kind: a.kind,
                 host: names.get(&a.host_school_id).map(|n| n.1.clone()).unwrap_or_default(),
                 cluster: a.cluster_id.map(|k| clusters.name(k)).unwrap_or_default(),
                 going,
@@ -456,7 +457,7 @@ pub async fn detail(app: &App, c: &Caller, id: i64) -> Result<Detail> {
         .collect();
     let now = Utc::now();
     let (opens, closes) = checkin::window(a.starts_at, a.ends_at);
-    let scheduled = a.status == "scheduled";
+    let scheduled = a.status == ActivityStatus::Scheduled;
     let deadline = a.signup_deadline.unwrap_or(a.starts_at);
     let reviews = app.store.reviews(county, &[id]).await?;
     let my_review = my_teacher.as_ref().and_then(|t| reviews.iter().find(|r| r.teacher_id == t.id).cloned());
@@ -477,12 +478,12 @@ pub async fn detail(app: &App, c: &Caller, id: i64) -> Result<Detail> {
         checkin_open: scheduled && now >= opens && now <= closes,
         may_assign: policy::may_assign_some(&c.actor, &h),
         may_manage,
-        files: app.store.attachments(county, "activity", &[id]).await?,
+        files: app.store.attachments(county, AttachmentOwner::Activity, &[id]).await?,
         reviews: if may_manage { reviews } else { Vec::new() },
         my_review,
         stars,
         listed: Listed {
-            kind: ActivityKind::parse(&a.kind).unwrap_or(ActivityKind::JointResearch),
+            kind: a.kind,
             host: school_name(a.host_school_id),
             cluster: a.cluster_id.map(|k| clusters.name(k)).unwrap_or_default(),
             going,
@@ -506,7 +507,7 @@ async fn teachers_of(app: &App, county: i64, ids: &[i64]) -> Result<HashMap<i64,
 }
 
 fn usable(a: &activity::Model) -> Result<()> {
-    if a.status == "cancelled" { Err(AppError::Conflict(Problem::ActivityCancelled)) } else { Ok(()) }
+    if a.status == ActivityStatus::Cancelled { Err(AppError::Conflict(Problem::ActivityCancelled)) } else { Ok(()) }
 }
 
 /// The caller signs up (their linked teacher record), before the deadline, if there is room.
@@ -521,7 +522,7 @@ pub async fn sign_up(app: &App, c: &Caller, id: i64) -> Result<activity_attendee
     if !h.open_to.contains(&me.school_id) {
         return Err(AppError::Conflict(Problem::NotInvited));
     }
-    let going = Going { teacher_id: me.id, school_id: me.school_id, origin: "signup" };
+    let going = Going { teacher_id: me.id, school_id: me.school_id, origin: AttendeeOrigin::Signup };
     Ok(app.store.add_attendees(&c.ctx(), id, &[going], a.capacity).await?.remove(0))
 }
 
@@ -549,10 +550,10 @@ pub async fn assign(app: &App, c: &Caller, id: i64, teacher_ids: &[i64]) -> Resu
     let county = c.county();
     let mut going = Vec::new();
     for t in teacher_ids {
-        let teacher = app.store.teacher(county, *t).await?.filter(|t| t.status == "active");
+        let teacher = app.store.teacher(county, *t).await?.filter(|t| t.status == Status::Active);
         match teacher {
             Some(t) if policy::may_assign(&c.actor, &h, t.school_id) => {
-                going.push(Going { teacher_id: t.id, school_id: t.school_id, origin: "assigned" })
+                going.push(Going { teacher_id: t.id, school_id: t.school_id, origin: AttendeeOrigin::Assigned })
             }
             _ => return Err(AppError::invalid("teacher_ids", Problem::NotFound { value: t.to_string() })),
         }
@@ -611,8 +612,8 @@ pub async fn check_in(app: &App, c: &Caller, id: i64, code: &str) -> Result<acti
     if !h.open_to.contains(&me.school_id) {
         return Err(AppError::Conflict(Problem::NotInvited));
     }
-    let going = Going { teacher_id: me.id, school_id: me.school_id, origin: "walk_in" };
-    Ok(app.store.check_in(&c.ctx(), id, &going, "code", a.credit, now).await?)
+    let going = Going { teacher_id: me.id, school_id: me.school_id, origin: AttendeeOrigin::WalkIn };
+    Ok(app.store.check_in(&c.ctx(), id, &going, CheckIn::Code, a.credit, now).await?)
 }
 
 /// Those who manage it mark teachers present or absent by hand (a teacher not on the list is
@@ -632,8 +633,8 @@ pub async fn mark(app: &App, c: &Caller, id: i64, teacher_id: i64, present: bool
     if !present {
         return Ok(app.store.mark_absent(&c.ctx(), id, t.id).await?);
     }
-    let going = Going { teacher_id: t.id, school_id: t.school_id, origin: "walk_in" };
-    match app.store.check_in(&c.ctx(), id, &going, "hand", a.credit, Utc::now().min(a.ends_at)).await {
+    let going = Going { teacher_id: t.id, school_id: t.school_id, origin: AttendeeOrigin::WalkIn };
+    match app.store.check_in(&c.ctx(), id, &going, CheckIn::Hand, a.credit, Utc::now().min(a.ends_at)).await {
         Ok(_) | Err(xuequ_store::StoreError::Conflict(Problem::AlreadyCheckedIn { .. })) => Ok(()),
         Err(e) => Err(e.into()),
     }
@@ -664,7 +665,7 @@ pub async fn attach(app: &App, c: &Caller, id: i64, files: Vec<crate::library::u
         return Err(AppError::Forbidden);
     }
     usable(&a)?;
-    super::files::attach(app, c, "activity", id, files).await
+    super::files::attach(app, c, AttachmentOwner::Activity, id, files).await
 }
 
 /// An attendee who came rates the session 1–5 with a comment (again: replaces).
@@ -693,7 +694,7 @@ pub async fn file(app: &App, c: &Caller, id: i64, file_id: i64) -> Result<(runni
         .store
         .attachment(c.county(), file_id)
         .await?
-        .filter(|f| f.owner_kind == "activity" && f.owner_id == id)
+        .filter(|f| f.owner_kind == AttachmentOwner::Activity && f.owner_id == id)
         .ok_or(AppError::NotFound)?;
     let bytes = app.library.get(&f.hash).await?;
     Ok((f, bytes))

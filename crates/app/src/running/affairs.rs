@@ -3,7 +3,9 @@
 
 use chrono::{NaiveDate, Utc};
 use xuequ_domain::access::running::{self as policy, Affairs};
-use xuequ_domain::running::{CouncilRole, DecisionStatus, PLAN_YEARS_AROUND, TaskStatus, YEARS_AROUND, check_date, on_time};
+use xuequ_domain::running::{
+    AttachmentOwner, CouncilRole, DecisionStatus, PLAN_YEARS_AROUND, TaskStatus, YEARS_AROUND, check_date, on_time,
+};
 use xuequ_domain::{Coded, FieldProblem, Problem};
 use xuequ_store::entities::{
     cluster, cluster_officer, council_meeting, council_member, meeting_decision, plan_task, running_file, work_plan,
@@ -94,14 +96,7 @@ fn task_fields(input: &TaskInput, schools: &[i64], year: i32, problems: &mut Vec
         TaskStatus::Done => Some(input.done_on.unwrap_or_else(|| Utc::now().date_naive())),
         _ => None,
     };
-    TaskFields {
-        title,
-        owner_school_id: input.owner_school_id,
-        due_on: input.due_on.unwrap_or_default(),
-        status: status.code().to_string(),
-        done_on,
-        note,
-    }
+    TaskFields { title, owner_school_id: input.owner_school_id, due_on: input.due_on.unwrap_or_default(), status, done_on, note }
 }
 
 /// Refuses `date` of `field` unless it lies within `year` ± `years` (see `check_date`).
@@ -129,12 +124,12 @@ async fn task_views(app: &App, c: &Caller, tasks: Vec<plan_task::Model>) -> Resu
     let county = c.county();
     let today = Utc::now().date_naive();
     let ids: Vec<i64> = tasks.iter().map(|t| t.id).collect();
-    let files = app.store.attachments(county, "task", &ids).await?;
+    let files = app.store.attachments(county, AttachmentOwner::Task, &ids).await?;
     let names = app.store.school_names(county, &tasks.iter().filter_map(|t| t.owner_school_id).collect::<Vec<_>>()).await?;
     Ok(tasks
         .into_iter()
         .map(|t| {
-            let status = TaskStatus::parse(&t.status).unwrap_or(TaskStatus::Planned);
+            let status = t.status;
             TaskView {
                 on_time: on_time(status, t.due_on, t.done_on),
                 overdue: matches!(status, TaskStatus::Planned | TaskStatus::InProgress) && t.due_on < today,
@@ -277,7 +272,7 @@ pub async fn attach_to_task(
     files: Vec<crate::library::upload::Incoming>,
 ) -> Result<Vec<running_file::Model>> {
     task_access(app, c, task_id).await?;
-    super::files::attach(app, c, "task", task_id, files).await
+    super::files::attach(app, c, AttachmentOwner::Task, task_id, files).await
 }
 
 /// A file of a task, a meeting or an expenditure, for someone who may read its cluster's
@@ -285,19 +280,19 @@ pub async fn attach_to_task(
 pub async fn file(app: &App, c: &Caller, file_id: i64) -> Result<(running_file::Model, bytes::Bytes)> {
     let county = c.county();
     let f = app.store.attachment(county, file_id).await?.ok_or(AppError::NotFound)?;
-    let cluster_id = match f.owner_kind.as_str() {
-        "task" => {
+    let cluster_id = match f.owner_kind {
+        AttachmentOwner::Task => {
             let t = app.store.plan_task(county, f.owner_id).await?.ok_or(AppError::NotFound)?;
             app.store.work_plan(county, t.plan_id).await?.ok_or(AppError::NotFound)?.cluster_id
         }
-        "meeting" => app.store.meeting(county, f.owner_id).await?.ok_or(AppError::NotFound)?.cluster_id,
-        "expenditure" => {
+        AttachmentOwner::Meeting => app.store.meeting(county, f.owner_id).await?.ok_or(AppError::NotFound)?.cluster_id,
+        AttachmentOwner::Expenditure => {
             let e = app.store.expenditure(county, f.owner_id).await?.ok_or(AppError::NotFound)?;
             let b = app.store.budget(county, e.budget_id).await?.ok_or(AppError::NotFound)?;
             super::budgets::readable(app, c, b.cluster_id).await?;
             b.cluster_id
         }
-        _ => return Err(AppError::NotFound),
+        AttachmentOwner::Activity => return Err(AppError::NotFound),
     };
     readable_cluster(app, c, cluster_id).await?;
     let bytes = app.library.get(&f.hash).await?;
@@ -337,7 +332,7 @@ pub async fn council(app: &App, c: &Caller, cluster_id: i64) -> Result<Council> 
     let meetings = app.store.council_meetings(county, Some(&[cluster_id])).await?;
     let ids: Vec<i64> = meetings.iter().map(|m| m.id).collect();
     let decisions = app.store.decisions(county, &ids).await?;
-    let files = app.store.attachments(county, "meeting", &ids).await?;
+    let files = app.store.attachments(county, AttachmentOwner::Meeting, &ids).await?;
     Ok(Council {
         officers: app.store.officers(county, cluster_id).await?,
         members,
@@ -390,7 +385,7 @@ pub async fn add_member(app: &App, c: &Caller, cluster_id: i64, input: &MemberIn
     let m = NewMember {
         name,
         school_id: input.school_id,
-        role: role.expect("checked").code().to_string(),
+        role: role.expect("checked"),
         since: input.since.unwrap_or_else(|| Utc::now().date_naive()),
     };
     Ok(app.store.add_council_member(&c.ctx(), cluster_id, &m).await?)
@@ -472,7 +467,7 @@ pub async fn set_decision(app: &App, c: &Caller, decision_id: i64, status: &str)
     }
     let status = DecisionStatus::parse(status).ok_or_else(|| AppError::Invalid(vec![unknown::<DecisionStatus>("status", status)]))?;
     let done_on = (status == DecisionStatus::Done).then(|| Utc::now().date_naive());
-    Ok(app.store.set_decision_status(&c.ctx(), decision_id, status.code(), done_on).await?)
+    Ok(app.store.set_decision_status(&c.ctx(), decision_id, status, done_on).await?)
 }
 
 /// Minutes' attachments (who writes the council's record).
@@ -484,5 +479,5 @@ pub async fn attach_to_meeting(
 ) -> Result<Vec<running_file::Model>> {
     let m = app.store.meeting(c.county(), meeting_id).await?.ok_or(AppError::NotFound)?;
     writable(app, c, m.cluster_id).await?;
-    super::files::attach(app, c, "meeting", meeting_id, files).await
+    super::files::attach(app, c, AttachmentOwner::Meeting, meeting_id, files).await
 }

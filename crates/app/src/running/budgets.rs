@@ -5,7 +5,7 @@
 use chrono::{NaiveDate, Utc};
 use xuequ_domain::access::running::{self as policy, Affairs};
 use xuequ_domain::budget::{Fen, Source, SpendCategory, WARN_PERCENT, check_spend, needs_bureau, parse_yuan};
-use xuequ_domain::running::SpendStatus;
+use xuequ_domain::running::{AttachmentOwner, SpendStatus};
 use xuequ_domain::{Coded, FieldProblem, Problem};
 use xuequ_store::entities::{budget, budget_line, budget_source, cluster, expenditure, running_file};
 use xuequ_store::running::budgets::{NewExpenditure, NewSource, Step};
@@ -87,7 +87,7 @@ async fn views(app: &App, c: &Caller, budgets: Vec<budget::Model>, clusters: &Cl
     let lines = app.store.budget_lines(county, &ids).await?;
     let sources = app.store.budget_sources(county, &ids).await?;
     let spending = app.store.expenditures(county, &ids).await?;
-    let files = app.store.attachments(county, "expenditure", &spending.iter().map(|e| e.id).collect::<Vec<_>>()).await?;
+    let files = app.store.attachments(county, AttachmentOwner::Expenditure, &spending.iter().map(|e| e.id).collect::<Vec<_>>()).await?;
     let activity_ids: Vec<i64> = spending.iter().filter_map(|e| e.activity_id).collect();
     let mut titles = std::collections::HashMap::new();
     for id in activity_ids {
@@ -108,12 +108,12 @@ async fn views(app: &App, c: &Caller, budgets: Vec<budget::Model>, clusters: &Cl
                 .map(|l| {
                     let waiting = mine
                         .iter()
-                        .filter(|e| e.line_id == l.id && matches!(e.status.as_str(), "pending" | "awaiting_bureau"))
+                        .filter(|e| e.line_id == l.id && matches!(e.status, SpendStatus::Pending | SpendStatus::AwaitingBureau))
                         .map(|e| e.amount)
                         .sum();
                     let used_percent = if l.amount == 0 { 0 } else { l.spent * 100 / l.amount };
                     Line {
-                        category: SpendCategory::parse(&l.category).unwrap_or(SpendCategory::Other),
+                        category: l.category,
                         waiting,
                         balance: l.amount - l.spent,
                         used_percent,
@@ -134,7 +134,7 @@ async fn views(app: &App, c: &Caller, budgets: Vec<budget::Model>, clusters: &Cl
                 expenditures: mine
                     .iter()
                     .map(|e| {
-                        let status = SpendStatus::parse(&e.status).unwrap_or(SpendStatus::Pending);
+                        let status = e.status;
                         Spending {
                             category: lines.iter().find(|l| l.line.id == e.line_id).map_or(SpendCategory::Other, |l| l.category),
                             status,
@@ -246,14 +246,14 @@ pub async fn set_budget(app: &App, c: &Caller, cluster_id: i64, year: i32, input
         }
         let note = text("sources", &s.note, false, 200, &mut problems);
         let amount = amount("sources", &s.amount, &mut problems);
-        sources.push(NewSource { source: source.map(|s| s.code().to_string()).unwrap_or_default(), school_id: s.school_id, amount, note });
+        if let Some(source) = source {
+            sources.push(NewSource { source, school_id: s.school_id, amount, note });
+        }
     }
     let mut lines = Vec::new();
     for (category, value) in input.lines.iter().filter(|(_, v)| !v.trim().is_empty()) {
         match SpendCategory::parse(category) {
-            Some(k) if !lines.iter().any(|(c, _): &(String, Fen)| c == k.code()) => {
-                lines.push((k.code().to_string(), amount("lines", value, &mut problems)))
-            }
+            Some(k) if !lines.iter().any(|(c, _): &(SpendCategory, Fen)| *c == k) => lines.push((k, amount("lines", value, &mut problems))),
             _ => problems.push(FieldProblem::new(
                 "lines",
                 Problem::UnknownValue { value: category.chars().take(40).collect(), allowed: SpendCategory::codes().join(", ") },
@@ -355,10 +355,10 @@ pub async fn decide(app: &App, c: &Caller, id: i64, approve: bool, reason: &str)
     let county = c.county();
     let e = app.store.expenditure(county, id).await?.ok_or(AppError::NotFound)?;
     let view = budget(app, c, e.budget_id).await?;
-    let status = SpendStatus::parse(&e.status).unwrap_or(SpendStatus::Pending);
+    let status = e.status;
     let bureau = view.may_approve_bureau;
     if matches!(status, SpendStatus::Approved | SpendStatus::Declined) {
-        return Err(AppError::Conflict(Problem::WrongStep { status: e.status }));
+        return Err(AppError::Conflict(Problem::WrongStep { status: e.status.to_string() }));
     }
     // The policy (one place): the step's approver, never the one who asked.
     if !view.expenditures.iter().any(|s| s.row.id == id && s.may_decide) {
@@ -374,7 +374,7 @@ pub async fn decide(app: &App, c: &Caller, id: i64, approve: bool, reason: &str)
         (true, SpendStatus::Pending, false) if needs_bureau(e.amount, view.bureau_limit) => Step::ToBureau,
         _ => Step::Approve,
     };
-    Ok(app.store.decide_spending(&c.ctx(), id, &e.status, step, bureau, &reason).await?)
+    Ok(app.store.decide_spending(&c.ctx(), id, e.status, step, bureau, &reason).await?)
 }
 
 /// A receipt for an expenditure (who asked for it, or who approves).
@@ -389,7 +389,7 @@ pub async fn attach_receipt(
     if !(e.requested_by == c.actor.user_id || view.may_approve) {
         return Err(AppError::Forbidden);
     }
-    super::files::attach(app, c, "expenditure", id, files).await
+    super::files::attach(app, c, AttachmentOwner::Expenditure, id, files).await
 }
 
 /// The approved expenditures in date order with the budget's balance after each: the layout a

@@ -3,7 +3,7 @@
 //! calendar feed.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use xuequ_domain::activity::ActivityKind;
+use xuequ_domain::activity::{ActivityKind, ActivityStatus};
 use xuequ_domain::booking::{to_local, to_utc};
 
 use super::activities::{self, ListQuery};
@@ -53,7 +53,7 @@ fn of_activity(l: &activities::Listed) -> Event {
         end: to_local(l.activity.ends_at),
         place: if l.activity.place.is_empty() { l.host.clone() } else { format!("{} · {}", l.host, l.activity.place) },
         title: l.activity.title.clone(),
-        what: What::Activity { kind: l.kind, cancelled: l.activity.status == "cancelled" },
+        what: What::Activity { kind: l.kind, cancelled: l.activity.status == ActivityStatus::Cancelled },
     }
 }
 
@@ -105,7 +105,7 @@ pub async fn events(app: &App, c: &Caller, of: Of, from: NaiveDate, to: NaiveDat
                     place: facilities.get(&e.booking.facility_id).cloned().unwrap_or_default(),
                     what: What::Booking {
                         facility: facilities.get(&e.booking.facility_id).cloned().unwrap_or_default(),
-                        status: e.booking.status.clone(),
+                        status: e.booking.status.to_string(),
                     },
                 }));
             }

@@ -5,8 +5,11 @@
 //! account is linked to a teacher of its school, so sign-up and check-in work at once.
 
 use chrono::{Datelike, Duration, NaiveDate, Utc};
-use xuequ_domain::activity::{ActivityKind, hours};
+use xuequ_domain::Role;
+use xuequ_domain::activity::{ActivityKind, AttendeeOrigin, CheckIn, hours};
 use xuequ_domain::booking::to_utc;
+use xuequ_domain::budget::{Source, SpendCategory};
+use xuequ_domain::running::{CouncilRole, DecisionStatus, SpendStatus, TaskStatus};
 use xuequ_store::Ctx;
 use xuequ_store::running::activities::{ActivityFields, Attendance, Going, NewTraining};
 use xuequ_store::running::affairs::{NewDecision, NewMeeting, NewMember, TaskFields};
@@ -75,20 +78,20 @@ pub async fn load(app: &App) -> Result<()> {
 
 async fn county_year(app: &App, county: i64) -> Result<()> {
     let users = app.store.users(county, xuequ_store::Paging::new(Some(1), Some(100))).await?.items;
-    let Some(bureau) = users.iter().find(|u| u.role == "bureau_admin") else { return Ok(()) };
+    let Some(bureau) = users.iter().find(|u| u.role == Role::BureauAdmin) else { return Ok(()) };
     let ctx_of = |u: &xuequ_store::entities::user::Model| Ctx { county_id: county, user_id: Some(u.id), username: u.display_name.clone() };
     let bureau_ctx = ctx_of(bureau);
     let teachers = app.store.active_teachers(county).await?;
     // The demo teacher is a teacher of their school, and goes to some of their cluster's
     // activities.
     let mut demo_teacher = None;
-    if let Some(u) = users.iter().find(|u| u.role == "teacher")
+    if let Some(u) = users.iter().find(|u| u.role == Role::Teacher)
         && let Some(t) = teachers.iter().find(|t| Some(t.school_id) == u.school_id)
     {
         app.store.link_teacher(&bureau_ctx, u.id, Some(t.id)).await?;
         demo_teacher = Some(t.clone());
     }
-    let head = users.iter().find(|u| u.role == "cluster_head");
+    let head = users.iter().find(|u| u.role == Role::ClusterHead);
     let now_cluster = head.and_then(|h| h.cluster_id);
     let clusters: Vec<_> = app.store.all_clusters(county).await?.into_iter().filter(|c| c.dissolved_on.is_none()).collect();
     let memberships = app.store.current_memberships(county).await?;
@@ -156,7 +159,7 @@ async fn activity(
     let (text, subject) = title(kind, n);
     let fields = ActivityFields {
         cluster_id: Some(cluster),
-        kind: kind.code().to_string(),
+        kind,
         title: text,
         description: "学区内各校同学科教师参加；请提前准备听课记录表。".to_string(),
         host_school_id: host,
@@ -194,9 +197,13 @@ async fn activity(
         .map(|(j, t)| {
             let came = past && pick(n + j * 3, 10) < 9;
             Attendance {
-                going: Going { teacher_id: t.id, school_id: t.school_id, origin: if j % 3 == 0 { "assigned" } else { "signup" } },
+                going: Going {
+                    teacher_id: t.id,
+                    school_id: t.school_id,
+                    origin: if j % 3 == 0 { AttendeeOrigin::Assigned } else { AttendeeOrigin::Signup },
+                },
                 checked_in_at: came.then(|| to_utc(start + Duration::minutes(pick(j, 25) as i64 - 10))),
-                how: if j % 5 == 0 { "hand" } else { "code" },
+                how: if j % 5 == 0 { CheckIn::Hand } else { CheckIn::Code },
                 credit: if came { fields.credit } else { 0 },
             }
         })
@@ -235,18 +242,18 @@ async fn plan(app: &App, ctx: &Ctx, cluster: i64, schools: &[i64], year: i32, to
             let due = date(*m, *d);
             let (status, done_on) = if due < today {
                 match i % 3 {
-                    0 => ("done", Some(due - Duration::days(3))),
-                    1 => ("done", Some(due + Duration::days(12))),
-                    _ => ("in_progress", None),
+                    0 => (TaskStatus::Done, Some(due - Duration::days(3))),
+                    1 => (TaskStatus::Done, Some(due + Duration::days(12))),
+                    _ => (TaskStatus::InProgress, None),
                 }
             } else {
-                (if i % 2 == 0 { "in_progress" } else { "planned" }, None)
+                (if i % 2 == 0 { TaskStatus::InProgress } else { TaskStatus::Planned }, None)
             };
             TaskFields {
                 title: title.to_string(),
                 owner_school_id: Some(schools[i % schools.len()]),
                 due_on: due,
-                status: status.to_string(),
+                status,
                 done_on,
                 note: String::new(),
             }
@@ -270,13 +277,13 @@ async fn council(
     for (i, s) in schools.iter().take(4).enumerate() {
         let name = staff.iter().find(|t| t.school_id == *s).map(|t| t.name.clone()).unwrap_or_else(|| "王校长".into());
         let role = if i == 0 {
-            "chair"
+            CouncilRole::Chair
         } else if i == 1 {
-            "secretary"
+            CouncilRole::Secretary
         } else {
-            "member"
+            CouncilRole::Member
         };
-        let member = NewMember { name, school_id: Some(*s), role: role.into(), since: today - Duration::days(400) };
+        let member = NewMember { name, school_id: Some(*s), role, since: today - Duration::days(400) };
         app.store.add_council_member(ctx, cluster, &member).await?;
     }
     for (i, months_ago) in [10i64, 4].iter().enumerate() {
@@ -304,7 +311,7 @@ async fn council(
         let m = app.store.create_meeting(ctx, cluster, &meeting).await?;
         if i == 0 {
             for d in app.store.decisions(ctx.county_id, &[m.id]).await?.into_iter().take(1) {
-                app.store.set_decision_status(ctx, d.id, "done", Some(held_on + Duration::days(60))).await?;
+                app.store.set_decision_status(ctx, d.id, DecisionStatus::Done, Some(held_on + Duration::days(60))).await?;
             }
         }
     }
@@ -316,41 +323,41 @@ async fn budget(app: &App, bureau: &Ctx, head: &Ctx, cluster: i64, schools: &[i6
     // 150,000 yuan for the cluster and 50,000 per member school (the seeds' figures, scaled).
     let per_cluster = 15_000_000;
     let per_school = 5_000_000;
-    let mut sources = vec![NewSource { source: "county_per_cluster".into(), school_id: None, amount: per_cluster, note: String::new() }];
+    let mut sources = vec![NewSource { source: Source::CountyPerCluster, school_id: None, amount: per_cluster, note: String::new() }];
     sources.extend(schools.iter().map(|s| NewSource {
-        source: "county_per_school".into(),
+        source: Source::CountyPerSchool,
         school_id: Some(*s),
         amount: per_school,
         note: String::new(),
     }));
     let total: i64 = sources.iter().map(|s| s.amount).sum();
     let split = [
-        ("research", 30),
-        ("training", 25),
-        ("exchange_allowance", 20),
-        ("shared_equipment", 10),
-        ("student_activities", 10),
-        ("office", 5),
+        (SpendCategory::Research, 30),
+        (SpendCategory::Training, 25),
+        (SpendCategory::ExchangeAllowance, 20),
+        (SpendCategory::SharedEquipment, 10),
+        (SpendCategory::StudentActivities, 10),
+        (SpendCategory::Office, 5),
     ];
-    let mut lines: Vec<(String, i64)> = split.iter().map(|(k, p)| (k.to_string(), total * p / 100)).collect();
+    let mut lines: Vec<(SpendCategory, i64)> = split.iter().map(|(k, p)| (*k, total * p / 100)).collect();
     let rest = total - lines.iter().map(|l| l.1).sum::<i64>();
     lines[0].1 += rest;
     let b = app.store.set_budget(bureau, cluster, year, &sources, &lines).await?;
     let stored = app.store.budget_lines(bureau.county_id, &[b.id]).await?;
-    let line = |k: &str| stored.iter().find(|l| l.category == k).expect("line");
+    let line = |k: SpendCategory| stored.iter().find(|l| l.category == k).expect("line");
     let days_in = (today - NaiveDate::from_ymd_opt(year, 1, 1).expect("date")).num_days().max(1);
     let spend = [
-        ("research", 0.35, "学区教研活动专家讲课费", "县教师发展中心"),
-        ("research", 0.2, "同课异构活动资料印刷", "城关印务"),
-        ("training", 0.4, "新课标培训讲师费", "市教科院"),
-        ("exchange_allowance", 0.5, "交流教师交通补助（上半年）", "交流教师"),
-        ("shared_equipment", if ci == 0 { 0.82 } else { 0.3 }, "录播设备维护", "华教科技"),
-        ("student_activities", 0.25, "学生艺术节场地与器材", "县文化馆"),
-        ("office", 0.3, "理事会会议资料", "城关印务"),
-        ("training", 0.08, "送教下乡交通费", "县运输公司"),
+        (SpendCategory::Research, 0.35, "学区教研活动专家讲课费", "县教师发展中心"),
+        (SpendCategory::Research, 0.2, "同课异构活动资料印刷", "城关印务"),
+        (SpendCategory::Training, 0.4, "新课标培训讲师费", "市教科院"),
+        (SpendCategory::ExchangeAllowance, 0.5, "交流教师交通补助（上半年）", "交流教师"),
+        (SpendCategory::SharedEquipment, if ci == 0 { 0.82 } else { 0.3 }, "录播设备维护", "华教科技"),
+        (SpendCategory::StudentActivities, 0.25, "学生艺术节场地与器材", "县文化馆"),
+        (SpendCategory::Office, 0.3, "理事会会议资料", "城关印务"),
+        (SpendCategory::Training, 0.08, "送教下乡交通费", "县运输公司"),
     ];
     for (i, (category, share, purpose, payee)) in spend.iter().enumerate() {
-        let l = line(category);
+        let l = line(*category);
         let amount = ((l.amount as f64) * share) as i64 / 100 * 100;
         let e = NewExpenditure {
             line_id: l.id,
@@ -366,17 +373,17 @@ async fn budget(app: &App, bureau: &Ctx, head: &Ctx, cluster: i64, schools: &[i6
         match i {
             7 => {}
             4 if ci != 0 => {
-                app.store.decide_spending(head, row.id, "pending", Step::ToBureau, false, "").await?;
+                app.store.decide_spending(head, row.id, SpendStatus::Pending, Step::ToBureau, false, "").await?;
             }
             6 => {
-                app.store.decide_spending(head, row.id, "pending", Step::Decline, false, "请补充会议通知和签到表").await?;
+                app.store.decide_spending(head, row.id, SpendStatus::Pending, Step::Decline, false, "请补充会议通知和签到表").await?;
             }
             _ if amount > 500_000 => {
-                app.store.decide_spending(head, row.id, "pending", Step::ToBureau, false, "").await?;
-                app.store.decide_spending(bureau, row.id, "awaiting_bureau", Step::Approve, true, "").await?;
+                app.store.decide_spending(head, row.id, SpendStatus::Pending, Step::ToBureau, false, "").await?;
+                app.store.decide_spending(bureau, row.id, SpendStatus::AwaitingBureau, Step::Approve, true, "").await?;
             }
             _ => {
-                app.store.decide_spending(head, row.id, "pending", Step::Approve, false, "").await?;
+                app.store.decide_spending(head, row.id, SpendStatus::Pending, Step::Approve, false, "").await?;
             }
         }
     }
@@ -393,7 +400,7 @@ async fn trainings(app: &App, ctx: &Ctx, teachers: &[xuequ_store::entities::teac
             NewTraining {
                 teacher_id: t.id,
                 school_id: t.school_id,
-                category: "training".into(),
+                category: hours::Category::Training,
                 title: ["国培计划乡村教师能力提升", "省级骨干教师培训", "信息技术应用能力提升 2.0", "班主任专业能力培训"][pick(i, 4)]
                     .into(),
                 provider: ["省教育厅", "市教科院", "县教师发展中心"][pick(i + 1, 3)].into(),
@@ -407,7 +414,7 @@ async fn trainings(app: &App, ctx: &Ctx, teachers: &[xuequ_store::entities::teac
     list.extend(teachers.iter().enumerate().filter(|(i, _)| pick(i + 7, 10) < 7).map(|(i, t)| NewTraining {
         teacher_id: t.id,
         school_id: t.school_id,
-        category: "school_based".into(),
+        category: hours::Category::SchoolBased,
         title: "校本研修：教研组活动与读书分享".into(),
         provider: "本校".into(),
         on_date: (NaiveDate::from_ymd_opt(year, 6, 30).expect("date")).min(today),

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use xuequ_domain::access::running as policy;
-use xuequ_domain::activity::ActivityKind;
+use xuequ_domain::activity::ActivityStatus;
 use xuequ_domain::activity::hours::{self, Category, Tenths};
 use xuequ_domain::booking::to_utc;
 use xuequ_domain::running::TaskStatus;
@@ -64,7 +64,7 @@ pub async fn figures(app: &App, c: &Caller, year: i32) -> Result<Vec<ClusterFigu
         .activities(county, &ActivityFilter { from: Some(day(from)), to: Some(day(to)), ..Default::default() })
         .await?
         .into_iter()
-        .filter(|a| a.status == "scheduled" && a.starts_at <= now && a.starts_at >= day(from))
+        .filter(|a| a.status == ActivityStatus::Scheduled && a.starts_at <= now && a.starts_at >= day(from))
         .collect();
     let act_ids: Vec<i64> = activities.iter().map(|a| a.id).collect();
     let mut attendees = Vec::new();
@@ -75,12 +75,12 @@ pub async fn figures(app: &App, c: &Caller, year: i32) -> Result<Vec<ClusterFigu
     let rules = app.store.running_settings(county).await?.hours;
     let mut earned: HashMap<i64, Vec<(Category, Tenths)>> = HashMap::new();
     for a in app.store.attended(county, None, day(from), day(to)).await? {
-        if let Some(k) = ActivityKind::parse(&a.kind).and_then(|k| k.hours_category()) {
+        if let Some(k) = a.kind.hours_category() {
             earned.entry(a.teacher_id).or_default().push((k, a.credit));
         }
     }
     for r in app.store.trainings(county, None, from, to).await? {
-        earned.entry(r.teacher_id).or_default().push((Category::parse(&r.category).unwrap_or(Category::Training), r.hours));
+        earned.entry(r.teacher_id).or_default().push((r.category, r.hours));
     }
     let teachers = app.store.active_teachers(county).await?;
     let plans = app.store.work_plans(county, Some(&ids), Some(year)).await?;
@@ -101,13 +101,8 @@ pub async fn figures(app: &App, c: &Caller, year: i32) -> Result<Vec<ClusterFigu
             let met = members.iter().filter(|t| hours::year(earned.get(&t.id).map_or(&[], |v| v.as_slice()), &rules).met()).count();
             let plan_ids: HashSet<i64> = plans.iter().filter(|p| p.cluster_id == *k).map(|p| p.id).collect();
             let due: Vec<_> =
-                tasks.iter().filter(|t| plan_ids.contains(&t.plan_id) && t.due_on <= today && t.status != "dropped").collect();
-            let on_time = due
-                .iter()
-                .filter(|t| {
-                    xuequ_domain::running::on_time(TaskStatus::parse(&t.status).unwrap_or(TaskStatus::Planned), t.due_on, t.done_on)
-                })
-                .count();
+                tasks.iter().filter(|t| plan_ids.contains(&t.plan_id) && t.due_on <= today && t.status != TaskStatus::Dropped).collect();
+            let on_time = due.iter().filter(|t| xuequ_domain::running::on_time(t.status, t.due_on, t.done_on)).count();
             let budget_ids: HashSet<i64> = budgets.iter().filter(|b| b.cluster_id == *k).map(|b| b.id).collect();
             let mine: Vec<_> = lines.iter().filter(|l| budget_ids.contains(&l.budget_id)).collect();
             ClusterFigures {

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, Utc};
 use xuequ_domain::access::Visibility;
 use xuequ_domain::access::running as policy;
-use xuequ_domain::activity::ActivityKind;
 use xuequ_domain::activity::hours::{self, Category, Tenths, YearHours};
 use xuequ_domain::booking::to_utc;
 use xuequ_domain::{FieldProblem, Problem};
@@ -84,7 +83,7 @@ async fn entries(app: &App, county: i64, teachers: &[teacher::Model], year: i32,
     let day = |d: NaiveDate| to_utc(d.and_hms_opt(0, 0, 0).expect("midnight"));
     let mut out: HashMap<i64, Vec<Entry>> = HashMap::new();
     for a in app.store.attended(county, only, day(from), day(to)).await? {
-        let Some(category) = ActivityKind::parse(&a.kind).and_then(|k| k.hours_category()) else { continue };
+        let Some(category) = a.kind.hours_category() else { continue };
         out.entry(a.teacher_id).or_default().push(Entry {
             date: xuequ_domain::booking::to_local(a.starts_at).date(),
             title: a.title,
@@ -98,7 +97,7 @@ async fn entries(app: &App, county: i64, teachers: &[teacher::Model], year: i32,
         out.entry(r.teacher_id).or_default().push(Entry {
             date: r.on_date,
             title: r.title,
-            category: Category::parse(&r.category).unwrap_or(Category::Training),
+            category: r.category,
             hours: r.hours,
             activity_id: None,
             provider: r.provider,
@@ -209,7 +208,7 @@ pub async fn add_training(app: &App, c: &Caller, input: &TrainingInput) -> Resul
     let new = NewTraining {
         teacher_id: t.id,
         school_id: t.school_id,
-        category: category.expect("checked").code().to_string(),
+        category: category.expect("checked"),
         title,
         provider,
         on_date: input.on_date.expect("checked"),

@@ -24,6 +24,33 @@ coded_enum! {
     }
 }
 
+coded_enum! {
+    /// Whether an activity still takes place.
+    ActivityStatus {
+        Scheduled => ("scheduled", "已安排"),
+        Cancelled => ("cancelled", "已取消"),
+    }
+}
+
+coded_enum! {
+    /// How a teacher came to be on an activity's list.
+    AttendeeOrigin {
+        Signup => ("signup", "自主报名"),
+        Assigned => ("assigned", "学校指派"),
+        WalkIn => ("walk_in", "现场签到"),
+    }
+}
+
+coded_enum! {
+    /// How an attendee's presence was recorded: not yet (the empty code), by the check-in code
+    /// on the screen, or by hand.
+    CheckIn {
+        NotYet => ("", "未签到"),
+        Code => ("code", "签到码"),
+        Hand => ("hand", "手工登记"),
+    }
+}
+
 impl ActivityKind {
     /// Students' activities give no training hours and have no teacher check-in record.
     pub fn for_students(self) -> bool {

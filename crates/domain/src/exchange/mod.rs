@@ -13,6 +13,33 @@ pub mod settings;
 pub mod staffing;
 pub mod subsidy;
 
+coded_enum! {
+    /// How a move was made: from a rotation plan or by hand.
+    MoveOrigin {
+        Plan => ("plan", "来自轮岗方案"),
+        Hand => ("hand", "手工新建"),
+    }
+}
+
+coded_enum! {
+    /// Whether a mentorship pair is still under way.
+    MentorshipStatus {
+        Active => ("active", "进行中"),
+        Ended => ("ended", "已结束"),
+    }
+}
+
+coded_enum! {
+    /// What a mentorship meeting was.
+    MeetingKind {
+        Observation => ("observation", "听课"),
+        Demonstration => ("demonstration", "示范课"),
+        Planning => ("planning", "集体备课"),
+        Review => ("review", "评课"),
+        Other => ("other", "其他"),
+    }
+}
+
 pub use eligibility::{Exclusion, RotationRules, TeacherFacts, eligibility, required_backbone, required_moves};
 pub use moves::{Form, MoveState, MoveStatus, Side, Step};
 pub use settings::{ExchangeSettings, ExclusionReason};

@@ -26,6 +26,8 @@ pub enum Form {
     Secondment,
 }
 
+sea_orm_code!(Form);
+
 impl Form {
     pub const ALL: &'static [Form] = &[Form::Rotation, Form::Support, Form::Itinerant, Form::CrossTeaching, Form::Secondment];
 
@@ -84,6 +86,8 @@ pub enum MoveStatus {
     /// Taken back before the bureau confirmed it.
     Withdrawn,
 }
+
+sea_orm_code!(MoveStatus);
 
 impl MoveStatus {
     pub const ALL: &'static [MoveStatus] = &[

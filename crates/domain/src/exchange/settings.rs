@@ -63,6 +63,8 @@ pub enum ExclusionReason {
     Other,
 }
 
+sea_orm_code!(ExclusionReason);
+
 impl ExclusionReason {
     pub const ALL: &'static [ExclusionReason] = &[
         ExclusionReason::Illness,

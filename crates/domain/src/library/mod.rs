@@ -10,6 +10,15 @@ use crate::{FieldProblem, Problem, Subject};
 use serde::{Deserialize, Serialize};
 
 coded_enum! {
+    /// Whether the text inside a resource's file was read for search.
+    TextStatus {
+        Read => ("read", "已读取"),
+        None => ("none", "无文字"),
+        Failed => ("failed", "读取失败"),
+    }
+}
+
+coded_enum! {
     /// What a resource is (资源类型).
     Kind {
         Courseware => ("courseware", "课件"),

@@ -13,7 +13,7 @@ pub mod user {
         pub display_name: String,
         #[serde(skip)]
         pub password_hash: String,
-        pub role: String,
+        pub role: xuequ_domain::Role,
         pub school_id: Option<i64>,
         pub cluster_id: Option<i64>,
         pub disabled: bool,

@@ -151,7 +151,7 @@ impl Store {
             username: Set(username.clone()),
             display_name: Set(new.display_name.trim().to_string()),
             password_hash: Set(hash_password(&new.password)),
-            role: Set(new.role.code().to_string()),
+            role: Set(new.role),
             school_id: Set(new.school_id.filter(|_| new.role.needs_school())),
             cluster_id: Set(new.cluster_id.filter(|_| new.role.needs_cluster())),
             disabled: Set(false),
@@ -185,7 +185,7 @@ impl Store {
         self.check_scope(ctx.county_id, update.role, update.school_id, update.cluster_id).await?;
         let mut model: user::ActiveModel = before.clone().into();
         model.display_name = Set(update.display_name.trim().to_string());
-        model.role = Set(update.role.code().to_string());
+        model.role = Set(update.role);
         model.school_id = Set(update.school_id.filter(|_| update.role.needs_school()));
         model.cluster_id = Set(update.cluster_id.filter(|_| update.role.needs_cluster()));
         model.disabled = Set(update.disabled);

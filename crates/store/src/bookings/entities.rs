@@ -43,7 +43,7 @@ pub mod bell_schedule {
         pub id: i64,
         pub county_id: i64,
         pub school_id: i64,
-        pub section: String,
+        pub section: xuequ_domain::Section,
         pub periods: String,
         pub updated_at: DateTimeUtc,
     }
@@ -72,7 +72,7 @@ pub mod booking {
         pub series_id: Option<i64>,
         pub starts_at: DateTimeUtc,
         pub ends_at: DateTimeUtc,
-        pub status: String,
+        pub status: xuequ_domain::booking::BookingStatus,
         pub purpose: String,
         pub group_name: String,
         pub attendees: Option<i32>,

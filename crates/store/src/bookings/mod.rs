@@ -8,8 +8,8 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
-use xuequ_domain::Problem;
 use xuequ_domain::booking::{BellSchedule, BookingStatus, SchoolCalendar, SharingRules, show};
+use xuequ_domain::{Problem, Section, Status};
 
 use crate::{Ctx, Result, Store, StoreError, audit, json};
 pub use entities::{bell_schedule, booking, facility_rule, feed_token, notification, school_calendar};
@@ -58,9 +58,9 @@ pub struct Notice {
 /// past it holds nothing even before the sweep marks it expired.
 fn holds_slot(now: DateTime<Utc>) -> sea_orm::Condition {
     let made_after = now - chrono::Duration::hours(xuequ_domain::booking::PENDING_HOURS);
-    sea_orm::Condition::any().add(booking::Column::Status.eq(BookingStatus::Confirmed.code())).add(
+    sea_orm::Condition::any().add(booking::Column::Status.eq(BookingStatus::Confirmed)).add(
         sea_orm::Condition::all()
-            .add(booking::Column::Status.eq(BookingStatus::Pending.code()))
+            .add(booking::Column::Status.eq(BookingStatus::Pending))
             .add(booking::Column::CreatedAt.gt(made_after))
             .add(booking::Column::StartsAt.gt(now)),
     )
@@ -196,7 +196,7 @@ impl Store {
         Ok(row.and_then(|r| serde_json::from_str(&r.periods).ok()))
     }
 
-    pub async fn save_bell_schedule(&self, ctx: &Ctx, school_id: i64, section: &str, schedule: &BellSchedule) -> Result<()> {
+    pub async fn save_bell_schedule(&self, ctx: &Ctx, school_id: i64, section: Section, schedule: &BellSchedule) -> Result<()> {
         let txn = self.write().await?;
         let existing = bell_schedule::Entity::find()
             .filter(bell_schedule::Column::CountyId.eq(ctx.county_id))
@@ -216,7 +216,7 @@ impl Store {
                 bell_schedule::ActiveModel {
                     county_id: Set(ctx.county_id),
                     school_id: Set(school_id),
-                    section: Set(section.to_string()),
+                    section: Set(section),
                     periods: Set(text.clone()),
                     updated_at: Set(Utc::now()),
                     ..Default::default()
@@ -273,7 +273,7 @@ impl Store {
                 series_id: Set(saved.first().map(|b| b.id)),
                 starts_at: Set(*from),
                 ends_at: Set(*to),
-                status: Set(new.status.code().to_string()),
+                status: Set(new.status),
                 purpose: Set(new.purpose.clone()),
                 group_name: Set(new.group_name.clone()),
                 attendees: Set(new.attendees),
@@ -362,7 +362,7 @@ impl Store {
             .and_where(Expr::col(Alias::new("status")).is_in(from.iter().map(|s| s.code())))
             .to_owned();
         if txn.execute(&update).await?.rows_affected() == 0 {
-            return Err(StoreError::Conflict(Problem::UnknownValue { value: before.status.clone(), allowed: codes(from) }));
+            return Err(StoreError::Conflict(Problem::UnknownValue { value: before.status.code().to_string(), allowed: codes(from) }));
         }
         let after = booking::Entity::find_by_id(id).one(&txn).await?.ok_or(StoreError::NotFound)?;
         if let Some(n) = notice {
@@ -400,7 +400,7 @@ impl Store {
         use crate::entities::facility;
         Ok(facility::Entity::find()
             .filter(facility::Column::CountyId.eq(county_id))
-            .filter(facility::Column::Status.eq("active"))
+            .filter(facility::Column::Status.eq(Status::Active))
             .order_by_asc(facility::Column::Id)
             .all(&self.db)
             .await?)
@@ -503,8 +503,8 @@ impl Store {
             .filter(user::Column::CountyId.eq(county_id))
             .filter(user::Column::Disabled.eq(false))
             .filter(
-                (user::Column::Role.eq(Role::SchoolAdmin.code()).and(user::Column::SchoolId.eq(school_id)))
-                    .or(user::Column::Role.eq(Role::ClusterHead.code()).and(user::Column::ClusterId.is_in(clusters))),
+                (user::Column::Role.eq(Role::SchoolAdmin).and(user::Column::SchoolId.eq(school_id)))
+                    .or(user::Column::Role.eq(Role::ClusterHead).and(user::Column::ClusterId.is_in(clusters))),
             )
             .into_tuple::<i64>()
             .all(&self.db)
@@ -659,7 +659,7 @@ async fn expire_overdue_on<C: ConnectionTrait>(
 ) -> Result<usize> {
     let made_before = now - chrono::Duration::hours(xuequ_domain::booking::PENDING_HOURS);
     let mut q = booking::Entity::find()
-        .filter(booking::Column::Status.eq(BookingStatus::Pending.code()))
+        .filter(booking::Column::Status.eq(BookingStatus::Pending))
         .filter(booking::Column::CreatedAt.lte(made_before).or(booking::Column::StartsAt.lte(now)));
     // One facility (already checked to be the county's): only its index fits, so the search
     // stays within its bookings of the span rather than the county's of those days.
@@ -685,7 +685,7 @@ async fn expire_overdue_on<C: ConnectionTrait>(
         .value(Alias::new("decided_at"), now)
         .value(Alias::new("updated_at"), now)
         .and_where(Expr::col(Alias::new("id")).is_in(overdue.iter().map(|b| b.id)))
-        .and_where(Expr::col(Alias::new("status")).eq(BookingStatus::Pending.code()))
+        .and_where(Expr::col(Alias::new("status")).eq(BookingStatus::Pending))
         .to_owned();
     conn.execute(&update).await?;
     // Expired requests wait for nobody: their "待你审批" messages are done.

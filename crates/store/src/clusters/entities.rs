@@ -10,13 +10,13 @@ pub mod cluster {
         #[serde(skip)]
         pub county_id: i64,
         pub name: String,
-        pub form: String,
-        pub level: String,
+        pub form: xuequ_domain::ClusterForm,
+        pub level: xuequ_domain::ClusterLevel,
         pub lead_school_id: i64,
         pub description: String,
         pub founded_on: Date,
         pub dissolved_on: Option<Date>,
-        pub status: String,
+        pub status: xuequ_domain::Status,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
     }
@@ -35,9 +35,9 @@ pub mod cluster_member {
         pub cluster_id: i64,
         pub school_id: i64,
         /// `lead` or `member`.
-        pub role: String,
+        pub role: xuequ_domain::MemberRole,
         /// Copied from the cluster so that "one cluster per level" is a simple query.
-        pub level: String,
+        pub level: xuequ_domain::ClusterLevel,
         pub joined_on: Date,
         pub left_on: Option<Date>,
     }
@@ -54,7 +54,7 @@ pub mod cluster_officer {
         #[serde(skip)]
         pub county_id: i64,
         pub cluster_id: i64,
-        pub role: String,
+        pub role: xuequ_domain::OfficerRole,
         pub person_name: String,
         pub school_id: Option<i64>,
     }

@@ -8,7 +8,7 @@ use crate::{Ctx, Result, Store, StoreError, audit, json};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use xuequ_domain::drafts::ClusterDraft;
-use xuequ_domain::{ClusterForm, MemberRole, OfficerRole, Problem, Status, cluster as rules};
+use xuequ_domain::{ClusterLevel, MemberRole, OfficerRole, Problem, Status, cluster as rules};
 
 pub const CLUSTER_LIST: ListSpec = ListSpec {
     filterable: &["form", "level", "status"],
@@ -71,7 +71,7 @@ impl Store {
             .filter_map(|m| schools.iter().find(|s| s.id == m.school_id).map(|s| Member { membership: m, school: s.clone() }))
             .collect();
         // Current members before past ones, the lead first.
-        members.sort_by_key(|m| (m.membership.left_on.is_some(), m.membership.role != MemberRole::Lead.code(), m.school.code.clone()));
+        members.sort_by_key(|m| (m.membership.left_on.is_some(), m.membership.role != MemberRole::Lead, m.school.code.clone()));
         Ok(members)
     }
 
@@ -115,7 +115,7 @@ impl Store {
     }
 
     /// The active cluster at this level that the school is in now, if any.
-    async fn current_cluster_at_level(&self, school_id: i64, level: &str) -> Result<Option<cluster::Model>> {
+    async fn current_cluster_at_level(&self, school_id: i64, level: ClusterLevel) -> Result<Option<cluster::Model>> {
         let membership = cluster_member::Entity::find()
             .filter(cluster_member::Column::SchoolId.eq(school_id))
             .filter(cluster_member::Column::Level.eq(level))
@@ -128,7 +128,7 @@ impl Store {
         }
     }
 
-    async fn check_free(&self, school_id: i64, level: &str, field: &'static str) -> Result<()> {
+    async fn check_free(&self, school_id: i64, level: ClusterLevel, field: &'static str) -> Result<()> {
         if let Some(other) = self.current_cluster_at_level(school_id, level).await? {
             return Err(StoreError::invalid(field, Problem::AlreadyInCluster { cluster: other.name }));
         }
@@ -139,19 +139,19 @@ impl Store {
     pub async fn create_cluster(&self, ctx: &Ctx, draft: &ClusterDraft) -> Result<cluster::Model> {
         draft.validate().map_err(StoreError::Invalid)?;
         let lead = self.lead_for(ctx.county_id, draft).await?;
-        self.check_free(lead.id, draft.level.code(), "lead_school_code").await?;
+        self.check_free(lead.id, draft.level, "lead_school_code").await?;
         let now = Utc::now();
         let txn = self.write().await?;
         let saved = cluster::ActiveModel {
             county_id: Set(ctx.county_id),
             name: Set(draft.name.trim().to_string()),
-            form: Set(draft.form.code().into()),
-            level: Set(draft.level.code().into()),
+            form: Set(draft.form),
+            level: Set(draft.level),
             lead_school_id: Set(lead.id),
             description: Set(draft.description.trim().to_string()),
             founded_on: Set(draft.founded_on),
             dissolved_on: Set(None),
-            status: Set(Status::Active.code().into()),
+            status: Set(Status::Active),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -162,8 +162,8 @@ impl Store {
             county_id: Set(ctx.county_id),
             cluster_id: Set(saved.id),
             school_id: Set(lead.id),
-            role: Set(MemberRole::Lead.code().into()),
-            level: Set(saved.level.clone()),
+            role: Set(MemberRole::Lead),
+            level: Set(saved.level),
             joined_on: Set(draft.founded_on),
             left_on: Set(None),
             ..Default::default()
@@ -213,8 +213,8 @@ impl Store {
                     county_id: Set(ctx.county_id),
                     cluster_id: Set(id),
                     school_id: Set(m.school.id),
-                    role: Set(role.code().into()),
-                    level: Set(m.membership.level.clone()),
+                    role: Set(role),
+                    level: Set(m.membership.level),
                     joined_on: Set(on),
                     left_on: Set(None),
                     ..Default::default()
@@ -225,7 +225,7 @@ impl Store {
         }
         let mut model = before.clone().into_active_model();
         model.name = Set(draft.name.trim().to_string());
-        model.form = Set(draft.form.code().into());
+        model.form = Set(draft.form);
         model.lead_school_id = Set(lead.id);
         model.description = Set(draft.description.trim().to_string());
         model.founded_on = Set(draft.founded_on);
@@ -246,7 +246,7 @@ impl Store {
             active.update(&txn).await?;
         }
         let mut model = before.clone().into_active_model();
-        model.status = Set(Status::Retired.code().into());
+        model.status = Set(Status::Retired);
         model.dissolved_on = Set(Some(on));
         model.updated_at = Set(Utc::now());
         let after = model.update(&txn).await?;
@@ -259,21 +259,21 @@ impl Store {
     /// school is in one cluster per level at a time.
     pub async fn add_member(&self, ctx: &Ctx, cluster_id: i64, school_code: &str, joined_on: NaiveDate) -> Result<cluster_member::Model> {
         let cluster = self.cluster(ctx.county_id, cluster_id).await?.ok_or(StoreError::NotFound)?;
-        if cluster.status != Status::Active.code() {
+        if cluster.status != Status::Active {
             return Err(StoreError::NotFound);
         }
         let school = self
             .school_by_code(ctx.county_id, school_code)
             .await?
             .ok_or_else(|| StoreError::invalid("school_code", Problem::UnknownSchool { value: school_code.to_string() }))?;
-        let form = ClusterForm::parse(&cluster.form).unwrap_or(ClusterForm::Alliance);
+        let form = cluster.form;
         let current = cluster_member::Entity::find()
             .filter(cluster_member::Column::ClusterId.eq(cluster_id))
             .filter(cluster_member::Column::LeftOn.is_null())
             .count(&self.db)
             .await?;
         rules::check_room(form, current as usize).map_err(StoreError::Conflict)?;
-        if let Some(other) = self.current_cluster_at_level(school.id, &cluster.level).await? {
+        if let Some(other) = self.current_cluster_at_level(school.id, cluster.level).await? {
             return Err(StoreError::Conflict(Problem::AlreadyInCluster { cluster: other.name }));
         }
         let txn = self.write().await?;
@@ -281,8 +281,8 @@ impl Store {
             county_id: Set(ctx.county_id),
             cluster_id: Set(cluster_id),
             school_id: Set(school.id),
-            role: Set(MemberRole::Member.code().into()),
-            level: Set(cluster.level.clone()),
+            role: Set(MemberRole::Member),
+            level: Set(cluster.level),
             joined_on: Set(joined_on),
             left_on: Set(None),
             ..Default::default()
@@ -295,7 +295,7 @@ impl Store {
             Ok(saved) => saved,
             Err(e) if crate::is_unique_violation(&e) => {
                 drop(txn);
-                let other = self.current_cluster_at_level(school.id, &cluster.level).await?.map(|c| c.name).unwrap_or_default();
+                let other = self.current_cluster_at_level(school.id, cluster.level).await?.map(|c| c.name).unwrap_or_default();
                 return Err(StoreError::Conflict(Problem::AlreadyInCluster { cluster: other }));
             }
             Err(e) => return Err(e.into()),
@@ -315,7 +315,7 @@ impl Store {
             .one(&self.db)
             .await?
             .ok_or(StoreError::NotFound)?;
-        if membership.role == MemberRole::Lead.code() {
+        if membership.role == MemberRole::Lead {
             return Err(StoreError::Conflict(Problem::LeadCannotLeave));
         }
         let txn = self.write().await?;
@@ -349,7 +349,7 @@ impl Store {
             cluster_officer::ActiveModel {
                 county_id: Set(ctx.county_id),
                 cluster_id: Set(cluster_id),
-                role: Set(o.role.code().into()),
+                role: Set(o.role),
                 person_name: Set(o.person_name.trim().to_string()),
                 school_id: Set(o.school_id),
                 ..Default::default()
@@ -368,8 +368,8 @@ impl cluster::Model {
     pub fn to_draft(&self, codes: &crate::registry::convert::SchoolCodes) -> Result<ClusterDraft> {
         Ok(ClusterDraft {
             name: self.name.clone(),
-            form: crate::registry::convert::code(&self.form, "form")?,
-            level: crate::registry::convert::code(&self.level, "level")?,
+            form: self.form,
+            level: self.level,
             lead_school_code: codes.get(&self.lead_school_id).cloned().unwrap_or_default(),
             description: self.description.clone(),
             founded_on: self.founded_on,

@@ -10,7 +10,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use xuequ_domain::Problem;
-use xuequ_domain::exchange::{ExchangeSettings, MoveStatus, moves};
+use xuequ_domain::exchange::{ExchangeSettings, ExclusionReason, MeetingKind, MentorshipStatus, MoveOrigin, MoveStatus, moves};
+use xuequ_domain::{Subject, exchange::Form};
 
 use crate::bookings::{Notice, notify};
 use crate::entities::{exchange_exclusion, exchange_move, exchange_settings, mentorship, mentorship_meeting};
@@ -22,8 +23,8 @@ pub struct NewMove {
     pub teacher_id: i64,
     pub from_school_id: i64,
     pub to_school_id: i64,
-    pub form: String,
-    pub subject: String,
+    pub form: Form,
+    pub subject: Subject,
     pub year: i32,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
@@ -31,7 +32,7 @@ pub struct NewMove {
     pub weekdays: String,
     pub fills: String,
     pub km: Option<f64>,
-    pub origin: &'static str,
+    pub origin: MoveOrigin,
 }
 
 /// Which moves to list.
@@ -126,7 +127,7 @@ impl Store {
         teacher_id: i64,
         school_id: i64,
         year: i32,
-        reason: &str,
+        reason: ExclusionReason,
         note: &str,
     ) -> Result<exchange_exclusion::Model> {
         let txn = self.write().await?;
@@ -135,7 +136,7 @@ impl Store {
             teacher_id: Set(teacher_id),
             school_id: Set(school_id),
             year: Set(year),
-            reason: Set(reason.to_string()),
+            reason: Set(reason),
             note: Set(note.to_string()),
             created_by: Set(ctx.username.clone()),
             created_at: Set(Utc::now()),
@@ -194,8 +195,8 @@ impl Store {
                 teacher_id: Set(m.teacher_id),
                 from_school_id: Set(m.from_school_id),
                 to_school_id: Set(m.to_school_id),
-                form: Set(m.form.clone()),
-                subject: Set(m.subject.clone()),
+                form: Set(m.form),
+                subject: Set(m.subject),
                 year: Set(m.year),
                 starts_on: Set(m.starts_on),
                 ends_on: Set(m.ends_on),
@@ -203,8 +204,8 @@ impl Store {
                 weekdays: Set(m.weekdays.clone()),
                 fills: Set(m.fills.clone()),
                 km: Set(m.km),
-                origin: Set(m.origin.to_string()),
-                status: Set(MoveStatus::Proposed.code().to_string()),
+                origin: Set(m.origin),
+                status: Set(MoveStatus::Proposed),
                 proposed_by: Set(ctx.user_id),
                 proposed_by_name: Set(ctx.username.clone()),
                 sending_agreed_by: Set(None),
@@ -272,7 +273,7 @@ impl Store {
             .value(col("updated_at"), now)
             .and_where(Expr::col(col("id")).eq(before.id))
             .and_where(Expr::col(col("county_id")).eq(ctx.county_id))
-            .and_where(Expr::col(col("status")).eq(before.status.clone()))
+            .and_where(Expr::col(col("status")).eq(before.status))
             .to_owned();
         // The agreements the decider saw: a school that agreed meanwhile makes this stale.
         for (column, seen) in [("sending_agreed_at", &before.sending_agreed_at), ("receiving_agreed_at", &before.receiving_agreed_at)] {
@@ -319,15 +320,14 @@ impl Store {
         let due = q.all(&self.db).await?;
         let mut changed = Vec::new();
         for before in due {
-            let status =
-                MoveStatus::parse(&before.status).ok_or(StoreError::UnknownCode { column: "status", value: before.status.clone() })?;
+            let status = before.status;
             let after = moves::on_day(status, before.starts_on, before.ends_on, today);
             if after == status {
                 continue;
             }
             let txn = self.write().await?;
             let mut m: exchange_move::ActiveModel = before.clone().into();
-            m.status = Set(after.code().to_string());
+            m.status = Set(after);
             m.updated_at = Set(now);
             if before.started_at.is_none() {
                 m.started_at = Set(Some(now));
@@ -408,17 +408,18 @@ impl Store {
     }
 
     pub async fn create_mentorship(&self, ctx: &Ctx, m: &NewMentorship) -> Result<mentorship::Model> {
+        let subject = coded::<Subject>("subject", &m.subject)?;
         let txn = self.write().await?;
         let now = Utc::now();
         let saved = mentorship::ActiveModel {
             county_id: Set(ctx.county_id),
             mentor_id: Set(m.mentor_id),
             mentee_id: Set(m.mentee_id),
-            subject: Set(m.subject.clone()),
+            subject: Set(subject),
             starts_on: Set(m.starts_on),
             ends_on: Set(m.ends_on),
             goal: Set(m.goal.clone()),
-            status: Set("active".into()),
+            status: Set(MentorshipStatus::Active),
             created_by: Set(ctx.username.clone()),
             created_at: Set(now),
             updated_at: Set(now),
@@ -435,7 +436,7 @@ impl Store {
     pub async fn end_mentorship(&self, ctx: &Ctx, before: &mentorship::Model) -> Result<mentorship::Model> {
         let txn = self.write().await?;
         let mut m: mentorship::ActiveModel = before.clone().into();
-        m.status = Set("ended".into());
+        m.status = Set(MentorshipStatus::Ended);
         m.updated_at = Set(Utc::now());
         let after = m.update(&txn).await?;
         audit(&txn, ctx, "end", "mentorship", Some(before.id), Some(json(before)), Some(json(&after))).await?;
@@ -453,13 +454,14 @@ impl Store {
     }
 
     pub async fn add_meeting(&self, ctx: &Ctx, m: &NewMeeting) -> Result<mentorship_meeting::Model> {
+        let kind = coded::<MeetingKind>("kind", &m.kind)?;
         let txn = self.write().await?;
         let saved = mentorship_meeting::ActiveModel {
             county_id: Set(ctx.county_id),
             mentorship_id: Set(m.mentorship_id),
             held_on: Set(m.held_on),
             minutes: Set(m.minutes),
-            kind: Set(m.kind.clone()),
+            kind: Set(kind),
             notes: Set(m.notes.clone()),
             recorded_by: Set(ctx.username.clone()),
             created_at: Set(Utc::now()),
@@ -471,4 +473,12 @@ impl Store {
         txn.commit().await?;
         Ok(saved)
     }
+}
+
+/// The variant of a code the app checked already (a caller that skipped the check gets the
+/// field's problem, never a default).
+fn coded<T: xuequ_domain::Coded>(field: &'static str, text: &str) -> Result<T> {
+    T::from_code(text).ok_or_else(|| {
+        StoreError::invalid(field, Problem::UnknownValue { value: text.chars().take(40).collect(), allowed: T::codes().join(", ") })
+    })
 }

@@ -18,15 +18,15 @@ pub mod library_resource {
         pub uploader_name: String,
         pub title: String,
         pub description: String,
-        pub subject: String,
+        pub subject: xuequ_domain::Subject,
         pub grade: i32,
         pub edition: String,
         pub chapter: String,
-        pub kind: String,
+        pub kind: xuequ_domain::library::Kind,
         /// Tags joined by `,`.
         pub tags: String,
-        pub sharing: String,
-        pub status: String,
+        pub sharing: xuequ_domain::library::Sharing,
+        pub status: xuequ_domain::library::ResourceStatus,
         /// Why it was taken down or withdrawn, and by whom.
         pub status_reason: String,
         pub status_by: String,
@@ -65,7 +65,7 @@ pub mod library_file {
         pub text: String,
         /// `read`, `none` (a kind whose text is not read) or `failed` (with the reason in
         /// `text_note`).
-        pub text_status: String,
+        pub text_status: xuequ_domain::library::TextStatus,
         pub text_note: String,
         pub uploaded_by: String,
         pub created_at: DateTimeUtc,

@@ -12,7 +12,8 @@ pub mod entities;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
-use xuequ_domain::library::ResourceStatus;
+use xuequ_domain::Subject;
+use xuequ_domain::library::{Kind, ResourceStatus, Sharing, TextStatus};
 
 use crate::entities::{
     library_collection, library_collection_item, library_comment, library_download, library_file, library_rating, library_resource,
@@ -24,13 +25,13 @@ use crate::{Ctx, Result, Store, StoreError, audit, is_unique_violation, json};
 pub struct ResourceFields {
     pub title: String,
     pub description: String,
-    pub subject: String,
+    pub subject: Subject,
     pub grade: i32,
     pub edition: String,
     pub chapter: String,
-    pub kind: String,
+    pub kind: Kind,
     pub tags: String,
-    pub sharing: String,
+    pub sharing: Sharing,
     /// The cluster it is shared with (required when `sharing` is `cluster`).
     pub cluster_id: Option<i64>,
 }
@@ -44,7 +45,7 @@ pub struct StoredFile {
     pub mime: String,
     pub family: String,
     pub text: String,
-    pub text_status: &'static str,
+    pub text_status: TextStatus,
     pub text_note: String,
 }
 
@@ -97,7 +98,7 @@ fn file_row(county_id: i64, resource_id: i64, version: i32, f: &StoredFile, by: 
         mime: Set(f.mime.clone()),
         family: Set(f.family.clone()),
         text: Set(f.text.clone()),
-        text_status: Set(f.text_status.to_string()),
+        text_status: Set(f.text_status),
         text_note: Set(f.text_note.clone()),
         uploaded_by: Set(by.to_string()),
         created_at: Set(Utc::now()),
@@ -108,13 +109,13 @@ fn file_row(county_id: i64, resource_id: i64, version: i32, f: &StoredFile, by: 
 fn set_fields(m: &mut library_resource::ActiveModel, f: &ResourceFields) {
     m.title = Set(f.title.clone());
     m.description = Set(f.description.clone());
-    m.subject = Set(f.subject.clone());
+    m.subject = Set(f.subject);
     m.grade = Set(f.grade);
     m.edition = Set(f.edition.clone());
     m.chapter = Set(f.chapter.clone());
-    m.kind = Set(f.kind.clone());
+    m.kind = Set(f.kind);
     m.tags = Set(f.tags.clone());
-    m.sharing = Set(f.sharing.clone());
+    m.sharing = Set(f.sharing);
     m.cluster_id = Set(f.cluster_id);
 }
 
@@ -157,7 +158,7 @@ impl Store {
                 school_id: Set(n.school_id),
                 uploader_id: Set(uploader),
                 uploader_name: Set(n.uploader_name.clone()),
-                status: Set(ResourceStatus::Active.code().to_string()),
+                status: Set(ResourceStatus::Active),
                 status_reason: Set(String::new()),
                 status_by: Set(String::new()),
                 downloads: Set(0),
@@ -281,7 +282,7 @@ impl Store {
         let txn = self.write().await?;
         let before = self.locked_resource(&txn, ctx.county_id, id, expected).await?;
         let mut m: library_resource::ActiveModel = before.clone().into();
-        m.status = Set(status.code().to_string());
+        m.status = Set(status);
         m.status_reason = Set(reason.to_string());
         m.status_by = Set(ctx.username.clone());
         m.revision = Set(before.revision + 1);
@@ -415,7 +416,7 @@ impl Store {
     /// (every county: the index holds the whole library).
     pub async fn indexable(&self, ids: Option<&[i64]>, after: i64, limit: u64) -> Result<Vec<Item>> {
         let mut q = library_resource::Entity::find()
-            .filter(library_resource::Column::Status.eq(ResourceStatus::Active.code()))
+            .filter(library_resource::Column::Status.eq(ResourceStatus::Active))
             .filter(library_resource::Column::Id.gt(after));
         if let Some(ids) = ids {
             q = q.filter(library_resource::Column::Id.is_in(ids.iter().copied()));
@@ -440,7 +441,7 @@ impl Store {
             .select_only()
             .column(library_resource::Column::Id)
             .column_as(Expr::col(library_resource::Column::Revision).add(Expr::col(library_resource::Column::Counted)), "stamp")
-            .filter(library_resource::Column::Status.eq(ResourceStatus::Active.code()))
+            .filter(library_resource::Column::Status.eq(ResourceStatus::Active))
             .into_tuple()
             .all(&self.db)
             .await?)

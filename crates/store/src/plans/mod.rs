@@ -140,9 +140,9 @@ impl Store {
     async fn district_models<C: ConnectionTrait>(&self, txn: &C, county_id: i64) -> Result<Vec<cluster::Model>> {
         Ok(cluster::Entity::find()
             .filter(cluster::Column::CountyId.eq(county_id))
-            .filter(cluster::Column::Status.eq(Status::Active.code()))
-            .filter(cluster::Column::Form.eq(ClusterForm::District.code()))
-            .filter(cluster::Column::Level.eq(ClusterLevel::County.code()))
+            .filter(cluster::Column::Status.eq(Status::Active))
+            .filter(cluster::Column::Form.eq(ClusterForm::District))
+            .filter(cluster::Column::Level.eq(ClusterLevel::County))
             .order_by_asc(cluster::Column::Id)
             .all(txn)
             .await?)
@@ -159,13 +159,13 @@ impl Store {
         let saved = cluster::ActiveModel {
             county_id: Set(ctx.county_id),
             name: Set(format!("{}学区", school.name)),
-            form: Set(ClusterForm::District.code().into()),
-            level: Set(ClusterLevel::County.code().into()),
+            form: Set(ClusterForm::District),
+            level: Set(ClusterLevel::County),
             lead_school_id: Set(lead),
             description: Set(String::new()),
             founded_on: Set(on),
             dissolved_on: Set(None),
-            status: Set(Status::Active.code().into()),
+            status: Set(Status::Active),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -191,7 +191,7 @@ impl Store {
     async fn ensure_free<C: ConnectionTrait>(&self, txn: &C, school: &school::Model) -> Result<()> {
         let held = cluster_member::Entity::find()
             .filter(cluster_member::Column::SchoolId.eq(school.id))
-            .filter(cluster_member::Column::Level.eq(ClusterLevel::County.code()))
+            .filter(cluster_member::Column::Level.eq(ClusterLevel::County))
             .filter(cluster_member::Column::LeftOn.is_null())
             .one(txn)
             .await?;
@@ -215,8 +215,8 @@ impl Store {
             county_id: Set(ctx.county_id),
             cluster_id: Set(cluster_id),
             school_id: Set(school_id),
-            role: Set(role.code().into()),
-            level: Set(ClusterLevel::County.code().into()),
+            role: Set(role),
+            level: Set(ClusterLevel::County),
             joined_on: Set(on),
             left_on: Set(None),
             ..Default::default()
@@ -247,7 +247,7 @@ async fn districts_today<C: ConnectionTrait>(txn: &C, models: &[cluster::Model])
 
 async fn dissolve<C: ConnectionTrait>(txn: &C, ctx: &Ctx, d: &cluster::Model, on: NaiveDate) -> Result<()> {
     let mut model = d.clone().into_active_model();
-    model.status = Set(Status::Retired.code().into());
+    model.status = Set(Status::Retired);
     model.dissolved_on = Set(Some(on));
     model.updated_at = Set(Utc::now());
     let after = model.update(txn).await?;

@@ -1,18 +1,10 @@
 //! Stored rows back to drafts: what exports write and edit forms start from, so that an export
 //! re-imports unchanged.
 
+use crate::Result;
 use crate::entities::{facility, school, school_stat, teacher};
-use crate::{Result, StoreError};
 use std::collections::HashMap;
 use xuequ_domain::drafts::{FacilityDraft, SchoolDraft, StatsDraft, TeacherDraft};
-use xuequ_domain::*;
-
-/// A stored code as its vocabulary's value. The schema only admits known codes, so an unknown
-/// one means the database was changed behind the platform's back: an error naming the column,
-/// never a guess.
-pub fn code<T: Coded>(text: &str, column: &'static str) -> Result<T> {
-    T::from_code(text).ok_or_else(|| StoreError::UnknownCode { column, value: text.to_string() })
-}
 
 /// `id → code` of schools, to turn stored references back into codes.
 pub type SchoolCodes = HashMap<i64, String>;
@@ -26,8 +18,8 @@ impl school::Model {
         Ok(SchoolDraft {
             code: self.code.clone(),
             name: self.name.clone(),
-            school_type: code(&self.school_type, "school_type")?,
-            locality: code(&self.locality, "locality")?,
+            school_type: self.school_type,
+            locality: self.locality,
             township: self.township.clone(),
             address: self.address.clone(),
             latitude: self.latitude,
@@ -45,13 +37,13 @@ impl teacher::Model {
         Ok(TeacherDraft {
             staff_no: self.staff_no.clone(),
             name: self.name.clone(),
-            gender: code(&self.gender, "gender")?,
+            gender: self.gender,
             school_code: codes.get(&self.school_id).cloned().unwrap_or_default(),
-            subject: code(&self.subject, "subject")?,
-            section: self.section.as_deref().map(|s| code(s, "section")).transpose()?,
-            degree: code(&self.degree, "degree")?,
-            title: code(&self.title, "title")?,
-            backbone: code(&self.backbone, "backbone")?,
+            subject: self.subject,
+            section: self.section,
+            degree: self.degree,
+            title: self.title,
+            backbone: self.backbone,
             joined_school_on: self.joined_school_on,
             birth_year: self.birth_year,
         })
@@ -63,7 +55,7 @@ impl facility::Model {
         Ok(FacilityDraft {
             school_code: codes.get(&self.school_id).cloned().unwrap_or_default(),
             name: self.name.clone(),
-            kind: code(&self.kind, "kind")?,
+            kind: self.kind,
             capacity: self.capacity,
             area: self.area,
             open_hours: self.open_hours.clone(),

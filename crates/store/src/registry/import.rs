@@ -256,7 +256,7 @@ impl Store {
                 None => {
                     let mut m = school::ActiveModel {
                         county_id: Set(ctx.county_id),
-                        status: Set(Status::Active.code().into()),
+                        status: Set(Status::Active),
                         created_at: Set(now),
                         ..Default::default()
                     };
@@ -312,7 +312,7 @@ impl Store {
         let new_model = || teacher::ActiveModel { county_id: Set(ctx.county_id), created_at: Set(now), ..Default::default() };
         let fill = |m: &mut teacher::ActiveModel, d: &TeacherDraft, school_id: i64| {
             fill_teacher(m, d, school_id);
-            m.status = Set(Status::Active.code().into());
+            m.status = Set(Status::Active);
         };
         self.write_rows(ctx, "teacher", &checked, &current, |t| t.id, new_model, fill).await
     }
@@ -342,7 +342,7 @@ impl Store {
         let new_model = || facility::ActiveModel { county_id: Set(ctx.county_id), created_at: Set(now), ..Default::default() };
         let fill = |m: &mut facility::ActiveModel, d: &FacilityDraft, school_id: i64| {
             fill_facility(m, d, school_id);
-            m.status = Set(Status::Active.code().into());
+            m.status = Set(Status::Active);
         };
         self.write_rows(ctx, "facility", &checked, &current, |f| f.id, new_model, fill).await
     }

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::str::FromStr;
 use xuequ_domain::access::Visibility;
 use xuequ_domain::drafts::{FacilityDraft, SchoolDraft, StatsDraft, TeacherDraft};
-use xuequ_domain::{FieldProblem, Problem, SchoolType, Status};
+use xuequ_domain::{Backbone, Degree, FieldProblem, Problem, SchoolType, Section, Status, Subject, Title};
 
 /// What a list request asks for. Unknown filter or sort names are ignored, not errors, so that
 /// a bookmarked URL keeps working when a column goes away.
@@ -173,7 +173,7 @@ impl Store {
             query = query.filter(school_col.eq(id));
         }
         if !filter.include_retired && !filter.eq.iter().any(|(k, _)| k == "status") {
-            query = query.filter(col("status").eq(Status::Active.code()));
+            query = query.filter(col("status").eq(Status::Active));
         }
         for (name, value) in &filter.eq {
             if spec.filterable.contains(&name.as_str()) && !value.is_empty() {
@@ -298,7 +298,7 @@ impl Store {
         let campus_of = self.campus_of(ctx.county_id, draft).await?;
         let mut model = school::ActiveModel {
             county_id: Set(ctx.county_id),
-            status: Set(Status::Active.code().into()),
+            status: Set(Status::Active),
             created_at: Set(Utc::now()),
             ..Default::default()
         };
@@ -363,7 +363,7 @@ impl Store {
     /// a teacher (section, degree, backbone level, subject, title): a few thousand groups in
     /// one aggregate query instead of every teacher's row.
     pub async fn teacher_groups(&self, county_id: i64) -> Result<Vec<TeacherGroup>> {
-        type Row = (i64, Option<String>, String, String, String, String, i64);
+        type Row = (i64, Option<Section>, Degree, Backbone, Subject, Title, i64);
         let rows: Vec<Row> = teacher::Entity::find()
             .select_only()
             .columns([
@@ -376,7 +376,7 @@ impl Store {
             ])
             .column_as(teacher::Column::Id.count(), "n")
             .filter(teacher::Column::CountyId.eq(county_id))
-            .filter(teacher::Column::Status.eq(Status::Active.code()))
+            .filter(teacher::Column::Status.eq(Status::Active))
             .group_by(teacher::Column::SchoolId)
             .group_by(teacher::Column::Section)
             .group_by(teacher::Column::Degree)
@@ -404,7 +404,7 @@ impl Store {
     pub async fn active_teachers(&self, county_id: i64) -> Result<Vec<teacher::Model>> {
         Ok(teacher::Entity::find()
             .filter(teacher::Column::CountyId.eq(county_id))
-            .filter(teacher::Column::Status.eq(Status::Active.code()))
+            .filter(teacher::Column::Status.eq(Status::Active))
             .all(&self.db)
             .await?)
     }
@@ -473,12 +473,8 @@ impl Store {
         draft.validate(today).map_err(StoreError::Invalid)?;
         let school = self.resolve_school(ctx.county_id, "school_code", &draft.school_code).await?;
         let now = Utc::now();
-        let mut model = teacher::ActiveModel {
-            county_id: Set(ctx.county_id),
-            status: Set(Status::Active.code().into()),
-            created_at: Set(now),
-            ..Default::default()
-        };
+        let mut model =
+            teacher::ActiveModel { county_id: Set(ctx.county_id), status: Set(Status::Active), created_at: Set(now), ..Default::default() };
         fill_teacher(&mut model, draft, school.id);
         let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
         let saved = model.insert(&txn).await.map_err(|e| crate::conflict_on_unique(e, &draft.staff_no))?;
@@ -528,7 +524,7 @@ impl Store {
         let school = self.resolve_school(ctx.county_id, "school_code", &draft.school_code).await?;
         let mut model = facility::ActiveModel {
             county_id: Set(ctx.county_id),
-            status: Set(Status::Active.code().into()),
+            status: Set(Status::Active),
             created_at: Set(Utc::now()),
             ..Default::default()
         };
@@ -573,7 +569,7 @@ impl Store {
             .await?;
         let mut by_type: Vec<(SchoolType, u64)> = SchoolType::ALL.iter().map(|t| (*t, 0)).collect();
         for s in &schools {
-            if let Some(entry) = by_type.iter_mut().find(|(t, _)| t.code() == s.school_type) {
+            if let Some(entry) = by_type.iter_mut().find(|(t, _)| *t == s.school_type) {
                 entry.1 += 1;
             }
         }
@@ -600,11 +596,11 @@ impl Store {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TeacherGroup {
     pub school_id: i64,
-    pub section: Option<String>,
-    pub degree: String,
-    pub backbone: String,
-    pub subject: String,
-    pub title: String,
+    pub section: Option<Section>,
+    pub degree: Degree,
+    pub backbone: Backbone,
+    pub subject: Subject,
+    pub title: Title,
     pub count: u64,
 }
 
@@ -612,11 +608,11 @@ impl From<&teacher::Model> for TeacherGroup {
     fn from(t: &teacher::Model) -> Self {
         TeacherGroup {
             school_id: t.school_id,
-            section: t.section.clone(),
-            degree: t.degree.clone(),
-            backbone: t.backbone.clone(),
-            subject: t.subject.clone(),
-            title: t.title.clone(),
+            section: t.section,
+            degree: t.degree,
+            backbone: t.backbone,
+            subject: t.subject,
+            title: t.title,
             count: 1,
         }
     }
@@ -706,7 +702,7 @@ pub struct CountySummary {
 }
 
 pub(crate) fn check_stats_type(draft: &StatsDraft, school: &school::Model) -> Result<()> {
-    let school_type = SchoolType::parse(&school.school_type).unwrap_or(SchoolType::Primary);
+    let school_type = school.school_type;
     draft.check_against(school_type).map_err(StoreError::Invalid)
 }
 
@@ -728,8 +724,8 @@ where
 pub(crate) fn fill_school(m: &mut school::ActiveModel, d: &SchoolDraft, campus_of: Option<i64>) {
     m.code = Set(d.code.trim().to_string());
     m.name = Set(d.name.trim().to_string());
-    m.school_type = Set(d.school_type.code().into());
-    m.locality = Set(d.locality.code().into());
+    m.school_type = Set(d.school_type);
+    m.locality = Set(d.locality);
     m.township = Set(d.township.trim().to_string());
     m.address = Set(d.address.trim().to_string());
     m.latitude = Set(d.latitude);
@@ -761,12 +757,12 @@ pub(crate) fn fill_teacher(m: &mut teacher::ActiveModel, d: &TeacherDraft, schoo
     m.school_id = Set(school_id);
     m.staff_no = Set(d.staff_no.trim().to_string());
     m.name = Set(d.name.trim().to_string());
-    m.gender = Set(d.gender.code().into());
-    m.subject = Set(d.subject.code().into());
-    m.section = Set(d.section.map(|s| s.code().to_string()));
-    m.degree = Set(d.degree.code().into());
-    m.title = Set(d.title.code().into());
-    m.backbone = Set(d.backbone.code().into());
+    m.gender = Set(d.gender);
+    m.subject = Set(d.subject);
+    m.section = Set(d.section);
+    m.degree = Set(d.degree);
+    m.title = Set(d.title);
+    m.backbone = Set(d.backbone);
     m.joined_school_on = Set(d.joined_school_on);
     m.birth_year = Set(d.birth_year);
     m.updated_at = Set(Utc::now());
@@ -775,7 +771,7 @@ pub(crate) fn fill_teacher(m: &mut teacher::ActiveModel, d: &TeacherDraft, schoo
 pub(crate) fn fill_facility(m: &mut facility::ActiveModel, d: &FacilityDraft, school_id: i64) {
     m.school_id = Set(school_id);
     m.name = Set(d.name.trim().to_string());
-    m.kind = Set(d.kind.code().into());
+    m.kind = Set(d.kind);
     m.capacity = Set(d.capacity);
     m.area = Set(d.area);
     m.open_hours = Set(d.open_hours.trim().to_string());

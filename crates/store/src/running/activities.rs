@@ -6,6 +6,8 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use std::collections::HashMap;
 use xuequ_domain::Problem;
+use xuequ_domain::activity::hours::Category;
+use xuequ_domain::activity::{ActivityKind, ActivityStatus, AttendeeOrigin, CheckIn};
 
 use crate::entities::{activity, activity_attendee, activity_invite, activity_review, checkin_failure, training_record};
 use crate::{Ctx, Result, Store, StoreError, audit, is_unique_violation, json};
@@ -14,7 +16,7 @@ use crate::{Ctx, Result, Store, StoreError, audit, is_unique_violation, json};
 #[derive(Debug, Clone)]
 pub struct ActivityFields {
     pub cluster_id: Option<i64>,
-    pub kind: String,
+    pub kind: ActivityKind,
     pub title: String,
     pub description: String,
     pub host_school_id: i64,
@@ -47,8 +49,7 @@ pub struct ActivityFilter {
 pub struct Going {
     pub teacher_id: i64,
     pub school_id: i64,
-    /// `signup`, `assigned` or `walk_in`.
-    pub origin: &'static str,
+    pub origin: AttendeeOrigin,
 }
 
 /// An attended activity as training hours see it.
@@ -57,7 +58,7 @@ pub struct Attended {
     pub teacher_id: i64,
     pub school_id: i64,
     pub activity_id: i64,
-    pub kind: String,
+    pub kind: ActivityKind,
     pub title: String,
     pub starts_at: DateTime<Utc>,
     pub credit: i32,
@@ -69,7 +70,7 @@ pub struct Attendance {
     pub going: Going,
     pub checked_in_at: Option<DateTime<Utc>>,
     /// `code` or `hand` when they came.
-    pub how: &'static str,
+    pub how: CheckIn,
     pub credit: i32,
 }
 
@@ -78,7 +79,7 @@ pub struct Attendance {
 pub struct NewTraining {
     pub teacher_id: i64,
     pub school_id: i64,
-    pub category: String,
+    pub category: Category,
     pub title: String,
     pub provider: String,
     pub on_date: NaiveDate,
@@ -87,7 +88,7 @@ pub struct NewTraining {
 
 fn set_fields(m: &mut activity::ActiveModel, f: &ActivityFields) {
     m.cluster_id = Set(f.cluster_id);
-    m.kind = Set(f.kind.clone());
+    m.kind = Set(f.kind);
     m.title = Set(f.title.clone());
     m.description = Set(f.description.clone());
     m.host_school_id = Set(f.host_school_id);
@@ -137,7 +138,7 @@ impl Store {
             secret: Set(secret.to_string()),
             organiser_id: Set(ctx.user_id.ok_or(StoreError::NotFound)?),
             organiser_name: Set(organiser_name.to_string()),
-            status: Set("scheduled".into()),
+            status: Set(ActivityStatus::Scheduled),
             status_reason: Set(String::new()),
             summary: Set(String::new()),
             summary_by: Set(String::new()),
@@ -222,16 +223,23 @@ impl Store {
     }
 
     /// Cancels an activity with a reason (or schedules it again with an empty one).
-    pub async fn set_activity_status(&self, ctx: &Ctx, id: i64, status: &str, reason: &str, expected: i64) -> Result<activity::Model> {
+    pub async fn set_activity_status(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        status: ActivityStatus,
+        reason: &str,
+        expected: i64,
+    ) -> Result<activity::Model> {
         let txn = self.write().await?;
         let before = locked(&txn, ctx.county_id, id, expected).await?;
         let mut m: activity::ActiveModel = before.clone().into();
-        m.status = Set(status.to_string());
+        m.status = Set(status);
         m.status_reason = Set(reason.to_string());
         m.revision = Set(before.revision + 1);
         m.updated_at = Set(Utc::now());
         let after = m.update(&txn).await?;
-        audit(&txn, ctx, status, "activity", Some(id), Some(json(&before)), Some(json(&after))).await?;
+        audit(&txn, ctx, status.code(), "activity", Some(id), Some(json(&before)), Some(json(&after))).await?;
         txn.commit().await?;
         Ok(after)
     }
@@ -327,7 +335,7 @@ impl Store {
             let mut row = attendee_row(ctx, activity_id, &a.going);
             if let Some(at) = a.checked_in_at {
                 row.checked_in_at = Set(Some(at));
-                row.checkin = Set(a.how.to_string());
+                row.checkin = Set(a.how);
                 row.marked_by = Set(ctx.username.clone());
                 row.credit = Set(a.credit);
             }
@@ -364,7 +372,7 @@ impl Store {
         ctx: &Ctx,
         activity_id: i64,
         going: &Going,
-        how: &str,
+        how: CheckIn,
         credit: i32,
         at: DateTime<Utc>,
     ) -> Result<activity_attendee::Model> {
@@ -391,7 +399,7 @@ impl Store {
             }
             let mut row = attendee_row(ctx, activity_id, going);
             row.checked_in_at = Set(Some(at));
-            row.checkin = Set(how.to_string());
+            row.checkin = Set(how);
             row.marked_by = Set(ctx.username.clone());
             row.credit = Set(credit);
             row.insert(&txn).await.map_err(|e| {
@@ -413,7 +421,7 @@ impl Store {
         let txn = self.write().await?;
         let changed = activity_attendee::Entity::update_many()
             .col_expr(activity_attendee::Column::CheckedInAt, Expr::value(Option::<DateTime<Utc>>::None))
-            .col_expr(activity_attendee::Column::Checkin, Expr::value(""))
+            .col_expr(activity_attendee::Column::Checkin, Expr::value(CheckIn::NotYet))
             .col_expr(activity_attendee::Column::MarkedBy, Expr::value(ctx.username.clone()))
             .col_expr(activity_attendee::Column::Credit, Expr::value(0))
             .filter(activity_attendee::Column::CountyId.eq(ctx.county_id))
@@ -472,7 +480,7 @@ impl Store {
     ) -> Result<Vec<Attended>> {
         let acts = self.activities(county_id, &ActivityFilter { from: Some(from), to: Some(to), ..Default::default() }).await?;
         let acts: HashMap<i64, activity::Model> =
-            acts.into_iter().filter(|a| a.status == "scheduled" && a.starts_at >= from).map(|a| (a.id, a)).collect();
+            acts.into_iter().filter(|a| a.status == ActivityStatus::Scheduled && a.starts_at >= from).map(|a| (a.id, a)).collect();
         let mut q = activity_attendee::Entity::find()
             .filter(activity_attendee::Column::CountyId.eq(county_id))
             .filter(activity_attendee::Column::CheckedInAt.is_not_null());
@@ -488,7 +496,7 @@ impl Store {
                     teacher_id: r.teacher_id,
                     school_id: r.school_id,
                     activity_id: a.id,
-                    kind: a.kind.clone(),
+                    kind: a.kind,
                     title: a.title.clone(),
                     starts_at: a.starts_at,
                     credit: r.credit,
@@ -540,7 +548,7 @@ fn training_row(ctx: &Ctx, t: &NewTraining) -> training_record::ActiveModel {
         county_id: Set(ctx.county_id),
         teacher_id: Set(t.teacher_id),
         school_id: Set(t.school_id),
-        category: Set(t.category.clone()),
+        category: Set(t.category),
         title: Set(t.title.clone()),
         provider: Set(t.provider.clone()),
         on_date: Set(t.on_date),
@@ -557,11 +565,11 @@ fn attendee_row(ctx: &Ctx, activity_id: i64, g: &Going) -> activity_attendee::Ac
         activity_id: Set(activity_id),
         teacher_id: Set(g.teacher_id),
         school_id: Set(g.school_id),
-        origin: Set(g.origin.to_string()),
+        origin: Set(g.origin),
         added_by: Set(ctx.username.clone()),
         added_at: Set(Utc::now()),
         checked_in_at: Set(None),
-        checkin: Set(String::new()),
+        checkin: Set(CheckIn::NotYet),
         marked_by: Set(String::new()),
         credit: Set(0),
         ..Default::default()

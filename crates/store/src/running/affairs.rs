@@ -3,6 +3,7 @@
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use xuequ_domain::running::{CouncilRole, DecisionStatus, TaskStatus};
 
 use crate::entities::{council_meeting, council_member, meeting_decision, plan_task, work_plan};
 use crate::{Ctx, Result, Store, StoreError, audit, conflict_on_unique, json};
@@ -13,7 +14,7 @@ pub struct TaskFields {
     pub title: String,
     pub owner_school_id: Option<i64>,
     pub due_on: NaiveDate,
-    pub status: String,
+    pub status: TaskStatus,
     pub done_on: Option<NaiveDate>,
     pub note: String,
 }
@@ -41,7 +42,7 @@ pub struct NewDecision {
 pub struct NewMember {
     pub name: String,
     pub school_id: Option<i64>,
-    pub role: String,
+    pub role: CouncilRole,
     pub since: NaiveDate,
 }
 
@@ -136,7 +137,7 @@ impl Store {
         m.title = Set(t.title.clone());
         m.owner_school_id = Set(t.owner_school_id);
         m.due_on = Set(t.due_on);
-        m.status = Set(t.status.clone());
+        m.status = Set(t.status);
         m.done_on = Set(t.done_on);
         m.note = Set(t.note.clone());
         m.updated_by = Set(ctx.username.clone());
@@ -164,7 +165,7 @@ impl Store {
             cluster_id: Set(cluster_id),
             name: Set(m.name.clone()),
             school_id: Set(m.school_id),
-            role: Set(m.role.clone()),
+            role: Set(m.role),
             since: Set(m.since),
             until: Set(None),
             ..Default::default()
@@ -232,7 +233,7 @@ impl Store {
                 text: Set(d.text.clone()),
                 owner_school_id: Set(d.owner_school_id),
                 due_on: Set(d.due_on),
-                status: Set("open".into()),
+                status: Set(DecisionStatus::Open),
                 done_on: Set(None),
                 ..Default::default()
             }
@@ -261,7 +262,7 @@ impl Store {
         &self,
         ctx: &Ctx,
         id: i64,
-        status: &str,
+        status: DecisionStatus,
         done_on: Option<NaiveDate>,
     ) -> Result<meeting_decision::Model> {
         let txn = self.write().await?;
@@ -271,7 +272,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let mut m: meeting_decision::ActiveModel = before.clone().into();
-        m.status = Set(status.to_string());
+        m.status = Set(status);
         m.done_on = Set(done_on);
         let after = m.update(&txn).await?;
         audit(&txn, ctx, "update", "meeting_decision", Some(id), Some(json(&before)), Some(json(&after))).await?;
@@ -288,7 +289,7 @@ fn task_row(ctx: &Ctx, plan_id: i64, t: &TaskFields) -> plan_task::ActiveModel {
         title: Set(t.title.clone()),
         owner_school_id: Set(t.owner_school_id),
         due_on: Set(t.due_on),
-        status: Set(t.status.clone()),
+        status: Set(t.status),
         done_on: Set(t.done_on),
         note: Set(t.note.clone()),
         updated_by: Set(ctx.username.clone()),

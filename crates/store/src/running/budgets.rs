@@ -9,14 +9,15 @@ use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use xuequ_domain::Problem;
-use xuequ_domain::budget::yuan;
+use xuequ_domain::budget::{Source, SpendCategory, yuan};
+use xuequ_domain::running::SpendStatus;
 
 use crate::entities::{budget, budget_line, budget_source, expenditure};
 use crate::{Ctx, Result, Store, StoreError, audit, json};
 
 #[derive(Debug, Clone)]
 pub struct NewSource {
-    pub source: String,
+    pub source: Source,
     pub school_id: Option<i64>,
     pub amount: i64,
     pub note: String,
@@ -87,7 +88,7 @@ impl Store {
         cluster_id: i64,
         year: i32,
         sources: &[NewSource],
-        lines: &[(String, i64)],
+        lines: &[(SpendCategory, i64)],
     ) -> Result<budget::Model> {
         let txn = self.write().await?;
         let now = Utc::now();
@@ -125,7 +126,7 @@ impl Store {
             budget_source::ActiveModel {
                 county_id: Set(ctx.county_id),
                 budget_id: Set(b.id),
-                source: Set(s.source.clone()),
+                source: Set(s.source),
                 school_id: Set(s.school_id),
                 amount: Set(s.amount),
                 note: Set(s.note.clone()),
@@ -135,8 +136,11 @@ impl Store {
             .await?;
         }
         let old = budget_line::Entity::find().filter(budget_line::Column::BudgetId.eq(b.id)).all(&txn).await?;
-        let below = |category: &str, amount: i64, spent: i64| {
-            StoreError::invalid("lines", Problem::BelowSpent { category: category.to_string(), amount: yuan(amount), spent: yuan(spent) })
+        let below = |category: SpendCategory, amount: i64, spent: i64| {
+            StoreError::invalid(
+                "lines",
+                Problem::BelowSpent { category: category.code().to_string(), amount: yuan(amount), spent: yuan(spent) },
+            )
         };
         for l in &old {
             if lines.iter().any(|(c, _)| c == &l.category) {
@@ -145,7 +149,7 @@ impl Store {
             // Left out: set to nothing. Spent money cannot go; a line named by expenditures
             // stays at 0 (their rows keep pointing at it); any other goes.
             if l.spent > 0 {
-                return Err(below(&l.category, 0, l.spent));
+                return Err(below(l.category, 0, l.spent));
             }
             let named = expenditure::Entity::find().filter(expenditure::Column::LineId.eq(l.id)).one(&txn).await?.is_some();
             if named {
@@ -158,7 +162,7 @@ impl Store {
         }
         for (category, amount) in lines {
             match old.iter().find(|l| &l.category == category) {
-                Some(l) if l.spent > *amount => return Err(below(category, *amount, l.spent)),
+                Some(l) if l.spent > *amount => return Err(below(*category, *amount, l.spent)),
                 Some(l) => {
                     let mut m: budget_line::ActiveModel = l.clone().into();
                     m.amount = Set(*amount);
@@ -168,7 +172,7 @@ impl Store {
                     budget_line::ActiveModel {
                         county_id: Set(ctx.county_id),
                         budget_id: Set(b.id),
-                        category: Set(category.clone()),
+                        category: Set(*category),
                         amount: Set(*amount),
                         spent: Set(0),
                         ..Default::default()
@@ -187,7 +191,7 @@ impl Store {
             return Err(StoreError::invalid("lines", Problem::BudgetUnbalanced { sources: yuan(stored_sources), lines: yuan(total) }));
         }
         if let Some(l) = stored_lines.iter().find(|l| l.spent > l.amount) {
-            return Err(below(&l.category, l.amount, l.spent));
+            return Err(below(l.category, l.amount, l.spent));
         }
         audit(&txn, ctx, "set", "budget", Some(b.id), None, Some(json(&(sources.len(), lines)))).await?;
         txn.commit().await?;
@@ -226,7 +230,7 @@ impl Store {
             voucher: Set(e.voucher.clone()),
             purpose: Set(e.purpose.clone()),
             activity_id: Set(e.activity_id),
-            status: Set("pending".into()),
+            status: Set(SpendStatus::Pending),
             requested_by: Set(ctx.user_id.ok_or(StoreError::NotFound)?),
             requested_by_name: Set(requester_name.to_string()),
             requested_at: Set(Utc::now()),
@@ -252,7 +256,7 @@ impl Store {
         &self,
         ctx: &Ctx,
         id: i64,
-        from: &str,
+        from: SpendStatus,
         step: Step,
         as_bureau: bool,
         reason: &str,
@@ -261,9 +265,9 @@ impl Store {
         // first could not be upgraded when another approval commits in between).
         let txn = self.write().await?;
         let to = match step {
-            Step::Approve => "approved",
-            Step::ToBureau => "awaiting_bureau",
-            Step::Decline => "declined",
+            Step::Approve => SpendStatus::Approved,
+            Step::ToBureau => SpendStatus::AwaitingBureau,
+            Step::Decline => SpendStatus::Declined,
         };
         let now = Utc::now();
         let mut update = expenditure::Entity::update_many()
@@ -291,7 +295,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         if moved.rows_affected == 0 {
-            return Err(StoreError::Conflict(Problem::WrongStep { status: before.status }));
+            return Err(StoreError::Conflict(Problem::WrongStep { status: before.status.code().to_string() }));
         }
         if step == Step::Approve {
             let spent = budget_line::Entity::update_many()
@@ -309,7 +313,7 @@ impl Store {
             }
         }
         let after = expenditure::Entity::find_by_id(id).one(&txn).await?.ok_or(StoreError::NotFound)?;
-        audit(&txn, ctx, to, "expenditure", Some(id), None, Some(json(&after))).await?;
+        audit(&txn, ctx, to.code(), "expenditure", Some(id), None, Some(json(&after))).await?;
         txn.commit().await?;
         Ok(after)
     }

@@ -62,7 +62,7 @@ pub mod activity {
         #[serde(skip)]
         pub county_id: i64,
         pub cluster_id: Option<i64>,
-        pub kind: String,
+        pub kind: xuequ_domain::activity::ActivityKind,
         pub title: String,
         pub description: String,
         pub host_school_id: i64,
@@ -81,7 +81,7 @@ pub mod activity {
         pub secret: String,
         pub organiser_id: i64,
         pub organiser_name: String,
-        pub status: String,
+        pub status: xuequ_domain::activity::ActivityStatus,
         pub status_reason: String,
         pub summary: String,
         pub summary_by: String,
@@ -122,12 +122,12 @@ pub mod activity_attendee {
         pub activity_id: i64,
         pub teacher_id: i64,
         pub school_id: i64,
-        pub origin: String,
+        pub origin: xuequ_domain::activity::AttendeeOrigin,
         pub added_by: String,
         pub added_at: DateTimeUtc,
         pub checked_in_at: Option<DateTimeUtc>,
         /// `code`, `hand`, or empty while not there.
-        pub checkin: String,
+        pub checkin: xuequ_domain::activity::CheckIn,
         pub marked_by: String,
         pub credit: i32,
     }
@@ -165,7 +165,7 @@ pub mod training_record {
         pub county_id: i64,
         pub teacher_id: i64,
         pub school_id: i64,
-        pub category: String,
+        pub category: xuequ_domain::activity::hours::Category,
         pub title: String,
         pub provider: String,
         pub on_date: Date,
@@ -187,7 +187,7 @@ pub mod running_file {
         pub id: i64,
         #[serde(skip)]
         pub county_id: i64,
-        pub owner_kind: String,
+        pub owner_kind: xuequ_domain::running::AttachmentOwner,
         pub owner_id: i64,
         pub name: String,
         pub hash: String,
@@ -236,7 +236,7 @@ pub mod plan_task {
         pub title: String,
         pub owner_school_id: Option<i64>,
         pub due_on: Date,
-        pub status: String,
+        pub status: xuequ_domain::running::TaskStatus,
         pub done_on: Option<Date>,
         pub note: String,
         pub updated_by: String,
@@ -260,7 +260,7 @@ pub mod council_member {
         pub cluster_id: i64,
         pub name: String,
         pub school_id: Option<i64>,
-        pub role: String,
+        pub role: xuequ_domain::running::CouncilRole,
         pub since: Date,
         pub until: Option<Date>,
     }
@@ -303,7 +303,7 @@ pub mod meeting_decision {
         pub text: String,
         pub owner_school_id: Option<i64>,
         pub due_on: Option<Date>,
-        pub status: String,
+        pub status: xuequ_domain::running::DecisionStatus,
         pub done_on: Option<Date>,
     }
     entity_boilerplate!();
@@ -340,7 +340,7 @@ pub mod budget_source {
         #[serde(skip)]
         pub county_id: i64,
         pub budget_id: i64,
-        pub source: String,
+        pub source: xuequ_domain::budget::Source,
         pub school_id: Option<i64>,
         /// Fen.
         pub amount: i64,
@@ -360,7 +360,7 @@ pub mod budget_line {
         #[serde(skip)]
         pub county_id: i64,
         pub budget_id: i64,
-        pub category: String,
+        pub category: xuequ_domain::budget::SpendCategory,
         /// Fen.
         pub amount: i64,
         /// Fen, approved expenditures only.
@@ -388,7 +388,7 @@ pub mod expenditure {
         pub voucher: String,
         pub purpose: String,
         pub activity_id: Option<i64>,
-        pub status: String,
+        pub status: xuequ_domain::running::SpendStatus,
         pub requested_by: i64,
         pub requested_by_name: String,
         pub requested_at: DateTimeUtc,

@@ -14,7 +14,7 @@ pub mod entities;
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use xuequ_domain::Problem;
-use xuequ_domain::running::RunningSettings;
+use xuequ_domain::running::{AttachmentOwner, RunningSettings};
 
 use crate::entities::{running_file, running_settings, teacher, teacher_account, user};
 use crate::{Ctx, Result, Store, StoreError, audit, is_unique_violation, json};
@@ -126,13 +126,19 @@ impl Store {
     }
 
     /// Attaches files (bytes stored already) to an activity, task, meeting or expenditure.
-    pub async fn attach(&self, ctx: &Ctx, owner_kind: &str, owner_id: i64, files: &[Attachment]) -> Result<Vec<running_file::Model>> {
+    pub async fn attach(
+        &self,
+        ctx: &Ctx,
+        owner_kind: AttachmentOwner,
+        owner_id: i64,
+        files: &[Attachment],
+    ) -> Result<Vec<running_file::Model>> {
         let txn = self.write().await?;
         let mut out = Vec::new();
         for f in files {
             let row = running_file::ActiveModel {
                 county_id: Set(ctx.county_id),
-                owner_kind: Set(owner_kind.to_string()),
+                owner_kind: Set(owner_kind),
                 owner_id: Set(owner_id),
                 name: Set(f.name.clone()),
                 hash: Set(f.hash.clone()),
@@ -147,12 +153,12 @@ impl Store {
             .await?;
             out.push(row);
         }
-        audit(&txn, ctx, "attach", owner_kind, Some(owner_id), None, Some(json(&out))).await?;
+        audit(&txn, ctx, "attach", owner_kind.code(), Some(owner_id), None, Some(json(&out))).await?;
         txn.commit().await?;
         Ok(out)
     }
 
-    pub async fn attachments(&self, county_id: i64, owner_kind: &str, owner_ids: &[i64]) -> Result<Vec<running_file::Model>> {
+    pub async fn attachments(&self, county_id: i64, owner_kind: AttachmentOwner, owner_ids: &[i64]) -> Result<Vec<running_file::Model>> {
         Ok(running_file::Entity::find()
             .filter(running_file::Column::CountyId.eq(county_id))
             .filter(running_file::Column::OwnerKind.eq(owner_kind))

@@ -86,7 +86,7 @@ impl From<user::Model> for User {
             county_id: m.county_id,
             username: m.username,
             display_name: m.display_name,
-            role: m.role,
+            role: m.role.to_string(),
             school_id: m.school_id,
             cluster_id: m.cluster_id,
             disabled: m.disabled,

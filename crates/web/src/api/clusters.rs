@@ -54,13 +54,13 @@ impl From<cluster::Model> for Cluster {
         Cluster {
             id: m.id,
             name: m.name,
-            form: m.form,
-            level: m.level,
+            form: m.form.to_string(),
+            level: m.level.to_string(),
             lead_school_id: m.lead_school_id,
             description: m.description,
             founded_on: m.founded_on,
             dissolved_on: m.dissolved_on,
-            status: m.status,
+            status: m.status.to_string(),
             created_at: m.created_at,
             updated_at: m.updated_at,
         }
@@ -87,8 +87,8 @@ impl From<cluster_member::Model> for Membership {
             id: m.id,
             cluster_id: m.cluster_id,
             school_id: m.school_id,
-            role: m.role,
-            level: m.level,
+            role: m.role.to_string(),
+            level: m.level.to_string(),
             joined_on: m.joined_on,
             left_on: m.left_on,
         }
@@ -113,7 +113,7 @@ pub struct Officer {
 
 impl From<cluster_officer::Model> for Officer {
     fn from(m: cluster_officer::Model) -> Self {
-        Officer { id: m.id, cluster_id: m.cluster_id, role: m.role, person_name: m.person_name, school_id: m.school_id }
+        Officer { id: m.id, cluster_id: m.cluster_id, role: m.role.to_string(), person_name: m.person_name, school_id: m.school_id }
     }
 }
 

@@ -113,8 +113,8 @@ impl From<exchange_move::Model> for MoveOut {
             teacher_id: m.teacher_id,
             from_school_id: m.from_school_id,
             to_school_id: m.to_school_id,
-            form: m.form,
-            subject: m.subject,
+            form: m.form.code().into(),
+            subject: m.subject.to_string(),
             year: m.year,
             starts_on: m.starts_on,
             ends_on: m.ends_on,
@@ -122,8 +122,8 @@ impl From<exchange_move::Model> for MoveOut {
             weekdays: m.weekdays,
             fills: m.fills,
             km: m.km,
-            origin: m.origin,
-            status: m.status,
+            origin: m.origin.to_string(),
+            status: m.status.code().into(),
             proposed_by_name: m.proposed_by_name,
             sending_agreed_by: m.sending_agreed_by,
             sending_agreed_at: m.sending_agreed_at,
@@ -162,7 +162,7 @@ impl From<exchange_exclusion::Model> for ExclusionOut {
             teacher_id: e.teacher_id,
             school_id: e.school_id,
             year: e.year,
-            reason: e.reason,
+            reason: e.reason.code().into(),
             note: e.note,
             created_by: e.created_by,
             created_at: e.created_at,
@@ -193,11 +193,11 @@ impl From<mentorship::Model> for MentorshipOut {
             id: m.id,
             mentor_id: m.mentor_id,
             mentee_id: m.mentee_id,
-            subject: m.subject,
+            subject: m.subject.to_string(),
             starts_on: m.starts_on,
             ends_on: m.ends_on,
             goal: m.goal,
-            status: m.status,
+            status: m.status.code().into(),
             created_by: m.created_by,
             created_at: m.created_at,
             updated_at: m.updated_at,
@@ -226,7 +226,7 @@ impl From<mentorship_meeting::Model> for PairMeetingOut {
             mentorship_id: m.mentorship_id,
             held_on: m.held_on,
             minutes: m.minutes,
-            kind: m.kind,
+            kind: m.kind.to_string(),
             notes: m.notes,
             recorded_by: m.recorded_by,
             created_at: m.created_at,
@@ -410,7 +410,7 @@ async fn propose_move(State(app): State<App>, v: Viewer, Body(b): Body<MoveBody>
         weekdays: b.weekdays,
         fills: b.fills,
     };
-    let mut saved = moves::propose(&app, &v, &[p], "hand").await?;
+    let mut saved = moves::propose(&app, &v, &[p], xuequ_domain::exchange::MoveOrigin::Hand).await?;
     Ok(Json(saved.remove(0).into()))
 }
 

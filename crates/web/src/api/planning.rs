@@ -232,9 +232,6 @@ fn code_scores() -> utoipa::openapi::Array {
     let code: utoipa::openapi::Schema = ObjectBuilder::new().schema_type(Type::String).build().into();
     let score: utoipa::openapi::Schema =
         ObjectBuilder::new().schema_type(Type::Number).minimum(Some(0.0)).maximum(Some(100.0)).build().into();
-    let pair = ArrayBuilder::new()
-        .prefix_items([code, score])
-        .min_items(Some(2))
-        .max_items(Some(2));
+    let pair = ArrayBuilder::new().prefix_items([code, score]).min_items(Some(2)).max_items(Some(2));
     ArrayBuilder::new().items(pair).build()
 }

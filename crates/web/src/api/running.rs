@@ -138,7 +138,7 @@ impl From<&activities::Listed> for ActivityOut {
         let a = &l.activity;
         ActivityOut {
             id: a.id,
-            kind: a.kind.clone(),
+            kind: a.kind.to_string(),
             kind_name: l.kind.zh().to_string(),
             title: a.title.clone(),
             description: a.description.clone(),
@@ -156,7 +156,7 @@ impl From<&activities::Listed> for ActivityOut {
             capacity: a.capacity,
             signup_deadline: a.signup_deadline,
             hours: show(a.credit),
-            status: a.status.clone(),
+            status: a.status.to_string(),
             status_reason: a.status_reason.clone(),
             organiser_name: a.organiser_name.clone(),
             summary: a.summary.clone(),
@@ -361,9 +361,9 @@ async fn get_activity(State(app): State<App>, v: Viewer, ids: Ids) -> ApiResult<
                 staff_no: a.staff_no.clone(),
                 school_id: a.row.school_id,
                 school_name: a.school.clone(),
-                origin: a.row.origin.clone(),
+                origin: a.row.origin.to_string(),
                 checked_in_at: a.row.checked_in_at,
-                checkin: a.row.checkin.clone(),
+                checkin: a.row.checkin.to_string(),
                 hours: show(a.row.credit),
             })
             .collect(),
@@ -440,7 +440,7 @@ async fn patch_activity(State(app): State<App>, v: Viewer, ids: Ids, Body(p): Bo
         let local = xuequ_domain::booking::to_local;
         let input = ActivityInput {
             cluster_id: a.cluster_id,
-            kind: a.kind.clone(),
+            kind: a.kind.to_string(),
             title: p.title.clone().unwrap_or_else(|| a.title.clone()),
             description: p.description.clone().unwrap_or_else(|| a.description.clone()),
             host_school_id: Some(a.host_school_id),
@@ -479,7 +479,7 @@ pub struct SignupOut {
 
 impl From<&activity_attendee::Model> for SignupOut {
     fn from(a: &activity_attendee::Model) -> Self {
-        SignupOut { teacher_id: a.teacher_id, school_id: a.school_id, origin: a.origin.clone(), checked_in_at: a.checked_in_at }
+        SignupOut { teacher_id: a.teacher_id, school_id: a.school_id, origin: a.origin.to_string(), checked_in_at: a.checked_in_at }
     }
 }
 
@@ -827,7 +827,7 @@ fn task_out(t: &affairs::TaskView) -> TaskOut {
         owner_school_id: m.owner_school_id,
         owner_school_name: t.owner.clone(),
         due_on: m.due_on,
-        status: m.status.clone(),
+        status: m.status.to_string(),
         done_on: m.done_on,
         note: m.note.clone(),
         on_time: t.on_time,
@@ -1184,7 +1184,7 @@ fn expenditure_out(e: &expenditure::Model, category: &str, files: &[running_file
         voucher: e.voucher.clone(),
         purpose: e.purpose.clone(),
         activity_id: e.activity_id,
-        status: e.status.clone(),
+        status: e.status.to_string(),
         requested_by_name: e.requested_by_name.clone(),
         head_by: e.head_by.clone(),
         bureau_by: e.bureau_by.clone(),

@@ -64,7 +64,7 @@ async fn users(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String
             vec![
                 link(&u.username, format!("/admin/users/{}", u.id)),
                 cell(&u.display_name),
-                cell(t.code("role", &u.role)),
+                cell(t.code("role", u.role.code())),
                 cell(u.school_id.and_then(|s| names.get(&s).cloned()).unwrap_or_default()),
                 cell(if u.disabled { t.get("user-disabled") } else { String::new() }),
                 cell(u.last_login_at.map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()),

@@ -325,7 +325,7 @@ async fn build(app: &App, v: &Viewer, q: &HashMap<String, String>) -> Result<Ass
             .collect(),
         clusters: clusters
             .iter()
-            .filter(|c| c.status == xuequ_domain::Status::Active.code())
+            .filter(|c| c.status == xuequ_domain::Status::Active)
             .map(|c| Opt { value: c.id.to_string(), label: c.name.clone(), selected: Some(c.id) == cluster })
             .collect(),
         coverage,

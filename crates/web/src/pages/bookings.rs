@@ -68,8 +68,8 @@ fn rows(t: &Tr, list: &[booking::Model], schools: &HashMap<i64, String>, facilit
             owner: schools.get(&b.owner_school_id).cloned().unwrap_or_default(),
             school: schools.get(&b.school_id).cloned().unwrap_or_default(),
             purpose: b.purpose.clone(),
-            status: t.code("booking_status", &b.status),
-            status_code: b.status.clone(),
+            status: t.code("booking_status", b.status.code()),
+            status_code: b.status.to_string(),
         })
         .collect()
 }
@@ -81,7 +81,7 @@ async fn bookable_schools(app: &App, v: &Viewer) -> Result<Vec<(i64, String)>, P
     let mut out: Vec<(i64, String)> = xuequ_app::registry::all_schools(app, v)
         .await?
         .into_iter()
-        .filter(|s| s.status == Status::Active.code() && may(s.id))
+        .filter(|s| s.status == Status::Active && may(s.id))
         .filter(|s| v.actor.school_id.is_none_or(|own| own == s.id))
         .map(|s| (s.id, s.name))
         .collect();
@@ -182,7 +182,7 @@ async fn find(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
                         facility: facilities.get(&f.facility.id).cloned().unwrap_or_default(),
                         week_href: format!("/facilities/{}/week?week={date}", f.facility.id),
                         school: f.school,
-                        kind: t.code("facility_kind", &f.facility.kind),
+                        kind: t.code("facility_kind", f.facility.kind.code()),
                         capacity: f.facility.capacity.to_string(),
                         km: f.km.map(|k| format!("{k:.1}")).unwrap_or_default(),
                         state,
@@ -357,7 +357,7 @@ async fn new_page(
     let t = v.tr();
     let facility_id: i64 = values.get("facility").and_then(|f| f.parse().ok()).ok_or(AppError::NotFound)?;
     let f = xuequ_app::registry::get::<xuequ_store::entities::facility::Model>(app, v, facility_id).await?;
-    if f.status != Status::Active.code() {
+    if f.status != Status::Active {
         return Err(AppError::NotFound.into());
     }
     let owner = app.store.school(v.county(), f.school_id).await.map_err(AppError::from)?.map(|s| s.name).unwrap_or_default();
@@ -482,8 +482,8 @@ async fn show(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageRes
     let b = bookings::get(&app, &v, id).await?;
     let county = v.county();
     let (schools, facilities) = names(&app, &v).await?;
-    let pending = b.status == BookingStatus::Pending.code();
-    let open = pending || b.status == BookingStatus::Confirmed.code();
+    let pending = b.status == BookingStatus::Pending;
+    let open = pending || b.status == BookingStatus::Confirmed;
     let lender = v.can(Action::Update, Resource::Booking, &Target::school(county, b.owner_school_id));
     let may_cancel = bookings::may_cancel(&v, &b);
     let series = match b.series_id {
@@ -499,7 +499,7 @@ async fn show(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageRes
         (t.get("booking-owner"), schools.get(&b.owner_school_id).cloned().unwrap_or_default()),
         (t.get("booking-school"), schools.get(&b.school_id).cloned().unwrap_or_default()),
         (t.get("booking-when"), when(&b)),
-        (t.get("booking-status"), t.code("booking_status", &b.status)),
+        (t.get("booking-status"), t.code("booking_status", b.status.code())),
         (t.get("booking-purpose"), b.purpose.clone()),
         (t.get("booking-group"), b.group_name.clone()),
         (t.get("booking-attendees"), b.attendees.map(|a| a.to_string()).unwrap_or_default()),
@@ -525,8 +525,8 @@ async fn show(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageRes
         series: rows(&t, &series, &schools, &facilities),
         can_decide: pending && lender,
         can_cancel: open && may_cancel && b.ends_at > Utc::now(),
-        can_mark_no_show: lender && b.status == BookingStatus::Confirmed.code() && b.starts_at <= Utc::now(),
-        can_undo_no_show: lender && b.status == BookingStatus::NoShow.code(),
+        can_mark_no_show: lender && b.status == BookingStatus::Confirmed && b.starts_at <= Utc::now(),
+        can_undo_no_show: lender && b.status == BookingStatus::NoShow,
         week_href: format!("/facilities/{}/week?week={}", b.facility_id, to_local(b.starts_at).date()),
     }
     .into_response())
@@ -628,8 +628,8 @@ async fn week(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q): 
                     let slot = Slot { start: d.and_time(p.start), end: d.and_time(p.end) };
                     if let Some(b) = list.iter().find(|b| Slot { start: to_local(b.starts_at), end: to_local(b.ends_at) }.overlaps(&slot)) {
                         let who = schools.get(&b.school_id).cloned().unwrap_or_default();
-                        let class = if b.status == BookingStatus::Pending.code() { "pending" } else { "taken" };
-                        let text = format!("{who} · {}", t.code("booking_status", &b.status));
+                        let class = if b.status == BookingStatus::Pending { "pending" } else { "taken" };
+                        let text = format!("{who} · {}", t.code("booking_status", b.status.code()));
                         let visible = bookings::list_visible(&v, b);
                         return (text, class, visible.then(|| format!("/bookings/{}", b.id)));
                     }
@@ -792,7 +792,7 @@ async fn usage_tables(app: &App, v: &Viewer, q: &HashMap<String, String>) -> Res
         .collect();
     by_school.sort_by(|a, b| (b.1 + b.2).total_cmp(&(a.1 + a.2)).then(a.0.cmp(&b.0)));
     let mut clusters = Vec::new();
-    for c in xuequ_app::clusters::all(app, v).await?.into_iter().filter(|c| c.status == Status::Active.code()) {
+    for c in xuequ_app::clusters::all(app, v).await?.into_iter().filter(|c| c.status == Status::Active) {
         if cluster.is_none_or(|id| id == c.id) {
             let ids = xuequ_app::clusters::school_ids(app, v, c.id).await?;
             clusters.push((c.name, u.of_schools(&ids)));
@@ -887,7 +887,7 @@ async fn usage(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
         clusters: xuequ_app::clusters::all(&app, &v)
             .await?
             .into_iter()
-            .filter(|c| c.status == Status::Active.code())
+            .filter(|c| c.status == Status::Active)
             .map(|c| Opt { selected: Some(c.id) == u.cluster, value: c.id.to_string(), label: c.name })
             .collect(),
         periods: usage_periods(&app, &v, &u).await?,
@@ -1488,9 +1488,9 @@ async fn schedule(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult 
                             (true, true) => format!("{hours} {who}"),
                             (true, false) => format!("{hours} {} · {who}", facilities.get(&b.facility_id).cloned().unwrap_or_default()),
                         };
-                        let class = match BookingStatus::parse(&b.status) {
-                            Some(BookingStatus::Pending) => "pending",
-                            Some(BookingStatus::NoShow) => "closed",
+                        let class = match b.status {
+                            BookingStatus::Pending => "pending",
+                            BookingStatus::NoShow => "closed",
                             _ => "taken",
                         };
                         (text, class, e.visible.then(|| format!("/bookings/{}", b.id)))
@@ -1557,7 +1557,7 @@ async fn schedule(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult 
         clusters: xuequ_app::clusters::all(&app, &v)
             .await?
             .into_iter()
-            .filter(|c| c.status == Status::Active.code())
+            .filter(|c| c.status == Status::Active)
             .map(|c| Opt { selected: Some(c.id) == chosen_cluster, value: c.id.to_string(), label: c.name })
             .collect(),
     }

@@ -52,8 +52,8 @@ async fn clusters(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<Str
         .map(|c| {
             vec![
                 link(&c.name, format!("/clusters/{}", c.id)),
-                cell(t.code("cluster_form", &c.form)),
-                cell(t.code("cluster_level", &c.level)),
+                cell(t.code("cluster_form", c.form.code())),
+                cell(t.code("cluster_level", c.level.code())),
                 link(names.get(&c.lead_school_id).cloned().unwrap_or_default(), format!("/schools/{}", c.lead_school_id)),
                 cell(c.founded_on.to_string()),
             ]
@@ -156,13 +156,13 @@ async fn cluster_page(State(app): State<App>, v: Viewer, axum::extract::Path(id)
         })
         .sum();
     let facts = vec![
-        (field_label(&t, "cluster", "form"), t.code("cluster_form", &c.form)),
-        (field_label(&t, "cluster", "level"), t.code("cluster_level", &c.level)),
+        (field_label(&t, "cluster", "form"), t.code("cluster_form", c.form.code())),
+        (field_label(&t, "cluster", "level"), t.code("cluster_level", c.level.code())),
         (field_label(&t, "cluster", "lead_school_code"), lead),
         (field_label(&t, "cluster", "founded_on"), c.founded_on.to_string()),
         (t.get("cluster-school-count"), current.len().to_string()),
         (t.get("cluster-students"), latest_students.to_string()),
-        (field_label(&t, "cluster", "status"), t.code("status", &c.status)),
+        (field_label(&t, "cluster", "status"), t.code("status", c.status.code())),
     ];
     let members = detail
         .members
@@ -170,11 +170,11 @@ async fn cluster_page(State(app): State<App>, v: Viewer, axum::extract::Path(id)
         .map(|m| MemberView {
             name: m.school.name.clone(),
             href: format!("/schools/{}", m.school.id),
-            role: t.code("member_role", &m.membership.role),
+            role: t.code("member_role", m.membership.role.code()),
             joined: m.membership.joined_on.to_string(),
             left: m.membership.left_on.map(|d| d.to_string()).unwrap_or_default(),
             past: m.membership.left_on.is_some(),
-            lead: m.membership.role == MemberRole::Lead.code(),
+            lead: m.membership.role == MemberRole::Lead,
             remove_action: format!("/clusters/{id}/members/{}/remove", m.school.id),
         })
         .collect();
@@ -185,13 +185,13 @@ async fn cluster_page(State(app): State<App>, v: Viewer, axum::extract::Path(id)
             _ => None,
         })
         .collect();
-    let officers = detail.officers.iter().map(|o| (t.code("officer_role", &o.role), o.person_name.clone())).collect();
-    let active = c.status == Status::Active.code();
+    let officers = detail.officers.iter().map(|o| (t.code("officer_role", o.role.code()), o.person_name.clone())).collect();
+    let active = c.status == Status::Active;
     let can_manage = active && v.can(Action::Create, Resource::Cluster, &Target::county(v.county()));
     let school_options = school_options(&app, &v).await?.into_iter().map(|(value, label)| Opt { value, label, selected: false }).collect();
     Ok(ClusterPage {
         chrome: Chrome::new(&v, c.name.clone(), "/clusters"),
-        form_label: t.code("cluster_form", &c.form),
+        form_label: t.code("cluster_form", c.form.code()),
         edit_href: (active && v.can(Action::Update, Resource::Cluster, &Target::cluster(v.county(), id)))
             .then(|| format!("/clusters/{id}/edit")),
         facts,

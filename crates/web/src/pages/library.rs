@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use xuequ_app::library::{figures, upload, use_};
 use xuequ_domain::Subject;
 use xuequ_domain::access::library as policy;
-use xuequ_domain::library::{EDITIONS, GRADES, Kind, ResourceStatus, Sharing};
+use xuequ_domain::library::{EDITIONS, GRADES, Kind, ResourceStatus, Sharing, TextStatus};
 use xuequ_store::entities::library_resource;
 
 pub fn routes() -> Router<App> {
@@ -67,7 +67,7 @@ fn grade_label(t: &Tr, grade: i32) -> String {
 }
 
 fn meta(t: &Tr, r: &library_resource::Model, school: &str) -> String {
-    let mut parts = vec![t.code("subject", &r.subject), grade_label(t, r.grade), t.code("library-kind", &r.kind)];
+    let mut parts = vec![t.code("subject", r.subject.code()), grade_label(t, r.grade), t.code("library-kind", r.kind.code())];
     parts.extend([r.edition.clone(), school.to_string(), r.uploader_name.clone()].into_iter().filter(|p| !p.is_empty()));
     parts.push(r.created_at.with_timezone(&chrono::Local).format("%Y-%m-%d").to_string());
     parts.push(t.with("library-downloads-n", &[("n", r.downloads.to_string())]));
@@ -82,7 +82,7 @@ fn escape(text: &str) -> String {
 }
 
 fn plain_row(t: &Tr, r: &library_resource::Model, school: &str) -> Row {
-    let status = if r.status == ResourceStatus::Active.code() { String::new() } else { t.code("library-status", &r.status) };
+    let status = if r.status == ResourceStatus::Active { String::new() } else { t.code("library-status", r.status.code()) };
     Row { id: r.id, title_html: escape(&r.title), meta: meta(t, r, school), snippet_html: escape(&r.description), status }
 }
 
@@ -349,18 +349,18 @@ async fn resource_view(app: &App, v: &Viewer, id: i64, errors: Vec<String>) -> P
         }
     };
     let mut facts = vec![
-        (t.get("library-subject"), t.code("subject", &r.subject)),
+        (t.get("library-subject"), t.code("subject", r.subject.code())),
         (t.get("library-grade"), grade_label(&t, r.grade)),
-        (t.get("library-kind"), t.code("library-kind", &r.kind)),
+        (t.get("library-kind"), t.code("library-kind", r.kind.code())),
         (t.get("library-edition"), r.edition.clone()),
         (t.get("library-chapter"), r.chapter.clone()),
         (t.get("library-school"), if d.school_name.is_empty() { t.get("library-bureau") } else { d.school_name.clone() }),
         (t.get("library-uploader"), r.uploader_name.clone()),
         (
             t.get("library-sharing"),
-            match r.sharing.as_str() {
-                "cluster" => format!("{}（{}）", t.code("library-sharing", "cluster"), d.cluster_name),
-                other => t.code("library-sharing", other),
+            match r.sharing {
+                Sharing::Cluster => format!("{}（{}）", t.code("library-sharing", "cluster"), d.cluster_name),
+                other => t.code("library-sharing", other.code()),
             },
         ),
         (t.get("library-file"), format!("{} · {}", f.name, size(f.size))),
@@ -401,15 +401,17 @@ async fn resource_view(app: &App, v: &Viewer, id: i64, errors: Vec<String>) -> P
         _ if !f.text.is_empty() => "text",
         _ => "none",
     };
-    let text_note = match f.text_status.as_str() {
-        "failed" => Some(t.with("library-text-failed", &[("reason", f.text_note.clone())])),
-        "none" => Some(t.get("library-text-none")),
-        _ => None,
+    let text_note = match f.text_status {
+        TextStatus::Failed => Some(t.with("library-text-failed", &[("reason", f.text_note.clone())])),
+        TextStatus::None => Some(t.get("library-text-none")),
+        TextStatus::Read => None,
     };
-    let status_note = match r.status.as_str() {
-        "withdrawn" => Some(t.with("library-withdrawn-note", &[("by", r.status_by.clone())])),
-        "taken_down" => Some(t.with("library-taken-down-note", &[("by", r.status_by.clone()), ("reason", r.status_reason.clone())])),
-        _ => None,
+    let status_note = match r.status {
+        ResourceStatus::Withdrawn => Some(t.with("library-withdrawn-note", &[("by", r.status_by.clone())])),
+        ResourceStatus::TakenDown => {
+            Some(t.with("library-taken-down-note", &[("by", r.status_by.clone()), ("reason", r.status_reason.clone())]))
+        }
+        ResourceStatus::Active => None,
     };
     let versions = d
         .versions
@@ -460,10 +462,10 @@ async fn resource_view(app: &App, v: &Viewer, id: i64, errors: Vec<String>) -> P
         comments,
         collections,
         may_change: d.may_change,
-        may_take_down: d.may_take_down && r.status != ResourceStatus::TakenDown.code(),
+        may_take_down: d.may_take_down && r.status != ResourceStatus::TakenDown,
         may_restore: d.may_restore,
         may_discuss: d.may_discuss,
-        active: r.status == ResourceStatus::Active.code(),
+        active: r.status == ResourceStatus::Active,
         revision: r.revision,
         errors,
     }
@@ -594,13 +596,13 @@ async fn edit_page(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> Pa
     let values: HashMap<String, String> = [
         ("title", r.title.clone()),
         ("description", r.description.clone()),
-        ("subject", r.subject.clone()),
+        ("subject", r.subject.to_string()),
         ("grade", r.grade.to_string()),
         ("edition", r.edition.clone()),
         ("chapter", r.chapter.clone()),
-        ("kind", r.kind.clone()),
+        ("kind", r.kind.to_string()),
         ("tags", r.tags.replace(',', "，")),
-        ("sharing", r.sharing.clone()),
+        ("sharing", r.sharing.to_string()),
         ("revision", r.revision.to_string()),
     ]
     .into_iter()

@@ -755,7 +755,7 @@ pub async fn school_options(app: &App, v: &Viewer) -> Result<Vec<(String, String
     Ok(xuequ_app::registry::all_schools(app, v)
         .await?
         .into_iter()
-        .filter(|s| s.status == xuequ_domain::Status::Active.code())
+        .filter(|s| s.status == xuequ_domain::Status::Active)
         .map(|s| (s.code.clone(), format!("{} ({})", s.name, s.code)))
         .collect())
 }

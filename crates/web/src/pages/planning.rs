@@ -113,7 +113,7 @@ async fn plan_form(app: &App, v: &Viewer, values: &HashMap<String, String>, prob
     let mut schools: Vec<Opt> = xuequ_app::registry::all_schools(app, v)
         .await?
         .into_iter()
-        .filter(|s| s.status == xuequ_domain::Status::Active.code())
+        .filter(|s| s.status == xuequ_domain::Status::Active)
         .map(|s| Opt { value: s.name.clone(), label: s.code.clone(), selected: false })
         .collect();
     schools.sort_by(|a, b| a.label.cmp(&b.label));

@@ -113,8 +113,8 @@ async fn schools(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
             vec![
                 cell(&s.code),
                 link(&s.name, format!("/schools/{}", s.id)),
-                cell(t.code("school_type", &s.school_type)),
-                cell(t.code("locality", &s.locality)),
+                cell(t.code("school_type", s.school_type.code())),
+                cell(t.code("locality", s.locality.code())),
                 cell(&s.township),
                 cell(&s.principal),
             ]
@@ -277,14 +277,14 @@ async fn school_page(State(app): State<App>, v: Viewer, axum::extract::Path(id):
     let names = all_school_names(&app, &v).await?;
     let yes_no = |b: bool| t.get(if b { "yes" } else { "no" });
     let mut facts = vec![
-        (field_label(&t, "school", "school_type"), t.code("school_type", &s.school_type)),
-        (field_label(&t, "school", "locality"), t.code("locality", &s.locality)),
+        (field_label(&t, "school", "school_type"), t.code("school_type", s.school_type.code())),
+        (field_label(&t, "school", "locality"), t.code("locality", s.locality.code())),
         (field_label(&t, "school", "township"), s.township.clone()),
         (field_label(&t, "school", "address"), s.address.clone()),
         (field_label(&t, "school", "principal"), s.principal.clone()),
         (field_label(&t, "school", "phone"), s.phone.clone()),
         (field_label(&t, "school", "legal_person"), yes_no(s.legal_person)),
-        (field_label(&t, "school", "status"), t.code("status", &s.status)),
+        (field_label(&t, "school", "status"), t.code("status", s.status.code())),
     ];
     if let (Some(lat), Some(lon)) = (s.latitude, s.longitude) {
         facts.push((t.get("school-location"), format!("{lat:.5}, {lon:.5}")));
@@ -313,8 +313,8 @@ async fn school_page(State(app): State<App>, v: Viewer, axum::extract::Path(id):
         .map(|sc| {
             vec![
                 link(&sc.cluster.name, format!("/clusters/{}", sc.cluster.id)),
-                cell(t.code("cluster_form", &sc.cluster.form)),
-                cell(t.code("member_role", &sc.membership.role)),
+                cell(t.code("cluster_form", sc.cluster.form.code())),
+                cell(t.code("member_role", sc.membership.role.code())),
                 cell(sc.membership.joined_on.to_string()),
                 cell(sc.membership.left_on.map(|d| d.to_string()).unwrap_or_else(|| t.get("cluster-current"))),
             ]
@@ -328,7 +328,7 @@ async fn school_page(State(app): State<App>, v: Viewer, axum::extract::Path(id):
         .map(|f| {
             vec![
                 link(&f.name, format!("/facilities/{}", f.id)),
-                cell(t.code("facility_kind", &f.kind)),
+                cell(t.code("facility_kind", f.kind.code())),
                 cell(f.capacity.to_string()),
                 cell(if f.shareable { t.get("facility-shared") } else { String::new() }),
             ]
@@ -344,10 +344,10 @@ async fn school_page(State(app): State<App>, v: Viewer, axum::extract::Path(id):
             .map(|te| {
                 vec![
                     link(&te.name, format!("/teachers/{}", te.id)),
-                    cell(t.code("subject", &te.subject)),
-                    cell(t.code("degree", &te.degree)),
-                    cell(t.code("title", &te.title)),
-                    cell(t.code("backbone", &te.backbone)),
+                    cell(t.code("subject", te.subject.code())),
+                    cell(t.code("degree", te.degree.code())),
+                    cell(t.code("title", te.title.code())),
+                    cell(t.code("backbone", te.backbone.code())),
                 ]
             })
             .collect();
@@ -558,10 +558,10 @@ async fn teachers(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult 
                 cell(&te.staff_no),
                 link(&te.name, format!("/teachers/{}", te.id)),
                 school_cell(&names, te.school_id),
-                cell(t.code("subject", &te.subject)),
-                cell(t.code("degree", &te.degree)),
-                cell(t.code("title", &te.title)),
-                cell(t.code("backbone", &te.backbone)),
+                cell(t.code("subject", te.subject.code())),
+                cell(t.code("degree", te.degree.code())),
+                cell(t.code("title", te.title.code())),
+                cell(t.code("backbone", te.backbone.code())),
                 cell(te.joined_school_on.to_string()),
             ]
         })
@@ -654,7 +654,7 @@ async fn writable_schools(app: &App, v: &Viewer, resource: Resource) -> Result<V
     let all = xuequ_app::registry::all_schools(app, v).await?;
     Ok(all
         .into_iter()
-        .filter(|s| s.status == Status::Active.code() && v.can(Action::Create, resource, &Target::school(v.county(), s.id)))
+        .filter(|s| s.status == Status::Active && v.can(Action::Create, resource, &Target::school(v.county(), s.id)))
         .map(|s| (s.code.clone(), format!("{} ({})", s.name, s.code)))
         .collect())
 }
@@ -750,7 +750,7 @@ async fn facilities(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResul
             vec![
                 link(&f.name, format!("/facilities/{}", f.id)),
                 school_cell(&names, f.school_id),
-                cell(t.code("facility_kind", &f.kind)),
+                cell(t.code("facility_kind", f.kind.code())),
                 cell(f.capacity.to_string()),
                 cell(&f.open_hours),
                 cell(if f.shareable { t.get("yes") } else { t.get("no") }),

@@ -57,9 +57,9 @@ async fn list(State(app): State<App>, v: Viewer) -> PageResult {
                 m.id,
                 who(&people, m.mentor_id),
                 who(&people, m.mentee_id),
-                t.code("subject", &m.subject),
+                t.code("subject", m.subject.code()),
                 format!("{} – {}", m.starts_on, m.ends_on),
-                t.code("pair-status", &m.status),
+                t.code("pair-status", m.status.code()),
                 meetings.iter().filter(|x| x.mentorship_id == m.id).count(),
             )
         })
@@ -182,9 +182,9 @@ async fn pair_page(app: &App, v: &Viewer, id: i64, errors: Vec<String>, values: 
     let facts = vec![
         (t.get("pair-mentor"), who(&people, m.mentor_id)),
         (t.get("pair-mentee"), who(&people, m.mentee_id)),
-        (t.get("pair-subject"), t.code("subject", &m.subject)),
+        (t.get("pair-subject"), t.code("subject", m.subject.code())),
         (t.get("pair-period"), format!("{} – {}", m.starts_on, m.ends_on)),
-        (t.get("pair-status"), t.code("pair-status", &m.status)),
+        (t.get("pair-status"), t.code("pair-status", m.status.code())),
         (t.get("pair-goal"), m.goal.clone()),
         (
             t.get("pair-meetings"),
@@ -210,9 +210,9 @@ async fn pair_page(app: &App, v: &Viewer, id: i64, errors: Vec<String>, values: 
         facts,
         meetings: meetings
             .iter()
-            .map(|x| (x.held_on.to_string(), t.code("meeting-kind", &x.kind), x.minutes, x.notes.clone(), x.recorded_by.clone()))
+            .map(|x| (x.held_on.to_string(), t.code("meeting-kind", x.kind.code()), x.minutes, x.notes.clone(), x.recorded_by.clone()))
             .collect(),
-        active: m.status == "active" && can_pair(v),
+        active: m.status == xuequ_domain::exchange::MentorshipStatus::Active && can_pair(v),
         kinds: MEETING_KINDS
             .iter()
             .map(|k| Opt { value: k.to_string(), label: t.code("meeting-kind", k), selected: *k == chosen })

@@ -164,7 +164,7 @@ async fn build(
         clusters: xuequ_app::clusters::all(app, v)
             .await?
             .into_iter()
-            .filter(|c| c.status == xuequ_domain::Status::Active.code())
+            .filter(|c| c.status == xuequ_domain::Status::Active)
             .filter(|c| county_wide || v.can(Action::Create, Resource::Exchange, &Target::cluster(county, c.id)))
             .map(|c| Opt { selected: Some(c.id) == cluster, value: c.id.to_string(), label: c.name })
             .collect(),

@@ -68,20 +68,20 @@ fn row(t: &Tr, names: &Names, m: &exchange_move::Model) -> MoveRow {
     MoveRow {
         id: m.id,
         teacher: names.teacher(m.teacher_id),
-        subject: t.code("subject", &m.subject),
-        form: t.code("move-form", &m.form),
+        subject: t.code("subject", m.subject.code()),
+        form: t.code("move-form", m.form.code()),
         from: names.school(m.from_school_id),
         to: names.school(m.to_school_id),
         period: format!("{} – {}", m.starts_on, m.ends_on),
         status: status_text(t, m),
-        status_code: m.status.clone(),
+        status_code: m.status.code().to_string(),
     }
 }
 
 /// The status in words; a proposal says which school it still waits for.
 fn status_text(t: &Tr, m: &exchange_move::Model) -> String {
-    let base = t.code("move-status", &m.status);
-    if m.status != MoveStatus::Proposed.code() {
+    let base = t.code("move-status", m.status.code());
+    if m.status != MoveStatus::Proposed {
         return base;
     }
     match (m.sending_agreed_at.is_some(), m.receiving_agreed_at.is_some()) {
@@ -179,7 +179,7 @@ async fn target_schools(app: &App, v: &Viewer) -> Result<Vec<(String, String)>, 
     Ok(xuequ_app::registry::all_schools(app, v)
         .await?
         .into_iter()
-        .filter(|s| s.status == xuequ_domain::Status::Active.code())
+        .filter(|s| s.status == xuequ_domain::Status::Active)
         .filter(|s| v.can(Action::Create, Resource::Exchange, &Target::school(v.county(), s.id)))
         .map(|s| (s.id.to_string(), format!("{} ({})", s.name, s.code)))
         .collect())
@@ -243,7 +243,7 @@ async fn create(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) ->
                 weekdays,
                 fills: d.fills.unwrap_or_default(),
             };
-            moves::propose(&app, &v, &[p], "hand").await
+            moves::propose(&app, &v, &[p], xuequ_domain::exchange::MoveOrigin::Hand).await
         },
         |saved| format!("/exchange/moves/{}", saved[0].id),
     )
@@ -303,8 +303,8 @@ async fn detail(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageR
     let staff_no = names.teachers.get(&m.teacher_id).map(|x| x.1.clone()).unwrap_or_default();
     let mut facts = vec![
         (t.get("move-teacher"), format!("{} ({staff_no})", names.teacher(m.teacher_id))),
-        (t.get("move-subject"), t.code("subject", &m.subject)),
-        (t.get("move-form"), t.code("move-form", &m.form)),
+        (t.get("move-subject"), t.code("subject", m.subject.code())),
+        (t.get("move-form"), t.code("move-form", m.form.code())),
         (t.get("move-status"), status_text(&t, &m)),
         (t.get("move-from"), names.school(m.from_school_id)),
         (t.get("move-to"), names.school(m.to_school_id)),
@@ -323,7 +323,7 @@ async fn detail(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageR
     }
     facts.push((
         t.get("move-proposed"),
-        format!("{} · {} · {}", m.proposed_by_name, t.code("move-origin", &m.origin), xuequ_domain::booking::show(m.created_at)),
+        format!("{} · {} · {}", m.proposed_by_name, t.code("move-origin", m.origin.code()), xuequ_domain::booking::show(m.created_at)),
     ));
     facts.push((t.get("move-sending-agreed"), at(&m.sending_agreed_by, m.sending_agreed_at)));
     facts.push((t.get("move-receiving-agreed"), at(&m.receiving_agreed_by, m.receiving_agreed_at)));
@@ -337,7 +337,7 @@ async fn detail(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageR
     if let Some(by) = &m.decided_by {
         facts.push((t.get("move-decided"), format!("{by} · {}", m.reason)));
     }
-    let status = MoveStatus::parse(&m.status).unwrap_or(MoveStatus::Proposed);
+    let status = m.status;
     let steps = vec![
         (t.get("move-step-sending"), m.sending_agreed_at.is_some()),
         (t.get("move-step-receiving"), m.receiving_agreed_at.is_some()),
@@ -345,7 +345,7 @@ async fn detail(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageR
         (t.get("move-step-started"), status.done()),
         (t.get("move-step-returned"), status == MoveStatus::Returned),
     ];
-    let stopped = matches!(status, MoveStatus::Declined | MoveStatus::Withdrawn).then(|| t.code("move-status", &m.status));
+    let stopped = matches!(status, MoveStatus::Declined | MoveStatus::Withdrawn).then(|| t.code("move-status", m.status.code()));
     Ok(MovePage {
         chrome: Chrome::new(&v, t.with("move-title", &[("teacher", names.teacher(m.teacher_id))]), "/exchange"),
         tabs: exchange_tabs(&v, "/exchange/moves"),
@@ -413,7 +413,7 @@ async fn history(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> Page
     let names = Names::load(&app, &v, &h.moves).await?;
     let facts = vec![
         (t.get("move-teacher"), format!("{} ({})", teacher.name, teacher.staff_no)),
-        (t.get("move-subject"), t.code("subject", &teacher.subject)),
+        (t.get("move-subject"), t.code("subject", teacher.subject.code())),
         (t.get("history-home-school"), names.school(h.home_school_id)),
         (t.get("history-working-school"), names.school(h.working_school_id)),
     ];

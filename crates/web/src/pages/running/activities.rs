@@ -8,10 +8,10 @@ use axum::routing::{get, post};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use xuequ_app::running::activities::{self, ActivityInput, ListQuery};
 use xuequ_app::running::calendar::{self, Of, What};
-use xuequ_domain::Subject;
-use xuequ_domain::activity::ActivityKind;
 use xuequ_domain::activity::hours::show;
+use xuequ_domain::activity::{ActivityKind, ActivityStatus};
 use xuequ_domain::booking::{to_local, to_utc};
+use xuequ_domain::{Status, Subject};
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -78,7 +78,7 @@ fn row(t: &Tr, l: &activities::Listed) -> Row {
             Some(false) => t.get("activity-mine-going"),
             None => String::new(),
         },
-        cancelled: a.status == "cancelled",
+        cancelled: a.status == ActivityStatus::Cancelled,
     }
 }
 
@@ -304,7 +304,7 @@ async fn form_page(
     let host_allowed = |id: i64| xuequ_domain::access::running::may_host(&v.actor, id);
     let hosts: Vec<Opt> = schools
         .iter()
-        .filter(|s| s.status == "active" && host_allowed(s.id))
+        .filter(|s| s.status == Status::Active && host_allowed(s.id))
         .map(|s| Opt { value: s.id.to_string(), label: s.name.clone(), selected: get("host_school_id") == s.id.to_string() })
         .collect();
     let host_ids: Vec<i64> = hosts.iter().filter_map(|h| h.value.parse().ok()).collect();
@@ -338,7 +338,7 @@ async fn form_page(
             .collect(),
         invites: schools
             .iter()
-            .filter(|s| s.status == "active")
+            .filter(|s| s.status == Status::Active)
             .map(|s| (s.id, s.name.clone(), invited.contains(&s.id.to_string())))
             .collect(),
         values,
@@ -368,8 +368,10 @@ async fn new_page(State(app): State<App>, v: Viewer) -> PageResult {
         }
     } else if let Some(s) = v.actor.school_id {
         let clusters = app.store.clusters_of_school(v.county(), s).await?;
-        if let Some(c) =
-            clusters.iter().filter(|c| c.membership.left_on.is_none()).min_by_key(|c| (c.cluster.level != "county", c.cluster.id))
+        if let Some(c) = clusters
+            .iter()
+            .filter(|c| c.membership.left_on.is_none())
+            .min_by_key(|c| (c.cluster.level != xuequ_domain::ClusterLevel::County, c.cluster.id))
         {
             values.insert("cluster_id".into(), c.cluster.id.to_string());
         }
@@ -479,7 +481,7 @@ async fn new_post(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) 
 fn values_from(d: &activities::Detail) -> HashMap<String, String> {
     let a = &d.listed.activity;
     let mut values = HashMap::from([
-        ("kind".to_string(), a.kind.clone()),
+        ("kind".to_string(), a.kind.to_string()),
         ("title".to_string(), a.title.clone()),
         ("description".to_string(), a.description.clone()),
         ("host_school_id".to_string(), a.host_school_id.to_string()),
@@ -638,7 +640,7 @@ async fn detail_with(app: &App, v: &Viewer, id: i64, errors: Vec<String>) -> Pag
         (None, true) => String::new(),
         (None, false) => String::new(),
     };
-    let cancelled = (a.status == "cancelled").then(|| t.with("activity-cancelled", &[("reason", a.status_reason.clone())]));
+    let cancelled = (a.status == ActivityStatus::Cancelled).then(|| t.with("activity-cancelled", &[("reason", a.status_reason.clone())]));
     let open_to_me = d.my_teacher.as_ref().is_some_and(|m| d.open_to.contains(&m.school_id));
     let came = d.me.as_ref().is_some_and(|m| m.checked_in_at.is_some());
     Ok(DetailPage {
@@ -664,10 +666,10 @@ async fn detail_with(app: &App, v: &Viewer, id: i64, errors: Vec<String>) -> Pag
                     x.name.clone(),
                     x.staff_no.clone(),
                     x.school.clone(),
-                    t.code("activity-origin", &x.row.origin),
+                    t.code("activity-origin", x.row.origin.code()),
                     x.row
                         .checked_in_at
-                        .map(|c| format!("{} {}", to_local(c).format("%H:%M"), t.code("activity-checkin", &x.row.checkin)))
+                        .map(|c| format!("{} {}", to_local(c).format("%H:%M"), t.code("activity-checkin", x.row.checkin.code())))
                         .unwrap_or_default(),
                     x.row.teacher_id,
                     x.row.checked_in_at.is_some(),

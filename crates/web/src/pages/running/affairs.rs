@@ -352,8 +352,10 @@ async fn default_cluster(app: &App, v: &Viewer) -> Result<i64, PageError> {
     }
     if let Some(s) = v.actor.school_id {
         let clusters = app.store.clusters_of_school(v.county(), s).await?;
-        if let Some(c) =
-            clusters.iter().filter(|c| c.membership.left_on.is_none()).min_by_key(|c| (c.cluster.level != "county", c.cluster.id))
+        if let Some(c) = clusters
+            .iter()
+            .filter(|c| c.membership.left_on.is_none())
+            .min_by_key(|c| (c.cluster.level != xuequ_domain::ClusterLevel::County, c.cluster.id))
         {
             return Ok(c.cluster.id);
         }
@@ -383,7 +385,7 @@ async fn council_with(app: &App, v: &Viewer, cluster_id: i64, errors: Vec<String
         tabs: super::affairs_tabs(v, "/running/council"),
         cluster_id,
         clusters,
-        officers: c.officers.iter().map(|o| (t.code("officer-role", &o.role), o.person_name.clone())).collect(),
+        officers: c.officers.iter().map(|o| (t.code("officer-role", o.role.code()), o.person_name.clone())).collect(),
         members: c
             .members
             .iter()
@@ -391,7 +393,7 @@ async fn council_with(app: &App, v: &Viewer, cluster_id: i64, errors: Vec<String
                 (
                     m.id,
                     m.name.clone(),
-                    t.code("council-role", &m.role),
+                    t.code("council-role", m.role.code()),
                     school.clone(),
                     m.since.to_string(),
                     m.until.map(|u| u.to_string()).unwrap_or_default(),
@@ -418,8 +420,8 @@ async fn council_with(app: &App, v: &Viewer, cluster_id: i64, errors: Vec<String
                             d.text.clone(),
                             owner.clone(),
                             d.due_on.map(|x| x.to_string()).unwrap_or_default(),
-                            t.code("decision-status", &d.status),
-                            d.status.clone(),
+                            t.code("decision-status", d.status.code()),
+                            d.status.to_string(),
                             *may_report,
                         )
                     })

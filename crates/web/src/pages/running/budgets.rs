@@ -177,7 +177,7 @@ async fn budget_with(
         .map(|(s, school)| {
             format!(
                 "{}{} {}",
-                t.code("budget-source", &s.source),
+                t.code("budget-source", s.source.code()),
                 if school.is_empty() { String::new() } else { format!("（{school}）") },
                 yuan(s.amount)
             )
@@ -407,7 +407,7 @@ async fn set_page(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<Str
             values.insert(format!("line_{}", l.category.code()), yuan(l.line.amount));
         }
         for (s, _) in &b.sources {
-            values.insert(format!("source_{}", source_field(&s.source, s.school_id)), yuan(s.amount));
+            values.insert(format!("source_{}", source_field(s.source.code(), s.school_id)), yuan(s.amount));
         }
     }
     set_with(&app, &v, cluster, year, values, Vec::new()).await
