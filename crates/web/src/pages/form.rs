@@ -167,3 +167,49 @@ pub async fn posted_upload(app: &App, v: &Viewer, form: axum::extract::Multipart
 pub fn upload_token(v: &Viewer, token: &str) -> Result<(), AppError> {
     v.check_csrf(token)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Default, Debug)]
+    #[serde(default)]
+    struct Example {
+        title: String,
+        invite: Vec<String>,
+    }
+
+    #[derive(Deserialize, Debug)]
+    struct Typed {
+        #[allow(dead_code)]
+        count: i32,
+    }
+
+    fn pairs(body: &str) -> Vec<(String, String)> {
+        serde_html_form::from_str(body).unwrap()
+    }
+
+    #[test]
+    fn repeated_keys_fill_a_list_and_a_single_field_keeps_the_last() {
+        let body = "title=a&invite=1&invite=2&title=b";
+        let form: Example = read(body.as_bytes(), &pairs(body)).unwrap();
+        assert_eq!(form.title, "b");
+        assert_eq!(form.invite, ["1", "2"]);
+        let body = "x=1&x=2&y=3";
+        let values: Values = read(body.as_bytes(), &pairs(body)).unwrap();
+        assert_eq!(values["x"], "2");
+        assert_eq!(values["y"], "3");
+    }
+
+    #[test]
+    fn a_value_that_does_not_read_is_named_at_its_field() {
+        let body = "count=many&other=1";
+        let problems = read::<Typed>(body.as_bytes(), &pairs(body)).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].field, "count");
+        assert!(matches!(&problems[0].problem, Problem::UnknownValue { value, .. } if value == "many"));
+        let problems = read::<Typed>(b"", &[]).unwrap_err();
+        assert_eq!((problems[0].field, &problems[0].problem), ("count", &Problem::Required));
+    }
+}
