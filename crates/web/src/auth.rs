@@ -91,6 +91,10 @@ impl FromRequestParts<App> for Viewer {
     type Rejection = NoViewer;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        // Asked again in one request (a handler and its posted form): the viewer found first.
+        if let Some(viewer) = parts.extensions.get::<Viewer>() {
+            return Ok(viewer.clone());
+        }
         // Nested routers see their own part of the path; the original one tells API from pages.
         let uri = parts.extensions.get::<axum::extract::OriginalUri>().map(|o| o.0.clone()).unwrap_or_else(|| parts.uri.clone());
         let is_api = uri.path().starts_with("/api/");
@@ -116,6 +120,7 @@ impl FromRequestParts<App> for Viewer {
             return Err(if is_api { NoViewer::Api(AppError::PasswordChangeRequired) } else { NoViewer::ChangePassword });
         }
         crate::error::remember_viewer(&viewer);
+        parts.extensions.insert(viewer.clone());
         Ok(viewer)
     }
 }

@@ -3,6 +3,7 @@
 use super::*;
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
+use serde::Deserialize;
 use xuequ_store::accounts::UserUpdate;
 
 pub fn routes() -> Router<App> {
@@ -95,12 +96,27 @@ async fn user_new(State(app): State<App>, v: Viewer) -> PageResult {
     Ok(render(&v, v.tr().get("user-new"), "/admin/users/new", &specs, &HashMap::new(), &[], None))
 }
 
-fn optional_id(form: &HashMap<String, String>, key: &str) -> Option<i64> {
-    form.get(key).and_then(|v| v.parse().ok())
+/// The account form, new or edited, as typed.
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
+struct UserForm {
+    username: String,
+    display_name: String,
+    role: String,
+    school_id: String,
+    cluster_id: String,
+    staff_no: String,
+    disabled: String,
+    #[serde(rename = "_version", skip_serializing_if = "String::is_empty")]
+    version: String,
 }
 
-fn role_of(form: &HashMap<String, String>) -> Result<Role, Vec<FieldProblem>> {
-    Role::parse(form.get("role").map(String::as_str).unwrap_or("")).ok_or_else(|| vec![FieldProblem::new("role", Problem::Required)])
+fn optional_id(value: &str) -> Option<i64> {
+    value.trim().parse().ok()
+}
+
+fn role_of(form: &UserForm) -> Result<Role, Vec<FieldProblem>> {
+    Role::parse(&form.role).ok_or_else(|| vec![FieldProblem::new("role", Problem::Required)])
 }
 
 /// Shows a one-time password once, on its own page.
@@ -109,22 +125,21 @@ fn secret_page(v: &Viewer, title: String, message: String, password: String) -> 
         .into_response()
 }
 
-async fn user_create(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
+async fn user_create(State(app): State<App>, v: Viewer, Posted(form): Posted<UserForm>) -> PageResult {
     xuequ_app::accounts::require_accounts(&v)?;
     let t = v.tr();
     let specs = specs(&app, &v, true).await?;
     let result = match role_of(&form) {
         Ok(role) => {
             let input = xuequ_app::accounts::UserInput {
-                username: form.get("username").cloned().unwrap_or_default(),
-                display_name: form.get("display_name").cloned().unwrap_or_default(),
+                username: form.username.clone(),
+                display_name: form.display_name.clone(),
                 password: None,
                 role,
-                school_id: optional_id(&form, "school_id"),
-                cluster_id: optional_id(&form, "cluster_id"),
+                school_id: optional_id(&form.school_id),
+                cluster_id: optional_id(&form.cluster_id),
             };
-            let staff_no = form.get("staff_no").cloned().unwrap_or_default();
+            let staff_no = form.staff_no.clone();
             // The staff number is checked first, so that an account is not made without its link.
             match xuequ_app::running::check_link(&app, &v, &staff_no).await {
                 Err(e) => Err(form_problems(e)),
@@ -142,7 +157,7 @@ async fn user_create(State(app): State<App>, v: Viewer, axum::Form(form): FormMa
         Ok((u, password)) => {
             Ok(secret_page(&v, u.username.clone(), t.with("user-created", &[("username", u.username)]), password.unwrap_or_default()))
         }
-        Err(Ok(problems)) => Ok(render(&v, t.get("user-new"), "/admin/users/new", &specs, &form, &problems, None)),
+        Err(Ok(problems)) => Ok(render(&v, t.get("user-new"), "/admin/users/new", &specs, &values_of(&form), &problems, None)),
         Err(Err(e)) => Err(e),
     }
 }
@@ -158,21 +173,20 @@ async fn user_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): I
     Ok(render(&v, u.username.clone(), &format!("/admin/users/{id}"), &specs, &values, &[], Some(format!("/admin/users/{id}/password"))))
 }
 
-async fn user_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(mut form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
+async fn user_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(mut form): Posted<UserForm>) -> PageResult {
     xuequ_app::accounts::require_accounts(&v)?;
     let specs = specs(&app, &v, false).await?;
     let result = match role_of(&form) {
         Ok(role) => {
             let update = UserUpdate {
-                display_name: form.get("display_name").cloned().unwrap_or_default(),
+                display_name: form.display_name.clone(),
                 role,
-                school_id: optional_id(&form, "school_id"),
-                cluster_id: optional_id(&form, "cluster_id"),
-                disabled: form.get("disabled").is_some_and(|d| d == "true"),
+                school_id: optional_id(&form.school_id),
+                cluster_id: optional_id(&form.cluster_id),
+                disabled: form.disabled == "true",
             };
-            let expected = form.get("_version").and_then(|v| xuequ_app::Version::parse(v));
-            let staff_no = form.get("staff_no").cloned().unwrap_or_default();
+            let expected = xuequ_app::Version::parse(&form.version);
+            let staff_no = form.staff_no.clone();
             let linked = app.store.teacher_of_user(v.county(), id).await?.map(|t| t.staff_no).unwrap_or_default();
             let updated = match xuequ_app::accounts::update_user(&app, &v, id, update, expected).await {
                 Ok(u) if staff_no.trim() != linked => xuequ_app::running::link_teacher(&app, &v, id, &staff_no).await.map(|_| u),
@@ -184,7 +198,7 @@ async fn user_update(State(app): State<App>, v: Viewer, axum::extract::Path(id):
                 Err(AppError::Stale) => {
                     let now = xuequ_app::accounts::user(&app, &v, id).await?;
                     let tag = xuequ_app::accounts::version(&now).etag();
-                    form.insert("_version".into(), tag.trim_matches('"').to_string());
+                    form.version = tag.trim_matches('"').to_string();
                     Err(Ok(vec![FieldProblem::new("form", Problem::ChangedMeanwhile)]))
                 }
                 other => other.map_err(form_problems),
@@ -194,13 +208,14 @@ async fn user_update(State(app): State<App>, v: Viewer, axum::extract::Path(id):
     };
     match result {
         Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
-        Err(Ok(problems)) => Ok(render(&v, v.tr().get("action-edit"), &format!("/admin/users/{id}"), &specs, &form, &problems, None)),
+        Err(Ok(problems)) => {
+            Ok(render(&v, v.tr().get("action-edit"), &format!("/admin/users/{id}"), &specs, &values_of(&form), &problems, None))
+        }
         Err(Err(e)) => Err(e),
     }
 }
 
-async fn user_reset(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
+async fn user_reset(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(NoFields {}): Posted<NoFields>) -> PageResult {
     xuequ_app::accounts::require_accounts(&v)?;
     let u = xuequ_app::accounts::user(&app, &v, id).await?;
     let password = xuequ_app::accounts::reset_password(&app, &v, id).await?;

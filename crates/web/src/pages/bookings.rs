@@ -6,6 +6,7 @@ use super::*;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use serde::Deserialize;
 use xuequ_app::bookings::{self, Decision, FreeQuery, Request};
 use xuequ_domain::booking::rules::weekday_code;
 use xuequ_domain::booking::{BookingStatus, Repeat, Slot, to_local};
@@ -417,8 +418,7 @@ async fn new_form(State(app): State<App>, v: Viewer, Query(mut q): Q) -> PageRes
 
 /// 检查 lists every date with what stands in its way; 预约 books (all dates, or with 只预约可用的日期
 /// those that pass).
-async fn new_post(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
+async fn new_post(State(app): State<App>, v: Viewer, Posted(form): Posted<Values>) -> PageResult {
     let t = v.tr();
     let request = match request_from(&form) {
         Ok(r) => r,
@@ -534,9 +534,19 @@ async fn show(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageRes
 
 /// Approve, decline, cancel, mark a no-show or take it back. Cancelling and marking a no-show
 /// go through a confirmation page first, whose form names the decision in its address.
-async fn decide(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q): Q, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
-    let decision = match form.get("decision").or(q.get("decision")).map(String::as_str) {
+/// A decision on a booking; the confirmation pages name the decision (and series) in their address.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DecideForm {
+    decision: Option<String>,
+    series: Option<String>,
+    confirmed: String,
+    reason: String,
+    back: String,
+}
+
+async fn decide(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q): Q, Posted(form): Posted<DecideForm>) -> PageResult {
+    let decision = match form.decision.as_ref().or(q.get("decision")).map(String::as_str) {
         Some("approve") => Decision::Approve,
         Some("decline") => Decision::Decline,
         Some("cancel") => Decision::Cancel,
@@ -544,7 +554,7 @@ async fn decide(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q)
         Some("attended") => Decision::Attended,
         _ => return Err(AppError::invalid("decision", Problem::Required).into()),
     };
-    if decision == Decision::NoShow && !confirmed(&form) {
+    if decision == Decision::NoShow && !confirmed(&form.confirmed) {
         let t = v.tr();
         let b = bookings::get(&app, &v, id).await?;
         return Ok(ConfirmPage {
@@ -557,8 +567,8 @@ async fn decide(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q)
         }
         .into_response());
     }
-    let series = form.get("series").or(q.get("series")).is_some_and(|s| s == "yes");
-    if decision == Decision::Cancel && !confirmed(&form) {
+    let series = form.series.as_ref().or(q.get("series")).is_some_and(|s| s == "yes");
+    if decision == Decision::Cancel && !confirmed(&form.confirmed) {
         let t = v.tr();
         let b = bookings::get(&app, &v, id).await?;
         let mut lines = vec![t.with("booking-cancel-line", &[("when", when(&b))])];
@@ -576,8 +586,8 @@ async fn decide(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q)
         }
         .into_response());
     }
-    bookings::decide(&app, &v, id, decision, form.get("reason").map(String::as_str).unwrap_or(""), series).await?;
-    let back = if form.get("back").is_some_and(|b| b == "inbox") { "/bookings/inbox".to_string() } else { format!("/bookings/{id}") };
+    bookings::decide(&app, &v, id, decision, &form.reason, series).await?;
+    let back = if form.back == "inbox" { "/bookings/inbox".to_string() } else { format!("/bookings/{id}") };
     Ok(saved(&back))
 }
 
@@ -695,15 +705,18 @@ async fn notifications(State(app): State<App>, v: Viewer) -> PageResult {
 }
 
 /// Marks one message read and opens what it is about, or marks them all read.
-async fn read(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
-    let id = form.get("id").and_then(|i| i.parse::<i64>().ok());
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ReadForm {
+    id: String,
+    link: String,
+}
+
+async fn read(State(app): State<App>, v: Viewer, Posted(form): Posted<ReadForm>) -> PageResult {
+    let id = form.id.parse::<i64>().ok();
     app.store.mark_read(v.county(), v.actor.user_id, id).await.map_err(AppError::from)?;
-    let to = form
-        .get("link")
-        .filter(|l| l.starts_with('/') && !l.starts_with("//") && !l.contains('\\'))
-        .cloned()
-        .unwrap_or_else(|| "/notifications".into());
+    let link = form.link;
+    let to = if link.starts_with('/') && !link.starts_with("//") && !link.contains('\\') { link } else { "/notifications".into() };
     Ok(Redirect::to(&to).into_response())
 }
 
@@ -971,16 +984,20 @@ struct FeedPage {
 }
 
 /// A new feed address, shown once (only its hash is kept).
-async fn new_feed(State(app): State<App>, v: Viewer, headers: axum::http::HeaderMap, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
-    let facility = form.get("facility").and_then(|f| f.parse::<i64>().ok());
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct FeedForm {
+    facility: String,
+}
+
+async fn new_feed(State(app): State<App>, v: Viewer, headers: axum::http::HeaderMap, Posted(form): Posted<FeedForm>) -> PageResult {
+    let facility = form.facility.parse::<i64>().ok();
     let (_, token) = bookings::create_feed(&app, &v, facility).await?;
     let t = v.tr();
     Ok(FeedPage { chrome: Chrome::new(&v, t.get("feed-new-title"), "/bookings"), url: feed_url(&headers, &token) }.into_response())
 }
 
-async fn revoke_feed(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
+async fn revoke_feed(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(NoFields {}): Posted<NoFields>) -> PageResult {
     if !app.store.revoke_feed(v.county(), v.actor.user_id, id).await.map_err(AppError::from)? {
         return Err(AppError::NotFound.into());
     }
@@ -1186,8 +1203,7 @@ async fn rules_form(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> P
     rules_page(&app, &v, id, rules_values(&rules), &[]).await
 }
 
-async fn rules_save(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
+async fn rules_save(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<Values>) -> PageResult {
     let rules = match rules_from(&form) {
         Ok(r) => r,
         Err(problems) => return rules_page(&app, &v, id, form, &problems).await,
@@ -1227,19 +1243,18 @@ fn calendar_text(c: &xuequ_domain::booking::SchoolCalendar) -> (String, String) 
 
 /// Reads the calendar form: a term per line (`2026-09-01 2027-01-22`), a closure per line
 /// (`2026-10-01 2026-10-07 国庆节`); every line that does not read is named.
-fn calendar_from(form: &HashMap<String, String>) -> Result<xuequ_domain::booking::SchoolCalendar, Vec<FieldProblem>> {
+fn calendar_from(form: &CalendarForm) -> Result<xuequ_domain::booking::SchoolCalendar, Vec<FieldProblem>> {
     use xuequ_domain::booking::{Closure, SchoolCalendar};
     let mut problems = Vec::new();
-    let text = |k: &str| form.get(k).cloned().unwrap_or_default();
     let mut calendar = SchoolCalendar::default();
-    for line in text("terms").lines().map(str::trim).filter(|l| !l.is_empty()) {
+    for line in form.terms.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let days: Vec<Option<NaiveDate>> = line.split_whitespace().map(|d| query_date(Some(d))).collect();
         match days[..] {
             [Some(a), Some(b)] => calendar.terms.push((a, b)),
             _ => problems.push(FieldProblem::new("terms", Problem::NotADate { value: line.chars().take(60).collect() })),
         }
     }
-    for line in text("closures").lines().map(str::trim).filter(|l| !l.is_empty()) {
+    for line in form.closures.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let parts: Vec<&str> = line.splitn(3, char::is_whitespace).collect();
         match (query_date(parts.first()), query_date(parts.get(1)), parts.get(2)) {
             (Some(from), Some(to), Some(reason)) if !reason.trim().is_empty() => {
@@ -1291,11 +1306,18 @@ async fn calendar_form(State(app): State<App>, v: Viewer, Query(q): Q) -> PageRe
     calendar_page(&app, &v, year, school, terms, closures, &[]).await
 }
 
-async fn calendar_save(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
-    let year: i32 = form.get("year").and_then(|y| y.parse().ok()).ok_or_else(|| AppError::invalid("year", Problem::Required))?;
-    let school = form.get("school").and_then(|s| s.parse::<i64>().ok());
-    let (terms, closures) = (form.get("terms").cloned().unwrap_or_default(), form.get("closures").cloned().unwrap_or_default());
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CalendarForm {
+    year: String,
+    school: String,
+    terms: String,
+    closures: String,
+}
+
+async fn calendar_save(State(app): State<App>, v: Viewer, Posted(form): Posted<CalendarForm>) -> PageResult {
+    let year: i32 = form.year.parse().map_err(|_| AppError::invalid("year", Problem::Required))?;
+    let school = form.school.parse::<i64>().ok();
     let result = match calendar_from(&form) {
         Ok(c) => bookings::save_calendar(&app, &v, school, year, &c).await.map_err(form_problems),
         Err(p) => Err(Ok(p)),
@@ -1305,7 +1327,7 @@ async fn calendar_save(State(app): State<App>, v: Viewer, axum::Form(form): Form
             Some(s) => format!("/bookings/calendar?year={year}&school={s}"),
             None => format!("/bookings/calendar?year={year}"),
         })),
-        Err(Ok(problems)) => calendar_page(&app, &v, year, school, terms, closures, &problems).await,
+        Err(Ok(problems)) => calendar_page(&app, &v, year, school, form.terms, form.closures, &problems).await,
         Err(Err(e)) => Err(e),
     }
 }
@@ -1375,10 +1397,16 @@ async fn bells_form(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Quer
     bells_page(&app, &v, id, section, text, None).await
 }
 
-async fn bells_save(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
-    let section = form.get("section").filter(|s| *s == "junior").map_or("primary", |_| "junior");
-    let text = form.get("periods").cloned().unwrap_or_default();
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct BellsForm {
+    section: String,
+    periods: String,
+}
+
+async fn bells_save(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<BellsForm>) -> PageResult {
+    let section = if form.section == "junior" { "junior" } else { "primary" };
+    let text = form.periods;
     let t = v.tr();
     let bells = match bells_from(&text) {
         Ok(bells) => bells,

@@ -4,6 +4,7 @@ use super::*;
 use crate::map::{MapPoint, cluster_svg};
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
+use serde::Deserialize;
 use xuequ_domain::drafts::ClusterDraft;
 use xuequ_domain::*;
 use xuequ_store::registry::convert::school_codes;
@@ -95,7 +96,7 @@ async fn cluster_new(State(app): State<App>, v: Viewer) -> PageResult {
     Ok(record_form(&v, shape(v.tr().get("cluster-new"), "/clusters/new"), &specs(&v.tr(), school_options(&app, &v).await?), &values, &[]))
 }
 
-async fn cluster_create(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
+async fn cluster_create(State(app): State<App>, v: Viewer, Posted(form): Posted<Values>) -> PageResult {
     let specs = specs(&v.tr(), school_options(&app, &v).await?);
     let shape = shape(v.tr().get("cluster-new"), "/clusters/new");
     save_form(
@@ -225,7 +226,7 @@ async fn cluster_edit(State(app): State<App>, v: Viewer, axum::extract::Path(id)
     Ok(record_form(&v, shape, &specs, &with_version(values_of(&detail.cluster.to_draft(&codes)?), version), &[]))
 }
 
-async fn cluster_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
+async fn cluster_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<Values>) -> PageResult {
     let specs = specs(&v.tr(), school_options(&app, &v).await?);
     let path = format!("/clusters/{id}/edit");
     let shape = shape(v.tr().get("action-edit"), &path);
@@ -274,12 +275,11 @@ async fn dissolve_confirm(State(app): State<App>, v: Viewer, axum::extract::Path
     .into_response())
 }
 
-async fn cluster_dissolve(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
-    if !confirmed(&form) {
+async fn cluster_dissolve(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<Confirm>) -> PageResult {
+    if !form.confirmed() {
         return Ok(ask_first(&format!("/clusters/{id}/dissolve")));
     }
-    xuequ_app::clusters::dissolve(&app, &v, id, effective_date(&form, "on")?).await?;
+    xuequ_app::clusters::dissolve(&app, &v, id, form.on()?).await?;
     Ok(saved(&format!("/clusters/{id}")))
 }
 
@@ -310,23 +310,34 @@ async fn member_remove_confirm(
     .into_response())
 }
 
-async fn member_add(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
-    let code = form.get("school_code").cloned().unwrap_or_default();
-    xuequ_app::clusters::add_member(&app, &v, id, &code, effective_date(&form, "joined_on")?).await?;
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct MemberAdd {
+    school_code: String,
+    joined_on: String,
+}
+
+async fn member_add(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<MemberAdd>) -> PageResult {
+    xuequ_app::clusters::add_member(&app, &v, id, &form.school_code, effective_date(&form.joined_on, "joined_on")?).await?;
     Ok(saved(&format!("/clusters/{id}")))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct MemberRemove {
+    confirmed: String,
+    left_on: String,
 }
 
 async fn member_remove(
     State(app): State<App>,
     v: Viewer,
     axum::extract::Path((id, school_id)): axum::extract::Path<(i64, i64)>,
-    axum::Form(form): FormMap,
+    Posted(form): Posted<MemberRemove>,
 ) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
-    if !confirmed(&form) {
+    if !confirmed(&form.confirmed) {
         return Ok(ask_first(&format!("/clusters/{id}/members/{school_id}/remove")));
     }
-    xuequ_app::clusters::remove_member(&app, &v, id, school_id, effective_date(&form, "left_on")?).await?;
+    xuequ_app::clusters::remove_member(&app, &v, id, school_id, effective_date(&form.left_on, "left_on")?).await?;
     Ok(saved(&format!("/clusters/{id}")))
 }

@@ -3,10 +3,12 @@
 //! comments, collections, and for those who may: edit, replace, withdraw, take down), a
 //! person's and a school's shared resources, collections, and the figures of sharing and use.
 
+use super::form::text;
 use super::*;
-use crate::api::library::{SearchQuery, draft_of, read_form};
+use crate::api::library::{SearchQuery, draft_of};
 use axum::extract::{Multipart, Path, Query, State};
 use axum::routing::{get, post};
+use serde::Deserialize;
 use xuequ_app::library::{figures, upload, use_};
 use xuequ_domain::Subject;
 use xuequ_domain::access::library as policy;
@@ -279,16 +281,16 @@ fn problem_lines(t: &Tr, problems: &[FieldProblem]) -> Vec<String> {
 
 async fn upload_post(State(app): State<App>, v: Viewer, form: Multipart) -> PageResult {
     let t = v.tr();
-    let form = read_form(&app, form).await;
+    let form = match posted_upload(&app, &v, form).await {
+        Err(AppError::Forbidden) => return Err(AppError::Forbidden.into()),
+        form => form,
+    };
     let values = form.as_ref().map(|f| f.fields.clone().into_iter().collect()).unwrap_or_default();
     let result = match form {
-        Ok(form) => {
-            v.check_csrf(form.fields.get("_csrf").map(String::as_str).unwrap_or(""))?;
-            match draft_of(&form.fields) {
-                Ok(draft) => upload::upload(&app, &v, upload::Upload { draft, school_id: None, files: form.files }).await,
-                Err(e) => Err(e),
-            }
-        }
+        Ok(form) => match draft_of(&form.fields) {
+            Ok(draft) => upload::upload(&app, &v, upload::Upload { draft, school_id: None, files: form.files }).await,
+            Err(e) => Err(e),
+        },
         Err(e) => Err(e),
     };
     match result {
@@ -495,48 +497,69 @@ async fn after(app: &App, v: &Viewer, id: i64, result: Result<(), AppError>) -> 
     }
 }
 
-fn revision_of(form: &HashMap<String, String>) -> i64 {
-    form.get("revision").and_then(|r| r.trim().parse().ok()).unwrap_or(-1)
+/// The revision a form was opened at (`-1`, never current, when it does not read).
+fn revision_of(revision: &str) -> i64 {
+    revision.trim().parse().unwrap_or(-1)
 }
 
-async fn rate_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
-    let stars = form.get("stars").and_then(|s| s.parse().ok()).unwrap_or(0);
+/// A change to a resource, made at the revision the person saw.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ChangeForm {
+    revision: Option<String>,
+    confirmed: String,
+    reason: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct UseForm {
+    stars: String,
+    body: String,
+    collection: String,
+    inside: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CollectionForm {
+    name: String,
+    cluster: String,
+}
+
+async fn rate_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<UseForm>) -> PageResult {
+    let stars = form.stars.parse().unwrap_or(0);
     let result = use_::rate(&app, &v, id, stars).await.map(|_| ());
     after(&app, &v, id, result).await
 }
 
-async fn comment_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
-    let result = use_::comment(&app, &v, id, form.get("body").map(String::as_str).unwrap_or("")).await.map(|_| ());
+async fn comment_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<UseForm>) -> PageResult {
+    let result = use_::comment(&app, &v, id, &form.body).await.map(|_| ());
     after(&app, &v, id, result).await
 }
 
-async fn collect_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
-    let collection = form.get("collection").and_then(|c| c.parse().ok());
-    let inside = form.get("inside").is_some_and(|x| x == "1");
+async fn collect_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<UseForm>) -> PageResult {
+    let collection = form.collection.parse().ok();
+    let inside = form.inside == "1";
     let result = use_::collect(&app, &v, collection, id, inside).await.map(|_| ());
     after(&app, &v, id, result).await
 }
 
 async fn replace_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, form: Multipart) -> PageResult {
-    let result = match read_form(&app, form).await {
-        Ok(mut form) => {
-            v.check_csrf(form.fields.get("_csrf").map(String::as_str).unwrap_or(""))?;
-            match form.files.len() {
-                1 => upload::replace(
-                    &app,
-                    &v,
-                    id,
-                    form.files.remove(0),
-                    form.fields.get("revision").and_then(|r| r.trim().parse().ok()).unwrap_or(-1),
-                )
-                .await
-                .map(|_| ()),
-                _ => Err(AppError::invalid("files", Problem::Required)),
-            }
-        }
+    let result = match posted_upload(&app, &v, form).await {
+        Err(AppError::Forbidden) => return Err(AppError::Forbidden.into()),
+        Ok(mut form) => match form.files.len() {
+            1 => upload::replace(
+                &app,
+                &v,
+                id,
+                form.files.remove(0),
+                form.fields.get("revision").and_then(|r| r.trim().parse().ok()).unwrap_or(-1),
+            )
+            .await
+            .map(|_| ()),
+            _ => Err(AppError::invalid("files", Problem::Required)),
+        },
         Err(e) => Err(e),
     };
     after(&app, &v, id, result).await
@@ -547,11 +570,10 @@ async fn withdraw_post(
     v: Viewer,
     Path(id): Path<i64>,
     Query(q): Query<HashMap<String, String>>,
-    axum::Form(mut form): FormMap,
+    Posted(form): Posted<ChangeForm>,
 ) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
     let t = v.tr();
-    if !confirmed(&form) {
+    if !confirmed(&form.confirmed) {
         let d = use_::detail(&app, &v, id).await?;
         if !d.may_change {
             return Err(AppError::Forbidden.into());
@@ -567,23 +589,18 @@ async fn withdraw_post(
         .into_response());
     }
     // The confirmation carries the revision the person saw in its address.
-    if let Some(r) = q.get("revision") {
-        form.entry("revision".into()).or_insert_with(|| r.clone());
-    }
-    let result = upload::withdraw(&app, &v, id, true, revision_of(&form)).await.map(|_| ());
+    let revision = form.revision.as_ref().or(q.get("revision")).map_or(-1, |r| revision_of(r));
+    let result = upload::withdraw(&app, &v, id, true, revision).await.map(|_| ());
     after(&app, &v, id, result).await
 }
 
-async fn restore_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
-    let result = upload::withdraw(&app, &v, id, false, revision_of(&form)).await.map(|_| ());
+async fn restore_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<ChangeForm>) -> PageResult {
+    let result = upload::withdraw(&app, &v, id, false, revision_of(text(&form.revision))).await.map(|_| ());
     after(&app, &v, id, result).await
 }
 
-async fn take_down_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
-    let reason = form.get("reason").cloned().unwrap_or_default();
-    let result = upload::take_down(&app, &v, id, &reason, revision_of(&form)).await.map(|_| ());
+async fn take_down_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<ChangeForm>) -> PageResult {
+    let result = upload::take_down(&app, &v, id, &form.reason, revision_of(text(&form.revision))).await.map(|_| ());
     after(&app, &v, id, result).await
 }
 
@@ -618,12 +635,11 @@ async fn edit_page(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> Pa
     ))
 }
 
-async fn edit_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
+async fn edit_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<Values>) -> PageResult {
     let t = v.tr();
     let fields = form.clone().into_iter().collect();
     let result = match draft_of(&fields) {
-        Ok(draft) => upload::edit(&app, &v, id, &draft, revision_of(&form)).await.map(|_| ()),
+        Ok(draft) => upload::edit(&app, &v, id, &draft, revision_of(form.get("revision").map_or("", String::as_str))).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match result {
@@ -719,10 +735,9 @@ async fn collections_page(State(app): State<App>, v: Viewer) -> PageResult {
     collections_view(&app, &v, Vec::new()).await
 }
 
-async fn collection_create(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
-    let cluster = form.get("cluster").and_then(|c| c.parse().ok());
-    match use_::create_collection(&app, &v, form.get("name").map(String::as_str).unwrap_or(""), cluster).await {
+async fn collection_create(State(app): State<App>, v: Viewer, Posted(form): Posted<CollectionForm>) -> PageResult {
+    let cluster = form.cluster.parse().ok();
+    match use_::create_collection(&app, &v, &form.name, cluster).await {
         Ok(c) => Ok(saved(&format!("/library/collections/{}", c.id))),
         Err(e) => {
             let errors = problem_lines(&v.tr(), &form_problems(e)?);

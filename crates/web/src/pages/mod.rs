@@ -7,6 +7,8 @@ mod bookings;
 pub use bookings::feed_url;
 mod clusters;
 mod exchange;
+pub(crate) mod form;
+pub use form::{Confirm, NoFields, Posted, Values, posted_upload};
 mod library;
 mod planning;
 mod registry;
@@ -258,8 +260,8 @@ pub struct ConfirmPage {
 }
 
 /// Whether a destructive form came from its confirmation page; a post without it is sent there.
-pub fn confirmed(form: &HashMap<String, String>) -> bool {
-    form.get("confirmed").is_some_and(|c| c == "yes")
+pub fn confirmed(confirmed: &str) -> bool {
+    confirmed == "yes"
 }
 
 /// A day from a query or form, if it reads and is plausible (see `booking::plausible`); pages
@@ -270,8 +272,8 @@ pub fn query_date<S: AsRef<str>>(text: Option<S>) -> Option<chrono::NaiveDate> {
 
 /// The day a confirmed change takes effect: today when left empty; a day that cannot be read is
 /// a problem on its field, never silently today.
-pub fn effective_date(form: &HashMap<String, String>, key: &'static str) -> Result<chrono::NaiveDate, AppError> {
-    match form.get(key).map(|d| d.trim()).filter(|d| !d.is_empty()) {
+pub fn effective_date(value: &str, key: &'static str) -> Result<chrono::NaiveDate, AppError> {
+    match Some(value.trim()).filter(|d| !d.is_empty()) {
         None => Ok(xuequ_app::today()),
         Some(d) => d.parse().map_err(|_| AppError::invalid(key, Problem::NotADate { value: d.chars().take(40).collect() })),
     }
@@ -660,7 +662,7 @@ pub fn record_form(
     .into_response()
 }
 
-/// The flow of every form post: check the CSRF token, build the draft, run the operation; on
+/// The flow of every form post (its CSRF token checked by [`Posted`]): build the draft, run the operation; on
 /// success go to `done(record)`, on invalid input show the form again with the problems.
 pub async fn save_form<D, T>(
     v: &Viewer,
@@ -673,7 +675,6 @@ pub async fn save_form<D, T>(
 where
     D: DeserializeOwned + Draft,
 {
-    v.check_csrf(csrf_of(form))?;
     let result = match draft_from_form::<D>(specs, form) {
         Ok(draft) => op(draft).await.map_err(form_problems),
         Err(problems) => Err(Ok(problems)),
@@ -701,7 +702,6 @@ pub async fn save_edit<D, T>(
 where
     D: DeserializeOwned + Draft,
 {
-    v.check_csrf(csrf_of(form))?;
     let expected = form.get("_version").and_then(|v| xuequ_app::Version::parse(v));
     let draft = match draft_from_form::<D>(specs, form) {
         Ok(draft) => draft,
@@ -758,11 +758,4 @@ pub async fn school_options(app: &App, v: &Viewer) -> Result<Vec<(String, String
         .filter(|s| s.status == xuequ_domain::Status::Active)
         .map(|s| (s.code.clone(), format!("{} ({})", s.name, s.code)))
         .collect())
-}
-
-/// Form values posted with `application/x-www-form-urlencoded`.
-pub type FormMap = axum::Form<HashMap<String, String>>;
-
-pub fn csrf_of(form: &HashMap<String, String>) -> &str {
-    form.get("_csrf").map(String::as_str).unwrap_or("")
 }

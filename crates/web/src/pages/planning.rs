@@ -6,6 +6,7 @@ use super::*;
 use crate::map::{MapPoint, PALETTE, district_colours, plan_svg};
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
+use serde::Deserialize;
 use xuequ_app::planning::PlanMeasures;
 use xuequ_app::planning::{self, PlanView, Settings};
 use xuequ_store::plans::PlannedCluster;
@@ -309,8 +310,7 @@ fn settings_from(form: &HashMap<String, String>) -> (Settings, Vec<FieldProblem>
 
 /// Starts a plan in the background and shows its progress; with any problem, the form comes
 /// back with every problem next to its field and everything typed kept.
-async fn start(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
+async fn start(State(app): State<App>, v: Viewer, Posted(form): Posted<Values>) -> PageResult {
     v.require(Action::Create, Resource::Plan, &Target::county(v.county()))?;
     let (settings, mut problems) = settings_from(&form);
     let unread: Vec<&str> = problems.iter().map(|p| p.field).collect();
@@ -551,20 +551,32 @@ fn violation_text(t: &Tr, v: &xuequ_plan::Violation, name: &dyn Fn(usize) -> Str
     }
 }
 
-async fn hand_move(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
-    let school: i64 = form.get("school").and_then(|s| s.parse().ok()).ok_or_else(|| AppError::invalid("school", Problem::Required))?;
-    let lead: i64 = match form.get("lead").map(String::as_str) {
-        Some("self") => school,
-        other => other.and_then(|s| s.parse().ok()).ok_or_else(|| AppError::invalid("lead", Problem::Required))?,
+/// A school moved by hand: to the district led by `lead` (`self`: a district of its own).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct MoveForm {
+    school: String,
+    lead: String,
+}
+
+async fn hand_move(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<MoveForm>) -> PageResult {
+    let school: i64 = form.school.parse().map_err(|_| AppError::invalid("school", Problem::Required))?;
+    let lead: i64 = match form.lead.as_str() {
+        "self" => school,
+        other => other.parse().map_err(|_| AppError::invalid("lead", Problem::Required))?,
     };
     planning::hand_move(&app, &v, id, school, lead).await?;
     Ok(Redirect::to(&format!("/plans/{id}")).into_response())
 }
 
-async fn rename(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
-    planning::rename(&app, &v, id, form.get("name").map(String::as_str).unwrap_or("")).await?;
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RenameForm {
+    name: String,
+}
+
+async fn rename(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<RenameForm>) -> PageResult {
+    planning::rename(&app, &v, id, &form.name).await?;
     Ok(Redirect::to(&format!("/plans/{id}")).into_response())
 }
 
@@ -600,12 +612,11 @@ async fn apply_confirm(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -
     .into_response())
 }
 
-async fn apply(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
-    if !confirmed(&form) {
+async fn apply(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<Confirm>) -> PageResult {
+    if !form.confirmed() {
         return Ok(ask_first(&format!("/plans/{id}/apply")));
     }
-    let on = effective_date(&form, "on")?;
+    let on = form.on()?;
     planning::apply(&app, &v, id, on).await?;
     Ok(saved(&format!("/plans/{id}")))
 }

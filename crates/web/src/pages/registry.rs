@@ -159,7 +159,7 @@ async fn school_new(v: Viewer) -> PageResult {
     Ok(record_form(&v, shape(v.tr().get("school-new"), "/schools/new", "school", "/schools"), &school_specs(&v.tr()), &values, &[]))
 }
 
-async fn school_create(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
+async fn school_create(State(app): State<App>, v: Viewer, Posted(form): Posted<Values>) -> PageResult {
     let specs = school_specs(&v.tr());
     let shape = shape(v.tr().get("school-new"), "/schools/new", "school", "/schools");
     save_form(
@@ -388,7 +388,7 @@ async fn school_edit(State(app): State<App>, v: Viewer, axum::extract::Path(id):
     Ok(record_form(&v, shape, &school_specs(&v.tr()), &with_version(values_of(&s.to_draft(&codes)?), s.version()), &[]))
 }
 
-async fn school_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
+async fn school_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<Values>) -> PageResult {
     let specs = school_specs(&v.tr());
     let path = format!("/schools/{id}/edit");
     let shape = shape(v.tr().get("action-edit"), &path, "school", "/schools");
@@ -444,7 +444,7 @@ async fn stats_form(State(app): State<App>, v: Viewer, axum::extract::Path(id): 
     Ok(record_form(&v, stats_shape(&t, &school, &path, &cancel), &stats_specs(&school), &values, &[]))
 }
 
-async fn stats_save(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
+async fn stats_save(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<Values>) -> PageResult {
     let t = v.tr();
     let school = xuequ_app::registry::get::<school::Model>(&app, &v, id).await?;
     let (path, cancel) = (format!("/schools/{id}/stats"), format!("/schools/{id}"));
@@ -509,23 +509,16 @@ fn retire_page(v: &Viewer, title: String, lines: Vec<String>, action: String, ca
 }
 
 /// The retirement itself, once confirmed.
-async fn retire_confirmed<R: xuequ_app::registry::Record>(
-    app: &App,
-    v: &Viewer,
-    id: i64,
-    form: &HashMap<String, String>,
-    list: &str,
-) -> PageResult {
-    v.check_csrf(csrf_of(form))?;
-    if !confirmed(form) {
+async fn retire_confirmed<R: xuequ_app::registry::Record>(app: &App, v: &Viewer, id: i64, form: &Confirm, list: &str) -> PageResult {
+    if !form.confirmed() {
         return Ok(ask_first(&format!("{list}/{id}/retire")));
     }
-    let on = effective_date(form, "on")?;
+    let on = form.on()?;
     xuequ_app::registry::retire::<R>(app, v, id, on).await?;
     Ok(saved(list))
 }
 
-async fn school_retire(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
+async fn school_retire(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<Confirm>) -> PageResult {
     retire_confirmed::<school::Model>(&app, &v, id, &form, "/schools").await
 }
 
@@ -673,7 +666,7 @@ async fn teacher_new(State(app): State<App>, v: Viewer) -> PageResult {
     Ok(record_form(&v, shape(v.tr().get("teacher-new"), "/teachers/new", "teacher", "/teachers"), &specs, &values, &[]))
 }
 
-async fn teacher_create(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
+async fn teacher_create(State(app): State<App>, v: Viewer, Posted(form): Posted<Values>) -> PageResult {
     let specs = teacher_specs(&v.tr(), writable_schools(&app, &v, Resource::Teacher).await?);
     let shape = shape(v.tr().get("teacher-new"), "/teachers/new", "teacher", "/teachers");
     save_form(
@@ -695,7 +688,7 @@ async fn teacher_page(State(app): State<App>, v: Viewer, axum::extract::Path(id)
     Ok(record_form(&v, shape.as_shape(), &specs, &with_version(values_of(&te.to_draft(&codes)?), te.version()), &[]))
 }
 
-async fn teacher_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
+async fn teacher_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<Values>) -> PageResult {
     let specs = teacher_specs(&v.tr(), writable_schools(&app, &v, Resource::Teacher).await?);
     let path = format!("/teachers/{id}");
     let shape = shape(v.tr().get("action-edit"), &path, "teacher", "/teachers");
@@ -727,7 +720,7 @@ async fn teacher_retire_confirm(State(app): State<App>, v: Viewer, axum::extract
     ))
 }
 
-async fn teacher_retire(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
+async fn teacher_retire(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<Confirm>) -> PageResult {
     retire_confirmed::<teacher::Model>(&app, &v, id, &form, "/teachers").await
 }
 
@@ -796,7 +789,7 @@ async fn facility_new(State(app): State<App>, v: Viewer) -> PageResult {
     Ok(record_form(&v, shape(v.tr().get("facility-new"), "/facilities/new", "facility", "/facilities"), &specs, &HashMap::new(), &[]))
 }
 
-async fn facility_create(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
+async fn facility_create(State(app): State<App>, v: Viewer, Posted(form): Posted<Values>) -> PageResult {
     let specs = facility_specs(&v.tr(), writable_schools(&app, &v, Resource::Facility).await?);
     let shape = shape(v.tr().get("facility-new"), "/facilities/new", "facility", "/facilities");
     save_form(
@@ -818,7 +811,7 @@ async fn facility_page(State(app): State<App>, v: Viewer, axum::extract::Path(id
     Ok(record_form(&v, shape.as_shape(), &specs, &with_version(values_of(&f.to_draft(&codes)?), f.version()), &[]))
 }
 
-async fn facility_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
+async fn facility_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<Values>) -> PageResult {
     let specs = facility_specs(&v.tr(), writable_schools(&app, &v, Resource::Facility).await?);
     let path = format!("/facilities/{id}");
     let shape = shape(v.tr().get("action-edit"), &path, "facility", "/facilities");
@@ -850,7 +843,7 @@ async fn facility_retire_confirm(State(app): State<App>, v: Viewer, axum::extrac
     ))
 }
 
-async fn facility_retire(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, axum::Form(form): FormMap) -> PageResult {
+async fn facility_retire(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<Confirm>) -> PageResult {
     retire_confirmed::<facility::Model>(&app, &v, id, &form, "/facilities").await
 }
 

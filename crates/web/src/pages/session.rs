@@ -1,6 +1,7 @@
 //! Signing in and out, the language switch, and the dashboard.
 
-use super::{Chrome, PageError, PageResult};
+use super::form::NoFields;
+use super::{Chrome, PageError, PageResult, Posted};
 use crate::App;
 use crate::auth::{self, SESSION_COOKIE, Viewer};
 use crate::error::{AppError, Described};
@@ -12,6 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
+use serde::Deserialize;
 use std::collections::HashMap;
 use xuequ_domain::access::{Action, Resource, Target};
 use xuequ_domain::{Role, SchoolType};
@@ -73,16 +75,22 @@ pub fn safe_next(next: &str) -> &str {
     if local(next) && local(&decoded) { next } else { "/" }
 }
 
+/// The sign-in form: there is no session yet, so no CSRF token either.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LoginForm {
+    username: String,
+    password: String,
+    next: String,
+}
+
 async fn login(
     State(app): State<App>,
     source: crate::auth::Source,
     headers: HeaderMap,
-    axum::Form(form): axum::Form<HashMap<String, String>>,
+    axum::Form(LoginForm { username, password, next }): axum::Form<LoginForm>,
 ) -> PageResult {
     let tr = Tr::new(crate::i18n::lang_of(&headers));
-    let username = form.get("username").cloned().unwrap_or_default();
-    let password = form.get("password").cloned().unwrap_or_default();
-    let next = form.get("next").cloned().unwrap_or_default();
     match xuequ_app::accounts::sign_in(&app, &username, &password, xuequ_app::accounts::SessionKind::Web, &source.0).await {
         Ok(opened) => {
             let secure = if app.secure_cookies { "; Secure" } else { "" };
@@ -102,8 +110,7 @@ async fn login(
     }
 }
 
-async fn logout(State(app): State<App>, v: Viewer, axum::Form(form): axum::Form<HashMap<String, String>>) -> PageResult {
-    v.check_csrf(super::csrf_of(&form))?;
+async fn logout(State(app): State<App>, v: Viewer, Posted(NoFields {}): Posted<NoFields>) -> PageResult {
     xuequ_app::accounts::sign_out(&app, &v.token).await?;
     let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
@@ -275,18 +282,17 @@ async fn password_page(v: Viewer) -> PageResult {
     Ok(page)
 }
 
-async fn password_change(State(app): State<App>, v: Viewer, axum::Form(form): axum::Form<HashMap<String, String>>) -> PageResult {
-    v.check_csrf(super::csrf_of(&form))?;
-    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
-    match xuequ_app::accounts::change_own_password(
-        &app,
-        &v,
-        &v.token,
-        &get("current_password"),
-        &get("new_password"),
-        &get("confirm_password"),
-    )
-    .await
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PasswordForm {
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+}
+
+async fn password_change(State(app): State<App>, v: Viewer, Posted(form): Posted<PasswordForm>) -> PageResult {
+    match xuequ_app::accounts::change_own_password(&app, &v, &v.token, &form.current_password, &form.new_password, &form.confirm_password)
+        .await
     {
         Ok(()) => {
             let t = v.tr();
@@ -300,7 +306,10 @@ async fn password_change(State(app): State<App>, v: Viewer, axum::Form(form): ax
         }
         Err(e) => {
             let problems = super::form_problems(e)?;
-            Ok((axum::http::StatusCode::BAD_REQUEST, super::record_form(&v, password_shape(&v), &password_specs(), &form, &problems))
+            Ok((
+                axum::http::StatusCode::BAD_REQUEST,
+                super::record_form(&v, password_shape(&v), &password_specs(), &HashMap::new(), &problems),
+            )
                 .into_response())
         }
     }

@@ -104,7 +104,7 @@ async fn import_upload(State(app): State<App>, v: Viewer, mut form: Multipart) -
     while let Some(field) = form.next_field().await.map_err(crate::download::upload_error)? {
         match field.name().unwrap_or("") {
             "kind" => kind = field.text().await.unwrap_or_default(),
-            "_csrf" => csrf = field.text().await.unwrap_or_default(),
+            super::form::CSRF_FIELD => csrf = field.text().await.unwrap_or_default(),
             "update_existing" => update = field.text().await.is_ok_and(|v| v == "true"),
             "file" => {
                 let name = field.file_name().unwrap_or("upload.xlsx").to_string();
@@ -114,7 +114,7 @@ async fn import_upload(State(app): State<App>, v: Viewer, mut form: Multipart) -
             _ => {}
         }
     }
-    v.check_csrf(&csrf)?;
+    super::form::upload_token(&v, &csrf)?;
     let kind_value = Kind::parse(&kind).ok_or(AppError::NotFound)?;
     let (name, bytes) = file.ok_or_else(|| AppError::invalid("file", xuequ_domain::Problem::Required))?;
     match xuequ_app::sheets::import(&app, &v, kind_value, &bytes, &name, update).await {

@@ -130,7 +130,7 @@ async fn new_form(v: Viewer) -> PageResult {
     Ok(record_form(&v, pair_shape(&t), &pair_specs(), &values, &[]))
 }
 
-async fn create(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
+async fn create(State(app): State<App>, v: Viewer, Posted(form): Posted<Values>) -> PageResult {
     let t = v.tr();
     save_form(
         &v,
@@ -225,22 +225,24 @@ async fn pair_page(app: &App, v: &Viewer, id: i64, errors: Vec<String>, values: 
 }
 
 /// Records a meeting; a wrong field shows the form again with the person's values.
-async fn record(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
+/// A meeting of a pair, as typed.
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
+struct MeetingForm {
+    held_on: String,
+    minutes: String,
+    kind: String,
+    notes: String,
+}
+
+async fn record(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<MeetingForm>) -> PageResult {
     let t = v.tr();
-    let held_on = form.get("held_on").map(|d| d.trim()).unwrap_or("");
-    let minutes = form.get("minutes").map(|d| d.trim()).unwrap_or("");
+    let (held_on, minutes) = (form.held_on.trim(), form.minutes.trim());
     let result = match (held_on.parse::<chrono::NaiveDate>(), minutes.parse::<i32>()) {
         (Err(_), _) => Err(AppError::invalid("held_on", Problem::NotADate { value: held_on.chars().take(40).collect() })),
         (_, Err(_)) => Err(AppError::invalid("minutes", Problem::NotAnInteger { value: minutes.chars().take(40).collect() })),
         (Ok(held_on), Ok(minutes)) => {
-            let new = NewMeeting {
-                mentorship_id: id,
-                held_on,
-                minutes,
-                kind: form.get("kind").cloned().unwrap_or_default(),
-                notes: form.get("notes").cloned().unwrap_or_default(),
-            };
+            let new = NewMeeting { mentorship_id: id, held_on, minutes, kind: form.kind.clone(), notes: form.notes.clone() };
             mentorships::record(&app, &v, &new).await.map(|_| ())
         }
     };
@@ -249,16 +251,15 @@ async fn record(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Fo
         Err(e) => {
             let problems = form_problems(e)?;
             let errors = problems.iter().map(|p| format!("{}：{}", t.field("meeting", p.field), t.problem(&p.problem))).collect();
-            pair_page(&app, &v, id, errors, form).await
+            pair_page(&app, &v, id, errors, values_of(&form)).await
         }
     }
 }
 
 /// Ends a pair, after saying what follows.
-async fn end(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
+async fn end(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<Confirm>) -> PageResult {
     let t = v.tr();
-    if !confirmed(&form) {
+    if !form.confirmed() {
         mentorships::get(&app, &v, id).await?;
         return Ok(ConfirmPage {
             chrome: Chrome::new(&v, t.get("pair-end"), "/exchange"),

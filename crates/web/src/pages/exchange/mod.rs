@@ -6,6 +6,7 @@
 use super::*;
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
+use serde::Deserialize;
 use xuequ_app::exchange;
 use xuequ_domain::Subject;
 
@@ -194,18 +195,35 @@ async fn build(
 }
 
 /// Runs the rotation planner and shows its moves under the figures; nothing is saved.
-async fn plan(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
+/// The planner's question: which year, which cluster (all when empty), how far a move may go.
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
+struct PlanForm {
+    year: String,
+    cluster: String,
+    max_km: String,
+}
+
+impl PlanForm {
+    fn year(&self) -> Option<i32> {
+        self.year.trim().parse().ok()
+    }
+
+    fn cluster(&self) -> Option<i64> {
+        self.cluster.trim().parse().ok()
+    }
+
+    fn max_km(&self) -> Option<f64> {
+        self.max_km.trim().parse().ok()
+    }
+}
+
+async fn plan(State(app): State<App>, v: Viewer, Posted(form): Posted<PlanForm>) -> PageResult {
     let t = v.tr();
-    let year = form.get("year").and_then(|y| y.trim().parse::<i32>().ok());
-    let cluster = form.get("cluster").and_then(|c| c.trim().parse::<i64>().ok());
-    let Some(max_km) = form.get("max_km").and_then(|k| k.trim().parse::<f64>().ok()).filter(|k| (1.0..=200.0).contains(k)) else {
-        let problem = t.problem(&xuequ_domain::Problem::OutOfRange {
-            value: form.get("max_km").cloned().unwrap_or_default(),
-            min: "1".into(),
-            max: "200".into(),
-        });
-        return build(&app, &v, &form, None, vec![format!("{}：{problem}", t.get("exchange-max-km"))]).await;
+    let (year, cluster) = (form.year(), form.cluster());
+    let Some(max_km) = form.max_km().filter(|k| (1.0..=200.0).contains(k)) else {
+        let problem = t.problem(&xuequ_domain::Problem::OutOfRange { value: form.max_km.clone(), min: "1".into(), max: "200".into() });
+        return build(&app, &v, &values_of(&form), None, vec![format!("{}：{problem}", t.get("exchange-max-km"))]).await;
     };
     let (_, plan) = exchange::plan(&app, &v, year, cluster, max_km).await?;
     let names: HashMap<i64, String> = xuequ_app::registry::all_schools(&app, &v).await?.into_iter().map(|s| (s.id, s.name)).collect();
@@ -240,17 +258,15 @@ async fn plan(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> P
             )
         })
         .collect();
-    build(&app, &v, &form, Some((summary, moves, unfilled)), Vec::new()).await
+    build(&app, &v, &values_of(&form), Some((summary, moves, unfilled)), Vec::new()).await
 }
 
 /// Proposes the plan's moves as they stand (the planner runs again on the same figures, so the
 /// moves are those the person saw unless someone changed the registry meanwhile); both schools
 /// of each move are asked to agree.
-async fn propose_plan(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
-    let year = form.get("year").and_then(|y| y.trim().parse::<i32>().ok());
-    let cluster = form.get("cluster").and_then(|c| c.trim().parse::<i64>().ok());
-    let max_km = form.get("max_km").and_then(|k| k.trim().parse::<f64>().ok()).unwrap_or(f64::NAN);
+async fn propose_plan(State(app): State<App>, v: Viewer, Posted(form): Posted<PlanForm>) -> PageResult {
+    let (year, cluster) = (form.year(), form.cluster());
+    let max_km = form.max_km().unwrap_or(f64::NAN);
     let proposed = xuequ_app::exchange::moves::propose_plan(&app, &v, year, cluster, max_km).await?;
     let year = proposed.first().map(|m| m.year).or(year).unwrap_or_default();
     Ok(saved(&format!("/exchange/moves?year={year}")))

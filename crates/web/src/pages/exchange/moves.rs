@@ -211,7 +211,7 @@ async fn new_form(State(app): State<App>, v: Viewer) -> PageResult {
     Ok(record_form(&v, form_shape(&t), &specs(&t, target_schools(&app, &v).await?), &values, &[]))
 }
 
-async fn create(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
+async fn create(State(app): State<App>, v: Viewer, Posted(form): Posted<Values>) -> PageResult {
     let t = v.tr();
     let specs = specs(&t, target_schools(&app, &v).await?);
     save_form(
@@ -359,21 +359,30 @@ async fn detail(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageR
     .into_response())
 }
 
+/// A decision on a move; the confirmation page names the decision and reason in its address.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DecideForm {
+    decision: Option<String>,
+    reason: Option<String>,
+    confirmed: String,
+    back: String,
+}
+
 /// Takes a decision; withdrawing and ending early ask first, on a page that says what follows.
 async fn decide(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
     Query(q): Query<HashMap<String, String>>,
-    axum::Form(form): FormMap,
+    Posted(form): Posted<DecideForm>,
 ) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
     let t = v.tr();
-    let Some(decision) = form.get("decision").or(q.get("decision")).and_then(|d| Decision::parse(d)) else {
+    let Some(decision) = form.decision.as_ref().or(q.get("decision")).and_then(|d| Decision::parse(d)) else {
         return Err(AppError::invalid("decision", Problem::Required).into());
     };
-    let reason = form.get("reason").or(q.get("reason")).cloned().unwrap_or_default();
-    if matches!(decision, Decision::Withdraw | Decision::EndEarly) && !confirmed(&form) {
+    let reason = form.reason.as_ref().or(q.get("reason")).cloned().unwrap_or_default();
+    if matches!(decision, Decision::Withdraw | Decision::EndEarly) && !confirmed(&form.confirmed) {
         let m = moves::get(&app, &v, id).await?;
         let names = Names::load(&app, &v, std::slice::from_ref(&m)).await?;
         let args = [("teacher", names.teacher(m.teacher_id)), ("to", names.school(m.to_school_id))];
@@ -392,7 +401,7 @@ async fn decide(
         .into_response());
     }
     moves::decide(&app, &v, id, decision, &reason).await?;
-    let back = if form.get("back").is_some_and(|b| b == "inbox") { "/exchange/moves".to_string() } else { format!("/exchange/moves/{id}") };
+    let back = if form.back == "inbox" { "/exchange/moves".to_string() } else { format!("/exchange/moves/{id}") };
     Ok(saved(&back))
 }
 

@@ -8,6 +8,7 @@ use super::exchange_tabs;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use chrono::Datelike;
+use serde::Deserialize;
 use xuequ_app::exchange::{report, settings, subsidy};
 use xuequ_domain::exchange::{ExchangeSettings, ExclusionReason, Form, SubsidyTier};
 use xuequ_sheets::Cell;
@@ -104,15 +105,23 @@ async fn exclusions_view(app: &App, v: &Viewer, year: i32, errors: Vec<String>, 
     .into_response())
 }
 
-async fn exclude(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
+/// An exclusion from the exchange quota, or taking one back.
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
+struct ExclusionForm {
+    year: String,
+    staff_no: String,
+    reason: String,
+    note: String,
+    confirmed: String,
+}
+
+async fn exclude(State(app): State<App>, v: Viewer, Posted(form): Posted<ExclusionForm>) -> PageResult {
     let t = v.tr();
-    let year = year_of(&form, this_school_year());
-    let staff_no = form.get("staff_no").map(|s| s.trim()).unwrap_or("");
-    let reason = form.get("reason").map(String::as_str).unwrap_or("");
-    let note = form.get("note").map(String::as_str).unwrap_or("");
-    let result = match xuequ_app::exchange::teacher_by_staff_no(&app, &v, "staff_no", staff_no).await {
-        Ok(id) => settings::exclude(&app, &v, id, year, reason, note).await.map(|_| ()),
+    let values = values_of(&form);
+    let year = year_of(&values, this_school_year());
+    let result = match xuequ_app::exchange::teacher_by_staff_no(&app, &v, "staff_no", form.staff_no.trim()).await {
+        Ok(id) => settings::exclude(&app, &v, id, year, &form.reason, &form.note).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match result {
@@ -120,17 +129,16 @@ async fn exclude(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -
         Err(e) => {
             let problems = form_problems(e)?;
             let errors = problems.iter().map(|p| format!("{}：{}", t.field("exclusion", p.field), t.problem(&p.problem))).collect();
-            exclusions_view(&app, &v, year, errors, &form).await
+            exclusions_view(&app, &v, year, errors, &values).await
         }
     }
 }
 
 /// Takes an exclusion back, after saying what follows.
-async fn include(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
+async fn include(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<ExclusionForm>) -> PageResult {
     let t = v.tr();
-    let year = year_of(&form, this_school_year());
-    if !confirmed(&form) {
+    let year = year_of(&values_of(&form), this_school_year());
+    if !confirmed(&form.confirmed) {
         return Ok(ConfirmPage {
             chrome: Chrome::new(&v, t.get("exclusion-remove"), "/exchange"),
             lines: vec![t.get("exclusion-remove-line")],
@@ -454,8 +462,7 @@ fn render_settings(
 }
 
 /// Reads the settings form: every number, the tier rows that have a name, the school codes.
-async fn settings_save(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
+async fn settings_save(State(app): State<App>, v: Viewer, Posted(form): Posted<Values>) -> PageResult {
     let t = v.tr();
     let mut s = settings::get(&app, &v).await?;
     let mut errors = Vec::new();

@@ -6,6 +6,7 @@ use super::*;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::routing::{get, post};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
 use xuequ_app::running::activities::{self, ActivityInput, ListQuery};
 use xuequ_app::running::calendar::{self, Of, What};
 use xuequ_domain::activity::hours::show;
@@ -379,8 +380,53 @@ async fn new_page(State(app): State<App>, v: Viewer) -> PageResult {
     form_page(&app, &v, "/activities/new".into(), "/activities".into(), values, Vec::new(), false).await
 }
 
-fn input_of(form: &HashMap<String, String>) -> Result<ActivityInput, AppError> {
-    let get = |k: &str| form.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
+/// The activity form, new or edited, as typed; `invite` lists the invited schools' ids.
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
+struct ActivityForm {
+    kind: String,
+    title: String,
+    description: String,
+    cluster_id: String,
+    host_school_id: String,
+    place: String,
+    facility_id: String,
+    starts_at: String,
+    ends_at: String,
+    signup_deadline: String,
+    subject: String,
+    grade: String,
+    capacity: String,
+    hours: String,
+    revision: String,
+    invite: Vec<String>,
+}
+
+impl ActivityForm {
+    fn get(&self, field: &str) -> String {
+        let text = match field {
+            "kind" => &self.kind,
+            "title" => &self.title,
+            "description" => &self.description,
+            "cluster_id" => &self.cluster_id,
+            "host_school_id" => &self.host_school_id,
+            "place" => &self.place,
+            "facility_id" => &self.facility_id,
+            "starts_at" => &self.starts_at,
+            "ends_at" => &self.ends_at,
+            "signup_deadline" => &self.signup_deadline,
+            "subject" => &self.subject,
+            "grade" => &self.grade,
+            "capacity" => &self.capacity,
+            "hours" => &self.hours,
+            _ => "",
+        };
+        text.trim().to_string()
+    }
+}
+
+fn input_of(form: &ActivityForm) -> Result<ActivityInput, AppError> {
+    let get = |k: &str| form.get(k);
     let mut problems = Vec::new();
     let mut time = |field: &'static str, required: bool| -> Option<NaiveDateTime> {
         let text = get(field);
@@ -410,11 +456,7 @@ fn input_of(form: &HashMap<String, String>) -> Result<ActivityInput, AppError> {
     let (cluster_id, host_school_id, facility_id) = (id("cluster_id"), id("host_school_id"), id("facility_id"));
     let capacity = id("capacity").map(|c| c.clamp(i32::MIN as i64, i32::MAX as i64) as i32);
     let grade = id("grade").unwrap_or(0).clamp(-1, 99) as i32;
-    let invited: Vec<i64> = form
-        .iter()
-        .filter(|(k, v)| k.starts_with("invite_") && !v.is_empty())
-        .filter_map(|(k, _)| k["invite_".len()..].parse().ok())
-        .collect();
+    let invited: Vec<i64> = form.invite.iter().filter_map(|s| s.trim().parse().ok()).collect();
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
     }
@@ -438,16 +480,14 @@ fn input_of(form: &HashMap<String, String>) -> Result<ActivityInput, AppError> {
 }
 
 /// The values a failed post shows again (invited schools as their list).
-fn values_of(form: &HashMap<String, String>) -> HashMap<String, String> {
-    let mut values = form.clone();
-    let invited: Vec<String> =
-        form.iter().filter(|(k, v)| k.starts_with("invite_") && !v.is_empty()).map(|(k, _)| k["invite_".len()..].to_string()).collect();
-    values.insert("invited".into(), invited.join(","));
+fn values_of(form: &ActivityForm) -> HashMap<String, String> {
+    let mut values = crate::pages::values_of(form);
+    values.remove("invite");
+    values.insert("invited".into(), form.invite.join(","));
     values
 }
 
-async fn new_post(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
+async fn new_post(State(app): State<App>, v: Viewer, Posted(form): Posted<ActivityForm>) -> PageResult {
     let result = match input_of(&form) {
         Ok(input) => activities::schedule(&app, &v, &input).await,
         Err(e) => Err(e),
@@ -517,9 +557,8 @@ async fn edit_page(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> Pa
     form_page(&app, &v, format!("/activities/{id}/edit"), format!("/activities/{id}"), values_from(&d), Vec::new(), true).await
 }
 
-async fn edit_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
-    let revision = form.get("revision").and_then(|r| r.parse().ok()).unwrap_or(0);
+async fn edit_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<ActivityForm>) -> PageResult {
+    let revision = form.revision.parse().unwrap_or(0);
     let result = match input_of(&form) {
         Ok(input) => activities::update(&app, &v, id, &input, revision).await,
         Err(e) => Err(e),
@@ -700,14 +739,7 @@ async fn detail_with(app: &App, v: &Viewer, id: i64, errors: Vec<String>) -> Pag
 
 /// Runs an action of the activity's page: on success back to the page with a flash; on a
 /// problem the page again with it said.
-async fn act(
-    app: &App,
-    v: &Viewer,
-    id: i64,
-    form: &HashMap<String, String>,
-    result: impl AsyncFnOnce() -> Result<(), AppError>,
-) -> PageResult {
-    v.check_csrf(csrf_of(form))?;
+async fn act(app: &App, v: &Viewer, id: i64, result: impl AsyncFnOnce() -> Result<(), AppError>) -> PageResult {
     match result().await {
         Ok(()) => Ok(saved(&format!("/activities/{id}"))),
         Err(AppError::Stale) => detail_with(app, v, id, vec![v.tr().problem(&Problem::ChangedMeanwhile)]).await,
@@ -718,20 +750,35 @@ async fn act(
     }
 }
 
-async fn signup_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    act(&app, &v, id, &form, async || activities::sign_up(&app, &v, id).await.map(|_| ())).await
+async fn signup_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(NoFields {}): Posted<NoFields>) -> PageResult {
+    act(&app, &v, id, async || activities::sign_up(&app, &v, id).await.map(|_| ())).await
 }
 
-async fn withdraw_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    act(&app, &v, id, &form, async || activities::withdraw(&app, &v, id).await).await
+async fn withdraw_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(NoFields {}): Posted<NoFields>) -> PageResult {
+    act(&app, &v, id, async || activities::withdraw(&app, &v, id).await).await
 }
 
-async fn assign_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    let staff: Vec<String> = form
-        .get("staff_nos")
-        .map(|s| s.split([',', '，', ' ', '\n', '、']).map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect())
-        .unwrap_or_default();
-    act(&app, &v, id, &form, async || {
+/// What is done on an activity's page: assigning teachers, attendance, the record, a review,
+/// cancelling, checking in.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ActForm {
+    staff_nos: String,
+    teacher_id: String,
+    present: String,
+    revision: String,
+    summary: String,
+    stars: String,
+    comment: String,
+    confirmed: String,
+    reason: String,
+    code: String,
+}
+
+async fn assign_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<ActForm>) -> PageResult {
+    let staff: Vec<String> =
+        form.staff_nos.split([',', '，', ' ', '\n', '、']).map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect();
+    act(&app, &v, id, async || {
         let mut ids = Vec::new();
         for s in staff.iter().take(1_000) {
             let t = app
@@ -746,32 +793,31 @@ async fn assign_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axu
     .await
 }
 
-async fn attendance_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    let teacher = form.get("teacher_id").and_then(|t| t.parse().ok()).unwrap_or(0);
-    let present = form.get("present").is_some_and(|p| p == "1");
-    act(&app, &v, id, &form, async || activities::mark(&app, &v, id, teacher, present).await).await
+async fn attendance_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<ActForm>) -> PageResult {
+    let teacher = form.teacher_id.parse().unwrap_or(0);
+    let present = form.present == "1";
+    act(&app, &v, id, async || activities::mark(&app, &v, id, teacher, present).await).await
 }
 
-async fn record_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    let revision = form.get("revision").and_then(|r| r.parse().ok()).unwrap_or(0);
-    let summary = form.get("summary").cloned().unwrap_or_default();
-    act(&app, &v, id, &form, async || activities::record(&app, &v, id, &summary, revision).await.map(|_| ())).await
+async fn record_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<ActForm>) -> PageResult {
+    let revision = form.revision.parse().unwrap_or(0);
+    let summary = form.summary;
+    act(&app, &v, id, async || activities::record(&app, &v, id, &summary, revision).await.map(|_| ())).await
 }
 
-async fn review_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    let stars = form.get("stars").and_then(|s| s.parse().ok()).unwrap_or(0);
-    let comment = form.get("comment").cloned().unwrap_or_default();
-    act(&app, &v, id, &form, async || activities::review(&app, &v, id, stars, &comment).await.map(|_| ())).await
+async fn review_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<ActForm>) -> PageResult {
+    let stars = form.stars.parse().unwrap_or(0);
+    let comment = form.comment;
+    act(&app, &v, id, async || activities::review(&app, &v, id, stars, &comment).await.map(|_| ())).await
 }
 
-async fn cancel_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
+async fn cancel_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<ActForm>) -> PageResult {
     let t = v.tr();
     let d = activities::detail(&app, &v, id).await?;
     if !d.may_manage {
         return Err(AppError::Forbidden.into());
     }
-    if !confirmed(&form) {
+    if !confirmed(&form.confirmed) {
         return Ok(ConfirmPage {
             chrome: Chrome::new(&v, t.get("activity-cancel"), "/activities"),
             lines: vec![
@@ -785,9 +831,9 @@ async fn cancel_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axu
         }
         .into_response());
     }
-    let reason = form.get("reason").cloned().unwrap_or_default();
+    let reason = form.reason;
     let revision = d.listed.activity.revision;
-    act(&app, &v, id, &form, async || activities::cancel(&app, &v, id, true, &reason, revision).await.map(|_| ())).await
+    act(&app, &v, id, async || activities::cancel(&app, &v, id, true, &reason, revision).await.map(|_| ())).await
 }
 
 async fn files_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, form: Multipart) -> PageResult {
@@ -847,9 +893,8 @@ async fn checkin_with(app: &App, v: &Viewer, id: i64, code: String, errors: Vec<
     .into_response())
 }
 
-async fn checkin_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
-    let code = form.get("code").cloned().unwrap_or_default();
+async fn checkin_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<ActForm>) -> PageResult {
+    let code = form.code;
     match activities::check_in(&app, &v, id, &code).await {
         Ok(_) => {
             Ok(([(header::SET_COOKIE, crate::error::flash_cookie("checked-in"))], Redirect::to(&format!("/activities/{id}")))

@@ -5,6 +5,7 @@ use super::*;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
 use xuequ_app::running::affairs::{self, DecisionInput, MeetingInput, MemberInput, PlanInput, TaskInput};
 use xuequ_domain::access::running::{self as policy, Affairs};
 use xuequ_domain::running::{CouncilRole, TaskStatus};
@@ -31,16 +32,55 @@ fn year_of(q: &HashMap<String, String>) -> Option<i32> {
     q.get("year").and_then(|y| y.parse().ok()).filter(|y| (2000..=2100).contains(y))
 }
 
-fn date_of(form: &HashMap<String, String>, key: &'static str, problems: &mut Vec<FieldProblem>) -> Option<NaiveDate> {
-    let text = form.get(key).map(|s| s.trim()).unwrap_or("");
+fn date_of(text: &str, key: &'static str, problems: &mut Vec<FieldProblem>) -> Option<NaiveDate> {
+    let text = text.trim();
     if text.is_empty() {
         return None;
     }
     text.parse().map_err(|_| problems.push(FieldProblem::new(key, Problem::NotADate { value: text.chars().take(40).collect() }))).ok()
 }
 
-fn id_of(form: &HashMap<String, String>, key: &str) -> Option<i64> {
-    form.get(key).and_then(|s| s.trim().parse().ok())
+fn id_of(text: &str) -> Option<i64> {
+    text.trim().parse().ok()
+}
+
+/// A work plan of a cluster.
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
+struct PlanForm {
+    cluster_id: String,
+    year: String,
+    title: String,
+    goals: String,
+}
+
+/// A task of a plan, new (title, owner, due) or updated (status, done, note).
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
+struct TaskForm {
+    title: String,
+    owner_school_id: String,
+    due_on: String,
+    status: String,
+    done_on: String,
+    note: String,
+    revision: String,
+}
+
+/// A member of a cluster's council.
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
+struct MemberForm {
+    name: String,
+    school_id: String,
+    role: String,
+    since: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct StatusForm {
+    status: String,
 }
 
 /// A plan's line in the list.
@@ -116,20 +156,15 @@ async fn plans_with(app: &App, v: &Viewer, year: Option<i32>, errors: Vec<String
     .into_response())
 }
 
-async fn plan_post(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
-    let cluster = id_of(&form, "cluster_id").unwrap_or(0);
-    let input = PlanInput {
-        year: form.get("year").and_then(|y| y.trim().parse().ok()).unwrap_or(0),
-        title: form.get("title").cloned().unwrap_or_default(),
-        goals: form.get("goals").cloned().unwrap_or_default(),
-        tasks: Vec::new(),
-    };
+async fn plan_post(State(app): State<App>, v: Viewer, Posted(form): Posted<PlanForm>) -> PageResult {
+    let cluster = id_of(&form.cluster_id).unwrap_or(0);
+    let input =
+        PlanInput { year: form.year.trim().parse().unwrap_or(0), title: form.title.clone(), goals: form.goals.clone(), tasks: Vec::new() };
     match affairs::create_plan(&app, &v, cluster, &input).await {
         Ok(p) => Ok(saved(&format!("/running/plans/{}", p.id))),
         Err(e) => {
             let problems = form_problems(e)?;
-            plans_with(&app, &v, None, errors_of(&v.tr(), "wplan", &problems), form).await
+            plans_with(&app, &v, None, errors_of(&v.tr(), "wplan", &problems), values_of(&form)).await
         }
     }
 }
@@ -226,18 +261,17 @@ async fn plan_with(app: &App, v: &Viewer, id: i64, errors: Vec<String>, values: 
     .into_response())
 }
 
-async fn task_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
+async fn task_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<TaskForm>) -> PageResult {
     let mut problems = Vec::new();
-    let due_on = date_of(&form, "due_on", &mut problems);
+    let due_on = date_of(&form.due_on, "due_on", &mut problems);
     let result = if problems.is_empty() {
         let input = TaskInput {
-            title: form.get("title").cloned().unwrap_or_default(),
-            owner_school_id: id_of(&form, "owner_school_id"),
+            title: form.title.clone(),
+            owner_school_id: id_of(&form.owner_school_id),
             due_on,
             status: String::new(),
             done_on: None,
-            note: form.get("note").cloned().unwrap_or_default(),
+            note: form.note.clone(),
         };
         affairs::add_task(&app, &v, id, &input).await.map(|_| ())
     } else {
@@ -247,27 +281,26 @@ async fn task_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum:
         Ok(()) => Ok(saved(&format!("/running/plans/{id}"))),
         Err(e) => {
             let problems = form_problems(e)?;
-            plan_with(&app, &v, id, errors_of(&v.tr(), "wtask", &problems), form).await
+            plan_with(&app, &v, id, errors_of(&v.tr(), "wtask", &problems), values_of(&form)).await
         }
     }
 }
 
-async fn task_update_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
+async fn task_update_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<TaskForm>) -> PageResult {
     let county = v.county();
     let task = app.store.plan_task(county, id).await?.ok_or(AppError::NotFound)?;
     let mut problems = Vec::new();
-    let done_on = date_of(&form, "done_on", &mut problems);
+    let done_on = date_of(&form.done_on, "done_on", &mut problems);
     let result = if problems.is_empty() {
         let input = TaskInput {
             title: task.title.clone(),
             owner_school_id: task.owner_school_id,
             due_on: Some(task.due_on),
-            status: form.get("status").cloned().unwrap_or_default(),
+            status: form.status.clone(),
             done_on,
-            note: form.get("note").cloned().unwrap_or_default(),
+            note: form.note.clone(),
         };
-        let revision = form.get("revision").and_then(|r| r.parse().ok()).unwrap_or(0);
+        let revision = form.revision.parse().unwrap_or(0);
         affairs::update_task(&app, &v, id, &input, revision).await.map(|_| ())
     } else {
         Err(AppError::Invalid(problems))
@@ -442,17 +475,11 @@ async fn council_with(app: &App, v: &Viewer, cluster_id: i64, errors: Vec<String
     .into_response())
 }
 
-async fn member_post(State(app): State<App>, v: Viewer, Path(cluster): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
+async fn member_post(State(app): State<App>, v: Viewer, Path(cluster): Path<i64>, Posted(form): Posted<MemberForm>) -> PageResult {
     let mut problems = Vec::new();
-    let since = date_of(&form, "since", &mut problems);
+    let since = date_of(&form.since, "since", &mut problems);
     let result = if problems.is_empty() {
-        let input = MemberInput {
-            name: form.get("name").cloned().unwrap_or_default(),
-            school_id: id_of(&form, "school_id"),
-            role: form.get("role").cloned().unwrap_or_default(),
-            since,
-        };
+        let input = MemberInput { name: form.name.clone(), school_id: id_of(&form.school_id), role: form.role.clone(), since };
         affairs::add_member(&app, &v, cluster, &input).await.map(|_| ())
     } else {
         Err(AppError::Invalid(problems))
@@ -461,16 +488,15 @@ async fn member_post(State(app): State<App>, v: Viewer, Path(cluster): Path<i64>
         Ok(()) => Ok(saved(&format!("/running/council?cluster={cluster}"))),
         Err(e) => {
             let problems = form_problems(e)?;
-            council_with(&app, &v, cluster, errors_of(&v.tr(), "cmember", &problems), form).await
+            council_with(&app, &v, cluster, errors_of(&v.tr(), "cmember", &problems), values_of(&form)).await
         }
     }
 }
 
-async fn member_end_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
+async fn member_end_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<Confirm>) -> PageResult {
     let t = v.tr();
     let m = app.store.council_member(v.county(), id).await?.ok_or(AppError::NotFound)?;
-    if !confirmed(&form) {
+    if !form.confirmed() {
         affairs::council(&app, &v, m.cluster_id).await?;
         return Ok(ConfirmPage {
             chrome: Chrome::new(&v, t.get("cmember-end"), "/running"),
@@ -486,15 +512,15 @@ async fn member_end_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>,
     Ok(saved(&format!("/running/council?cluster={}", m.cluster_id)))
 }
 
-async fn meeting_post(State(app): State<App>, v: Viewer, Path(cluster): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
+async fn meeting_post(State(app): State<App>, v: Viewer, Path(cluster): Path<i64>, Posted(form): Posted<Values>) -> PageResult {
     let mut problems = Vec::new();
-    let held_on = date_of(&form, "held_on", &mut problems);
+    let field = |key: &str| form.get(key).map_or("", String::as_str);
+    let held_on = date_of(field("held_on"), "held_on", &mut problems);
     let decisions = (1..=5)
         .filter_map(|i| {
             let text = form.get(&format!("decision_{i}")).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())?;
             let due = form.get(&format!("decision_{i}_due")).and_then(|d| d.trim().parse().ok());
-            Some(DecisionInput { text, owner_school_id: id_of(&form, &format!("decision_{i}_school")), due_on: due })
+            Some(DecisionInput { text, owner_school_id: id_of(field(&format!("decision_{i}_school"))), due_on: due })
         })
         .collect();
     let result = if problems.is_empty() {
@@ -534,10 +560,8 @@ async fn meeting_files_post(State(app): State<App>, v: Viewer, Path(id): Path<i6
     }
 }
 
-async fn decision_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
-    let status = form.get("status").cloned().unwrap_or_default();
-    let d = affairs::set_decision(&app, &v, id, &status).await?;
+async fn decision_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<StatusForm>) -> PageResult {
+    let d = affairs::set_decision(&app, &v, id, &form.status).await?;
     let m = app.store.meeting(v.county(), d.meeting_id).await?.ok_or(AppError::NotFound)?;
     Ok(saved(&format!("/running/council?cluster={}", m.cluster_id)))
 }

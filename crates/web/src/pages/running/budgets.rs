@@ -6,6 +6,7 @@ use super::*;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::routing::{get, post};
 use chrono::Datelike;
+use serde::{Deserialize, Serialize};
 use xuequ_app::running::budgets::{self, BudgetInput, SourceInput, SpendInput};
 use xuequ_app::running::figures;
 use xuequ_domain::access::running::{self as policy, Affairs};
@@ -274,24 +275,35 @@ async fn budget_with(
     .into_response())
 }
 
-async fn spend_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
+/// A request to spend from a budget.
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
+struct SpendForm {
+    category: String,
+    spent_on: String,
+    amount: String,
+    payee: String,
+    voucher: String,
+    purpose: String,
+    activity_id: String,
+}
+
+async fn spend_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<SpendForm>) -> PageResult {
     let t = v.tr();
-    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
-    let spent_on = get("spent_on");
+    let spent_on = &form.spent_on;
     let result = match spent_on.trim().parse::<chrono::NaiveDate>() {
         Err(_) if !spent_on.trim().is_empty() => {
             Err(AppError::invalid("spent_on", Problem::NotADate { value: spent_on.chars().take(40).collect() }))
         }
         parsed => {
             let input = SpendInput {
-                category: get("category"),
+                category: form.category.clone(),
                 spent_on: parsed.ok(),
-                amount: get("amount"),
-                payee: get("payee"),
-                voucher: get("voucher"),
-                purpose: get("purpose"),
-                activity_id: get("activity_id").trim().parse().ok(),
+                amount: form.amount.clone(),
+                payee: form.payee.clone(),
+                voucher: form.voucher.clone(),
+                purpose: form.purpose.clone(),
+                activity_id: form.activity_id.trim().parse().ok(),
             };
             budgets::request(&app, &v, id, &input).await
         }
@@ -303,17 +315,21 @@ async fn spend_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum
         Ok(_) => Ok(saved(&format!("/running/budgets/{id}"))),
         Err(e) => {
             let problems = form_problems(e)?;
-            budget_with(&app, &v, id, errors_of(&t, "spend", &problems), form, None).await
+            budget_with(&app, &v, id, errors_of(&t, "spend", &problems), values_of(&form), None).await
         }
     }
 }
 
-async fn decide_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DecideForm {
+    approve: String,
+    reason: String,
+}
+
+async fn decide_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<DecideForm>) -> PageResult {
     let e = app.store.expenditure(v.county(), id).await?.ok_or(AppError::NotFound)?;
-    let approve = form.get("approve").is_some_and(|a| a == "1");
-    let reason = form.get("reason").cloned().unwrap_or_default();
-    match budgets::decide(&app, &v, id, approve, &reason).await {
+    match budgets::decide(&app, &v, id, form.approve == "1", &form.reason).await {
         Ok(_) => Ok(saved(&format!("/running/budgets/{}", e.budget_id))),
         Err(err) => {
             let problems = form_problems(err)?;
@@ -466,8 +482,7 @@ async fn set_with(app: &App, v: &Viewer, cluster: i64, year: i32, values: HashMa
     .into_response())
 }
 
-async fn set_post(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
+async fn set_post(State(app): State<App>, v: Viewer, Posted(form): Posted<Values>) -> PageResult {
     let cluster: i64 = form.get("cluster_id").and_then(|c| c.parse().ok()).ok_or(AppError::NotFound)?;
     let year: i32 = form.get("year").and_then(|y| y.parse().ok()).unwrap_or(0);
     let mut sources = Vec::new();
@@ -528,23 +543,27 @@ fn settings_with(v: &Viewer, values: HashMap<String, String>, errors: Vec<String
     .into_response())
 }
 
-async fn settings_post(State(app): State<App>, v: Viewer, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
-    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
-    let result = match xuequ_app::running::parse_settings(
-        &get("hours_total"),
-        &get("hours_school_based"),
-        &get("hours_training"),
-        &get("bureau_limit"),
-    ) {
-        Ok(s) => xuequ_app::running::save_settings(&app, &v, &s).await,
-        Err(e) => Err(e),
-    };
+/// The county's running settings: hours wanted a year, and the bureau's approval limit.
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
+struct SettingsForm {
+    hours_total: String,
+    hours_school_based: String,
+    hours_training: String,
+    bureau_limit: String,
+}
+
+async fn settings_post(State(app): State<App>, v: Viewer, Posted(form): Posted<SettingsForm>) -> PageResult {
+    let result =
+        match xuequ_app::running::parse_settings(&form.hours_total, &form.hours_school_based, &form.hours_training, &form.bureau_limit) {
+            Ok(s) => xuequ_app::running::save_settings(&app, &v, &s).await,
+            Err(e) => Err(e),
+        };
     match result {
         Ok(()) => Ok(saved("/running/settings")),
         Err(e) => {
             let problems = form_problems(e)?;
-            settings_with(&v, form, errors_of(&v.tr(), "settings", &problems))
+            settings_with(&v, values_of(&form), errors_of(&v.tr(), "settings", &problems))
         }
     }
 }

@@ -6,6 +6,7 @@ use super::*;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use chrono::Datelike;
+use serde::{Deserialize, Serialize};
 use xuequ_app::running::hours::{self, HoursQuery, TrainingInput};
 use xuequ_domain::access::running as policy;
 use xuequ_domain::activity::hours::{Category, show};
@@ -224,10 +225,19 @@ async fn teacher_with(app: &App, v: &Viewer, id: i64, year: i32, errors: Vec<Str
     .into_response())
 }
 
-async fn training_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, axum::Form(form): FormMap) -> PageResult {
-    v.check_csrf(csrf_of(&form))?;
-    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
-    let on_date = get("on_date");
+/// A training a teacher took, for their hours.
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
+struct TrainingForm {
+    category: String,
+    title: String,
+    provider: String,
+    on_date: String,
+    hours: String,
+}
+
+async fn training_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<TrainingForm>) -> PageResult {
+    let on_date = &form.on_date;
     let result = match on_date.trim().parse::<chrono::NaiveDate>() {
         Err(_) if !on_date.trim().is_empty() => {
             Err(AppError::invalid("on_date", Problem::NotADate { value: on_date.chars().take(40).collect() }))
@@ -235,22 +245,21 @@ async fn training_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, a
         parsed => {
             let input = TrainingInput {
                 teacher_id: id,
-                category: get("category"),
-                title: get("title"),
-                provider: get("provider"),
+                category: form.category.clone(),
+                title: form.title.clone(),
+                provider: form.provider.clone(),
                 on_date: parsed.ok(),
-                hours: get("hours"),
+                hours: form.hours.clone(),
             };
             hours::add_training(&app, &v, &input).await
         }
     };
-    let year =
-        form.get("on_date").and_then(|d| d.parse::<chrono::NaiveDate>().ok()).map_or_else(|| xuequ_app::today().year(), |d| d.year());
+    let year = form.on_date.parse::<chrono::NaiveDate>().map_or_else(|_| xuequ_app::today().year(), |d| d.year());
     match result {
         Ok(_) => Ok(saved(&format!("/hours/teachers/{id}?year={year}"))),
         Err(e) => {
             let problems = form_problems(e)?;
-            teacher_with(&app, &v, id, year, errors_of(&v.tr(), "training", &problems), form).await
+            teacher_with(&app, &v, id, year, errors_of(&v.tr(), "training", &problems), values_of(&form)).await
         }
     }
 }

@@ -75,7 +75,5 @@ async fn posted_files(
     v: &Viewer,
     form: axum::extract::Multipart,
 ) -> Result<Vec<xuequ_app::library::upload::Incoming>, AppError> {
-    let f = crate::api::library::read_form(app, form).await?;
-    v.check_csrf(f.fields.get("_csrf").map(String::as_str).unwrap_or(""))?;
-    Ok(f.files)
+    Ok(super::posted_upload(app, v, form).await?.files)
 }
