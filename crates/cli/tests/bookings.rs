@@ -73,7 +73,7 @@ async fn bookings(backend: Backend) {
     assert_eq!(status, StatusCode::FORBIDDEN, "the county's calendar is the bureau's");
     let own = teacher.get("/api/v1/me").await.1["user"]["school_id"].as_i64().unwrap();
     let (status, body) = principal.put(&format!("/api/v1/calendar?year={year}&school_id={own}"), calendar).await;
-    assert_eq!((status, body["error"]["details"][0]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("terms")), "{body}");
+    assert_eq!((status, body["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("terms")), "{body}");
 
     // 周二 第5–6节 next week: 14:00–15:30 by the primary bell schedule, waiting for approval.
     let (status, booked) = teacher
@@ -112,18 +112,18 @@ async fn bookings(backend: Backend) {
     ];
     for (what, body, code) in cases {
         let (status, answer) = teacher.post("/api/v1/bookings", body).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{what}: {answer}");
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{what}: {answer}");
         assert!(codes(&answer).contains(&code.to_string()), "{what}: {answer}");
     }
     let mut crowd = at(thursday, "09:00:00", "10:00:00");
     crowd["attendees"] = json!(100);
     let (status, answer) = teacher.post("/api/v1/bookings", crowd).await;
-    assert_eq!((status, codes(&answer)), (StatusCode::BAD_REQUEST, vec!["over_capacity".to_string()]), "{answer}");
+    assert_eq!((status, codes(&answer)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["over_capacity".to_string()]), "{answer}");
     // The weekly quota of 3 hours: 1.5 held on Tuesday, 1 more on Thursday is fine, 1 more is not.
     let (status, answer) = teacher.post("/api/v1/bookings", at(thursday, "09:00:00", "10:00:00")).await;
     assert_eq!(status, StatusCode::CREATED, "{answer}");
     let (status, answer) = teacher.post("/api/v1/bookings", at(thursday, "10:00:00", "11:00:00")).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
     assert!(answer["error"]["details"][0]["message"].as_str().unwrap().contains("2.5"), "the hours already held: {answer}");
     let (status, answer) = teacher
         .post(
@@ -131,9 +131,13 @@ async fn bookings(backend: Backend) {
             json!({"facility_id": not_shared, "start": format!("{thursday}T09:00:00"), "end": format!("{thursday}T10:00:00")}),
         )
         .await;
-    assert_eq!((status, answer["error"]["details"][0]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("not_shared")), "{answer}");
+    assert_eq!(
+        (status, answer["error"]["details"][0]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("not_shared")),
+        "{answer}"
+    );
     let (status, answer) = teacher.post("/api/v1/bookings", json!({"facility_id": lab, "date": tuesday, "periods": [5, 9]})).await;
-    assert_eq!((status, answer["error"]["details"][0]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("periods")), "{answer}");
+    assert_eq!((status, answer["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("periods")), "{answer}");
     let (status, _) = teacher.post("/api/v1/bookings", json!({"facility_id": 999_999_999, "date": tuesday, "periods": [1, 2]})).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
@@ -198,12 +202,12 @@ async fn bookings(backend: Backend) {
 
     // The lender's side: the cluster head sees the pending requests of the lead school and
     // approves one; the teacher is told. A teacher cannot approve; declining needs a reason.
-    let (_, inbox) = head.get(&format!("/api/v1/bookings?owner={lead}&status=pending")).await;
+    let (_, inbox) = head.items(&format!("/api/v1/bookings?owner={lead}&status=pending")).await;
     assert!(inbox.as_array().unwrap().iter().any(|b| b["id"] == booking_id), "{inbox}");
     let (status, _) = teacher.call("PATCH", &format!("/api/v1/bookings/{booking_id}"), Some(json!({"decision": "approve"}))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, answer) = head.call("PATCH", &format!("/api/v1/bookings/{booking_id}"), Some(json!({"decision": "decline"}))).await;
-    assert_eq!((status, answer["error"]["details"][0]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("reason")));
+    assert_eq!((status, answer["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("reason")));
     let (status, answer) = head.call("PATCH", &format!("/api/v1/bookings/{booking_id}"), Some(json!({"decision": "approve"}))).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(answer[0]["status"], "confirmed");
@@ -218,7 +222,7 @@ async fn bookings(backend: Backend) {
 
     // What is free on Tuesday 14:00–15:30: the lab is listed, held by the booking just approved;
     // the teacher's own school's facilities come first (0 km).
-    let (status, free) = teacher.get(&format!("/api/v1/facilities/free?free_from={tuesday}T14:00:00&free_to={tuesday}T15:30:00")).await;
+    let (status, free) = teacher.items(&format!("/api/v1/facilities/free?free_from={tuesday}T14:00:00&free_to={tuesday}T15:30:00")).await;
     assert_eq!(status, StatusCode::OK, "{free}");
     let found = free.as_array().unwrap();
     let listed = found.iter().find(|f| f["facility_id"] == lab).expect("the lab is listed");
@@ -230,7 +234,7 @@ async fn bookings(backend: Backend) {
     let kept = closed.clone();
     closed["share_with"] = json!("nobody");
     assert_eq!(admin.put(&format!("/api/v1/facilities/{lab}/rules"), closed).await.0, StatusCode::OK);
-    let (_, free) = teacher.get(&format!("/api/v1/facilities/free?free_from={tuesday}T14:00:00&free_to={tuesday}T15:30:00")).await;
+    let (_, free) = teacher.items(&format!("/api/v1/facilities/free?free_from={tuesday}T14:00:00&free_to={tuesday}T15:30:00")).await;
     assert!(free.as_array().unwrap().iter().all(|f| f["facility_id"] != lab), "no longer shared: {free}");
     assert_eq!(admin.put(&format!("/api/v1/facilities/{lab}/rules"), kept).await.0, StatusCode::OK);
 
@@ -248,12 +252,12 @@ async fn bookings(backend: Backend) {
 
     // Scopes: another county's admin finds nothing; the bureau sees the county.
     assert_eq!(other.get(&format!("/api/v1/bookings/{booking_id}")).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(other.get("/api/v1/bookings").await.1.as_array().map(Vec::len), Some(0));
+    assert_eq!(other.items("/api/v1/bookings").await.1.as_array().map(Vec::len), Some(0));
     let (status, _) =
         other.post("/api/v1/bookings", json!({"facility_id": lab, "school_id": lead, "date": thursday, "periods": [1, 1]})).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, answer) = admin.get("/api/v1/bookings?status=bogus").await;
-    assert_eq!((status, answer["error"]["details"][0]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("status")));
+    let (status, answer) = admin.items("/api/v1/bookings?status=bogus").await;
+    assert_eq!((status, answer["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("status")));
 
     // Fifty requests for one slot at once: exactly one is booked, every other is told which
     // booking it collides with.
@@ -284,7 +288,7 @@ async fn bookings(backend: Backend) {
         assert_eq!(*status, StatusCode::CONFLICT, "{answer}");
         assert!(answer["error"]["details"][0]["message"].as_str().unwrap().contains(&format!("#{winner}")), "{answer}");
     }
-    let (_, held) = admin.get(&format!("/api/v1/bookings?facility={lab}&from={friday}&to={friday}&status=pending,confirmed")).await;
+    let (_, held) = admin.items(&format!("/api/v1/bookings?facility={lab}&from={friday}&to={friday}&status=pending,confirmed")).await;
     assert_eq!(held.as_array().unwrap().len(), 1, "one booking holds the slot: {held}");
     server.stop().await.unwrap();
 }
@@ -365,7 +369,7 @@ async fn outcomes(backend: Backend) {
     let patch = |d: &str| Some(json!({"decision": d}));
     assert_eq!(head.call("PATCH", &format!("/api/v1/bookings/{second}"), patch("approve")).await.0, StatusCode::OK);
     let (status, early) = head.call("PATCH", &format!("/api/v1/bookings/{second}"), patch("no_show")).await;
-    assert_eq!((status, codes(&early)), (StatusCode::BAD_REQUEST, vec!["not_begun_yet".to_string()]), "{early}");
+    assert_eq!((status, codes(&early)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["not_begun_yet".to_string()]), "{early}");
     // Yesterday 10:00–11:00 in the county (UTC+8).
     let begun = (today - Duration::days(1)).and_hms_opt(2, 0, 0).unwrap().and_utc();
     let (from, to) = (stamp(begun), stamp(begun + Duration::hours(1)));

@@ -21,10 +21,10 @@ async fn exchange(backend: Backend) {
     let (status, view) = admin.get("/api/v1/exchange?year=2026").await;
     assert_eq!(status, StatusCode::OK, "{view}");
     let row = view["schools"].as_array().unwrap().iter().find(|s| s["name"] == "城关第一小学").unwrap().clone();
-    let (_, list) = admin.get(&format!("/api/v1/teachers?school_id={}&per_page=500", row["school_id"])).await;
+    let (_, list) = admin.get(&format!("/api/v1/teachers?school_id={}&per_page=200", row["school_id"])).await;
     let start = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
     // The demo leaves out some teachers who rotated the year before: the school's reason wins.
-    let (_, left_out) = admin.get("/api/v1/exchange/exclusions?year=2026").await;
+    let (_, left_out) = admin.items("/api/v1/exchange/exclusions?year=2026").await;
     let left_out: Vec<i64> = left_out.as_array().unwrap().iter().map(|e| e["teacher_id"].as_i64().unwrap()).collect();
     let (mut due, mut retiring, mut young, mut excluded) = (0, 0, 0, 0);
     for t in list["items"].as_array().unwrap() {
@@ -61,7 +61,7 @@ async fn exchange(backend: Backend) {
 
     // Teachers see none of it; another year than a calendar knows is named.
     assert_eq!(teacher.get("/api/v1/exchange").await.0, StatusCode::FORBIDDEN);
-    assert_eq!(admin.get("/api/v1/exchange?year=99999").await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(admin.get("/api/v1/exchange?year=99999").await.0, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(principal.get("/api/v1/exchange").await.1["schools"].as_array().unwrap().len(), 1, "a principal sees their school");
 
     // The head plans the cluster: every move within it and within reach; the bound holds.
@@ -81,7 +81,7 @@ async fn exchange(backend: Backend) {
         "the county's plan is the bureau's"
     );
     assert_eq!(principal.post("/api/v1/exchange/plan", json!({"cluster": district})).await.0, StatusCode::FORBIDDEN);
-    assert_eq!(head.post("/api/v1/exchange/plan", json!({"cluster": district, "max_km": -1})).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(head.post("/api/v1/exchange/plan", json!({"cluster": district, "max_km": -1})).await.0, StatusCode::UNPROCESSABLE_ENTITY);
 
     // The page: the quota, the shortage table, and a plan on request.
     let (status, page) = head.page(&format!("/exchange?cluster={district}")).await;
@@ -116,7 +116,7 @@ async fn workflow(backend: Backend) {
     let body = json!({"username": "qs.admin", "display_name": "青石乡初中校长", "password": "青石乡的密码123", "role": "school_admin", "school_id": far});
     assert_eq!(admin.post("/api/v1/users", body).await.0, StatusCode::CREATED);
     let receiving = server.client_with("qs.admin", "青石乡的密码123").await.unwrap();
-    let (_, teachers) = admin.get(&format!("/api/v1/teachers?school_id={own}&per_page=500")).await;
+    let (_, teachers) = admin.get(&format!("/api/v1/teachers?school_id={own}&per_page=200")).await;
     let teacher = teachers["items"][0].clone();
     let t = teacher["id"].as_i64().unwrap();
     let ends = today.checked_add_months(chrono::Months::new(12)).unwrap().pred_opt().unwrap();
@@ -126,7 +126,7 @@ async fn workflow(backend: Backend) {
     let short =
         json!({"teacher_id": t, "to_school_id": far, "form": "rotation", "starts_on": today, "ends_on": today + chrono::Days::new(60)});
     let (status, body) = admin.post("/api/v1/exchange/moves", short).await;
-    assert_eq!((status, body["error"]["details"][0]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("ends_on")), "{body}");
+    assert_eq!((status, body["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("ends_on")), "{body}");
     let same = json!({"teacher_id": t, "to_school_id": own, "form": "rotation", "starts_on": today, "ends_on": ends});
     assert_eq!(admin.post("/api/v1/exchange/moves", same).await.1["error"]["details"][0]["code"], "same_school");
     let partial =
@@ -183,7 +183,10 @@ async fn workflow(backend: Backend) {
     assert_eq!(admin.get(&format!("/api/v1/teachers/{t}")).await.1["school_id"].as_i64(), Some(own), "the home school stays");
 
     // The bureau ends it early, with a reason: back home, and the history keeps the move.
-    assert_eq!(admin.call("PATCH", &format!("/api/v1/exchange/moves/{id}"), Some(decide("end_early"))).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        admin.call("PATCH", &format!("/api/v1/exchange/moves/{id}"), Some(decide("end_early"))).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
     let (_, after) =
         admin.call("PATCH", &format!("/api/v1/exchange/moves/{id}"), Some(json!({"decision": "end_early", "reason": "家中有事"}))).await;
     assert_eq!(after["status"], "returned");
@@ -250,9 +253,9 @@ async fn workflow(backend: Backend) {
     let tiers = json!({"subsidy": {"tiers": [{"name": "一类", "min_km": 0, "monthly_yuan": 300}]}});
     assert_eq!(principal.put("/api/v1/exchange/settings", tiers.clone()).await.0, StatusCode::FORBIDDEN);
     assert_eq!(admin.put("/api/v1/exchange/settings", tiers).await.0, StatusCode::OK);
-    let (_, paid) = principal.get("/api/v1/exchange/subsidy?year=2025").await;
+    let (_, paid) = principal.items("/api/v1/exchange/subsidy?year=2025").await;
     // Moves of the whole post that began: the months away are paid where the teacher was.
-    let (_, moves) = admin.get(&format!("/api/v1/exchange/moves?school={own}")).await;
+    let (_, moves) = admin.items(&format!("/api/v1/exchange/moves?school={own}")).await;
     let away = |id: i64, day: NaiveDate| -> Option<i64> {
         moves.as_array().unwrap().iter().find_map(|m| {
             let (from, to): (NaiveDate, NaiveDate) = (m["starts_on"].as_str()?.parse().ok()?, m["ends_on"].as_str()?.parse().ok()?);

@@ -92,7 +92,7 @@ async fn concurrent_saves_of_one_version(backend: Backend) {
     let head = server.client("head").await.unwrap();
     let (_, me) = head.get("/api/v1/me").await;
     let cluster = me["actor"]["cluster_id"].as_i64().unwrap();
-    let (_, plans) = head.get(&format!("/api/v1/clusters/{cluster}/work-plans")).await;
+    let (_, plans) = head.items(&format!("/api/v1/clusters/{cluster}/work-plans")).await;
     let plan = plans.as_array().unwrap().iter().find(|p| !p["tasks"].as_array().unwrap().is_empty()).expect("a demo plan with tasks");
     let (plan_id, id) = (plan["id"].as_i64().unwrap(), plan["tasks"][0]["id"].as_i64().unwrap());
     // Rounds of twenty: a locked database shows up as a 500 in some rounds, not every one.

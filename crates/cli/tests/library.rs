@@ -159,7 +159,7 @@ async fn library(backend: Backend) {
     let (_, rated) = member.post(&format!("/api/v1/resources/{docx_id}/ratings"), json!({"stars": 2})).await;
     assert_eq!((rated["rating_count"].as_i64(), rated["rating"].as_f64()), (Some(1), Some(2.0)));
     let (status, body) = member.post(&format!("/api/v1/resources/{docx_id}/ratings"), json!({"stars": 6})).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["error"]["details"][0]["field"], "stars");
     let (status, _) = member.post(&format!("/api/v1/resources/{docx_id}/comments"), json!({"body": "配方法讲得清楚"})).await;
     assert_eq!(status, StatusCode::CREATED);
@@ -180,7 +180,7 @@ async fn library(backend: Backend) {
     for (name, bytes, code) in &hostile {
         let (status, body) =
             principal.multipart("POST", "/api/v1/resources", &fields, &[("好的.txt", "好文件".as_bytes()), (name, bytes)]).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{name}: {body}");
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {body}");
         let detail = &body["error"]["details"][0];
         assert_eq!(detail["code"], *code, "{name}: {body}");
         if *code != "file_too_large" || !detail["message"].as_str().unwrap().is_empty() {

@@ -82,7 +82,7 @@ async fn each_role_on(backend: Backend) {
     const OK: u16 = 200;
     const NEW: u16 = 201;
     const GONE: u16 = 204;
-    const BAD: u16 = 400;
+    const BAD: u16 = 422;
     const NO: u16 = 403;
     const NF: u16 = 404;
     type Build<'a> = Box<dyn Fn(usize) -> reqwest::RequestBuilder + 'a>;
@@ -240,7 +240,7 @@ async fn each_role_on(backend: Backend) {
     let act_far = post_admin("/api/v1/activities", activity(loose, loose_school, 60)).await["id"].as_i64().unwrap();
     let this_year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
     let budget =
-        get_json(format!("/api/v1/budgets?year={this_year}&cluster={district_id}"), admin.clone()).await[0]["id"].as_i64().unwrap();
+        get_json(format!("/api/v1/budgets?year={this_year}&cluster={district_id}"), admin.clone()).await["items"][0]["id"].as_i64().unwrap();
     let spend = serde_json::json!({"category": "office", "spent_on": format!("{this_year}-06-01"), "amount": "10", "payee": "城关印务", "purpose": "打印"});
     // Asked for by the principal (a member school's admin), and by the head: nobody decides
     // their own request.
@@ -818,7 +818,7 @@ async fn each_role_on(backend: Backend) {
     let r = client.post(server.url("/api/v1/import/facilities")).bearer_auth(&tokens[4]).multipart(form()).send().await.unwrap();
     assert_eq!(r.status(), S::FORBIDDEN);
     let r = client.post(server.url("/api/v1/import/facilities")).bearer_auth(&tokens[3]).multipart(form()).send().await.unwrap();
-    assert_eq!(r.status(), S::BAD_REQUEST);
+    assert_eq!(r.status(), S::UNPROCESSABLE_ENTITY);
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["error"]["details"][0]["code"], "out_of_scope");
     // Disabling an account ends its sessions at once, even a busy (cached) one.
@@ -1026,7 +1026,7 @@ async fn api_changes_with_the_page_cookie_need_the_csrf_token() {
             assert_eq!(body["error"]["code"], "csrf_required", "{what}: {body}");
             assert!(body["error"]["message"].as_str().unwrap().contains("X-CSRF-Token"), "{what}: {body}");
         }
-        let (_, collections) = principal.get("/api/v1/collections").await;
+        let (_, collections) = principal.items("/api/v1/collections").await;
         assert!(!collections.to_string().contains("跨站收藏"), "{collections}");
         let (_, still) = principal.get(&format!("/api/v1/resources/{id}")).await;
         assert_eq!((still["title"].as_str(), still["status"].as_str()), (Some("本校教案"), Some("active")), "{still}");
@@ -1089,7 +1089,7 @@ async fn a_resource_page_offers_only_what_one_may_do() {
         }
         assert_eq!(inspector.form(&format!("/library/{id}/rate"), &[("stars", "4".into())]).await, StatusCode::FORBIDDEN);
         assert_eq!(inspector.form(&format!("/library/{id}/comment"), &[("body", "督导意见".into())]).await, StatusCode::FORBIDDEN);
-        let (_, comments) = teacher.get(&format!("/api/v1/resources/{id}/comments")).await;
+        let (_, comments) = teacher.items(&format!("/api/v1/resources/{id}/comments")).await;
         assert!(!comments.to_string().contains("督导意见"), "{comments}");
         // The curated collection: offered to its head, who puts the resource in; not to a
         // teacher of the district, who may only read it (and is still refused if they post).
@@ -1234,8 +1234,8 @@ async fn page_forms_without_the_session_token_are_refused() {
             ("/plans".into(), fields(&[("name", "跨站方案")])),
         ];
         let (_, calendar_before) = admin.get("/api/v1/calendar?year=2031").await;
-        let (_, exclusions_before) = admin.get("/api/v1/exchange/exclusions?year=2031").await;
-        let (_, plans_before) = admin.get("/api/v1/plans").await;
+        let (_, exclusions_before) = admin.items("/api/v1/exchange/exclusions?year=2031").await;
+        let (_, plans_before) = admin.items("/api/v1/plans").await;
         for (path, body) in &forms {
             for token in [None, Some("forged"), Some("")] {
                 let mut body = body.clone();
@@ -1258,10 +1258,10 @@ async fn page_forms_without_the_session_token_are_refused() {
         assert_eq!(admin.get(&format!("/api/v1/clusters/{cluster}")).await.1["cluster"]["status"], "active", "the cluster stays");
         assert!(server.client_with("admin", "xuequ-demo").await.is_ok(), "the password is unchanged");
         assert_eq!(admin.get("/api/v1/calendar?year=2031").await.1, calendar_before, "the calendar is unchanged");
-        assert_eq!(admin.get("/api/v1/exchange/exclusions?year=2031").await.1, exclusions_before, "no exclusion");
-        assert!(!admin.get("/api/v1/collections").await.1.to_string().contains("跨站收藏夹"), "no collection");
+        assert_eq!(admin.items("/api/v1/exchange/exclusions?year=2031").await.1, exclusions_before, "no exclusion");
+        assert!(!admin.items("/api/v1/collections").await.1.to_string().contains("跨站收藏夹"), "no collection");
         assert!(!admin.page("/running/settings").await.1.contains("value=\"999\""), "the settings are unchanged");
-        assert_eq!(admin.get("/api/v1/plans").await.1, plans_before, "no plan started");
+        assert_eq!(admin.items("/api/v1/plans").await.1, plans_before, "no plan started");
         // With the session's token the same forms go through, so the refusals were the token's.
         for path in ["/bookings/calendar", "/library/collections"] {
             let (_, body) = forms.iter().find(|(p, _)| p == path).unwrap();

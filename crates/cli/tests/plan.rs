@@ -88,10 +88,10 @@ async fn planning_story(backend: Backend) {
 
     // Bad settings are named.
     let (status, err) = admin.call("POST", "/api/v1/plans", Some(json!({"settings": {"stage": "primary", "max_schools": 12}}))).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(err["error"]["details"][0]["field"], "max_schools", "{err}");
     let (status, err) = admin.call("POST", "/api/v1/plans", Some(json!({"settings": {"fixed": [["NOPE", "X"]]}}))).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(err["error"]["details"][0]["field"], "fixed", "{err}");
 
     // The page shows the map, the comparison and every cluster.
@@ -247,7 +247,7 @@ async fn a_partial_year_is_never_judged(backend: Backend) {
     // The planner: the default year is the complete one; the partial year names what is missing.
     let settings = json!({"stage": "primary", "time_limit": 1, "year": year});
     let (status, err) = admin.call("POST", "/api/v1/plans", Some(json!({"settings": settings}))).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
     assert_eq!(err["error"]["details"][0]["field"], "missing_as_zero", "{err}");
     assert!(err["error"]["details"][0]["message"].as_str().unwrap().contains("没有统计数据"), "{err}");
     let settings = json!({"stage": "primary", "time_limit": 1, "year": year, "missing_as_zero": true});
@@ -260,7 +260,7 @@ async fn a_partial_year_is_never_judged(backend: Backend) {
     assert_eq!(plan["strength_source"]["assessment_year"].as_i64(), Some(latest), "{}", plan["strength_source"]);
     assert_eq!(plan["strength_source"]["missing"], 0);
     let (status, err) = admin.call("POST", "/api/v1/plans", Some(json!({"settings": {"year": 1990}}))).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(err["error"]["details"][0]["field"], "year", "{err}");
     // The form says it too, next to the field, with what was typed kept.
     let (status, html) = admin

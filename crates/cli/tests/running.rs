@@ -47,7 +47,7 @@ async fn teacher_account(admin: &Api, server: &TestServer, name: &str, school: i
 
 async fn hours_of(api: &Api, teacher: i64) -> Value {
     let year = Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).format("%Y").to_string();
-    let (status, body) = api.get(&format!("/api/v1/training-hours?year={year}&teacher={teacher}")).await;
+    let (status, body) = api.items(&format!("/api/v1/training-hours?year={year}&teacher={teacher}")).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body[0].clone()
 }
@@ -103,7 +103,7 @@ async fn running(backend: Backend) {
     bad["ends_at"] = json!(local(-20));
     bad["kind"] = json!("party");
     let (status, body) = head.post("/api/v1/activities", bad).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let fields: Vec<&str> = body["error"]["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
     assert!(fields.contains(&"kind") && fields.contains(&"ends_at"), "{body}");
     let mut far = new.clone();
@@ -118,7 +118,7 @@ async fn running(backend: Backend) {
     assert_eq!(member_teacher.get(&format!("/api/v1/activities/{id}")).await.0, StatusCode::OK);
     assert_eq!(outsider.get(&format!("/api/v1/activities/{id}")).await.0, StatusCode::NOT_FOUND);
     assert_eq!(other_county.get(&format!("/api/v1/activities/{id}")).await.0, StatusCode::NOT_FOUND);
-    let (_, listed) = outsider.get("/api/v1/activities").await;
+    let (_, listed) = outsider.items("/api/v1/activities").await;
     assert!(!listed.as_array().unwrap().iter().any(|a| a["id"] == id), "not in the outsider's list");
 
     // Sign-up: once; the places run out; withdraw frees one (before it starts only).
@@ -154,9 +154,9 @@ async fn running(backend: Backend) {
     // A wrong code, and another activity's code, are refused by field; the outsider cannot use it.
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let (status, body) = member_teacher.post(&format!("/api/v1/activities/{id}/checkin"), json!({"code": wrong})).await;
-    assert_eq!((status, field(&body)), (StatusCode::BAD_REQUEST, "code".to_string()));
+    assert_eq!((status, field(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "code".to_string()));
     let (status, _) = member_teacher.post(&format!("/api/v1/activities/{id}/checkin"), json!({"code": other_code["code"]})).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "another activity's code");
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "another activity's code");
     assert_eq!(outsider.post(&format!("/api/v1/activities/{id}/checkin"), json!({"code": code})).await.0, StatusCode::NOT_FOUND);
     // The member teacher walks in and checks in once; the same code from their account again is
     // refused with the time of the first; a colleague's account checks in only themself.
@@ -211,7 +211,7 @@ async fn running(backend: Backend) {
     let (status, refused) = head
         .multipart("POST", &format!("/api/v1/activities/{id}/files"), &[], &[("照片.jpg", b"MZ\x90\x00not a picture"), ("b.docx", &docx)])
         .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     let (_, detail) = head.get(&format!("/api/v1/activities/{id}")).await;
     assert_eq!(detail["files"].as_array().unwrap().len(), 1, "the refused batch left nothing");
     let file_id = detail["files"][0]["id"].as_i64().unwrap();
@@ -253,10 +253,10 @@ async fn running(backend: Backend) {
     assert_eq!(tenths(&done["missing"]), missing);
     assert_eq!(tenths(&done["missing_school_based"]), (240 - tenths(&done["school_based"])).max(0));
     // A teacher reads only their own; the member school's admin their school.
-    assert_eq!(second_teacher.get(&format!("/api/v1/training-hours?teacher={member_teacher_id}")).await.0, StatusCode::NOT_FOUND);
-    let (_, school_list) = member_admin.get(&format!("/api/v1/training-hours?school={member}")).await;
+    assert_eq!(second_teacher.items(&format!("/api/v1/training-hours?teacher={member_teacher_id}")).await.0, StatusCode::NOT_FOUND);
+    let (_, school_list) = member_admin.items(&format!("/api/v1/training-hours?school={member}")).await;
     assert!(school_list.as_array().unwrap().iter().any(|h| h["teacher_id"] == member_teacher_id));
-    assert_eq!(member_admin.get(&format!("/api/v1/training-hours?school={lead}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(member_admin.items(&format!("/api/v1/training-hours?school={lead}")).await.0, StatusCode::NOT_FOUND);
 
     // The teacher's calendar feed holds their activities.
     let (_, feed) = member_teacher.post("/api/v1/feeds", json!({})).await;
@@ -271,7 +271,7 @@ async fn running(backend: Backend) {
     let (status, body) = head
         .call("PATCH", &format!("/api/v1/activities/{future_id}"), Some(json!({"revision": f["revision"], "status": "cancelled"})))
         .await;
-    assert_eq!((status, field(&body)), (StatusCode::BAD_REQUEST, "reason".to_string()));
+    assert_eq!((status, field(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "reason".to_string()));
     let (status, cancelled) = head
         .call(
             "PATCH",
@@ -320,16 +320,16 @@ async fn running(backend: Backend) {
 
     // The calendar of the cluster holds the activity; the other county's holds none of it.
     let day = Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).format("%Y-%m-%d").to_string();
-    let (status, events) = head.get(&format!("/api/v1/cluster-calendar?cluster={district}&from={day}&to={day}")).await;
+    let (status, events) = head.items(&format!("/api/v1/cluster-calendar?cluster={district}&from={day}&to={day}")).await;
     assert_eq!(status, StatusCode::OK, "{events}");
     assert!(events.as_array().unwrap().iter().any(|e| e["kind"] == "activity" && e["id"] == id));
-    assert_eq!(other_county.get(&format!("/api/v1/cluster-calendar?cluster={district}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(other_county.items(&format!("/api/v1/cluster-calendar?cluster={district}")).await.0, StatusCode::NOT_FOUND);
 
     // The figures for the evaluation count it.
-    let (_, figures) = admin.get(&format!("/api/v1/running/figures?year={}", &day[..4])).await;
+    let (_, figures) = admin.items(&format!("/api/v1/running/figures?year={}", &day[..4])).await;
     let mine = figures.as_array().unwrap().iter().find(|f| f["cluster_id"] == district).expect("the district's figures").clone();
     assert!(mine["activities_held"].as_i64().unwrap() >= 1 && mine["budget_total"].as_i64().unwrap() > 0, "{mine}");
-    let (_, none) = other_county.get(&format!("/api/v1/running/figures?year={}", &day[..4])).await;
+    let (_, none) = other_county.items(&format!("/api/v1/running/figures?year={}", &day[..4])).await;
     assert!(!none.as_array().unwrap().iter().any(|f| f["cluster_id"] == district));
     server.stop().await.unwrap();
 }
@@ -362,7 +362,7 @@ async fn budgets_and_plans(
     assert_eq!(head.put(&path, json!({"sources": sources, "lines": lines})).await.0, StatusCode::FORBIDDEN);
     lines["office"] = json!("0.10");
     let (status, body) = admin.put(&path, json!({"sources": sources, "lines": lines})).await;
-    assert_eq!((status, field(&body)), (StatusCode::BAD_REQUEST, "lines".to_string()), "they must add up: {body}");
+    assert_eq!((status, field(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "lines".to_string()), "they must add up: {body}");
     lines["office"] = json!("0.20");
     let (status, budget) = admin.put(&path, json!({"sources": sources, "lines": lines})).await;
     assert_eq!(status, StatusCode::OK, "{budget}");
@@ -370,13 +370,13 @@ async fn budgets_and_plans(
     let id = budget["id"].as_i64().unwrap();
     let spend = |amount: &str, category: &str| json!({"category": category, "spent_on": format!("{next}-03-01"), "amount": amount, "payee": "县教师发展中心", "purpose": "专家讲课费"});
     // Teachers neither read nor ask; the other county sees nothing.
-    assert!(teacher.get(&format!("/api/v1/budgets?year={next}")).await.1.as_array().unwrap().is_empty());
+    assert!(teacher.items(&format!("/api/v1/budgets?year={next}")).await.1.as_array().unwrap().is_empty());
     assert_eq!(teacher.post(&format!("/api/v1/budgets/{id}/expenditures"), spend("10", "research")).await.0, StatusCode::NOT_FOUND);
-    assert!(other_county.get(&format!("/api/v1/budgets?year={next}")).await.1.as_array().unwrap().is_empty());
+    assert!(other_county.items(&format!("/api/v1/budgets?year={next}")).await.1.as_array().unwrap().is_empty());
     assert_eq!(other_county.post(&format!("/api/v1/budgets/{id}/expenditures"), spend("10", "research")).await.0, StatusCode::NOT_FOUND);
     // Past 100 % is refused when asked; 80 % warns.
     let (status, body) = head.post(&format!("/api/v1/budgets/{id}/expenditures"), spend("10000.01", "research")).await;
-    assert_eq!((status, problem(&body)), (StatusCode::BAD_REQUEST, "over_budget".to_string()), "{body}");
+    assert_eq!((status, problem(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "over_budget".to_string()), "{body}");
     let (status, first) = member_admin.post(&format!("/api/v1/budgets/{id}/expenditures"), spend("8000", "research")).await;
     assert_eq!((status, first["used_percent"].as_i64()), (StatusCode::CREATED, Some(80)), "{first}");
     // Ten requests of 2,000 each, approved all at once by the head: the 8,000 goes first, then
@@ -404,7 +404,7 @@ async fn budgets_and_plans(
         answers.iter().filter(|(s, _)| *s != StatusCode::OK).all(|(s, b)| *s == StatusCode::CONFLICT && problem(b) == "over_budget"),
         "{answers:?}"
     );
-    let (_, after) = head.get(&format!("/api/v1/budgets?year={next}&cluster={district}")).await;
+    let (_, after) = head.items(&format!("/api/v1/budgets?year={next}&cluster={district}")).await;
     let research = after[0]["lines"].as_array().unwrap().iter().find(|l| l["category"] == "research").unwrap().clone();
     assert_eq!((research["spent"].as_str(), research["balance"].as_str()), (Some("10000.00"), Some("0.00")));
     assert!(research["warning"].as_bool().unwrap());
@@ -428,7 +428,7 @@ async fn budgets_and_plans(
         StatusCode::FORBIDDEN
     );
     let (status, body) = admin.call("PATCH", &format!("/api/v1/expenditures/{big_id}"), Some(json!({"approve": false}))).await;
-    assert_eq!((status, field(&body)), (StatusCode::BAD_REQUEST, "reason".to_string()), "declining needs a reason");
+    assert_eq!((status, field(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "reason".to_string()), "declining needs a reason");
     let (status, done) = admin.call("PATCH", &format!("/api/v1/expenditures/{big_id}"), Some(json!({"approve": true}))).await;
     assert_eq!((status, done["status"].as_str()), (StatusCode::OK, Some("approved")));
     assert_eq!(
@@ -439,8 +439,8 @@ async fn budgets_and_plans(
     lines["research"] = json!("9999.99");
     lines["training"] = json!("90000.11");
     let (status, body) = admin.put(&path, json!({"sources": sources, "lines": lines})).await;
-    assert_eq!((status, field(&body), problem(&body)), (StatusCode::BAD_REQUEST, "lines".to_string(), "below_spent".to_string()));
-    let (_, ledger) = head.get(&format!("/api/v1/budgets?year={next}&cluster={district}")).await;
+    assert_eq!((status, field(&body), problem(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "lines".to_string(), "below_spent".to_string()));
+    let (_, ledger) = head.items(&format!("/api/v1/budgets?year={next}&cluster={district}")).await;
     assert_eq!(ledger[0]["spent"], "16000.50");
     assert_eq!(ledger[0]["balance"], "83999.80", "100000.30 - 10000.00 - 6000.50");
     let ledger_xlsx = head.bytes(&format!("/running/budgets/{id}/ledger.xlsx")).await;
@@ -564,7 +564,7 @@ async fn checkin_codes_cannot_be_guessed(backend: Backend) {
     for _ in 0..5 {
         let (_, wrong) = codes(&head, first).await;
         let (status, body) = guesser.post(&checkin(first), json!({"code": wrong})).await;
-        assert_eq!((status, field(&body)), (StatusCode::BAD_REQUEST, "code".to_string()), "{body}");
+        assert_eq!((status, field(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "code".to_string()), "{body}");
     }
     // …then every code is refused for ten minutes, the right one too, saying how long to wait.
     let (_, wrong) = codes(&head, first).await;
@@ -607,7 +607,7 @@ async fn checkin_codes_cannot_be_guessed(backend: Backend) {
     for api in &crowd {
         for _ in 0..5 {
             let (_, wrong) = codes(&head, third).await;
-            assert_eq!(api.post(&checkin(third), json!({"code": wrong})).await.0, StatusCode::BAD_REQUEST);
+            assert_eq!(api.post(&checkin(third), json!({"code": wrong})).await.0, StatusCode::UNPROCESSABLE_ENTITY);
         }
     }
     let (right, _) = codes(&head, third).await;
@@ -646,7 +646,7 @@ async fn a_budget_always_adds_up(backend: Backend) {
     let (district, _) = district_of(&admin).await;
     let year: i32 = Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).format("%Y").to_string().parse::<i32>().unwrap() + 1;
     let path = format!("/api/v1/clusters/{district}/budgets/{year}");
-    let read = || async { head.get(&format!("/api/v1/budgets?year={year}&cluster={district}")).await.1[0].clone() };
+    let read = || async { head.items(&format!("/api/v1/budgets?year={year}&cluster={district}")).await.1[0].clone() };
     let put = |sources: &str, lines: Value| {
         admin.put(&path, json!({"sources": [{"source": "county_per_cluster", "amount": sources}], "lines": lines}))
     };
@@ -661,11 +661,11 @@ async fn a_budget_always_adds_up(backend: Backend) {
     assert_eq!(lines, vec![("office".to_string(), "10.00".to_string())]);
     // Blank amounts are no budget: refused by field, nothing changes.
     let (status, body) = put("", json!({"office": ""})).await;
-    assert_eq!((status, field(&body)), (StatusCode::BAD_REQUEST, "sources".to_string()), "{body}");
+    assert_eq!((status, field(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "sources".to_string()), "{body}");
     assert_eq!(budget_sums(&read().await).1, "10.00");
     // Sources that do not match the categories: refused, naming both sums.
     let (status, body) = put("20", json!({"office": "10"})).await;
-    assert_eq!((status, field(&body), problem(&body)), (StatusCode::BAD_REQUEST, "lines".to_string(), "budget_unbalanced".to_string()));
+    assert_eq!((status, field(&body), problem(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "lines".to_string(), "budget_unbalanced".to_string()));
     assert!(body["error"]["details"][0]["message"].as_str().unwrap().contains("20.00"), "{body}");
 
     // With 300 spent of research, research cannot fall below 300 nor be left out.
@@ -678,7 +678,7 @@ async fn a_budget_always_adds_up(backend: Backend) {
     assert_eq!((status, approved["status"].as_str()), (StatusCode::OK, Some("approved")), "{approved}");
     for (sources, lines) in [("10", json!({"office": "10"})), ("210", json!({"research": "200", "office": "10"}))] {
         let (status, body) = put(sources, lines).await;
-        assert_eq!((status, field(&body), problem(&body)), (StatusCode::BAD_REQUEST, "lines".to_string(), "below_spent".to_string()));
+        assert_eq!((status, field(&body), problem(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "lines".to_string(), "below_spent".to_string()));
         assert!(body["error"]["details"][0]["message"].as_str().unwrap().contains("300.00"), "names what was spent: {body}");
     }
     let (sources, total, lines) = budget_sums(&read().await);
@@ -754,7 +754,7 @@ async fn attachments_refuse_zip_bombs(backend: Backend) {
     for route in &routes {
         for (name, bytes, code) in &bombs {
             let (status, body) = head.multipart("POST", route, &[], &[("好的.docx", &good), (name, bytes)]).await;
-            assert_eq!(status, StatusCode::BAD_REQUEST, "{route} {name}: {body}");
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{route} {name}: {body}");
             let detail = &body["error"]["details"][0];
             assert_eq!((detail["field"].as_str(), detail["code"].as_str()), (Some("files"), Some(*code)), "{route} {name}: {body}");
             assert!(detail["message"].as_str().unwrap().contains(name), "the file is named: {body}");
@@ -816,7 +816,7 @@ async fn spending_is_decided_by_another_hand(backend: Backend) {
     // Post/redirect/get: a request that passes 80 % answers 303 to the budget with the warning,
     // and loading that page again asks for nothing more.
     let count = || async {
-        head.get(&format!("/api/v1/budgets?year={year}&cluster={district}")).await.1[0]["expenditures"].as_array().unwrap().len()
+        head.items(&format!("/api/v1/budgets?year={year}&cluster={district}")).await.1[0]["expenditures"].as_array().unwrap().len()
     };
     let before = count().await;
     let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();

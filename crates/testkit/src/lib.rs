@@ -309,6 +309,26 @@ impl Api {
         self.call("GET", path, None).await
     }
 
+    /// Every item of a list, over all its pages (`{"items", "total", "page", "per_page"}`), as one
+    /// JSON array; an error answer as it came.
+    pub async fn items(&self, path: &str) -> (StatusCode, Value) {
+        let mut all = Vec::new();
+        for page in 1.. {
+            let sep = if path.contains('?') { '&' } else { '?' };
+            let (status, body) = self.get(&format!("{path}{sep}page={page}&per_page=200")).await;
+            if status != StatusCode::OK {
+                return (status, body);
+            }
+            let items = body["items"].as_array().cloned().unwrap_or_default();
+            let done = items.is_empty() || (all.len() + items.len()) as u64 >= body["total"].as_u64().unwrap_or(0);
+            all.extend(items);
+            if done {
+                break;
+            }
+        }
+        (StatusCode::OK, Value::Array(all))
+    }
+
     pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
         self.call("POST", path, Some(body)).await
     }

@@ -38,6 +38,12 @@ pub fn api_list_request(query: &HashMap<String, String>) -> Result<(ListFilter, 
             xuequ_domain::Problem::Malformed { reason: format!("`{}` is not {what}", value.chars().take(40).collect::<String>()) },
         )]))
     };
+    if query.iter().any(|(k, v)| k.contains('\0') || v.contains('\0')) {
+        return Err(crate::error::ApiError(xuequ_app::AppError::Invalid(vec![xuequ_domain::FieldProblem::new(
+            "query",
+            xuequ_domain::Problem::ControlCharacter,
+        )])));
+    }
     let number = |key: &str| -> Result<Option<u64>, crate::error::ApiError> {
         query.get(key).map(|v| v.parse::<u64>().map_err(|_| malformed(key, v, "a whole number"))).transpose()
     };

@@ -219,6 +219,10 @@ impl<T: serde::de::DeserializeOwned + 'static, S: Send + Sync> FromRequest<S> fo
         if !value.is_object() && !expects_list::<T>() {
             return Err(malformed("body", "a JSON object is expected".into()));
         }
+        // No store takes a NUL inside text (PostgreSQL refuses it): a rule, named where it is.
+        if let Some(field) = nul_at(&value, String::new()) {
+            return Err(ApiError(AppError::Invalid(vec![FieldProblem::new(interned(&field), Problem::ControlCharacter)])));
+        }
         serde_path_to_error::deserialize(whole_numbers(value)).map(Body).map_err(|e| {
             let reason = e.inner().to_string();
             let path = e.path().to_string();
@@ -248,6 +252,20 @@ fn whole_numbers(value: serde_json::Value) -> serde_json::Value {
         Value::Array(items) => Value::Array(items.into_iter().map(whole_numbers).collect()),
         Value::Object(fields) => Value::Object(fields.into_iter().map(|(k, v)| (k, whole_numbers(v))).collect()),
         other => other,
+    }
+}
+
+/// The path of the first string (or key) holding a NUL character.
+fn nul_at(value: &serde_json::Value, path: String) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(text) if text.contains('\0') => Some(if path.is_empty() { "body".into() } else { path }),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| nul_at(v, format!("{path}[{i}]"))),
+        Value::Object(fields) => fields.iter().find_map(|(k, v)| {
+            let here = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+            if k.contains('\0') { Some(if path.is_empty() { "body".into() } else { path.clone() }) } else { nul_at(v, here) }
+        }),
+        _ => None,
     }
 }
 
@@ -296,6 +314,9 @@ pub struct Params<T>(pub T);
 impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if parts.uri.query().is_some_and(|q| q.contains("%00")) {
+            return Err(ApiError(AppError::Invalid(vec![FieldProblem::new("query", Problem::ControlCharacter)])));
+        }
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(value)) => Ok(Params(value)),
             Err(e) => {
