@@ -239,8 +239,9 @@ async fn each_role_on(backend: Backend) {
     let loose_school = get_json(format!("/api/v1/clusters/{loose}"), admin.clone()).await["members"][0]["school"]["id"].as_i64().unwrap();
     let act_far = post_admin("/api/v1/activities", activity(loose, loose_school, 60)).await["id"].as_i64().unwrap();
     let this_year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
-    let budget =
-        get_json(format!("/api/v1/budgets?year={this_year}&cluster={district_id}"), admin.clone()).await["items"][0]["id"].as_i64().unwrap();
+    let budget = get_json(format!("/api/v1/budgets?year={this_year}&cluster={district_id}"), admin.clone()).await["items"][0]["id"]
+        .as_i64()
+        .unwrap();
     let spend = serde_json::json!({"category": "office", "spent_on": format!("{this_year}-06-01"), "amount": "10", "payee": "城关印务", "purpose": "打印"});
     // Asked for by the principal (a member school's admin), and by the head: nobody decides
     // their own request.

@@ -665,7 +665,10 @@ async fn a_budget_always_adds_up(backend: Backend) {
     assert_eq!(budget_sums(&read().await).1, "10.00");
     // Sources that do not match the categories: refused, naming both sums.
     let (status, body) = put("20", json!({"office": "10"})).await;
-    assert_eq!((status, field(&body), problem(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "lines".to_string(), "budget_unbalanced".to_string()));
+    assert_eq!(
+        (status, field(&body), problem(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "lines".to_string(), "budget_unbalanced".to_string())
+    );
     assert!(body["error"]["details"][0]["message"].as_str().unwrap().contains("20.00"), "{body}");
 
     // With 300 spent of research, research cannot fall below 300 nor be left out.
@@ -678,7 +681,10 @@ async fn a_budget_always_adds_up(backend: Backend) {
     assert_eq!((status, approved["status"].as_str()), (StatusCode::OK, Some("approved")), "{approved}");
     for (sources, lines) in [("10", json!({"office": "10"})), ("210", json!({"research": "200", "office": "10"}))] {
         let (status, body) = put(sources, lines).await;
-        assert_eq!((status, field(&body), problem(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "lines".to_string(), "below_spent".to_string()));
+        assert_eq!(
+            (status, field(&body), problem(&body)),
+            (StatusCode::UNPROCESSABLE_ENTITY, "lines".to_string(), "below_spent".to_string())
+        );
         assert!(body["error"]["details"][0]["message"].as_str().unwrap().contains("300.00"), "names what was spent: {body}");
     }
     let (sources, total, lines) = budget_sums(&read().await);
