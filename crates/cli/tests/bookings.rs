@@ -81,8 +81,8 @@ async fn bookings(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{booked}");
     let first = &booked["bookings"][0];
-    assert_eq!(first["start"], format!("{tuesday}T14:00:00"));
-    assert_eq!(first["end"], format!("{tuesday}T15:30:00"));
+    assert_eq!(first["start"], format!("{tuesday}T14:00:00+08:00"));
+    assert_eq!(first["end"], format!("{tuesday}T15:30:00+08:00"));
     assert_eq!(first["status"], "pending");
     let booking_id = first["id"].as_i64().unwrap();
 
@@ -176,7 +176,7 @@ async fn bookings(backend: Backend) {
     let (status, answer) = principal.post("/api/v1/bookings", five.clone()).await;
     assert_eq!(status, StatusCode::CREATED, "{answer}");
     let booked: Vec<String> = answer["bookings"].as_array().unwrap().iter().map(|b| b["start"].as_str().unwrap().to_string()).collect();
-    let weeks = |n: i64| format!("{}T08:00:00", tuesday + Duration::weeks(n));
+    let weeks = |n: i64| format!("{}T08:00:00+08:00", tuesday + Duration::weeks(n));
     assert_eq!(booked, [weeks(1), weeks(3), weeks(4)], "{answer}");
     five["keep_rest"] = json!(false);
     let (status, feed) = principal.post("/api/v1/feeds", json!({})).await;
@@ -193,7 +193,7 @@ async fn bookings(backend: Backend) {
         .join("\n");
     assert!(rule.contains("TZID=Asia/Shanghai") && rule.contains("EXDATE"), "{rule}");
     let set: rrule::RRuleSet = rule.parse().expect("an RRULE set");
-    let expanded: Vec<String> = set.all(100).dates.iter().map(|d| d.naive_local().format("%Y-%m-%dT%H:%M:%S").to_string()).collect();
+    let expanded: Vec<String> = set.all(100).dates.iter().map(|d| d.format("%Y-%m-%dT%H:%M:%S%:z").to_string()).collect();
     assert_eq!(expanded, booked, "the feed's repeat expands to the dates booked");
     let feed_id = feed["id"].as_i64().unwrap();
     assert_eq!(teacher.delete(&format!("/api/v1/feeds/{feed_id}")).await.0, StatusCode::NOT_FOUND, "only its owner revokes it");

@@ -99,8 +99,13 @@ async fn hardening(backend: Backend) {
     let long = "方程".repeat(300);
     for q in [long.as_str(), "\"", "\"\"\"", "*", "AND OR NOT", "title:x", "'; DROP TABLE library_resource; --", "\u{0}"] {
         let encoded = urlencoding::encode(q);
-        let (status, body) = admin.get(&format!("/api/v1/resources?q={encoded}&subject={encoded}&per_page=0")).await;
+        let (status, body) = admin.get(&format!("/api/v1/resources?q={encoded}")).await;
         assert_eq!(status, StatusCode::OK, "{q:.20}: {body:.200}");
+        // A subject the document does not list, or a page size outside 1–200, is named.
+        let (status, body) = admin.get(&format!("/api/v1/resources?subject={encoded}")).await;
+        assert!(refused(status) && body["error"]["details"][0]["field"] == "subject", "{q:.20}: {body:.200}");
+        let (status, body) = admin.get("/api/v1/resources?per_page=0").await;
+        assert_error("per_page=0", status, &body, StatusCode::BAD_REQUEST, "malformed");
         let (status, _) = admin.page(&format!("/library?q={encoded}&page=99999")).await;
         assert_eq!(status, StatusCode::OK, "{q:.20}");
     }
@@ -131,7 +136,8 @@ async fn hardening(backend: Backend) {
     for (path, body, field) in [
         (format!("/api/v1/resources/{id}/comments"), json!({"body": "  "}), "comment"),
         (format!("/api/v1/resources/{id}/comments"), json!({"body": too_long}), "comment"),
-        (format!("/api/v1/resources/{id}/comments"), json!({"body": "a\u{0}b"}), "comment"),
+        // A NUL is refused before anything reads the text, named by its JSON field.
+        (format!("/api/v1/resources/{id}/comments"), json!({"body": "a\u{0}b"}), "body"),
         (format!("/api/v1/resources/{id}/take-down"), json!({"reason": "", "revision": 1}), "reason"),
         ("/api/v1/collections".to_string(), json!({"name": ""}), "name"),
     ] {
@@ -831,7 +837,7 @@ async fn hardening(backend: Backend) {
 /// and nothing is saved; pages fall back to their defaults.
 async fn running(server: &TestServer, admin: &xuequ_testkit::Api) {
     let everything = "/api/v1/activities?from=2000-01-01&to=2100-12-31";
-    let before = admin.get(everything).await.1.as_array().map(Vec::len);
+    let before = admin.items(everything).await.1.as_array().map(Vec::len);
     for (path, field) in [
         ("/api/v1/activities?kind=party", "kind"),
         ("/api/v1/activities?from=2026-13-40", "from"),
@@ -875,7 +881,7 @@ async fn running(server: &TestServer, admin: &xuequ_testkit::Api) {
         (with("starts_at", json!("2030-05-06T18:00:00")), "ends_at"),
         (with("ends_at", json!("2031-05-06T18:00:00")), "ends_at"),
         (with("signup_deadline", json!("2030-06-01T00:00:00")), "signup_deadline"),
-        (with("starts_at", json!("not a time")), "body"),
+        (with("starts_at", json!("not a time")), "starts_at"),
         (with("facility_id", json!(999_999_999)), "facility_id"),
     ] {
         let (status, answer) = admin.post("/api/v1/activities", body.clone()).await;
@@ -883,7 +889,7 @@ async fn running(server: &TestServer, admin: &xuequ_testkit::Api) {
         let fields: Vec<&str> = answer["error"]["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
         assert!(fields.contains(&field), "{field}: {answer}");
     }
-    assert_eq!(admin.get(everything).await.1.as_array().map(Vec::len), before, "no refused activity was saved");
+    assert_eq!(admin.items(everything).await.1.as_array().map(Vec::len), before, "no refused activity was saved");
     // An activity going on now: codes of any shape, uploads that are not files.
     let now = (chrono::Utc::now() + chrono::Duration::hours(8)).naive_utc();
     let current = json!({"kind": "same_lesson", "title": "检验签到", "cluster_id": district, "host_school_id": lead,

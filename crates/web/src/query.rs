@@ -38,9 +38,12 @@ pub fn api_list_request(query: &HashMap<String, String>) -> Result<(ListFilter, 
             xuequ_domain::Problem::Malformed { reason: format!("`{}` is not {what}", value.chars().take(40).collect::<String>()) },
         )]))
     };
-    if query.iter().any(|(k, v)| k.contains('\0') || v.contains('\0')) {
+    if let Some((key, _)) = query.iter().find(|(k, v)| k.contains('\0') || v.contains('\0')) {
+        const KNOWN: &[&str] =
+            &["q", "sort", "desc", "page", "per_page", "school_id", "include_retired", "from", "to", "entity", "action", "username"];
+        let field = KNOWN.iter().find(|k| *k == key).copied().unwrap_or("query");
         return Err(crate::error::ApiError(xuequ_app::AppError::Invalid(vec![xuequ_domain::FieldProblem::new(
-            "query",
+            field,
             xuequ_domain::Problem::ControlCharacter,
         )])));
     }
