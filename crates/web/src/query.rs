@@ -38,15 +38,6 @@ pub fn api_list_request(query: &HashMap<String, String>) -> Result<(ListFilter, 
             xuequ_domain::Problem::Malformed { reason: format!("`{}` is not {what}", value.chars().take(40).collect::<String>()) },
         )]))
     };
-    if let Some((key, _)) = query.iter().find(|(k, v)| k.contains('\0') || v.contains('\0')) {
-        const KNOWN: &[&str] =
-            &["q", "sort", "desc", "page", "per_page", "school_id", "include_retired", "from", "to", "entity", "action", "username"];
-        let field = KNOWN.iter().find(|k| *k == key).copied().unwrap_or("query");
-        return Err(crate::error::ApiError(xuequ_app::AppError::Invalid(vec![xuequ_domain::FieldProblem::new(
-            field,
-            xuequ_domain::Problem::ControlCharacter,
-        )])));
-    }
     let number = |key: &str| -> Result<Option<u64>, crate::error::ApiError> {
         query.get(key).map(|v| v.parse::<u64>().map_err(|_| malformed(key, v, "a whole number"))).transpose()
     };
