@@ -239,11 +239,14 @@ async fn hardening(backend: Backend) {
         assert!(refused(status) || status == StatusCode::NOT_FOUND, "assessment year {year}: {status}");
     }
     let (status, body) = admin.call("POST", "/api/v1/plans", Some(json!({"settings": {"year": 1900, "missing_as_zero": true}}))).await;
-    assert_eq!((status, body["error"]["details"][0]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("year")), "{body}");
+    assert_eq!((status, body["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("year")), "{body}");
     // The list export and the assessment's school table take the list's query, whatever it holds.
     for query in ["q=%27%3B--&sort=%00&desc=x&school_id=abc", "page=-1&per_page=1e9&township=%E0%A4", "q=zzzz-none"] {
+        // The API names a parameter its document types (`desc`, `school_id`, `page`) that does
+        // not read; the page's export reads what it can.
         let (status, _) = admin.page(&format!("/api/v1/export/teachers?format=csv&{query}")).await;
-        assert_eq!(status, StatusCode::OK, "{query}");
+        let want = if query.starts_with("q=zzzz") { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+        assert_eq!(status, want, "{query}");
         let (status, _) = admin.page(&format!("/export/teachers.csv?{query}")).await;
         assert_eq!(status, StatusCode::OK, "{query}");
         let (status, _) = admin.page(&format!("/assessment?{query}&result=%27&stage=x&sort=met")).await;

@@ -63,10 +63,24 @@ fn read<T: DeserializeOwned>(bytes: &[u8], pairs: &[(String, String)]) -> Result
             }
         }
     }
-    if let Ok(value) = from_pairs::<T>(&last) {
-        return Ok(value);
+    // A key sent twice for a single field (a hidden default before its check box) keeps its last
+    // value; a key that is a list field keeps all of them: each repeated key is given back its
+    // values where the form reads that way.
+    let Ok(mut value) = from_pairs::<T>(&last) else {
+        return Err(unreadable::<T>(&last, &error));
+    };
+    let mut kept = last.clone();
+    for (key, _) in &last {
+        if pairs.iter().filter(|(k, _)| k == key).count() < 2 {
+            continue;
+        }
+        let mut wider: Vec<(String, String)> = kept.iter().filter(|(k, _)| k != key).cloned().collect();
+        wider.extend(pairs.iter().filter(|(k, _)| k == key).cloned());
+        if let Ok(read) = from_pairs::<T>(&wider) {
+            (value, kept) = (read, wider);
+        }
     }
-    Err(unreadable::<T>(&last, &error))
+    Ok(value)
 }
 
 fn from_pairs<T: DeserializeOwned>(pairs: &[(String, String)]) -> Result<T, String> {
