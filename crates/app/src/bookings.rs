@@ -902,3 +902,47 @@ pub async fn feed(app: &App, token: &str) -> Result<(String, Vec<FeedEvent>)> {
         .collect();
     Ok((title, events))
 }
+
+// ---- the caller's own notices and feeds ----
+
+/// The caller's newest notifications.
+pub async fn notifications(app: &App, c: &Caller, limit: u64) -> Result<Vec<crate::records::Notification>> {
+    Ok(app.store.notifications(c.county(), c.actor.user_id, limit).await?)
+}
+
+/// How many of the caller's notifications are unread (the bell's number).
+pub async fn unread(app: &App, c: &Caller) -> Result<u64> {
+    Ok(app.store.unread_count(c.county(), c.actor.user_id).await?)
+}
+
+/// Marks one of the caller's notifications read, or all of them (`None`); how many changed.
+pub async fn mark_read(app: &App, c: &Caller, id: Option<i64>) -> Result<u64> {
+    Ok(app.store.mark_read(c.county(), c.actor.user_id, id).await?)
+}
+
+/// The caller's calendar feed addresses, revoked ones too.
+pub async fn feeds(app: &App, c: &Caller) -> Result<Vec<crate::records::Feed>> {
+    Ok(app.store.feeds(c.county(), c.actor.user_id).await?)
+}
+
+/// Revokes one of the caller's feeds; not found when it is not theirs.
+pub async fn revoke_feed(app: &App, c: &Caller, id: i64) -> Result<()> {
+    if app.store.revoke_feed(c.county(), c.actor.user_id, id).await? { Ok(()) } else { Err(AppError::NotFound) }
+}
+
+/// A school's bell schedule for a stage as it set it, or the common one of that stage.
+pub async fn bells_for(app: &App, c: &Caller, school_id: i64, section: &str) -> Result<BellSchedule> {
+    Ok(match app.store.bell_schedule(c.county(), school_id, section).await? {
+        Some(bells) => bells,
+        None if section == "junior" => BellSchedule::junior(),
+        None => BellSchedule::primary(),
+    })
+}
+
+/// The closed days that apply to a school (the county's and its own), or the county's alone.
+pub async fn calendar_of(app: &App, c: &Caller, school_id: Option<i64>) -> Result<xuequ_domain::booking::SchoolCalendar> {
+    Ok(match school_id {
+        Some(s) => app.store.calendar(c.county(), s).await?,
+        None => app.store.calendars(c.county()).await?.0,
+    })
+}

@@ -15,11 +15,13 @@ pub mod accounts;
 pub mod assessment;
 pub mod bookings;
 pub mod clusters;
+pub mod directory;
 pub mod exchange;
 pub mod home;
 pub mod library;
 pub mod operator;
 pub mod planning;
+pub mod records;
 pub mod registry;
 pub mod running;
 pub mod search;
@@ -33,7 +35,8 @@ use chrono::NaiveDate;
 
 /// What the use cases share: the database and the caches kept in front of it.
 pub struct App {
-    pub store: Store,
+    /// The database, for the use cases only: the web layer and the CLI reach it through them.
+    pub(crate) store: Store,
     /// Resolved sessions, so a busy page does not look up its session on every request.
     pub sessions: accounts::SessionCache,
     /// Failed sign-ins, to slow down guessing.

@@ -9,8 +9,8 @@ use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use xuequ_app::Caller;
 use xuequ_app::accounts;
+use xuequ_app::records::User;
 use xuequ_domain::Role;
-use xuequ_store::entities::user;
 
 pub use crate::cookies::cookie;
 
@@ -25,7 +25,7 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
 /// The signed-in user of a request; it stands for the [`Caller`] the use cases take.
 #[derive(Debug, Clone)]
 pub struct Viewer {
-    pub user: user::Model,
+    pub user: User,
     pub caller: Caller,
     pub csrf: String,
     /// The session token, to end it at logout.
@@ -62,7 +62,7 @@ impl Viewer {
 /// Builds the viewer for a session token.
 pub async fn viewer_for(app: &App, token: &str, lang: Lang, via_token: bool) -> Result<Option<Viewer>, AppError> {
     let Some(signed) = accounts::resolve(app, token).await? else { return Ok(None) };
-    let unread = if via_token { 0 } else { app.store.unread_count(signed.caller.county(), signed.user.id).await? };
+    let unread = if via_token { 0 } else { xuequ_app::bookings::unread(app, &signed.caller).await? };
     Ok(Some(Viewer { user: signed.user, caller: signed.caller, csrf: signed.csrf, token: token.to_string(), lang, via_token, unread }))
 }
 

@@ -94,12 +94,6 @@ impl From<AppError> for ApiError {
     }
 }
 
-impl From<xuequ_store::StoreError> for ApiError {
-    fn from(e: xuequ_store::StoreError) -> Self {
-        ApiError(e.into())
-    }
-}
-
 /// Status, code and words of each kind of error.
 pub trait Described {
     fn status(&self) -> StatusCode;

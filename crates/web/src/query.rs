@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use xuequ_app::Paging;
-use xuequ_store::registry::ListFilter;
+use xuequ_app::records::{AuditFilter, ListFilter};
 
 /// A list request from a query string: `q`, `sort`, `desc`, `page`, `per_page`, `school_id`,
 /// `include_retired`; any other key is an equality filter the list's spec may honour.
@@ -60,7 +60,7 @@ pub fn api_list_request(query: &HashMap<String, String>) -> Result<(ListFilter, 
 
 /// The audit log's filters: `entity`, `action`, `username`, and the days `from`–`to`
 /// (YYYY-MM-DD); a date that does not read is a problem on its field.
-pub fn audit_filter(query: &HashMap<String, String>) -> Result<xuequ_store::accounts::AuditFilter, xuequ_app::AppError> {
+pub fn audit_filter(query: &HashMap<String, String>) -> Result<AuditFilter, xuequ_app::AppError> {
     let date = |key: &'static str| -> Result<Option<chrono::NaiveDate>, xuequ_app::AppError> {
         match query.get(key).map(|v| v.trim()).filter(|v| !v.is_empty()) {
             None => Ok(None),
@@ -70,7 +70,7 @@ pub fn audit_filter(query: &HashMap<String, String>) -> Result<xuequ_store::acco
                 .map_err(|_| xuequ_app::AppError::invalid(key, xuequ_domain::Problem::NotADate { value: v.chars().take(40).collect() })),
         }
     };
-    Ok(xuequ_store::accounts::AuditFilter {
+    Ok(AuditFilter {
         entity: query.get("entity").cloned(),
         action: query.get("action").cloned(),
         username: query.get("username").cloned(),

@@ -168,3 +168,9 @@ pub async fn counts(app: &App, c: &Caller, year: i32, schools: &[i64]) -> Result
         .count();
     Ok((pairs.len(), meetings))
 }
+
+/// The meetings of every pair the caller sees.
+pub async fn meetings(app: &App, c: &Caller) -> Result<Vec<mentorship_meeting::Model>> {
+    let pairs: std::collections::HashSet<i64> = list(app, c).await?.into_iter().map(|m| m.id).collect();
+    Ok(app.store.meetings(c.county(), None).await?.into_iter().filter(|m| pairs.contains(&m.mentorship_id)).collect())
+}

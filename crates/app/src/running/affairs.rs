@@ -481,3 +481,18 @@ pub async fn attach_to_meeting(
     writable(app, c, m.cluster_id).await?;
     super::files::attach(app, c, AttachmentOwner::Meeting, meeting_id, files).await
 }
+
+/// One task of a work plan, as stored (its page reads the plan through [`plan`]).
+pub async fn task(app: &App, c: &Caller, id: i64) -> Result<plan_task::Model> {
+    app.store.plan_task(c.county(), id).await?.ok_or(AppError::NotFound)
+}
+
+/// One member of a cluster's council, as stored.
+pub async fn council_member(app: &App, c: &Caller, id: i64) -> Result<council_member::Model> {
+    app.store.council_member(c.county(), id).await?.ok_or(AppError::NotFound)
+}
+
+/// The cluster whose council held a meeting.
+pub async fn meeting_cluster(app: &App, c: &Caller, meeting_id: i64) -> Result<i64> {
+    Ok(app.store.meeting(c.county(), meeting_id).await?.ok_or(AppError::NotFound)?.cluster_id)
+}

@@ -419,3 +419,8 @@ pub fn ledger(view: &View) -> Vec<LedgerRow> {
 pub fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
+
+/// The budget an expenditure is spent from (where its page sends the user back to).
+pub async fn budget_of(app: &App, c: &Caller, expenditure_id: i64) -> Result<i64> {
+    Ok(app.store.expenditure(c.county(), expenditure_id).await?.ok_or(AppError::NotFound)?.budget_id)
+}

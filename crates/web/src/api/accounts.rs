@@ -16,10 +16,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use xuequ_app::accounts::{self, SessionKind};
+use xuequ_app::records::{self, UserUpdate};
 use xuequ_app::registry;
 use xuequ_domain::{Problem, Role};
-use xuequ_store::accounts::UserUpdate;
-use xuequ_store::entities::{audit_log, user};
 
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
@@ -79,8 +78,8 @@ pub struct User {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<user::Model> for User {
-    fn from(m: user::Model) -> Self {
+impl From<records::User> for User {
+    fn from(m: records::User) -> Self {
         User {
             id: m.id,
             county_id: m.county_id,
@@ -235,8 +234,8 @@ pub struct AuditEntry {
     pub after: Option<String>,
 }
 
-impl From<audit_log::Model> for AuditEntry {
-    fn from(m: audit_log::Model) -> Self {
+impl From<records::AuditEntry> for AuditEntry {
+    fn from(m: records::AuditEntry) -> Self {
         AuditEntry {
             id: m.id,
             user_id: m.user_id,

@@ -17,9 +17,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use xuequ_app::AppError;
 use xuequ_app::bookings::{self, Decision, Request};
+use xuequ_app::records::{self, BookingFilter};
 use xuequ_domain::booking::{BookingStatus, Repeat, ShareWith, SharingRules, to_utc};
 use xuequ_domain::{FacilityKind, Problem, Section};
-use xuequ_store::bookings::{BookingFilter, booking};
 
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
@@ -63,8 +63,8 @@ pub struct Booking {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<booking::Model> for Booking {
-    fn from(b: booking::Model) -> Self {
+impl From<records::Booking> for Booking {
+    fn from(b: records::Booking) -> Self {
         Booking {
             id: b.id,
             facility_id: b.facility_id,
@@ -285,7 +285,7 @@ async fn decide_booking(State(app): State<App>, v: Viewer, id: Ids, Body(d): Bod
 /// A facility's sharing rules (the defaults until its school sets them).
 #[utoipa::path(get, path = "/facilities/{id}/rules", params(("id" = i64, Path)), responses((status = 200, body = RulesDoc), (status = 404)), tag = "bookings")]
 async fn get_rules(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<SharingRules>> {
-    let f = xuequ_app::registry::get::<xuequ_store::entities::facility::Model>(&app, &v, id.first()).await?;
+    let f = xuequ_app::registry::get::<records::Facility>(&app, &v, id.first()).await?;
     Ok(Json(bookings::rules_of(&app, v.county(), &f).await?))
 }
 
@@ -318,10 +318,9 @@ pub struct Notifications {
 #[utoipa::path(get, path = "/notifications", responses((status = 200, body = Notifications)), tag = "notifications")]
 async fn list_notifications(State(app): State<App>, v: Viewer) -> ApiResult<Json<Notifications>> {
     let tr = v.tr();
-    let (county, user) = (v.county(), v.actor.user_id);
-    let items = app.store.notifications(county, user, 50).await.map_err(AppError::from)?;
+    let items = bookings::notifications(&app, &v, 50).await?;
     Ok(Json(Notifications {
-        unread: app.store.unread_count(county, user).await.map_err(AppError::from)?,
+        unread: bookings::unread(&app, &v).await?,
         items: items
             .into_iter()
             .map(|n| Notification {
@@ -345,7 +344,7 @@ pub struct ReadBody {
 /// Marks the caller's message (or all of them) read; answers how many changed.
 #[utoipa::path(post, path = "/notifications/read", request_body = ReadBody, responses((status = 200, body = u64, content_type = "application/json", description = "how many were marked read")), tag = "notifications")]
 async fn read_notifications(State(app): State<App>, v: Viewer, Body(b): Body<ReadBody>) -> ApiResult<Json<u64>> {
-    Ok(Json(app.store.mark_read(v.county(), v.actor.user_id, b.id).await.map_err(AppError::from)?))
+    Ok(Json(bookings::mark_read(&app, &v, b.id).await?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -395,11 +394,9 @@ async fn get_bells(
     id: Ids,
     Params(q): Params<BellsQuery>,
 ) -> ApiResult<Json<xuequ_domain::booking::BellSchedule>> {
-    let school = xuequ_app::registry::get::<xuequ_store::entities::school::Model>(&app, &v, id.first()).await?;
+    let school = xuequ_app::registry::get::<records::School>(&app, &v, id.first()).await?;
     Ok(Json(match q.section.map(|s| s.code()) {
-        Some(section) => app.store.bell_schedule(v.county(), school.id, section).await.map_err(AppError::from)?.unwrap_or_else(|| {
-            if section == "junior" { xuequ_domain::booking::BellSchedule::junior() } else { xuequ_domain::booking::BellSchedule::primary() }
-        }),
+        Some(section) => bookings::bells_for(&app, &v, school.id, section).await?,
         None => bookings::bells_of(&app, v.county(), school.id).await?,
     }))
 }
@@ -463,7 +460,7 @@ pub struct NewFeed {
 #[utoipa::path(get, path = "/feeds", params(PageParams), responses((status = 200, body = ListOf<Feed>)), tag = "bookings")]
 async fn list_feeds(State(app): State<App>, v: Viewer, Params(p): Params<PageParams>) -> ApiResult<Json<ListOf<Feed>>> {
     let paging = p.paging()?;
-    let feeds = app.store.feeds(v.county(), v.actor.user_id).await.map_err(AppError::from)?;
+    let feeds = bookings::feeds(&app, &v).await?;
     Ok(Json(ListOf::cut(
         feeds.into_iter().map(|f| Feed {
             id: f.id,
@@ -490,11 +487,8 @@ async fn create_feed(State(app): State<App>, v: Viewer, headers: axum::http::Hea
 /// Revokes one of the caller's feeds: its address answers 404 from then on.
 #[utoipa::path(delete, path = "/feeds/{id}", params(("id" = i64, Path)), responses((status = 204), (status = 404)), tag = "bookings")]
 async fn revoke_feed(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<StatusCode> {
-    if app.store.revoke_feed(v.county(), v.actor.user_id, id.first()).await.map_err(AppError::from)? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(AppError::NotFound.into())
-    }
+    bookings::revoke_feed(&app, &v, id.first()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, IntoParams)]

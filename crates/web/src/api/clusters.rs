@@ -16,11 +16,10 @@ use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use xuequ_app::records::{self, OfficerDraft};
 use xuequ_app::{clusters, today};
 use xuequ_domain::drafts::ClusterDraft;
 use xuequ_domain::{ClusterForm, ClusterLevel, MemberRole, OfficerRole, Status};
-use xuequ_store::clusters::OfficerDraft;
-use xuequ_store::entities::{cluster, cluster_member, cluster_officer};
 
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
@@ -49,8 +48,8 @@ pub struct Cluster {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<cluster::Model> for Cluster {
-    fn from(m: cluster::Model) -> Self {
+impl From<records::Cluster> for Cluster {
+    fn from(m: records::Cluster) -> Self {
         Cluster {
             id: m.id,
             name: m.name,
@@ -81,8 +80,8 @@ pub struct Membership {
     pub left_on: Option<NaiveDate>,
 }
 
-impl From<cluster_member::Model> for Membership {
-    fn from(m: cluster_member::Model) -> Self {
+impl From<records::ClusterMember> for Membership {
+    fn from(m: records::ClusterMember) -> Self {
         Membership {
             id: m.id,
             cluster_id: m.cluster_id,
@@ -111,8 +110,8 @@ pub struct Officer {
     pub school_id: Option<i64>,
 }
 
-impl From<cluster_officer::Model> for Officer {
-    fn from(m: cluster_officer::Model) -> Self {
+impl From<records::ClusterOfficer> for Officer {
+    fn from(m: records::ClusterOfficer) -> Self {
         Officer { id: m.id, cluster_id: m.cluster_id, role: m.role.to_string(), person_name: m.person_name, school_id: m.school_id }
     }
 }

@@ -13,9 +13,8 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use xuequ_app::exchange::{self, mentorships, moves, report, settings, subsidy};
+use xuequ_app::records::{Exclusion, Mentorship, MentorshipMeeting, Move, MoveFilter, NewMeeting, NewMentorship};
 use xuequ_domain::exchange::{ExchangeSettings, ExclusionReason, Form, MoveStatus};
-use xuequ_store::entities::{exchange_exclusion, exchange_move, mentorship, mentorship_meeting};
-use xuequ_store::exchange::{MoveFilter, NewMeeting, NewMentorship};
 
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
@@ -106,8 +105,8 @@ fn origins() -> utoipa::openapi::Object {
     one_of(&["plan", "hand"])
 }
 
-impl From<exchange_move::Model> for MoveOut {
-    fn from(m: exchange_move::Model) -> Self {
+impl From<Move> for MoveOut {
+    fn from(m: Move) -> Self {
         MoveOut {
             id: m.id,
             teacher_id: m.teacher_id,
@@ -155,8 +154,8 @@ pub struct ExclusionOut {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<exchange_exclusion::Model> for ExclusionOut {
-    fn from(e: exchange_exclusion::Model) -> Self {
+impl From<Exclusion> for ExclusionOut {
+    fn from(e: Exclusion) -> Self {
         ExclusionOut {
             id: e.id,
             teacher_id: e.teacher_id,
@@ -187,8 +186,8 @@ pub struct MentorshipOut {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<mentorship::Model> for MentorshipOut {
-    fn from(m: mentorship::Model) -> Self {
+impl From<Mentorship> for MentorshipOut {
+    fn from(m: Mentorship) -> Self {
         MentorshipOut {
             id: m.id,
             mentor_id: m.mentor_id,
@@ -219,8 +218,8 @@ pub struct PairMeetingOut {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<mentorship_meeting::Model> for PairMeetingOut {
-    fn from(m: mentorship_meeting::Model) -> Self {
+impl From<MentorshipMeeting> for PairMeetingOut {
+    fn from(m: MentorshipMeeting) -> Self {
         PairMeetingOut {
             id: m.id,
             mentorship_id: m.mentorship_id,
@@ -503,10 +502,16 @@ async fn add_exclusion(State(app): State<App>, v: Viewer, Body(b): Body<Exclusio
 }
 
 /// Takes an exclusion back: the teacher is due again.
-#[utoipa::path(delete, path = "/exchange/exclusions/{id}", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 403), (status = 404)), tag = "exchange")]
-async fn remove_exclusion(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<serde_json::Value>> {
+#[utoipa::path(delete, path = "/exchange/exclusions/{id}", params(("id" = i64, Path)), responses((status = 200, body = RemovedOut), (status = 403), (status = 404)), tag = "exchange")]
+async fn remove_exclusion(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Json<RemovedOut>> {
     settings::include(&app, &v, id.first()).await?;
-    Ok(Json(serde_json::json!({"removed": id.first()})))
+    Ok(Json(RemovedOut { removed: id.first() }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RemovedOut {
+    /// The id of the exclusion taken back.
+    pub removed: i64,
 }
 
 /// The mentorship pairs the caller sees.

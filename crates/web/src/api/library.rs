@@ -22,9 +22,9 @@ use utoipa_axum::routes;
 use xuequ_app::AppError;
 use xuequ_app::library::use_::Sort;
 use xuequ_app::library::{figures, upload, use_};
+use xuequ_app::records::{LibraryCollection, LibraryComment, LibraryFile, LibraryResource};
 use xuequ_domain::library::{Kind, ResourceDraft, ResourceStatus, Sharing, split_tags};
 use xuequ_domain::{Problem, Subject};
-use xuequ_store::entities::{library_collection, library_comment, library_file, library_resource};
 
 pub fn routes(max_request: usize) -> OpenApiRouter<App> {
     OpenApiRouter::new()
@@ -182,8 +182,8 @@ pub struct ResourceOut {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-impl From<&library_resource::Model> for ResourceOut {
-    fn from(r: &library_resource::Model) -> Self {
+impl From<&LibraryResource> for ResourceOut {
+    fn from(r: &LibraryResource) -> Self {
         ResourceOut {
             id: r.id,
             title: r.title.clone(),
@@ -405,8 +405,8 @@ pub struct ResourceFileOut {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
-impl From<&library_file::Model> for ResourceFileOut {
-    fn from(f: &library_file::Model) -> Self {
+impl From<&LibraryFile> for ResourceFileOut {
+    fn from(f: &LibraryFile) -> Self {
         ResourceFileOut {
             version: f.version,
             name: f.name.clone(),
@@ -622,8 +622,8 @@ pub struct CommentOut {
     pub at: chrono::DateTime<chrono::Utc>,
 }
 
-impl From<library_comment::Model> for CommentOut {
-    fn from(c: library_comment::Model) -> Self {
+impl From<LibraryComment> for CommentOut {
+    fn from(c: LibraryComment) -> Self {
         CommentOut { id: c.id, resource_id: c.resource_id, user_id: c.user_id, author_name: c.author_name, body: c.body, at: c.at }
     }
 }
@@ -640,8 +640,8 @@ pub struct CollectionInfo {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
-impl From<library_collection::Model> for CollectionInfo {
-    fn from(c: library_collection::Model) -> Self {
+impl From<LibraryCollection> for CollectionInfo {
+    fn from(c: LibraryCollection) -> Self {
         CollectionInfo { id: c.id, owner_id: c.owner_id, cluster_id: c.cluster_id, name: c.name, created_at: c.created_at }
     }
 }

@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use xuequ_app::records;
 use xuequ_app::{planning, today};
-use xuequ_store::entities::plan;
 
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new().routes(routes!(list_plans, create_plan)).routes(routes!(get_plan)).routes(routes!(apply_plan))
@@ -37,8 +37,8 @@ pub struct Plan {
     pub applied_on: Option<NaiveDate>,
 }
 
-impl From<plan::Model> for Plan {
-    fn from(m: plan::Model) -> Self {
+impl From<records::Plan> for Plan {
+    fn from(m: records::Plan) -> Self {
         Plan {
             id: m.id,
             name: m.name,

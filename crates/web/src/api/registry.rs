@@ -14,10 +14,10 @@ use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use xuequ_app::records;
 use xuequ_app::registry::{self, Record};
 use xuequ_domain::drafts::{FacilityDraft, SchoolDraft, StatsDraft, TeacherDraft};
 use xuequ_domain::*;
-use xuequ_store::entities::{facility, school, school_stat, teacher};
 
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
@@ -57,8 +57,8 @@ pub struct School {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<school::Model> for School {
-    fn from(m: school::Model) -> Self {
+impl From<records::School> for School {
+    fn from(m: records::School) -> Self {
         School {
             id: m.id,
             code: m.code,
@@ -103,8 +103,8 @@ pub struct SchoolStat {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<school_stat::Model> for SchoolStat {
-    fn from(m: school_stat::Model) -> Self {
+impl From<records::SchoolStat> for SchoolStat {
+    fn from(m: records::SchoolStat) -> Self {
         SchoolStat {
             id: m.id,
             school_id: m.school_id,
@@ -151,8 +151,8 @@ pub struct Teacher {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<teacher::Model> for Teacher {
-    fn from(m: teacher::Model) -> Self {
+impl From<records::Teacher> for Teacher {
+    fn from(m: records::Teacher) -> Self {
         Teacher {
             id: m.id,
             school_id: m.school_id,
@@ -191,8 +191,8 @@ pub struct Facility {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<facility::Model> for Facility {
-    fn from(m: facility::Model) -> Self {
+impl From<records::Facility> for Facility {
+    fn from(m: records::Facility) -> Self {
         Facility {
             id: m.id,
             school_id: m.school_id,
@@ -453,9 +453,19 @@ macro_rules! record_api {
     };
 }
 
-record_api!(schools, schools, school, school::Model, School, SchoolInput, SchoolFilters, "/schools", "/schools/{id}");
-record_api!(teachers, teachers, teacher, teacher::Model, Teacher, TeacherInput, TeacherFilters, "/teachers", "/teachers/{id}");
-record_api!(facilities, facilities, facility, facility::Model, Facility, FacilityInput, FacilityFilters, "/facilities", "/facilities/{id}");
+record_api!(schools, schools, school, records::School, School, SchoolInput, SchoolFilters, "/schools", "/schools/{id}");
+record_api!(teachers, teachers, teacher, records::Teacher, Teacher, TeacherInput, TeacherFilters, "/teachers", "/teachers/{id}");
+record_api!(
+    facilities,
+    facilities,
+    facility,
+    records::Facility,
+    Facility,
+    FacilityInput,
+    FacilityFilters,
+    "/facilities",
+    "/facilities/{id}"
+);
 
 // ---- statistics ----
 

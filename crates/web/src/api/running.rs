@@ -12,13 +12,18 @@ use crate::error::ApiResult;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use xuequ_app::AppError;
+use xuequ_app::directory;
+use xuequ_app::records::{
+    ActivityAttendee, ActivityReview, CouncilMeeting, CouncilMember, Expenditure, MeetingDecision, PlanTask, RunningFile, TrainingRecord,
+    WorkPlan,
+};
 use xuequ_app::running::activities::{self, ActivityInput, ListQuery};
 use xuequ_app::running::affairs::{self, DecisionInput, MeetingInput, MemberInput, PlanInput, TaskInput};
 use xuequ_app::running::budgets::{self, BudgetInput, SourceInput, SpendInput};
@@ -26,14 +31,11 @@ use xuequ_app::running::calendar::{self, Of, What};
 use xuequ_app::running::hours::{self, HoursQuery, TrainingInput};
 use xuequ_app::running::{self, figures};
 use xuequ_domain::Problem;
-use xuequ_domain::activity::ActivityKind;
 use xuequ_domain::activity::hours::{Category, show};
-use xuequ_domain::booking::to_utc;
+use xuequ_domain::activity::{ActivityKind, ActivityStatus, AttendeeOrigin, CheckIn};
+use xuequ_domain::booking::{to_local, to_utc};
 use xuequ_domain::budget::{Source, SpendCategory};
 use xuequ_domain::running::{CouncilRole, DecisionStatus, RunningSettings, SpendStatus, TaskStatus};
-use xuequ_store::entities::{
-    activity_attendee, activity_review, council_meeting, expenditure, plan_task, running_file, training_record, work_plan,
-};
 
 pub fn routes(max_request: usize) -> OpenApiRouter<App> {
     OpenApiRouter::new()
@@ -119,7 +121,7 @@ pub struct ActivityOut {
     /// Training hours credited for attending (`2.5`).
     pub hours: String,
     /// `scheduled` or `cancelled` (with `status_reason`).
-    #[schema(schema_with = activity_statuses)]
+    #[schema(schema_with = codes::<ActivityStatus>)]
     pub status: String,
     pub status_reason: String,
     pub organiser_name: String,
@@ -295,11 +297,11 @@ pub struct AttendeeOut {
     pub school_id: i64,
     pub school_name: String,
     /// `signup`, `assigned` or `walk_in`.
-    #[schema(schema_with = attendee_origins)]
+    #[schema(schema_with = codes::<AttendeeOrigin>)]
     pub origin: String,
     pub checked_in_at: Option<DateTime<Utc>>,
     /// `code`, `hand`, or empty while not there.
-    #[schema(schema_with = checkin_ways)]
+    #[schema(schema_with = codes::<CheckIn>)]
     pub checkin: String,
     pub hours: String,
 }
@@ -314,8 +316,8 @@ pub struct FileOut {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<&running_file::Model> for FileOut {
-    fn from(f: &running_file::Model) -> Self {
+impl From<&RunningFile> for FileOut {
+    fn from(f: &RunningFile) -> Self {
         FileOut {
             id: f.id,
             name: f.name.clone(),
@@ -382,7 +384,7 @@ async fn get_activity(State(app): State<App>, v: Viewer, ids: Ids) -> ApiResult<
 pub struct ActivityPatch {
     pub revision: i64,
     /// `cancelled` or `scheduled`.
-    #[schema(schema_with = optional_activity_statuses)]
+    #[schema(schema_with = codes::<ActivityStatus>)]
     pub status: Option<String>,
     #[serde(default)]
     pub reason: String,
@@ -472,13 +474,13 @@ pub struct SignupBody {
 pub struct SignupOut {
     pub teacher_id: i64,
     pub school_id: i64,
-    #[schema(schema_with = attendee_origins)]
+    #[schema(schema_with = codes::<AttendeeOrigin>)]
     pub origin: String,
     pub checked_in_at: Option<DateTime<Utc>>,
 }
 
-impl From<&activity_attendee::Model> for SignupOut {
-    fn from(a: &activity_attendee::Model) -> Self {
+impl From<&ActivityAttendee> for SignupOut {
+    fn from(a: &ActivityAttendee) -> Self {
         SignupOut { teacher_id: a.teacher_id, school_id: a.school_id, origin: a.origin.to_string(), checked_in_at: a.checked_in_at }
     }
 }
@@ -514,10 +516,30 @@ async fn check_in(State(app): State<App>, v: Viewer, ids: Ids, Body(b): Body<Che
     Ok(Json(SignupOut::from(&activities::check_in(&app, &v, ids.first(), &b.code).await?)))
 }
 
+/// The check-in code of an activity and the window it is valid in.
+#[derive(Serialize, ToSchema)]
+pub struct CodeOut {
+    /// What a teacher types (or scans) to check in.
+    pub code: String,
+    /// How long this code is shown before the next one.
+    pub seconds_left: i64,
+    pub opens: super::time::Moment,
+    pub closes: super::time::Moment,
+    /// Whether check-in is open now.
+    pub open: bool,
+}
+
 /// The code to show at the venue now, and how long it stays (those who manage the activity).
-#[utoipa::path(get, path = "/activities/{id}/code", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 403), (status = 404)), tag = "running")]
-async fn get_code(State(app): State<App>, v: Viewer, ids: Ids) -> ApiResult<Json<activities::Code>> {
-    Ok(Json(activities::code(&app, &v, ids.first()).await?))
+#[utoipa::path(get, path = "/activities/{id}/code", params(("id" = i64, Path)), responses((status = 200, body = CodeOut), (status = 403), (status = 404)), tag = "running")]
+async fn get_code(State(app): State<App>, v: Viewer, ids: Ids) -> ApiResult<Json<CodeOut>> {
+    let c = activities::code(&app, &v, ids.first()).await?;
+    Ok(Json(CodeOut {
+        code: c.code,
+        seconds_left: c.seconds_left,
+        opens: to_local(c.opens).into(),
+        closes: to_local(c.closes).into(),
+        open: c.open,
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -548,8 +570,8 @@ pub struct ReviewOut {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<&activity_review::Model> for ReviewOut {
-    fn from(r: &activity_review::Model) -> Self {
+impl From<&ActivityReview> for ReviewOut {
+    fn from(r: &ActivityReview) -> Self {
         ReviewOut { stars: r.stars, comment: r.comment.clone(), created_at: r.created_at }
     }
 }
@@ -694,8 +716,24 @@ pub struct TrainingBody {
     pub hours: String,
 }
 
+/// Hours entered for a teacher by hand.
+#[derive(Serialize, ToSchema)]
+pub struct TrainingOut {
+    pub id: i64,
+    pub teacher_id: i64,
+    pub school_id: i64,
+    #[schema(schema_with = codes::<Category>)]
+    pub category: String,
+    pub title: String,
+    pub provider: String,
+    pub on_date: NaiveDate,
+    /// `3`, `1.5`.
+    pub hours: String,
+    pub entered_by: String,
+}
+
 /// Enters hours earned elsewhere (a course, 国培) for a teacher of the caller's school.
-#[utoipa::path(post, path = "/training-hours", request_body = TrainingBody, responses((status = 201, body = Object), (status = 400), (status = 403), (status = 404)), tag = "running")]
+#[utoipa::path(post, path = "/training-hours", request_body = TrainingBody, responses((status = 201, body = TrainingOut), (status = 400), (status = 403), (status = 404)), tag = "running")]
 async fn add_training(State(app): State<App>, v: Viewer, Body(b): Body<TrainingBody>) -> ApiResult<Response> {
     let input = TrainingInput {
         teacher_id: b.teacher_id,
@@ -705,8 +743,18 @@ async fn add_training(State(app): State<App>, v: Viewer, Body(b): Body<TrainingB
         on_date: b.on_date,
         hours: b.hours,
     };
-    let row: training_record::Model = hours::add_training(&app, &v, &input).await?;
-    Ok(created(row))
+    let row: TrainingRecord = hours::add_training(&app, &v, &input).await?;
+    Ok(created(TrainingOut {
+        id: row.id,
+        teacher_id: row.teacher_id,
+        school_id: row.school_id,
+        category: row.category.to_string(),
+        title: row.title,
+        provider: row.provider,
+        on_date: row.on_date,
+        hours: show(row.hours),
+        entered_by: row.entered_by,
+    }))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -815,12 +863,20 @@ pub struct PlanOut {
     pub title: String,
     pub goals: String,
     pub tasks: Vec<TaskOut>,
-    #[schema(value_type = Object)]
-    pub progress: affairs::Progress,
+    pub progress: ProgressOut,
+}
+
+/// How far a plan's tasks are: how many, done, done by their due date, past due and not done.
+#[derive(Serialize, ToSchema)]
+pub struct ProgressOut {
+    pub tasks: usize,
+    pub done: usize,
+    pub on_time: usize,
+    pub overdue: usize,
 }
 
 fn task_out(t: &affairs::TaskView) -> TaskOut {
-    let m: &plan_task::Model = &t.task;
+    let m: &PlanTask = &t.task;
     TaskOut {
         id: m.id,
         title: m.title.clone(),
@@ -838,7 +894,7 @@ fn task_out(t: &affairs::TaskView) -> TaskOut {
 }
 
 fn plan_out(p: &affairs::PlanView) -> PlanOut {
-    let m: &work_plan::Model = &p.plan;
+    let m: &WorkPlan = &p.plan;
     PlanOut {
         id: m.id,
         cluster_id: m.cluster_id,
@@ -847,7 +903,7 @@ fn plan_out(p: &affairs::PlanView) -> PlanOut {
         title: m.title.clone(),
         goals: m.goals.clone(),
         tasks: p.tasks.iter().map(task_out).collect(),
-        progress: p.progress,
+        progress: ProgressOut { tasks: p.progress.tasks, done: p.progress.done, on_time: p.progress.on_time, overdue: p.progress.overdue },
     }
 }
 
@@ -957,12 +1013,70 @@ async fn add_task_files(State(app): State<App>, v: Viewer, ids: Ids, Upload(form
 pub struct CouncilOut {
     pub cluster_id: i64,
     /// The cluster's officers (学区长, 第一校长, 执行校长, 理事长).
-    pub officers: Vec<Object>,
-    pub members: Vec<Object>,
+    pub officers: Vec<super::clusters::Officer>,
+    /// Current members first, then past ones (with `until`).
+    pub members: Vec<CouncilMemberOut>,
     pub meetings: Vec<MeetingOut>,
 }
 
-type Object = serde_json::Value;
+#[derive(Serialize, ToSchema)]
+pub struct CouncilMemberOut {
+    pub id: i64,
+    pub cluster_id: i64,
+    pub name: String,
+    pub school_id: Option<i64>,
+    /// The school's name; empty for a member from outside the cluster's schools.
+    pub school_name: String,
+    #[schema(schema_with = codes::<CouncilRole>)]
+    pub role: String,
+    pub since: NaiveDate,
+    pub until: Option<NaiveDate>,
+}
+
+fn member_out(m: &CouncilMember, school_name: String) -> CouncilMemberOut {
+    CouncilMemberOut {
+        id: m.id,
+        cluster_id: m.cluster_id,
+        name: m.name.clone(),
+        school_id: m.school_id,
+        school_name,
+        role: m.role.to_string(),
+        since: m.since,
+        until: m.until,
+    }
+}
+
+/// A council member as stored, with their school's name looked up.
+async fn member_named(app: &App, v: &Viewer, m: CouncilMember) -> ApiResult<CouncilMemberOut> {
+    Ok(member_out(&m, directory::school_name(app, v, m.school_id).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DecisionOut {
+    pub id: i64,
+    pub meeting_id: i64,
+    pub text: String,
+    pub owner_school_id: Option<i64>,
+    /// The school carrying it out; empty when none is named.
+    pub owner_school_name: String,
+    pub due_on: Option<NaiveDate>,
+    #[schema(schema_with = codes::<DecisionStatus>)]
+    pub status: String,
+    pub done_on: Option<NaiveDate>,
+}
+
+fn decision_out(d: &MeetingDecision, owner_school_name: String) -> DecisionOut {
+    DecisionOut {
+        id: d.id,
+        meeting_id: d.meeting_id,
+        text: d.text.clone(),
+        owner_school_id: d.owner_school_id,
+        owner_school_name,
+        due_on: d.due_on,
+        status: d.status.to_string(),
+        done_on: d.done_on,
+    }
+}
 
 #[derive(Serialize, ToSchema)]
 pub struct MeetingOut {
@@ -973,7 +1087,7 @@ pub struct MeetingOut {
     pub present: String,
     pub minutes: String,
     pub recorded_by: String,
-    pub decisions: Vec<Object>,
+    pub decisions: Vec<DecisionOut>,
     pub files: Vec<FileOut>,
 }
 
@@ -984,31 +1098,25 @@ async fn get_council(State(app): State<App>, v: Viewer, ids: Ids) -> ApiResult<J
     let c = affairs::council(&app, &v, ids.first()).await?;
     Ok(Json(CouncilOut {
         cluster_id: c.cluster.id,
-        officers: c.officers.iter().map(|o| serde_json::to_value(o).unwrap_or_default()).collect(),
-        members: c.members.iter().map(|(m, school)| serde_json::json!({"member": m, "school_name": school})).collect(),
-        meetings: c
-            .meetings
-            .iter()
-            .map(|m| {
-                let mm: &council_meeting::Model = &m.meeting;
-                MeetingOut {
-                    id: mm.id,
-                    held_on: mm.held_on,
-                    title: mm.title.clone(),
-                    place: mm.place.clone(),
-                    present: mm.present.clone(),
-                    minutes: mm.minutes.clone(),
-                    recorded_by: mm.recorded_by.clone(),
-                    decisions: m
-                        .decisions
-                        .iter()
-                        .map(|(d, school, _)| serde_json::json!({"decision": d, "owner_school_name": school}))
-                        .collect(),
-                    files: m.files.iter().map(FileOut::from).collect(),
-                }
-            })
-            .collect(),
+        officers: c.officers.into_iter().map(super::clusters::Officer::from).collect(),
+        members: c.members.iter().map(|(m, school)| member_out(m, school.clone())).collect(),
+        meetings: c.meetings.iter().map(meeting_out).collect(),
     }))
+}
+
+fn meeting_out(m: &affairs::Meeting) -> MeetingOut {
+    let mm: &CouncilMeeting = &m.meeting;
+    MeetingOut {
+        id: mm.id,
+        held_on: mm.held_on,
+        title: mm.title.clone(),
+        place: mm.place.clone(),
+        present: mm.present.clone(),
+        minutes: mm.minutes.clone(),
+        recorded_by: mm.recorded_by.clone(),
+        decisions: m.decisions.iter().map(|(d, school, _)| decision_out(d, school.clone())).collect(),
+        files: m.files.iter().map(FileOut::from).collect(),
+    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -1024,16 +1132,18 @@ pub struct MemberBody {
 }
 
 /// Adds a council member (the head, the bureau).
-#[utoipa::path(post, path = "/clusters/{id}/council/members", params(("id" = i64, Path)), request_body = MemberBody, responses((status = 201, body = Object), (status = 400), (status = 403), (status = 404)), tag = "running")]
+#[utoipa::path(post, path = "/clusters/{id}/council/members", params(("id" = i64, Path)), request_body = MemberBody, responses((status = 201, body = CouncilMemberOut), (status = 400), (status = 403), (status = 404)), tag = "running")]
 async fn add_council_member(State(app): State<App>, v: Viewer, ids: Ids, Body(b): Body<MemberBody>) -> ApiResult<Response> {
     let input = MemberInput { name: b.name, school_id: b.school_id, role: b.role, since: b.since };
-    Ok(created(affairs::add_member(&app, &v, ids.first(), &input).await?))
+    let m = affairs::add_member(&app, &v, ids.first(), &input).await?;
+    Ok(created(member_named(&app, &v, m).await?))
 }
 
 /// Ends a member's term today (kept in the record).
-#[utoipa::path(delete, path = "/council-members/{id}", params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 403), (status = 404)), tag = "running")]
-async fn end_council_member(State(app): State<App>, v: Viewer, ids: Ids) -> ApiResult<Response> {
-    Ok(Json(affairs::end_member(&app, &v, ids.first()).await?).into_response())
+#[utoipa::path(delete, path = "/council-members/{id}", params(("id" = i64, Path)), responses((status = 200, body = CouncilMemberOut), (status = 403), (status = 404)), tag = "running")]
+async fn end_council_member(State(app): State<App>, v: Viewer, ids: Ids) -> ApiResult<Json<CouncilMemberOut>> {
+    let m = affairs::end_member(&app, &v, ids.first()).await?;
+    Ok(Json(member_named(&app, &v, m).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -1061,7 +1171,7 @@ pub struct MeetingBody {
 }
 
 /// Records a council meeting's minutes with its decisions and who carries them out.
-#[utoipa::path(post, path = "/clusters/{id}/meetings", params(("id" = i64, Path)), request_body = MeetingBody, responses((status = 201, body = Object), (status = 400), (status = 403), (status = 404)), tag = "running")]
+#[utoipa::path(post, path = "/clusters/{id}/meetings", params(("id" = i64, Path)), request_body = MeetingBody, responses((status = 201, body = MeetingOut), (status = 400), (status = 403), (status = 404)), tag = "running")]
 async fn add_meeting(State(app): State<App>, v: Viewer, ids: Ids, Body(b): Body<MeetingBody>) -> ApiResult<Response> {
     let input = MeetingInput {
         held_on: b.held_on,
@@ -1075,7 +1185,11 @@ async fn add_meeting(State(app): State<App>, v: Viewer, ids: Ids, Body(b): Body<
             .map(|d| DecisionInput { text: d.text, owner_school_id: d.owner_school_id, due_on: d.due_on })
             .collect(),
     };
-    Ok(created(affairs::add_meeting(&app, &v, ids.first(), &input).await?))
+    let cluster = ids.first();
+    let added = affairs::add_meeting(&app, &v, cluster, &input).await?;
+    let council = affairs::council(&app, &v, cluster).await?;
+    let m = council.meetings.iter().find(|m| m.meeting.id == added.id).ok_or(AppError::NotFound)?;
+    Ok(created(meeting_out(m)))
 }
 
 /// Minutes' attachments.
@@ -1094,9 +1208,10 @@ pub struct DecisionPatch {
 }
 
 /// Marks a decision carried out or dropped.
-#[utoipa::path(patch, path = "/decisions/{id}", params(("id" = i64, Path)), request_body = DecisionPatch, responses((status = 200, body = Object), (status = 400), (status = 403), (status = 404)), tag = "running")]
-async fn patch_decision(State(app): State<App>, v: Viewer, ids: Ids, Body(b): Body<DecisionPatch>) -> ApiResult<Response> {
-    Ok(Json(affairs::set_decision(&app, &v, ids.first(), &b.status).await?).into_response())
+#[utoipa::path(patch, path = "/decisions/{id}", params(("id" = i64, Path)), request_body = DecisionPatch, responses((status = 200, body = DecisionOut), (status = 400), (status = 403), (status = 404)), tag = "running")]
+async fn patch_decision(State(app): State<App>, v: Viewer, ids: Ids, Body(b): Body<DecisionPatch>) -> ApiResult<Json<DecisionOut>> {
+    let d = affairs::set_decision(&app, &v, ids.first(), &b.status).await?;
+    Ok(Json(decision_out(&d, directory::school_name(&app, &v, d.owner_school_id).await?)))
 }
 
 /// A file of a task, a meeting or an expenditure.
@@ -1153,6 +1268,19 @@ pub struct ExpenditureOut {
     pub files: Vec<FileOut>,
 }
 
+/// Where a budget's money comes from.
+#[derive(Serialize, ToSchema)]
+pub struct SourceOut {
+    #[schema(schema_with = codes::<Source>)]
+    pub source: String,
+    /// The school that contributes it (school funds only).
+    pub school_id: Option<i64>,
+    pub school_name: String,
+    /// Yuan, `12000.00`.
+    pub amount: String,
+    pub note: String,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct BudgetOut {
     pub id: i64,
@@ -1163,7 +1291,7 @@ pub struct BudgetOut {
     pub spent: String,
     pub balance: String,
     pub execution_percent: i64,
-    pub sources: Vec<Object>,
+    pub sources: Vec<SourceOut>,
     pub lines: Vec<LineOut>,
     pub expenditures: Vec<ExpenditureOut>,
     /// Spending above this needs the bureau's approval too.
@@ -1174,7 +1302,7 @@ fn yuan(f: i64) -> String {
     xuequ_domain::budget::yuan(f)
 }
 
-fn expenditure_out(e: &expenditure::Model, category: &str, files: &[running_file::Model]) -> ExpenditureOut {
+fn expenditure_out(e: &Expenditure, category: &str, files: &[RunningFile]) -> ExpenditureOut {
     ExpenditureOut {
         id: e.id,
         category: category.to_string(),
@@ -1206,7 +1334,13 @@ fn budget_out(v: &budgets::View) -> BudgetOut {
         sources: v
             .sources
             .iter()
-            .map(|(s, school)| serde_json::json!({"source": s.source, "school_id": s.school_id, "school_name": school, "amount": yuan(s.amount), "note": s.note}))
+            .map(|(s, school)| SourceOut {
+                source: s.source.to_string(),
+                school_id: s.school_id,
+                school_name: school.clone(),
+                amount: yuan(s.amount),
+                note: s.note.clone(),
+            })
             .collect(),
         lines: v
             .lines
@@ -1442,29 +1576,18 @@ pub struct LinkBody {
     pub staff_no: String,
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct LinkOut {
+    /// The teacher now linked; null when the link was removed (an empty staff number).
+    pub teacher: Option<super::registry::Teacher>,
+}
+
 /// Links an account to its teacher record (the bureau; a school's admin for their school), so
 /// that its owner can sign up, check in and see their hours.
-#[utoipa::path(put, path = "/users/{id}/teacher", params(("id" = i64, Path)), request_body = LinkBody, responses((status = 200, body = Object), (status = 400), (status = 403), (status = 404), (status = 409)), tag = "running")]
-async fn link_teacher(State(app): State<App>, v: Viewer, ids: Ids, Body(b): Body<LinkBody>) -> ApiResult<Json<serde_json::Value>> {
+#[utoipa::path(put, path = "/users/{id}/teacher", params(("id" = i64, Path)), request_body = LinkBody, responses((status = 200, body = LinkOut), (status = 400), (status = 403), (status = 404), (status = 409)), tag = "running")]
+async fn link_teacher(State(app): State<App>, v: Viewer, ids: Ids, Body(b): Body<LinkBody>) -> ApiResult<Json<LinkOut>> {
     let t = running::link_teacher(&app, &v, ids.first(), &b.staff_no).await?;
-    Ok(Json(serde_json::json!({"teacher": t})))
-}
-
-fn activity_statuses() -> utoipa::openapi::Object {
-    one_of(&["scheduled", "cancelled"])
-}
-
-fn optional_activity_statuses() -> utoipa::openapi::Object {
-    activity_statuses()
-}
-
-fn attendee_origins() -> utoipa::openapi::Object {
-    one_of(&["signup", "assigned", "walk_in"])
-}
-
-/// How an attendee was checked in; empty while they are not there.
-fn checkin_ways() -> utoipa::openapi::Object {
-    one_of(&["code", "hand", ""])
+    Ok(Json(LinkOut { teacher: t.map(super::registry::Teacher::from) }))
 }
 
 fn event_kinds() -> utoipa::openapi::Object {

@@ -1,10 +1,7 @@
 //! Accounts and the audit log, for the bureau.
 
 use super::*;
-use axum::extract::{Query, State};
-use axum::routing::{get, post};
-use serde::Deserialize;
-use xuequ_store::accounts::UserUpdate;
+use xuequ_app::records::UserUpdate;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -167,7 +164,7 @@ async fn user_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): I
     let u = xuequ_app::accounts::user(&app, &v, id).await?;
     let specs = specs(&app, &v, false).await?;
     let mut values = with_version(values_of(&u), xuequ_app::accounts::version(&u));
-    if let Some(t) = app.store.teacher_of_user(v.county(), id).await? {
+    if let Some(t) = directory::teacher_of_user(&app, &v, id).await? {
         values.insert("staff_no".into(), t.staff_no);
     }
     Ok(render(&v, u.username.clone(), &format!("/admin/users/{id}"), &specs, &values, &[], Some(format!("/admin/users/{id}/password"))))
@@ -187,7 +184,7 @@ async fn user_update(State(app): State<App>, v: Viewer, axum::extract::Path(id):
             };
             let expected = xuequ_app::Version::parse(&form.version);
             let staff_no = form.staff_no.clone();
-            let linked = app.store.teacher_of_user(v.county(), id).await?.map(|t| t.staff_no).unwrap_or_default();
+            let linked = directory::teacher_of_user(&app, &v, id).await?.map(|t| t.staff_no).unwrap_or_default();
             let updated = match xuequ_app::accounts::update_user(&app, &v, id, update, expected).await {
                 Ok(u) if staff_no.trim() != linked => xuequ_app::running::link_teacher(&app, &v, id, &staff_no).await.map(|_| u),
                 other => other,
@@ -286,7 +283,7 @@ async fn audit(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String
                 }
                 other => vec![other.message(&t)],
             };
-            let filter = xuequ_store::accounts::AuditFilter {
+            let filter = xuequ_app::records::AuditFilter {
                 entity: q.get("entity").cloned(),
                 action: q.get("action").cloned(),
                 username: q.get("username").cloned(),

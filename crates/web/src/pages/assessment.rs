@@ -4,8 +4,6 @@
 
 use super::*;
 use crate::download::file_response;
-use axum::extract::{Query, State};
-use axum::routing::get;
 use xuequ_app::assessment::{self, Assessment};
 use xuequ_assess::standard::SET_2017;
 use xuequ_domain::Section;
@@ -99,7 +97,7 @@ fn school_table(t: &Tr, q: &HashMap<String, String>, page: &mut AssessmentPage) 
         rows.reverse();
     }
     let paging =
-        xuequ_store::Paging::new(q.get("page").and_then(|p| p.parse().ok()), q.get("per_page").and_then(|p| p.parse().ok()).or(Some(50)));
+        xuequ_app::Paging::new(q.get("page").and_then(|p| p.parse().ok()), q.get("per_page").and_then(|p| p.parse().ok()).or(Some(50)));
     let shape = ListShape { path: "/assessment", query: q, total: rows.len() as u64, paging };
     let sorts = [Some("code"), Some("name"), Some("stage"), Some("met"), Some("result"), None];
     page.school_columns = page.school_headers.iter().zip(sorts).map(|(h, key)| shape.column(h.clone(), key)).collect();
@@ -346,7 +344,7 @@ async fn build(app: &App, v: &Viewer, q: &HashMap<String, String>) -> Result<Ass
         schools,
         school_columns: Vec::new(),
         school_filters: Vec::new(),
-        pager: ListShape { path: "/assessment", query: q, total: 0, paging: xuequ_store::Paging::new(None, None) }.pager(&t),
+        pager: ListShape { path: "/assessment", query: q, total: 0, paging: xuequ_app::Paging::new(None, None) }.pager(&t),
         excluded,
         advice,
     })

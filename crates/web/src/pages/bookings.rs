@@ -3,15 +3,12 @@
 //! periods, and the notification centre behind the bell.
 
 use super::*;
-use axum::extract::{Path, Query, State};
-use axum::routing::{get, post};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
-use serde::Deserialize;
 use xuequ_app::bookings::{self, Decision, FreeQuery, Request};
+use xuequ_app::records::{Booking, BookingFilter, Facility, School};
 use xuequ_domain::booking::rules::weekday_code;
 use xuequ_domain::booking::{BookingStatus, Repeat, Slot, to_local};
 use xuequ_domain::{FacilityKind, Status};
-use xuequ_store::bookings::{BookingFilter, booking};
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -51,16 +48,16 @@ pub struct BookingRow {
 /// Names of the county's schools and facilities, for the tables.
 async fn names(app: &App, v: &Viewer) -> Result<(HashMap<i64, String>, HashMap<i64, String>), PageError> {
     let schools = xuequ_app::registry::all_schools(app, v).await?.into_iter().map(|s| (s.id, s.name)).collect();
-    let facilities = app.store.active_facilities(v.county()).await.map_err(AppError::from)?.into_iter().map(|f| (f.id, f.name)).collect();
+    let facilities = directory::active_facilities(app, v).await?.into_iter().map(|f| (f.id, f.name)).collect();
     Ok((schools, facilities))
 }
 
-fn when(b: &booking::Model) -> String {
+fn when(b: &Booking) -> String {
     let (s, e) = (to_local(b.starts_at), to_local(b.ends_at));
     format!("{} {}–{}", s.format("%Y-%m-%d"), s.format("%H:%M"), e.format("%H:%M"))
 }
 
-fn rows(t: &Tr, list: &[booking::Model], schools: &HashMap<i64, String>, facilities: &HashMap<i64, String>) -> Vec<BookingRow> {
+fn rows(t: &Tr, list: &[Booking], schools: &HashMap<i64, String>, facilities: &HashMap<i64, String>) -> Vec<BookingRow> {
     list.iter()
         .map(|b| BookingRow {
             href: format!("/bookings/{}", b.id),
@@ -204,11 +201,8 @@ async fn find(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
         None => Vec::new(),
     };
     let inbox = inbox_list(&app, &v).await?;
-    let feeds = app
-        .store
-        .feeds(v.county(), v.actor.user_id)
-        .await
-        .map_err(AppError::from)?
+    let feeds = bookings::feeds(&app, &v)
+        .await?
         .into_iter()
         .map(|f| {
             let what = match f.facility_id {
@@ -244,7 +238,7 @@ async fn find(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
 
 /// Requests waiting for the schools whose bookings the viewer decides (the policy says which);
 /// `None` for those who decide none.
-async fn inbox_list(app: &App, v: &Viewer) -> Result<Option<Vec<booking::Model>>, PageError> {
+async fn inbox_list(app: &App, v: &Viewer) -> Result<Option<Vec<Booking>>, PageError> {
     let county = v.county();
     let decides = |school: i64| v.can(Action::Update, Resource::Booking, &Target::school(county, school));
     let schools = xuequ_app::registry::all_schools(app, v).await?;
@@ -357,11 +351,11 @@ async fn new_page(
 ) -> PageResult {
     let t = v.tr();
     let facility_id: i64 = values.get("facility").and_then(|f| f.parse().ok()).ok_or(AppError::NotFound)?;
-    let f = xuequ_app::registry::get::<xuequ_store::entities::facility::Model>(app, v, facility_id).await?;
+    let f = xuequ_app::registry::get::<Facility>(app, v, facility_id).await?;
     if f.status != Status::Active {
         return Err(AppError::NotFound.into());
     }
-    let owner = app.store.school(v.county(), f.school_id).await.map_err(AppError::from)?.map(|s| s.name).unwrap_or_default();
+    let owner = directory::school(app, v, f.school_id).await?.map(|s| s.name).unwrap_or_default();
     let bookable = bookable_schools(app, v).await?;
     if bookable.is_empty() {
         return Err(AppError::Forbidden.into());
@@ -614,14 +608,14 @@ struct WeekPage {
 /// closed, which are free (a link to book them).
 async fn week(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q): Q) -> PageResult {
     let t = v.tr();
-    let f = xuequ_app::registry::get::<xuequ_store::entities::facility::Model>(&app, &v, id).await?;
+    let f = xuequ_app::registry::get::<Facility>(&app, &v, id).await?;
     let day = query_date(q.get("week")).unwrap_or_else(xuequ_app::today);
     let monday = bookings::week_of(day);
     let bells = bookings::bells_of(&app, v.county(), f.school_id).await?;
     let from = xuequ_domain::booking::to_utc(monday.and_hms_opt(0, 0, 0).expect("midnight"));
-    let list = app.store.holding(v.county(), id, from, from + Duration::days(7)).await.map_err(AppError::from)?;
+    let list = directory::holding(&app, &v, id, from, from + Duration::days(7)).await?;
     let (schools, _) = names(&app, &v).await?;
-    let calendar = app.store.calendar(v.county(), f.school_id).await.map_err(AppError::from)?;
+    let calendar = bookings::calendar_of(&app, &v, Some(f.school_id)).await?;
     let rules = bookings::rules_of(&app, v.county(), &f).await?;
     let days: Vec<NaiveDate> = (0..7).map(|i| monday + Duration::days(i)).collect();
     let grid = bells
@@ -685,7 +679,7 @@ struct NotificationsPage {
 
 async fn notifications(State(app): State<App>, v: Viewer) -> PageResult {
     let t = v.tr();
-    let items = app.store.notifications(v.county(), v.actor.user_id, 100).await.map_err(AppError::from)?;
+    let items = bookings::notifications(&app, &v, 100).await?;
     Ok(NotificationsPage {
         chrome: Chrome::new(&v, t.get("nav-notifications"), "/notifications"),
         items: items
@@ -714,7 +708,7 @@ struct ReadForm {
 
 async fn read(State(app): State<App>, v: Viewer, Posted(form): Posted<ReadForm>) -> PageResult {
     let id = form.id.parse::<i64>().ok();
-    app.store.mark_read(v.county(), v.actor.user_id, id).await.map_err(AppError::from)?;
+    bookings::mark_read(&app, &v, id).await?;
     let link = form.link;
     let to = if link.starts_with('/') && !link.starts_with("//") && !link.contains('\\') { link } else { "/notifications".into() };
     Ok(Redirect::to(&to).into_response())
@@ -998,9 +992,7 @@ async fn new_feed(State(app): State<App>, v: Viewer, headers: axum::http::Header
 }
 
 async fn revoke_feed(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(NoFields {}): Posted<NoFields>) -> PageResult {
-    if !app.store.revoke_feed(v.county(), v.actor.user_id, id).await.map_err(AppError::from)? {
-        return Err(AppError::NotFound.into());
-    }
+    bookings::revoke_feed(&app, &v, id).await?;
     Ok(saved("/bookings#feeds"))
 }
 
@@ -1143,7 +1135,7 @@ fn rules_from(form: &HashMap<String, String>) -> Result<xuequ_domain::booking::S
 
 async fn rules_page(app: &App, v: &Viewer, id: i64, values: HashMap<String, String>, problems: &[FieldProblem]) -> PageResult {
     let t = v.tr();
-    let f = xuequ_app::registry::get::<xuequ_store::entities::facility::Model>(app, v, id).await?;
+    let f = xuequ_app::registry::get::<Facility>(app, v, id).await?;
     v.require(Action::Update, Resource::Facility, &Target::school(v.county(), f.school_id))?;
     let chosen = values.get("share_with").cloned().unwrap_or_default();
     let share = xuequ_domain::booking::ShareWith::ALL
@@ -1198,7 +1190,7 @@ async fn rules_page(app: &App, v: &Viewer, id: i64, values: HashMap<String, Stri
 /// 共享规则: with whom, approval, notice, horizon, length, opening hours per weekday, capacity,
 /// weekly quota and the times it is not lent (the owner's own lessons first).
 async fn rules_form(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageResult {
-    let f = xuequ_app::registry::get::<xuequ_store::entities::facility::Model>(&app, &v, id).await?;
+    let f = xuequ_app::registry::get::<Facility>(&app, &v, id).await?;
     let rules = bookings::rules_of(&app, v.county(), &f).await?;
     rules_page(&app, &v, id, rules_values(&rules), &[]).await
 }
@@ -1277,7 +1269,7 @@ async fn calendar_page(
 ) -> PageResult {
     let t = v.tr();
     let school = match school {
-        Some(id) => Some((id, app.store.school(v.county(), id).await.map_err(AppError::from)?.ok_or(AppError::NotFound)?.name)),
+        Some(id) => Some((id, directory::school(app, v, id).await?.ok_or(AppError::NotFound)?.name)),
         None => None,
     };
     let title = match &school {
@@ -1367,7 +1359,7 @@ fn bells_from(text: &str) -> Result<xuequ_domain::booking::BellSchedule, (String
 
 async fn bells_page(app: &App, v: &Viewer, id: i64, section: &str, periods: String, error: Option<String>) -> PageResult {
     let t = v.tr();
-    let school = xuequ_app::registry::get::<xuequ_store::entities::school::Model>(app, v, id).await?;
+    let school = xuequ_app::registry::get::<School>(app, v, id).await?;
     v.require(Action::Update, Resource::Facility, &Target::school(v.county(), id))?;
     let sections =
         ["primary", "junior"].iter().map(|s| Opt { value: s.to_string(), label: t.code("section", s), selected: *s == section }).collect();
@@ -1383,11 +1375,7 @@ async fn bells_page(app: &App, v: &Viewer, id: i64, section: &str, periods: Stri
 /// booked.
 async fn bells_form(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q): Q) -> PageResult {
     let section = q.get("section").filter(|s| *s == "junior").map_or("primary", |_| "junior");
-    let bells = match app.store.bell_schedule(v.county(), id, section).await.map_err(AppError::from)? {
-        Some(b) => b,
-        None if section == "junior" => xuequ_domain::booking::BellSchedule::junior(),
-        None => xuequ_domain::booking::BellSchedule::primary(),
-    };
+    let bells = bookings::bells_for(&app, &v, id, section).await?;
     let text = bells
         .periods
         .iter()
@@ -1458,7 +1446,6 @@ const MONTH_DAY_ENTRIES: usize = 4;
 /// with its days off.
 async fn schedule(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
     let t = v.tr();
-    let county = v.county();
     let id_of = |key: &str| q.get(key).and_then(|x| x.parse::<i64>().ok());
     let scope = match (id_of("facility"), id_of("cluster"), id_of("school").or(v.actor.school_id)) {
         (Some(f), _, _) => Some(bookings::Scope::Facility(f)),
@@ -1478,7 +1465,7 @@ async fn schedule(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult 
     let (schools, facilities) = names(&app, &v).await?;
     let (name, scope_query, calendar_school) = match scope {
         Some(bookings::Scope::Facility(f)) => {
-            let found = xuequ_app::registry::get::<xuequ_store::entities::facility::Model>(&app, &v, f).await?;
+            let found = xuequ_app::registry::get::<Facility>(&app, &v, f).await?;
             (found.name, format!("facility={f}"), Some(found.school_id))
         }
         Some(bookings::Scope::School(s)) => (schools.get(&s).cloned().unwrap_or_default(), format!("school={s}"), Some(s)),
@@ -1489,10 +1476,7 @@ async fn schedule(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult 
         Some(s) => bookings::schedule(&app, &v, s, first, last).await?,
         None => Vec::new(),
     };
-    let calendar = match calendar_school {
-        Some(s) => app.store.calendar(county, s).await.map_err(AppError::from)?,
-        None => app.store.calendars(county).await.map_err(AppError::from)?.0,
-    };
+    let calendar = bookings::calendar_of(&app, &v, calendar_school).await?;
     let facility_scope = matches!(scope, Some(bookings::Scope::Facility(_)));
     let today = xuequ_app::today();
     let shown_month = day.month();

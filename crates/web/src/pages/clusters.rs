@@ -2,12 +2,9 @@
 
 use super::*;
 use crate::map::{MapPoint, cluster_svg};
-use axum::extract::{Query, State};
-use axum::routing::{get, post};
-use serde::Deserialize;
+use xuequ_app::records::school_codes;
 use xuequ_domain::drafts::ClusterDraft;
 use xuequ_domain::*;
-use xuequ_store::registry::convert::school_codes;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -125,7 +122,7 @@ struct MemberView {
 #[template(path = "clusters/cluster.html")]
 struct ClusterPage {
     chrome: Chrome,
-    cluster: xuequ_store::entities::cluster::Model,
+    cluster: xuequ_app::records::Cluster,
     form_label: String,
     edit_href: Option<String>,
     facts: Vec<(String, String)>,
@@ -223,7 +220,7 @@ async fn cluster_edit(State(app): State<App>, v: Viewer, axum::extract::Path(id)
         shape.extra = Some((format!("/clusters/{id}/dissolve"), v.tr().get("cluster-dissolve")));
     }
     let version = xuequ_app::Version(detail.cluster.updated_at);
-    Ok(record_form(&v, shape, &specs, &with_version(values_of(&detail.cluster.to_draft(&codes)?), version), &[]))
+    Ok(record_form(&v, shape, &specs, &with_version(values_of(&detail.cluster.to_draft(&codes).map_err(AppError::from)?), version), &[]))
 }
 
 async fn cluster_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<Values>) -> PageResult {
@@ -239,7 +236,10 @@ async fn cluster_update(State(app): State<App>, v: Viewer, axum::extract::Path(i
         async || {
             let detail = xuequ_app::clusters::get(&app, &v, id).await?;
             let codes = school_codes(&xuequ_app::registry::all_schools(&app, &v).await?);
-            Ok(with_version(values_of(&detail.cluster.to_draft(&codes)?), xuequ_app::Version(detail.cluster.updated_at)))
+            Ok(with_version(
+                values_of(&detail.cluster.to_draft(&codes).map_err(AppError::from)?),
+                xuequ_app::Version(detail.cluster.updated_at),
+            ))
         },
         |_| format!("/clusters/{id}"),
     )

@@ -6,14 +6,11 @@
 use super::form::text;
 use super::*;
 use crate::api::library::{SearchQuery, draft_of};
-use axum::extract::{Multipart, Path, Query, State};
-use axum::routing::{get, post};
-use serde::Deserialize;
 use xuequ_app::library::{figures, upload, use_};
+use xuequ_app::records::LibraryResource;
 use xuequ_domain::Subject;
 use xuequ_domain::access::library as policy;
 use xuequ_domain::library::{EDITIONS, GRADES, Kind, ResourceStatus, Sharing, TextStatus};
-use xuequ_store::entities::library_resource;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -68,7 +65,7 @@ fn grade_label(t: &Tr, grade: i32) -> String {
     if grade == 0 { t.get("library-grade-any") } else { t.with("library-grade-n", &[("grade", grade.to_string())]) }
 }
 
-fn meta(t: &Tr, r: &library_resource::Model, school: &str) -> String {
+fn meta(t: &Tr, r: &LibraryResource, school: &str) -> String {
     let mut parts = vec![t.code("subject", r.subject.code()), grade_label(t, r.grade), t.code("library-kind", r.kind.code())];
     parts.extend([r.edition.clone(), school.to_string(), r.uploader_name.clone()].into_iter().filter(|p| !p.is_empty()));
     parts.push(r.created_at.with_timezone(&chrono::Local).format("%Y-%m-%d").to_string());
@@ -83,7 +80,7 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-fn plain_row(t: &Tr, r: &library_resource::Model, school: &str) -> Row {
+fn plain_row(t: &Tr, r: &LibraryResource, school: &str) -> Row {
     let status = if r.status == ResourceStatus::Active { String::new() } else { t.code("library-status", r.status.code()) };
     Row { id: r.id, title_html: escape(&r.title), meta: meta(t, r, school), snippet_html: escape(&r.description), status }
 }
@@ -678,7 +675,7 @@ async fn mine_page(State(app): State<App>, v: Viewer) -> PageResult {
 }
 
 async fn school_names(app: &App, v: &Viewer) -> Result<HashMap<i64, String>, PageError> {
-    Ok(app.store.all_schools(v.county()).await.map_err(AppError::from)?.into_iter().map(|s| (s.id, s.name)).collect())
+    Ok(directory::school_names(app, v).await?)
 }
 
 async fn school_page(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageResult {
@@ -710,8 +707,7 @@ struct CollectionsPage {
 async fn collections_view(app: &App, v: &Viewer, errors: Vec<String>) -> PageResult {
     let t = v.tr();
     let all = use_::my_collections(app, v).await?;
-    let cluster_names: HashMap<i64, String> =
-        app.store.all_clusters(v.county()).await.map_err(AppError::from)?.into_iter().map(|c| (c.id, c.name)).collect();
+    let cluster_names: HashMap<i64, String> = directory::clusters(app, v).await?.into_iter().map(|c| (c.id, c.name)).collect();
     let curates = cluster_names
         .iter()
         .filter(|(id, _)| policy::may_curate(&v.actor, v.county(), **id))

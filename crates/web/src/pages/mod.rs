@@ -32,6 +32,13 @@ use xuequ_domain::access::{Action, Resource, Target};
 use xuequ_domain::drafts::Draft;
 use xuequ_domain::{FieldProblem, Problem, Role};
 
+// What every page module takes through `use super::*`: the extractors, the router's verbs,
+// serde's derives and the application's directory and records.
+use axum::extract::{Multipart, Path, Query, State};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use xuequ_app::directory;
+
 pub fn routes() -> Router<App> {
     Router::new()
         .merge(session::routes())
@@ -83,12 +90,6 @@ pub struct PageError(pub AppError);
 impl From<AppError> for PageError {
     fn from(e: AppError) -> Self {
         PageError(e)
-    }
-}
-
-impl From<xuequ_store::StoreError> for PageError {
-    fn from(e: xuequ_store::StoreError) -> Self {
-        PageError(e.into())
     }
 }
 
@@ -368,7 +369,7 @@ pub struct ListShape<'a> {
     pub path: &'a str,
     pub query: &'a HashMap<String, String>,
     pub total: u64,
-    pub paging: xuequ_store::Paging,
+    pub paging: xuequ_app::Paging,
 }
 
 impl ListShape<'_> {

@@ -4,12 +4,9 @@
 
 use super::*;
 use crate::map::{MapPoint, PALETTE, district_colours, plan_svg};
-use axum::extract::{Path, Query, State};
-use axum::routing::{get, post};
-use serde::Deserialize;
 use xuequ_app::planning::PlanMeasures;
 use xuequ_app::planning::{self, PlanView, Settings};
-use xuequ_store::plans::PlannedCluster;
+use xuequ_app::records::PlannedCluster;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -207,9 +204,7 @@ async fn plans_page(app: &App, v: &Viewer, values: &HashMap<String, String>, pro
     let county = Target::county(v.county());
     v.require(Action::Read, Resource::Plan, &county)?;
     let t = v.tr();
-    let plans = app
-        .store
-        .plans(v.county())
+    let plans = xuequ_app::planning::list(app, v)
         .await?
         .into_iter()
         .map(|p| {
@@ -414,9 +409,7 @@ async fn show(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q): 
         row("plan-m-moved", &|m| m.measures.moved.to_string()),
         row("plan-m-violations", &|m| m.measures.violations.len().to_string()),
     ];
-    let others = app
-        .store
-        .plans(v.county())
+    let others = xuequ_app::planning::list(&app, &v)
         .await?
         .into_iter()
         .filter(|p| p.id != id)

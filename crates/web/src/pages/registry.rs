@@ -1,13 +1,10 @@
 //! Schools, teachers and facilities: lists, detail pages and forms.
 
 use super::*;
-use axum::extract::{Query, State};
-use axum::routing::get;
+use xuequ_app::records::{Facility, ListFilter, School, SchoolCodes, Teacher, school_codes};
 use xuequ_app::registry::Record;
 use xuequ_domain::drafts::{FacilityDraft, SchoolDraft, StatsDraft, TeacherDraft};
 use xuequ_domain::*;
-use xuequ_store::entities::{facility, school, teacher};
-use xuequ_store::registry::convert::school_codes;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -99,7 +96,7 @@ async fn all_school_names(app: &App, v: &Viewer) -> Result<HashMap<i64, (String,
 async fn schools(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
     let t = v.tr();
     let (filter, paging) = crate::query::list_request(&q);
-    let page = xuequ_app::registry::list::<school::Model>(&app, &v, &filter, paging).await?;
+    let page = xuequ_app::registry::list::<School>(&app, &v, &filter, paging).await?;
     let shape = ListShape { path: "/schools", query: &q, total: page.total, paging };
     let townships = xuequ_app::registry::townships(&app, &v).await?;
     let columns = [("code", true), ("name", true), ("school_type", true), ("locality", true), ("township", true), ("principal", false)]
@@ -167,7 +164,7 @@ async fn school_create(State(app): State<App>, v: Viewer, Posted(form): Posted<V
         shape,
         &specs,
         &form,
-        async |d: SchoolDraft| xuequ_app::registry::create::<school::Model>(&app, &v, &d).await,
+        async |d: SchoolDraft| xuequ_app::registry::create::<School>(&app, &v, &d).await,
         |s| format!("/schools/{}", s.id),
     )
     .await
@@ -177,7 +174,7 @@ async fn school_create(State(app): State<App>, v: Viewer, Posted(form): Posted<V
 #[template(path = "registry/school.html")]
 struct SchoolPage {
     chrome: Chrome,
-    school: xuequ_store::entities::school::Model,
+    school: School,
     edit_href: Option<String>,
     facts: Vec<(String, String)>,
     stats_headers: Vec<String>,
@@ -273,7 +270,7 @@ fn whole(text: String) -> String {
 
 async fn school_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
     let t = v.tr();
-    let s = xuequ_app::registry::get::<school::Model>(&app, &v, id).await?;
+    let s = xuequ_app::registry::get::<School>(&app, &v, id).await?;
     let names = all_school_names(&app, &v).await?;
     let yes_no = |b: bool| t.get(if b { "yes" } else { "no" });
     let mut facts = vec![
@@ -305,9 +302,7 @@ async fn school_page(State(app): State<App>, v: Viewer, axum::extract::Path(id):
                 .collect()
         })
         .collect();
-    let clusters = app
-        .store
-        .clusters_of_school(v.county(), id)
+    let clusters = directory::clusters_of_school(&app, &v, id)
         .await?
         .into_iter()
         .map(|sc| {
@@ -320,8 +315,8 @@ async fn school_page(State(app): State<App>, v: Viewer, axum::extract::Path(id):
             ]
         })
         .collect();
-    let facility_filter = xuequ_store::registry::ListFilter { school_id: Some(id), ..Default::default() };
-    let facilities = xuequ_app::registry::list::<facility::Model>(&app, &v, &facility_filter, xuequ_store::Paging::new(None, Some(200)))
+    let facility_filter = ListFilter { school_id: Some(id), ..Default::default() };
+    let facilities = xuequ_app::registry::list::<Facility>(&app, &v, &facility_filter, xuequ_app::Paging::new(None, Some(200)))
         .await?
         .items
         .iter()
@@ -336,8 +331,8 @@ async fn school_page(State(app): State<App>, v: Viewer, axum::extract::Path(id):
         .collect();
     let can_see_teachers = v.can(Action::Read, Resource::Teacher, &Target::school(v.county(), id));
     let (teachers, teacher_total) = if can_see_teachers {
-        let filter = xuequ_store::registry::ListFilter { school_id: Some(id), ..Default::default() };
-        let page = xuequ_app::registry::list::<teacher::Model>(&app, &v, &filter, xuequ_store::Paging::new(None, Some(20))).await?;
+        let filter = ListFilter { school_id: Some(id), ..Default::default() };
+        let page = xuequ_app::registry::list::<Teacher>(&app, &v, &filter, xuequ_app::Paging::new(None, Some(20))).await?;
         let rows = page
             .items
             .iter()
@@ -377,7 +372,7 @@ async fn school_page(State(app): State<App>, v: Viewer, axum::extract::Path(id):
 }
 
 async fn school_edit(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
-    let s = xuequ_app::registry::get::<school::Model>(&app, &v, id).await?;
+    let s = xuequ_app::registry::get::<School>(&app, &v, id).await?;
     v.require(Action::Update, Resource::School, &Target::school(v.county(), id))?;
     let codes = school_codes(&xuequ_app::registry::all_schools(&app, &v).await?);
     let path = format!("/schools/{id}/edit");
@@ -385,7 +380,13 @@ async fn school_edit(State(app): State<App>, v: Viewer, axum::extract::Path(id):
     if v.can(Action::Retire, Resource::School, &Target::school(v.county(), id)) {
         shape.extra = Some((format!("/schools/{id}/retire"), v.tr().get("action-retire")));
     }
-    Ok(record_form(&v, shape, &school_specs(&v.tr()), &with_version(values_of(&s.to_draft(&codes)?), s.version()), &[]))
+    Ok(record_form(
+        &v,
+        shape,
+        &school_specs(&v.tr()),
+        &with_version(values_of(&s.to_draft(&codes).map_err(AppError::from)?), s.version()),
+        &[],
+    ))
 }
 
 async fn school_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<Values>) -> PageResult {
@@ -397,8 +398,8 @@ async fn school_update(State(app): State<App>, v: Viewer, axum::extract::Path(id
         shape,
         &specs,
         &form,
-        async |d: SchoolDraft, expected| xuequ_app::registry::update::<school::Model>(&app, &v, id, &d, expected).await,
-        async || current_values::<school::Model>(&app, &v, id).await,
+        async |d: SchoolDraft, expected| xuequ_app::registry::update::<School>(&app, &v, id, &d, expected).await,
+        async || current_values::<School>(&app, &v, id).await,
         |_| format!("/schools/{id}"),
     )
     .await
@@ -406,14 +407,14 @@ async fn school_update(State(app): State<App>, v: Viewer, axum::extract::Path(id
 
 // ---- a school year's statistics, entered or corrected in the browser ----
 
-fn stats_specs(school: &school::Model) -> Vec<FieldSpec> {
+fn stats_specs(school: &School) -> Vec<FieldSpec> {
     let mut specs =
         vec![field("school_code", FieldKind::Select(vec![(school.code.clone(), format!("{} ({})", school.name, school.code))]), true)];
     specs.extend(STAT_FIELDS.iter().map(|f| field(f, FieldKind::Number, *f != "max_class_size")));
     specs
 }
 
-fn stats_shape<'a>(t: &Tr, school: &school::Model, path: &'a str, cancel: &'a str) -> FormShape<'a> {
+fn stats_shape<'a>(t: &Tr, school: &School, path: &'a str, cancel: &'a str) -> FormShape<'a> {
     FormShape {
         title: t.with("stats-form-title", &[("school", school.name.clone())]),
         path,
@@ -428,7 +429,7 @@ fn stats_shape<'a>(t: &Tr, school: &school::Model, path: &'a str, cancel: &'a st
 /// form for a new year.
 async fn stats_form(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Query(q): Q) -> PageResult {
     let t = v.tr();
-    let school = xuequ_app::registry::get::<school::Model>(&app, &v, id).await?;
+    let school = xuequ_app::registry::get::<School>(&app, &v, id).await?;
     v.require(Action::Update, Resource::SchoolStats, &Target::school(v.county(), id))?;
     let year: Option<i32> = q.get("year").and_then(|y| y.parse().ok());
     let existing = xuequ_app::registry::school_stats(&app, &v, id).await?.into_iter().find(|s| Some(s.year) == year);
@@ -446,7 +447,7 @@ async fn stats_form(State(app): State<App>, v: Viewer, axum::extract::Path(id): 
 
 async fn stats_save(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<Values>) -> PageResult {
     let t = v.tr();
-    let school = xuequ_app::registry::get::<school::Model>(&app, &v, id).await?;
+    let school = xuequ_app::registry::get::<School>(&app, &v, id).await?;
     let (path, cancel) = (format!("/schools/{id}/stats"), format!("/schools/{id}"));
     let specs = stats_specs(&school);
     save_edit(
@@ -469,11 +470,9 @@ async fn stats_save(State(app): State<App>, v: Viewer, axum::extract::Path(id): 
 /// facilities stay where they are until moved.
 async fn school_retire_confirm(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
     let t = v.tr();
-    let school = xuequ_app::registry::get::<school::Model>(&app, &v, id).await?;
+    let school = xuequ_app::registry::get::<School>(&app, &v, id).await?;
     v.require(Action::Retire, Resource::School, &Target::school(v.county(), id))?;
-    let clusters: Vec<String> = app
-        .store
-        .clusters_of_school(v.county(), id)
+    let clusters: Vec<String> = directory::clusters_of_school(&app, &v, id)
         .await?
         .into_iter()
         .filter(|sc| sc.membership.left_on.is_none())
@@ -519,7 +518,7 @@ async fn retire_confirmed<R: xuequ_app::registry::Record>(app: &App, v: &Viewer,
 }
 
 async fn school_retire(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<Confirm>) -> PageResult {
-    retire_confirmed::<school::Model>(&app, &v, id, &form, "/schools").await
+    retire_confirmed::<School>(&app, &v, id, &form, "/schools").await
 }
 
 // ---- teachers ----
@@ -527,7 +526,7 @@ async fn school_retire(State(app): State<App>, v: Viewer, axum::extract::Path(id
 async fn teachers(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
     let t = v.tr();
     let (filter, paging) = crate::query::list_request(&q);
-    let page = xuequ_app::registry::list::<teacher::Model>(&app, &v, &filter, paging).await?;
+    let page = xuequ_app::registry::list::<Teacher>(&app, &v, &filter, paging).await?;
     let names = all_school_names(&app, &v).await?;
     let shape = ListShape { path: "/teachers", query: &q, total: page.total, paging };
     let columns = [
@@ -674,18 +673,24 @@ async fn teacher_create(State(app): State<App>, v: Viewer, Posted(form): Posted<
         shape,
         &specs,
         &form,
-        async |d: TeacherDraft| xuequ_app::registry::create::<teacher::Model>(&app, &v, &d).await,
+        async |d: TeacherDraft| xuequ_app::registry::create::<Teacher>(&app, &v, &d).await,
         |t| format!("/teachers/{}", t.id),
     )
     .await
 }
 
 async fn teacher_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
-    let te = xuequ_app::registry::get::<teacher::Model>(&app, &v, id).await?;
+    let te = xuequ_app::registry::get::<Teacher>(&app, &v, id).await?;
     let codes = school_codes(&xuequ_app::registry::all_schools(&app, &v).await?);
     let (specs, shape) = record_page(&app, &v, Resource::Teacher, te.school_id, &te.name, "teacher", id).await?;
     let specs = teacher_specs(&v.tr(), specs);
-    Ok(record_form(&v, shape.as_shape(), &specs, &with_version(values_of(&te.to_draft(&codes)?), te.version()), &[]))
+    Ok(record_form(
+        &v,
+        shape.as_shape(),
+        &specs,
+        &with_version(values_of(&te.to_draft(&codes).map_err(AppError::from)?), te.version()),
+        &[],
+    ))
 }
 
 async fn teacher_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<Values>) -> PageResult {
@@ -697,8 +702,8 @@ async fn teacher_update(State(app): State<App>, v: Viewer, axum::extract::Path(i
         shape,
         &specs,
         &form,
-        async |d: TeacherDraft, expected| xuequ_app::registry::update::<teacher::Model>(&app, &v, id, &d, expected).await,
-        async || current_values::<teacher::Model>(&app, &v, id).await,
+        async |d: TeacherDraft, expected| xuequ_app::registry::update::<Teacher>(&app, &v, id, &d, expected).await,
+        async || current_values::<Teacher>(&app, &v, id).await,
         |_| format!("/teachers/{id}"),
     )
     .await
@@ -706,7 +711,7 @@ async fn teacher_update(State(app): State<App>, v: Viewer, axum::extract::Path(i
 
 async fn teacher_retire_confirm(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
     let t = v.tr();
-    let teacher = xuequ_app::registry::get::<teacher::Model>(&app, &v, id).await?;
+    let teacher = xuequ_app::registry::get::<Teacher>(&app, &v, id).await?;
     v.require(Action::Retire, Resource::Teacher, &Target::school(v.county(), teacher.school_id))?;
     let facts = [("teacher", format!("{} ({})", teacher.name, teacher.staff_no))];
     let lines = vec![t.with("confirm-retire-teacher", &facts), t.get("confirm-retire-kept")];
@@ -721,7 +726,7 @@ async fn teacher_retire_confirm(State(app): State<App>, v: Viewer, axum::extract
 }
 
 async fn teacher_retire(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<Confirm>) -> PageResult {
-    retire_confirmed::<teacher::Model>(&app, &v, id, &form, "/teachers").await
+    retire_confirmed::<Teacher>(&app, &v, id, &form, "/teachers").await
 }
 
 // ---- facilities ----
@@ -729,7 +734,7 @@ async fn teacher_retire(State(app): State<App>, v: Viewer, axum::extract::Path(i
 async fn facilities(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
     let t = v.tr();
     let (filter, paging) = crate::query::list_request(&q);
-    let page = xuequ_app::registry::list::<facility::Model>(&app, &v, &filter, paging).await?;
+    let page = xuequ_app::registry::list::<Facility>(&app, &v, &filter, paging).await?;
     let names = all_school_names(&app, &v).await?;
     let shape = ListShape { path: "/facilities", query: &q, total: page.total, paging };
     let columns = [("name", true), ("school_code", true), ("kind", true), ("capacity", true), ("open_hours", false), ("shareable", false)]
@@ -797,18 +802,18 @@ async fn facility_create(State(app): State<App>, v: Viewer, Posted(form): Posted
         shape,
         &specs,
         &form,
-        async |d: FacilityDraft| xuequ_app::registry::create::<facility::Model>(&app, &v, &d).await,
+        async |d: FacilityDraft| xuequ_app::registry::create::<Facility>(&app, &v, &d).await,
         |f| format!("/facilities/{}", f.id),
     )
     .await
 }
 
 async fn facility_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
-    let f = xuequ_app::registry::get::<facility::Model>(&app, &v, id).await?;
+    let f = xuequ_app::registry::get::<Facility>(&app, &v, id).await?;
     let codes = school_codes(&xuequ_app::registry::all_schools(&app, &v).await?);
     let (schools, shape) = record_page(&app, &v, Resource::Facility, f.school_id, &f.name, "facility", id).await?;
     let specs = facility_specs(&v.tr(), schools);
-    Ok(record_form(&v, shape.as_shape(), &specs, &with_version(values_of(&f.to_draft(&codes)?), f.version()), &[]))
+    Ok(record_form(&v, shape.as_shape(), &specs, &with_version(values_of(&f.to_draft(&codes).map_err(AppError::from)?), f.version()), &[]))
 }
 
 async fn facility_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<Values>) -> PageResult {
@@ -820,8 +825,8 @@ async fn facility_update(State(app): State<App>, v: Viewer, axum::extract::Path(
         shape,
         &specs,
         &form,
-        async |d: FacilityDraft, expected| xuequ_app::registry::update::<facility::Model>(&app, &v, id, &d, expected).await,
-        async || current_values::<facility::Model>(&app, &v, id).await,
+        async |d: FacilityDraft, expected| xuequ_app::registry::update::<Facility>(&app, &v, id, &d, expected).await,
+        async || current_values::<Facility>(&app, &v, id).await,
         |_| format!("/facilities/{id}"),
     )
     .await
@@ -829,7 +834,7 @@ async fn facility_update(State(app): State<App>, v: Viewer, axum::extract::Path(
 
 async fn facility_retire_confirm(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
     let t = v.tr();
-    let facility = xuequ_app::registry::get::<facility::Model>(&app, &v, id).await?;
+    let facility = xuequ_app::registry::get::<Facility>(&app, &v, id).await?;
     v.require(Action::Retire, Resource::Facility, &Target::school(v.county(), facility.school_id))?;
     let facts = [("facility", facility.name.clone())];
     let lines = vec![t.with("confirm-retire-facility", &facts), t.get("confirm-retire-kept")];
@@ -844,7 +849,7 @@ async fn facility_retire_confirm(State(app): State<App>, v: Viewer, axum::extrac
 }
 
 async fn facility_retire(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<Confirm>) -> PageResult {
-    retire_confirmed::<facility::Model>(&app, &v, id, &form, "/facilities").await
+    retire_confirmed::<Facility>(&app, &v, id, &form, "/facilities").await
 }
 
 /// A record's form values as they are now, with its version (for a form whose save was stale).
@@ -859,23 +864,23 @@ where
 
 /// A stored record as the values of its edit form.
 trait ToDraft {
-    fn values(&self, codes: &xuequ_store::registry::convert::SchoolCodes) -> Result<HashMap<String, String>, AppError>;
+    fn values(&self, codes: &SchoolCodes) -> Result<HashMap<String, String>, AppError>;
 }
 
-impl ToDraft for school::Model {
-    fn values(&self, codes: &xuequ_store::registry::convert::SchoolCodes) -> Result<HashMap<String, String>, AppError> {
+impl ToDraft for School {
+    fn values(&self, codes: &SchoolCodes) -> Result<HashMap<String, String>, AppError> {
         Ok(values_of(&self.to_draft(codes)?))
     }
 }
 
-impl ToDraft for teacher::Model {
-    fn values(&self, codes: &xuequ_store::registry::convert::SchoolCodes) -> Result<HashMap<String, String>, AppError> {
+impl ToDraft for Teacher {
+    fn values(&self, codes: &SchoolCodes) -> Result<HashMap<String, String>, AppError> {
         Ok(values_of(&self.to_draft(codes)?))
     }
 }
 
-impl ToDraft for facility::Model {
-    fn values(&self, codes: &xuequ_store::registry::convert::SchoolCodes) -> Result<HashMap<String, String>, AppError> {
+impl ToDraft for Facility {
+    fn values(&self, codes: &SchoolCodes) -> Result<HashMap<String, String>, AppError> {
         Ok(values_of(&self.to_draft(codes)?))
     }
 }

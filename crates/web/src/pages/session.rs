@@ -245,7 +245,7 @@ async fn dashboard(State(app): State<App>, v: Viewer) -> PageResult {
     Ok(page.into_response())
 }
 
-fn school_row(f: &xuequ_store::registry::SchoolFigures) -> Vec<super::CellView> {
+fn school_row(f: &xuequ_app::records::SchoolFigures) -> Vec<super::CellView> {
     vec![
         super::link(f.school.name.clone(), format!("/schools/{}", f.school.id)),
         super::cell(f.teachers.to_string()),

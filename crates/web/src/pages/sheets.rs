@@ -2,8 +2,6 @@
 
 use super::*;
 use crate::download::file_response;
-use axum::extract::{Multipart, State};
-use axum::routing::get;
 use xuequ_sheets::{Format, Kind};
 
 pub fn routes() -> Router<App> {

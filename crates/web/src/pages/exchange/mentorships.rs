@@ -3,11 +3,8 @@
 
 use super::super::*;
 use super::exchange_tabs;
-use axum::extract::{Path, State};
-use axum::routing::{get, post};
-use serde::Deserialize;
 use xuequ_app::exchange::mentorships::{self, MEETING_KINDS};
-use xuequ_store::exchange::{NewMeeting, NewMentorship};
+use xuequ_app::records::{NewMeeting, NewMentorship};
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -19,13 +16,9 @@ pub fn routes() -> Router<App> {
 
 /// Teacher id → (name, staff number, school name).
 async fn people(app: &App, v: &Viewer) -> Result<HashMap<i64, (String, String, String)>, PageError> {
-    let schools: HashMap<i64, String> =
-        app.store.all_schools(v.county()).await.map_err(AppError::from)?.into_iter().map(|s| (s.id, s.name)).collect();
-    Ok(app
-        .store
-        .active_teachers(v.county())
-        .await
-        .map_err(AppError::from)?
+    let schools: HashMap<i64, String> = directory::school_names(app, v).await?;
+    Ok(directory::active_teachers(app, v)
+        .await?
         .into_iter()
         .map(|t| (t.id, (t.name, t.staff_no, schools.get(&t.school_id).cloned().unwrap_or_default())))
         .collect())
@@ -49,7 +42,7 @@ async fn list(State(app): State<App>, v: Viewer) -> PageResult {
     let t = v.tr();
     let pairs = mentorships::list(&app, &v).await?;
     let people = people(&app, &v).await?;
-    let meetings = app.store.meetings(v.county(), None).await.map_err(AppError::from)?;
+    let meetings = mentorships::meetings(&app, &v).await?;
     let rows = pairs
         .iter()
         .map(|m| {

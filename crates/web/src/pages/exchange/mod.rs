@@ -4,9 +4,6 @@
 //! settings have their own pages beside it.
 
 use super::*;
-use axum::extract::{Query, State};
-use axum::routing::{get, post};
-use serde::Deserialize;
 use xuequ_app::exchange;
 use xuequ_domain::Subject;
 
@@ -227,8 +224,7 @@ async fn plan(State(app): State<App>, v: Viewer, Posted(form): Posted<PlanForm>)
     };
     let (_, plan) = exchange::plan(&app, &v, year, cluster, max_km).await?;
     let names: HashMap<i64, String> = xuequ_app::registry::all_schools(&app, &v).await?.into_iter().map(|s| (s.id, s.name)).collect();
-    let teachers: HashMap<i64, String> =
-        app.store.active_teachers(v.county()).await.map_err(AppError::from)?.into_iter().map(|t| (t.id, t.name)).collect();
+    let teachers: HashMap<i64, String> = directory::active_teachers(&app, &v).await?.into_iter().map(|t| (t.id, t.name)).collect();
     let name = |id: &i64| names.get(id).cloned().unwrap_or_default();
     let q = &plan.quota;
     let mut summary = vec![t.with(

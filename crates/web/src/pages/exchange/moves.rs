@@ -4,13 +4,9 @@
 
 use super::super::*;
 use super::exchange_tabs;
-use axum::extract::{Path, Query, State};
-use axum::routing::{get, post};
-use serde::Deserialize;
 use xuequ_app::exchange::moves::{self, Decision, Proposal};
+use xuequ_app::records::{Move, MoveFilter};
 use xuequ_domain::exchange::{Form, MoveStatus};
-use xuequ_store::entities::exchange_move;
-use xuequ_store::exchange::MoveFilter;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -28,12 +24,12 @@ struct Names {
 }
 
 impl Names {
-    async fn load(app: &App, v: &Viewer, moves: &[exchange_move::Model]) -> Result<Names, PageError> {
-        let schools = app.store.all_schools(v.county()).await.map_err(AppError::from)?.into_iter().map(|s| (s.id, s.name)).collect();
+    async fn load(app: &App, v: &Viewer, moves: &[Move]) -> Result<Names, PageError> {
+        let schools = directory::school_names(app, v).await?;
         let mut teachers = HashMap::new();
         for m in moves {
             if let std::collections::hash_map::Entry::Vacant(e) = teachers.entry(m.teacher_id)
-                && let Some(t) = app.store.teacher(v.county(), m.teacher_id).await.map_err(AppError::from)?
+                && let Some(t) = directory::teacher(app, v, m.teacher_id).await?
             {
                 e.insert((t.name, t.staff_no));
             }
@@ -64,7 +60,7 @@ pub(super) struct MoveRow {
     status_code: String,
 }
 
-fn row(t: &Tr, names: &Names, m: &exchange_move::Model) -> MoveRow {
+fn row(t: &Tr, names: &Names, m: &Move) -> MoveRow {
     MoveRow {
         id: m.id,
         teacher: names.teacher(m.teacher_id),
@@ -79,7 +75,7 @@ fn row(t: &Tr, names: &Names, m: &exchange_move::Model) -> MoveRow {
 }
 
 /// The status in words; a proposal says which school it still waits for.
-fn status_text(t: &Tr, m: &exchange_move::Model) -> String {
+fn status_text(t: &Tr, m: &Move) -> String {
     let base = t.code("move-status", m.status.code());
     if m.status != MoveStatus::Proposed {
         return base;
@@ -112,10 +108,10 @@ async fn list(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String,
     let filter = MoveFilter { year, statuses: status.into_iter().collect(), ..Default::default() };
     let all = moves::list(&app, &v, filter).await?;
     let inbox = moves::inbox(&app, &v).await?;
-    let every: Vec<exchange_move::Model> =
+    let every: Vec<Move> =
         all.iter().chain(inbox.incoming.iter()).chain(inbox.outgoing.iter()).chain(inbox.to_confirm.iter()).cloned().collect();
     let names = Names::load(&app, &v, &every).await?;
-    let rows = |list: &[exchange_move::Model]| list.iter().map(|m| row(&t, &names, m)).collect::<Vec<_>>();
+    let rows = |list: &[Move]| list.iter().map(|m| row(&t, &names, m)).collect::<Vec<_>>();
     Ok(MovesPage {
         chrome: Chrome::new(&v, t.get("moves-title"), "/exchange"),
         tabs: exchange_tabs(&v, "/exchange/moves"),
@@ -418,7 +414,7 @@ struct HistoryPage {
 async fn history(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageResult {
     let t = v.tr();
     let h = moves::history(&app, &v, id).await?;
-    let teacher = app.store.teacher(v.county(), id).await.map_err(AppError::from)?.ok_or(AppError::NotFound)?;
+    let teacher = directory::teacher(&app, &v, id).await?.ok_or(AppError::NotFound)?;
     let names = Names::load(&app, &v, &h.moves).await?;
     let facts = vec![
         (t.get("move-teacher"), format!("{} ({})", teacher.name, teacher.staff_no)),

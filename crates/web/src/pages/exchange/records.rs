@@ -5,10 +5,7 @@
 
 use super::super::*;
 use super::exchange_tabs;
-use axum::extract::{Path, Query, State};
-use axum::routing::{get, post};
 use chrono::Datelike;
-use serde::Deserialize;
 use xuequ_app::exchange::{report, settings, subsidy};
 use xuequ_domain::exchange::{ExchangeSettings, ExclusionReason, Form, SubsidyTier};
 use xuequ_sheets::Cell;
@@ -61,9 +58,8 @@ async fn exclusions_view(app: &App, v: &Viewer, year: i32, errors: Vec<String>, 
     let t = v.tr();
     let county = v.county();
     let list = settings::exclusions(app, v, year).await?;
-    let schools: HashMap<i64, String> =
-        app.store.all_schools(county).await.map_err(AppError::from)?.into_iter().map(|s| (s.id, s.name)).collect();
-    let teachers = app.store.active_teachers(county).await.map_err(AppError::from)?;
+    let schools: HashMap<i64, String> = directory::school_names(app, v).await?;
+    let teachers = directory::active_teachers(app, v).await?;
     let names: HashMap<i64, String> = teachers.iter().map(|t| (t.id, format!("{} ({})", t.name, t.staff_no))).collect();
     let changes = |school: i64| v.can(Action::Update, Resource::Exchange, &Target::school(county, school));
     let rows = list
@@ -433,7 +429,7 @@ async fn settings_page(State(app): State<App>, v: Viewer) -> PageResult {
 }
 
 async fn school_codes_of(app: &App, v: &Viewer, ids: &[i64]) -> Result<String, PageError> {
-    let schools = app.store.all_schools(v.county()).await.map_err(AppError::from)?;
+    let schools = directory::schools(app, v).await?;
     Ok(ids.iter().filter_map(|id| schools.iter().find(|s| s.id == *id).map(|s| s.code.clone())).collect::<Vec<_>>().join(", "))
 }
 
@@ -515,7 +511,7 @@ async fn settings_save(State(app): State<App>, v: Viewer, Posted(form): Posted<V
     }
     s.subsidy.tiers = tiers;
     let extra = form.get("extra_sending").cloned().unwrap_or_default();
-    let schools = app.store.all_schools(v.county()).await.map_err(AppError::from)?;
+    let schools = directory::schools(&app, &v).await?;
     s.extra_sending.clear();
     for code in extra.split([',', '，', '、', ' ']).map(str::trim).filter(|x| !x.is_empty()) {
         match schools.iter().find(|x| x.code == code) {

@@ -3,10 +3,7 @@
 //! QR code, and the screen shown at the venue.
 
 use super::*;
-use axum::extract::{Multipart, Path, Query, State};
-use axum::routing::{get, post};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
-use serde::{Deserialize, Serialize};
 use xuequ_app::running::activities::{self, ActivityInput, ListQuery};
 use xuequ_app::running::calendar::{self, Of, What};
 use xuequ_domain::activity::hours::show;
@@ -301,7 +298,7 @@ async fn form_page(
     let get = |k: &str| values.get(k).cloned().unwrap_or_default();
     let cluster = get("cluster_id").parse().ok();
     let schools = xuequ_app::registry::all_schools(app, v).await?;
-    let memberships = app.store.current_memberships(v.county()).await?;
+    let memberships = directory::memberships(app, v).await?;
     let host_allowed = |id: i64| xuequ_domain::access::running::may_host(&v.actor, id);
     let hosts: Vec<Opt> = schools
         .iter()
@@ -312,9 +309,7 @@ async fn form_page(
     let mut clusters = cluster_options(app, v, cluster).await?;
     // The clusters an allowed host school belongs to (the policy decides again on saving).
     clusters.retain(|c| memberships.get(&c.value.parse().unwrap_or_default()).is_some_and(|s| s.iter().any(|x| host_ids.contains(x))));
-    let facilities = app
-        .store
-        .active_facilities(v.county())
+    let facilities = directory::active_facilities(app, v)
         .await?
         .into_iter()
         .filter(|f| host_ids.contains(&f.school_id) && host_ids.len() <= 60)
@@ -363,12 +358,12 @@ async fn new_page(State(app): State<App>, v: Viewer) -> PageResult {
     }
     if let Some(k) = v.actor.cluster_id {
         values.insert("cluster_id".into(), k.to_string());
-        let lead = app.store.cluster(v.county(), k).await?.map(|c| c.lead_school_id);
+        let lead = directory::cluster(&app, &v, k).await?.map(|c| c.lead_school_id);
         if let Some(l) = lead {
             values.insert("host_school_id".into(), l.to_string());
         }
     } else if let Some(s) = v.actor.school_id {
-        let clusters = app.store.clusters_of_school(v.county(), s).await?;
+        let clusters = directory::clusters_of_school(&app, &v, s).await?;
         if let Some(c) = clusters
             .iter()
             .filter(|c| c.membership.left_on.is_none())
@@ -781,9 +776,7 @@ async fn assign_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Pos
     act(&app, &v, id, async || {
         let mut ids = Vec::new();
         for s in staff.iter().take(1_000) {
-            let t = app
-                .store
-                .teacher_by_staff_no(v.county(), s)
+            let t = directory::teacher_by_staff_no(&app, &v, s)
                 .await?
                 .ok_or_else(|| AppError::invalid("staff_nos", Problem::NotFound { value: s.chars().take(20).collect() }))?;
             ids.push(t.id);

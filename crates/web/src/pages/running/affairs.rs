@@ -2,10 +2,7 @@
 //! council with its members, and meetings with minutes and decisions.
 
 use super::*;
-use axum::extract::{Multipart, Path, Query, State};
-use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Serialize};
 use xuequ_app::running::affairs::{self, DecisionInput, MeetingInput, MemberInput, PlanInput, TaskInput};
 use xuequ_domain::access::running::{self as policy, Affairs};
 use xuequ_domain::running::{CouncilRole, TaskStatus};
@@ -207,8 +204,8 @@ async fn plan_page(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> Pa
 async fn plan_with(app: &App, v: &Viewer, id: i64, errors: Vec<String>, values: HashMap<String, String>) -> PageResult {
     let t = v.tr();
     let p = affairs::plan(app, v, id).await?;
-    let schools = app.store.cluster_school_ids(v.county(), p.plan.cluster_id).await?;
-    let names = app.store.school_names(v.county(), &schools).await?;
+    let schools = directory::cluster_school_ids(app, v, p.plan.cluster_id).await?;
+    let names = directory::names_of(app, v, &schools).await?;
     Ok(PlanPage {
         chrome: Chrome::new(v, format!("{} · {}", p.cluster, p.plan.title), "/running"),
         tabs: super::affairs_tabs(v, "/running/plans"),
@@ -287,8 +284,7 @@ async fn task_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Poste
 }
 
 async fn task_update_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<TaskForm>) -> PageResult {
-    let county = v.county();
-    let task = app.store.plan_task(county, id).await?.ok_or(AppError::NotFound)?;
+    let task = affairs::task(&app, &v, id).await?;
     let mut problems = Vec::new();
     let done_on = date_of(&form.done_on, "done_on", &mut problems);
     let result = if problems.is_empty() {
@@ -316,7 +312,7 @@ async fn task_update_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>
 }
 
 async fn task_files_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, form: Multipart) -> PageResult {
-    let task = app.store.plan_task(v.county(), id).await?.ok_or(AppError::NotFound)?;
+    let task = affairs::task(&app, &v, id).await?;
     let result = match posted_files(&app, &v, form).await {
         Ok(files) => affairs::attach_to_task(&app, &v, id, files).await.map(|_| ()),
         Err(e) => Err(e),
@@ -384,7 +380,7 @@ async fn default_cluster(app: &App, v: &Viewer) -> Result<i64, PageError> {
         return Ok(k);
     }
     if let Some(s) = v.actor.school_id {
-        let clusters = app.store.clusters_of_school(v.county(), s).await?;
+        let clusters = directory::clusters_of_school(app, v, s).await?;
         if let Some(c) = clusters
             .iter()
             .filter(|c| c.membership.left_on.is_none())
@@ -495,7 +491,7 @@ async fn member_post(State(app): State<App>, v: Viewer, Path(cluster): Path<i64>
 
 async fn member_end_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<Confirm>) -> PageResult {
     let t = v.tr();
-    let m = app.store.council_member(v.county(), id).await?.ok_or(AppError::NotFound)?;
+    let m = affairs::council_member(&app, &v, id).await?;
     if !form.confirmed() {
         affairs::council(&app, &v, m.cluster_id).await?;
         return Ok(ConfirmPage {
@@ -546,22 +542,22 @@ async fn meeting_post(State(app): State<App>, v: Viewer, Path(cluster): Path<i64
 }
 
 async fn meeting_files_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, form: Multipart) -> PageResult {
-    let m = app.store.meeting(v.county(), id).await?.ok_or(AppError::NotFound)?;
+    let cluster = affairs::meeting_cluster(&app, &v, id).await?;
     let result = match posted_files(&app, &v, form).await {
         Ok(files) => affairs::attach_to_meeting(&app, &v, id, files).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match result {
-        Ok(()) => Ok(saved(&format!("/running/council?cluster={}", m.cluster_id))),
+        Ok(()) => Ok(saved(&format!("/running/council?cluster={cluster}"))),
         Err(e) => {
             let problems = form_problems(e)?;
-            council_with(&app, &v, m.cluster_id, errors_of(&v.tr(), "cmeet", &problems), HashMap::new()).await
+            council_with(&app, &v, cluster, errors_of(&v.tr(), "cmeet", &problems), HashMap::new()).await
         }
     }
 }
 
 async fn decision_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<StatusForm>) -> PageResult {
     let d = affairs::set_decision(&app, &v, id, &form.status).await?;
-    let m = app.store.meeting(v.county(), d.meeting_id).await?.ok_or(AppError::NotFound)?;
-    Ok(saved(&format!("/running/council?cluster={}", m.cluster_id)))
+    let cluster = affairs::meeting_cluster(&app, &v, d.meeting_id).await?;
+    Ok(saved(&format!("/running/council?cluster={cluster}")))
 }

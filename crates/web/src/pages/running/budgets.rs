@@ -3,10 +3,7 @@
 //! county's settings; and the year's figures per cluster for the evaluation.
 
 use super::*;
-use axum::extract::{Multipart, Path, Query, State};
-use axum::routing::{get, post};
 use chrono::Datelike;
-use serde::{Deserialize, Serialize};
 use xuequ_app::running::budgets::{self, BudgetInput, SourceInput, SpendInput};
 use xuequ_app::running::figures;
 use xuequ_domain::access::running::{self as policy, Affairs};
@@ -328,27 +325,27 @@ struct DecideForm {
 }
 
 async fn decide_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<DecideForm>) -> PageResult {
-    let e = app.store.expenditure(v.county(), id).await?.ok_or(AppError::NotFound)?;
+    let budget_id = budgets::budget_of(&app, &v, id).await?;
     match budgets::decide(&app, &v, id, form.approve == "1", &form.reason).await {
-        Ok(_) => Ok(saved(&format!("/running/budgets/{}", e.budget_id))),
+        Ok(_) => Ok(saved(&format!("/running/budgets/{budget_id}"))),
         Err(err) => {
             let problems = form_problems(err)?;
-            budget_with(&app, &v, e.budget_id, errors_of(&v.tr(), "spend", &problems), HashMap::new(), None).await
+            budget_with(&app, &v, budget_id, errors_of(&v.tr(), "spend", &problems), HashMap::new(), None).await
         }
     }
 }
 
 async fn receipt_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, form: Multipart) -> PageResult {
-    let e = app.store.expenditure(v.county(), id).await?.ok_or(AppError::NotFound)?;
+    let budget_id = budgets::budget_of(&app, &v, id).await?;
     let result = match posted_files(&app, &v, form).await {
         Ok(files) => budgets::attach_receipt(&app, &v, id, files).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match result {
-        Ok(()) => Ok(saved(&format!("/running/budgets/{}", e.budget_id))),
+        Ok(()) => Ok(saved(&format!("/running/budgets/{budget_id}"))),
         Err(err) => {
             let problems = form_problems(err)?;
-            budget_with(&app, &v, e.budget_id, errors_of(&v.tr(), "spend", &problems), HashMap::new(), None).await
+            budget_with(&app, &v, budget_id, errors_of(&v.tr(), "spend", &problems), HashMap::new(), None).await
         }
     }
 }
@@ -438,12 +435,12 @@ fn source_field(source: &str, school: Option<i64>) -> String {
 
 async fn set_with(app: &App, v: &Viewer, cluster: i64, year: i32, values: HashMap<String, String>, errors: Vec<String>) -> PageResult {
     let t = v.tr();
-    let c = app.store.cluster(v.county(), cluster).await?.ok_or(AppError::NotFound)?;
-    let schools = app.store.cluster_school_ids(v.county(), cluster).await?;
+    let c = directory::cluster(app, v, cluster).await?.ok_or(AppError::NotFound)?;
+    let schools = directory::cluster_school_ids(app, v, cluster).await?;
     if !policy::may_set_budget(&v.actor, &Affairs { county_id: v.county(), cluster_id: cluster, schools: &schools }) {
         return Err(AppError::Forbidden.into());
     }
-    let names = app.store.school_names(v.county(), &schools).await?;
+    let names = directory::names_of(app, v, &schools).await?;
     let value = |k: &str| values.get(k).cloned().unwrap_or_default();
     let mut sources = vec![(
         format!("source_{}", Source::CountyPerCluster.code()),

@@ -3,10 +3,7 @@
 //! registration as XLSX.
 
 use super::*;
-use axum::extract::{Path, Query, State};
-use axum::routing::{get, post};
 use chrono::Datelike;
-use serde::{Deserialize, Serialize};
 use xuequ_app::running::hours::{self, HoursQuery, TrainingInput};
 use xuequ_domain::access::running as policy;
 use xuequ_domain::activity::hours::{Category, show};
