@@ -333,6 +333,9 @@ pub async fn audit_entries(
 pub struct AuditNames {
     pub schools: HashMap<i64, String>,
     pub clusters: HashMap<i64, String>,
+    pub teachers: HashMap<i64, String>,
+    /// Each account's name by username.
+    pub people: HashMap<String, String>,
     /// Everyone who appears in the log, for its filter.
     pub usernames: Vec<String>,
 }
@@ -341,7 +344,9 @@ pub async fn audit_names(app: &App, c: &Caller) -> Result<AuditNames> {
     require_audit(c)?;
     let schools = app.store.all_schools(c.county()).await?.into_iter().map(|s| (s.id, s.name)).collect();
     let clusters = app.store.all_clusters(c.county()).await?.into_iter().map(|k| (k.id, k.name)).collect();
-    Ok(AuditNames { schools, clusters, usernames: app.store.audit_usernames(c.county()).await? })
+    let teachers = app.store.teacher_names(c.county()).await?;
+    let people = app.store.display_names(c.county()).await?;
+    Ok(AuditNames { schools, clusters, teachers, people, usernames: app.store.audit_usernames(c.county()).await? })
 }
 
 #[cfg(test)]

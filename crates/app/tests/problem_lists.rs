@@ -67,7 +67,12 @@ async fn the_audit_log_reads_as_sentences() {
 
     let page = accounts::audit_entries(&app, &admin, &Default::default(), xuequ_store::Paging::new(None, Some(3))).await.unwrap();
     let names = accounts::audit_names(&app, &admin).await.unwrap();
-    let maps = xuequ_i18n::audit::NameMaps { schools: &names.schools, clusters: &names.clusters };
+    let maps = xuequ_i18n::audit::NameMaps {
+        schools: &names.schools,
+        clusters: &names.clusters,
+        teachers: &names.teachers,
+        people: &names.people,
+    };
     let tr = Tr::new(Lang::Zh);
     let told: Vec<xuequ_i18n::audit::Sentence> = page
         .items

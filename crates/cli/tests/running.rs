@@ -499,9 +499,8 @@ async fn budgets_and_plans(
     let (status, m) = head.post(&format!("/api/v1/clusters/{district}/meetings"), meeting).await;
     assert_eq!(status, StatusCode::CREATED, "{m}");
     let (_, council) = teacher.get(&format!("/api/v1/clusters/{district}/council")).await;
-    let decision = council["meetings"].as_array().unwrap().iter().find(|x| x["id"] == m["id"]).unwrap()["decisions"][0]["decision"]["id"]
-        .as_i64()
-        .unwrap();
+    let decision =
+        council["meetings"].as_array().unwrap().iter().find(|x| x["id"] == m["id"]).unwrap()["decisions"][0]["id"].as_i64().unwrap();
     assert_eq!(principal.call("PATCH", &format!("/api/v1/decisions/{decision}"), Some(json!({"status": "done"}))).await.0, StatusCode::OK);
     assert_eq!(other_county.get(&format!("/api/v1/clusters/{district}/council")).await.0, StatusCode::NOT_FOUND);
 }

@@ -179,6 +179,8 @@ pub enum Problem {
     ActivityFull { capacity: usize },
     #[error("the activity was cancelled")]
     ActivityCancelled,
+    #[error("the activity has begun and can no longer be cancelled")]
+    ActivityBegun,
     #[error("the activity is not open to this school")]
     NotInvited,
     #[error("this teacher record is already linked to {account}")]

@@ -100,8 +100,22 @@ impl Tr {
     /// the shared `field-{field}`.
     pub fn field(&self, entity: &str, name: &str) -> String {
         let specific = format!("{entity}-{name}").replace('_', "-");
-        let text = self.get(&specific);
-        if text != specific { text } else { self.get(&format!("field-{name}").replace('_', "-")) }
+        let general = format!("field-{name}").replace('_', "-");
+        match [specific, general].into_iter().find(|k| self.has(k)) {
+            Some(key) => self.get(&key),
+            // A field nobody named yet reads as its words, never as a missing key.
+            None => name.replace('_', " "),
+        }
+    }
+
+    /// Whether the bundle of this language has a message for `key`.
+    pub fn has(&self, key: &str) -> bool {
+        // Formatting without its arguments fails for a message that takes some: it is there.
+        // (fluent-templates does not export its error type, so its variant is read by name.)
+        match LOCALES.lookup_single_language::<&str>(self.lang.id(), key, None) {
+            Ok(_) => true,
+            Err(e) => format!("{e:?}").starts_with("FluentError"),
+        }
     }
 
     /// The label of a coded value: `enum_label("school_type", "primary")` → 小学.
@@ -265,6 +279,7 @@ mod tests {
             SignupClosed { deadline: "2026-11-30 12:00".into() },
             ActivityFull { capacity: 30 },
             ActivityCancelled,
+            ActivityBegun,
             NotInvited,
             TeacherLinked { account: "t01".into() },
         ];

@@ -375,9 +375,13 @@ pub async fn history(app: &App, c: &Caller, teacher_id: i64) -> Result<History> 
     let county = c.county();
     c.require(Action::Read, Resource::Exchange, &Target::county(county))?;
     let t = app.store.teacher(county, teacher_id).await?.ok_or(AppError::NotFound)?;
-    c.require(Action::Read, Resource::Teacher, &Target::school(county, t.school_id))?;
-    c.require(Action::Read, Resource::Exchange, &Target::school(county, t.school_id))?;
     let moves = app.store.exchange_moves(county, &MoveFilter { teacher_id: Some(teacher_id), ..Default::default() }).await?;
+    // The home school's people see the record, and so do those of a school the teacher is sent
+    // to or comes from: a principal receiving a teacher reads where they have been.
+    let sees = |school: i64| c.can(Action::Read, Resource::Exchange, &Target::school(county, school));
+    if !sees(t.school_id) && !moves.iter().any(|m| sees(m.to_school_id) || sees(m.from_school_id)) {
+        return Err(AppError::Forbidden);
+    }
     let working = working_schools(std::slice::from_ref(&t), &moves, crate::today());
     Ok(History { home_school_id: t.school_id, working_school_id: working[&t.id], moves })
 }

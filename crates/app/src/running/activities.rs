@@ -368,11 +368,15 @@ async fn release(app: &App, c: &Caller, booking: Option<i64>) -> Result<()> {
 
 /// Cancels an activity with a reason, or (empty reason, `cancel` false) schedules it again.
 pub async fn cancel(app: &App, c: &Caller, id: i64, cancel: bool, reason: &str, expected: i64) -> Result<activity::Model> {
-    let (_, _, h, _) = visible(app, c, id).await?;
+    let (a, _, h, _) = visible(app, c, id).await?;
     if !policy::may_manage(&c.actor, &h) {
         return Err(AppError::Forbidden);
     }
     let mut problems = Vec::new();
+    // What has been held is a record of what happened, not a plan that can be called off.
+    if cancel && a.starts_at <= Utc::now() {
+        problems.push(FieldProblem::new("reason", Problem::ActivityBegun));
+    }
     let reason = text("reason", reason, cancel, 200, &mut problems);
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));

@@ -116,6 +116,7 @@ problem-already-checked-in = Already checked in at { $at }
 problem-signup-closed = Sign-up closed at { $deadline }
 problem-activity-full = The activity is full ({ $capacity } places)
 problem-activity-cancelled = The activity was cancelled
+problem-activity-begun = The activity has begun and can no longer be cancelled
 problem-not-invited = The activity is not open to your school
 problem-teacher-linked = This teacher record is already linked to { $account }
 problem-missing-figures = { $count } schools have no figures for { $year } ({ $schools }): choose a complete year, or choose “count as 0”

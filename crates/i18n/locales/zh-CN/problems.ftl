@@ -116,6 +116,7 @@ problem-already-checked-in = 已于 { $at } 签到
 problem-signup-closed = 报名已于 { $deadline } 截止
 problem-activity-full = 活动名额已满（{ $capacity } 人）
 problem-activity-cancelled = 活动已取消
+problem-activity-begun = 活动已经开始，不能再取消
 problem-not-invited = 本校不在活动邀请范围内
 problem-teacher-linked = 该教师档案已关联账号 { $account }
 problem-missing-figures = { $year } 学年有 { $count } 所学校没有统计数据（{ $schools }）：请选择数据完整的学年，或选择“按 0 分计”

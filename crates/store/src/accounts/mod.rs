@@ -320,6 +320,35 @@ impl Store {
         Ok(Page { items, total })
     }
 
+    /// Every account's name by username (the audit log and the pages name people, not logins).
+    pub async fn display_names(&self, county_id: i64) -> Result<std::collections::HashMap<String, String>> {
+        Ok(user::Entity::find()
+            .select_only()
+            .column(user::Column::Username)
+            .column(user::Column::DisplayName)
+            .filter(user::Column::CountyId.eq(county_id))
+            .into_tuple::<(String, String)>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .collect())
+    }
+
+    /// Every teacher's name by id, those who left too (old records still name them).
+    pub async fn teacher_names(&self, county_id: i64) -> Result<std::collections::HashMap<i64, String>> {
+        use crate::entities::teacher;
+        Ok(teacher::Entity::find()
+            .select_only()
+            .column(teacher::Column::Id)
+            .column(teacher::Column::Name)
+            .filter(teacher::Column::CountyId.eq(county_id))
+            .into_tuple::<(i64, String)>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .collect())
+    }
+
     /// Everyone who appears in the county's audit log, for its filter.
     pub async fn audit_usernames(&self, county_id: i64) -> Result<Vec<String>> {
         use crate::entities::audit_log;

@@ -519,7 +519,16 @@ impl Store {
         for t in list {
             training_row(ctx, t).insert(&txn).await?;
         }
-        audit(&txn, ctx, "import", "training_record", None, None, Some(list.len().to_string())).await?;
+        audit(
+            &txn,
+            ctx,
+            "import",
+            "training_record",
+            None,
+            None,
+            Some(serde_json::json!({"created": list.len(), "updated": 0}).to_string()),
+        )
+        .await?;
         txn.commit().await?;
         Ok(())
     }

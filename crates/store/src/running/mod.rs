@@ -115,7 +115,7 @@ impl Store {
             &txn,
             ctx,
             "link_teacher",
-            "app_user",
+            "user",
             Some(user_id),
             before.map(|b| b.teacher_id.to_string()),
             teacher_id.map(|t| t.to_string()),

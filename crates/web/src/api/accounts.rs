@@ -228,25 +228,29 @@ pub struct AuditEntry {
     /// The kind of record: `school`, `teacher`, `cluster`, `plan`, …
     pub entity: String,
     pub entity_id: Option<i64>,
-    /// The record before the change, as JSON text.
-    pub before: Option<String>,
-    /// The record after the change, as JSON text.
-    pub after: Option<String>,
+    /// What happened, in a sentence in the request's language, with names instead of ids.
+    pub said: String,
+    /// The record before the change (any JSON: a record, or a value such as a linked id).
+    pub before: Option<serde_json::Value>,
+    /// The record after the change (an import: how many rows it created and updated).
+    pub after: Option<serde_json::Value>,
 }
 
-impl From<records::AuditEntry> for AuditEntry {
-    fn from(m: records::AuditEntry) -> Self {
-        AuditEntry {
-            id: m.id,
-            user_id: m.user_id,
-            username: m.username,
-            at: m.at,
-            action: m.action,
-            entity: m.entity,
-            entity_id: m.entity_id,
-            before: m.before,
-            after: m.after,
-        }
+fn audit_entry(tr: &crate::i18n::Tr, names: &xuequ_i18n::audit::NameMaps<'_>, m: records::AuditEntry) -> AuditEntry {
+    let said = xuequ_i18n::audit::describe_stored(tr, &m.username, &m.action, &m.entity, m.before.as_deref(), m.after.as_deref(), names);
+    // Stored as JSON text; a client reads it as JSON (a bare number from early imports too).
+    let json = |t: Option<String>| t.map(|t| serde_json::from_str(&t).unwrap_or(serde_json::Value::String(t)));
+    AuditEntry {
+        id: m.id,
+        user_id: m.user_id,
+        username: m.username,
+        at: m.at,
+        action: m.action,
+        entity: m.entity,
+        entity_id: m.entity_id,
+        said: said.text,
+        before: json(m.before),
+        after: json(m.after),
     }
 }
 
@@ -271,5 +275,15 @@ struct AuditFilters {
 async fn audit(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> ApiResult<Json<ListOf<AuditEntry>>> {
     let (_, paging) = api_list_request(&q)?;
     let filter = crate::query::audit_filter(&q)?;
-    Ok(Json(ListOf::of(accounts::audit_entries(&app, &v, &filter, paging).await?, paging)))
+    let page = accounts::audit_entries(&app, &v, &filter, paging).await?;
+    let names = accounts::audit_names(&app, &v).await?;
+    let maps = xuequ_i18n::audit::NameMaps {
+        schools: &names.schools,
+        clusters: &names.clusters,
+        teachers: &names.teachers,
+        people: &names.people,
+    };
+    let tr = v.tr();
+    let items = page.items.into_iter().map(|m| audit_entry(&tr, &maps, m)).collect();
+    Ok(Json(ListOf { items, total: page.total, page: paging.page, per_page: paging.per_page }))
 }

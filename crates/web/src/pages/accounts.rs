@@ -1,18 +1,18 @@
 //! Accounts and the audit log, for the bureau.
 
 use super::*;
-use xuequ_app::records::UserUpdate;
+use xuequ_app::records::{User, UserUpdate};
 
 pub fn routes() -> Router<App> {
     Router::new()
         .route("/admin/users", get(users))
         .route("/admin/users/new", get(user_new).post(user_create))
         .route("/admin/users/{id}", get(user_page).post(user_update))
-        .route("/admin/users/{id}/password", post(user_reset))
+        .route("/admin/users/{id}/password", get(user_reset_confirm).post(user_reset))
         .route("/admin/audit", get(audit))
 }
 
-type Id = axum::extract::Path<i64>;
+type Id = Path<i64>;
 
 async fn specs(app: &App, v: &Viewer, new: bool) -> Result<Vec<FieldSpec>, PageError> {
     let t = v.tr();
@@ -159,7 +159,7 @@ async fn user_create(State(app): State<App>, v: Viewer, Posted(form): Posted<Use
     }
 }
 
-async fn user_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
+async fn user_page(State(app): State<App>, v: Viewer, Path(id): Id) -> PageResult {
     xuequ_app::accounts::require_accounts(&v)?;
     let u = xuequ_app::accounts::user(&app, &v, id).await?;
     let specs = specs(&app, &v, false).await?;
@@ -170,7 +170,7 @@ async fn user_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): I
     Ok(render(&v, u.username.clone(), &format!("/admin/users/{id}"), &specs, &values, &[], Some(format!("/admin/users/{id}/password"))))
 }
 
-async fn user_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(mut form): Posted<UserForm>) -> PageResult {
+async fn user_update(State(app): State<App>, v: Viewer, Path(id): Id, Posted(mut form): Posted<UserForm>) -> PageResult {
     xuequ_app::accounts::require_accounts(&v)?;
     let specs = specs(&app, &v, false).await?;
     let result = match role_of(&form) {
@@ -212,9 +212,33 @@ async fn user_update(State(app): State<App>, v: Viewer, axum::extract::Path(id):
     }
 }
 
-async fn user_reset(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(NoFields {}): Posted<NoFields>) -> PageResult {
+/// 重置密码: the question first — the old password and every session of the account end.
+async fn user_reset_confirm(State(app): State<App>, v: Viewer, Path(id): Id) -> PageResult {
     xuequ_app::accounts::require_accounts(&v)?;
     let u = xuequ_app::accounts::user(&app, &v, id).await?;
+    Ok(reset_question(&v, &u).into_response())
+}
+
+fn reset_question(v: &Viewer, u: &User) -> ConfirmPage {
+    let t = v.tr();
+    let who = if u.display_name.is_empty() { u.username.clone() } else { format!("{}（{}）", u.display_name, u.username) };
+    ConfirmPage {
+        chrome: Chrome::new(v, t.get("user-reset-password"), "/admin/users"),
+        lines: vec![t.with("user-reset-line", &[("who", who)]), t.get("user-reset-hint")],
+        action: format!("/admin/users/{}/password", u.id),
+        date: None,
+        reason: None,
+        button: t.get("user-reset-password"),
+        cancel: format!("/admin/users/{}", u.id),
+    }
+}
+
+async fn user_reset(State(app): State<App>, v: Viewer, Path(id): Id, Posted(form): Posted<Confirm>) -> PageResult {
+    xuequ_app::accounts::require_accounts(&v)?;
+    let u = xuequ_app::accounts::user(&app, &v, id).await?;
+    if !form.confirmed() {
+        return Ok(reset_question(&v, &u).into_response());
+    }
     let password = xuequ_app::accounts::reset_password(&app, &v, id).await?;
     Ok(secret_page(&v, u.username.clone(), v.tr().with("user-password-reset", &[("username", u.username)]), password))
 }
@@ -236,37 +260,6 @@ struct AuditPage {
     entries: Vec<AuditRow>,
     pager: Pager,
 }
-
-const AUDIT_ENTITIES: [&str; 11] = [
-    "school",
-    "school_stat",
-    "teacher",
-    "facility",
-    "cluster",
-    "plan",
-    "user",
-    "booking",
-    "facility_rule",
-    "school_calendar",
-    "bell_schedule",
-];
-const AUDIT_ACTIONS: [&str; 15] = [
-    "create",
-    "update",
-    "retire",
-    "import",
-    "add_member",
-    "remove_member",
-    "set_officers",
-    "apply",
-    "reset_password",
-    "change_password",
-    "confirmed",
-    "declined",
-    "cancelled",
-    "expire",
-    "no_show",
-];
 
 /// The audit log as sentences: who did what to which record, with what changed.
 async fn audit(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> PageResult {
@@ -296,12 +289,17 @@ async fn audit(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String
     let page = xuequ_app::accounts::audit_entries(&app, &v, &filter, paging).await?;
     let names = xuequ_app::accounts::audit_names(&app, &v).await?;
     let shape = ListShape { path: "/admin/audit", query: &q, total: page.total, paging };
-    let maps = xuequ_i18n::audit::NameMaps { schools: &names.schools, clusters: &names.clusters };
+    let maps = xuequ_i18n::audit::NameMaps {
+        schools: &names.schools,
+        clusters: &names.clusters,
+        teachers: &names.teachers,
+        people: &names.people,
+    };
     let entries = page
         .items
         .iter()
         .map(|e| AuditRow {
-            at: e.at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string(),
+            at: xuequ_domain::booking::to_local(e.at).format("%Y-%m-%d %H:%M").to_string(),
             sentence: xuequ_i18n::audit::describe_stored(
                 &t,
                 &e.username,
@@ -315,9 +313,13 @@ async fn audit(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String
         .collect();
     let coded = |kind: &str, codes: &[&str]| codes.iter().map(|c| (c.to_string(), t.code(kind, c))).collect::<Vec<_>>();
     let filters = vec![
-        shape.filter("entity", t.get("audit-entity"), coded("audit-entity", &AUDIT_ENTITIES)),
-        shape.filter("action", t.get("audit-action"), coded("audit-action", &AUDIT_ACTIONS)),
-        shape.filter("username", t.get("audit-user"), names.usernames.iter().map(|u| (u.clone(), u.clone())).collect()),
+        shape.filter("entity", t.get("audit-entity"), coded("audit-entity", xuequ_i18n::audit::KINDS)),
+        shape.filter("action", t.get("audit-action"), coded("audit-action", xuequ_i18n::audit::ACTIONS)),
+        shape.filter(
+            "username",
+            t.get("audit-user"),
+            names.usernames.iter().map(|u| (u.clone(), xuequ_i18n::audit::who(&t, u, &maps))).collect(),
+        ),
     ];
     Ok(AuditPage {
         chrome: Chrome::new(&v, t.get("nav-audit"), "/admin/audit"),

@@ -556,6 +556,7 @@ async fn decide(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q)
             lines: vec![t.with("booking-no-show-line", &[("when", when(&b))]), t.get("booking-no-show-hint")],
             action: format!("/bookings/{id}/decide?decision=no_show"),
             date: None,
+            reason: None,
             button: t.get("booking-no-show"),
             cancel: format!("/bookings/{id}"),
         }
@@ -575,6 +576,7 @@ async fn decide(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q)
             lines,
             action: format!("/bookings/{id}/decide?decision=cancel{}", if series { "&series=yes" } else { "" }),
             date: None,
+            reason: None,
             button: t.get("booking-cancel"),
             cancel: format!("/bookings/{id}"),
         }

@@ -17,7 +17,7 @@ pub fn routes() -> Router<App> {
         .route("/clusters/{id}/members/{school_id}/remove", get(member_remove_confirm).post(member_remove))
 }
 
-type Id = axum::extract::Path<i64>;
+type Id = Path<i64>;
 
 fn specs(t: &Tr, schools: Vec<(String, String)>) -> Vec<FieldSpec> {
     vec![
@@ -136,7 +136,7 @@ struct ClusterPage {
     map: String,
 }
 
-async fn cluster_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
+async fn cluster_page(State(app): State<App>, v: Viewer, Path(id): Id) -> PageResult {
     let t = v.tr();
     let detail = xuequ_app::clusters::get(&app, &v, id).await?;
     let c = detail.cluster;
@@ -209,7 +209,7 @@ async fn cluster_page(State(app): State<App>, v: Viewer, axum::extract::Path(id)
     .into_response())
 }
 
-async fn cluster_edit(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
+async fn cluster_edit(State(app): State<App>, v: Viewer, Path(id): Id) -> PageResult {
     let detail = xuequ_app::clusters::get(&app, &v, id).await?;
     v.require(Action::Update, Resource::Cluster, &Target::cluster(v.county(), id))?;
     let codes = school_codes(&xuequ_app::registry::all_schools(&app, &v).await?);
@@ -223,7 +223,7 @@ async fn cluster_edit(State(app): State<App>, v: Viewer, axum::extract::Path(id)
     Ok(record_form(&v, shape, &specs, &with_version(values_of(&detail.cluster.to_draft(&codes).map_err(AppError::from)?), version), &[]))
 }
 
-async fn cluster_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<Values>) -> PageResult {
+async fn cluster_update(State(app): State<App>, v: Viewer, Path(id): Id, Posted(form): Posted<Values>) -> PageResult {
     let specs = specs(&v.tr(), school_options(&app, &v).await?);
     let path = format!("/clusters/{id}/edit");
     let shape = shape(v.tr().get("action-edit"), &path);
@@ -247,7 +247,7 @@ async fn cluster_update(State(app): State<App>, v: Viewer, axum::extract::Path(i
 }
 
 /// Before a district is dissolved: which memberships end, and from which day.
-async fn dissolve_confirm(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
+async fn dissolve_confirm(State(app): State<App>, v: Viewer, Path(id): Id) -> PageResult {
     let t = v.tr();
     let detail = xuequ_app::clusters::get(&app, &v, id).await?;
     v.require(Action::Retire, Resource::Cluster, &Target::cluster(v.county(), id))?;
@@ -269,13 +269,14 @@ async fn dissolve_confirm(State(app): State<App>, v: Viewer, axum::extract::Path
             value: xuequ_app::today().to_string(),
             hint: t.get("confirm-date-hint"),
         }),
+        reason: None,
         button: t.get("cluster-dissolve"),
         cancel: format!("/clusters/{id}"),
     }
     .into_response())
 }
 
-async fn cluster_dissolve(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<Confirm>) -> PageResult {
+async fn cluster_dissolve(State(app): State<App>, v: Viewer, Path(id): Id, Posted(form): Posted<Confirm>) -> PageResult {
     if !form.confirmed() {
         return Ok(ask_first(&format!("/clusters/{id}/dissolve")));
     }
@@ -284,11 +285,7 @@ async fn cluster_dissolve(State(app): State<App>, v: Viewer, axum::extract::Path
 }
 
 /// Before a school leaves a cluster: which school, which cluster, from which day.
-async fn member_remove_confirm(
-    State(app): State<App>,
-    v: Viewer,
-    axum::extract::Path((id, school_id)): axum::extract::Path<(i64, i64)>,
-) -> PageResult {
+async fn member_remove_confirm(State(app): State<App>, v: Viewer, Path((id, school_id)): Path<(i64, i64)>) -> PageResult {
     let t = v.tr();
     let detail = xuequ_app::clusters::get(&app, &v, id).await?;
     xuequ_app::clusters::require_membership_right(&app, &v, id).await?;
@@ -304,6 +301,7 @@ async fn member_remove_confirm(
             value: xuequ_app::today().to_string(),
             hint: t.get("confirm-date-hint"),
         }),
+        reason: None,
         button: t.get("cluster-remove-member"),
         cancel: format!("/clusters/{id}"),
     }
@@ -317,7 +315,7 @@ struct MemberAdd {
     joined_on: String,
 }
 
-async fn member_add(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<MemberAdd>) -> PageResult {
+async fn member_add(State(app): State<App>, v: Viewer, Path(id): Id, Posted(form): Posted<MemberAdd>) -> PageResult {
     xuequ_app::clusters::add_member(&app, &v, id, &form.school_code, effective_date(&form.joined_on, "joined_on")?).await?;
     Ok(saved(&format!("/clusters/{id}")))
 }
@@ -332,7 +330,7 @@ struct MemberRemove {
 async fn member_remove(
     State(app): State<App>,
     v: Viewer,
-    axum::extract::Path((id, school_id)): axum::extract::Path<(i64, i64)>,
+    Path((id, school_id)): Path<(i64, i64)>,
     Posted(form): Posted<MemberRemove>,
 ) -> PageResult {
     if !confirmed(&form.confirmed) {

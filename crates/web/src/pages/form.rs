@@ -182,6 +182,26 @@ pub fn upload_token(v: &Viewer, token: &str) -> Result<(), AppError> {
     v.check_csrf(token)
 }
 
+/// A path parameter of a page. One that does not read (`/bookings/feed` where an id belongs) is
+/// a page that is not there, answered in the person's language with the menu, not axum's
+/// English "Invalid URL".
+pub struct Path<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for Path<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, PageError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Path(value)),
+            Err(_) => Err(AppError::NotFound.into()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

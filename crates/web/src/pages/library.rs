@@ -580,6 +580,7 @@ async fn withdraw_post(
             lines: vec![t.with("library-withdraw-line", &[("title", d.resource.title.clone())]), t.get("library-withdraw-hint")],
             action: format!("/library/{id}/withdraw?revision={}", d.resource.revision),
             date: None,
+            reason: None,
             button: t.get("library-withdraw"),
             cancel: format!("/library/{id}"),
         }

@@ -8,7 +8,7 @@ pub use bookings::feed_url;
 mod clusters;
 mod exchange;
 pub(crate) mod form;
-pub use form::{Confirm, NoFields, Posted, Values, posted_upload};
+pub use form::{Confirm, NoFields, Path, Posted, Values, posted_upload};
 mod library;
 mod planning;
 mod registry;
@@ -34,7 +34,7 @@ use xuequ_domain::{FieldProblem, Problem, Role};
 
 // What every page module takes through `use super::*`: the extractors, the router's verbs,
 // serde's derives and the application's directory and records.
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Query, State};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use xuequ_app::directory;
@@ -256,6 +256,8 @@ pub struct ConfirmPage {
     pub lines: Vec<String>,
     pub action: String,
     pub date: Option<DateField>,
+    /// A reason the action needs, asked (again) on the confirmation, kept as typed before it.
+    pub reason: Option<DateField>,
     pub button: String,
     pub cancel: String,
 }

@@ -599,6 +599,7 @@ async fn apply_confirm(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -
             value: xuequ_app::today().to_string(),
             hint: t.get("confirm-date-hint"),
         }),
+        reason: None,
         button: t.get("plan-apply"),
         cancel: format!("/plans/{id}"),
     }

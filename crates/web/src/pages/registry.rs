@@ -25,7 +25,7 @@ pub fn routes() -> Router<App> {
 }
 
 type Q = Query<HashMap<String, String>>;
-type Id = axum::extract::Path<i64>;
+type Id = Path<i64>;
 
 fn select<T: Copy>(t: &Tr, kind: &str, all: &[T], code: fn(T) -> &'static str) -> FieldKind {
     FieldKind::Select(code_options(t, kind, all.iter().map(|v| code(*v))))
@@ -268,7 +268,7 @@ fn whole(text: String) -> String {
     }
 }
 
-async fn school_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
+async fn school_page(State(app): State<App>, v: Viewer, Path(id): Id) -> PageResult {
     let t = v.tr();
     let s = xuequ_app::registry::get::<School>(&app, &v, id).await?;
     let names = all_school_names(&app, &v).await?;
@@ -371,7 +371,7 @@ async fn school_page(State(app): State<App>, v: Viewer, axum::extract::Path(id):
     .into_response())
 }
 
-async fn school_edit(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
+async fn school_edit(State(app): State<App>, v: Viewer, Path(id): Id) -> PageResult {
     let s = xuequ_app::registry::get::<School>(&app, &v, id).await?;
     v.require(Action::Update, Resource::School, &Target::school(v.county(), id))?;
     let codes = school_codes(&xuequ_app::registry::all_schools(&app, &v).await?);
@@ -389,7 +389,7 @@ async fn school_edit(State(app): State<App>, v: Viewer, axum::extract::Path(id):
     ))
 }
 
-async fn school_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<Values>) -> PageResult {
+async fn school_update(State(app): State<App>, v: Viewer, Path(id): Id, Posted(form): Posted<Values>) -> PageResult {
     let specs = school_specs(&v.tr());
     let path = format!("/schools/{id}/edit");
     let shape = shape(v.tr().get("action-edit"), &path, "school", "/schools");
@@ -427,7 +427,7 @@ fn stats_shape<'a>(t: &Tr, school: &School, path: &'a str, cancel: &'a str) -> F
 
 /// The statistics of one school year: that year's figures to correct (`?year=`), or an empty
 /// form for a new year.
-async fn stats_form(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Query(q): Q) -> PageResult {
+async fn stats_form(State(app): State<App>, v: Viewer, Path(id): Id, Query(q): Q) -> PageResult {
     let t = v.tr();
     let school = xuequ_app::registry::get::<School>(&app, &v, id).await?;
     v.require(Action::Update, Resource::SchoolStats, &Target::school(v.county(), id))?;
@@ -445,7 +445,7 @@ async fn stats_form(State(app): State<App>, v: Viewer, axum::extract::Path(id): 
     Ok(record_form(&v, stats_shape(&t, &school, &path, &cancel), &stats_specs(&school), &values, &[]))
 }
 
-async fn stats_save(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<Values>) -> PageResult {
+async fn stats_save(State(app): State<App>, v: Viewer, Path(id): Id, Posted(form): Posted<Values>) -> PageResult {
     let t = v.tr();
     let school = xuequ_app::registry::get::<School>(&app, &v, id).await?;
     let (path, cancel) = (format!("/schools/{id}/stats"), format!("/schools/{id}"));
@@ -468,7 +468,7 @@ async fn stats_save(State(app): State<App>, v: Viewer, axum::extract::Path(id): 
 
 /// Before a school is retired: it leaves its clusters on the chosen day; its teachers and
 /// facilities stay where they are until moved.
-async fn school_retire_confirm(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
+async fn school_retire_confirm(State(app): State<App>, v: Viewer, Path(id): Id) -> PageResult {
     let t = v.tr();
     let school = xuequ_app::registry::get::<School>(&app, &v, id).await?;
     v.require(Action::Retire, Resource::School, &Target::school(v.county(), id))?;
@@ -501,6 +501,7 @@ fn retire_page(v: &Viewer, title: String, lines: Vec<String>, action: String, ca
             value: xuequ_app::today().to_string(),
             hint: t.get("confirm-date-hint"),
         }),
+        reason: None,
         button: t.get("action-retire"),
         cancel,
     }
@@ -517,7 +518,7 @@ async fn retire_confirmed<R: xuequ_app::registry::Record>(app: &App, v: &Viewer,
     Ok(saved(list))
 }
 
-async fn school_retire(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<Confirm>) -> PageResult {
+async fn school_retire(State(app): State<App>, v: Viewer, Path(id): Id, Posted(form): Posted<Confirm>) -> PageResult {
     retire_confirmed::<School>(&app, &v, id, &form, "/schools").await
 }
 
@@ -679,7 +680,7 @@ async fn teacher_create(State(app): State<App>, v: Viewer, Posted(form): Posted<
     .await
 }
 
-async fn teacher_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
+async fn teacher_page(State(app): State<App>, v: Viewer, Path(id): Id) -> PageResult {
     let te = xuequ_app::registry::get::<Teacher>(&app, &v, id).await?;
     let codes = school_codes(&xuequ_app::registry::all_schools(&app, &v).await?);
     let (specs, shape) = record_page(&app, &v, Resource::Teacher, te.school_id, &te.name, "teacher", id).await?;
@@ -693,7 +694,7 @@ async fn teacher_page(State(app): State<App>, v: Viewer, axum::extract::Path(id)
     ))
 }
 
-async fn teacher_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<Values>) -> PageResult {
+async fn teacher_update(State(app): State<App>, v: Viewer, Path(id): Id, Posted(form): Posted<Values>) -> PageResult {
     let specs = teacher_specs(&v.tr(), writable_schools(&app, &v, Resource::Teacher).await?);
     let path = format!("/teachers/{id}");
     let shape = shape(v.tr().get("action-edit"), &path, "teacher", "/teachers");
@@ -709,7 +710,7 @@ async fn teacher_update(State(app): State<App>, v: Viewer, axum::extract::Path(i
     .await
 }
 
-async fn teacher_retire_confirm(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
+async fn teacher_retire_confirm(State(app): State<App>, v: Viewer, Path(id): Id) -> PageResult {
     let t = v.tr();
     let teacher = xuequ_app::registry::get::<Teacher>(&app, &v, id).await?;
     v.require(Action::Retire, Resource::Teacher, &Target::school(v.county(), teacher.school_id))?;
@@ -725,7 +726,7 @@ async fn teacher_retire_confirm(State(app): State<App>, v: Viewer, axum::extract
     ))
 }
 
-async fn teacher_retire(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<Confirm>) -> PageResult {
+async fn teacher_retire(State(app): State<App>, v: Viewer, Path(id): Id, Posted(form): Posted<Confirm>) -> PageResult {
     retire_confirmed::<Teacher>(&app, &v, id, &form, "/teachers").await
 }
 
@@ -808,7 +809,7 @@ async fn facility_create(State(app): State<App>, v: Viewer, Posted(form): Posted
     .await
 }
 
-async fn facility_page(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
+async fn facility_page(State(app): State<App>, v: Viewer, Path(id): Id) -> PageResult {
     let f = xuequ_app::registry::get::<Facility>(&app, &v, id).await?;
     let codes = school_codes(&xuequ_app::registry::all_schools(&app, &v).await?);
     let (schools, shape) = record_page(&app, &v, Resource::Facility, f.school_id, &f.name, "facility", id).await?;
@@ -816,7 +817,7 @@ async fn facility_page(State(app): State<App>, v: Viewer, axum::extract::Path(id
     Ok(record_form(&v, shape.as_shape(), &specs, &with_version(values_of(&f.to_draft(&codes).map_err(AppError::from)?), f.version()), &[]))
 }
 
-async fn facility_update(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<Values>) -> PageResult {
+async fn facility_update(State(app): State<App>, v: Viewer, Path(id): Id, Posted(form): Posted<Values>) -> PageResult {
     let specs = facility_specs(&v.tr(), writable_schools(&app, &v, Resource::Facility).await?);
     let path = format!("/facilities/{id}");
     let shape = shape(v.tr().get("action-edit"), &path, "facility", "/facilities");
@@ -832,7 +833,7 @@ async fn facility_update(State(app): State<App>, v: Viewer, axum::extract::Path(
     .await
 }
 
-async fn facility_retire_confirm(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id) -> PageResult {
+async fn facility_retire_confirm(State(app): State<App>, v: Viewer, Path(id): Id) -> PageResult {
     let t = v.tr();
     let facility = xuequ_app::registry::get::<Facility>(&app, &v, id).await?;
     v.require(Action::Retire, Resource::Facility, &Target::school(v.county(), facility.school_id))?;
@@ -848,7 +849,7 @@ async fn facility_retire_confirm(State(app): State<App>, v: Viewer, axum::extrac
     ))
 }
 
-async fn facility_retire(State(app): State<App>, v: Viewer, axum::extract::Path(id): Id, Posted(form): Posted<Confirm>) -> PageResult {
+async fn facility_retire(State(app): State<App>, v: Viewer, Path(id): Id, Posted(form): Posted<Confirm>) -> PageResult {
     retire_confirmed::<Facility>(&app, &v, id, &form, "/facilities").await
 }
 

@@ -1,5 +1,6 @@
 //! Signing in and out, the language switch, and the dashboard.
 
+use super::Path;
 use super::form::NoFields;
 use super::{Chrome, PageError, PageResult, Posted};
 use crate::App;
@@ -9,7 +10,7 @@ use crate::i18n::{Lang, Tr};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
@@ -168,7 +169,7 @@ async fn dashboard(State(app): State<App>, v: Viewer) -> PageResult {
             .map(|task| match task {
                 Task::StatsMissing { school_id, school, year } => super::Link {
                     label: t.with("home-task-stats", &[("school", school), ("year", format!("{}–{}", year, year + 1))]),
-                    href: format!("/schools/{school_id}/stats/new?year={year}"),
+                    href: format!("/schools/{school_id}/stats?year={year}"),
                 },
             })
             .collect()

@@ -73,7 +73,7 @@ fn parse_file(name: &str) -> Result<(Kind, Format), PageError> {
     Ok((Kind::parse(kind).ok_or(AppError::NotFound)?, Format::parse(ext).ok_or(AppError::NotFound)?))
 }
 
-async fn template(_v: Viewer, axum::extract::Path(file): axum::extract::Path<String>) -> PageResult {
+async fn template(_v: Viewer, Path(file): Path<String>) -> PageResult {
     let (kind, format) = parse_file(&file)?;
     Ok(file_response(
         xuequ_sheets::template(kind, format),
@@ -87,7 +87,7 @@ async fn template(_v: Viewer, axum::extract::Path(file): axum::extract::Path<Str
 async fn export(
     State(app): State<App>,
     v: Viewer,
-    axum::extract::Path(file): axum::extract::Path<String>,
+    Path(file): Path<String>,
     axum::extract::Query(q): axum::extract::Query<HashMap<String, String>>,
 ) -> PageResult {
     let (kind, format) = parse_file(&file)?;

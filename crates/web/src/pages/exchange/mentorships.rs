@@ -259,6 +259,7 @@ async fn end(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form
             lines: vec![t.get("pair-end-line"), t.get("pair-end-hint")],
             action: format!("/exchange/mentorships/{id}/end"),
             date: None,
+            reason: None,
             button: t.get("pair-end"),
             cancel: format!("/exchange/mentorships/{id}"),
         }

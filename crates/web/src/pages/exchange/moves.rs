@@ -391,6 +391,7 @@ async fn decide(
             lines: vec![t.with(&format!("{key}-line"), &args), t.get(&format!("{key}-hint"))],
             action: format!("/exchange/moves/{id}/decide?decision={}&reason={}", decision.code(), urlencoding::encode(&reason)),
             date: None,
+            reason: None,
             button: t.get(key),
             cancel: format!("/exchange/moves/{id}"),
         }

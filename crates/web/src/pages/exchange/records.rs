@@ -140,6 +140,7 @@ async fn include(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(
             lines: vec![t.get("exclusion-remove-line")],
             action: format!("/exchange/exclusions/{id}/remove?year={year}"),
             date: None,
+            reason: None,
             button: t.get("exclusion-remove"),
             cancel: format!("/exchange/exclusions?year={year}"),
         }

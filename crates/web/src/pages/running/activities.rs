@@ -262,7 +262,7 @@ async fn calendar_page(State(app): State<App>, v: Viewer, Query(q): Query<HashMa
         week_href: keep(at, "week"),
         week_view,
         clusters: cluster_options(&app, &v, cluster).await?,
-        feed_href: "/bookings/feed".into(),
+        feed_href: "/bookings#feeds".into(),
     }
     .into_response())
 }
@@ -609,6 +609,8 @@ struct DetailPage {
     can_check_in: bool,
     no_record_note: bool,
     may_manage: bool,
+    /// Managing it and it has not begun: what has been held cannot be called off.
+    may_cancel: bool,
     may_assign: bool,
     /// name, staff no, school, how they came, checked in at (or empty), teacher id, present.
     attendees: Vec<(String, String, String, String, String, i64, bool)>,
@@ -690,6 +692,7 @@ async fn detail_with(app: &App, v: &Viewer, id: i64, errors: Vec<String>) -> Pag
         can_check_in: cancelled.is_none() && d.checkin_open && !came && open_to_me,
         no_record_note: d.my_teacher.is_none() && v.actor.role == Role::Teacher,
         may_manage: d.may_manage && cancelled.is_none(),
+        may_cancel: d.may_manage && cancelled.is_none() && now < a.starts_at,
         may_assign: d.may_assign && cancelled.is_none(),
         attendee_total: t.with("activity-going", &[("going", d.listed.going.to_string()), ("present", d.listed.present.to_string())]),
         attendees: d
@@ -810,7 +813,9 @@ async fn cancel_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Pos
     if !d.may_manage {
         return Err(AppError::Forbidden.into());
     }
-    if !confirmed(&form.confirmed) {
+    // Once it has begun the use case refuses, and the activity's page says why.
+    let begun = d.listed.activity.starts_at <= chrono::Utc::now();
+    if !confirmed(&form.confirmed) && !begun {
         return Ok(ConfirmPage {
             chrome: Chrome::new(&v, t.get("activity-cancel"), "/activities"),
             lines: vec![
@@ -819,6 +824,12 @@ async fn cancel_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Pos
             ],
             action: format!("/activities/{id}/cancel"),
             date: None,
+            reason: Some(DateField {
+                name: "reason",
+                label: t.get("activity-cancel-reason"),
+                value: form.reason.clone(),
+                hint: t.get("activity-cancel-reason-hint"),
+            }),
             button: t.get("activity-cancel"),
             cancel: format!("/activities/{id}"),
         }

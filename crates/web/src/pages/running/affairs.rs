@@ -367,17 +367,30 @@ struct CouncilPage {
 
 async fn council_page(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<String, String>>) -> PageResult {
     let cluster = match q.get("cluster").and_then(|c| c.parse().ok()) {
-        Some(c) => c,
+        Some(c) => Some(c),
         None => default_cluster(&app, &v).await?,
     };
-    council_with(&app, &v, cluster, Vec::new(), HashMap::new()).await
+    match cluster {
+        Some(cluster) => council_with(&app, &v, cluster, Vec::new(), HashMap::new()).await,
+        // A county without a cluster yet: say so, and where clusters are made.
+        None => {
+            let t = v.tr();
+            Ok(MessagePage {
+                chrome: Chrome::new(&v, t.get("council-page"), "/running"),
+                message: t.get("council-no-cluster"),
+                secret: None,
+                back: "/clusters".into(),
+            }
+            .into_response())
+        }
+    }
 }
 
 /// The viewer's own cluster: a head's, or their school's (the county-level one first); for
 /// the bureau the first of the county.
-async fn default_cluster(app: &App, v: &Viewer) -> Result<i64, PageError> {
+async fn default_cluster(app: &App, v: &Viewer) -> Result<Option<i64>, PageError> {
     if let Some(k) = v.actor.cluster_id {
-        return Ok(k);
+        return Ok(Some(k));
     }
     if let Some(s) = v.actor.school_id {
         let clusters = directory::clusters_of_school(app, v, s).await?;
@@ -386,15 +399,10 @@ async fn default_cluster(app: &App, v: &Viewer) -> Result<i64, PageError> {
             .filter(|c| c.membership.left_on.is_none())
             .min_by_key(|c| (c.cluster.level != xuequ_domain::ClusterLevel::County, c.cluster.id))
         {
-            return Ok(c.cluster.id);
+            return Ok(Some(c.cluster.id));
         }
     }
-    xuequ_app::clusters::all(app, v)
-        .await?
-        .into_iter()
-        .find(|c| c.dissolved_on.is_none())
-        .map(|c| c.id)
-        .ok_or_else(|| AppError::NotFound.into())
+    Ok(xuequ_app::clusters::all(app, v).await?.into_iter().find(|c| c.dissolved_on.is_none()).map(|c| c.id))
 }
 
 async fn council_with(app: &App, v: &Viewer, cluster_id: i64, errors: Vec<String>, values: HashMap<String, String>) -> PageResult {
@@ -499,6 +507,7 @@ async fn member_end_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>,
             lines: vec![t.with("cmember-end-line", &[("name", m.name.clone())])],
             action: format!("/running/council/members/{id}/end"),
             date: None,
+            reason: None,
             button: t.get("cmember-end"),
             cancel: format!("/running/council?cluster={}", m.cluster_id),
         }
