@@ -903,6 +903,19 @@ pub async fn feed(app: &App, token: &str) -> Result<(String, Vec<FeedEvent>)> {
     Ok((title, events))
 }
 
+/// The requests waiting for the caller's decision (their school owns the facility), oldest
+/// first; `None` when the caller decides for no school.
+pub async fn inbox(app: &App, c: &Caller) -> Result<Option<Vec<booking::Model>>> {
+    let county = c.county();
+    let decides = |school: i64| c.can(Action::Update, Resource::Booking, &Target::school(county, school));
+    let schools = app.store.all_schools(county).await?;
+    if !schools.iter().any(|s| decides(s.id)) {
+        return Ok(None);
+    }
+    let pending = list(app, c, BookingFilter { statuses: vec![BookingStatus::Pending], ..Default::default() }).await?;
+    Ok(Some(pending.into_iter().filter(|b| decides(b.owner_school_id)).collect()))
+}
+
 // ---- the caller's own notices and feeds ----
 
 /// The caller's newest notifications.

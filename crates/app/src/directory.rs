@@ -95,3 +95,19 @@ pub async fn school_name(app: &App, c: &Caller, id: Option<i64>) -> Result<Strin
         None => String::new(),
     })
 }
+
+/// Every account's name by login, for what records keep by login (who asked, who decided).
+pub async fn people(app: &App, c: &Caller) -> Result<People> {
+    Ok(People(app.store.display_names(c.county()).await?))
+}
+
+/// Names of people by their login.
+#[derive(Debug, Clone, Default)]
+pub struct People(HashMap<String, String>);
+
+impl People {
+    /// The person's name (their login when the account has none, the system's work as is).
+    pub fn name(&self, login: &str) -> String {
+        self.0.get(login).filter(|n| !n.trim().is_empty()).cloned().unwrap_or_else(|| login.to_string())
+    }
+}

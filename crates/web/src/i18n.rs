@@ -18,9 +18,11 @@ pub fn plan_name(tr: &Tr, given: &str) -> String {
 
 /// A notification's sentence in the reader's language: the bundle's `notice-{kind}` with the
 /// message's stored arguments.
-pub fn notice_text(tr: &Tr, kind: &str, args: &str) -> String {
+pub fn notice_text(tr: &Tr, kind: &str, args: &str, people: &xuequ_app::directory::People) -> String {
     let values: serde_json::Map<String, serde_json::Value> = serde_json::from_str(args).unwrap_or_default();
+    let text = |v: &serde_json::Value| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+    // A notice keeps who acted by login; people read their name.
     let pairs: Vec<(&str, String)> =
-        values.iter().map(|(k, v)| (k.as_str(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))).collect();
+        values.iter().map(|(k, v)| (k.as_str(), if k == "by" { people.name(&text(v)) } else { text(v) })).collect();
     tr.with(&format!("notice-{kind}"), &pairs)
 }

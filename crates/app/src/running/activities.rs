@@ -703,3 +703,27 @@ pub async fn file(app: &App, c: &Caller, id: i64, file_id: i64) -> Result<(runni
     let bytes = app.library.get(&f.hash).await?;
     Ok((f, bytes))
 }
+
+/// Activities the caller manages that were held in the last 60 days and still have no record
+/// (活动记录), newest first.
+pub async fn records_due(app: &App, c: &Caller) -> Result<Vec<activity::Model>> {
+    let county = c.county();
+    let now = Utc::now();
+    let filter = ActivityFilter { from: Some(now - Duration::days(60)), to: Some(now), kind: None, limit: Some(MAX_LISTED) };
+    let held_ones: Vec<activity::Model> = app
+        .store
+        .activities(county, &filter)
+        .await?
+        .into_iter()
+        .filter(|a| a.ends_at <= now && a.status == ActivityStatus::Scheduled && a.summary.trim().is_empty())
+        .collect();
+    let ids: Vec<i64> = held_ones.iter().map(|a| a.id).collect();
+    let invites = app.store.invites(county, &ids).await?;
+    let clusters = Clusters::load(app, county).await?;
+    let mut due: Vec<activity::Model> = held_ones
+        .into_iter()
+        .filter(|a| policy::may_manage(&c.actor, &held(a, invites.get(&a.id).map_or(&[][..], |v| &v[..]), &clusters)))
+        .collect();
+    due.sort_by_key(|a| std::cmp::Reverse(a.ends_at));
+    Ok(due)
+}

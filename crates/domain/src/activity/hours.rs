@@ -54,6 +54,17 @@ impl YearHours {
     pub fn met(&self) -> bool {
         self.missing_total == 0 && self.missing.values().all(|m| *m == 0)
     }
+
+    /// Behind the pace of the year on `day` (what the year's total asks for by then, spread
+    /// evenly); a year that is over is behind when it is not met.
+    pub fn behind(&self, year: i32, day: chrono::NaiveDate) -> bool {
+        use chrono::Datelike;
+        if day.year() != year {
+            return day.year() > year && !self.met();
+        }
+        let needed = i64::from(self.total + self.missing_total);
+        i64::from(self.total) < needed * i64::from(day.ordinal()) / 365
+    }
 }
 
 /// Sums the credited hours of the attended activities `(category, hours)` against `rules`.
@@ -127,5 +138,26 @@ mod tests {
         for bad in ["", "1.25", "-1", "1,5", "a", ".5", "999999"] {
             assert_eq!(parse(bad), None, "{bad}");
         }
+    }
+}
+
+#[cfg(test)]
+mod pace_tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn year(total: Tenths, missing: Tenths) -> YearHours {
+        YearHours { by_category: BTreeMap::new(), total, missing_total: missing, missing: BTreeMap::new() }
+    }
+
+    #[test]
+    fn behind_is_measured_against_the_share_of_the_year_gone() {
+        // 72 hours a year; on 1 July (day 182) about 36 are due.
+        let july = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+        assert!(year(300, 420).behind(2026, july), "30 of 72 on 1 July is behind");
+        assert!(!year(400, 320).behind(2026, july), "40 of 72 on 1 July is ahead");
+        assert!(!year(0, 720).behind(2026, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()), "nobody is behind on 1 January");
+        assert!(year(700, 20).behind(2025, july), "a past year not met is behind");
+        assert!(!year(720, 0).behind(2025, july), "a past year met is not");
     }
 }

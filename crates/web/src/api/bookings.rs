@@ -319,13 +319,14 @@ pub struct Notifications {
 async fn list_notifications(State(app): State<App>, v: Viewer) -> ApiResult<Json<Notifications>> {
     let tr = v.tr();
     let items = bookings::notifications(&app, &v, 50).await?;
+    let people = xuequ_app::directory::people(&app, &v).await?;
     Ok(Json(Notifications {
         unread: bookings::unread(&app, &v).await?,
         items: items
             .into_iter()
             .map(|n| Notification {
                 id: n.id,
-                text: crate::i18n::notice_text(&tr, &n.kind, &n.args),
+                text: crate::i18n::notice_text(&tr, &n.kind, &n.args, &people),
                 kind: n.kind,
                 link: n.link,
                 created_at: n.created_at,

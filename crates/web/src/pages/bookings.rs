@@ -239,14 +239,7 @@ async fn find(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
 /// Requests waiting for the schools whose bookings the viewer decides (the policy says which);
 /// `None` for those who decide none.
 async fn inbox_list(app: &App, v: &Viewer) -> Result<Option<Vec<Booking>>, PageError> {
-    let county = v.county();
-    let decides = |school: i64| v.can(Action::Update, Resource::Booking, &Target::school(county, school));
-    let schools = xuequ_app::registry::all_schools(app, v).await?;
-    if !schools.iter().any(|s| decides(s.id)) {
-        return Ok(None);
-    }
-    let pending = bookings::list(app, v, BookingFilter { statuses: vec![BookingStatus::Pending], ..Default::default() }).await?;
-    Ok(Some(pending.into_iter().filter(|b| decides(b.owner_school_id)).collect()))
+    Ok(bookings::inbox(app, v).await?)
 }
 
 #[derive(Template, WebTemplate)]
@@ -472,6 +465,7 @@ struct BookingPage {
 }
 
 async fn show(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageResult {
+    let people = directory::people(&app, &v).await?;
     let t = v.tr();
     let b = bookings::get(&app, &v, id).await?;
     let county = v.county();
@@ -497,12 +491,15 @@ async fn show(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageRes
         (t.get("booking-purpose"), b.purpose.clone()),
         (t.get("booking-group"), b.group_name.clone()),
         (t.get("booking-attendees"), b.attendees.map(|a| a.to_string()).unwrap_or_default()),
-        (t.get("booking-requested-by"), format!("{} · {}", b.requested_by_name, to_local(b.created_at).format("%Y-%m-%d %H:%M"))),
+        (
+            t.get("booking-requested-by"),
+            format!("{} · {}", people.name(&b.requested_by_name), to_local(b.created_at).format("%Y-%m-%d %H:%M")),
+        ),
     ];
     if let Some(by) = &b.decided_by {
         facts.push((
             t.get("booking-decided-by"),
-            format!("{by} · {}", b.decided_at.map(|d| to_local(d).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()),
+            format!("{} · {}", people.name(by), b.decided_at.map(|d| to_local(d).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()),
         ));
     }
     if !b.reason.is_empty() {
@@ -682,6 +679,7 @@ struct NotificationsPage {
 async fn notifications(State(app): State<App>, v: Viewer) -> PageResult {
     let t = v.tr();
     let items = bookings::notifications(&app, &v, 100).await?;
+    let people = directory::people(&app, &v).await?;
     Ok(NotificationsPage {
         chrome: Chrome::new(&v, t.get("nav-notifications"), "/notifications"),
         items: items
@@ -689,7 +687,7 @@ async fn notifications(State(app): State<App>, v: Viewer) -> PageResult {
             .map(|n| {
                 (
                     n.id,
-                    crate::i18n::notice_text(&t, &n.kind, &n.args),
+                    crate::i18n::notice_text(&t, &n.kind, &n.args, &people),
                     n.link,
                     to_local(n.created_at).format("%Y-%m-%d %H:%M").to_string(),
                     n.read_at.is_some(),

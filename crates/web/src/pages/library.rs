@@ -336,6 +336,7 @@ async fn resource_page(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -
 }
 
 async fn resource_view(app: &App, v: &Viewer, id: i64, errors: Vec<String>) -> PageResult {
+    let people = directory::people(app, v).await?;
     let t = v.tr();
     let d = use_::detail(app, v, id).await?;
     let r = &d.resource;
@@ -420,8 +421,8 @@ async fn resource_view(app: &App, v: &Viewer, id: i64, errors: Vec<String>) -> P
                 f.version,
                 f.name.clone(),
                 size(f.size),
-                f.uploaded_by.clone(),
-                f.created_at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string(),
+                people.name(&f.uploaded_by),
+                xuequ_domain::booking::to_local(f.created_at).format("%Y-%m-%d %H:%M").to_string(),
             )
         })
         .collect();

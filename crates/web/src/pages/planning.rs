@@ -381,6 +381,7 @@ struct PlanPage {
 }
 
 async fn show(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q): Query<HashMap<String, String>>) -> PageResult {
+    let people = directory::people(&app, &v).await?;
     let pv = planning::view(&app, &v, id).await?;
     let t = v.tr();
     let compare_id: Option<i64> = q.get("compare").and_then(|c| c.parse().ok()).filter(|&c| c != id);
@@ -452,7 +453,14 @@ async fn show(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q): 
                 ],
             ),
         ),
-        (t.get("plan-created"), format!("{} · {}", pv.plan.created_at.format("%Y-%m-%d %H:%M"), pv.plan.created_by)),
+        (
+            t.get("plan-created"),
+            format!(
+                "{} · {}",
+                xuequ_domain::booking::to_local(pv.plan.created_at).format("%Y-%m-%d %H:%M"),
+                people.name(&pv.plan.created_by)
+            ),
+        ),
     ];
     let mut school_options: Vec<Opt> =
         p.schools.iter().map(|s| Opt { value: s.id.to_string(), label: format!("{} {}", s.code, s.name), selected: false }).collect();

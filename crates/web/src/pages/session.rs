@@ -163,20 +163,11 @@ async fn dashboard(State(app): State<App>, v: Viewer) -> PageResult {
         table_headers: vec![],
         table_rows: vec![],
     };
-    let task_links = |tasks: Vec<Task>| -> Vec<super::Link> {
-        tasks
-            .into_iter()
-            .map(|task| match task {
-                Task::StatsMissing { school_id, school, year } => super::Link {
-                    label: t.with("home-task-stats", &[("school", school), ("year", format!("{}–{}", year, year + 1))]),
-                    href: format!("/schools/{school_id}/stats?year={year}"),
-                },
-            })
-            .collect()
-    };
+    let task_links = |tasks: Vec<Task>| -> Vec<super::Link> { tasks.into_iter().map(|task| task_link(&t, task)).collect() };
     match xuequ_app::home::home(&app, &v).await? {
-        Home::County(summary) => {
+        Home::County { summary, tasks } => {
             page.scope_label = t.get("home-county");
+            page.tasks = task_links(tasks);
             page.cards = vec![
                 card("nav-schools", summary.schools, "/schools".into()),
                 card("nav-teachers", summary.teachers, "/teachers".into()),
@@ -233,17 +224,55 @@ async fn dashboard(State(app): State<App>, v: Viewer) -> PageResult {
                 card("nav-facilities", school.facilities, format!("/facilities?school_id={id}")),
             ];
             page.tasks = task_links(tasks);
-            page.links = vec![
-                link("home-school-page", format!("/schools/{id}")),
-                link("home-school-teachers", format!("/teachers?school_id={id}")),
-                link("home-school-facilities", format!("/facilities?school_id={id}")),
-            ];
+            // A teacher's day is booking rooms, activities and hours, not the school's registry.
+            page.links = if v.role() == Role::Teacher {
+                vec![
+                    link("nav-bookings", "/bookings".into()),
+                    link("nav-activities", "/activities".into()),
+                    link("home-my-hours", "/hours".into()),
+                    link("nav-library", "/library".into()),
+                ]
+            } else {
+                vec![
+                    link("home-school-page", format!("/schools/{id}")),
+                    link("home-school-teachers", format!("/teachers?school_id={id}")),
+                    link("home-school-facilities", format!("/facilities?school_id={id}")),
+                ]
+            };
             if v.can(Action::Read, Resource::SchoolStats, &Target::county(v.county())) {
                 page.links.push(link("nav-assessment", "/assessment".into()));
             }
         }
     }
     Ok(page.into_response())
+}
+
+/// A to-do as its line on the home: what, how many, and the page where it is done.
+fn task_link(t: &Tr, task: xuequ_app::home::Task) -> super::Link {
+    use xuequ_app::home::Task;
+    let n = |count: usize| ("count", count.to_string());
+    let (label, href) = match task {
+        Task::StatsMissing { school_id, school, year } => (
+            t.with("home-task-stats", &[("school", school), ("year", format!("{}–{}", year, year + 1))]),
+            format!("/schools/{school_id}/stats?year={year}"),
+        ),
+        Task::BookingsToDecide { count, .. } => (t.with("home-task-bookings", &[n(count)]), "/bookings/inbox".into()),
+        Task::SpendingToApprove { count, budget_id, .. } => {
+            (t.with("home-task-spending", &[n(count)]), format!("/running/budgets/{budget_id}#spending"))
+        }
+        Task::MovesToAgree { count, .. } => (t.with("home-task-moves-agree", &[n(count)]), "/exchange/moves#incoming".into()),
+        Task::MovesToConfirm { count, .. } => (t.with("home-task-moves-confirm", &[n(count)]), "/exchange/moves#to-confirm".into()),
+        Task::RecordsToWrite { count, activity_id, .. } => {
+            (t.with("home-task-records", &[n(count)]), format!("/activities/{activity_id}#record"))
+        }
+        Task::PlanTasksDue { count, overdue, plan_id } => {
+            (t.with("home-task-plan-tasks", &[n(count), ("overdue", overdue.to_string())]), format!("/running/plans/{plan_id}"))
+        }
+        Task::HoursBehind { count, school_id, year } => {
+            (t.with("home-task-hours", &[n(count)]), format!("/hours?school={school_id}&year={year}&behind=1"))
+        }
+    };
+    super::Link { label, href }
 }
 
 fn school_row(f: &xuequ_app::records::SchoolFigures) -> Vec<super::CellView> {

@@ -168,6 +168,7 @@ async fn detail(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageR
 }
 
 async fn pair_page(app: &App, v: &Viewer, id: i64, errors: Vec<String>, values: HashMap<String, String>) -> PageResult {
+    let logins = directory::people(app, v).await?;
     let t = v.tr();
     let (m, meetings) = mentorships::get(app, v, id).await?;
     let people = people(app, v).await?;
@@ -183,7 +184,7 @@ async fn pair_page(app: &App, v: &Viewer, id: i64, errors: Vec<String>, values: 
             t.get("pair-meetings"),
             t.with("pair-meetings-count", &[("count", meetings.len().to_string()), ("hours", format!("{:.1}", minutes as f64 / 60.0))]),
         ),
-        (t.get("pair-created"), m.created_by.clone()),
+        (t.get("pair-created"), logins.name(&m.created_by)),
     ];
     let chosen = values.get("kind").cloned().unwrap_or_else(|| "observation".into());
     Ok(PairPage {
@@ -203,7 +204,9 @@ async fn pair_page(app: &App, v: &Viewer, id: i64, errors: Vec<String>, values: 
         facts,
         meetings: meetings
             .iter()
-            .map(|x| (x.held_on.to_string(), t.code("meeting-kind", x.kind.code()), x.minutes, x.notes.clone(), x.recorded_by.clone()))
+            .map(|x| {
+                (x.held_on.to_string(), t.code("meeting-kind", x.kind.code()), x.minutes, x.notes.clone(), logins.name(&x.recorded_by))
+            })
             .collect(),
         active: m.status == xuequ_domain::exchange::MentorshipStatus::Active && can_pair(v),
         kinds: MEETING_KINDS

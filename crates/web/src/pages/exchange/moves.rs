@@ -289,11 +289,12 @@ struct MovePage {
 }
 
 async fn detail(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageResult {
+    let people = directory::people(&app, &v).await?;
     let t = v.tr();
     let m = moves::get(&app, &v, id).await?;
     let names = Names::load(&app, &v, std::slice::from_ref(&m)).await?;
     let at = |who: &Option<String>, when: Option<chrono::DateTime<chrono::Utc>>| match (who, when) {
-        (Some(w), Some(d)) => format!("{w} · {}", xuequ_domain::booking::show(d)),
+        (Some(w), Some(d)) => format!("{} · {}", people.name(w), xuequ_domain::booking::show(d)),
         _ => t.get("move-not-yet"),
     };
     let staff_no = names.teachers.get(&m.teacher_id).map(|x| x.1.clone()).unwrap_or_default();
@@ -319,7 +320,12 @@ async fn detail(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageR
     }
     facts.push((
         t.get("move-proposed"),
-        format!("{} · {} · {}", m.proposed_by_name, t.code("move-origin", m.origin.code()), xuequ_domain::booking::show(m.created_at)),
+        format!(
+            "{} · {} · {}",
+            people.name(&m.proposed_by_name),
+            t.code("move-origin", m.origin.code()),
+            xuequ_domain::booking::show(m.created_at)
+        ),
     ));
     facts.push((t.get("move-sending-agreed"), at(&m.sending_agreed_by, m.sending_agreed_at)));
     facts.push((t.get("move-receiving-agreed"), at(&m.receiving_agreed_by, m.receiving_agreed_at)));
@@ -331,7 +337,7 @@ async fn detail(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageR
         facts.push((t.get("move-returned"), xuequ_domain::booking::show(r)));
     }
     if let Some(by) = &m.decided_by {
-        facts.push((t.get("move-decided"), format!("{by} · {}", m.reason)));
+        facts.push((t.get("move-decided"), format!("{} · {}", people.name(by), m.reason)));
     }
     let status = m.status;
     let steps = vec![

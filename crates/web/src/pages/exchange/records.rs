@@ -55,6 +55,7 @@ async fn exclusions(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResul
 }
 
 async fn exclusions_view(app: &App, v: &Viewer, year: i32, errors: Vec<String>, form: &HashMap<String, String>) -> PageResult {
+    let people = directory::people(app, v).await?;
     let t = v.tr();
     let county = v.county();
     let list = settings::exclusions(app, v, year).await?;
@@ -71,7 +72,7 @@ async fn exclusions_view(app: &App, v: &Viewer, year: i32, errors: Vec<String>, 
                 schools.get(&e.school_id).cloned().unwrap_or_default(),
                 t.code("exclusion-reason", e.reason.code()),
                 e.note.clone(),
-                e.created_by.clone(),
+                people.name(&e.created_by),
                 changes(e.school_id),
             )
         })

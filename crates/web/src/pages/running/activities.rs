@@ -632,6 +632,7 @@ async fn detail_page(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> 
 }
 
 async fn detail_with(app: &App, v: &Viewer, id: i64, errors: Vec<String>) -> PageResult {
+    let people = directory::people(app, v).await?;
     let t = v.tr();
     let d = activities::detail(app, v, id).await?;
     let a = &d.listed.activity;
@@ -714,7 +715,10 @@ async fn detail_with(app: &App, v: &Viewer, id: i64, errors: Vec<String>) -> Pag
             })
             .collect(),
         summary: a.summary.clone(),
-        summary_by: a.summary_at.map(|s| format!("{} · {}", a.summary_by, xuequ_domain::booking::show(s))).unwrap_or_default(),
+        summary_by: a
+            .summary_at
+            .map(|s| format!("{} · {}", people.name(&a.summary_by), xuequ_domain::booking::show(s)))
+            .unwrap_or_default(),
         record_open: now >= a.starts_at,
         files: d.files.iter().map(|f| (f.id, f.name.clone(), format!("{:.1} MB", f.size as f64 / 1_048_576.0))).collect(),
         can_review: came && now >= a.starts_at,

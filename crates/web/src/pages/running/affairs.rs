@@ -406,6 +406,7 @@ async fn default_cluster(app: &App, v: &Viewer) -> Result<Option<i64>, PageError
 }
 
 async fn council_with(app: &App, v: &Viewer, cluster_id: i64, errors: Vec<String>, values: HashMap<String, String>) -> PageResult {
+    let people = directory::people(app, v).await?;
     let t = v.tr();
     let c = affairs::council(app, v, cluster_id).await?;
     let mut clusters = xuequ_app::clusters::all(app, v)
@@ -447,7 +448,7 @@ async fn council_with(app: &App, v: &Viewer, cluster_id: i64, errors: Vec<String
                 place: m.meeting.place.clone(),
                 present: m.meeting.present.clone(),
                 minutes: m.meeting.minutes.clone(),
-                recorded_by: m.meeting.recorded_by.clone(),
+                recorded_by: people.name(&m.meeting.recorded_by),
                 decisions: m
                     .decisions
                     .iter()

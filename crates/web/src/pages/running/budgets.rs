@@ -159,6 +159,7 @@ async fn budget_with(
     values: HashMap<String, String>,
     warned: Option<i64>,
 ) -> PageResult {
+    let people = directory::people(app, v).await?;
     let t = v.tr();
     let b = budgets::budget(app, v, id).await?;
     let notice = warned
@@ -236,11 +237,15 @@ async fn budget_with(
                     .join(" · "),
                 status: t.code("spend-status", e.status.code()),
                 status_code: e.status.code().to_string(),
-                by: [Some(e.row.requested_by_name.clone()), e.row.head_by.clone(), e.row.bureau_by.clone()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" → "),
+                by: [
+                    Some(people.name(&e.row.requested_by_name)),
+                    e.row.head_by.as_deref().map(|b| people.name(b)),
+                    e.row.bureau_by.as_deref().map(|b| people.name(b)),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" → "),
                 reason: e.row.reason.clone(),
                 may_decide: e.may_decide,
                 files: e.files.iter().map(|f| (f.id, f.name.clone())).collect(),

@@ -80,7 +80,8 @@ async fn hours_page(State(app): State<App>, v: Viewer, Query(q): Query<HashMap<S
     let total = list.len();
     let met = list.iter().filter(|h| h.year.met()).count();
     if behind_only {
-        list.retain(|h| !h.year.met());
+        let today = xuequ_app::today();
+        list.retain(|h| h.year.behind(year, today));
     }
     let schools = xuequ_app::registry::all_schools(&app, &v)
         .await?
