@@ -177,7 +177,10 @@ pub async fn check(app: &App, c: &Caller, r: &Request) -> Result<Vec<DateCheck>>
         let asked = Asked { now, calendar: &calendar, attendees: r.attendees, used_minutes_that_week: used + earlier, owner };
         let mut problems = rules.check(&slot, &asked);
         if slot.end > slot.start {
-            problems.extend(app.store.holding(county, f.id, to_utc(slot.start), to_utc(slot.end)).await?.iter().map(collision));
+            for other in app.store.holding(county, f.id, to_utc(slot.start), to_utc(slot.end)).await? {
+                let school = app.store.school(county, other.school_id).await?.map(|s| s.name).unwrap_or_default();
+                problems.push(collision(&other, &school));
+            }
         }
         checks.push(DateCheck { slot, problems });
     }

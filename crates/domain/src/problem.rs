@@ -14,6 +14,8 @@ pub enum Problem {
     MissingFigures { year: String, count: usize, schools: String },
     #[error("`{value}` is not a number")]
     NotANumber { value: String },
+    #[error("{value} has more than two decimals")]
+    TooManyDecimals { value: String },
     #[error("`{value}` is not a whole number")]
     NotAnInteger { value: String },
     #[error("`{value}` is not a date (YYYY-MM-DD)")]

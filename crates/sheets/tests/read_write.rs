@@ -177,3 +177,13 @@ fn a_report_sheet_named_with_characters_excel_refuses_is_still_written() {
     let range = book.worksheet_range(&name).unwrap();
     assert_eq!(range.get((1, 1)), Some(&calamine::Data::Float(1.5)));
 }
+
+/// A CSV row is numbered as a spreadsheet shows the file: the header is row 1, so the second
+/// data line is row 3 (as for XLSX).
+#[test]
+fn csv_rows_are_numbered_as_a_spreadsheet_shows_them() {
+    let csv = "学号,学校代码\nS1,A\nS2,B\n".as_bytes();
+    let table = xuequ_sheets::read_table(csv, "scores.csv").expect("reads");
+    let rows: Vec<usize> = table.rows.iter().map(|(row, _)| *row).collect();
+    assert_eq!(rows, vec![2, 3]);
+}

@@ -74,6 +74,8 @@ pub fn router(state: App) -> Router {
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(pages::stylesheet))
         .route("/static/app.js", get(pages::script))
+        .route("/static/favicon.svg", get(pages::icon))
+        .route("/favicon.ico", get(pages::icon))
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
         .fallback(pages::not_found)

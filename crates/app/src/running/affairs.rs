@@ -85,6 +85,10 @@ fn task_fields(input: &TaskInput, schools: &[i64], year: i32, problems: &mut Vec
     }
     if let Some(d) = input.done_on {
         near(problems, "done_on", d, year, PLAN_YEARS_AROUND);
+        // Done is something that happened: not on a day still to come.
+        if d > crate::today() {
+            problems.push(FieldProblem::new("done_on", Problem::FutureDate));
+        }
     }
     if let Some(s) = input.owner_school_id
         && !schools.contains(&s)

@@ -4,7 +4,7 @@
 
 use chrono::{NaiveDate, Utc};
 use xuequ_domain::access::running::{self as policy, Affairs};
-use xuequ_domain::budget::{Fen, Source, SpendCategory, WARN_PERCENT, check_spend, needs_bureau, parse_yuan};
+use xuequ_domain::budget::{Fen, Source, SpendCategory, WARN_PERCENT, check_spend, needs_bureau};
 use xuequ_domain::running::{AttachmentOwner, SpendStatus};
 use xuequ_domain::{Coded, FieldProblem, Problem};
 use xuequ_store::entities::{budget, budget_line, budget_source, cluster, expenditure, running_file};
@@ -210,10 +210,10 @@ pub struct SourceInput {
 }
 
 fn amount(field: &'static str, text: &str, problems: &mut Vec<FieldProblem>) -> Fen {
-    match parse_yuan(text).filter(|f| *f <= 100_000_000_000) {
-        Some(f) => f,
-        None => {
-            problems.push(FieldProblem::new(field, Problem::NotANumber { value: text.chars().take(30).collect() }));
+    match xuequ_domain::budget::read_yuan(text) {
+        Ok(f) => f,
+        Err(p) => {
+            problems.push(FieldProblem::new(field, p));
             0
         }
     }

@@ -47,8 +47,8 @@ pub fn parse_settings(total: &str, school_based: &str, training: &str, bureau_li
     };
     let (total, school_based, training) =
         (tenths("hours_total", total), tenths("hours_school_based", school_based), tenths("hours_training", training));
-    let limit = xuequ_domain::budget::parse_yuan(bureau_limit).unwrap_or_else(|| {
-        problems.push(FieldProblem::new("bureau_limit", Problem::NotANumber { value: bureau_limit.chars().take(20).collect() }));
+    let limit = xuequ_domain::budget::read_yuan(bureau_limit).unwrap_or_else(|p| {
+        problems.push(FieldProblem::new("bureau_limit", p));
         0
     });
     if !problems.is_empty() {

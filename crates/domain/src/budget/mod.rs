@@ -68,6 +68,43 @@ pub fn yuan(fen: Fen) -> String {
     format!("{sign}{}.{:02}", fen.abs() / 100, fen.abs() % 100)
 }
 
+/// The most an amount may be: one billion yuan.
+pub const MAX_FEN: Fen = 100_000_000_000;
+
+/// An amount as typed, or what is wrong with it in the person's terms: below zero, more than
+/// two decimals (分), too large, or not a number at all.
+pub fn read_yuan(text: &str) -> Result<Fen, crate::Problem> {
+    let value: String = text.trim().chars().take(30).collect();
+    if let Some(f) = parse_yuan(text) {
+        return if f <= MAX_FEN { Ok(f) } else { Err(crate::Problem::OutOfRange { value, min: "0".into(), max: money(MAX_FEN) }) };
+    }
+    let t = value.trim_start_matches(['¥', '￥']);
+    if let Some(rest) = t.strip_prefix('-').or_else(|| t.strip_prefix('－'))
+        && parse_yuan(rest).is_some()
+    {
+        return Err(crate::Problem::OutOfRange { value, min: "0".into(), max: money(MAX_FEN) });
+    }
+    if t.split_once('.').is_some_and(|(w, d)| parse_yuan(w).is_some() && d.len() > 2 && d.chars().all(|c| c.is_ascii_digit())) {
+        return Err(crate::Problem::TooManyDecimals { value });
+    }
+    Err(crate::Problem::NotANumber { value })
+}
+
+/// Fen as people read an amount on a page or a report: `¥600,000.00`, `-¥12.50`.
+pub fn money(fen: Fen) -> String {
+    let plain = yuan(fen.abs());
+    let (whole, cents) = plain.split_once('.').unwrap_or((&plain, "00"));
+    let digits: Vec<char> = whole.chars().collect();
+    let mut grouped = String::new();
+    for (i, d) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(*d);
+    }
+    format!("{}¥{grouped}.{cents}", if fen < 0 { "-" } else { "" })
+}
+
 /// Yuan as typed (`12345.6`, `12,345.67`, `￥300`) to fen, exactly; None when it does not read or
 /// has more than two decimals.
 pub fn parse_yuan(text: &str) -> Option<Fen> {
@@ -112,5 +149,27 @@ mod tests {
         assert_eq!(yuan(-7), "-0.07");
         // 0.1 + 0.2 in fen is exactly 0.3.
         assert_eq!(parse_yuan("0.1").unwrap() + parse_yuan("0.2").unwrap(), parse_yuan("0.3").unwrap());
+    }
+}
+
+#[cfg(test)]
+mod money_tests {
+    #[test]
+    fn amounts_read_with_the_sign_separators_and_fen() {
+        assert_eq!(super::money(60_000_000), "¥600,000.00");
+        assert_eq!(super::money(99), "¥0.99");
+        assert_eq!(super::money(-1250), "-¥12.50");
+        assert_eq!(super::money(123_456_789_012), "¥1,234,567,890.12");
+        assert_eq!(super::parse_yuan(&super::money(7_000_000)), Some(7_000_000), "what is shown reads back");
+    }
+
+    #[test]
+    fn a_wrong_amount_says_what_is_wrong() {
+        use crate::Problem;
+        assert_eq!(super::read_yuan("1,200.5"), Ok(120_050));
+        assert!(matches!(super::read_yuan("-50"), Err(Problem::OutOfRange { .. })));
+        assert!(matches!(super::read_yuan("12.345"), Err(Problem::TooManyDecimals { .. })));
+        assert!(matches!(super::read_yuan("2000000000"), Err(Problem::OutOfRange { .. })));
+        assert!(matches!(super::read_yuan("十万"), Err(Problem::NotANumber { .. })));
     }
 }

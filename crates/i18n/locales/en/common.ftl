@@ -59,6 +59,7 @@ nav-plans = Planning
 error-stale = Someone else changed this record meanwhile; nothing was saved — check and save again
 nav-menu = Menu
 flash-saved = Saved.
+flash-withdrawn = Your sign-up was withdrawn.
 
 confirm-intro = Please confirm these changes:
 confirm-history-kept = The records as they were stay in the history and in the audit log.

@@ -1,6 +1,7 @@
 # problems
 problem-required = Required
 problem-not-a-number = “{ $value }” is not a number
+problem-too-many-decimals = “{ $value }” has more than two decimals (amounts go to the fen)
 problem-not-an-integer = “{ $value }” is not a whole number
 problem-not-a-date = “{ $value }” is not a date (2024-09-01)
 problem-not-a-boolean = “{ $value }” should be yes or no
@@ -72,7 +73,7 @@ problem-too-far-ahead = May be booked at most { $days } days ahead
 problem-over-capacity = { $attendees } people is more than the { $capacity } it holds
 problem-over-weekly-quota = Over the weekly quota of { $quota_hours } hours per school ({ $used_hours } hours already booked this week)
 problem-not-shared = This facility is not shared with your school
-problem-collides = Collides with booking #{ $booking } ({ $start }–{ $end })
+problem-collides = Collides with the booking of { $booking } ({ $start }–{ $end })
 problem-not-begun-yet = It has not begun yet ({ $when }); it can be marked once it has
 problem-too-many-dates = The repeat covers { $count } dates, more than the { $max } allowed
 problem-wrong-step = Not possible while it is { $status ->

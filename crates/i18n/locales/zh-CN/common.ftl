@@ -59,6 +59,7 @@ nav-plans = 学区规划
 error-stale = 该记录已被他人修改，未保存；请核对后再保存
 nav-menu = 菜单
 flash-saved = 已保存。
+flash-withdrawn = 已取消报名。
 
 confirm-intro = 请确认以下变更：
 confirm-history-kept = 变更前的记录保留在历史中，可在操作日志里查到。

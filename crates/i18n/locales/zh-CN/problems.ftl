@@ -1,6 +1,7 @@
 # problems
 problem-required = 必填
 problem-not-a-number = “{ $value }”不是数字
+problem-too-many-decimals = “{ $value }”的小数超过两位（金额精确到分）
 problem-not-an-integer = “{ $value }”不是整数
 problem-not-a-date = “{ $value }”不是日期（格式 2024-09-01）
 problem-not-a-boolean = “{ $value }”应为“是”或“否”
@@ -72,7 +73,7 @@ problem-too-far-ahead = 最多只能预约 { $days } 天以内的时间
 problem-over-capacity = { $attendees } 人超过场馆容量 { $capacity } 人
 problem-over-weekly-quota = 超过每校每周 { $quota_hours } 小时的限额（本周已预约 { $used_hours } 小时）
 problem-not-shared = 该场馆不对你的学校开放
-problem-collides = 与预约 #{ $booking }（{ $start }–{ $end }）时间冲突
+problem-collides = 与{ $booking }的预约（{ $start }–{ $end }）时间冲突
 problem-not-begun-yet = 还没有开始（{ $when }），开始之后才能标记
 problem-too-many-dates = 重复预约共 { $count } 次，超过上限 { $max } 次
 problem-wrong-step = 当前状态（{ $status ->

@@ -257,7 +257,9 @@ impl Store {
         expire_overdue_on(&txn, ctx.county_id, Some(new.facility_id), span, Utc::now()).await?;
         for (from, to) in &new.slots {
             if let Some(other) = holding_on(&txn, ctx.county_id, new.facility_id, *from, *to).await?.into_iter().next() {
-                return Err(StoreError::Conflict(collision(&other)));
+                let school =
+                    crate::entities::school::Entity::find_by_id(other.school_id).one(&txn).await?.map(|s| s.name).unwrap_or_default();
+                return Err(StoreError::Conflict(collision(&other, &school)));
             }
         }
         let now = Utc::now();
@@ -737,10 +739,13 @@ pub(crate) async fn notify<C: ConnectionTrait>(conn: &C, county_id: i64, n: &Not
     Ok(())
 }
 
-/// The collision with `other`, as a person reads it (local times).
-pub fn collision(other: &booking::Model) -> Problem {
+/// The collision with `other`, as a person reads it: who holds the room, for what, when (local
+/// times), not a booking number.
+pub fn collision(other: &booking::Model, school: &str) -> Problem {
     let end = show(other.ends_at);
-    Problem::Collides { booking: other.id.to_string(), start: show(other.starts_at), end: end.get(11..).unwrap_or(&end).to_string() }
+    let purpose = other.purpose.trim();
+    let holder = if purpose.is_empty() { school.to_string() } else { format!("{school}（{purpose}）") };
+    Problem::Collides { booking: holder, start: show(other.starts_at), end: end.get(11..).unwrap_or(&end).to_string() }
 }
 
 /// PostgreSQL's exclusion constraint refusing an overlap that got past the lock (it cannot, but

@@ -75,6 +75,12 @@ pub async fn stylesheet() -> Response {
         .into_response()
 }
 
+/// The site's icon (browsers also ask for `/favicon.ico`, which is the same picture).
+pub async fn icon() -> Response {
+    ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")], include_str!("../../static/favicon.svg"))
+        .into_response()
+}
+
 /// The little script the pages use (no inline scripts: the CSP forbids them).
 pub async fn script() -> Response {
     (
@@ -129,7 +135,12 @@ pub const BACK: &str = "history";
 
 /// A redirect after a successful save, leaving 已保存 for the page it leads to.
 pub fn saved(to: &str) -> Response {
-    ([(header::SET_COOKIE, flash_cookie("saved"))], Redirect::to(to)).into_response()
+    done(to, "saved")
+}
+
+/// Back to `to`, saying what was done (`flash-{what}`: 已取消报名, not 已保存).
+pub fn done(to: &str, what: &str) -> Response {
+    ([(header::SET_COOKIE, flash_cookie(what))], Redirect::to(to)).into_response()
 }
 
 pub struct NavItem {
@@ -209,7 +220,8 @@ impl Chrome {
                 urlencoding::encode(&current_uri().unwrap_or_else(|| path.to_string()))
             ),
             other_lang: t.get("lang-other"),
-            flash: current_flash().map(|key| t.get(&format!("flash-{key}"))),
+            // The cookie comes from the browser: a key we do not know says nothing.
+            flash: current_flash().map(|key| format!("flash-{key}")).filter(|k| t.has(k)).map(|k| t.get(&k)),
             unread: v.unread,
         }
     }

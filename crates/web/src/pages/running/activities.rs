@@ -756,8 +756,26 @@ async fn signup_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Pos
     act(&app, &v, id, async || activities::sign_up(&app, &v, id).await.map(|_| ())).await
 }
 
-async fn withdraw_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(NoFields {}): Posted<NoFields>) -> PageResult {
-    act(&app, &v, id, async || activities::withdraw(&app, &v, id).await).await
+/// 取消报名: asked first, and said as such afterwards.
+async fn withdraw_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<Confirm>) -> PageResult {
+    if !form.confirmed() {
+        let t = v.tr();
+        let d = activities::detail(&app, &v, id).await?;
+        return Ok(ConfirmPage {
+            chrome: Chrome::new(&v, t.get("activity-withdraw"), "/activities"),
+            lines: vec![t.with("activity-withdraw-line", &[("title", d.listed.activity.title.clone())])],
+            action: format!("/activities/{id}/withdraw"),
+            date: None,
+            reason: None,
+            button: t.get("activity-withdraw"),
+            cancel: format!("/activities/{id}"),
+        }
+        .into_response());
+    }
+    match activities::withdraw(&app, &v, id).await {
+        Ok(()) => Ok(done(&format!("/activities/{id}"), "withdrawn")),
+        Err(e) => act(&app, &v, id, async || Err(e)).await,
+    }
 }
 
 /// What is done on an activity's page: assigning teachers, attendance, the record, a review,

@@ -8,7 +8,7 @@ use xuequ_app::running::budgets::{self, BudgetInput, SourceInput, SpendInput};
 use xuequ_app::running::figures;
 use xuequ_domain::access::running::{self as policy, Affairs};
 use xuequ_domain::activity::hours::{Category, show};
-use xuequ_domain::budget::{Source, SpendCategory, yuan};
+use xuequ_domain::budget::{Source, SpendCategory, money, yuan};
 use xuequ_domain::running::SpendStatus;
 
 pub fn routes() -> Router<App> {
@@ -21,6 +21,7 @@ pub fn routes() -> Router<App> {
         .route("/running/budgets/{id}/spend", post(spend_post))
         .route("/running/budgets/{id}/ledger.xlsx", get(ledger_xlsx))
         .route("/running/expenditures/{id}", post(decide_post))
+        .route("/running/expenditures/{id}/approve", post(approve_post))
         .route("/running/settings", get(settings_page).post(settings_post))
         .route("/running/figures", get(figures_page))
 }
@@ -84,9 +85,9 @@ async fn budgets_page(State(app): State<App>, v: Viewer, Query(q): Query<HashMap
                 id: b.budget.id,
                 cluster_id: b.budget.cluster_id,
                 cluster: b.cluster.clone(),
-                total: yuan(b.total),
-                spent: yuan(b.spent),
-                balance: yuan(b.balance),
+                total: money(b.total),
+                spent: money(b.spent),
+                balance: money(b.balance),
                 percent: b.execution_percent(),
                 warnings: b.lines.iter().filter(|l| l.warning).count(),
                 waiting: b.expenditures.iter().filter(|e| matches!(e.status, SpendStatus::Pending | SpendStatus::AwaitingBureau)).count(),
@@ -178,18 +179,18 @@ async fn budget_with(
                 "{}{} {}",
                 t.code("budget-source", s.source.code()),
                 if school.is_empty() { String::new() } else { format!("（{school}）") },
-                yuan(s.amount)
+                money(s.amount)
             )
         })
         .collect::<Vec<_>>()
         .join("；");
     let facts = vec![
         (t.get("budget-year"), b.budget.year.to_string()),
-        (t.get("budget-total"), yuan(b.total)),
-        (t.get("budget-spent"), format!("{} ({}%)", yuan(b.spent), b.execution_percent())),
-        (t.get("budget-balance"), yuan(b.balance)),
+        (t.get("budget-total"), money(b.total)),
+        (t.get("budget-spent"), format!("{} ({}%)", money(b.spent), b.execution_percent())),
+        (t.get("budget-balance"), money(b.balance)),
         (t.get("budget-sources"), sources),
-        (t.get("budget-bureau-limit"), yuan(b.bureau_limit)),
+        (t.get("budget-bureau-limit"), money(b.bureau_limit)),
     ];
     let chosen = values.get("category").cloned().unwrap_or_default();
     let day = |d: chrono::NaiveDate| xuequ_domain::booking::to_utc(d.and_hms_opt(0, 0, 0).expect("midnight"));
@@ -211,10 +212,10 @@ async fn budget_with(
             .iter()
             .map(|l| LineRow {
                 category: t.code("spend-category", l.category.code()),
-                amount: yuan(l.line.amount),
-                spent: yuan(l.line.spent),
-                waiting: yuan(l.waiting),
-                balance: yuan(l.balance),
+                amount: money(l.line.amount),
+                spent: money(l.line.spent),
+                waiting: money(l.waiting),
+                balance: money(l.balance),
                 percent: l.used_percent.min(100),
                 warning: l.warning,
             })
@@ -228,7 +229,7 @@ async fn budget_with(
                 date: e.row.spent_on.to_string(),
                 voucher: e.row.voucher.clone(),
                 category: t.code("spend-category", e.category.code()),
-                amount: yuan(e.row.amount),
+                amount: money(e.row.amount),
                 payee: e.row.payee.clone(),
                 purpose: [e.row.purpose.clone(), e.activity.clone().unwrap_or_default()]
                     .into_iter()
@@ -327,6 +328,45 @@ async fn spend_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Post
 struct DecideForm {
     approve: String,
     reason: String,
+}
+
+/// 批准…: what is approved, for how much and to whom, asked before it is signed off.
+async fn approve_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<Confirm>) -> PageResult {
+    let budget_id = budgets::budget_of(&app, &v, id).await?;
+    if !form.confirmed() {
+        let t = v.tr();
+        let view = budgets::budget(&app, &v, budget_id).await?;
+        let s = view.expenditures.iter().find(|s| s.row.id == id).ok_or(AppError::NotFound)?;
+        let mut lines = vec![t.with(
+            "spend-approve-line",
+            &[
+                ("amount", money(s.row.amount)),
+                ("payee", s.row.payee.clone()),
+                ("purpose", s.row.purpose.clone()),
+                ("cluster", view.cluster.clone()),
+            ],
+        )];
+        if !view.may_approve_bureau && s.row.amount > view.bureau_limit {
+            lines.push(t.with("spend-approve-bureau", &[("limit", money(view.bureau_limit))]));
+        }
+        return Ok(ConfirmPage {
+            chrome: Chrome::new(&v, t.get("spend-approve"), "/running"),
+            lines,
+            action: format!("/running/expenditures/{id}/approve"),
+            date: None,
+            reason: None,
+            button: t.get("spend-approve"),
+            cancel: format!("/running/budgets/{budget_id}#spending"),
+        }
+        .into_response());
+    }
+    match budgets::decide(&app, &v, id, true, "").await {
+        Ok(_) => Ok(saved(&format!("/running/budgets/{budget_id}"))),
+        Err(err) => {
+            let problems = form_problems(err)?;
+            budget_with(&app, &v, budget_id, errors_of(&v.tr(), "spend", &problems), HashMap::new(), None).await
+        }
+    }
 }
 
 async fn decide_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<DecideForm>) -> PageResult {
