@@ -203,7 +203,9 @@ async fn propose_some(app: &crate::App, bureau: &crate::Caller, year: i32) -> Re
     let mut chosen: Vec<&xuequ_rotate::Move> =
         plan.moves.iter().filter(|m| sending.contains(&m.from)).take(view.required_moves.max(1)).collect();
     chosen.extend(plan.moves.iter().filter(|m| !sending.contains(&m.from)).take(10));
-    let proposals: Vec<Proposal> = chosen.iter().map(|m| Proposal::rotation(year, m)).collect::<Result<_>>()?;
+    // The demo's moves run with the school year, from 1 September.
+    let september = crate::exchange::year_start(year)?;
+    let proposals: Vec<Proposal> = chosen.iter().map(|m| Proposal::rotation(september, m)).collect();
     if proposals.is_empty() {
         return Ok(Vec::new());
     }

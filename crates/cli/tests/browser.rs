@@ -451,6 +451,13 @@ for (const e of document.querySelectorAll('a, p, td, th, li, span, label, h1, h2
 return { unlabelled, worst, where, overflow: document.documentElement.scrollWidth - window.innerWidth };
 "#;
 
+/// The actions at the end of table rows that lie past the window's right edge.
+const ACTIONS_OFF_SCREEN: &str = r#"
+  return [...document.querySelectorAll("table.list tbody td:last-child :is(a, button, input, select)")]
+    .filter((e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.right > window.innerWidth + 1; })
+    .slice(0, 5).map((e) => (e.textContent || e.value || e.name || "").trim() + " @" + Math.round(e.getBoundingClientRect().right));
+"#;
+
 async fn check_page(client: &fantoccini::Client, what: &str) -> Step {
     let found = client.execute(A11Y, vec![]).await?;
     assert_eq!(found["unlabelled"].as_array().map(Vec::len), Some(0), "{what}: controls without a label: {found}");
@@ -510,6 +517,16 @@ async fn role_walks(client: &fantoccini::Client, server: &TestServer) -> Step {
         goto_to(client, &server.url("/teachers"), "/teachers", Locator::Css("table.list")).await?;
         check_page(client, &format!("{user} teachers at 390 px")).await?;
         screenshot(client, &format!("teachers-{user}-phone")).await;
+        // Every page of the menu at phone width: nothing wider than the screen, and a row's
+        // action (its last cell's link, button or form) in view, not past the screen's edge.
+        for href in &menu {
+            let below = format!("{}/**", href.trim_end_matches('/'));
+            goto_to(client, &server.url(href), &below, Locator::Css("h1")).await?;
+            check_page(client, &format!("{user} {href} at 390 px")).await?;
+            let hidden = client.execute(ACTIONS_OFF_SCREEN, vec![]).await?;
+            assert_eq!(hidden.as_array().map(Vec::len), Some(0), "{user} {href} at 390 px: actions off the screen: {hidden}");
+            screenshot(client, &format!("{}-{user}-phone", href.trim_matches('/').replace('/', "-"))).await;
+        }
     }
     client.set_window_size(1366, 900).await?;
     Ok(())
@@ -585,7 +602,18 @@ async fn move_walk(client: &fantoccini::Client, server: &TestServer) -> Step {
     let next_year = format!("/exchange?year={next}");
     goto_to(client, &server.url(&next_year), &next_year, Locator::Css("#plan-form input[name=max_km]")).await?;
     click_to(client, Locator::Css("#plan-form button[type=submit]"), "/exchange/plan", Locator::Id("moves")).await?;
-    click_to(client, Locator::Id("propose"), "/exchange/moves", Locator::Css("p.flash")).await?;
+    // Every planned move is ticked; one is left out, and the question says how many go.
+    let ticks = client.find_all(Locator::Css("#moves input[name=pick]")).await?;
+    assert!(ticks.len() > 1, "the plan's moves can be picked");
+    ticks[0].click().await?;
+    click_to(client, Locator::Id("propose"), "/exchange/plan/propose", Locator::Css("form.confirm-form")).await?;
+    let asked = read(client, Locator::Css("ul.consequences")).await?;
+    assert!(asked.contains(&format!("将提交 {} 项轮岗交流", ticks.len() - 1)), "how many are proposed: {asked}");
+    screenshot(client, "propose-confirm").await;
+    let start = client.find(Locator::Css("form.confirm-form input[name=starts_on]")).await?.prop("value").await?.unwrap_or_default();
+    let start = chrono::NaiveDate::parse_from_str(&start, "%Y-%m-%d").expect("a start date is offered");
+    assert!(start >= chrono::Local::now().date_naive(), "proposals never start in the past: {start}");
+    click_to(client, Locator::Css("form.confirm-form button[type=submit]"), "/exchange/moves", Locator::Css("p.flash")).await?;
     let all = read(client, Locator::Id("all-moves")).await?;
     assert!(all.contains("待审批") && all.contains("轮岗"), "the plan's moves wait for the schools: {all}");
     screenshot(client, "moves-bureau").await;

@@ -319,8 +319,12 @@ async fn running(backend: Backend) {
     budgets_and_plans(&admin, &head, &principal, &member_admin, &member_teacher, &other_county, district, principal_school).await;
 
     // The calendar of the cluster holds the activity; the other county's holds none of it.
-    let day = Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).format("%Y-%m-%d").to_string();
-    let (status, events) = head.items(&format!("/api/v1/cluster-calendar?cluster={district}&from={day}&to={day}")).await;
+    // Around Beijing midnight the activity (begun half an hour ago) is on the day before: the
+    // range covers the day either side.
+    let beijing = Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
+    let day = beijing.format("%Y-%m-%d").to_string();
+    let (from, to) = (beijing - Duration::days(1), beijing + Duration::days(1));
+    let (status, events) = head.items(&format!("/api/v1/cluster-calendar?cluster={district}&from={from}&to={to}")).await;
     assert_eq!(status, StatusCode::OK, "{events}");
     assert!(events.as_array().unwrap().iter().any(|e| e["kind"] == "activity" && e["id"] == id));
     assert_eq!(other_county.items(&format!("/api/v1/cluster-calendar?cluster={district}")).await.0, StatusCode::NOT_FOUND);
@@ -460,8 +464,18 @@ async fn budgets_and_plans(
     let (status, created) = head.post(&format!("/api/v1/clusters/{district}/work-plans"), plan).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let task = created["tasks"][0].clone();
-    let report =
+    // Done is a day that has come: a future one is refused, yesterday is taken.
+    let future =
         json!({"revision": task["revision"], "title": "改名", "status": "done", "done_on": format!("{next}-01-20"), "note": "已印发"});
+    let (status, refused) = principal.call("PATCH", &format!("/api/v1/tasks/{}", task["id"]), Some(future)).await;
+    assert_eq!(
+        (status, refused["error"]["details"][0]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("future_date")),
+        "{refused}"
+    );
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).date_naive();
+    let report =
+        json!({"revision": task["revision"], "title": "改名", "status": "done", "done_on": yesterday.to_string(), "note": "已印发"});
     let (status, reported) = principal.call("PATCH", &format!("/api/v1/tasks/{}", task["id"]), Some(report)).await;
     assert_eq!(status, StatusCode::OK, "{reported}");
     assert_eq!(

@@ -44,6 +44,8 @@ pub enum Problem {
     NotAPair { value: String },
     #[error("the end is not after the start")]
     EndBeforeStart,
+    #[error("the date is already past")]
+    PastDate,
     #[error("{date} is a day off ({reason})")]
     DayOff { date: String, reason: String },
     #[error("{date} is outside the term")]

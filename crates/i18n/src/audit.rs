@@ -277,6 +277,12 @@ fn value_text(tr: &Tr, entity: &str, key: &str, value: &Value, names: &dyn Names
     let id = value.as_i64();
     match (key, value) {
         (_, Value::Null) => String::new(),
+        // A list inside a record (a plan's clusters) reads as how many, not as JSON.
+        (_, Value::Array(items)) if items.iter().all(|i| i.is_string() || i.is_number()) && items.len() <= 8 => {
+            items.iter().map(text).collect::<Vec<_>>().join("、")
+        }
+        (_, Value::Array(items)) => tr.with("audit-items", &[("count", items.len().to_string())]),
+        (_, Value::Object(_)) => tr.get("audit-details"),
         (_, Value::Bool(b)) => tr.get(if *b { "audit-yes" } else { "audit-no" }),
         ("school_id" | "lead_school_id" | "campus_of", _) => id.and_then(|id| names.school(id)).unwrap_or_else(|| text(value)),
         ("cluster_id", _) => id.and_then(|id| names.cluster(id)).unwrap_or_else(|| text(value)),
@@ -397,6 +403,17 @@ mod tests {
         let created =
             describe(&tr, &Entry { who: "head", action: "create", entity: "activity", before: None, after: Some(&after) }, &NoNames);
         assert_eq!(created.text, "李校长（head） 新建了教研活动“同课异构”");
+    }
+
+    #[test]
+    fn a_list_in_a_record_reads_as_how_many() {
+        let tr = Tr::new(Lang::Zh);
+        let before = serde_json::json!({"name": "方案一", "clusters": [{"lead": 93}]});
+        let after = serde_json::json!({"name": "方案一", "clusters": [{"lead": 93}, {"lead": 12}]});
+        let s =
+            describe(&tr, &Entry { who: "admin", action: "update", entity: "plan", before: Some(&before), after: Some(&after) }, &NoNames);
+        assert_eq!(s.changes.len(), 1);
+        assert_eq!((s.changes[0].1.as_str(), s.changes[0].2.as_str()), ("1 项", "2 项"));
     }
 
     #[test]

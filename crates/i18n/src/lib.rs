@@ -280,6 +280,7 @@ mod tests {
             ActivityFull { capacity: 30 },
             ActivityCancelled,
             ActivityBegun,
+            PastDate,
             TooManyDecimals { value: "12.345".into() },
             NotInvited,
             TeacherLinked { account: "t01".into() },

@@ -1,6 +1,18 @@
 // Behaviour the pages attach by data attributes; the pages work without it.
 document.documentElement.classList.add("js");
 document.addEventListener("DOMContentLoaded", () => {
+  // On a phone a table whose rows end in an action becomes cards (app.css, .cards), each cell
+  // labelled with its column, so the action is in view instead of off the screen's edge.
+  for (const table of document.querySelectorAll("table.list")) {
+    if (!table.querySelector("tbody td:last-child :is(form, button, a)")) continue;
+    const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+    table.classList.add("cards");
+    for (const row of table.querySelectorAll("tbody tr")) {
+      [...row.children].forEach((cell, i) => {
+        if (heads[i] && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", heads[i]);
+      });
+    }
+  }
   for (const button of document.querySelectorAll("[data-print]")) {
     button.addEventListener("click", () => window.print());
   }

@@ -140,13 +140,48 @@ pub async fn propose_plan(
     year: Option<i32>,
     cluster: Option<i64>,
     max_km: f64,
+    picked: &Picked,
 ) -> Result<Vec<exchange_move::Model>> {
     let (view, plan) = super::plan(app, c, year, cluster, max_km).await?;
-    if plan.moves.is_empty() {
-        return Ok(Vec::new());
+    let chosen: Vec<&xuequ_rotate::Move> =
+        plan.moves.iter().filter(|m| picked.teachers.as_ref().is_none_or(|t| t.contains(&m.teacher))).collect();
+    if chosen.is_empty() {
+        return match picked.teachers {
+            Some(_) => Err(AppError::invalid("pick", Problem::Required)),
+            None => Ok(Vec::new()),
+        };
     }
-    let proposals: Vec<Proposal> = plan.moves.iter().map(|m| Proposal::rotation(view.year, m)).collect::<Result<_>>()?;
+    let starts_on = match picked.starts_on {
+        Some(d) => d,
+        None => first_start(app, c, view.year).await?,
+    };
+    if starts_on < crate::today() {
+        return Err(AppError::invalid("starts_on", Problem::PastDate));
+    }
+    let proposals: Vec<Proposal> = chosen.iter().map(|m| Proposal::rotation(starts_on, m)).collect();
     propose(app, c, &proposals, MoveOrigin::Plan).await
+}
+
+/// Which of a plan's moves to propose (all when `teachers` is none) and from which day (the
+/// first day a rotation can still begin when none).
+#[derive(Debug, Clone, Default)]
+pub struct Picked {
+    pub teachers: Option<Vec<i64>>,
+    pub starts_on: Option<NaiveDate>,
+}
+
+/// The first day a rotation of school year `year` can begin: 1 September while it is ahead,
+/// else the first day of the county's next term (its calendar), else tomorrow — never a day
+/// already past.
+pub async fn first_start(app: &App, c: &Caller, year: i32) -> Result<NaiveDate> {
+    let today = crate::today();
+    let september = super::year_start(year)?;
+    if today < september {
+        return Ok(september);
+    }
+    let calendar = app.store.stored_calendar(c.county(), None, year).await?.unwrap_or_default();
+    let next_term = calendar.terms.iter().map(|t| t.0).filter(|d| *d > today).min();
+    Ok(next_term.unwrap_or(today + chrono::Duration::days(1)))
 }
 
 /// One move, if the caller sees one of its schools (else not found).
@@ -161,19 +196,20 @@ pub async fn get(app: &App, c: &Caller, id: i64) -> Result<exchange_move::Model>
 }
 
 impl Proposal {
-    /// A planned move as a proposal: 轮岗 for the school year, 1 September to 31 August, filling
-    /// a shortage of its subject.
-    pub fn rotation(year: i32, m: &xuequ_rotate::Move) -> Result<Proposal> {
-        Ok(Proposal {
+    /// A planned move as a proposal: 轮岗 for a year from `starts_on` (1 September to 31 August
+    /// when it starts with the school year), filling a shortage of its subject.
+    pub fn rotation(starts_on: NaiveDate, m: &xuequ_rotate::Move) -> Proposal {
+        let year_later = starts_on.checked_add_months(chrono::Months::new(12)).unwrap_or(starts_on);
+        Proposal {
             teacher_id: m.teacher,
             to_school_id: m.to,
             form: Form::Rotation,
-            starts_on: super::year_start(year)?,
-            ends_on: NaiveDate::from_ymd_opt(year + 1, 8, 31).expect("31 August"),
+            starts_on,
+            ends_on: year_later.pred_opt().unwrap_or(year_later),
             load_percent: 100,
             weekdays: Vec::new(),
             fills: m.subject.clone(),
-        })
+        }
     }
 }
 
@@ -212,6 +248,51 @@ pub async fn inbox(app: &App, c: &Caller) -> Result<Inbox> {
         }
     }
     Ok(out)
+}
+
+/// A part of the caller's inbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InboxPart {
+    Incoming,
+    Outgoing,
+    ToConfirm,
+}
+
+impl InboxPart {
+    pub fn parse(s: &str) -> Option<InboxPart> {
+        match s {
+            "incoming" => Some(InboxPart::Incoming),
+            "outgoing" => Some(InboxPart::Outgoing),
+            "to_confirm" => Some(InboxPart::ToConfirm),
+            _ => None,
+        }
+    }
+
+    /// The moves of this part and what deciding them all means (agreeing, or the bureau's
+    /// confirmation).
+    pub fn of(self, inbox: Inbox) -> (Vec<exchange_move::Model>, Decision) {
+        match self {
+            InboxPart::Incoming => (inbox.incoming, Decision::Approve),
+            InboxPart::Outgoing => (inbox.outgoing, Decision::Approve),
+            InboxPart::ToConfirm => (inbox.to_confirm, Decision::Confirm),
+        }
+    }
+}
+
+/// Agrees to (or confirms) every move waiting in one part of the caller's inbox, each by the
+/// same rules as one at a time: how many were decided, and how many another person had decided
+/// meanwhile (left as they are).
+pub async fn decide_all(app: &App, c: &Caller, part: InboxPart) -> Result<(usize, usize)> {
+    let (list, decision) = part.of(inbox(app, c).await?);
+    let (mut done, mut moved_on) = (0, 0);
+    for m in list {
+        match decide(app, c, m.id, decision, "").await {
+            Ok(_) => done += 1,
+            Err(AppError::Conflict(_) | AppError::Stale) => moved_on += 1,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((done, moved_on))
 }
 
 /// A decision someone may take on a move.

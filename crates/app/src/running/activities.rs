@@ -85,6 +85,8 @@ pub struct Detail {
     pub invited: Vec<(i64, String)>,
     pub open_to: Vec<i64>,
     pub facility: Option<String>,
+    /// Where its room's booking stands (pending the owner's approval, confirmed, declined …).
+    pub room: Option<xuequ_domain::booking::BookingStatus>,
     /// The attendees the caller sees (all for those who manage it, their own school's for a
     /// principal, none for a teacher).
     pub attendees: Vec<Attendee>,
@@ -471,9 +473,14 @@ pub async fn detail(app: &App, c: &Caller, id: i64) -> Result<Detail> {
         Some(f) => app.store.facility(county, f).await?.map(|f| f.name),
         None => None,
     };
+    let room = match a.booking_id {
+        Some(b) => app.store.booking(county, b).await?.map(|b| b.status),
+        None => None,
+    };
     let going = rows.len() as i64;
     let present = rows.iter().filter(|r| r.checked_in_at.is_some()).count() as i64;
     Ok(Detail {
+        room,
         invited: invited.iter().map(|s| (*s, school_name(*s))).collect(),
         open_to: h.open_to.clone(),
         facility,

@@ -33,6 +33,8 @@ pub struct Spending {
     pub files: Vec<running_file::Model>,
     /// Whether the caller approves or declines it now (see `policy::may_decide_spending`).
     pub may_decide: bool,
+    /// Whether the caller may attach its receipts (who asked for it, or who approves).
+    pub may_attach: bool,
 }
 
 /// A budget as its page shows it.
@@ -141,6 +143,7 @@ async fn views(app: &App, c: &Caller, budgets: Vec<budget::Model>, clusters: &Cl
                             activity: e.activity_id.and_then(|a| titles.get(&a).cloned()),
                             files: files.iter().filter(|f| f.owner_id == e.id).cloned().collect(),
                             may_decide: decidable(&c.actor, &affairs, e, status),
+                            may_attach: e.requested_by == c.actor.user_id || policy::may_approve_as_cluster(&c.actor, &affairs),
                             row: (*e).clone(),
                         }
                     })
@@ -386,7 +389,7 @@ pub async fn attach_receipt(
 ) -> Result<Vec<running_file::Model>> {
     let e = app.store.expenditure(c.county(), id).await?.ok_or(AppError::NotFound)?;
     let view = budget(app, c, e.budget_id).await?;
-    if !(e.requested_by == c.actor.user_id || view.may_approve) {
+    if !view.expenditures.iter().any(|s| s.row.id == id && s.may_attach) {
         return Err(AppError::Forbidden);
     }
     super::files::attach(app, c, AttachmentOwner::Expenditure, id, files).await

@@ -62,8 +62,9 @@ impl YearHours {
         if day.year() != year {
             return day.year() > year && !self.met();
         }
+        // The days of the year gone before `day`: on 1 January nothing is due yet.
         let needed = i64::from(self.total + self.missing_total);
-        i64::from(self.total) < needed * i64::from(day.ordinal()) / 365
+        i64::from(self.total) < needed * i64::from(day.ordinal0()) / 365
     }
 }
 

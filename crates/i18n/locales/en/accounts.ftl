@@ -49,7 +49,7 @@ password-current-password = Current password
 password-new-password = New password (8 characters or more)
 password-confirm-password = New password again
 password-changed = The password was changed.
-password-must-change = Please change your one-time password first.
+password-must-change = This account signed in with a one-time password from an administrator. Choose a password only you know first; the other pages open after that.
 audit-action-change-password = Change password
 login-other-county = Bureau admin of another county (石桥县), who sees nothing of 云岭县
 

@@ -1,6 +1,8 @@
 # The audit log in words (crates/i18n/src/audit.rs). { $name } carries its own quotes, so a
 # record without a name reads without empty ones.
 
+audit-items = { $count } items
+audit-details = (see the record)
 audit-system = the system
 audit-says-create = { $who } created { $kind } { $name }
 audit-says-update = { $who } changed { $kind } { $name }

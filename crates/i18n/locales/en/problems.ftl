@@ -16,6 +16,7 @@ problem-unknown-school = No school with code “{ $value }” in this county
 problem-out-of-scope = You may not change this school’s records
 problem-section-not-taught = A { $school_type } school has no { $section } pupils
 problem-future-date = The date is in the future
+problem-past-date = The date is already past: choose today or a later day
 problem-cluster-full = The cluster already has its maximum of { $max } schools
 problem-already-in-cluster = The school is already in “{ $cluster }” at this level
 problem-not-a-member = The school is not a current member

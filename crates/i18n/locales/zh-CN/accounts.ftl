@@ -49,7 +49,7 @@ password-current-password = 当前密码
 password-new-password = 新密码（至少 8 个字符）
 password-confirm-password = 再次输入新密码
 password-changed = 密码已修改。
-password-must-change = 首次登录请先修改一次性密码。
+password-must-change = 这个账号用的是管理员给的一次性密码。请先设一个只有你知道的新密码，之后才能使用其他页面。
 audit-action-change-password = 修改密码
 login-other-county = 另一个县（石桥县）的教育局管理员，看不到云岭县的任何数据
 

@@ -1,6 +1,8 @@
 # The audit log in words (crates/i18n/src/audit.rs). { $name } carries its own quotes, so a
 # record without a name reads without empty ones.
 
+audit-items = { $count } 项
+audit-details = （详见记录）
 audit-system = 系统
 audit-says-create = { $who } 新建了{ $kind }{ $name }
 audit-says-update = { $who } 修改了{ $kind }{ $name }

@@ -16,6 +16,7 @@ problem-unknown-school = 本县没有学校代码为“{ $value }”的学校
 problem-out-of-scope = 您无权修改该学校的数据
 problem-section-not-taught = { $school_type }没有{ $section }学生
 problem-future-date = 日期不能晚于今天
+problem-past-date = 日期已经过去，请选今天或以后的日子
 problem-cluster-full = 该学区/集团已达到最多 { $max } 所学校
 problem-already-in-cluster = 该校已属于同级的“{ $cluster }”
 problem-not-a-member = 该校不是当前成员校

@@ -341,7 +341,7 @@ async fn post_plan(State(app): State<App>, v: Viewer, Body(b): Body<RotationBody
 /// year); both schools of each move are asked to agree.
 #[utoipa::path(post, path = "/exchange/plan/propose", request_body = RotationBody, responses((status = 200, body = Vec<MoveOut>), (status = 409)), tag = "exchange")]
 async fn propose_plan(State(app): State<App>, v: Viewer, Body(b): Body<RotationBody>) -> ApiResult<Json<Vec<MoveOut>>> {
-    Ok(Json(outs(moves::propose_plan(&app, &v, b.year, b.cluster, b.max_km).await?)))
+    Ok(Json(outs(moves::propose_plan(&app, &v, b.year, b.cluster, b.max_km, &moves::Picked::default()).await?)))
 }
 
 #[derive(Deserialize, IntoParams)]

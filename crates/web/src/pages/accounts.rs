@@ -228,6 +228,7 @@ fn reset_question(v: &Viewer, u: &User) -> ConfirmPage {
         action: format!("/admin/users/{}/password", u.id),
         date: None,
         reason: None,
+        keep: Vec::new(),
         button: t.get("user-reset-password"),
         cancel: format!("/admin/users/{}", u.id),
     }

@@ -554,6 +554,7 @@ async fn decide(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q)
             action: format!("/bookings/{id}/decide?decision=no_show"),
             date: None,
             reason: None,
+            keep: Vec::new(),
             button: t.get("booking-no-show"),
             cancel: format!("/bookings/{id}"),
         }
@@ -574,6 +575,7 @@ async fn decide(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Query(q)
             action: format!("/bookings/{id}/decide?decision=cancel{}", if series { "&series=yes" } else { "" }),
             date: None,
             reason: None,
+            keep: Vec::new(),
             button: t.get("booking-cancel"),
             cancel: format!("/bookings/{id}"),
         }

@@ -270,6 +270,7 @@ async fn dissolve_confirm(State(app): State<App>, v: Viewer, Path(id): Id) -> Pa
             hint: t.get("confirm-date-hint"),
         }),
         reason: None,
+        keep: Vec::new(),
         button: t.get("cluster-dissolve"),
         cancel: format!("/clusters/{id}"),
     }
@@ -302,6 +303,7 @@ async fn member_remove_confirm(State(app): State<App>, v: Viewer, Path((id, scho
             hint: t.get("confirm-date-hint"),
         }),
         reason: None,
+        keep: Vec::new(),
         button: t.get("cluster-remove-member"),
         cancel: format!("/clusters/{id}"),
     }

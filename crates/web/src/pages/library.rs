@@ -582,6 +582,7 @@ async fn withdraw_post(
             action: format!("/library/{id}/withdraw?revision={}", d.resource.revision),
             date: None,
             reason: None,
+            keep: Vec::new(),
             button: t.get("library-withdraw"),
             cancel: format!("/library/{id}"),
         }

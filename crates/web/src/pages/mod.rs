@@ -198,6 +198,11 @@ impl Chrome {
         if v.can(Action::Read, Resource::AuditLog, &county) {
             nav.push(("nav-audit", "/admin/audit"));
         }
+        // Before the one-time password is changed every other page sends back here: no menu
+        // of links that only bounce.
+        if v.user.must_change_password {
+            nav.clear();
+        }
         let nav = nav
             .into_iter()
             .map(|(key, href)| NavItem {
@@ -270,6 +275,8 @@ pub struct ConfirmPage {
     pub date: Option<DateField>,
     /// A reason the action needs, asked (again) on the confirmation, kept as typed before it.
     pub reason: Option<DateField>,
+    /// What was chosen before the question (the moves ticked), carried to the confirmed post.
+    pub keep: Vec<(String, String)>,
     pub button: String,
     pub cancel: String,
 }
@@ -497,6 +504,8 @@ pub struct FormPage {
     pub fields: Vec<FieldView>,
     pub errors: Vec<String>,
     pub cancel: String,
+    /// A sentence above the fields saying why the form is here (the one-time password).
+    pub intro: Option<String>,
     pub readonly: bool,
     pub retire_action: Option<String>,
     pub retire_label: String,
@@ -668,7 +677,9 @@ pub fn record_form(
         action: shape.path.to_string(),
         fields: field_views(&t, shape.entity, specs, values, problems),
         errors: loose_problems(&t, specs, problems),
-        cancel: shape.cancel.to_string(),
+        // The one-time password's form says why it is shown, and offers no way around it.
+        cancel: if v.user.must_change_password { String::new() } else { shape.cancel.to_string() },
+        intro: v.user.must_change_password.then(|| t.get("password-must-change")),
         readonly: shape.readonly,
         retire_action,
         retire_label,

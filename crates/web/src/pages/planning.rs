@@ -608,6 +608,7 @@ async fn apply_confirm(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -
             hint: t.get("confirm-date-hint"),
         }),
         reason: None,
+        keep: Vec::new(),
         button: t.get("plan-apply"),
         cancel: format!("/plans/{id}"),
     }

@@ -502,6 +502,7 @@ fn retire_page(v: &Viewer, title: String, lines: Vec<String>, action: String, ca
             hint: t.get("confirm-date-hint"),
         }),
         reason: None,
+        keep: Vec::new(),
         button: t.get("action-retire"),
         cancel,
     }

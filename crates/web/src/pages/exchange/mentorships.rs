@@ -263,6 +263,7 @@ async fn end(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form
             action: format!("/exchange/mentorships/{id}/end"),
             date: None,
             reason: None,
+            keep: Vec::new(),
             button: t.get("pair-end"),
             cancel: format!("/exchange/mentorships/{id}"),
         }

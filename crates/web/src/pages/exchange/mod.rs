@@ -39,7 +39,8 @@ pub(super) fn exchange_tabs(v: &Viewer, current: &str) -> Vec<(String, String, b
 }
 
 /// One planned move as the page shows it: teacher, subject, from, to, km.
-type MoveRow = (String, String, String, String, String);
+/// A planned move: teacher, subject, from, to, km, and the teacher's id (what is ticked).
+type MoveRow = (String, String, String, String, String, i64);
 
 /// One school's line of the due-teachers table.
 struct SchoolRow {
@@ -240,7 +241,7 @@ async fn plan(State(app): State<App>, v: Viewer, Posted(form): Posted<PlanForm>)
         .iter()
         .map(|m| {
             let subject = Subject::parse(&m.subject).map(|s| t.code("subject", s.code())).unwrap_or_else(|| m.subject.clone());
-            (teachers.get(&m.teacher).cloned().unwrap_or_default(), subject, name(&m.from), name(&m.to), format!("{:.1}", m.km))
+            (teachers.get(&m.teacher).cloned().unwrap_or_default(), subject, name(&m.from), name(&m.to), format!("{:.1}", m.km), m.teacher)
         })
         .collect();
     let unfilled = plan
@@ -257,13 +258,75 @@ async fn plan(State(app): State<App>, v: Viewer, Posted(form): Posted<PlanForm>)
     build(&app, &v, &values_of(&form), Some((summary, moves, unfilled)), Vec::new()).await
 }
 
-/// Proposes the plan's moves as they stand (the planner runs again on the same figures, so the
-/// moves are those the person saw unless someone changed the registry meanwhile); both schools
-/// of each move are asked to agree.
-async fn propose_plan(State(app): State<App>, v: Viewer, Posted(form): Posted<PlanForm>) -> PageResult {
-    let (year, cluster) = (form.year(), form.cluster());
-    let max_km = form.max_km().unwrap_or(f64::NAN);
-    let proposed = xuequ_app::exchange::moves::propose_plan(&app, &v, year, cluster, max_km).await?;
-    let year = proposed.first().map(|m| m.year).or(year).unwrap_or_default();
-    Ok(saved(&format!("/exchange/moves?year={year}")))
+/// The moves ticked on a plan, the question's answers and the plan's own question.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ProposeForm {
+    year: String,
+    cluster: String,
+    max_km: String,
+    pick: Vec<String>,
+    starts_on: String,
+    confirmed: String,
+}
+
+/// Proposes the ticked moves of the plan (the planner runs again on the same figures, so the
+/// moves are those the person saw unless someone changed the registry meanwhile), after asking
+/// how many and from when; both schools of each move are then asked to agree.
+async fn propose_plan(State(app): State<App>, v: Viewer, Posted(form): Posted<ProposeForm>) -> PageResult {
+    use xuequ_app::exchange::moves::{self, Picked};
+    let t = v.tr();
+    let plan_form = PlanForm { year: form.year.clone(), cluster: form.cluster.clone(), max_km: form.max_km.clone() };
+    let (year, cluster) = (plan_form.year(), plan_form.cluster());
+    let max_km = plan_form.max_km().unwrap_or(f64::NAN);
+    let teachers: Vec<i64> = form.pick.iter().filter_map(|p| p.trim().parse().ok()).collect();
+    let (view, plan) = exchange::plan(&app, &v, year, cluster, max_km).await?;
+    let chosen: Vec<_> = plan.moves.iter().filter(|m| teachers.contains(&m.teacher)).collect();
+    if chosen.is_empty() {
+        let problem = t.problem(&xuequ_domain::Problem::Required);
+        return build(&app, &v, &values_of(&plan_form), None, vec![format!("{}：{problem}", t.get("exchange-pick"))]).await;
+    }
+    if !confirmed(&form.confirmed) {
+        let schools: std::collections::HashSet<i64> = chosen.iter().flat_map(|m| [m.from, m.to]).collect();
+        let start = moves::first_start(&app, &v, view.year).await?;
+        let mut keep = vec![
+            ("year".to_string(), plan_form.year.clone()),
+            ("cluster".into(), plan_form.cluster.clone()),
+            ("max_km".into(), plan_form.max_km.clone()),
+        ];
+        keep.extend(chosen.iter().map(|m| ("pick".to_string(), m.teacher.to_string())));
+        return Ok(ConfirmPage {
+            chrome: Chrome::new(&v, t.get("exchange-propose-plan"), "/exchange"),
+            lines: vec![
+                t.with("exchange-propose-line", &[("count", chosen.len().to_string()), ("schools", schools.len().to_string())]),
+                t.get("exchange-propose-dates"),
+            ],
+            action: "/exchange/plan/propose".into(),
+            date: Some(DateField {
+                name: "starts_on",
+                label: t.get("exchange-propose-start"),
+                value: start.to_string(),
+                hint: t.get("exchange-propose-start-hint"),
+            }),
+            reason: None,
+            keep,
+            button: t.get("exchange-propose-plan"),
+            cancel: "/exchange".into(),
+        }
+        .into_response());
+    }
+    let starts_on = chrono::NaiveDate::parse_from_str(form.starts_on.trim(), "%Y-%m-%d").ok();
+    let picked = Picked { teachers: Some(teachers), starts_on };
+    match moves::propose_plan(&app, &v, year, cluster, max_km, &picked).await {
+        Ok(proposed) => {
+            let year = proposed.first().map(|m| m.year).unwrap_or(view.year);
+            Ok(saved(&format!("/exchange/moves?year={year}")))
+        }
+        Err(e) => {
+            let problems = form_problems(e)?;
+            let label = |field: &str| t.get(if field == "starts_on" { "exchange-propose-start" } else { "exchange-pick" });
+            let said = problems.iter().map(|p| format!("{}：{}", label(p.field), t.problem(&p.problem))).collect();
+            build(&app, &v, &values_of(&plan_form), None, said).await
+        }
+    }
 }

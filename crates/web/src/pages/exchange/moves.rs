@@ -14,6 +14,7 @@ pub fn routes() -> Router<App> {
         .route("/exchange/moves/new", get(new_form).post(create))
         .route("/exchange/moves/{id}", get(detail))
         .route("/exchange/moves/{id}/decide", post(decide))
+        .route("/exchange/moves/decide-all", post(decide_all))
         .route("/exchange/teachers/{id}", get(history))
 }
 
@@ -398,6 +399,7 @@ async fn decide(
             action: format!("/exchange/moves/{id}/decide?decision={}&reason={}", decision.code(), urlencoding::encode(&reason)),
             date: None,
             reason: None,
+            keep: Vec::new(),
             button: t.get(key),
             cancel: format!("/exchange/moves/{id}"),
         }
@@ -436,4 +438,45 @@ async fn history(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> Page
         rows: h.moves.iter().map(|m| row(&t, &names, m)).collect(),
     }
     .into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DecideAllForm {
+    part: String,
+    confirmed: String,
+}
+
+/// 全部同意… / 全部确认…: every move waiting in one part of the inbox, after saying how many
+/// and whose; each is decided by the same rules as one at a time.
+async fn decide_all(State(app): State<App>, v: Viewer, Posted(form): Posted<DecideAllForm>) -> PageResult {
+    let t = v.tr();
+    let part = moves::InboxPart::parse(&form.part).ok_or_else(|| AppError::invalid("part", Problem::Required))?;
+    if !confirmed(&form.confirmed) {
+        let (list, decision) = part.of(moves::inbox(&app, &v).await?);
+        if list.is_empty() {
+            return Ok(saved("/exchange/moves"));
+        }
+        let names = Names::load(&app, &v, &list).await?;
+        let shown: Vec<String> =
+            list.iter().take(10).map(|m| format!("{} → {}", names.teacher(m.teacher_id), names.school(m.to_school_id))).collect();
+        let key = if decision == Decision::Confirm { "moves-confirm-all" } else { "moves-approve-all" };
+        let mut lines = vec![t.with(&format!("{key}-line"), &[("count", list.len().to_string())]), shown.join("；")];
+        if list.len() > shown.len() {
+            lines.push(t.with("moves-and-more", &[("count", (list.len() - shown.len()).to_string())]));
+        }
+        return Ok(ConfirmPage {
+            chrome: Chrome::new(&v, t.with(key, &[("count", list.len().to_string())]), "/exchange"),
+            lines,
+            action: "/exchange/moves/decide-all".into(),
+            date: None,
+            reason: None,
+            keep: vec![("part".into(), form.part.clone())],
+            button: t.with(key, &[("count", list.len().to_string())]),
+            cancel: "/exchange/moves".into(),
+        }
+        .into_response());
+    }
+    moves::decide_all(&app, &v, part).await?;
+    Ok(saved("/exchange/moves"))
 }

@@ -142,6 +142,7 @@ async fn include(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(
             action: format!("/exchange/exclusions/{id}/remove?year={year}"),
             date: None,
             reason: None,
+            keep: Vec::new(),
             button: t.get("exclusion-remove"),
             cancel: format!("/exchange/exclusions?year={year}"),
         }

@@ -642,11 +642,20 @@ async fn detail_with(app: &App, v: &Viewer, id: i64, errors: Vec<String>) -> Pag
         (t.get("activity-when"), when(to_local(a.starts_at), to_local(a.ends_at))),
         (
             t.get("activity-host"),
-            [d.listed.host.clone(), d.facility.clone().unwrap_or_default(), a.place.clone()]
-                .into_iter()
-                .filter(|x| !x.is_empty())
-                .collect::<Vec<_>>()
-                .join(" · "),
+            // The room says whether its booking is confirmed or still waiting for its school.
+            [
+                d.listed.host.clone(),
+                match (&d.facility, d.room) {
+                    (Some(f), Some(status)) => format!("{f}（{}）", t.code("booking_status", status.code())),
+                    (Some(f), None) => f.clone(),
+                    (None, _) => String::new(),
+                },
+                a.place.clone(),
+            ]
+            .into_iter()
+            .filter(|x| !x.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · "),
         ),
     ];
     if !d.listed.cluster.is_empty() {
@@ -767,6 +776,7 @@ async fn withdraw_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, P
             action: format!("/activities/{id}/withdraw"),
             date: None,
             reason: None,
+            keep: Vec::new(),
             button: t.get("activity-withdraw"),
             cancel: format!("/activities/{id}"),
         }
@@ -852,6 +862,7 @@ async fn cancel_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Pos
                 value: form.reason.clone(),
                 hint: t.get("activity-cancel-reason-hint"),
             }),
+            keep: Vec::new(),
             button: t.get("activity-cancel"),
             cancel: format!("/activities/{id}"),
         }

@@ -5,7 +5,7 @@ use super::*;
 use chrono::{Datelike, NaiveDate};
 use xuequ_app::running::affairs::{self, DecisionInput, MeetingInput, MemberInput, PlanInput, TaskInput};
 use xuequ_domain::access::running::{self as policy, Affairs};
-use xuequ_domain::running::{CouncilRole, TaskStatus};
+use xuequ_domain::running::{CouncilRole, DecisionStatus, TaskStatus};
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -458,7 +458,12 @@ async fn council_with(app: &App, v: &Viewer, cluster_id: i64, errors: Vec<String
                             d.text.clone(),
                             owner.clone(),
                             d.due_on.map(|x| x.to_string()).unwrap_or_default(),
-                            t.code("decision-status", d.status.code()),
+                            // Still open past its due date: said, so the council sees what slipped.
+                            if d.status == DecisionStatus::Open && d.due_on.is_some_and(|due| due < xuequ_app::today()) {
+                                t.get("decision-overdue")
+                            } else {
+                                t.code("decision-status", d.status.code())
+                            },
                             d.status.to_string(),
                             *may_report,
                         )
@@ -509,6 +514,7 @@ async fn member_end_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>,
             action: format!("/running/council/members/{id}/end"),
             date: None,
             reason: None,
+            keep: Vec::new(),
             button: t.get("cmember-end"),
             cancel: format!("/running/council?cluster={}", m.cluster_id),
         }

@@ -124,6 +124,7 @@ pub struct SpendRow {
     pub by: String,
     pub reason: String,
     pub may_decide: bool,
+    pub may_attach: bool,
     pub files: Vec<(i64, String)>,
 }
 
@@ -249,6 +250,7 @@ async fn budget_with(
                 .join(" → "),
                 reason: e.row.reason.clone(),
                 may_decide: e.may_decide,
+                may_attach: e.may_attach,
                 files: e.files.iter().map(|f| (f.id, f.name.clone())).collect(),
             })
             .collect(),
@@ -355,6 +357,7 @@ async fn approve_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Po
             action: format!("/running/expenditures/{id}/approve"),
             date: None,
             reason: None,
+            keep: Vec::new(),
             button: t.get("spend-approve"),
             cancel: format!("/running/budgets/{budget_id}#spending"),
         }
