@@ -230,6 +230,32 @@ async fn library(backend: Backend) {
     // An edit from a stale read is refused; nothing changes.
     let stale = json!({"title": "旧的", "subject": "math", "kind": "test", "sharing": "county", "revision": revision});
     assert_eq!(principal.call("PATCH", &format!("/api/v1/resources/{docx_id}"), Some(stale)).await.0, StatusCode::PRECONDITION_FAILED);
+    // On the page a stale edit is not a dead end: it says so, keeps what was typed over the
+    // newest revision, and the second save goes through.
+    let typed = |rev: &str| {
+        [
+            ("title", "一元二次方程（页面修订）"),
+            ("subject", "math"),
+            ("kind", "test"),
+            ("sharing", "county"),
+            ("grade", "9"),
+            ("revision", rev),
+        ]
+        .iter()
+        .map(|(k, v)| (*k, v.to_string()))
+        .collect::<Vec<_>>()
+    };
+    let (status, page) = principal.form_page(&format!("/library/{docx_id}/edit"), &typed(&revision.to_string())).await;
+    assert!(status.is_success() && page.contains("你填写的内容仍在下面") && page.contains("一元二次方程（页面修订）"), "{status}");
+    assert!(!page.contains("没有上传任何文件"), "an edit is not an upload");
+    let kept = page.split(r#"name="revision" value=""#).nth(1).and_then(|r| r.split('"').next()).unwrap_or_default().to_string();
+    assert_ne!(kept, revision.to_string(), "the form now carries the newest revision");
+    let (status, again) = principal.form_page(&format!("/library/{docx_id}/edit"), &typed(&kept)).await;
+    // Saved: the client follows the redirect to the resource's page, which has the new title.
+    assert!(
+        status.is_success() && !again.contains(r#"id="errors""#) && again.contains("一元二次方程（页面修订）"),
+        "kept {kept}: {status}"
+    );
     // Reading is not editing: a colleague's download and rating leave the owner's save valid.
     let revision = principal.get(&format!("/api/v1/resources/{docx_id}")).await.1["revision"].as_i64().unwrap();
     assert_eq!(member.bytes(&format!("/api/v1/resources/{docx_id}/download")).await.0, StatusCode::OK);

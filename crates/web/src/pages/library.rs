@@ -226,6 +226,8 @@ struct UploadPage {
     chrome: Chrome,
     tabs: Vec<(String, String, bool)>,
     action: String,
+    /// What the errors mean for what was sent: nothing uploaded, or the edit not saved.
+    refused: String,
     errors: Vec<String>,
     values: HashMap<String, String>,
     subjects: Vec<Opt>,
@@ -250,6 +252,7 @@ fn upload_form(app: &App, v: &Viewer, action: String, title: String, errors: Vec
     UploadPage {
         chrome: Chrome::new(v, title, "/library"),
         tabs: tabs(v, "/library/upload"),
+        refused: t.get(if action.ends_with("/edit") { "library-edit-refused" } else { "library-upload-refused" }),
         action,
         errors,
         subjects: options(Subject::ALL, &val("subject"), |s| s.code().to_string(), |s| t.code("subject", s.code())),
@@ -644,8 +647,13 @@ async fn edit_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Poste
     };
     match result {
         Ok(()) => Ok(saved(&format!("/library/{id}"))),
+        // Someone saved first: what this person typed stays, now over the newest revision, so
+        // saving once more (after a look at the resource's page) is not refused again.
         Err(AppError::Stale) => {
-            let errors = vec![t.get("library-changed-meanwhile")];
+            let newest = use_::detail(&app, &v, id).await?.resource.revision;
+            let mut form = form;
+            form.insert("revision".into(), newest.to_string());
+            let errors = vec![t.get("library-changed-meanwhile-kept")];
             Ok(upload_form(&app, &v, format!("/library/{id}/edit"), t.get("library-edit"), errors, form))
         }
         Err(e) => {
