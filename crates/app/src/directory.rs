@@ -19,7 +19,9 @@ pub async fn school(app: &App, c: &Caller, id: i64) -> Result<Option<School>> {
 
 /// Every school of the county, retired ones too.
 pub async fn schools(app: &App, c: &Caller) -> Result<Vec<School>> {
-    Ok(app.store.all_schools(c.county()).await?)
+    let mut schools = app.store.all_schools(c.county()).await?;
+    schools.sort_by_cached_key(|s| xuequ_search::sort_key(&s.name));
+    Ok(schools)
 }
 
 /// Every school's name by id, for tables.
@@ -64,7 +66,9 @@ pub async fn cluster(app: &App, c: &Caller, id: i64) -> Result<Option<Cluster>> 
 
 /// Every cluster of the county.
 pub async fn clusters(app: &App, c: &Caller) -> Result<Vec<Cluster>> {
-    Ok(app.store.all_clusters(c.county()).await?)
+    let mut clusters = app.store.all_clusters(c.county()).await?;
+    clusters.sort_by_cached_key(|k| xuequ_search::sort_key(&k.name));
+    Ok(clusters)
 }
 
 /// The schools of a cluster now.

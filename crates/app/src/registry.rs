@@ -212,7 +212,10 @@ pub async fn all_stats(app: &App, c: &Caller) -> Result<Vec<school_stat::Model>>
 /// Every school of the county, retired ones too (names for pickers and tables).
 pub async fn all_schools(app: &App, c: &Caller) -> Result<Vec<school::Model>> {
     c.require(Action::Read, Resource::School, &Target::county(c.county()))?;
-    Ok(app.store.all_schools(c.county()).await?)
+    let mut schools = app.store.all_schools(c.county()).await?;
+    // Pickers list them as a Chinese reader looks for them: by pinyin.
+    schools.sort_by_cached_key(|s| xuequ_search::sort_key(&s.name));
+    Ok(schools)
 }
 
 pub async fn townships(app: &App, c: &Caller) -> Result<Vec<String>> {

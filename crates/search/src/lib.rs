@@ -10,4 +10,4 @@ pub mod extract;
 pub mod fulltext;
 mod names;
 
-pub use names::{NameIndex, Query};
+pub use names::{NameIndex, Query, sort_key};

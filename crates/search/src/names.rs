@@ -30,6 +30,9 @@ pub struct Query {
     plain: String,
     /// What a name must contain for the query to have a chance.
     mask: u64,
+    /// Whether a Chinese character may be taken by another with the same reading (东平 for
+    /// 东坪): tried only when the characters as typed find nothing.
+    homophones: bool,
 }
 
 /// The longest query matched by name (a longer one can only be a code or nothing).
@@ -48,7 +51,17 @@ impl Query {
         if let Some(first) = text.first().filter(|c| c.is_ascii_alphabetic()) {
             mask |= letter_bit(*first);
         }
-        Query { text, plain, mask }
+        Query { text, plain, mask, homophones: false }
+    }
+
+    /// The same query read by sound: each Chinese character stands for its syllable, so a
+    /// mistyped homophone still finds the name.
+    fn by_sound(&self) -> Query {
+        let mut mask = 0;
+        for c in self.text.iter().filter(|c| !c.is_ascii()) {
+            mask |= syllable_of(*c).chars().next().filter(char::is_ascii_lowercase).map_or(char_bit(*c), letter_bit);
+        }
+        Query { text: self.text.clone(), plain: self.plain.clone(), mask, homophones: true }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -97,18 +110,28 @@ impl NameIndex {
         self.entries.is_empty()
     }
 
-    /// The ids of every record the query finds, in index order.
+    /// The ids of every record the query finds, in index order. When the characters as typed
+    /// find nothing, the names that sound the same are found instead (东平 → 东坪镇中心小学).
     pub fn matching(&self, query: &Query) -> Vec<i64> {
         if query.is_empty() {
             return self.entries.iter().map(|e| e.id).collect();
         }
-        self.entries.iter().filter(|e| found(e, query)).map(|e| e.id).collect()
+        let exact: Vec<i64> = self.entries.iter().filter(|e| found(e, query)).map(|e| e.id).collect();
+        if !exact.is_empty() || query.text.iter().all(char::is_ascii) {
+            return exact;
+        }
+        let sound = query.by_sound();
+        self.entries.iter().filter(|e| found(e, &sound)).map(|e| e.id).collect()
     }
 }
 
 fn found(entry: &Entry, query: &Query) -> bool {
     entry.codes.iter().any(|c| c.contains(&query.plain))
-        || (entry.mask & query.mask == query.mask && entry.names.iter().any(|name| matches(name, &query.text)))
+        || (entry.mask & query.mask == query.mask && entry.names.iter().any(|name| matches(name, &query.text, query.homophones)))
+}
+
+fn syllable_of(c: char) -> &'static str {
+    c.to_pinyin().map(|p| p.plain()).unwrap_or("")
 }
 
 /// A name's units: each character with its most common reading.
@@ -122,15 +145,15 @@ fn units(name: &str) -> Vec<Unit> {
 /// Whether the typed characters can be taken, in order, from the name's units: a Chinese
 /// character by the same character, letters by the start of a unit's syllable (one or more
 /// letters of it), anything else by the same character; units may be left out between them.
-fn matches(name: &[Unit], typed: &[char]) -> bool {
+fn matches(name: &[Unit], typed: &[char], homophones: bool) -> bool {
     // `dead[q * (n + 1) + u]`: typed[q..] cannot be matched from unit u on (memo, so that a
     // long query of short pieces stays linear in practice).
     let n = name.len();
     let mut dead = vec![false; (typed.len() + 1) * (n + 1)];
-    from(name, typed, 0, 0, &mut dead)
+    from(name, typed, 0, 0, &mut dead, homophones)
 }
 
-fn from(name: &[Unit], typed: &[char], q: usize, u: usize, dead: &mut [bool]) -> bool {
+fn from(name: &[Unit], typed: &[char], q: usize, u: usize, dead: &mut [bool], homophones: bool) -> bool {
     if q == typed.len() {
         return true;
     }
@@ -141,14 +164,15 @@ fn from(name: &[Unit], typed: &[char], q: usize, u: usize, dead: &mut [bool]) ->
     for at in u..n {
         let unit = name[at];
         let c = typed[q];
-        if c == unit.ch && from(name, typed, q + 1, at + 1, dead) {
+        let same = c == unit.ch || (homophones && !c.is_ascii() && !unit.syllable.is_empty() && syllable_of(c) == unit.syllable);
+        if same && from(name, typed, q + 1, at + 1, dead, homophones) {
             return true;
         }
         if c.is_ascii_lowercase() && !unit.syllable.is_empty() {
             // The longest piece of the syllable first: "zhong" as one unit before "z" + "hong".
             let piece = unit.syllable.chars().zip(&typed[q..]).take_while(|(a, b)| a == *b).count();
             for len in (1..=piece).rev() {
-                if from(name, typed, q + len, at + 1, dead) {
+                if from(name, typed, q + len, at + 1, dead, homophones) {
                     return true;
                 }
             }
@@ -156,6 +180,20 @@ fn from(name: &[Unit], typed: &[char], q: usize, u: usize, dead: &mut [bool]) ->
     }
     dead[q * (n + 1) + u] = true;
     false
+}
+
+/// The key names sort by in lists and pickers: each character's pinyin (no tone), so 北湾 comes
+/// before 前坪 before 中心 as a Chinese reader expects, not in the order of their code points.
+pub fn sort_key(name: &str) -> String {
+    let mut key = String::with_capacity(name.len() * 3);
+    for ch in name.chars() {
+        match ch.to_pinyin() {
+            Some(p) => key.push_str(p.plain()),
+            None => key.extend(ch.to_lowercase()),
+        }
+        key.push(' ');
+    }
+    key
 }
 
 #[cfg(test)]
@@ -180,6 +218,22 @@ mod tests {
         assert_eq!(find("东坪中心"), vec![1]);
         assert_eq!(find("中心小学"), vec![1, 2]);
         assert_eq!(find("心中"), Vec::<i64>::new(), "in order only");
+    }
+
+    #[test]
+    fn a_mistyped_homophone_finds_the_name_that_sounds_the_same() {
+        let i = index();
+        assert_eq!(i.matching(&Query::new("东平")), vec![1], "东平 reads dong ping, as 东坪 does");
+        assert_eq!(i.matching(&Query::new("章三")), vec![3], "章 for 张");
+        assert_eq!(i.matching(&Query::new("东坪")), vec![1], "what is typed right is found as typed");
+        assert!(i.matching(&Query::new("北京")).is_empty(), "nothing sounds like it: nothing");
+    }
+
+    #[test]
+    fn names_sort_by_pinyin() {
+        let mut names = vec!["中心小学", "前坪小学", "北湾小学", "安乐小学"];
+        names.sort_by_key(|n| super::sort_key(n));
+        assert_eq!(names, vec!["安乐小学", "北湾小学", "前坪小学", "中心小学"]);
     }
 
     #[test]

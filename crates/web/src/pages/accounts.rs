@@ -24,7 +24,8 @@ async fn specs(app: &App, v: &Viewer, new: bool) -> Result<Vec<FieldSpec>, PageE
         specs.push(field("username", FieldKind::Text, true));
     }
     specs.push(field("display_name", FieldKind::Text, true));
-    specs.push(field("role", FieldKind::Select(code_options(&t, "role", Role::ALL.iter().map(|r| r.code()))), true));
+    // Least power first: a new account starts as a teacher, not as the bureau's administrator.
+    specs.push(field("role", FieldKind::Select(code_options(&t, "role", Role::ALL.iter().rev().map(|r| r.code()))), true));
     specs.push(field("school_id", FieldKind::Select(schools), false));
     specs.push(field("cluster_id", FieldKind::Select(clusters), false));
     // Which teacher record the account is: sign-up, check-in and training hours need it.
