@@ -435,6 +435,8 @@ async fn hardening(backend: Backend) {
     assert!(refused(status), "{status}: an unknown decision is named, whatever the id: {body}");
     for (path, want) in [
         ("/bookings?date=garbage&from=99:99&to=%00&capacity=-1&kind=%27".to_string(), StatusCode::OK),
+        ("/bookings?date=2026-12-08&period=999&kind=lab".to_string(), StatusCode::OK),
+        ("/bookings?date=2026-12-08&period=%00-1&from=08:00".to_string(), StatusCode::OK),
         (format!("/facilities/{facility}/week?week=garbage"), StatusCode::OK),
         ("/bookings/new?facility=abc".to_string(), StatusCode::NOT_FOUND),
         ("/bookings/usage.xlsx?from=garbage&to=%00&cluster=abc".to_string(), StatusCode::OK),

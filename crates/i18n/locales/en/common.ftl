@@ -58,6 +58,8 @@ nav-assessment = Balance
 nav-plans = Planning
 error-stale = Someone else changed this record meanwhile; nothing was saved — check and save again
 nav-menu = Menu
+flash-uploaded = { $count } resources uploaded.
+flash-rated = Rated { $count } stars.
 flash-saved = Saved.
 flash-withdrawn = Your sign-up was withdrawn.
 

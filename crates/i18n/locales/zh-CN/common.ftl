@@ -58,6 +58,8 @@ nav-assessment = 均衡评估
 nav-plans = 学区规划
 error-stale = 该记录已被他人修改，未保存；请核对后再保存
 nav-menu = 菜单
+flash-uploaded = 已上传 { $count } 份资源。
+flash-rated = 已评 { $count } 星。
 flash-saved = 已保存。
 flash-withdrawn = 已取消报名。
 

@@ -145,7 +145,13 @@ async fn find(State(app): State<App>, v: Viewer, Query(q): Q) -> PageResult {
     };
     let periods: Vec<(u8, String, String)> =
         bells.periods.iter().map(|p| (p.number, p.start.format("%H:%M").to_string(), p.end.format("%H:%M").to_string())).collect();
-    let (from, to) = (time(q.get("from")), time(q.get("to")));
+    // A lesson period tapped (第3节) is a button of the search form: the day, kind and size as
+    // typed come with it, and the period's times stand for from and to.
+    let tapped = q.get("period").and_then(|n| n.trim().parse::<u8>().ok()).and_then(|n| bells.periods.iter().find(|p| p.number == n));
+    let (from, to) = match tapped {
+        Some(p) => (Some(p.start), Some(p.end)),
+        None => (time(q.get("from")), time(q.get("to"))),
+    };
     let mut problems = Vec::new();
     let mut results = Vec::new();
     let searched = q.contains_key("date");

@@ -294,8 +294,8 @@ async fn upload_post(State(app): State<App>, v: Viewer, form: Multipart) -> Page
         Err(e) => Err(e),
     };
     match result {
-        Ok(items) if items.len() == 1 => Ok(saved(&format!("/library/{}", items[0].resource.id))),
-        Ok(_) => Ok(saved("/library/mine")),
+        Ok(items) if items.len() == 1 => Ok(done_count(&format!("/library/{}", items[0].resource.id), "uploaded", 1)),
+        Ok(items) => Ok(done_count("/library/mine", "uploaded", items.len())),
         Err(e) => {
             let errors = problem_lines(&t, &form_problems(e)?);
             Ok(upload_form(&app, &v, "/library/upload".into(), t.get("library-upload-title"), errors, values))
@@ -530,8 +530,11 @@ struct CollectionForm {
 
 async fn rate_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<UseForm>) -> PageResult {
     let stars = form.stars.parse().unwrap_or(0);
-    let result = use_::rate(&app, &v, id, stars).await.map(|_| ());
-    after(&app, &v, id, result).await
+    match use_::rate(&app, &v, id, stars).await {
+        // Says the stars given, not just 已保存.
+        Ok(_) => Ok(done_count(&format!("/library/{id}#rate"), "rated", stars.max(0) as usize)),
+        Err(e) => after(&app, &v, id, Err(e)).await,
+    }
 }
 
 async fn comment_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<UseForm>) -> PageResult {

@@ -143,6 +143,28 @@ pub fn done(to: &str, what: &str) -> Response {
     ([(header::SET_COOKIE, flash_cookie(what))], Redirect::to(to)).into_response()
 }
 
+/// The same with how many (`flash-{what}` takes `$count`: 已上传 3 份资源).
+pub fn done_count(to: &str, what: &str, count: usize) -> Response {
+    done(to, &format!("{what}~{count}"))
+}
+
+/// The words of a flash cookie: its key, with a count when it carries one. The cookie comes
+/// from the browser, so a key we do not know, or a count that is not a number, says nothing.
+fn flash_words(t: &Tr, flash: &str) -> Option<String> {
+    let (key, count) = match flash.split_once('~') {
+        Some((key, n)) => (key, Some(n.parse::<u64>().ok()?)),
+        None => (flash, None),
+    };
+    let key = format!("flash-{key}");
+    if !t.has(&key) {
+        return None;
+    }
+    Some(match count {
+        Some(n) => t.with(&key, &[("count", n.to_string())]),
+        None => t.get(&key),
+    })
+}
+
 pub struct NavItem {
     pub label: String,
     pub href: String,
@@ -226,7 +248,7 @@ impl Chrome {
             ),
             other_lang: t.get("lang-other"),
             // The cookie comes from the browser: a key we do not know says nothing.
-            flash: current_flash().map(|key| format!("flash-{key}")).filter(|k| t.has(k)).map(|k| t.get(&k)),
+            flash: current_flash().and_then(|f| flash_words(&t, &f)),
             unread: v.unread,
         }
     }
@@ -784,4 +806,21 @@ pub async fn school_options(app: &App, v: &Viewer) -> Result<Vec<(String, String
         .filter(|s| s.status == xuequ_domain::Status::Active)
         .map(|s| (s.code.clone(), format!("{} ({})", s.name, s.code)))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::flash_words;
+    use crate::i18n::{Lang, Tr};
+
+    #[test]
+    fn a_flash_says_what_was_done_and_how_many_and_nothing_it_does_not_know() {
+        let t = Tr::new(Lang::Zh);
+        assert_eq!(flash_words(&t, "saved").as_deref(), Some("已保存。"));
+        assert_eq!(flash_words(&t, "uploaded~3").as_deref(), Some("已上传 3 份资源。"));
+        assert_eq!(flash_words(&t, "rated~4").as_deref(), Some("已评 4 星。"));
+        for forged in ["uploaded~x", "uploaded~", "nonsense", "nonsense~2", "saved~<b>"] {
+            assert_eq!(flash_words(&t, forged), None, "{forged}");
+        }
+    }
 }
