@@ -408,9 +408,17 @@ async fn hardening(backend: Backend) {
             ]),
         ),
         ("/exchange/plan/propose", junk(&[("max_km", "inf"), ("year", "99999")])),
+        // The ticked moves, their start and the bulk decisions: nothing proposed or decided.
+        ("/exchange/plan/propose", junk(&[("max_km", "20"), ("pick", "%00"), ("starts_on", "never"), ("confirmed", "yes")])),
+        ("/exchange/plan/propose", junk(&[("max_km", "20"), ("pick", "-1"), ("starts_on", "1900-01-01"), ("confirmed", "yes")])),
+        ("/exchange/moves/decide-all", junk(&[("part", "%27; DROP"), ("confirmed", "yes")])),
     ] {
         let status = admin.form(path, &fields).await;
         assert!(status == StatusCode::OK || refused(status) || status == StatusCode::UNPROCESSABLE_ENTITY, "{path}: {status}");
+    }
+    // Confirmations of what does not exist are the page that is not there.
+    for path in ["/running/expenditures/9223372036854775807/approve", "/activities/9223372036854775807/withdraw"] {
+        assert_eq!(admin.form(path, &junk(&[("confirmed", "yes")])).await, StatusCode::NOT_FOUND, "{path}");
     }
     let pair_page = format!("/exchange/mentorships/{}", pair["id"]);
     assert_eq!(
