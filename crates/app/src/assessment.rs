@@ -320,6 +320,7 @@ mod tests {
             degree: degree.parse().unwrap(),
             title: xuequ_domain::Title::First,
             backbone: backbone.parse().unwrap(),
+            post: xuequ_domain::Post::Teacher,
             joined_school_on: NaiveDate::from_ymd_opt(2020, 9, 1).unwrap(),
             birth_year: None,
             status: xuequ_domain::Status::Active,

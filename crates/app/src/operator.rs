@@ -629,10 +629,23 @@ async fn demo_library(app: &crate::App, county: i64, count: usize) -> Result<()>
     }
     let now = chrono::Utc::now();
     let lessons = xuequ_demo::lessons::generate(count, 2026 + county as u64);
+    let section_of_grade = |grade: u8| if grade <= 6 { xuequ_domain::Section::Primary } else { xuequ_domain::Section::Junior };
+    let teaches =
+        |school: i64, grade: u8| schools.iter().any(|s| s.id == school && s.school_type.sections().contains(&section_of_grade(grade)));
     for (i, lesson) in lessons.into_iter().enumerate() {
-        // The demo's own accounts upload some, so their pages have something of their own.
-        let own = users.iter().filter(|u| u.school_id.is_some() && u.role != xuequ_domain::Role::BureauAdmin).nth(i % 7);
-        let school = own.and_then(|u| u.school_id).unwrap_or_else(|| schools[(i * 7) % schools.len()].id);
+        // The demo's own accounts upload some, so their pages have something of their own —
+        // only for the grades their school teaches (no grade-9 physics from a primary school).
+        let own = users
+            .iter()
+            .filter(|u| u.school_id.is_some() && u.role != xuequ_domain::Role::BureauAdmin)
+            .nth(i % 7)
+            .filter(|u| u.school_id.is_some_and(|s| teaches(s, lesson.grade)));
+        let mut fitting: Vec<i64> = schools.iter().map(|s| s.id).filter(|s| teaches(*s, lesson.grade)).collect();
+        if fitting.is_empty() {
+            // A county without schools of that section (a small test county): any school.
+            fitting = schools.iter().map(|s| s.id).collect();
+        }
+        let school = own.and_then(|u| u.school_id).unwrap_or_else(|| fitting[(i * 7) % fitting.len()]);
         let author = teachers.iter().filter(|t| t.school_id == school).nth(i % 3).map(|t| format!("{}老师", t.name));
         let ctx = Ctx {
             county_id: county,

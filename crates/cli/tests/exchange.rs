@@ -27,13 +27,22 @@ async fn exchange(backend: Backend) {
     let (_, left_out) = admin.items("/api/v1/exchange/exclusions?year=2026").await;
     let left_out: Vec<i64> = left_out.as_array().unwrap().iter().map(|e| e["teacher_id"].as_i64().unwrap()).collect();
     let (mut due, mut retiring, mut young, mut excluded) = (0, 0, 0, 0);
+    let mut leaders_due = Vec::new();
     for t in list["items"].as_array().unwrap() {
+        let joined: NaiveDate = t["joined_school_on"].as_str().unwrap().parse().unwrap();
+        let retires = t["birth_year"].as_i64().map(|b| b + if t["gender"] == "male" { 60 } else { 55 });
+        if t["post"] != "teacher" {
+            // Principals and vice-principals are due after ten years, and listed apart.
+            let years = start.year() - joined.year() - i32::from((start.month(), start.day()) < (joined.month(), joined.day()));
+            if !left_out.contains(&t["id"].as_i64().unwrap()) && retires.is_none_or(|r| r > 2028) && years >= 10 {
+                leaders_due.push(t["id"].as_i64().unwrap());
+            }
+            continue;
+        }
         if left_out.contains(&t["id"].as_i64().unwrap()) {
             excluded += 1;
             continue;
         }
-        let joined: NaiveDate = t["joined_school_on"].as_str().unwrap().parse().unwrap();
-        let retires = t["birth_year"].as_i64().map(|b| b + if t["gender"] == "male" { 60 } else { 55 });
         let mut years = start.year() - joined.year();
         if (start.month(), start.day()) < (joined.month(), joined.day()) {
             years -= 1;
@@ -52,6 +61,17 @@ async fn exchange(backend: Backend) {
         "{row}"
     );
     assert!(due > 0 && row["sending"] == true, "an urban school with teachers due: {row}");
+    assert!(list["items"].as_array().unwrap().iter().any(|t| t["post"] == "principal"), "the demo names the school's principal");
+    let mut listed: Vec<i64> = view["leaders_due"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["school_id"] == row["school_id"])
+        .map(|l| l["teacher_id"].as_i64().unwrap())
+        .collect();
+    listed.sort();
+    leaders_due.sort();
+    assert_eq!(listed, leaders_due, "the school's leaders due to rotate");
     let at_sending: u64 =
         view["schools"].as_array().unwrap().iter().filter(|s| s["sending"] == true).map(|s| s["eligible"].as_u64().unwrap()).sum();
     assert_eq!(view["eligible_at_sending"].as_u64(), Some(at_sending));
@@ -75,6 +95,7 @@ async fn exchange(backend: Backend) {
         assert!(m["km"].as_f64().unwrap() <= 30.0 + 1e-9, "{m}");
     }
     assert!(plan["objective"].as_f64().unwrap() >= plan["lower_bound"].as_f64().unwrap() - 1e-6);
+    county_plan_keeps_the_platform_rules(&admin).await;
     assert_eq!(
         head.post("/api/v1/exchange/plan", json!({"max_km": 30})).await.0,
         StatusCode::FORBIDDEN,
@@ -90,6 +111,70 @@ async fn exchange(backend: Backend) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(teacher.page("/exchange").await.0, StatusCode::FORBIDDEN);
     server.stop().await.unwrap();
+}
+
+/// The county's plan never has two teachers of one subject trade places between the same two
+/// schools, never sends a teacher to a school without their section (a primary teacher to a
+/// junior school) and never plans a principal or vice-principal; once the bureau allows
+/// crossing sections, the plan may.
+async fn county_plan_keeps_the_platform_rules(admin: &xuequ_testkit::Api) {
+    let (_, schools) = admin.items("/api/v1/schools").await;
+    let sections = |school_type: &str| match school_type {
+        "primary" | "teaching_point" => vec!["primary"],
+        "junior" => vec!["junior"],
+        _ => vec!["primary", "junior"],
+    };
+    let taught: std::collections::HashMap<i64, Vec<&str>> =
+        schools.as_array().unwrap().iter().map(|s| (s["id"].as_i64().unwrap(), sections(s["school_type"].as_str().unwrap()))).collect();
+    let (_, teachers) = admin.items("/api/v1/teachers").await;
+    let by_id: std::collections::HashMap<i64, &serde_json::Value> =
+        teachers.as_array().unwrap().iter().map(|t| (t["id"].as_i64().unwrap(), t)).collect();
+    // The section a teacher teaches: their own, or their school's only one, or (a nine-year
+    // school) the subject's: junior-only subjects are junior, the rest primary.
+    let section_of = |t: &serde_json::Value| -> String {
+        if let Some(s) = t["section"].as_str() {
+            return s.to_string();
+        }
+        let own = &taught[&t["school_id"].as_i64().unwrap()];
+        if own.len() == 1 {
+            return own[0].to_string();
+        }
+        if ["physics", "chemistry", "biology", "history", "geography"].contains(&t["subject"].as_str().unwrap()) {
+            "junior"
+        } else {
+            "primary"
+        }
+        .to_string()
+    };
+    let (status, plan) = admin.post("/api/v1/exchange/plan", json!({"max_km": 30})).await;
+    assert_eq!(status, StatusCode::OK, "{plan}");
+    let moves = plan["moves"].as_array().unwrap();
+    assert!(!moves.is_empty(), "the county's plan moves teachers");
+    let mut crossing = 0;
+    for m in moves {
+        let back = moves.iter().any(|n| n["subject"] == m["subject"] && n["from"] == m["to"] && n["to"] == m["from"]);
+        assert!(!back, "two teachers of one subject trade places: {m}");
+        let t = by_id[&m["teacher"].as_i64().unwrap()];
+        assert_eq!(t["post"], "teacher", "a leader is not planned: {m}");
+        let to = &taught[&m["to"].as_i64().unwrap()];
+        crossing += usize::from(!to.contains(&section_of(t).as_str()));
+    }
+    assert_eq!(crossing, 0, "no teacher is sent to a school without their section");
+    assert_eq!(plan["quota"]["moves_short"], 0, "rings of three schools still meet the quota: {}", plan["quota"]);
+    // The bureau allows crossing sections: the same county's plan now may, and does.
+    let (_, mut settings) = admin.get("/api/v1/exchange/settings").await;
+    settings["cross_stage"] = json!(true);
+    assert_eq!(admin.put("/api/v1/exchange/settings", settings.clone()).await.0, StatusCode::OK);
+    let (_, plan) = admin.post("/api/v1/exchange/plan", json!({"max_km": 30})).await;
+    let crossing = plan["moves"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| !taught[&m["to"].as_i64().unwrap()].contains(&section_of(by_id[&m["teacher"].as_i64().unwrap()]).as_str()))
+        .count();
+    assert!(crossing > 0, "with crossing allowed, the cheapest plan sends some teacher to another section");
+    settings["cross_stage"] = json!(false);
+    assert_eq!(admin.put("/api/v1/exchange/settings", settings).await.0, StatusCode::OK);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -208,7 +293,9 @@ async fn workflow(backend: Backend) {
         .find(|x| {
             let joined: NaiveDate = x["joined_school_on"].as_str().unwrap().parse().unwrap();
             let retires = x["birth_year"].as_i64().map(|b| b + if x["gender"] == "male" { 60 } else { 55 });
-            joined <= NaiveDate::from_ymd_opt(year - 6, 9, 1).unwrap() && retires.is_none_or(|r| r > (start.year() + 2) as i64)
+            x["post"] == "teacher"
+                && joined <= NaiveDate::from_ymd_opt(year - 6, 9, 1).unwrap()
+                && retires.is_none_or(|r| r > (start.year() + 2) as i64)
         })
         .expect("a due teacher at the principal's school")["id"]
         .as_i64()

@@ -867,3 +867,47 @@ async fn spending_is_decided_by_another_hand_on_every_backend() {
         spending_is_decided_by_another_hand(backend).await;
     }
 }
+
+/// A teacher marked present at two activities that overlap in time (a 2-hour session and a
+/// 1-hour one inside it) is credited once, for the one worth more; the other entry says 0 and
+/// names the one credited instead.
+async fn overlapping_activities_are_credited_once(backend: Backend) {
+    let server = TestServer::start(BIN, &backend).await.expect("server starts");
+    let admin = server.client("admin").await.unwrap();
+    let head = server.client("head").await.unwrap();
+    let (district, schools) = district_of(&admin).await;
+    let lead = schools[0];
+    let (_, roster) = admin.get(&format!("/api/v1/teachers?school_id={lead}&per_page=5")).await;
+    let teacher = roster["items"][1]["id"].as_i64().unwrap();
+    let before = hours_of(&admin, teacher).await;
+    let long = activity_now(&head, district, lead, "两小时的联合教研").await;
+    let inside = json!({
+        "kind": "joint_research", "title": "同时段的另一场", "cluster_id": district, "host_school_id": lead,
+        "place": "录播教室", "starts_at": local(20), "ends_at": local(80), "hours": "1",
+    });
+    let (status, short) = head.post("/api/v1/activities", inside).await;
+    assert_eq!(status, StatusCode::CREATED, "{short}");
+    let short = short["id"].as_i64().unwrap();
+    for id in [long, short] {
+        let mark = json!({"teacher_id": teacher, "present": true});
+        assert_eq!(head.post(&format!("/api/v1/activities/{id}/attendance"), mark).await.0, StatusCode::NO_CONTENT);
+    }
+    let after = hours_of(&admin, teacher).await;
+    assert_eq!(tenths(&after["total"]), tenths(&before["total"]) + 20, "2 hours, not 3: {after}");
+    let entries = after["entries"].as_array().unwrap();
+    let entry = |id: i64| entries.iter().find(|e| e["activity_id"] == id).unwrap_or_else(|| panic!("{id} in {after}"));
+    assert_eq!((entry(long)["credited"].as_str(), entry(long)["overlaps_activity_id"].as_i64()), (Some("2"), None));
+    assert_eq!((entry(short)["credited"].as_str(), entry(short)["overlaps_activity_id"].as_i64()), (Some("0"), Some(long)));
+    // The teacher's record page says why.
+    let (status, page) = admin.page(&format!("/hours/teachers/{teacher}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("时间重叠") && page.contains("两小时的联合教研"), "the page names the overlap");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn overlapping_activities_are_credited_once_on_every_backend() {
+    for backend in Backend::all() {
+        overlapping_activities_are_credited_once(backend).await;
+    }
+}

@@ -443,6 +443,13 @@ fn teachers_for(g: &mut Gen, p: &Plan) -> Vec<TeacherDraft> {
                 (_, r) if r < 0.99 => Title::Senior,
                 _ => Title::Professor,
             };
+            // The school's first teacher leads it, and a school of 20 teachers or more has two
+            // vice-principals (a teaching point is run by its central school).
+            let post = match out.len() {
+                0 if p.draft.school_type != SchoolType::TeachingPoint => Post::Principal,
+                1 | 2 if count >= 20 => Post::VicePrincipal,
+                _ => Post::Teacher,
+            };
             out.push(TeacherDraft {
                 staff_no: format!("T{:06}", g.next_teacher),
                 name: g.person(),
@@ -453,6 +460,7 @@ fn teachers_for(g: &mut Gen, p: &Plan) -> Vec<TeacherDraft> {
                 degree,
                 title,
                 backbone,
+                post,
                 joined_school_on: joined,
                 birth_year: Some(2025 - age),
             });

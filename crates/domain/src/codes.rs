@@ -137,6 +137,22 @@ impl Backbone {
 }
 
 coded_enum! {
+    /// A teacher's post (职务). Principals and vice-principals are the school's leaders: they
+    /// rotate after more years at one school than teachers do, and are listed apart (校长交流).
+    Post {
+        Teacher => ("teacher", "教师"),
+        VicePrincipal => ("vice_principal", "副校长"),
+        Principal => ("principal", "校长"),
+    }
+}
+
+impl Post {
+    pub fn is_leader(self) -> bool {
+        self != Post::Teacher
+    }
+}
+
+coded_enum! {
     /// Kinds of facility a school may share with its cluster.
     FacilityKind {
         Lab => ("lab", "实验室"),

@@ -4,7 +4,7 @@
 
 use crate::problem::{FieldProblem, Problem};
 use crate::validate::Checker;
-use crate::{Backbone, Degree, FacilityKind, Gender, Locality, SchoolType, Section, Subject, Title};
+use crate::{Backbone, Degree, FacilityKind, Gender, Locality, Post, SchoolType, Section, Subject, Title};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -74,6 +74,9 @@ pub struct TeacherDraft {
     pub degree: Degree,
     pub title: Title,
     pub backbone: Backbone,
+    /// 职务: teacher unless the registry says principal or vice-principal.
+    #[serde(default)]
+    pub post: Post,
     /// The date the teacher joined the present school; rotation eligibility counts from it.
     pub joined_school_on: NaiveDate,
     #[serde(default)]

@@ -49,6 +49,11 @@ pub struct Input {
     /// Kilometres added to a move between two clusters (0 on the CLI: the model as published).
     #[serde(default)]
     pub cross_cluster_km: f64,
+    /// The platform's rule: the quotas are never met by two teachers of one subject trading
+    /// places between the same two schools (a clerk reads that as a pointless swap), but by a
+    /// rotation through three schools. Off on the CLI: the model as published allows swaps.
+    #[serde(default)]
+    pub no_swaps: bool,
     pub schools: Vec<School>,
     pub teachers: Vec<Teacher>,
 }

@@ -48,6 +48,7 @@ pub fn county(schools: usize, teachers: usize, side_km: f64, max_km: f64, seed: 
         backbone_share: 0.20,
         shortage_weight: 50.0,
         cross_cluster_km: 0.0,
+        no_swaps: false,
         schools: Vec::new(),
         teachers: Vec::new(),
     };

@@ -233,53 +233,95 @@ fn quota_of(d: &Data, moves: &[Move]) -> Quota {
 }
 
 /// Meets the quotas at the least extra cost the plan can find: a backbone teacher of the same
-/// school and subject moves instead of another (free); then swaps of two teachers of a subject
-/// between a sending school and another within reach (the counts stay, each costs twice the
-/// distance), cheapest per quota move first, backbone teachers first while the share is short.
+/// school and subject moves instead of another (free); then rings of teachers of one subject
+/// among schools within reach of each other — each takes the next one's place, so the counts
+/// stay — cheapest per quota move first, backbone teachers first while the share is short. A
+/// ring is two schools trading places (the published model), or three when `no_swaps` forbids
+/// two teachers of a subject trading places between the same two schools.
 ///
-/// The candidate swaps (school pair and subject) are ranked once in a heap; a candidate whose
+/// The candidate rings (schools and subject) are ranked once in a heap; a candidate whose
 /// schools have no free teacher left is dropped for good (teachers are only ever used up), one
-/// that still has some goes back for the next swap. So the work is the pairs within reach, not
-/// pairs × swaps.
+/// that still has some goes back for the next ring. So the work is the rings within reach, not
+/// rings × moves.
 fn meet_quotas(d: &Data, moves: &mut Vec<Move>, used: &mut BTreeSet<i64>, deadline: Option<Instant>) {
     prefer_backbone(d, moves, used);
     let mut free = FreeTeachers::default();
     let mut tally = Tally::of(d, moves);
-    // Moves out of sending schools first: each swap adds one (two when both schools send).
+    let mut arcs = Arcs::of(d, moves);
+    // Moves out of sending schools first: a ring adds one for each sending school in it.
     if tally.moves_short(d) > 0 {
-        let mut heap = candidates(d, true, |j, k| 2.0 * d.input.cost(j, k) / (1 + d.input.schools[k].sending as usize) as f64);
+        let sending = |ring: &[usize]| ring.iter().filter(|&&j| d.input.schools[j].sending).count().max(1) as f64;
+        let mut heap = candidates(d, true, |ring| ring_cost(d, ring) / sending(ring));
         while tally.moves_short(d) > 0 {
             if deadline.is_some_and(|t| Instant::now() > t) {
                 return;
             }
-            let Some(Reverse((cost, j, k, s))) = heap.pop() else { break };
+            let Some(Reverse((cost, ring, s))) = heap.pop() else { break };
             let backbone_first = tally.backbone_short(d) > 0;
-            let (Some(t), Some(u)) = (free.peek(d, used, j, s, backbone_first), free.peek(d, used, k, s, backbone_first)) else { continue };
-            swap(d, moves, used, &mut tally, (t, j), (u, k), s);
-            heap.push(Reverse((cost, j, k, s)));
+            let Some(teachers) = ring_teachers(d, &mut free, used, &ring, s, backbone_first) else { continue };
+            if !arcs.allows(d, &ring, s) {
+                continue;
+            }
+            rotate(d, moves, used, &mut tally, &mut arcs, &teachers, &ring, s);
+            heap.push(Reverse((cost, ring, s)));
         }
     }
-    // Then the backbone share: each swap must move at least one backbone teacher and lower
+    // Then the backbone share: each ring must move at least one backbone teacher and lower
     // what is missing.
     if tally.backbone_short(d) > 0 {
-        let mut heap = candidates(d, false, |j, k| d.input.cost(j, k));
+        let mut heap = candidates(d, false, |ring| ring_cost(d, ring));
         while tally.backbone_short(d) > 0 {
             if deadline.is_some_and(|t| Instant::now() > t) {
                 return;
             }
-            let Some(Reverse((cost, j, k, s))) = heap.pop() else { break };
-            let (Some(t), Some(u)) = (free.peek(d, used, j, s, true), free.peek(d, used, k, s, true)) else { continue };
+            let Some(Reverse((cost, ring, s))) = heap.pop() else { break };
+            let Some(teachers) = ring_teachers(d, &mut free, used, &ring, s, true) else { continue };
             let mut after = tally.clone();
-            after.add(d, j, d.backbone.contains(&t));
-            after.add(d, k, d.backbone.contains(&u));
-            if after.backbone_short(d) >= tally.backbone_short(d) {
-                // Neither is a backbone teacher (none is left at either school), or one is not
-                // enough at this share: this pair cannot help again.
+            for (t, &j) in teachers.iter().zip(&ring) {
+                after.add(d, j, d.backbone.contains(t));
+            }
+            if after.backbone_short(d) >= tally.backbone_short(d) || !arcs.allows(d, &ring, s) {
+                // No backbone teacher is left at these schools, one is not enough at this
+                // share, or the ring would trade places with a move already made: this ring
+                // cannot help again.
                 continue;
             }
-            swap(d, moves, used, &mut tally, (t, j), (u, k), s);
-            heap.push(Reverse((cost, j, k, s)));
+            rotate(d, moves, used, &mut tally, &mut arcs, &teachers, &ring, s);
+            heap.push(Reverse((cost, ring, s)));
         }
+    }
+}
+
+/// What a ring costs: each school's teacher goes to the next school, the last to the first.
+fn ring_cost(d: &Data, ring: &[usize]) -> f64 {
+    (0..ring.len()).map(|i| d.input.cost(ring[i], ring[(i + 1) % ring.len()])).sum()
+}
+
+/// A free teacher of the subject at every school of the ring, or None when one has none.
+fn ring_teachers(
+    d: &Data,
+    free: &mut FreeTeachers,
+    used: &BTreeSet<i64>,
+    ring: &[usize],
+    s: usize,
+    backbone_first: bool,
+) -> Option<Vec<i64>> {
+    ring.iter().map(|&j| free.peek(d, used, j, s, backbone_first)).collect()
+}
+
+/// The moves made so far as (from, to, subject), to keep rings from trading places with them.
+struct Arcs(BTreeSet<(usize, usize, usize)>);
+
+impl Arcs {
+    fn of(d: &Data, moves: &[Move]) -> Arcs {
+        let subject_of: HashMap<&str, usize> = d.subjects.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+        Arcs(moves.iter().map(|m| (d.index[&m.from], d.index[&m.to], subject_of[m.subject.as_str()])).collect())
+    }
+
+    /// Whether a ring may be added: always under the published model; with `no_swaps` only
+    /// when none of its moves goes back along one already made.
+    fn allows(&self, d: &Data, ring: &[usize], s: usize) -> bool {
+        !d.input.no_swaps || (0..ring.len()).all(|i| !self.0.contains(&(ring[(i + 1) % ring.len()], ring[i], s)))
     }
 }
 
@@ -301,22 +343,37 @@ impl Ord for OrderedCost {
     }
 }
 
-type Candidate = Reverse<(OrderedCost, usize, usize, usize)>;
+type Candidate = Reverse<(OrderedCost, Vec<usize>, usize)>;
 
-/// Every (school, school within reach, subject) where both have an eligible teacher, by cost;
+/// How many of a school's nearest neighbours (with a teacher of the subject) a three-school
+/// ring may pass through: rings through farther ones cost more than these and are not needed.
+const RING_NEIGHBOURS: usize = 6;
+
+/// Every ring of schools within reach of each other where each has an eligible teacher of the
+/// subject, by cost: pairs, or with `no_swaps` triples through near neighbours;
 /// `sending_only`: the first school must be a sending one.
-fn candidates(d: &Data, sending_only: bool, cost: impl Fn(usize, usize) -> f64) -> BinaryHeap<Candidate> {
+fn candidates(d: &Data, sending_only: bool, cost: impl Fn(&[usize]) -> f64) -> BinaryHeap<Candidate> {
     let n = d.input.schools.len();
     let has = |j: usize, s: usize| !d.eligible(j, s, false).is_empty() || !d.eligible(j, s, true).is_empty();
+    let near = |j: usize, s: usize| {
+        let mut list: Vec<usize> = (0..n).filter(|&k| d.within(j, k) && has(k, s)).collect();
+        if d.input.no_swaps {
+            list.sort_by(|&a, &b| d.input.cost(j, a).total_cmp(&d.input.cost(j, b)));
+            list.truncate(RING_NEIGHBOURS);
+        }
+        list
+    };
     let mut heap = BinaryHeap::new();
     for j in (0..n).filter(|&j| !sending_only || d.input.schools[j].sending) {
-        let subjects: Vec<usize> = (0..d.subjects.len()).filter(|&s| has(j, s)).collect();
-        if subjects.is_empty() {
-            continue;
-        }
-        for k in (0..n).filter(|&k| d.within(j, k)) {
-            for &s in subjects.iter().filter(|&&s| has(k, s)) {
-                heap.push(Reverse((OrderedCost(cost(j, k)), j, k, s)));
+        for s in (0..d.subjects.len()).filter(|&s| has(j, s)) {
+            for k in near(j, s) {
+                if !d.input.no_swaps {
+                    heap.push(Reverse((OrderedCost(cost(&[j, k])), vec![j, k], s)));
+                    continue;
+                }
+                for l in near(k, s).into_iter().filter(|&l| l != j && d.within(l, j)) {
+                    heap.push(Reverse((OrderedCost(cost(&[j, k, l])), vec![j, k, l], s)));
+                }
             }
         }
     }
@@ -379,19 +436,23 @@ impl Tally {
     }
 }
 
-/// Teacher `t` of school `j` and `u` of school `k` trade places (subject `s`).
-fn swap(
+/// The ring's teachers each take the next school's place (subject `s`).
+#[allow(clippy::too_many_arguments)]
+fn rotate(
     d: &Data,
     moves: &mut Vec<Move>,
     used: &mut BTreeSet<i64>,
     tally: &mut Tally,
-    (t, j): (i64, usize),
-    (u, k): (i64, usize),
+    arcs: &mut Arcs,
+    teachers: &[i64],
+    ring: &[usize],
     s: usize,
 ) {
-    for (teacher, from, to) in [(t, j, k), (u, k, j)] {
+    for (i, (&teacher, &from)) in teachers.iter().zip(ring).enumerate() {
+        let to = ring[(i + 1) % ring.len()];
         used.insert(teacher);
         tally.add(d, from, d.backbone.contains(&teacher));
+        arcs.0.insert((from, to, s));
         moves.push(Move {
             teacher,
             from: d.input.schools[from].id,

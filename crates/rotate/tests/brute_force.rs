@@ -22,6 +22,7 @@ fn instance() -> impl Strategy<Value = Input> {
                 backbone_share: share,
                 shortage_weight: weight,
                 cross_cluster_km: 0.0,
+                no_swaps: false,
                 schools: schools
                     .into_iter()
                     .enumerate()
@@ -149,6 +150,65 @@ proptest! {
             }
         }
     }
+
+    /// The platform's rule: no two teachers of one subject trade places between the same two
+    /// schools. The plan still keeps every rule, says truly whether it meets the quotas, is
+    /// never better than brute force allows, and starts from the same exact lower bound.
+    #[test]
+    fn without_swaps_no_two_teachers_of_a_subject_trade_places(input in instance()) {
+        let input = Input { no_swaps: true, ..input };
+        let plan = solve(&input).unwrap();
+        prop_assert!(keeps_the_rules(&input, &plan.moves), "{plan:?}");
+        prop_assert!(no_swap(&plan.moves), "{plan:?}");
+        let (free, with_quota) = brute_force(&input);
+        prop_assert!((plan.lower_bound - free).abs() < 1e-6);
+        let met = plan.quota.moves_short == 0 && plan.quota.backbone_short == 0;
+        prop_assert_eq!(met, quotas_met(&input, &plan.moves));
+        if let (Some(best), true) = (with_quota, met) {
+            prop_assert!(plan.objective >= best - 1e-6);
+        }
+    }
+}
+
+/// Whether no move of a subject goes back along another move of that subject.
+fn no_swap(moves: &[Move]) -> bool {
+    moves.iter().all(|m| !moves.iter().any(|n| n.subject == m.subject && (n.from, n.to) == (m.to, m.from)))
+}
+
+#[test]
+fn without_swaps_the_quota_is_met_by_a_ring_of_three_schools() {
+    // Three schools 5 km apart each need the one 数学 teacher they have; school 1 sends and
+    // must rotate one. Published model: 1 and its nearest trade places. Without swaps: a
+    // ring 1 → 2 → 3 → 1.
+    let school = |id: i64, x: f64, y: f64| School {
+        id,
+        x_km: x,
+        y_km: y,
+        sending: id == 1,
+        need: BTreeMap::from([("数学".to_string(), 1)]),
+        cluster: None,
+    };
+    let teacher = |id: i64, school: i64| Teacher { id, school, subject: "数学".into(), eligible: true, backbone: false };
+    let input = Input {
+        max_km: 20.0,
+        quota: 1.0,
+        backbone_share: 0.0,
+        shortage_weight: 100.0,
+        cross_cluster_km: 0.0,
+        no_swaps: false,
+        schools: vec![school(1, 0.0, 0.0), school(2, 5.0, 0.0), school(3, 2.5, 4.33)],
+        teachers: vec![teacher(10, 1), teacher(20, 2), teacher(30, 3)],
+    };
+    let swapped = solve(&input).unwrap();
+    assert_eq!(swapped.moves.len(), 2, "{swapped:?}");
+    assert!(!no_swap(&swapped.moves));
+    let ring = solve(&Input { no_swaps: true, ..input }).unwrap();
+    assert_eq!(ring.moves.len(), 3, "{ring:?}");
+    assert!(no_swap(&ring.moves));
+    assert_eq!(ring.quota.moves_short, 0);
+    let mut to: Vec<(i64, i64)> = ring.moves.iter().map(|m| (m.from, m.to)).collect();
+    to.sort();
+    assert!(to == vec![(1, 2), (2, 3), (3, 1)] || to == vec![(1, 3), (2, 1), (3, 2)], "{to:?}");
 }
 
 #[test]
@@ -168,6 +228,7 @@ fn a_shortage_is_filled_from_the_nearest_surplus_and_a_covered_subject_is_kept()
         backbone_share: 0.0,
         shortage_weight: 100.0,
         cross_cluster_km: 0.0,
+        no_swaps: false,
         // School 1 has 3 PE teachers for 1 needed; school 2 (5 km) and school 3 (30 km, out of
         // reach) have none for 1 needed; school 4 has exactly what it needs and keeps it.
         schools: vec![school(1, 0.0, true, 1), school(2, 5.0, false, 1), school(3, 30.0, false, 1), school(4, 2.0, false, 1)],

@@ -40,6 +40,7 @@ fn instance(seed: u64) -> Input {
         backbone_share: [0.0, 0.2, 0.4][rng.random_range(0..3)],
         shortage_weight: rng.random_range(5.0..60.0),
         cross_cluster_km: 0.0,
+        no_swaps: false,
         schools,
         teachers,
     }

@@ -5,7 +5,7 @@ use crate::Cell;
 use crate::column::{Column, coded, col};
 use crate::read::{RowReader, SheetRecord};
 use xuequ_domain::drafts::{FacilityDraft, SchoolDraft, StatsDraft, TeacherDraft};
-use xuequ_domain::{Backbone, Degree, FacilityKind, Gender, Locality, SchoolType, Section, Subject, Title};
+use xuequ_domain::{Backbone, Degree, FacilityKind, Gender, Locality, Post, SchoolType, Section, Subject, Title};
 
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,6 +218,7 @@ impl SheetRecord for TeacherDraft {
         coded("backbone", "骨干教师级别", true, "不是骨干教师填“无”", Backbone::allowed_zh),
         col("joined_school_on", "到校时间", true, "调入现任学校的日期，格式 2018-09-01；轮岗资格从此日起算"),
         col("birth_year", "出生年份", false, "如 1985"),
+        coded("post", "职务", false, "校长、副校长填写；不填即为教师", Post::allowed_zh),
     ];
 
     fn read(r: &mut RowReader<'_>) -> Option<Self> {
@@ -232,6 +233,7 @@ impl SheetRecord for TeacherDraft {
         let backbone = r.coded("backbone");
         let joined_school_on = r.date("joined_school_on");
         let birth_year = r.opt_i32("birth_year");
+        let post = r.opt_coded("post");
         // Every cell is read, and a cell that failed stands in as its default, so that the rest
         // of the row is still checked and one pass reports all its problems.
         let draft = TeacherDraft {
@@ -244,6 +246,7 @@ impl SheetRecord for TeacherDraft {
             degree: degree.unwrap_or_default(),
             title: title.unwrap_or_default(),
             backbone: backbone.unwrap_or_default(),
+            post: post.unwrap_or_default(),
             joined_school_on: joined_school_on.unwrap_or_default(),
             birth_year,
         };
@@ -263,6 +266,7 @@ impl SheetRecord for TeacherDraft {
             text(self.backbone.zh()),
             text(&self.joined_school_on.format("%Y-%m-%d").to_string()),
             self.birth_year.map(|y| Cell::Number(y as f64)).unwrap_or(Cell::Empty),
+            text(self.post.zh()),
         ]
     }
 }

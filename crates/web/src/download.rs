@@ -37,3 +37,9 @@ pub fn upload_error(e: axum::extract::multipart::MultipartError) -> xuequ_app::A
         xuequ_app::AppError::invalid("file", xuequ_domain::Problem::BadFile { reason: e.body_text() })
     }
 }
+
+/// A file's size as people read it: `1.5 MB`, or whole kilobytes below a megabyte (never
+/// `0.0 MB` for a photo of 80 KB).
+pub fn size_text(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 { format!("{:.1} MB", bytes as f64 / 1048576.0) } else { format!("{:.0} KB", (bytes as f64 / 1024.0).ceil()) }
+}

@@ -67,6 +67,48 @@ document.addEventListener("DOMContentLoaded", () => {
       input.focus();
     });
   }
+  // A long list of schools (a select, or a block of checkboxes) gets a box above it that
+  // narrows it to the entries containing what is typed; a chosen entry always stays.
+  for (const list of document.querySelectorAll("[data-filter]")) {
+    const box = Object.assign(document.createElement("input"), { type: "search", placeholder: list.dataset.filter, className: "narrow" });
+    box.setAttribute("aria-label", list.dataset.filter);
+    list.before(box);
+    const entries = list.tagName === "SELECT" ? [...list.options] : [...list.querySelectorAll("label")];
+    box.addEventListener("input", () => {
+      const q = box.value.trim().toLowerCase();
+      for (const e of entries) {
+        const chosen = e.tagName === "OPTION" ? e.selected : e.querySelector("input").checked;
+        e.hidden = q !== "" && !chosen && !e.textContent.toLowerCase().includes(q);
+      }
+      // One school left in a picker: it is the one meant.
+      const left = entries.filter((e) => !e.hidden && e.value !== "");
+      if (list.tagName === "SELECT" && q !== "" && left.length === 1) left[0].selected = true;
+    });
+    // Enter in the box narrows; it must not send the form.
+    box.addEventListener("keydown", (event) => { if (event.key === "Enter") event.preventDefault(); });
+  }
+  // The rooms an activity may borrow say whether they are free at the time typed (the same
+  // answer as 查空闲场地); a taken one stays choosable — the save names who holds it.
+  for (const select of document.querySelectorAll("select[data-free-check]")) {
+    const form = select.form;
+    const field = (name) => form.querySelector(`[name=${name}]`);
+    const plain = new Map([...select.options].map((o) => [o.value, o.textContent]));
+    const check = async () => {
+      const from = field("starts_at").value, to = field("ends_at").value, host = field("host_school_id").value;
+      if (!from || !to || from.slice(0, 10) !== to.slice(0, 10) || from >= to) return;
+      const q = new URLSearchParams({ free_from: from, free_to: to, per_page: "200" });
+      if (host) q.set("school_id", host);
+      const answer = await fetch(`/api/v1/facilities/free?${q}`);
+      if (!answer.ok) return;
+      const free = new Map((await answer.json()).items.map((f) => [String(f.facility_id), f.free]));
+      for (const o of select.options) {
+        if (!o.value || !free.has(o.value)) { o.textContent = plain.get(o.value); continue; }
+        o.textContent = `${plain.get(o.value)}（${free.get(o.value) ? select.dataset.free : select.dataset.busy}）`;
+      }
+    };
+    for (const name of ["starts_at", "ends_at", "host_school_id"]) field(name)?.addEventListener("change", check);
+    check();
+  }
   // The menu button on a phone opens and closes the menu.
   const toggle = document.querySelector("#menu-toggle");
   if (toggle) {

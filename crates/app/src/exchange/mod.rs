@@ -18,7 +18,7 @@ use xuequ_domain::access::{Action, Resource, Target};
 use xuequ_domain::exchange::{
     ExchangeSettings, Exclusion, MoveStatus, RotationRules, SubjectGap, TeacherFacts, eligibility, gaps, required_backbone, required_moves,
 };
-use xuequ_domain::{Locality, Status, Subject};
+use xuequ_domain::{Locality, Post, Section, Status, Subject};
 use xuequ_store::entities::{exchange_move, school, teacher};
 use xuequ_store::exchange::MoveFilter;
 
@@ -69,6 +69,23 @@ pub struct Overview {
     pub done: usize,
     pub agreed_backbone: usize,
     pub required_backbone: usize,
+    /// Principals and vice-principals due to rotate (校长交流, ten years by default): the
+    /// bureau places them itself, so they are neither in the teachers' figures above nor in a
+    /// rotation plan.
+    pub leaders_due: Vec<LeaderDue>,
+}
+
+/// A school leader due to rotate.
+#[derive(Debug, Clone, Serialize)]
+pub struct LeaderDue {
+    pub teacher_id: i64,
+    pub name: String,
+    pub school_id: i64,
+    pub school: String,
+    pub post: Post,
+    pub joined_school_on: NaiveDate,
+    /// Whole years at the school on 1 September of the year.
+    pub years: u32,
 }
 
 impl Overview {
@@ -103,8 +120,7 @@ fn facts(t: &teacher::Model, excluded: Option<String>) -> TeacherFacts {
         birth_year: t.birth_year,
         gender: t.gender,
         backbone: t.backbone,
-        // The registry does not record who leads a school yet: everyone counts as a teacher.
-        leader: false,
+        leader: t.post.is_leader(),
         excluded,
     }
 }
@@ -139,6 +155,18 @@ async fn sending_schools(app: &App, county: i64, schools: &[school::Model], sett
         .collect())
 }
 
+/// Each school's newest statistics at or before the year: (their year, primary pupils, junior
+/// pupils) — pupils drive the staffing norm.
+async fn newest_students(app: &App, county: i64, year: i32) -> Result<HashMap<i64, (i32, u32, u32)>> {
+    let mut students: HashMap<i64, (i32, u32, u32)> = HashMap::new();
+    for st in app.store.all_stats(county, None).await? {
+        if st.year <= year && students.get(&st.school_id).is_none_or(|(y, _, _)| *y < st.year) {
+            students.insert(st.school_id, (st.year, st.students_primary.max(0) as u32, st.students_junior.max(0) as u32));
+        }
+    }
+    Ok(students)
+}
+
 /// Who is due, the quota and how far the year's moves meet it, and the shortages of the schools
 /// the caller sees (of one cluster, with `cluster`), for the school year starting `year` (this
 /// one by default).
@@ -160,13 +188,7 @@ pub async fn overview(app: &App, c: &Caller, year: Option<i32>, cluster: Option<
         .into_iter()
         .filter(|s| s.status == Status::Active && visible.includes(s.id) && only.as_ref().is_none_or(|ids| ids.contains(&s.id)))
         .collect();
-    // The newest statistics at or before the year (students drive the staffing norm).
-    let mut students: HashMap<i64, (i32, u32, u32)> = HashMap::new();
-    for st in app.store.all_stats(county, None).await? {
-        if st.year <= year && students.get(&st.school_id).is_none_or(|(y, _, _)| *y < st.year) {
-            students.insert(st.school_id, (st.year, st.students_primary.max(0) as u32, st.students_junior.max(0) as u32));
-        }
-    }
+    let students = newest_students(app, county, year).await?;
     let teachers = app.store.active_teachers(county).await?;
     let all_moves = app.store.exchange_moves(county, &MoveFilter::default()).await?;
     let working = working_schools(&teachers, &all_moves, start);
@@ -183,6 +205,7 @@ pub async fn overview(app: &App, c: &Caller, year: Option<i32>, cluster: Option<
     let year_moves: Vec<&exchange_move::Model> =
         all_moves.iter().filter(|m| m.year == year).filter(|m| m.form.counts_for_quota()).filter(|m| m.status.agreed()).collect();
     let mut out = Vec::new();
+    let mut leaders_due = Vec::new();
     for s in &schools {
         let list = by_home.get(&s.id).map(Vec::as_slice).unwrap_or(&[]);
         let mut row = SchoolExchange {
@@ -202,6 +225,20 @@ pub async fn overview(app: &App, c: &Caller, year: Option<i32>, cluster: Option<
         };
         for t in list {
             let f = facts(t, excluded.get(&t.id).cloned());
+            if t.post.is_leader() {
+                if eligibility(&f, start, &rules).is_ok() {
+                    leaders_due.push(LeaderDue {
+                        teacher_id: t.id,
+                        name: t.name.clone(),
+                        school_id: s.id,
+                        school: s.name.clone(),
+                        post: t.post,
+                        joined_school_on: t.joined_school_on,
+                        years: xuequ_domain::exchange::eligibility::full_years(t.joined_school_on, start),
+                    });
+                }
+                continue;
+            }
             match eligibility(&f, start, &rules) {
                 Ok(()) => {
                     row.eligible += 1;
@@ -229,7 +266,10 @@ pub async fn overview(app: &App, c: &Caller, year: Option<i32>, cluster: Option<
     let agreed = from_sending.len();
     let agreed_backbone = from_sending.iter().filter(|m| backbone.contains(&m.teacher_id)).count();
     let required = required_moves(eligible_at_sending, &rules);
+    // Longest at their school first: the bureau places them in that order.
+    leaders_due.sort_by_key(|l| (l.joined_school_on, l.teacher_id));
     Ok(Overview {
+        leaders_due,
         year,
         required_backbone: required_backbone(agreed.max(required), &rules),
         required_moves: required,
@@ -335,12 +375,30 @@ pub async fn plan(app: &App, c: &Caller, year: Option<i32>, cluster: Option<i64>
         // Leaving the cluster weighs as 5 km more: a neighbour in the cluster wins over a
         // slightly nearer school elsewhere.
         cross_cluster_km: 5.0,
+        // Two teachers of one subject trading places between the same two schools reads as a
+        // pointless swap to a clerk: the quota is met by rings of three schools instead.
+        no_swaps: true,
         schools: Vec::new(),
         teachers: Vec::new(),
     };
+    // Unless the bureau allows crossing sections, each teacher is planned within their own:
+    // a subject of the plan is a subject in a section, and a school needs each separately.
+    let settings = app.store.exchange_settings(county).await?;
+    let by_section = !settings.cross_stage;
+    let students = newest_students(app, county, view.year).await?;
+    let taught: HashMap<i64, &'static [Section]> = all_schools.iter().map(|s| (s.id, s.school_type.sections())).collect();
     for s in view.schools.iter().filter(|s| located.contains_key(&s.school_id)) {
         let (x_km, y_km) = km(located[&s.school_id]);
-        let need = s.gaps.iter().map(|g| (g.subject.code().to_string(), g.need)).collect();
+        let need = match (by_section, students.get(&s.school_id)) {
+            (true, Some(&(_, primary, junior))) => settings
+                .norm
+                .needed_by_section(primary, junior)
+                .into_iter()
+                .map(|((subject, section), n)| (plan_subject(subject, Some(section)), n))
+                .collect(),
+            (true, None) => BTreeMap::new(),
+            (false, _) => s.gaps.iter().map(|g| (plan_subject(g.subject, None), g.need)).collect(),
+        };
         let cluster = cluster_of.get(&s.school_id).copied();
         input.schools.push(xuequ_rotate::School { id: s.school_id, x_km, y_km, sending: s.sending, need, cluster });
     }
@@ -351,11 +409,13 @@ pub async fn plan(app: &App, c: &Caller, year: Option<i32>, cluster: Option<i64>
     for t in teachers.iter().filter(|t| placed.contains(&working[&t.id])) {
         let f = facts(t, excluded.get(&t.id).cloned());
         let at_home = working[&t.id] == t.school_id;
+        let section = by_section.then(|| settings.norm.section_of(taught.get(&t.school_id).copied().unwrap_or(&[]), t.section, t.subject));
         input.teachers.push(xuequ_rotate::Teacher {
             id: t.id,
             school: working[&t.id],
-            subject: t.subject.to_string(),
-            eligible: at_home && !busy.contains(&t.id) && eligibility(&f, start, &view.rules).is_ok(),
+            subject: plan_subject(t.subject, section),
+            // Leaders rotate as leaders (校长交流), placed by the bureau, not to fill a subject.
+            eligible: at_home && !t.post.is_leader() && !busy.contains(&t.id) && eligibility(&f, start, &view.rules).is_ok(),
             backbone: f.backbone.county_or_higher(),
         });
     }
@@ -363,8 +423,35 @@ pub async fn plan(app: &App, c: &Caller, year: Option<i32>, cluster: Option<i64>
     let free_at_sending = input.teachers.iter().filter(|t| t.eligible && sending.contains(&t.school)).count();
     let left = view.required_moves.saturating_sub(view.agreed);
     input.quota = if free_at_sending == 0 { 0.0 } else { (left as f64 / free_at_sending as f64).min(1.0) };
-    let plan = xuequ_rotate::solve(&input).map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut plan = xuequ_rotate::solve(&input).map_err(|e| AppError::Internal(e.to_string()))?;
+    for m in &mut plan.moves {
+        m.subject = subject_of_plan(&m.subject);
+    }
+    // A 九年一贯制 school short of a subject in both sections reads as one shortage.
+    let mut unfilled: Vec<xuequ_rotate::Unfilled> = Vec::new();
+    for mut u in std::mem::take(&mut plan.unfilled) {
+        u.subject = subject_of_plan(&u.subject);
+        match unfilled.iter_mut().find(|x| x.school == u.school && x.subject == u.subject) {
+            Some(x) => x.missing += u.missing,
+            None => unfilled.push(u),
+        }
+    }
+    plan.unfilled = unfilled;
     Ok((view, plan))
+}
+
+/// A subject as the rotation plan knows it: the subject's code, in a section when the plan
+/// keeps teachers in theirs (`math@junior`).
+fn plan_subject(subject: Subject, section: Option<Section>) -> String {
+    match section {
+        Some(section) => format!("{}@{}", subject.code(), section.code()),
+        None => subject.code().to_string(),
+    }
+}
+
+/// The subject's code back from [`plan_subject`].
+fn subject_of_plan(key: &str) -> String {
+    key.split('@').next().unwrap_or(key).to_string()
 }
 
 /// The id of the county's active teacher with this staff number, as forms name teachers (the

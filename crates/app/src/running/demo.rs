@@ -275,7 +275,10 @@ async fn council(
 ) -> Result<()> {
     let names = app.store.school_names(ctx.county_id, schools).await?;
     for (i, s) in schools.iter().take(4).enumerate() {
-        let name = staff.iter().find(|t| t.school_id == *s).map(|t| t.name.clone()).unwrap_or_else(|| "王校长".into());
+        // Each school sits on the council through its principal.
+        let principal = staff.iter().find(|t| t.school_id == *s && t.post == xuequ_domain::Post::Principal);
+        let name =
+            principal.or_else(|| staff.iter().find(|t| t.school_id == *s)).map(|t| t.name.clone()).unwrap_or_else(|| "王校长".into());
         let role = if i == 0 {
             CouncilRole::Chair
         } else if i == 1 {

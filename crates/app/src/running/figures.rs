@@ -73,16 +73,12 @@ pub async fn figures(app: &App, c: &Caller, year: i32) -> Result<Vec<ClusterFigu
     }
     // Training hours of every teacher of the county this year.
     let rules = app.store.running_settings(county).await?.hours;
-    let mut earned: HashMap<i64, Vec<(Category, Tenths)>> = HashMap::new();
-    for a in app.store.attended(county, None, day(from), day(to)).await? {
-        if let Some(k) = a.kind.hours_category() {
-            earned.entry(a.teacher_id).or_default().push((k, a.credit));
-        }
-    }
-    for r in app.store.trainings(county, None, from, to).await? {
-        earned.entry(r.teacher_id).or_default().push((r.category, r.hours));
-    }
     let teachers = app.store.active_teachers(county).await?;
+    let earned: HashMap<i64, Vec<(Category, Tenths)>> = super::hours::entries(app, county, &teachers, year, true)
+        .await?
+        .into_iter()
+        .map(|(t, list)| (t, list.iter().map(|e| (e.category, e.credited)).collect()))
+        .collect();
     let plans = app.store.work_plans(county, Some(&ids), Some(year)).await?;
     let tasks = app.store.plan_tasks(county, &plans.iter().map(|p| p.id).collect::<Vec<_>>()).await?;
     let budgets = app.store.budgets(county, Some(&ids), Some(year)).await?;

@@ -38,9 +38,13 @@ pub struct Entry {
     pub title: String,
     pub category: Category,
     pub hours: Tenths,
+    /// What counts of it: its hours, or 0 when it overlaps an activity credited instead.
+    pub credited: Tenths,
     /// The activity it came from; none for training entered by the school.
     pub activity_id: Option<i64>,
     pub provider: String,
+    /// The attended activity credited in its place (id, title), when the two overlap in time.
+    pub overlaps: Option<(i64, String)>,
 }
 
 fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
@@ -75,23 +79,45 @@ async fn teachers_asked(app: &App, c: &Caller, q: &HoursQuery) -> Result<Vec<tea
         .collect())
 }
 
-/// Every entry of the teachers' year, by teacher.
-async fn entries(app: &App, county: i64, teachers: &[teacher::Model], year: i32, all: bool) -> Result<HashMap<i64, Vec<Entry>>> {
+/// Every entry of the teachers' year (of all the county's with `all`), by teacher: the one
+/// place hours are credited, for the hours pages and the cluster figures alike.
+pub(crate) async fn entries(app: &App, county: i64, teachers: &[teacher::Model], year: i32, all: bool) -> Result<HashMap<i64, Vec<Entry>>> {
     let (from, to) = year_bounds(year);
     let ids: Vec<i64> = teachers.iter().map(|t| t.id).collect();
     let only = if all { None } else { Some(ids.as_slice()) };
     let day = |d: NaiveDate| to_utc(d.and_hms_opt(0, 0, 0).expect("midnight"));
     let mut out: HashMap<i64, Vec<Entry>> = HashMap::new();
+    let mut sittings: HashMap<i64, Vec<hours::Sitting>> = HashMap::new();
+    let mut titles: HashMap<i64, String> = HashMap::new();
     for a in app.store.attended(county, only, day(from), day(to)).await? {
         let Some(category) = a.kind.hours_category() else { continue };
+        sittings.entry(a.teacher_id).or_default().push(hours::Sitting {
+            activity_id: a.activity_id,
+            starts_at: a.starts_at,
+            ends_at: a.ends_at,
+            hours: a.credit,
+        });
+        titles.insert(a.activity_id, a.title.clone());
         out.entry(a.teacher_id).or_default().push(Entry {
             date: xuequ_domain::booking::to_local(a.starts_at).date(),
             title: a.title,
             category,
             hours: a.credit,
+            credited: a.credit,
             activity_id: Some(a.activity_id),
             provider: String::new(),
+            overlaps: None,
         });
+    }
+    // Two activities at once are credited once (the one worth more).
+    for (teacher, list) in &sittings {
+        let dropped = hours::overlapping(list);
+        for e in out.get_mut(teacher).into_iter().flatten() {
+            if let Some(kept) = e.activity_id.and_then(|a| dropped.get(&a)) {
+                e.credited = 0;
+                e.overlaps = Some((*kept, titles.get(kept).cloned().unwrap_or_default()));
+            }
+        }
     }
     for r in app.store.trainings(county, only, from, to).await? {
         out.entry(r.teacher_id).or_default().push(Entry {
@@ -99,8 +125,10 @@ async fn entries(app: &App, county: i64, teachers: &[teacher::Model], year: i32,
             title: r.title,
             category: r.category,
             hours: r.hours,
+            credited: r.hours,
             activity_id: None,
             provider: r.provider,
+            overlaps: None,
         });
     }
     for list in out.values_mut() {
@@ -121,7 +149,7 @@ pub async fn hours(app: &App, c: &Caller, q: &HoursQuery) -> Result<Vec<TeacherH
         .into_iter()
         .map(|t| {
             let attended: Vec<(Category, Tenths)> =
-                by_teacher.get(&t.id).map(|l| l.iter().map(|e| (e.category, e.hours)).collect()).unwrap_or_default();
+                by_teacher.get(&t.id).map(|l| l.iter().map(|e| (e.category, e.credited)).collect()).unwrap_or_default();
             TeacherHours {
                 school: names.get(&t.school_id).map(|n| n.1.clone()).unwrap_or_default(),
                 year: hours::year(&attended, &rules),
@@ -141,7 +169,7 @@ pub async fn record(app: &App, c: &Caller, teacher_id: i64, year: i32) -> Result
     let teachers = teachers_asked(app, c, &q).await?;
     let list = entries(app, county, &teachers, year, false).await?.remove(&teacher_id).unwrap_or_default();
     let rules = app.store.running_settings(county).await?.hours;
-    let attended: Vec<(Category, Tenths)> = list.iter().map(|e| (e.category, e.hours)).collect();
+    let attended: Vec<(Category, Tenths)> = list.iter().map(|e| (e.category, e.credited)).collect();
     let t = teachers.into_iter().next().ok_or(AppError::NotFound)?;
     let school = app.store.school(county, t.school_id).await?.map(|s| s.name).unwrap_or_default();
     Ok((TeacherHours { school, year: hours::year(&attended, &rules), teacher: t }, list))

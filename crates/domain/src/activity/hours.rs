@@ -79,6 +79,34 @@ pub fn year(attended: &[(Category, Tenths)], rules: &HourRules) -> YearHours {
     YearHours { by_category, total, missing_total: (rules.total - total).max(0), missing }
 }
 
+/// One attended activity as credit reads it: when it ran and the hours it gives.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sitting {
+    pub activity_id: i64,
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    pub ends_at: chrono::DateTime<chrono::Utc>,
+    pub hours: Tenths,
+}
+
+/// A teacher cannot sit through two activities at once: where attended activities overlap in
+/// time, only the one worth most hours is credited (the earlier on a tie, then the lower id).
+/// Returns, for each activity not credited, the one credited in its place.
+pub fn overlapping(sittings: &[Sitting]) -> BTreeMap<i64, i64> {
+    let mut order: Vec<&Sitting> = sittings.iter().collect();
+    order.sort_by(|a, b| b.hours.cmp(&a.hours).then(a.starts_at.cmp(&b.starts_at)).then(a.activity_id.cmp(&b.activity_id)));
+    let mut credited: Vec<&Sitting> = Vec::new();
+    let mut dropped = BTreeMap::new();
+    for s in order {
+        match credited.iter().find(|c| c.starts_at < s.ends_at && s.starts_at < c.ends_at) {
+            Some(c) => {
+                dropped.insert(s.activity_id, c.activity_id);
+            }
+            None => credited.push(s),
+        }
+    }
+    dropped
+}
+
 /// Tenths as people read hours: `7.5`, `12`.
 pub fn show(tenths: Tenths) -> String {
     if tenths % 10 == 0 { (tenths / 10).to_string() } else { format!("{}.{}", tenths / 10, (tenths % 10).abs()) }
@@ -102,6 +130,26 @@ pub fn parse(text: &str) -> Option<Tenths> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn of_two_overlapping_activities_only_the_one_worth_more_is_credited() {
+        let at = |h: u32, m: u32| chrono::NaiveDate::from_ymd_opt(2026, 10, 9).unwrap().and_hms_opt(h, m, 0).unwrap().and_utc();
+        let sit = |id, from, to, hours| Sitting { activity_id: id, starts_at: from, ends_at: to, hours };
+        let day = [
+            // 14:00–16:00 for 4 h and 15:00–17:30 for 2.5 h overlap: the 4 h counts.
+            sit(1, at(14, 0), at(16, 0), 40),
+            sit(2, at(15, 0), at(17, 30), 25),
+            // 16:00–17:00 touches the first without overlapping it, but overlaps the second
+            // (which is not credited, so it does not block).
+            sit(3, at(16, 0), at(17, 0), 10),
+            // Far apart: counts.
+            sit(4, at(8, 0), at(9, 0), 10),
+        ];
+        assert_eq!(overlapping(&day), BTreeMap::from([(2, 1)]));
+        // A tie goes to the earlier.
+        let tie = [sit(7, at(10, 0), at(12, 0), 20), sit(6, at(9, 0), at(11, 0), 20)];
+        assert_eq!(overlapping(&tie), BTreeMap::from([(7, 6)]));
+    }
     use Category::*;
 
     #[test]

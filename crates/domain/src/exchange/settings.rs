@@ -18,6 +18,10 @@ pub struct ExchangeSettings {
     /// Schools the county marks as sending although they are neither urban nor a lead.
     #[serde(default)]
     pub extra_sending: Vec<i64>,
+    /// Whether the rotation plan may send a teacher to a school of another section (a primary
+    /// teacher to a junior school). Off unless the bureau allows it.
+    #[serde(default)]
+    pub cross_stage: bool,
 }
 
 impl ExchangeSettings {

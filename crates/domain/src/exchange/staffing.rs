@@ -78,6 +78,30 @@ impl StaffingNorm {
         need
     }
 
+    /// Whole teachers needed per subject and section, each rounded as [`gaps`] rounds: what a
+    /// plan that keeps teachers in their section fills.
+    pub fn needed_by_section(&self, students_primary: u32, students_junior: u32) -> BTreeMap<(Subject, Section), u32> {
+        let mut out = BTreeMap::new();
+        for (section, needed) in [(Section::Primary, self.needed(students_primary, 0)), (Section::Junior, self.needed(0, students_junior))]
+        {
+            for g in gaps(&needed, &BTreeMap::new()) {
+                out.insert((g.subject, section), g.need);
+            }
+        }
+        out
+    }
+
+    /// The section a teacher teaches: the one the registry gives, else the school's only one,
+    /// else (a 九年一贯制 school) the one their subject is taught in, primary when both.
+    pub fn section_of(&self, taught: &[Section], own: Option<Section>, subject: Subject) -> Section {
+        match (own, taught) {
+            (Some(section), _) => section,
+            (None, [only]) => *only,
+            _ if !self.shares_primary.contains_key(&subject) && self.shares_junior.contains_key(&subject) => Section::Junior,
+            _ => Section::Primary,
+        }
+    }
+
     pub fn students_per_teacher(&self, section: Section) -> f64 {
         match section {
             Section::Primary => self.students_per_teacher_primary,

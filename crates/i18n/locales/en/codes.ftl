@@ -38,3 +38,6 @@ backbone-county = County
 backbone-city = City
 backbone-province = Province
 backbone-national = National
+post-teacher = Teacher
+post-vice-principal = Vice-principal
+post-principal = Principal

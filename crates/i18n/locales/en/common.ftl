@@ -27,6 +27,7 @@ action-back = Back
 action-retire = Retire
 action-export = Export
 action-import = Import
+list-narrow = Type to narrow the list…
 list-empty = Nothing matches
 list-total = { $total } in all
 pager-prev = Previous

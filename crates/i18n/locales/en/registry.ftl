@@ -41,6 +41,7 @@ teacher-section = Section
 teacher-degree = Degree
 teacher-title = Title
 teacher-backbone = Backbone level
+teacher-post = Post
 teacher-joined-school-on = Joined the school
 teacher-birth-year = Year of birth
 facility-school-code = School

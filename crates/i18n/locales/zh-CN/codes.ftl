@@ -38,3 +38,6 @@ backbone-county = 县级
 backbone-city = 市级
 backbone-province = 省级
 backbone-national = 国家级
+post-teacher = 教师
+post-vice-principal = 副校长
+post-principal = 校长

@@ -27,6 +27,7 @@ action-back = 返回
 action-retire = 撤销（停用）
 action-export = 导出
 action-import = 导入
+list-narrow = 输入名称或代码筛选…
 list-empty = 没有符合条件的记录
 list-total = 共 { $total } 条
 pager-prev = 上一页

@@ -41,6 +41,7 @@ teacher-section = 任教学段
 teacher-degree = 最高学历
 teacher-title = 职称
 teacher-backbone = 骨干级别
+teacher-post = 职务
 teacher-joined-school-on = 到校时间
 teacher-birth-year = 出生年份
 facility-school-code = 学校

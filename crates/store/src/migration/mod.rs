@@ -19,6 +19,7 @@ mod m0010_library;
 mod m0011_running;
 mod m0012_resource_counts;
 mod m0013_checkin_failure;
+mod m0014_teacher_post;
 
 use sea_orm_migration::prelude::*;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_running::Migration),
             Box::new(m0012_resource_counts::Migration),
             Box::new(m0013_checkin_failure::Migration),
+            Box::new(m0014_teacher_post::Migration),
         ]
     }
 }

@@ -88,6 +88,7 @@ pub mod teacher {
         pub degree: xuequ_domain::Degree,
         pub title: xuequ_domain::Title,
         pub backbone: xuequ_domain::Backbone,
+        pub post: xuequ_domain::Post,
         pub joined_school_on: Date,
         pub birth_year: Option<i32>,
         pub status: xuequ_domain::Status,

@@ -763,6 +763,7 @@ pub(crate) fn fill_teacher(m: &mut teacher::ActiveModel, d: &TeacherDraft, schoo
     m.degree = Set(d.degree);
     m.title = Set(d.title);
     m.backbone = Set(d.backbone);
+    m.post = Set(d.post);
     m.joined_school_on = Set(d.joined_school_on);
     m.birth_year = Set(d.birth_year);
     m.updated_at = Set(Utc::now());

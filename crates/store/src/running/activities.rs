@@ -61,6 +61,7 @@ pub struct Attended {
     pub kind: ActivityKind,
     pub title: String,
     pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
     pub credit: i32,
 }
 
@@ -499,6 +500,7 @@ impl Store {
                     kind: a.kind,
                     title: a.title.clone(),
                     starts_at: a.starts_at,
+                    ends_at: a.ends_at,
                     credit: r.credit,
                 })
             })

@@ -143,6 +143,9 @@ pub struct Teacher {
     pub title: String,
     #[schema(schema_with = codes::<Backbone>)]
     pub backbone: String,
+    /// 职务: teacher, vice_principal or principal.
+    #[schema(schema_with = codes::<Post>)]
+    pub post: String,
     pub joined_school_on: NaiveDate,
     pub birth_year: Option<i32>,
     #[schema(schema_with = codes::<Status>)]
@@ -164,6 +167,7 @@ impl From<records::Teacher> for Teacher {
             degree: m.degree.to_string(),
             title: m.title.to_string(),
             backbone: m.backbone.to_string(),
+            post: m.post.to_string(),
             joined_school_on: m.joined_school_on,
             birth_year: m.birth_year,
             status: m.status.to_string(),
@@ -319,6 +323,10 @@ pub struct TeacherInput {
     pub title: Title,
     #[schema(schema_with = codes::<Backbone>)]
     pub backbone: Backbone,
+    /// 职务; a teacher when left out.
+    #[serde(default)]
+    #[schema(schema_with = codes::<Post>)]
+    pub post: Post,
     pub joined_school_on: NaiveDate,
     #[serde(default)]
     pub birth_year: Option<i32>,
@@ -336,6 +344,7 @@ impl From<TeacherInput> for TeacherDraft {
             degree: i.degree,
             title: i.title,
             backbone: i.backbone,
+            post: i.post,
             joined_school_on: i.joined_school_on,
             birth_year: i.birth_year,
         }

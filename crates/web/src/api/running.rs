@@ -627,8 +627,12 @@ pub struct EntryOut {
     #[schema(schema_with = codes::<Category>)]
     pub category: String,
     pub hours: String,
+    /// What counts of it: `hours`, or 0 when it overlaps in time an activity credited instead.
+    pub credited: String,
     pub activity_id: Option<i64>,
     pub provider: String,
+    /// The activity credited in its place, when the two overlap in time.
+    pub overlaps_activity_id: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -673,8 +677,10 @@ fn hours_out(t: &hours::TeacherHours, entries: Option<&[hours::Entry]>) -> Hours
                     title: e.title.clone(),
                     category: e.category.code().to_string(),
                     hours: show(e.hours),
+                    credited: show(e.credited),
                     activity_id: e.activity_id,
                     provider: e.provider.clone(),
+                    overlaps_activity_id: e.overlaps.as_ref().map(|o| o.0),
                 })
                 .collect()
         }),

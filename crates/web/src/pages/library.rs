@@ -344,13 +344,7 @@ async fn resource_view(app: &App, v: &Viewer, id: i64, errors: Vec<String>) -> P
     let d = use_::detail(app, v, id).await?;
     let r = &d.resource;
     let f = d.current();
-    let size = |bytes: i64| {
-        if bytes >= 1024 * 1024 {
-            format!("{:.1} MB", bytes as f64 / 1048576.0)
-        } else {
-            format!("{:.0} KB", (bytes as f64 / 1024.0).ceil())
-        }
-    };
+    let size = crate::download::size_text;
     let mut facts = vec![
         (t.get("library-subject"), t.code("subject", r.subject.code())),
         (t.get("library-grade"), grade_label(&t, r.grade)),

@@ -59,6 +59,7 @@ fn teacher_specs(t: &Tr, schools: Vec<(String, String)>) -> Vec<FieldSpec> {
         field("degree", select(t, "degree", Degree::ALL, Degree::code), true),
         field("title", select(t, "title", Title::ALL, Title::code), true),
         field("backbone", select(t, "backbone", Backbone::ALL, Backbone::code), true),
+        field("post", select(t, "post", Post::ALL, Post::code), true),
         field("joined_school_on", FieldKind::Date, true),
         field("birth_year", FieldKind::Number, false),
     ]
@@ -662,6 +663,7 @@ async fn teacher_new(State(app): State<App>, v: Viewer) -> PageResult {
     let values = HashMap::from([
         ("joined_school_on".to_string(), xuequ_app::today().to_string()),
         ("backbone".to_string(), "none".to_string()),
+        ("post".to_string(), "teacher".to_string()),
         ("title".to_string(), "none".to_string()),
     ]);
     Ok(record_form(&v, shape(v.tr().get("teacher-new"), "/teachers/new", "teacher", "/teachers"), &specs, &values, &[]))

@@ -67,6 +67,8 @@ struct ExchangePage {
     /// (text, css class).
     subjects: Vec<(String, bool)>,
     heat: Vec<(String, Vec<(String, &'static str)>)>,
+    /// Leaders due to rotate (校长交流): name, post, school, joined, years there.
+    leaders: Vec<[String; 5]>,
     can_plan: bool,
     max_km: String,
     /// The plan, when one was asked for: a summary, the moves, what is left unfilled.
@@ -184,6 +186,11 @@ async fn build(
             .map(|s| (t.code("subject", s.code()), xuequ_domain::exchange::staffing::rural_shortage_subject(*s)))
             .collect(),
         heat,
+        leaders: view
+            .leaders_due
+            .iter()
+            .map(|l| [l.name.clone(), t.code("post", l.post.code()), l.school.clone(), l.joined_school_on.to_string(), l.years.to_string()])
+            .collect(),
         can_plan: v.can(Action::Create, Resource::Exchange, &target),
         max_km: q.get("max_km").cloned().unwrap_or_else(|| "20".into()),
         plan,

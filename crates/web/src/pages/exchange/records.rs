@@ -393,6 +393,7 @@ struct SettingsPage {
     /// Six tier rows: name, townships, from km, yuan.
     tiers: Vec<[String; 4]>,
     extra_sending: String,
+    cross_stage: bool,
     editable: bool,
     errors: Vec<String>,
 }
@@ -428,7 +429,7 @@ async fn settings_page(State(app): State<App>, v: Viewer) -> PageResult {
         .iter()
         .map(|x| [x.name.clone(), x.townships.join("、"), x.min_km.to_string(), x.monthly_yuan.to_string()])
         .collect();
-    render_settings(&v, values(&s), tiers, codes, Vec::new())
+    render_settings(&v, values(&s), tiers, codes, s.cross_stage, Vec::new())
 }
 
 async fn school_codes_of(app: &App, v: &Viewer, ids: &[i64]) -> Result<String, PageError> {
@@ -441,6 +442,7 @@ fn render_settings(
     numbers: HashMap<&'static str, String>,
     mut tiers: Vec<[String; 4]>,
     extra: String,
+    cross_stage: bool,
     errors: Vec<String>,
 ) -> PageResult {
     let t = v.tr();
@@ -454,6 +456,7 @@ fn render_settings(
             .collect(),
         tiers,
         extra_sending: extra,
+        cross_stage,
         editable: v.can(Action::Update, Resource::Exchange, &Target::county(v.county())),
         errors,
     }
@@ -513,6 +516,7 @@ async fn settings_save(State(app): State<App>, v: Viewer, Posted(form): Posted<V
         }
     }
     s.subsidy.tiers = tiers;
+    s.cross_stage = form.get("cross_stage").is_some_and(|x| x == "1");
     let extra = form.get("extra_sending").cloned().unwrap_or_default();
     let schools = directory::schools(&app, &v).await?;
     s.extra_sending.clear();
@@ -537,5 +541,5 @@ async fn settings_save(State(app): State<App>, v: Viewer, Posted(form): Posted<V
             }
         }
     }
-    render_settings(&v, numbers, rows, extra, errors)
+    render_settings(&v, numbers, rows, extra, s.cross_stage, errors)
 }

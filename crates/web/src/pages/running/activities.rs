@@ -618,7 +618,7 @@ struct DetailPage {
     summary: String,
     summary_by: String,
     record_open: bool,
-    files: Vec<(i64, String, String)>,
+    files: Vec<(i64, String, String, bool)>,
     can_review: bool,
     my_stars: i32,
     my_comment: String,
@@ -729,7 +729,7 @@ async fn detail_with(app: &App, v: &Viewer, id: i64, errors: Vec<String>) -> Pag
             .map(|s| format!("{} · {}", people.name(&a.summary_by), xuequ_domain::booking::show(s)))
             .unwrap_or_default(),
         record_open: now >= a.starts_at,
-        files: d.files.iter().map(|f| (f.id, f.name.clone(), format!("{:.1} MB", f.size as f64 / 1_048_576.0))).collect(),
+        files: d.files.iter().map(|f| (f.id, f.name.clone(), crate::download::size_text(f.size), f.family == "image")).collect(),
         can_review: came && now >= a.starts_at,
         my_stars: d.my_review.as_ref().map_or(0, |r| r.stars),
         my_comment: d.my_review.as_ref().map(|r| r.comment.clone()).unwrap_or_default(),

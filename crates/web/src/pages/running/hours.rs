@@ -205,7 +205,10 @@ async fn teacher_with(app: &App, v: &Viewer, id: i64, year: i32, errors: Vec<Str
                     e.date.to_string(),
                     e.title.clone(),
                     t.code("hours-category", e.category.code()),
-                    show(e.hours),
+                    match &e.overlaps {
+                        Some((_, other)) => t.with("hours-overlaps", &[("hours", show(e.hours)), ("title", other.clone())]),
+                        None => show(e.credited),
+                    },
                     e.activity_id.map(|a| format!("/activities/{a}")),
                 )
             })
