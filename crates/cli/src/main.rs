@@ -3,6 +3,7 @@
 mod assess;
 mod bench;
 mod plan;
+mod value_added;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -112,6 +113,16 @@ enum Command {
         #[arg(long)]
         input: PathBuf,
         /// Print JSON instead of the readable report.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Value-added (增值评价) of a file of students' entry and exit scores (columns 学号, 学校代码,
+    /// 年级, 学科, 入口成绩, 出口成绩, or student, school, grade, subject, entry, exit).
+    ValueAdded {
+        /// A CSV or XLSX file.
+        #[arg(long)]
+        input: PathBuf,
+        /// Print JSON instead of the readable table.
         #[arg(long)]
         json: bool,
     },
@@ -310,6 +321,7 @@ async fn main() -> Result<()> {
         Command::Backup { to, db, files } => backup(db, files, &to).await,
         Command::Restore { from, db, files } => restore(db, files, &from).await,
         Command::Assess { input, json } => assess::run(&input, json),
+        Command::ValueAdded { input, json } => value_added::run(&input, json),
         Command::Bench { what: BenchCommand::MakeSections { rows, out } } => bench::make_sections(rows, &out),
         Command::Bench { what: BenchCommand::PlanSchools { schools, time_limit, seed } } => plan::bench_schools(schools, time_limit, seed),
         Command::Bench { what: BenchCommand::Cpmp { dir, known, time_limit, only, seed, exact } } => {

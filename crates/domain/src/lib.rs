@@ -21,6 +21,7 @@ pub mod activity;
 pub mod booking;
 pub mod budget;
 pub mod cluster;
+pub mod evaluation;
 pub mod exchange;
 pub mod library;
 pub mod registry;

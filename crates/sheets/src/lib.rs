@@ -9,6 +9,7 @@ mod bounds;
 mod column;
 mod layout;
 mod read;
+mod scores;
 mod write;
 
 pub use assessment::ASSESSMENT_SHEET;
@@ -16,6 +17,7 @@ pub use bounds::{MAX_CELLS, MAX_COLUMNS, MAX_UNPACKED};
 pub use column::Column;
 pub use layout::Kind;
 pub use read::{Cell, SheetRecord, Table, parse, parse_partial, read_table};
+pub use scores::read_scores;
 pub use write::{Format, template, workbook, write, write_columns};
 
 use serde::Serialize;

@@ -315,6 +315,11 @@ impl RowReader<'_> {
         self.value(key, |c| text_of(c).parse::<T>()).flatten()
     }
 
+    /// Text that a required column must hold (an empty cell is named as missing).
+    pub fn required_text(&mut self, key: &str) -> String {
+        self.value(key, |c| Ok(text_of(c))).flatten().unwrap_or_default()
+    }
+
     pub fn f64(&mut self, key: &str) -> Option<f64> {
         self.value(key, number).flatten()
     }
