@@ -277,7 +277,7 @@ fn meet_quotas(d: &Data, moves: &mut Vec<Move>, used: &mut BTreeSet<i64>, deadli
             let Some(Reverse((cost, ring, s))) = heap.pop() else { break };
             let Some(teachers) = ring_teachers(d, &mut free, used, &ring, s, true) else { continue };
             let mut after = tally.clone();
-            for (t, &j) in teachers.iter().zip(&ring) {
+            for (t, &j) in teachers.iter().zip(ring.iter()) {
                 after.add(d, j, d.backbone.contains(t));
             }
             if after.backbone_short(d) >= tally.backbone_short(d) || !arcs.allows(d, &ring, s) {
@@ -343,7 +343,30 @@ impl Ord for OrderedCost {
     }
 }
 
-type Candidate = Reverse<(OrderedCost, Vec<usize>, usize)>;
+/// Two or three schools (by index), in the order teachers move; kept inline, not on the heap
+/// of the allocator: a province ranks millions of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Ring {
+    at: [usize; 3],
+    len: usize,
+}
+
+impl Ring {
+    fn of(schools: &[usize]) -> Ring {
+        let mut at = [0; 3];
+        at[..schools.len()].copy_from_slice(schools);
+        Ring { at, len: schools.len() }
+    }
+}
+
+impl std::ops::Deref for Ring {
+    type Target = [usize];
+    fn deref(&self) -> &[usize] {
+        &self.at[..self.len]
+    }
+}
+
+type Candidate = Reverse<(OrderedCost, Ring, usize)>;
 
 /// How many of a school's nearest neighbours (with a teacher of the subject) a three-school
 /// ring may pass through: rings through farther ones cost more than these and are not needed.
@@ -355,24 +378,28 @@ const RING_NEIGHBOURS: usize = 6;
 fn candidates(d: &Data, sending_only: bool, cost: impl Fn(&[usize]) -> f64) -> BinaryHeap<Candidate> {
     let n = d.input.schools.len();
     let has = |j: usize, s: usize| !d.eligible(j, s, false).is_empty() || !d.eligible(j, s, true).is_empty();
+    // The schools within reach of each, found once (not once per subject).
+    let reach: Vec<Vec<usize>> = (0..n).map(|j| (0..n).filter(|&k| d.within(j, k)).collect()).collect();
     let near = |j: usize, s: usize| {
-        let mut list: Vec<usize> = (0..n).filter(|&k| d.within(j, k) && has(k, s)).collect();
+        let mut list: Vec<usize> = reach[j].iter().copied().filter(|&k| has(k, s)).collect();
         if d.input.no_swaps {
             list.sort_by(|&a, &b| d.input.cost(j, a).total_cmp(&d.input.cost(j, b)));
             list.truncate(RING_NEIGHBOURS);
         }
         list
     };
+    let mut nearest: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
     let mut heap = BinaryHeap::new();
     for j in (0..n).filter(|&j| !sending_only || d.input.schools[j].sending) {
         for s in (0..d.subjects.len()).filter(|&s| has(j, s)) {
             for k in near(j, s) {
                 if !d.input.no_swaps {
-                    heap.push(Reverse((OrderedCost(cost(&[j, k])), vec![j, k], s)));
+                    heap.push(Reverse((OrderedCost(cost(&[j, k])), Ring::of(&[j, k]), s)));
                     continue;
                 }
-                for l in near(k, s).into_iter().filter(|&l| l != j && d.within(l, j)) {
-                    heap.push(Reverse((OrderedCost(cost(&[j, k, l])), vec![j, k, l], s)));
+                let onward = nearest.entry((k, s)).or_insert_with(|| near(k, s));
+                for &l in onward.iter().filter(|&&l| l != j && d.within(l, j)) {
+                    heap.push(Reverse((OrderedCost(cost(&[j, k, l])), Ring::of(&[j, k, l]), s)));
                 }
             }
         }
