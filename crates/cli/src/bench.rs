@@ -33,7 +33,7 @@ fn teacher(i: usize, school_code: &str) -> TeacherDraft {
         degree: Degree::ALL[1 + pick(2, Degree::ALL.len() - 1)],
         title: Title::ALL[pick(3, Title::ALL.len())],
         backbone: Backbone::ALL[pick(4, Backbone::ALL.len())],
-        post: Post::Teacher,
+        post: Some(Post::Teacher),
         joined_school_on: NaiveDate::from_ymd_opt(2000 + (i % 25) as i32, 1 + (i % 12) as u32, 1 + (i % 28) as u32).expect("valid date"),
         birth_year: Some(1965 + (i % 35) as i32),
     }

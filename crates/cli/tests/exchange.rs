@@ -390,3 +390,46 @@ async fn workflow_on_every_backend() {
         workflow(backend).await;
     }
 }
+
+/// A file made from the template before 职务 existed (no such column), imported over the
+/// registry, leaves each principal a principal; a file with the column sets it.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_older_teacher_file_keeps_the_principals() {
+    let server = TestServer::start(BIN, &Backend::Sqlite).await.expect("server starts");
+    let admin = server.client("admin").await.unwrap();
+    let (_, list) = admin.items("/api/v1/teachers").await;
+    let principal = list.as_array().unwrap().iter().find(|t| t["post"] == "principal").expect("the demo has principals").clone();
+    let (_, school) = admin.get(&format!("/api/v1/schools/{}", principal["school_id"])).await;
+    let row = |post: Option<&str>| {
+        let mut cells = vec![
+            principal["staff_no"].as_str().unwrap().to_string(),
+            principal["name"].as_str().unwrap().to_string(),
+            if principal["gender"] == "male" { "男" } else { "女" }.to_string(),
+            school["code"].as_str().unwrap().to_string(),
+            "数学".into(),
+            "本科".into(),
+            "一级教师".into(),
+            "无".into(),
+            principal["joined_school_on"].as_str().unwrap().to_string(),
+        ];
+        cells.extend(post.map(String::from));
+        cells.join(",")
+    };
+    let header = "教师编号,姓名,性别,学校代码,任教学科,最高学历,职称,骨干教师级别,到校时间";
+    let post_of = |api: &xuequ_testkit::Api, id: i64| {
+        let api = api.clone();
+        async move { api.get(&format!("/api/v1/teachers/{id}")).await.1["post"].as_str().unwrap().to_string() }
+    };
+    let id = principal["id"].as_i64().unwrap();
+    let older = format!("{header}\n{}\n", row(None));
+    let (status, body) =
+        admin.multipart("POST", "/api/v1/import/teachers?update_existing=true", &[], &[("old.csv", older.as_bytes())]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(post_of(&admin, id).await, "principal", "a file without 职务 keeps the post");
+    let newer = format!("{header},职务\n{}\n", row(Some("副校长")));
+    let (status, body) =
+        admin.multipart("POST", "/api/v1/import/teachers?update_existing=true", &[], &[("new.csv", newer.as_bytes())]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(post_of(&admin, id).await, "vice_principal", "a file with 职务 sets it");
+    server.stop().await.unwrap();
+}

@@ -460,7 +460,7 @@ fn teachers_for(g: &mut Gen, p: &Plan) -> Vec<TeacherDraft> {
                 degree,
                 title,
                 backbone,
-                post,
+                post: Some(post),
                 joined_school_on: joined,
                 birth_year: Some(2025 - age),
             });

@@ -74,9 +74,11 @@ pub struct TeacherDraft {
     pub degree: Degree,
     pub title: Title,
     pub backbone: Backbone,
-    /// 职务: teacher unless the registry says principal or vice-principal.
+    /// 职务. None keeps what is stored (a new teacher is a teacher): a file made from an older
+    /// template without the 职务 column, or an API update that leaves it out, does not turn a
+    /// principal back into a teacher.
     #[serde(default)]
-    pub post: Post,
+    pub post: Option<Post>,
     /// The date the teacher joined the present school; rotation eligibility counts from it.
     pub joined_school_on: NaiveDate,
     #[serde(default)]

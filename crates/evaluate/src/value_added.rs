@@ -101,11 +101,13 @@ fn population_variance(xs: &[f64]) -> f64 {
     mean(&xs.iter().map(|x| (x - m).powi(2)).collect::<Vec<_>>())
 }
 
-/// z = (x − mean) / sd with the population sd; all 0 when sd is 0.
+/// z = (x − mean) / sd with the population sd; all 0 when sd is 0 — also when it is only
+/// rounding (ten scores of 72.3 have a mean of 72.29999999999998 and an sd of 1e-14).
 fn z_scores(xs: &[f64]) -> Vec<f64> {
     let m = mean(xs);
     let sd = population_variance(xs).sqrt();
-    xs.iter().map(|x| if sd > 0.0 { (x - m) / sd } else { 0.0 }).collect()
+    let flat = sd <= 1e-9 * m.abs().max(1.0);
+    xs.iter().map(|x| if flat { 0.0 } else { (x - m) / sd }).collect()
 }
 
 /// Ordinary least squares of `y` on `x`: (intercept, slope); a flat `x` gives slope 0.
@@ -151,6 +153,13 @@ mod tests {
             assert_eq!(g.schools["A"].shrunk, 0.0);
             assert!((g.schools["A"].se - (sigma2 / 2.0).sqrt()).abs() < 1e-12);
         }
+    }
+
+    #[test]
+    fn scores_equal_up_to_rounding_are_flat() {
+        let list: Vec<Score> = (0..10).map(|i| score(&i.to_string(), if i < 5 { "A" } else { "B" }, 72.3, 72.3)).collect();
+        let g = &value_added(&list)["七年级|数学"];
+        assert_eq!((g.a, g.b, g.sigma2, g.tau2), (0.0, 0.0, 0.0, 0.0));
     }
 
     #[test]

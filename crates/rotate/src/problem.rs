@@ -52,6 +52,7 @@ pub struct Input {
     /// The platform's rule: the quotas are never met by two teachers of one subject trading
     /// places between the same two schools (a clerk reads that as a pointless swap), but by a
     /// rotation through three schools. Off on the CLI: the model as published allows swaps.
+    /// Subjects written `subject@section` count as one subject for this rule.
     #[serde(default)]
     pub no_swaps: bool,
     pub schools: Vec<School>,

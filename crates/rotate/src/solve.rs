@@ -62,6 +62,9 @@ struct Data<'a> {
     input: &'a Input,
     index: HashMap<i64, usize>,
     subjects: Vec<String>,
+    /// Each subject's family: the index of the first subject with the same text before `@`
+    /// (`math@primary` and `math@junior` are one family), for the rule against trading places.
+    family: Vec<usize>,
     /// (school, subject) → teachers present.
     have: HashMap<(usize, usize), u32>,
     /// (school, subject, backbone) → eligible teacher ids, in id order.
@@ -78,6 +81,8 @@ impl<'a> Data<'a> {
         names.extend(input.schools.iter().flat_map(|s| s.need.keys().map(String::as_str)));
         let subjects: Vec<String> = names.into_iter().map(String::from).collect();
         let subject_of: HashMap<&str, usize> = subjects.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+        let base = |s: &str| s.split('@').next().unwrap_or(s).to_string();
+        let family = subjects.iter().map(|s| subjects.iter().position(|t| base(t) == base(s)).unwrap_or(0)).collect();
         let mut have = HashMap::new();
         let mut eligible: BTreeMap<(usize, usize, bool), Vec<i64>> = BTreeMap::new();
         for t in &input.teachers {
@@ -91,7 +96,7 @@ impl<'a> Data<'a> {
             list.sort_unstable();
         }
         let backbone = input.teachers.iter().filter(|t| t.backbone).map(|t| t.id).collect();
-        Data { input, index, subjects, have, eligible, backbone, required: input.required_moves() }
+        Data { input, index, subjects, family, have, eligible, backbone, required: input.required_moves() }
     }
 
     fn need(&self, school: usize, subject: usize) -> u32 {
@@ -315,13 +320,15 @@ struct Arcs(BTreeSet<(usize, usize, usize)>);
 impl Arcs {
     fn of(d: &Data, moves: &[Move]) -> Arcs {
         let subject_of: HashMap<&str, usize> = d.subjects.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
-        Arcs(moves.iter().map(|m| (d.index[&m.from], d.index[&m.to], subject_of[m.subject.as_str()])).collect())
+        Arcs(moves.iter().map(|m| (d.index[&m.from], d.index[&m.to], d.family[subject_of[m.subject.as_str()]])).collect())
     }
 
     /// Whether a ring may be added: always under the published model; with `no_swaps` only
-    /// when none of its moves goes back along one already made.
+    /// when none of its moves goes back along one already made of the same subject (a subject
+    /// planned per section, `math@primary` and `math@junior`, is one subject here).
     fn allows(&self, d: &Data, ring: &[usize], s: usize) -> bool {
-        !d.input.no_swaps || (0..ring.len()).all(|i| !self.0.contains(&(ring[(i + 1) % ring.len()], ring[i], s)))
+        let f = d.family[s];
+        !d.input.no_swaps || (0..ring.len()).all(|i| !self.0.contains(&(ring[(i + 1) % ring.len()], ring[i], f)))
     }
 }
 
@@ -479,7 +486,7 @@ fn rotate(
         let to = ring[(i + 1) % ring.len()];
         used.insert(teacher);
         tally.add(d, from, d.backbone.contains(&teacher));
-        arcs.0.insert((from, to, s));
+        arcs.0.insert((from, to, d.family[s]));
         moves.push(Move {
             teacher,
             from: d.input.schools[from].id,

@@ -233,7 +233,8 @@ impl SheetRecord for TeacherDraft {
         let backbone = r.coded("backbone");
         let joined_school_on = r.date("joined_school_on");
         let birth_year = r.opt_i32("birth_year");
-        let post = r.opt_coded("post");
+        // With the column, an empty cell is 教师; without it (an older template) the stored post stays.
+        let post = r.has_column("post").then(|| r.opt_coded::<Post>("post").unwrap_or_default());
         // Every cell is read, and a cell that failed stands in as its default, so that the rest
         // of the row is still checked and one pass reports all its problems.
         let draft = TeacherDraft {
@@ -246,7 +247,7 @@ impl SheetRecord for TeacherDraft {
             degree: degree.unwrap_or_default(),
             title: title.unwrap_or_default(),
             backbone: backbone.unwrap_or_default(),
-            post: post.unwrap_or_default(),
+            post,
             joined_school_on: joined_school_on.unwrap_or_default(),
             birth_year,
         };
@@ -266,7 +267,7 @@ impl SheetRecord for TeacherDraft {
             text(self.backbone.zh()),
             text(&self.joined_school_on.format("%Y-%m-%d").to_string()),
             self.birth_year.map(|y| Cell::Number(y as f64)).unwrap_or(Cell::Empty),
-            text(self.post.zh()),
+            text(self.post.map(|p| p.zh()).unwrap_or("")),
         ]
     }
 }

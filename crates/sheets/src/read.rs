@@ -315,6 +315,11 @@ impl RowReader<'_> {
         self.value(key, |c| text_of(c).parse::<T>()).flatten()
     }
 
+    /// Whether the file has the column at all (an optional column may be left out).
+    pub fn has_column(&self, key: &str) -> bool {
+        self.positions[self.index(key)].is_some()
+    }
+
     /// Text that a required column must hold (an empty cell is named as missing).
     pub fn required_text(&mut self, key: &str) -> String {
         self.value(key, |c| Ok(text_of(c))).flatten().unwrap_or_default()

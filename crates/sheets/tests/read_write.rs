@@ -17,7 +17,7 @@ fn teacher(staff_no: &str) -> TeacherDraft {
         degree: Degree::Bachelor,
         title: Title::First,
         backbone: Backbone::County,
-        post: Post::Teacher,
+        post: Some(Post::Teacher),
         joined_school_on: NaiveDate::from_ymd_opt(2015, 9, 1).unwrap(),
         birth_year: Some(1985),
     }

@@ -73,6 +73,12 @@ document.addEventListener("DOMContentLoaded", () => {
     const box = Object.assign(document.createElement("input"), { type: "search", placeholder: list.dataset.filter, className: "narrow" });
     box.setAttribute("aria-label", list.dataset.filter);
     list.before(box);
+    // Inside a label the box would become what the label names: point the label at its list.
+    const label = list.closest("label");
+    if (label && list.tagName === "SELECT") {
+      if (!list.id) list.id = `narrowed-${list.name}`;
+      label.htmlFor = list.id;
+    }
     const entries = list.tagName === "SELECT" ? [...list.options] : [...list.querySelectorAll("label")];
     box.addEventListener("input", () => {
       const q = box.value.trim().toLowerCase();
@@ -93,14 +99,20 @@ document.addEventListener("DOMContentLoaded", () => {
     const form = select.form;
     const field = (name) => form.querySelector(`[name=${name}]`);
     const plain = new Map([...select.options].map((o) => [o.value, o.textContent]));
+    const reset = () => { for (const o of select.options) o.textContent = plain.get(o.value); };
+    let asked = 0;
     const check = async () => {
+      const mine = ++asked;
       const from = field("starts_at").value, to = field("ends_at").value, host = field("host_school_id").value;
-      if (!from || !to || from.slice(0, 10) !== to.slice(0, 10) || from >= to) return;
+      // No single-day time typed (or no answer): no labels rather than stale ones.
+      if (!from || !to || from.slice(0, 10) !== to.slice(0, 10) || from >= to) return reset();
       const q = new URLSearchParams({ free_from: from, free_to: to, per_page: "200" });
       if (host) q.set("school_id", host);
-      const answer = await fetch(`/api/v1/facilities/free?${q}`);
-      if (!answer.ok) return;
+      const answer = await fetch(`/api/v1/facilities/free?${q}`).catch(() => null);
+      if (mine !== asked) return; // a newer time was typed meanwhile
+      if (!answer || !answer.ok) return reset();
       const free = new Map((await answer.json()).items.map((f) => [String(f.facility_id), f.free]));
+      if (mine !== asked) return;
       for (const o of select.options) {
         if (!o.value || !free.has(o.value)) { o.textContent = plain.get(o.value); continue; }
         o.textContent = `${plain.get(o.value)}（${free.get(o.value) ? select.dataset.free : select.dataset.busy}）`;

@@ -44,7 +44,7 @@ impl teacher::Model {
             degree: self.degree,
             title: self.title,
             backbone: self.backbone,
-            post: self.post,
+            post: Some(self.post),
             joined_school_on: self.joined_school_on,
             birth_year: self.birth_year,
         })

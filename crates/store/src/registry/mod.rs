@@ -763,7 +763,12 @@ pub(crate) fn fill_teacher(m: &mut teacher::ActiveModel, d: &TeacherDraft, schoo
     m.degree = Set(d.degree);
     m.title = Set(d.title);
     m.backbone = Set(d.backbone);
-    m.post = Set(d.post);
+    match d.post {
+        Some(post) => m.post = Set(post),
+        // Not given: a stored teacher keeps their post, a new one is a teacher.
+        None if m.post.is_not_set() => m.post = Set(xuequ_domain::Post::Teacher),
+        None => {}
+    }
     m.joined_school_on = Set(d.joined_school_on);
     m.birth_year = Set(d.birth_year);
     m.updated_at = Set(Utc::now());

@@ -323,10 +323,10 @@ pub struct TeacherInput {
     pub title: Title,
     #[schema(schema_with = codes::<Backbone>)]
     pub backbone: Backbone,
-    /// 职务; a teacher when left out.
+    /// 职务. Left out: a new teacher is a teacher, and an update keeps the stored post.
     #[serde(default)]
-    #[schema(schema_with = codes::<Post>)]
-    pub post: Post,
+    #[schema(schema_with = optional_codes::<Post>)]
+    pub post: Option<Post>,
     pub joined_school_on: NaiveDate,
     #[serde(default)]
     pub birth_year: Option<i32>,
