@@ -2,6 +2,7 @@
 //! yearly statistics (students, areas, equipment, rooms, books, computers) and the teacher
 //! registry (teachers counted by degree, backbone level, PE/art subject and title).
 
+use crate::figures::{self, Scope, ScopeKind, Unit};
 use crate::{App, AppError, Caller, Result};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -277,6 +278,71 @@ pub fn only_stage(mut report: Report, stage: Option<Section>) -> Report {
         report.advice.retain(|a| a.section == stage);
     }
     report
+}
+
+/// The balance figures (优质均衡): each stage's composite coefficient of variation under the
+/// 2017 standard and its change over the year before, and the share of schools meeting the
+/// standard — from the newest year of complete statistics not later than the year asked for.
+/// Statistics that are not complete give none of them (no verdict on part of the schools).
+pub(crate) static FIGURES: figures::Provider = figures::Provider {
+    figures: &[
+        figure("balance.cv_primary", Unit::Coefficient, false, AREAS),
+        figure("balance.cv_junior", Unit::Coefficient, false, AREAS),
+        figure("balance.cv_primary_change", Unit::Coefficient, false, AREAS),
+        figure("balance.cv_junior_change", Unit::Coefficient, false, AREAS),
+        figure("balance.schools_passed_share", Unit::Percent, true, &[ScopeKind::County, ScopeKind::Cluster, ScopeKind::School]),
+    ],
+    compute: |app, c, year, scopes| Box::pin(balance_figures(app, c.county(), year, scopes)),
+};
+
+const AREAS: &[ScopeKind] = &[ScopeKind::County, ScopeKind::Cluster];
+
+const fn figure(key: &'static str, unit: Unit, higher_is_better: bool, scopes: &'static [ScopeKind]) -> figures::Figure {
+    figures::Figure { key, unit, higher_is_better, scopes, period: figures::Period::LatestStatistics, source: figures::Source::Assessment }
+}
+
+async fn balance_figures(app: &App, county: i64, year: i32, scopes: &[Scope]) -> Result<figures::Values> {
+    let mut out = figures::Values::new();
+    let mut school_codes: Option<HashMap<i64, String>> = None;
+    for scope in scopes {
+        let (cluster, school) = match *scope {
+            Scope::County => (None, None),
+            Scope::Cluster(id) => (Some(id), None),
+            Scope::School(id) => (None, Some(id)),
+        };
+        let all = assessed(app, county, cluster).await?;
+        let report = |y: i32| {
+            all.coverage.get(&y).is_some_and(Coverage::complete).then(|| all.trend.iter().find(|(t, _)| *t == y).map(|(_, r)| r)).flatten()
+        };
+        // The newest complete statistics not later than the year: what a county has in hand
+        // when it judges the year (statistics are taken each autumn).
+        let Some(year) = all.coverage.iter().filter(|(y, c)| **y <= year && c.complete()).map(|(y, _)| *y).max() else { continue };
+        let Some(now) = report(year) else { continue };
+        if let Some(id) = school {
+            let codes = match &mut school_codes {
+                Some(codes) => codes,
+                None => school_codes.insert(app.store.all_schools(county).await?.into_iter().map(|s| (s.id, s.code)).collect()),
+            };
+            let mine: Vec<_> = now.schools.iter().filter(|r| codes.get(&id) == Some(&r.code)).collect();
+            let passed = (!mine.is_empty()).then(|| if mine.iter().all(|r| r.passed) { 100.0 } else { 0.0 });
+            figures::put(&mut out, *scope, "balance.schools_passed_share", passed);
+            continue;
+        }
+        let composite = |r: &Report, s: Section| r.sections.get(&s).and_then(|c| c.cv.get("composite").copied());
+        let before = report(year - 1);
+        for (section, key, change) in [
+            (Section::Primary, "balance.cv_primary", "balance.cv_primary_change"),
+            (Section::Junior, "balance.cv_junior", "balance.cv_junior_change"),
+        ] {
+            let cv = composite(now, section);
+            figures::put(&mut out, *scope, key, cv);
+            let was = before.and_then(|r| composite(r, section));
+            figures::put(&mut out, *scope, change, cv.zip(was).map(|(a, b)| a - b));
+        }
+        let passed = now.schools.iter().filter(|r| r.passed).count();
+        figures::put(&mut out, *scope, "balance.schools_passed_share", figures::percent(passed, now.schools.len()));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use xuequ_domain::{FieldProblem, Problem, SchoolType, Section, Status};
 use xuequ_store::bookings::{BookingFilter, NewBooking, Notice, booking, collision};
 use xuequ_store::entities::facility;
 
+use crate::figures::{self, Unit};
 use crate::{App, AppError, Caller, Result};
 
 /// What a person asks for: a facility, when (start and end, or a date and lesson periods of the
@@ -961,4 +962,52 @@ pub async fn calendar_of(app: &App, c: &Caller, school_id: Option<i64>) -> Resul
         Some(s) => app.store.calendar(c.county(), s).await?,
         None => app.store.calendars(c.county()).await?.0,
     })
+}
+
+/// The sharing figures of facilities (场地共享) over a school year: hours lent to and borrowed
+/// from other schools, and the share of the open hours used.
+pub(crate) static FIGURES: figures::Provider = figures::Provider {
+    figures: &[
+        figure("sharing.hours_lent", Unit::Hours),
+        figure("sharing.hours_borrowed", Unit::Hours),
+        figure("sharing.use_rate", Unit::Percent),
+    ],
+    compute: |app, c, year, scopes| Box::pin(sharing_figures(app, c, year, scopes)),
+};
+
+const fn figure(key: &'static str, unit: Unit) -> figures::Figure {
+    figures::Figure {
+        key,
+        unit,
+        higher_is_better: true,
+        scopes: &[figures::ScopeKind::County, figures::ScopeKind::Cluster, figures::ScopeKind::School],
+        period: figures::Period::SchoolYear,
+        source: figures::Source::Bookings,
+    }
+}
+
+/// The first and last day of the school year starting in `year`.
+pub(crate) fn school_year(year: i32) -> (NaiveDate, NaiveDate) {
+    (NaiveDate::from_ymd_opt(year, 9, 1).expect("1 September"), NaiveDate::from_ymd_opt(year + 1, 8, 31).expect("31 August"))
+}
+
+async fn sharing_figures(app: &App, c: &Caller, year: i32, scopes: &[figures::Scope]) -> Result<figures::Values> {
+    let (from, to) = school_year(year);
+    let usage = usage(app, c, from, to, None).await?;
+    let clusters = crate::running::Clusters::load(app, c.county()).await?;
+    let all: std::collections::BTreeSet<i64> = usage.facilities.iter().map(|f| f.school_id).chain(usage.borrowed.keys().copied()).collect();
+    let mut out = figures::Values::new();
+    for scope in scopes {
+        let schools: Vec<i64> = match *scope {
+            figures::Scope::County => all.iter().copied().collect(),
+            figures::Scope::Cluster(id) => clusters.schools(id).to_vec(),
+            figures::Scope::School(id) => vec![id],
+        };
+        let totals = usage.of_schools(&schools);
+        // (`+ 0.0`: a sum of nothing is −0.0.)
+        out.insert((*scope, "sharing.hours_lent"), totals.hours_lent + 0.0);
+        out.insert((*scope, "sharing.hours_borrowed"), totals.hours_borrowed + 0.0);
+        figures::put(&mut out, *scope, "sharing.use_rate", (totals.hours_open > 0.0).then(|| totals.use_rate() * 100.0));
+    }
+    Ok(out)
 }

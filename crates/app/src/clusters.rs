@@ -2,6 +2,7 @@
 //! Forming, dissolving and membership are the bureau's decisions; a cluster head keeps the
 //! cluster's own record (officers, description).
 
+use crate::figures::{self, Period, Scope, ScopeKind, Unit};
 use crate::{App, AppError, Caller, Result};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -114,4 +115,56 @@ pub async fn remove_member(app: &App, c: &Caller, id: i64, school_id: i64, left_
 pub async fn set_officers(app: &App, c: &Caller, id: i64, officers: &[OfficerDraft]) -> Result<()> {
     found(app, c, id, Action::Update).await?;
     Ok(app.store.set_officers(&c.ctx(), id, officers).await?)
+}
+
+/// The figures of clusters and coverage (集团化办学覆盖面): how many clusters, and the share of
+/// the county's schools and pupils in one; a cluster's member schools.
+pub(crate) static FIGURES: figures::Provider = figures::Provider {
+    figures: &[
+        figure("clusters.count", Unit::Count, &[ScopeKind::County], Period::Now),
+        figure("clusters.schools_covered", Unit::Percent, &[ScopeKind::County], Period::Now),
+        figure("clusters.pupils_covered", Unit::Percent, &[ScopeKind::County], Period::LatestStatistics),
+        figure("clusters.member_schools", Unit::Count, &[ScopeKind::Cluster], Period::Now),
+    ],
+    compute: |app, c, year, scopes| Box::pin(coverage(app, c, year, scopes)),
+};
+
+const fn figure(key: &'static str, unit: Unit, scopes: &'static [ScopeKind], period: Period) -> figures::Figure {
+    figures::Figure { key, unit, higher_is_better: true, scopes, period, source: figures::Source::Clusters }
+}
+
+async fn coverage(app: &App, c: &Caller, year: i32, scopes: &[Scope]) -> Result<figures::Values> {
+    let county = c.county();
+    let clusters = crate::running::Clusters::load(app, county).await?;
+    let active: Vec<i64> = clusters.all.iter().filter(|k| k.status == xuequ_domain::Status::Active).map(|k| k.id).collect();
+    let covered: std::collections::HashSet<i64> = active.iter().flat_map(|k| clusters.schools(*k).iter().copied()).collect();
+    let schools: Vec<i64> =
+        app.store.all_schools(county).await?.into_iter().filter(|s| s.status == xuequ_domain::Status::Active).map(|s| s.id).collect();
+    let mut out = figures::Values::new();
+    for scope in scopes {
+        match *scope {
+            Scope::County => {
+                out.insert((*scope, "clusters.count"), active.len() as f64);
+                let inside = schools.iter().filter(|s| covered.contains(s)).count();
+                figures::put(&mut out, *scope, "clusters.schools_covered", figures::percent(inside, schools.len()));
+                // Pupils of the statistics; a school without statistics that year is not
+                // counted either way.
+                // The newest statistics not later than the year.
+                let newest = app.store.stat_years(county).await?.into_iter().filter(|y| *y <= year).max();
+                let stats = match newest {
+                    Some(y) => app.store.all_stats(county, Some(y)).await?,
+                    None => Vec::new(),
+                };
+                let pupils = |s: &&xuequ_store::entities::school_stat::Model| (s.students_primary + s.students_junior).max(0) as usize;
+                let all: usize = stats.iter().filter(|s| schools.contains(&s.school_id)).map(|s| pupils(&s)).sum();
+                let inside: usize = stats.iter().filter(|s| covered.contains(&s.school_id)).map(|s| pupils(&s)).sum();
+                figures::put(&mut out, *scope, "clusters.pupils_covered", figures::percent(inside, all));
+            }
+            Scope::Cluster(id) if active.contains(&id) => {
+                out.insert((*scope, "clusters.member_schools"), clusters.schools(id).len() as f64);
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
 }

@@ -314,7 +314,8 @@ async fn main() -> Result<()> {
             operator::load_demo(&store, true).await.map_err(failed)?;
             let app = files.app(&db, store)?;
             operator::load_demo_library(&app).await.map_err(failed)?;
-            xuequ_app::running::demo::load(&app).await.map_err(failed)
+            xuequ_app::running::demo::load(&app).await.map_err(failed)?;
+            xuequ_app::evaluation::demo::load(&app).await.map_err(failed)
         }
         Command::Import { kind, file, update_existing, county, db } => import(db, &kind, &file, update_existing, county).await,
         Command::Export { kind, format, out, county, db } => export(db, &kind, &format, out, county).await,
@@ -371,6 +372,7 @@ async fn serve(db: Db, files: Files, listen: &str, demo: bool, secure_cookies: b
     if demo {
         operator::load_demo_library(&app).await.map_err(failed)?;
         xuequ_app::running::demo::load(&app).await.map_err(failed)?;
+        xuequ_app::evaluation::demo::load(&app).await.map_err(failed)?;
     }
     // After a crash the index may lag the database: the database wins.
     let caught_up = xuequ_app::library::catch_up(&app).await.map_err(failed)?;

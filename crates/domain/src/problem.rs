@@ -189,6 +189,16 @@ pub enum Problem {
     NotInvited,
     #[error("this teacher record is already linked to {account}")]
     TeacherLinked { account: String },
+    #[error("the evaluation round of {year} is closed")]
+    RoundClosed { year: String },
+    #[error("the weights under {level:?} sum to {sum}, not 100")]
+    WeightsNot100 { level: String, sum: String },
+    #[error("the top-level weights sum to {sum}, not 100")]
+    TopWeightsNot100 { sum: String },
+    #[error("indicator {indicator:?}: {what}")]
+    BadIndicator { indicator: String, what: String },
+    #[error("{value} is not a leaf scored by evaluators")]
+    NotScored { value: String },
 }
 
 impl Problem {

@@ -284,6 +284,12 @@ mod tests {
             TooManyDecimals { value: "12.345".into() },
             NotInvited,
             TeacherLinked { account: "t01".into() },
+            RoundClosed { year: "2025".into() },
+            WeightsNot100 { level: "2".into(), sum: "90".into() },
+            TopWeightsNot100 { sum: "90".into() },
+            BadIndicator { indicator: "2.1".into(), what: "duplicate".into() },
+            BadIndicator { indicator: "2.1".into(), what: "unknown_figure".into() },
+            NotScored { value: "2.1".into() },
         ];
         for lang in [Lang::Zh, Lang::En] {
             for p in &all {

@@ -17,7 +17,7 @@ pub use bounds::{MAX_CELLS, MAX_COLUMNS, MAX_UNPACKED};
 pub use column::Column;
 pub use layout::Kind;
 pub use read::{Cell, SheetRecord, Table, parse, parse_partial, read_table};
-pub use scores::read_scores;
+pub use scores::{read_score_rows, read_scores};
 pub use write::{Format, template, workbook, write, write_columns};
 
 use serde::Serialize;

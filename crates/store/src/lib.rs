@@ -19,6 +19,7 @@ macro_rules! entity_boilerplate {
 pub mod accounts;
 pub mod bookings;
 pub mod clusters;
+pub mod evaluation;
 pub mod exchange;
 pub mod library;
 pub mod plans;

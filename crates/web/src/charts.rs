@@ -100,8 +100,97 @@ pub fn lent_borrowed(rows: &[(&str, f64, f64)], labels: (&str, &str)) -> String 
     svg
 }
 
+/// Scores of 0–100 as horizontal bars, one row a name (a cluster, a school): the score's bar
+/// and number, or a dash where it is missing (never a bar of 0 in its place).
+pub fn score_bars(rows: &[(&str, Option<f64>)]) -> String {
+    const WIDTH: i32 = 640;
+    const NAME: i32 = 190;
+    const ROW: i32 = 22;
+    let height = ROW * rows.len().max(1) as i32 + 8;
+    let bar = RGBColor(21, 112, 239);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH as u32, height as u32)).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        let span = (WIDTH - NAME - 50) as f64;
+        let font = ("sans-serif", 12).into_font().color(&BLACK);
+        for (i, (name, score)) in rows.iter().enumerate() {
+            let y = 4 + i as i32 * ROW;
+            let _ = root.draw(&Text::new(name.chars().take(14).collect::<String>(), (4, y + 3), font.clone()));
+            match score {
+                Some(v) => {
+                    let end = NAME + (v.clamp(0.0, 100.0) / 100.0 * span) as i32;
+                    let _ = root.draw(&Rectangle::new([(NAME, y + 2), (end.max(NAME + 1), y + ROW - 6)], bar.filled()));
+                    let _ = root.draw(&Text::new(format!("{v:.1}"), (end + 4, y + 3), font.clone()));
+                }
+                None => {
+                    let _ = root.draw(&Text::new("—".to_string(), (NAME + 4, y + 3), font.clone()));
+                }
+            }
+        }
+        let _ = root.present();
+    }
+    svg
+}
+
+/// Value-added of schools (增值): each school's estimate as a dot on its 95 % interval, zero as
+/// a grey line; green when the interval lies above zero, red when below, blue otherwise.
+/// Rows: name, estimate, low, high, mark (+1, −1, 0).
+pub fn intervals(rows: &[(&str, f64, f64, f64, i8)]) -> String {
+    const WIDTH: i32 = 640;
+    const NAME: i32 = 170;
+    const ROW: i32 = 20;
+    const TOP: i32 = 18;
+    let height = TOP + ROW * rows.len().max(1) as i32 + 8;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH as u32, height as u32)).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        let reach = rows.iter().flat_map(|r| [r.2.abs(), r.3.abs()]).fold(0.1f64, f64::max);
+        let (left, right) = (NAME + 10, WIDTH - 20);
+        let x = |v: f64| left + ((v + reach) / (2.0 * reach) * (right - left) as f64) as i32;
+        let grey = RGBColor(150, 150, 150);
+        let _ = root.draw(&PathElement::new(vec![(x(0.0), TOP - 4), (x(0.0), height - 4)], grey));
+        let small = ("sans-serif", 10).into_font().color(&grey);
+        for v in [-reach, 0.0, reach] {
+            let _ = root.draw(&Text::new(format!("{v:+.2}"), (x(v) - 14, 2), small.clone()));
+        }
+        let font = ("sans-serif", 12).into_font().color(&BLACK);
+        for (i, (name, value, lo, hi, mark)) in rows.iter().enumerate() {
+            let y = TOP + i as i32 * ROW + ROW / 2;
+            let colour = match mark {
+                1 => RGBColor(6, 118, 71),
+                -1 => RGBColor(180, 35, 24),
+                _ => RGBColor(21, 112, 239),
+            };
+            let _ = root.draw(&Text::new(name.chars().take(12).collect::<String>(), (4, y - 7), font.clone()));
+            let _ = root.draw(&PathElement::new(vec![(x(*lo), y), (x(*hi), y)], colour.stroke_width(2)));
+            let _ = root.draw(&Circle::new((x(*value), y), 4, colour.filled()));
+        }
+        let _ = root.present();
+    }
+    svg
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_missing_score_is_a_dash_not_a_bar() {
+        let svg = super::score_bars(&[("城关学区", Some(72.5)), ("东坪片区", None)]);
+        assert!(svg.contains("72.5") && svg.contains("—"));
+        // Background and one bar: the missing score draws none.
+        assert_eq!(svg.matches("<rect").count(), 2, "{svg}");
+    }
+
+    #[test]
+    fn value_added_intervals_are_coloured_by_their_mark() {
+        let svg = super::intervals(&[("城关一小", 0.3, 0.1, 0.5, 1), ("东坪小学", -0.2, -0.4, -0.05, -1), ("柳湾小学", 0.0, -0.2, 0.2, 0)]);
+        assert!(svg.contains("城关一小") && svg.contains("+0.50") && svg.contains("-0.50"));
+        for colour in ["#067647", "#B42318", "#1570EF"] {
+            assert!(svg.to_uppercase().contains(colour), "{colour} in {svg}");
+        }
+    }
+
     #[test]
     fn lent_and_borrowed_bars_per_school_scaled_to_the_most() {
         let svg = super::lent_borrowed(&[("城关一小", 12.0, 0.0), ("东坪小学", 0.0, 6.0)], ("借出", "借入"));

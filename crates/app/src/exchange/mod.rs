@@ -22,6 +22,7 @@ use xuequ_domain::{Locality, Post, Section, Status, Subject};
 use xuequ_store::entities::{exchange_move, school, teacher};
 use xuequ_store::exchange::MoveFilter;
 
+use crate::figures::{self, Scope, ScopeKind, Unit};
 use crate::{App, AppError, Caller, Result};
 
 /// One school's exchange figures for a school year.
@@ -476,6 +477,50 @@ async fn cluster_of_schools(app: &App, county: i64) -> Result<HashMap<i64, i64>>
         for s in app.store.cluster_school_ids(county, k.id).await? {
             out.entry(s).or_insert(k.id);
         }
+    }
+    Ok(out)
+}
+
+/// The exchange figures (轮岗交流) of a school year: the share of the rotation quota and of the
+/// backbone quota agreed (100 when nothing is required), the moves agreed, mentorship pairs and
+/// the shortages left in the subjects rural schools lack most.
+pub(crate) static FIGURES: figures::Provider = figures::Provider {
+    figures: &[
+        figure("exchange.quota_share", Unit::Percent, true),
+        figure("exchange.backbone_quota_share", Unit::Percent, true),
+        figure("exchange.moves_agreed", Unit::Count, true),
+        figure("exchange.mentorship_pairs", Unit::Count, true),
+        figure("exchange.rural_shortage", Unit::Count, false),
+    ],
+    compute: |app, c, year, scopes| Box::pin(exchange_figures(app, c, year, scopes)),
+};
+
+const fn figure(key: &'static str, unit: Unit, higher_is_better: bool) -> figures::Figure {
+    figures::Figure {
+        key,
+        unit,
+        higher_is_better,
+        scopes: &[ScopeKind::County, ScopeKind::Cluster],
+        period: figures::Period::SchoolYear,
+        source: figures::Source::Exchange,
+    }
+}
+
+async fn exchange_figures(app: &App, c: &Caller, year: i32, scopes: &[Scope]) -> Result<figures::Values> {
+    let mut out = figures::Values::new();
+    for scope in scopes {
+        let cluster = match *scope {
+            Scope::County => None,
+            Scope::Cluster(id) => Some(id),
+            Scope::School(_) => continue,
+        };
+        let f = self::figures(app, c, Some(year), cluster).await?;
+        let share = |done: usize, required: usize| if required == 0 { Some(100.0) } else { figures::percent(done, required) };
+        figures::put(&mut out, *scope, "exchange.quota_share", share(f.agreed_moves, f.required_moves));
+        figures::put(&mut out, *scope, "exchange.backbone_quota_share", share(f.agreed_backbone, f.required_backbone));
+        out.insert((*scope, "exchange.moves_agreed"), f.agreed_moves as f64);
+        out.insert((*scope, "exchange.mentorship_pairs"), f.mentorship_pairs as f64);
+        out.insert((*scope, "exchange.rural_shortage"), f.rural_shortage as f64);
     }
     Ok(out)
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 use xuequ_domain::access::{Action, Resource, Target};
 use xuequ_store::library::{UseEvent, UseKind};
 
+use crate::figures::{self, Scope};
 use crate::{App, Caller, Result};
 
 /// Sharing and use of one school (or cluster, or month).
@@ -125,6 +126,42 @@ pub async fn figures(app: &App, caller: &Caller, from: NaiveDate, to: NaiveDate)
     let titles: HashMap<i64, String> = app.store.resources(county, &ids).await?.into_iter().map(|r| (r.id, r.title)).collect();
     let top = top.into_iter().map(|(id, n)| (id, titles.get(&id).cloned().unwrap_or_default(), n)).collect();
     Ok(Figures { from, to, schools: school_rows, clusters, months, total, top })
+}
+
+/// The library's figures over a school year: resources uploaded, and downloads of them by
+/// people of other schools (资源共享).
+pub(crate) static FIGURES: figures::Provider = figures::Provider {
+    figures: &[figure("library.uploads"), figure("library.downloads_by_others")],
+    compute: |app, c, year, scopes| Box::pin(library_figures(app, c, year, scopes)),
+};
+
+const fn figure(key: &'static str) -> figures::Figure {
+    figures::Figure {
+        key,
+        unit: figures::Unit::Count,
+        higher_is_better: true,
+        scopes: &[figures::ScopeKind::County, figures::ScopeKind::Cluster, figures::ScopeKind::School],
+        period: figures::Period::SchoolYear,
+        source: figures::Source::Library,
+    }
+}
+
+async fn library_figures(app: &App, c: &Caller, year: i32, scopes: &[Scope]) -> Result<figures::Values> {
+    let (from, to) = crate::bookings::school_year(year);
+    let f = self::figures(app, c, from, to).await?;
+    let mut out = figures::Values::new();
+    for scope in scopes {
+        let found = match *scope {
+            Scope::County => Some(&f.total),
+            Scope::Cluster(id) => f.clusters.iter().find(|n| n.id == id).map(|n| &n.figures),
+            Scope::School(id) => f.schools.iter().find(|n| n.id == id).map(|n| &n.figures),
+        };
+        if let Some(u) = found {
+            out.insert((*scope, "library.uploads"), u.uploads as f64);
+            out.insert((*scope, "library.downloads_by_others"), u.downloads_by_others as f64);
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

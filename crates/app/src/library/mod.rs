@@ -16,6 +16,7 @@ pub mod upload;
 pub mod use_;
 
 pub use archive::Archive;
+pub(crate) use figures::FIGURES;
 pub use index::{catch_up, reindex};
 
 use xuequ_domain::access::library::{self as policy, Shared, Shelf};

@@ -428,3 +428,31 @@ async fn trainings(app: &App, ctx: &Ctx, teachers: &[xuequ_store::entities::teac
     }
     Ok(())
 }
+
+/// The plan and budget of an earlier calendar year in every cluster of a county, as they stood
+/// at its end — what last year's evaluation round of the demo reads.
+pub(crate) async fn past_year(app: &App, county: i64, year: i32) -> Result<()> {
+    if !app.store.budgets(county, None, Some(year)).await?.is_empty() {
+        return Ok(());
+    }
+    let users = app.store.users(county, xuequ_store::Paging::new(Some(1), Some(100))).await?.items;
+    let Some(bureau) = users.iter().find(|u| u.role == Role::BureauAdmin) else { return Ok(()) };
+    let ctx_of = |u: &xuequ_store::entities::user::Model| Ctx { county_id: county, user_id: Some(u.id), username: u.display_name.clone() };
+    let bureau_ctx = ctx_of(bureau);
+    let head = users.iter().find(|u| u.role == Role::ClusterHead);
+    let end = NaiveDate::from_ymd_opt(year, 12, 31).expect("31 December");
+    let memberships = app.store.current_memberships(county).await?;
+    for (ci, c) in app.store.all_clusters(county).await?.into_iter().filter(|c| c.dissolved_on.is_none()).enumerate() {
+        let schools = memberships.get(&c.id).cloned().unwrap_or_default();
+        if schools.is_empty() {
+            continue;
+        }
+        let organiser = match head {
+            Some(h) if h.cluster_id == Some(c.id) => ctx_of(h),
+            _ => bureau_ctx.clone(),
+        };
+        plan(app, &organiser, c.id, &schools, year, end).await?;
+        budget(app, &bureau_ctx, &organiser, c.id, &schools, year, end, ci + 1).await?;
+    }
+    Ok(())
+}

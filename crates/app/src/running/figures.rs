@@ -13,6 +13,7 @@ use xuequ_domain::running::TaskStatus;
 use xuequ_store::running::activities::ActivityFilter;
 
 use super::{Clusters, check_year};
+use crate::figures::{self as registry, Period, Scope, ScopeKind, Source, Unit};
 use crate::{App, Caller, Result};
 
 /// One cluster's year.
@@ -49,6 +50,14 @@ impl ClusterFigures {
 /// inspectors all, a head their own, a principal theirs) for calendar year `year`.
 pub async fn figures(app: &App, c: &Caller, year: i32) -> Result<Vec<ClusterFigures>> {
     check_year("year", year)?;
+    let calendar = (NaiveDate::from_ymd_opt(year, 1, 1).expect("year"), NaiveDate::from_ymd_opt(year + 1, 1, 1).expect("year"));
+    figures_in(app, c, year, calendar).await
+}
+
+/// The same with the activities of `[from, to)`: the calendar year on the running pages, the
+/// school year in the figures registry (plans and budgets stay those of calendar year `year`,
+/// training hours those of the school year starting in it).
+async fn figures_in(app: &App, c: &Caller, year: i32, (from, to): (NaiveDate, NaiveDate)) -> Result<Vec<ClusterFigures>> {
     let county = c.county();
     let clusters = Clusters::load(app, county).await?;
     let ids: Vec<i64> =
@@ -56,7 +65,6 @@ pub async fn figures(app: &App, c: &Caller, year: i32) -> Result<Vec<ClusterFigu
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let (from, to) = (NaiveDate::from_ymd_opt(year, 1, 1).expect("year"), NaiveDate::from_ymd_opt(year + 1, 1, 1).expect("year"));
     let day = |d: NaiveDate| to_utc(d.and_hms_opt(0, 0, 0).expect("midnight"));
     let now = chrono::Utc::now();
     let activities: Vec<_> = app
@@ -117,4 +125,61 @@ pub async fn figures(app: &App, c: &Caller, year: i32) -> Result<Vec<ClusterFigu
             }
         })
         .collect())
+}
+
+/// The figures of running a cluster: activities held in the school year, their attendance and
+/// the share of member schools taking part, teachers who met the school year's training hours,
+/// plan tasks done on time and budget execution (plans and budgets are kept by calendar year).
+/// The county's are the sums over its clusters.
+pub(crate) static FIGURES: registry::Provider = registry::Provider {
+    figures: &[
+        figure("activities.held", Unit::Count, Period::SchoolYear, Source::Activities),
+        figure("activities.attendance", Unit::Percent, Period::SchoolYear, Source::Activities),
+        figure("activities.schools_taking_part_share", Unit::Percent, Period::SchoolYear, Source::Activities),
+        figure("training.hours_met_share", Unit::Percent, Period::SchoolYear, Source::Training),
+        figure("tasks.on_time_share", Unit::Percent, Period::CalendarYear, Source::Plans),
+        figure("budget.execution", Unit::Percent, Period::CalendarYear, Source::Budgets),
+    ],
+    compute: |app, c, year, scopes| Box::pin(running_figures(app, c, year, scopes)),
+};
+
+const fn figure(key: &'static str, unit: Unit, period: Period, source: Source) -> registry::Figure {
+    registry::Figure { key, unit, higher_is_better: true, scopes: &[ScopeKind::County, ScopeKind::Cluster], period, source }
+}
+
+async fn running_figures(app: &App, c: &Caller, year: i32, scopes: &[Scope]) -> Result<registry::Values> {
+    let (first, last) = crate::bookings::school_year(year);
+    let rows = figures_in(app, c, year, (first, last.succ_opt().unwrap_or(last))).await?;
+    let mut out = registry::Values::new();
+    for scope in scopes {
+        let mine: Vec<&ClusterFigures> = match *scope {
+            Scope::County => rows.iter().collect(),
+            Scope::Cluster(id) => rows.iter().filter(|r| r.cluster_id == id).collect(),
+            Scope::School(_) => continue,
+        };
+        if mine.is_empty() {
+            continue;
+        }
+        let sum = |f: fn(&ClusterFigures) -> usize| mine.iter().map(|r| f(r)).sum::<usize>();
+        out.insert((*scope, "activities.held"), sum(|r| r.activities_held) as f64);
+        let listed: Vec<_> = mine.iter().filter_map(|r| r.attendance_permille.map(|p| (p, r.activities_held))).collect();
+        if !listed.is_empty() {
+            // The county's attendance weighs each cluster by its activities.
+            let weight: usize = listed.iter().map(|(_, n)| (*n).max(1)).sum();
+            let permille: f64 = listed.iter().map(|(p, n)| *p as f64 * (*n).max(1) as f64).sum::<f64>() / weight as f64;
+            out.insert((*scope, "activities.attendance"), permille / 10.0);
+        }
+        let share = |part: usize, whole: usize| registry::percent(part, whole);
+        registry::put(
+            &mut out,
+            *scope,
+            "activities.schools_taking_part_share",
+            share(sum(|r| r.schools_taking_part), sum(|r| r.member_schools)),
+        );
+        registry::put(&mut out, *scope, "training.hours_met_share", share(sum(|r| r.teachers_met_hours), sum(|r| r.teachers)));
+        registry::put(&mut out, *scope, "tasks.on_time_share", share(sum(|r| r.tasks_on_time), sum(|r| r.tasks_due)));
+        let (total, spent): (i64, i64) = (mine.iter().map(|r| r.budget_total).sum(), mine.iter().map(|r| r.budget_spent).sum());
+        registry::put(&mut out, *scope, "budget.execution", (total > 0).then(|| spent as f64 * 100.0 / total as f64));
+    }
+    Ok(out)
 }

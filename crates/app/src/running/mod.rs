@@ -8,6 +8,7 @@ pub mod budgets;
 pub mod calendar;
 pub mod demo;
 pub mod figures;
+pub(crate) use figures::FIGURES;
 pub mod files;
 pub mod hours;
 

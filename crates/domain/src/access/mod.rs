@@ -12,6 +12,7 @@
 mod accounts;
 pub mod booking;
 mod clusters;
+pub mod evaluation;
 mod exchange;
 pub mod library;
 mod registry;

@@ -122,3 +122,20 @@ problem-activity-begun = The activity has begun and can no longer be cancelled
 problem-not-invited = The activity is not open to your school
 problem-teacher-linked = This teacher record is already linked to { $account }
 problem-missing-figures = { $count } schools have no figures for { $year } ({ $schools }): choose a complete year, or choose “count as 0”
+problem-round-closed = The evaluation round of { $year } is closed: its results are frozen and cannot be changed
+problem-weights-not100 = The weights under indicator { $level } sum to { $sum }, not 100
+problem-top-weights-not100 = The weights of the top-level indicators sum to { $sum }, not 100
+problem-bad-indicator = Indicator { $indicator }: { $what ->
+        [empty] the system has no indicators
+        [no_code] it has no code
+        [duplicate] the code is used twice
+        [no_name] it has no name
+        [weight] its weight must be above 0
+        [group_with_figure] an indicator with sub-indicators cannot read a figure itself
+        [rule_without_figure] a computed indicator needs both a figure and a scoring rule
+        [unknown_figure] the figure it reads does not exist
+        [bad_rule] its rule's bounds must differ
+        [too_deep] too many levels (4 at most)
+       *[other] { $what }
+    }
+problem-not-scored = Indicator { $value } is not scored by evaluators

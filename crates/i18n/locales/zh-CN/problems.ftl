@@ -122,3 +122,20 @@ problem-activity-begun = 活动已经开始，不能再取消
 problem-not-invited = 本校不在活动邀请范围内
 problem-teacher-linked = 该教师档案已关联账号 { $account }
 problem-missing-figures = { $year } 学年有 { $count } 所学校没有统计数据（{ $schools }）：请选择数据完整的学年，或选择“按 0 分计”
+problem-round-closed = { $year } 学年的考核已结束，结果已锁定，不能再修改
+problem-weights-not100 = 指标 { $level } 下各项的权重之和为 { $sum }，应为 100
+problem-top-weights-not100 = 一级指标的权重之和为 { $sum }，应为 100
+problem-bad-indicator = 指标 { $indicator }：{ $what ->
+        [empty] 指标体系中没有指标
+        [no_code] 缺少指标编号
+        [duplicate] 编号重复
+        [no_name] 缺少名称
+        [weight] 权重必须大于 0
+        [group_with_figure] 含下级指标的指标不能直接关联数据
+        [rule_without_figure] 关联数据的指标需要同时给出数据项和计分规则
+        [unknown_figure] 关联的数据项不存在
+        [bad_rule] 计分规则的上下限不能相等
+        [too_deep] 指标层级过多（最多 4 级）
+       *[other] { $what }
+    }
+problem-not-scored = 指标 { $value } 不是由评估人员打分的指标

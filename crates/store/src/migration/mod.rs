@@ -20,6 +20,7 @@ mod m0011_running;
 mod m0012_resource_counts;
 mod m0013_checkin_failure;
 mod m0014_teacher_post;
+mod m0015_evaluation;
 
 use sea_orm_migration::prelude::*;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_resource_counts::Migration),
             Box::new(m0013_checkin_failure::Migration),
             Box::new(m0014_teacher_post::Migration),
+            Box::new(m0015_evaluation::Migration),
         ]
     }
 }

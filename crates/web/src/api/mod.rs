@@ -12,6 +12,7 @@ mod accounts;
 mod assessment;
 mod bookings;
 mod clusters;
+mod evaluation;
 mod exchange;
 pub(crate) mod library;
 mod planning;
@@ -50,6 +51,7 @@ fn parts() -> (Router<App>, Arc<Document>) {
         .merge(planning::routes())
         .merge(bookings::routes())
         .merge(exchange::routes())
+        .merge(evaluation::routes())
         .merge(library::routes(crate::LIBRARY_REQUEST))
         .merge(running::routes(crate::LIBRARY_REQUEST))
         .split_for_parts();

@@ -6,6 +6,7 @@ mod assessment;
 mod bookings;
 pub use bookings::feed_url;
 mod clusters;
+mod evaluation;
 mod exchange;
 pub(crate) mod form;
 pub use form::{Confirm, NoFields, Path, Posted, Values, posted_upload};
@@ -50,6 +51,7 @@ pub fn routes() -> Router<App> {
         .merge(planning::routes())
         .merge(bookings::routes())
         .merge(exchange::routes())
+        .merge(evaluation::routes())
         .merge(library::routes())
         .merge(running::routes())
         .layer(middleware::from_fn(with_lang))
@@ -208,6 +210,9 @@ impl Chrome {
         nav.push(("nav-affairs", "/running"));
         if v.can(Action::Read, Resource::SchoolStats, &county) {
             nav.push(("nav-assessment", "/assessment"));
+        }
+        if v.role() != Role::Teacher {
+            nav.push(("nav-evaluation", "/evaluation"));
         }
         // Everyone may export what they can see; the page offers import only where the policy allows.
         if v.can(Action::Read, Resource::Plan, &county) {
