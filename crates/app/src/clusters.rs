@@ -157,7 +157,8 @@ async fn coverage(app: &App, c: &Caller, year: i32, scopes: &[Scope]) -> Result<
                 };
                 let pupils = |s: &&xuequ_store::entities::school_stat::Model| (s.students_primary + s.students_junior).max(0) as usize;
                 let all: usize = stats.iter().filter(|s| schools.contains(&s.school_id)).map(|s| pupils(&s)).sum();
-                let inside: usize = stats.iter().filter(|s| covered.contains(&s.school_id)).map(|s| pupils(&s)).sum();
+                let inside: usize =
+                    stats.iter().filter(|s| schools.contains(&s.school_id) && covered.contains(&s.school_id)).map(|s| pupils(&s)).sum();
                 figures::put(&mut out, *scope, "clusters.pupils_covered", figures::percent(inside, all));
             }
             Scope::Cluster(id) if active.contains(&id) => {

@@ -7,8 +7,8 @@
 //! scopes at once — one pass over a module's records serves every cluster of a round. A new
 //! module adds its provider to [`PROVIDERS`] and nowhere else.
 //!
-//! A figure the records cannot give (no statistics that year, no moves to take a share of) is
-//! absent from the values: missing, never zero.
+//! A figure the records cannot give (no complete statistics, no activity with a list to take
+//! attendance of, no budget) is absent from the values: missing, never zero.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -151,9 +151,34 @@ fn reader(county: i64) -> Caller {
 /// question of permission: for the evaluation and the dashboard once they have asked. Cached
 /// while the county's records and the date stay the same.
 pub(crate) async fn compute(app: &App, county: i64, year: i32, scopes: &[Scope], keys: Option<&BTreeSet<&str>>) -> Result<Values> {
+    compute_as_of(app, county, year, scopes, keys, Freshness::Exact).await
+}
+
+/// How fresh computed figures must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Freshness {
+    /// As the records are now (kept while the county's version stays the same).
+    Exact,
+    /// Within the ten minutes of [`time_bucket`], whatever was written meanwhile: for an open
+    /// round's standings, read often while the county keeps writing.
+    Recent,
+}
+
+/// [`compute`] at the freshness asked for.
+pub(crate) async fn compute_as_of(
+    app: &App,
+    county: i64,
+    year: i32,
+    scopes: &[Scope],
+    keys: Option<&BTreeSet<&str>>,
+    freshness: Freshness,
+) -> Result<Values> {
     crate::running::check_year("year", year)?;
-    let version = app.store.version(county).await?;
-    let key = (county, year, crate::today(), scopes.to_vec());
+    let version = match freshness {
+        Freshness::Exact => app.store.version(county).await?,
+        Freshness::Recent => 0,
+    };
+    let key = (county, year, time_bucket(), freshness, scopes.to_vec());
     let all = match app.derived.figures.get(&key, version) {
         Some(hit) => hit,
         None => {
@@ -163,6 +188,13 @@ pub(crate) async fn compute(app: &App, county: i64, year: i32, scopes: &[Scope],
         }
     };
     Ok(all.iter().filter(|((_, k), _)| keys.is_none_or(|keys| keys.contains(k))).map(|(k, v)| (*k, *v)).collect())
+}
+
+/// Derived figures are kept for ten minutes at most: some depend on the clock (an activity
+/// counts as held once it has begun) and some records are written without moving the county's
+/// version (downloads, check-ins).
+pub(crate) fn time_bucket() -> i64 {
+    chrono::Utc::now().timestamp() / 600
 }
 
 /// Every provider's figures for `scopes`.

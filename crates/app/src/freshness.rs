@@ -63,11 +63,11 @@ pub struct Derived {
     /// A county's facilities with their rules, schools and calendars, for "what is free" (by
     /// `Store::sharing_version`, which bookings do not move).
     pub sharing: Memo<i64, crate::bookings::Sharing>,
-    /// An open evaluation round's results, for a county's records on one day (figures such as
-    /// "activities held" move with the date too).
-    pub evaluations: Memo<(i64, i64, chrono::NaiveDate), crate::evaluation::Results>,
-    /// The registry's figures of a county's scopes in a year, on one day.
-    pub figures: Memo<(i64, i32, chrono::NaiveDate, Vec<crate::figures::Scope>), crate::figures::Values>,
+    /// An open evaluation round's standings, by county, round and ten minutes, for one state of
+    /// its scores and tree (see `evaluation::results_of`).
+    pub evaluations: Memo<(i64, i64, i64), crate::evaluation::Results>,
+    /// The registry's figures of a county's scopes in a year, within ten minutes.
+    pub figures: Memo<(i64, i32, i64, crate::figures::Freshness, Vec<crate::figures::Scope>), crate::figures::Values>,
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod accounts;
 pub mod assessment;
 pub mod bookings;
 pub mod clusters;
+pub mod dashboard;
 pub mod directory;
 pub mod evaluation;
 pub mod exchange;

@@ -192,6 +192,9 @@ async fn a_bureau_admin_signs_in_and_opens_a_school() {
     if result.is_ok() {
         result = running_walk(&client, &server).await;
     }
+    if result.is_ok() {
+        result = evaluation_walk(&client, &server).await;
+    }
     if let Err(e) = &result {
         screenshot(&client, "failure").await;
         eprintln!("browser step failed: {e}; screenshot in {}/screens", env!("CARGO_TARGET_TMPDIR"));
@@ -1125,4 +1128,52 @@ async fn affairs_walk(client: &fantoccini::Client, server: &TestServer) -> Step 
 /// A time `minutes` from now as the database keeps it.
 fn utc(minutes: i64) -> String {
     (chrono::Utc::now() + chrono::Duration::minutes(minutes)).format("%Y-%m-%dT%H:%M:%S+00:00").to_string()
+}
+
+/// The dashboard as the bureau, a cluster head and a principal at desk and phone width: three
+/// figures followed to their pages, the ranking to the round, and each one's report opened.
+async fn evaluation_walk(client: &fantoccini::Client, server: &TestServer) -> Step {
+    for width in [1366u32, 390] {
+        client.set_window_size(width, 900).await?;
+        sign_in(client, server, "admin").await?;
+        client.find(Locator::Id("home-dashboard")).await?;
+        screenshot(client, &format!("dashboard-county-{width}")).await;
+        check_page(client, &format!("the county's dashboard at {width}")).await?;
+        // Three figures, each to the page it comes from.
+        for (figure, path, there) in [
+            ("clusters.count", "/clusters", Locator::Css("table.list")),
+            ("exchange.quota_share", "/exchange", Locator::Id("quota")),
+            ("activities.held", "/activities", Locator::Css("main h1")),
+        ] {
+            goto_to(client, &server.url("/"), "/", Locator::Id("home-dashboard")).await?;
+            let tile = format!("a[data-figure='{figure}']");
+            click_to(client, Locator::Css(&tile), path, there).await?;
+        }
+    }
+    // The bureau: 考核评价 → a round → a cluster's report, printable.
+    client.set_window_size(1366, 900).await?;
+    click_to(client, Locator::LinkText("考核评价"), "/evaluation", Locator::Id("rounds")).await?;
+    check_page(client, "evaluation").await?;
+    let round = client.find(Locator::Css("#rounds tbody tr:last-child a")).await?;
+    round.click().await?;
+    let first = client.wait().for_element(Locator::Css("#ranking tbody tr td a")).await?;
+    screenshot(client, "evaluation-round").await;
+    first.click().await?;
+    client.wait().for_element(Locator::Id("indicators")).await?;
+    check_page(client, "a cluster's report").await?;
+    screenshot(client, "evaluation-report").await;
+    // A head and a principal: their place in the latest round, then its report.
+    for (user, width) in [("head", 1366u32), ("head", 390), ("principal", 1366), ("principal", 390)] {
+        client.set_window_size(width, 900).await?;
+        sign_in(client, server, user).await?;
+        let standing = client.find(Locator::Css("#standing a")).await?;
+        let text = standing.text().await?;
+        assert!(text.contains("第") && text.contains("名"), "{user}: {text}");
+        standing.click().await?;
+        let total = client.wait().for_element(Locator::Id("total")).await?.text().await?;
+        assert!(text.contains(&total), "{user}: the home's total {text} is the report's {total}");
+        screenshot(client, &format!("evaluation-report-{user}-{width}")).await;
+        check_page(client, &format!("{user}'s report at {width}")).await?;
+    }
+    Ok(())
 }

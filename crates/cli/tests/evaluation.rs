@@ -97,6 +97,11 @@ async fn evaluation(backend: Backend) {
     let raw = leaf("2.1")["raw"].as_f64().unwrap();
     assert!((leaf("2.1")["score"].as_f64().unwrap() - raw.min(100.0)).abs() < 1e-9);
 
+    // The quota's share is the exchange page's own count for the cluster.
+    let (_, exchange) = admin.get(&format!("/api/v1/exchange?year={year}&cluster={district}")).await;
+    let (required, agreed) = (exchange["required_moves"].as_f64().unwrap(), exchange["agreed"].as_f64().unwrap());
+    let expected = if required == 0.0 { 100.0 } else { agreed * 100.0 / required };
+    assert!((figure("exchange.quota_share").as_f64().unwrap() - expected).abs() < 1e-9, "{exchange}");
     // A figure the records cannot give is missing, never 0: no statistics in 2001.
     let (_, old) = admin.get("/api/v1/figures?year=2001").await;
     let cv = old["items"].as_array().unwrap().iter().find(|f| f["key"] == "balance.cv_primary").unwrap();
@@ -250,6 +255,25 @@ async fn evaluation(backend: Backend) {
     assert_eq!(status, StatusCode::OK, "{view}");
     assert!(view["last_year"].is_number(), "compared with last year: {view}");
     assert_eq!(admin.post("/api/v1/evaluation/rounds", json!({"year": year})).await.0, StatusCode::CONFLICT, "one round a year");
+
+    // The dashboard: each leader's scope, its figures equal to the registry's, the ranking.
+    let (status, board) = admin.get("/api/v1/dashboard").await;
+    assert_eq!(status, StatusCode::OK, "{board}");
+    assert_eq!(board["scope"], "county");
+    let (_, registry) = admin.get(&format!("/api/v1/figures?year={}", board["year"])).await;
+    assert_eq!(board["figures"], registry["items"], "the dashboard reads the registry");
+    assert!(board["trend"].as_array().unwrap().len() >= 2 && !board["by_form"].as_array().unwrap().is_empty(), "{board}");
+    assert_eq!(board["ranking"]["year"], year, "the latest closed round: {board}");
+    let (_, theirs) = head.get("/api/v1/dashboard").await;
+    assert_eq!((theirs["scope"].as_str(), theirs["id"].as_i64()), (Some("cluster"), Some(district)), "{theirs}");
+    assert_eq!(theirs["ranking"]["clusters"].as_array().unwrap().len(), 1, "a head sees their own place: {theirs}");
+    let (_, theirs) = principal.get("/api/v1/dashboard").await;
+    assert_eq!((theirs["scope"].as_str(), theirs["id"].as_i64()), (Some("school"), Some(school)), "{theirs}");
+    assert_eq!(head.get(&format!("/api/v1/dashboard?cluster={elsewhere}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(teacher.get("/api/v1/dashboard").await.0, StatusCode::FORBIDDEN);
+    let (_, home) = admin.page("/").await;
+    assert!(home.contains("id=\"home-dashboard\"") && home.contains("data-figure=\"clusters.count\""), "the home shows the figures");
+    assert!(!teacher.page("/").await.1.contains("home-dashboard"), "a teacher's home lists their day, not the county's figures");
 
     // The pages: the report prints the same total, and the workbook lists every cluster.
     let (status, page) = head.page(&format!("/clusters/{district}/evaluation?year={year}")).await;

@@ -161,6 +161,7 @@ async fn hardening(backend: Backend) {
     alive(&server).await;
 
     running(&server, &admin).await;
+    evaluation(&server, &admin).await;
     alive(&server).await;
 
     // Search text of any length and content: an answer, never an error or a slow scan.
@@ -1042,6 +1043,84 @@ async fn running(server: &TestServer, admin: &xuequ_testkit::Api) {
         let status = admin.page(path).await.0;
         assert!(status == StatusCode::NOT_FOUND || refused(status), "{path}: {status}");
     }
+}
+
+/// The evaluation's parameters, files and bodies: each refused with the field named, nothing
+/// written, the server up.
+async fn evaluation(server: &TestServer, admin: &xuequ_testkit::Api) {
+    for (path, field) in [
+        ("/api/v1/figures?year=99999", "year"),
+        ("/api/v1/figures?cluster=abc", "cluster"),
+        ("/api/v1/figures?school=%00", "school"),
+        ("/api/v1/value-added?year=abc", "year"),
+        ("/api/v1/value-added?year=1066", "year"),
+        ("/api/v1/dashboard?cluster=1e99", "cluster"),
+        ("/api/v1/evaluation/trees/1066", "year"),
+    ] {
+        let (status, body) = admin.get(path).await;
+        assert_error(path, status, &body, StatusCode::BAD_REQUEST, "invalid");
+        assert_eq!(body["error"]["details"][0]["field"], field, "{path}: {body}");
+    }
+    let (_, rounds) = admin.get("/api/v1/evaluation/rounds").await;
+    let open = rounds["items"].as_array().unwrap().iter().find(|r| r["status"] == "open").unwrap()["id"].clone();
+    let year = rounds["items"][0]["year"].as_i64().unwrap();
+    let (_, clusters) = admin.items("/api/v1/clusters?per_page=1").await;
+    let cluster = clusters[0]["id"].clone();
+    let scores = format!("/api/v1/evaluation/rounds/{open}/clusters/{cluster}/scores");
+    // The bureau evaluates this cluster itself, so that each score is judged on its merits.
+    let me = admin.get("/api/v1/me").await.1["user"]["id"].clone();
+    let evaluators = format!("/api/v1/evaluation/rounds/{open}/clusters/{cluster}/evaluators");
+    assert_eq!(admin.put(&evaluators, json!({"users": [me]})).await.0, StatusCode::NO_CONTENT);
+    for (body, field) in [
+        (json!({"scores": [{"code": "1.3", "score": "ninety"}]}), "scores[0].score"),
+        (json!({"scores": [{"code": "1.3", "score": 1e308}]}), "score"),
+        (json!({"scores": [{"code": "1.3", "score": -1}]}), "score"),
+        (json!({"scores": [{"code": "1.3", "score": 80, "comment": "x".repeat(3000)}]}), "comment"),
+    ] {
+        let (status, answer) = admin.post(&scores, body.clone()).await;
+        assert!(refused(status), "{body}: {status} {answer}");
+        assert!(answer["error"]["details"][0]["field"].as_str().is_some_and(|f| f.starts_with(field)), "{field}: {answer}");
+    }
+    let (status, body) = admin.post("/api/v1/evaluation/rounds", json!({"year": 2099, "lead_share": 5})).await;
+    assert_error("lead share", status, &body, StatusCode::BAD_REQUEST, "invalid");
+    assert_eq!(body["error"]["details"][0]["field"], "lead_share");
+    // Trees: bounds that overflow, too deep, a thousand siblings — each named, none kept.
+    let leaf = |code: String, weight: f64| json!({"code": code, "name_zh": "指标", "name_en": "x", "weight": weight});
+    let mut deep = leaf("1.1.1.1.1".into(), 100.0);
+    for code in ["1.1.1.1", "1.1.1", "1.1", "1"] {
+        let mut parent = leaf(code.into(), 100.0);
+        parent["children"] = json!([deep]);
+        deep = parent;
+    }
+    let wide: Vec<Value> = (0..1000).map(|i| leaf(format!("w{i}"), 0.05)).collect();
+    let huge = json!([{"code": "1", "name_zh": "x", "name_en": "x", "weight": 100, "figure": "activities.held",
+                       "rule": {"kind": "linear", "zero": -1e300, "full": 1e300}}]);
+    for (what, indicators, code) in
+        [("deep", json!([deep]), "bad_indicator"), ("wide", json!(wide), "top_weights_not100"), ("huge", huge, "bad_indicator")]
+    {
+        let (status, body) = admin.put(&format!("/api/v1/evaluation/trees/{}", year + 2), json!({"indicators": indicators})).await;
+        assert_error(what, status, &body, StatusCode::BAD_REQUEST, "invalid");
+        assert_eq!(body["error"]["details"][0]["code"], code, "{what}: {body}");
+    }
+    assert_eq!(admin.get(&format!("/api/v1/evaluation/trees/{}", year + 2)).await.1["source"], "copied_from", "nothing was kept");
+    // Hostile scores files: refused with the limit named, nothing written.
+    let before = admin.get(&format!("/api/v1/value-added?year={year}")).await.1;
+    for (name, bytes, code) in [
+        ("bomb.xlsx", hostile::zip_bomb(600), "too_large_unpacked"),
+        ("tall.xlsx", hostile::xlsx_with_far_cell(1_048_575, 2), "too_many_rows"),
+        ("text.xlsx", b"not a spreadsheet".to_vec(), "not_a_spreadsheet"),
+        ("wide.csv", format!("a\n{}\n", vec!["x"; 5000].join(",")).into_bytes(), "too_many_columns"),
+    ] {
+        let (status, body) = admin.multipart("POST", &format!("/api/v1/value-added/scores?year={year}"), &[], &[(name, &bytes)]).await;
+        assert_error(name, status, &body, StatusCode::BAD_REQUEST, "import_invalid");
+        assert_eq!(body["error"]["details"][0]["code"], code, "{name}: {body}");
+    }
+    assert_eq!(admin.get(&format!("/api/v1/value-added?year={year}")).await.1, before, "nothing was written");
+    // The indicator form is read only for the bureau: a teacher's post is refused unread.
+    let teacher = server.client("teacher").await.unwrap();
+    let many: Vec<(&str, String)> = (0..5000).map(|i| ("code", format!("x{i}"))).collect();
+    assert_eq!(teacher.form(&format!("/evaluation/trees/{year}"), &many).await, StatusCode::FORBIDDEN);
+    alive(server).await;
 }
 
 async fn announce_upload(server: &TestServer, token: &str, length: usize) -> String {

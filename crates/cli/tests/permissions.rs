@@ -44,6 +44,13 @@ async fn each_role_on(backend: Backend) {
     let own_facility =
         get_json(format!("/api/v1/facilities?school_id={own}&per_page=1"), admin.clone()).await["items"][0]["id"].as_i64().unwrap();
     let district_id = district["id"].as_i64().unwrap();
+    // The demo's evaluation rounds: last year's closed, this year's open (the inspector
+    // evaluates every cluster).
+    let rounds = get_json("/api/v1/evaluation/rounds".into(), admin.clone()).await;
+    let round = |status: &str| rounds["items"].as_array().unwrap().iter().find(|r| r["status"] == status).unwrap().clone();
+    let (closed_round, open_round) = (round("closed"), round("open"));
+    let (closed_id, last_year) = (closed_round["id"].as_i64().unwrap(), closed_round["year"].as_i64().unwrap());
+    let (open_id, round_year) = (open_round["id"].as_i64().unwrap(), open_round["year"].as_i64().unwrap());
     // The record of `path` as the admin sees it, sent back unchanged by PUT: only the permission decides.
     let unchanged = |path: String, fields: &'static [&'static str]| {
         let get = get_json(path, admin.clone());
@@ -764,6 +771,45 @@ async fn each_role_on(backend: Backend) {
         ("page: running settings", page("/running/settings".into()), [OK, NO, NO, NO, NO, OK]),
         ("page: running figures", page("/running/figures".into()), [OK, OK, OK, OK, OK, OK]),
         ("page: export", page("/export/teachers.csv".into()), [OK, OK, OK, OK, OK, OK]),
+        ("evaluation rounds", api(Method::GET, "/api/v1/evaluation/rounds".into(), None), [OK, OK, OK, OK, NO, OK]),
+        (
+            "a closed round's ranking",
+            api(Method::GET, format!("/api/v1/evaluation/rounds/{closed_id}/results"), None),
+            [OK, OK, NO, NO, NO, NF],
+        ),
+        (
+            "an open round's ranking",
+            api(Method::GET, format!("/api/v1/evaluation/rounds/{open_id}/results"), None),
+            [OK, OK, NO, NO, NO, NF],
+        ),
+        (
+            "the district's closed evaluation",
+            api(Method::GET, format!("/api/v1/clusters/{district_id}/evaluation?year={last_year}"), None),
+            [OK, OK, OK, OK, NF, NF],
+        ),
+        (
+            "the district's open evaluation",
+            api(Method::GET, format!("/api/v1/clusters/{district_id}/evaluation?year={round_year}"), None),
+            [OK, OK, NF, NF, NF, NF],
+        ),
+        (
+            "a far cluster's evaluation",
+            api(Method::GET, format!("/api/v1/clusters/{loose}/evaluation?year={last_year}"), None),
+            [OK, OK, NF, NF, NF, NF],
+        ),
+        ("the county's figures", api(Method::GET, "/api/v1/figures".into(), None), [OK, OK, NO, NO, NO, OK]),
+        ("the district's figures", api(Method::GET, format!("/api/v1/figures?cluster={district_id}"), None), [OK, OK, OK, NF, NF, NF]),
+        ("a school's figures", api(Method::GET, format!("/api/v1/figures?school={own}"), None), [OK, OK, OK, OK, NF, NF]),
+        ("a far school's figures", api(Method::GET, format!("/api/v1/figures?school={far}"), None), [OK, OK, NF, NF, NF, NF]),
+        ("the indicator system", api(Method::GET, format!("/api/v1/evaluation/trees/{round_year}"), None), [OK, OK, NO, NO, NO, OK]),
+        ("value-added", api(Method::GET, format!("/api/v1/value-added?year={last_year}"), None), [OK, OK, OK, OK, NO, OK]),
+        ("the dashboard", api(Method::GET, "/api/v1/dashboard".into(), None), [OK, OK, OK, OK, NO, OK]),
+        ("page: evaluation", page("/evaluation".into()), [OK, OK, OK, OK, NO, OK]),
+        ("page: a closed round", page(format!("/evaluation/rounds/{closed_id}")), [OK, OK, NO, NO, NO, NF]),
+        ("page: a round's workbook", page(format!("/evaluation/rounds/{closed_id}/export")), [OK, OK, NO, NO, NO, NF]),
+        ("page: the district's report", page(format!("/clusters/{district_id}/evaluation?year={last_year}")), [OK, OK, OK, OK, NF, NF]),
+        ("page: the indicator system", page(format!("/evaluation/trees/{round_year}")), [OK, OK, NO, NO, NO, OK]),
+        ("page: value-added", page(format!("/value-added?year={last_year}")), [OK, OK, OK, OK, NO, OK]),
     ];
     let mut wrong = Vec::new();
     for (what, request, expected) in &table {

@@ -19,6 +19,10 @@ use xuequ_domain::*;
 /// The password of every demo account (demo mode only).
 pub const DEMO_PASSWORD: &str = "xuequ-demo";
 
+/// The codes of the generated counties (the demo county and the small second one): what the
+/// demo loaders may fill, and nothing else.
+pub const DEMO_COUNTIES: [&str; 2] = ["YL", "SQ"];
+
 /// The school years generated: 2022–2023, 2023–2024 and 2024–2025.
 pub const YEARS: [i32; 3] = [2022, 2023, 2024];
 
@@ -334,7 +338,7 @@ pub fn generate() -> DemoCounty {
     let clusters = clusters_for(&mut g, &plans);
     let accounts = accounts_for(&plans, &clusters);
     DemoCounty {
-        code: "YL".into(),
+        code: DEMO_COUNTIES[0].into(),
         name: "云岭县".into(),
         schools: plans.into_iter().map(|p| p.draft).collect(),
         stats,
@@ -702,7 +706,7 @@ pub fn second_county() -> DemoCounty {
     let teachers = plans.iter().flat_map(|p| teachers_for(&mut g, p)).collect();
     let facilities = plans.iter().flat_map(|p| facilities_for(&mut g, p)).collect();
     DemoCounty {
-        code: "SQ".into(),
+        code: DEMO_COUNTIES[1].into(),
         name: "石桥县".into(),
         schools: plans.into_iter().map(|p| p.draft).collect(),
         stats,

@@ -31,7 +31,7 @@ pub enum Rule {
     /// `zero` means lower is better.
     Linear { zero: f64, full: f64 },
     /// By rank among the units evaluated together: the best 100, the worst 0, evenly between,
-    /// equal values sharing their mean place. A lone unit gets 100.
+    /// equal values sharing the best of their places. A lone unit gets 100.
     Rank {
         #[serde(default)]
         lower_is_better: bool,
@@ -117,6 +117,10 @@ pub const MAX_DEPTH: usize = 4;
 
 /// Sums closer to 100 than this are 100 (weights such as 33.33 + 33.33 + 33.34).
 const WEIGHT_TOLERANCE: f64 = 1e-6;
+
+/// The largest target or bound a rule takes: no figure of the platform comes near it, and
+/// arithmetic on it stays finite.
+pub const MAX_BOUND: f64 = 1e12;
 
 impl Tree {
     /// Checks every rule of a usable tree; `known` says whether a figure key is registered.
@@ -204,21 +208,24 @@ fn check_one(i: &Indicator, codes: &mut BTreeSet<String>, known: &impl Fn(&str) 
 
 impl Rule {
     fn usable(&self) -> bool {
+        let sane = |x: f64| x.is_finite() && x.abs() <= MAX_BOUND;
         match *self {
-            Rule::Target { target, .. } => target.is_finite(),
-            Rule::Linear { zero, full } => zero.is_finite() && full.is_finite() && zero != full,
+            Rule::Target { target, .. } => sane(target),
+            Rule::Linear { zero, full } => sane(zero) && sane(full) && zero != full,
             Rule::Rank { .. } => true,
         }
     }
 
     /// The score of `value` by a target or bounds (a rank needs the others: see [`rank_scores`]).
+    /// Divisions come first so that large values do not overflow; a score that is not a
+    /// number (a value that is not one) is missing.
     pub fn score(&self, value: f64) -> Option<f64> {
         let s = match *self {
             Rule::Target { target, lower_is_better: false } => {
                 if value >= target {
                     100.0
                 } else if target > 0.0 {
-                    100.0 * value / target
+                    value / target * 100.0
                 } else {
                     0.0
                 }
@@ -227,20 +234,21 @@ impl Rule {
                 if value <= target {
                     100.0
                 } else if value > 0.0 && target > 0.0 {
-                    100.0 * target / value
+                    target / value * 100.0
                 } else {
                     0.0
                 }
             }
-            Rule::Linear { zero, full } => 100.0 * (value - zero) / (full - zero),
+            Rule::Linear { zero, full } => (value - zero) / (full - zero) * 100.0,
             Rule::Rank { .. } => return None,
         };
-        Some(s.clamp(0.0, 100.0))
+        s.is_finite().then(|| s.clamp(0.0, 100.0))
     }
 }
 
-/// Rank scores of `values` (unit → raw value): the best 100, the worst 0, equal values
-/// sharing the mean of their places.
+/// Rank scores of `values` (unit → raw value): the best 100, the worst 0, evenly between;
+/// equal values share the best of their places (so units all alike score 100 each, as a lone
+/// unit does).
 pub fn rank_scores(values: &BTreeMap<i64, f64>, lower_is_better: bool) -> BTreeMap<i64, f64> {
     let mut sorted: Vec<(i64, f64)> = values.iter().map(|(k, v)| (*k, *v)).collect();
     sorted.sort_by(|a, b| if lower_is_better { a.1.total_cmp(&b.1) } else { b.1.total_cmp(&a.1) });
@@ -252,8 +260,8 @@ pub fn rank_scores(values: &BTreeMap<i64, f64>, lower_is_better: bool) -> BTreeM
         while j + 1 < n && sorted[j + 1].1 == sorted[i].1 {
             j += 1;
         }
-        // Places i..=j (0 = best) share their mean.
-        let place = (i + j) as f64 / 2.0;
+        // Places i..=j (0 = best) share the best of them.
+        let place = i as f64;
         let score = if n == 1 { 100.0 } else { 100.0 * (1.0 - place / (n - 1) as f64) };
         for (unit, _) in &sorted[i..=j] {
             out.insert(*unit, score);
@@ -343,6 +351,7 @@ fn leaf_scores(tree: &Tree, units: &[i64], inputs: &Inputs) -> HashMap<String, B
             .iter()
             .filter_map(|u| inputs.figures.get(figure).and_then(|m| m.get(u)).filter(|v| v.is_finite()).map(|v| (*u, *v)))
             .collect();
+        // (Rank scores are finite: places over units.)
         let scores = match rule {
             Rule::Rank { lower_is_better } => rank_scores(&values, lower_is_better),
             _ => values.iter().filter_map(|(u, v)| rule.score(*v).map(|s| (*u, s))).collect(),
@@ -371,7 +380,7 @@ fn combine(
                         inputs.figures.get(figure).and_then(|m| m.get(&unit)).copied().filter(|v| v.is_finite()),
                         leaf_scores.get(&i.code).and_then(|m| m.get(&unit)).copied(),
                     ),
-                    Leaf::Scored => (None, inputs.scores.get(&(unit, i.code.clone())).copied()),
+                    Leaf::Scored => (None, inputs.scores.get(&(unit, i.code.clone())).copied().filter(|s| s.is_finite())),
                 };
                 if score.is_none() {
                     missing.push(i.code.clone());

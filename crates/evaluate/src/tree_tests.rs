@@ -86,9 +86,12 @@ fn a_missing_value_is_missing_not_zero() {
 fn ranks_share_places_and_lower_can_be_better() {
     let values: BTreeMap<i64, f64> = [(1, 10.0), (2, 30.0), (3, 30.0), (4, 5.0), (5, 20.0)].into_iter().collect();
     let s = rank_scores(&values, false);
-    // Places 0–4 (best first): 30, 30 share places 0 and 1 → 0.5 → 100·(1 − 0.5/4) = 87.5;
-    // 20 at place 2 → 50; 10 at 3 → 25; 5 at 4 → 0.
-    assert_eq!((s[&2], s[&3], s[&5], s[&1], s[&4]), (87.5, 87.5, 50.0, 25.0, 0.0));
+    // Places 0–4 (best first): 30, 30 share places 0 and 1 → the best, 0 → 100;
+    // 20 at place 2 → 100·(1 − 2/4) = 50; 10 at 3 → 25; 5 at 4 → 0.
+    assert_eq!((s[&2], s[&3], s[&5], s[&1], s[&4]), (100.0, 100.0, 50.0, 25.0, 0.0));
+    // Units all alike score as a lone unit does.
+    let alike: BTreeMap<i64, f64> = [(1, 3.0), (2, 3.0)].into_iter().collect();
+    assert_eq!(rank_scores(&alike, false).values().copied().collect::<Vec<_>>(), [100.0, 100.0]);
     let low = rank_scores(&values, true);
     assert_eq!((low[&4], low[&1]), (100.0, 75.0));
     assert_eq!(rank_scores(&[(9, 1.0)].into_iter().collect(), false)[&9], 100.0);

@@ -49,6 +49,11 @@ pub const KINDS: &[&str] = &[
     "exchange_settings",
     "mentorship",
     "mentorship_meeting",
+    "evaluation_tree",
+    "evaluation_round",
+    "evaluation_assignment",
+    "evaluation_score",
+    "student_score",
 ];
 
 /// What was done, as the store records it: the plain actions, then the statuses a record is
@@ -93,6 +98,9 @@ pub const ACTIONS: &[&str] = &[
     "expire",
     "expired",
     "no_show",
+    "close",
+    "assign",
+    "score",
 ];
 
 /// Names of the records and people an entry refers to.
@@ -240,6 +248,10 @@ fn record_name(tr: &Tr, entity: &str, record: &Value, names: &dyn Names) -> Stri
         "mentorship" => {
             let person = |k: &str| id_of(Some(record), k).and_then(|id| names.teacher(id)).unwrap_or_default();
             format!("{} — {}", person("mentor_id"), person("mentee_id"))
+        }
+        "evaluation_tree" | "evaluation_round" | "student_score" => record.get("year").map(text).unwrap_or_default(),
+        "evaluation_assignment" | "evaluation_score" => {
+            id_of(Some(record), "cluster_id").and_then(|id| names.cluster(id)).unwrap_or_default()
         }
         "budget" => {
             let cluster = id_of(Some(record), "cluster_id").and_then(|id| names.cluster(id)).unwrap_or_default();

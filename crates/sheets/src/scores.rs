@@ -47,12 +47,15 @@ impl SheetRecord for StudentScore {
 /// Every row of a scores file, or every problem in it (a student twice in one grade and
 /// subject names the row they first appeared on): all or nothing.
 pub fn read_scores(table: &Table) -> Result<Vec<StudentScore>, Vec<CellProblem>> {
-    read_score_rows(table).map(|rows| rows.into_iter().map(|(_, s)| s).collect())
+    match read_score_rows(table) {
+        (rows, problems) if problems.is_empty() => Ok(rows.into_iter().map(|(_, s)| s).collect()),
+        (_, problems) => Err(problems),
+    }
 }
 
-/// [`read_scores`] with each row's number in the sheet, for problems found later (a school
-/// code the county does not have).
-pub fn read_score_rows(table: &Table) -> Result<Vec<(usize, StudentScore)>, Vec<CellProblem>> {
+/// Every row that reads, with its number in the sheet, and every problem of the file, by row:
+/// for a reader that checks more (the county's school codes) before it names them all at once.
+pub fn read_score_rows(table: &Table) -> (Vec<(usize, StudentScore)>, Vec<CellProblem>) {
     let (rows, mut problems) = parse::<StudentScore>(table);
     let mut first: HashMap<(String, String, String), usize> = HashMap::new();
     for (row, s) in &rows {
@@ -68,10 +71,6 @@ pub fn read_score_rows(table: &Table) -> Result<Vec<(usize, StudentScore)>, Vec<
         }
     }
     debug_assert!(rows.len() <= MAX_ROWS);
-    if problems.is_empty() {
-        Ok(rows)
-    } else {
-        problems.sort_by_key(|p| p.row);
-        Err(problems)
-    }
+    problems.sort_by_key(|p| p.row);
+    (rows, problems)
 }

@@ -172,8 +172,72 @@ pub fn intervals(rows: &[(&str, f64, f64, f64, i8)]) -> String {
     svg
 }
 
+/// Lines of values over years (the balance coefficients' trend): one colour per series, a
+/// dot per year with a value and no line across a missing year; `limits` draws each series'
+/// limit as a dashed line of its colour. Series: (name, values by year).
+pub fn trend_lines(years: &[i32], series: &[(&str, Vec<Option<f64>>)], limits: &[f64]) -> String {
+    const SIZE: (u32, u32) = (560, 220);
+    const LEFT: i32 = 46;
+    const BOTTOM: i32 = 26;
+    const TOP: i32 = 24;
+    const RIGHT: i32 = 16;
+    let colours = [RGBColor(21, 112, 239), RGBColor(220, 104, 3), RGBColor(6, 118, 71)];
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        let top = series.iter().flat_map(|(_, v)| v.iter().flatten().copied()).chain(limits.iter().copied()).fold(0.01f64, f64::max) * 1.15;
+        let height = (SIZE.1 as i32 - BOTTOM - TOP) as f64;
+        let y = |v: f64| SIZE.1 as i32 - BOTTOM - (v / top * height) as i32;
+        let step = (SIZE.0 as i32 - LEFT - RIGHT) / (years.len().max(2) as i32 - 1);
+        let x = |i: usize| LEFT + i as i32 * step;
+        let grey = RGBColor(150, 150, 150);
+        let small = ("sans-serif", 11).into_font().color(&BLACK);
+        let _ = root.draw(&PathElement::new(vec![(LEFT, y(0.0)), (SIZE.0 as i32 - RIGHT, y(0.0))], grey));
+        for (i, year) in years.iter().enumerate() {
+            let _ = root.draw(&Text::new(year.to_string(), (x(i) - 14, y(0.0) + 6), small.clone()));
+        }
+        for (k, (name, values)) in series.iter().enumerate() {
+            let colour = colours[k % colours.len()];
+            let _ = root.draw(&Rectangle::new([(LEFT + k as i32 * 120, 6), (LEFT + k as i32 * 120 + 12, 16)], colour.filled()));
+            let _ = root.draw(&Text::new(name.to_string(), (LEFT + k as i32 * 120 + 16, 5), small.clone()));
+            if let Some(limit) = limits.get(k) {
+                let mut dash = x(0);
+                while dash < SIZE.0 as i32 - RIGHT {
+                    let _ =
+                        root.draw(&PathElement::new(vec![(dash, y(*limit)), ((dash + 6).min(SIZE.0 as i32 - RIGHT), y(*limit))], colour));
+                    dash += 12;
+                }
+            }
+            for (i, pair) in values.windows(2).enumerate() {
+                if let [Some(a), Some(b)] = pair {
+                    let _ = root.draw(&PathElement::new(vec![(x(i), y(*a)), (x(i + 1), y(*b))], colour.stroke_width(2)));
+                }
+            }
+            for (i, v) in values.iter().enumerate() {
+                if let Some(v) = v {
+                    let _ = root.draw(&Circle::new((x(i), y(*v)), 3, colour.filled()));
+                    let _ =
+                        root.draw(&Text::new(format!("{v:.3}"), (x(i) - 14, y(*v) - 16), ("sans-serif", 10).into_font().color(&colour)));
+                }
+            }
+        }
+        let _ = root.present();
+    }
+    svg
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_trend_skips_missing_years() {
+        let svg = super::trend_lines(&[2022, 2023, 2024], &[("小学", vec![Some(0.41), None, Some(0.36)])], &[0.5]);
+        assert!(svg.contains("0.410") && svg.contains("0.360") && svg.contains("2023"));
+        // No line joins a year to a missing one: two dots, no segment of width 2.
+        assert_eq!(svg.matches("<circle").count(), 2, "{svg}");
+        assert!(!svg.contains("stroke-width=\"2\""), "{svg}");
+    }
+
     #[test]
     fn a_missing_score_is_a_dash_not_a_bar() {
         let svg = super::score_bars(&[("城关学区", Some(72.5)), ("东坪片区", None)]);

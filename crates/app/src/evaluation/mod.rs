@@ -97,8 +97,8 @@ pub async fn save_tree(app: &App, c: &Caller, year: i32, tree: &Tree) -> Result<
 pub fn tree_problem(e: TreeError) -> AppError {
     let bad = |code: &str, what: &str| Problem::BadIndicator { indicator: code.to_string(), what: what.to_string() };
     let problem = match e {
-        TreeError::Weights { level, sum } if level.is_empty() => Problem::TopWeightsNot100 { sum: format!("{sum:.2}") },
-        TreeError::Weights { level, sum } => Problem::WeightsNot100 { level, sum: format!("{sum:.2}") },
+        TreeError::Weights { level, sum } if level.is_empty() => Problem::TopWeightsNot100 { sum: weight_text(sum) },
+        TreeError::Weights { level, sum } => Problem::WeightsNot100 { level, sum: weight_text(sum) },
         TreeError::Empty => bad("", "empty"),
         TreeError::NoCode => bad("", "no_code"),
         TreeError::TooDeep => bad("", "too_deep"),
@@ -113,6 +113,13 @@ pub fn tree_problem(e: TreeError) -> AppError {
     AppError::Invalid(vec![FieldProblem::new("tree", problem)])
 }
 
+/// A sum of weights as people read it: to six decimals, trailing zeros dropped (so 99.9999
+/// never reads as 100.00).
+fn weight_text(sum: f64) -> String {
+    let text = format!("{sum:.6}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// One round as a list shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Round {
@@ -124,6 +131,12 @@ pub struct Round {
     pub closed_at: Option<DateTime<Utc>>,
     /// The clusters the caller evaluates in it.
     pub mine: Vec<i64>,
+}
+
+impl Round {
+    fn of(r: &evaluation_round::Model, mine: Vec<i64>) -> Round {
+        Round { id: r.id, year: r.year, status: status(r), lead_share: r.lead_share, opened_at: r.opened_at, closed_at: r.closed_at, mine }
+    }
 }
 
 fn status(r: &evaluation_round::Model) -> RoundStatus {
@@ -154,15 +167,7 @@ pub async fn rounds(app: &App, c: &Caller) -> Result<Vec<Round>> {
             .collect();
         let seen = matches!(c.actor.role, Role::BureauAdmin | Role::Inspector) || st == RoundStatus::Closed;
         if seen {
-            out.push(Round {
-                id: r.id,
-                year: r.year,
-                status: st,
-                lead_share: r.lead_share,
-                opened_at: r.opened_at,
-                closed_at: r.closed_at,
-                mine,
-            });
+            out.push(Round::of(&r, mine));
         }
     }
     Ok(out)
@@ -183,7 +188,7 @@ pub async fn open_round(app: &App, c: &Caller, year: i32, lead_share: f64) -> Re
         save_tree(app, c, year, &shown.tree).await?;
     }
     let r = app.store.open_evaluation_round(&c.ctx(), year, lead_share).await?;
-    Ok(Round { id: r.id, year: r.year, status: RoundStatus::Open, lead_share, opened_at: r.opened_at, closed_at: None, mine: Vec::new() })
+    Ok(Round::of(&r, Vec::new()))
 }
 
 async fn round(app: &App, c: &Caller, id: i64) -> Result<evaluation_round::Model> {
@@ -276,6 +281,23 @@ pub struct ClusterResult {
     pub schools: Vec<SchoolResult>,
     /// The evaluators' scores and comments of its scored leaves.
     pub comments: Vec<Comment>,
+    /// Its schools' value-added in each grade and subject, as the round saw it.
+    #[serde(default)]
+    pub value_added: Vec<ValueAdded>,
+}
+
+/// One school's value-added in one grade and subject.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ValueAdded {
+    pub school_id: i64,
+    pub school: String,
+    pub grade: String,
+    pub subject: String,
+    pub n: usize,
+    pub shrunk: f64,
+    pub lo: f64,
+    pub hi: f64,
+    pub mark: i8,
 }
 
 /// [`UnitResult`] as kept in a frozen round.
@@ -293,6 +315,14 @@ pub struct Unit {
 pub struct Node {
     pub raw: Option<f64>,
     pub score: Option<f64>,
+}
+
+impl Unit {
+    /// Whether every number in it is one (JSON keeps no NaN: a frozen round must read back).
+    fn finite(&self) -> bool {
+        let ok = |v: Option<f64>| v.is_none_or(f64::is_finite);
+        ok(self.total) && self.partial.is_finite() && self.nodes.values().all(|n| ok(n.raw) && ok(n.score))
+    }
 }
 
 impl From<UnitResult> for Unit {
@@ -334,9 +364,23 @@ pub async fn close(app: &App, c: &Caller, round_id: i64) -> Result<Results> {
     if status(&r) == RoundStatus::Closed {
         return Err(AppError::Conflict(Problem::RoundClosed { year: r.year.to_string() }));
     }
-    let results = compute(app, c.county(), &r).await?;
-    app.store.close_evaluation_round(&c.ctx(), round_id, &serde_json::to_string(&results).map_err(AppError::internal)?).await?;
-    Ok(results)
+    // The results are computed outside the closing transaction: if a score was saved
+    // meanwhile, they are computed again, so the frozen results hold every score the round
+    // accepted. (Other records written in that moment may or may not be in them.)
+    for _ in 0..3 {
+        let scores = xuequ_store::evaluation::scores_state(&app.store.evaluation_scores(c.county(), r.id, None).await?);
+        let results = compute(app, c.county(), &r).await?;
+        if results.clusters.iter().any(|k| !k.result.finite()) {
+            return Err(AppError::internal("a result is not a number"));
+        }
+        let frozen = serde_json::to_string(&results).map_err(AppError::internal)?;
+        match app.store.close_evaluation_round(&c.ctx(), round_id, &frozen, scores).await {
+            Ok(()) => return Ok(results),
+            Err(xuequ_store::StoreError::Stale) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(AppError::Conflict(Problem::ChangedMeanwhile))
 }
 
 /// A round's results: frozen once closed, computed from today's records while open.
@@ -344,18 +388,28 @@ async fn results_of(app: &App, county: i64, r: &evaluation_round::Model) -> Resu
     if let (RoundStatus::Closed, Some(text)) = (status(r), &r.frozen) {
         return serde_json::from_str(text).map_err(AppError::internal);
     }
-    let version = app.store.version(county).await?;
-    let key = (county, r.id, crate::today());
-    if let Some(hit) = app.derived.evaluations.get(&key, version) {
+    // An open round's standings are read often while the county keeps writing: they are kept
+    // for ten minutes, and computed again at once when a score or the year's tree changes.
+    let scores = app.store.evaluation_scores(county, r.id, None).await?;
+    let tree_at = app.store.evaluation_tree(county, r.year).await?.map(|t| t.updated_at.timestamp_micros()).unwrap_or(0);
+    let newest = scores.iter().map(|s| s.at.timestamp_micros()).max().unwrap_or(0);
+    let state = (scores.len() as i64).wrapping_mul(1_000_003) ^ newest ^ tree_at.rotate_left(17);
+    let key = (county, r.id, crate::figures::time_bucket());
+    if let Some(hit) = app.derived.evaluations.get(&key, state) {
         return Ok((*hit).clone());
     }
-    let fresh = compute(app, county, r).await?;
-    app.derived.evaluations.put(key, version, std::sync::Arc::new(fresh.clone()));
+    let fresh = compute_with(app, county, r, figures::Freshness::Recent).await?;
+    app.derived.evaluations.put(key, state, std::sync::Arc::new(fresh.clone()));
     Ok(fresh)
 }
 
-/// Every active cluster's result in round `r`, from the figures registry and the scores.
+/// Every active cluster's result in round `r`, from the figures registry as the records are now
+/// and the scores (what closing freezes).
 pub(crate) async fn compute(app: &App, county: i64, r: &evaluation_round::Model) -> Result<Results> {
+    compute_with(app, county, r, figures::Freshness::Exact).await
+}
+
+async fn compute_with(app: &App, county: i64, r: &evaluation_round::Model, freshness: figures::Freshness) -> Result<Results> {
     let tree = year_tree(app, county, r.year).await?.tree;
     let clusters = crate::running::Clusters::load(app, county).await?;
     let active: Vec<(i64, String)> = clusters.all.iter().filter(|k| k.status == Status::Active).map(|k| (k.id, k.name.clone())).collect();
@@ -365,8 +419,26 @@ pub(crate) async fn compute(app: &App, county: i64, r: &evaluation_round::Model)
     let school_ids: Vec<i64> = active.iter().flat_map(|(k, _)| clusters.schools(*k).iter().copied()).collect();
     let mut scopes: Vec<Scope> = active.iter().map(|(k, _)| Scope::Cluster(*k)).collect();
     scopes.extend(school_ids.iter().map(|s| Scope::School(*s)));
-    let values = figures::compute(app, county, r.year, &scopes, Some(&keys)).await?;
+    let values = figures::compute_as_of(app, county, r.year, &scopes, Some(&keys), freshness).await?;
     let scores = app.store.evaluation_scores(county, r.id, None).await?;
+    let codes: HashMap<String, i64> = app.store.all_schools(county).await?.into_iter().map(|s| (s.code, s.id)).collect();
+    let mut value_added: Vec<ValueAdded> = Vec::new();
+    for g in scores::model(app, county, r.year).await?.values() {
+        for (code, v) in &g.schools {
+            let Some(id) = codes.get(code) else { continue };
+            value_added.push(ValueAdded {
+                school_id: *id,
+                school: names.get(id).cloned().unwrap_or_default(),
+                grade: g.grade.clone(),
+                subject: g.subject.clone(),
+                n: v.n,
+                shrunk: v.shrunk,
+                lo: v.lo,
+                hi: v.hi,
+                mark: v.mark(),
+            });
+        }
+    }
 
     // Clusters, ranked among themselves.
     let mut inputs = Inputs::default();
@@ -411,7 +483,8 @@ pub(crate) async fn compute(app: &App, county: i64, r: &evaluation_round::Model)
             .map(|s| Comment { code: s.code.clone(), score: s.score, comment: s.comment.clone(), by: s.username.clone(), at: s.at })
             .collect();
         let result = cluster_results.get(&id).cloned().map(Unit::from).ok_or(AppError::NotFound)?;
-        out.push(ClusterResult { cluster_id: id, name, result, schools, comments });
+        let value_added = value_added.iter().filter(|v| members.contains(&v.school_id)).cloned().collect();
+        out.push(ClusterResult { cluster_id: id, name, result, schools, comments, value_added });
     }
     out.sort_by_key(|k| (k.result.rank.unwrap_or(usize::MAX), k.cluster_id));
     Ok(Results { year: r.year, tree, lead_share: r.lead_share, computed_at: Utc::now(), clusters: out })
@@ -483,21 +556,35 @@ pub async fn of_cluster(app: &App, c: &Caller, cluster: i64, year: Option<i32>) 
     let county = c.county();
     app.store.cluster(county, cluster).await?.ok_or(AppError::NotFound)?;
     let all = app.store.evaluation_rounds(county).await?;
+    // Without a year: the latest round the caller may read (a head's is the latest closed one).
+    let wide = matches!(c.actor.role, Role::BureauAdmin | Role::Inspector);
     let r = match year {
         Some(y) => all.iter().find(|r| r.year == y),
-        None => all.first(),
+        None => all.iter().find(|r| wide || status(r) == RoundStatus::Closed),
     }
     .cloned()
     .ok_or(AppError::NotFound)?;
     let assigned =
         app.store.evaluation_assignments(county, r.id).await?.iter().any(|a| a.cluster_id == cluster && a.user_id == c.actor.user_id);
-    let schools = app.store.cluster_school_ids(county, cluster).await?;
     let closed = status(&r) == RoundStatus::Closed;
+    // A closed round is read by the schools it judged, not by those in the cluster today.
+    let results = if closed || wide || assigned { Some(results_of(app, county, &r).await?) } else { None };
+    let schools: Vec<i64> = match &results {
+        Some(res) if closed => res
+            .clusters
+            .iter()
+            .find(|k| k.cluster_id == cluster)
+            .map(|k| k.schools.iter().map(|s| s.school_id).collect())
+            .unwrap_or_default(),
+        _ => app.store.cluster_school_ids(county, cluster).await?,
+    };
     if !policy::may_read(&c.actor, cluster, &schools, closed, assigned) {
         return Err(AppError::NotFound);
     }
-    let results = results_of(app, county, &r).await?;
-    let found = results.clusters.iter().find(|k| k.cluster_id == cluster).cloned().ok_or(AppError::NotFound)?;
+    let results = results.ok_or(AppError::NotFound)?;
+    let mut found = results.clusters.iter().find(|k| k.cluster_id == cluster).cloned().ok_or(AppError::NotFound)?;
+    // Value-added is read school by school by those who lead the school.
+    found.value_added.retain(|v| policy::may_read_figures(&c.actor, Scope::School(v.school_id)));
     let ranked = results.clusters.iter().filter(|k| k.result.total.is_some()).count();
     let last_year = match all.iter().find(|p| p.year == r.year - 1 && status(p) == RoundStatus::Closed) {
         Some(p) => results_of(app, county, p).await?.clusters.into_iter().find(|k| k.cluster_id == cluster).and_then(|k| k.result.total),
@@ -505,15 +592,7 @@ pub async fn of_cluster(app: &App, c: &Caller, cluster: i64, year: Option<i32>) 
     };
     let mine = if assigned { vec![cluster] } else { Vec::new() };
     Ok(ClusterEvaluation {
-        round: Round {
-            id: r.id,
-            year: r.year,
-            status: status(&r),
-            lead_share: r.lead_share,
-            opened_at: r.opened_at,
-            closed_at: r.closed_at,
-            mine,
-        },
+        round: Round::of(&r, mine),
         tree: results.tree,
         ranked,
         clusters: results.clusters.len(),

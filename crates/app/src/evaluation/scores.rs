@@ -26,10 +26,10 @@ pub async fn import(app: &App, c: &Caller, year: i32, bytes: &[u8], file_name: &
     crate::running::check_year("year", year)?;
     let county = c.county();
     let table = xuequ_sheets::read_table(bytes, file_name).map_err(|p| AppError::Import(vec![p]))?;
-    let scores = xuequ_sheets::read_score_rows(&table).map_err(AppError::Import)?;
+    // Every problem at once: those of the file, and the school codes the county does not have.
+    let (scores, mut problems) = xuequ_sheets::read_score_rows(&table);
     let codes: HashMap<String, i64> = app.store.all_schools(county).await?.into_iter().map(|s| (s.code, s.id)).collect();
     let mut rows = Vec::with_capacity(scores.len());
-    let mut problems = Vec::new();
     for (row, s) in scores {
         match codes.get(&s.school) {
             Some(id) => rows.push(NewStudentScore {
@@ -49,6 +49,7 @@ pub async fn import(app: &App, c: &Caller, year: i32, bytes: &[u8], file_name: &
         }
     }
     if !problems.is_empty() {
+        problems.sort_by_key(|p| p.row);
         return Err(AppError::Import(problems));
     }
     Ok(app.store.replace_student_scores(&c.ctx(), year, &rows).await?)
@@ -158,7 +159,7 @@ pub async fn students(app: &App, c: &Caller, year: i32, school: i64) -> Result<V
 }
 
 /// The model over the county's scores of `year`, keyed `grade|subject`, schools by code.
-async fn model(app: &App, county: i64, year: i32) -> Result<BTreeMap<String, Group>> {
+pub(crate) async fn model(app: &App, county: i64, year: i32) -> Result<BTreeMap<String, Group>> {
     let codes: HashMap<i64, String> = app.store.all_schools(county).await?.into_iter().map(|s| (s.id, s.code)).collect();
     let rows: Vec<StudentScore> = app
         .store

@@ -47,6 +47,9 @@ pub struct SchoolExchange {
     /// those carried out (begun or over).
     pub agreed_out: usize,
     pub done_out: usize,
+    /// Backbone teachers among the agreed moves out (for the figures of a cluster).
+    #[serde(skip)]
+    pub agreed_backbone_out: usize,
     /// Need, have and shortage per subject (from the staffing norm and the latest statistics
     /// at or before the year); empty when the school has no statistics that early — its need
     /// is unknown, never taken as 0 (which would make every teacher of it surplus).
@@ -221,6 +224,7 @@ pub async fn overview(app: &App, c: &Caller, year: Option<i32>, cluster: Option<
             excluded: 0,
             agreed_out: 0,
             done_out: 0,
+            agreed_backbone_out: 0,
             gaps: Vec::new(),
             figures_year: None,
         };
@@ -253,6 +257,7 @@ pub async fn overview(app: &App, c: &Caller, year: Option<i32>, cluster: Option<
         for m in year_moves.iter().filter(|m| m.from_school_id == s.id) {
             row.agreed_out += 1;
             row.done_out += m.status.done() as usize;
+            row.agreed_backbone_out += backbone.contains(&m.teacher_id) as usize;
         }
         if let Some(&(figures_year, primary, junior)) = students.get(&s.id) {
             row.gaps = gaps(&settings.norm.needed(primary, junior), have.get(&s.id).unwrap_or(&BTreeMap::new()));
@@ -507,20 +512,38 @@ const fn figure(key: &'static str, unit: Unit, higher_is_better: bool) -> figure
 }
 
 async fn exchange_figures(app: &App, c: &Caller, year: i32, scopes: &[Scope]) -> Result<figures::Values> {
+    // One pass over the county; a cluster's figures are its schools' rows added up, as
+    // `overview` adds them for a cluster (the quota counts sending schools only).
+    let county = overview(app, c, Some(year), None).await?;
+    let clusters = crate::running::Clusters::load(app, c.county()).await?;
+    let share = |done: usize, required: usize| if required == 0 { Some(100.0) } else { figures::percent(done, required) };
     let mut out = figures::Values::new();
     for scope in scopes {
-        let cluster = match *scope {
+        let members: Option<&[i64]> = match *scope {
             Scope::County => None,
-            Scope::Cluster(id) => Some(id),
+            Scope::Cluster(id) => Some(clusters.schools(id)),
             Scope::School(_) => continue,
         };
-        let f = self::figures(app, c, Some(year), cluster).await?;
-        let share = |done: usize, required: usize| if required == 0 { Some(100.0) } else { figures::percent(done, required) };
-        figures::put(&mut out, *scope, "exchange.quota_share", share(f.agreed_moves, f.required_moves));
-        figures::put(&mut out, *scope, "exchange.backbone_quota_share", share(f.agreed_backbone, f.required_backbone));
-        out.insert((*scope, "exchange.moves_agreed"), f.agreed_moves as f64);
-        out.insert((*scope, "exchange.mentorship_pairs"), f.mentorship_pairs as f64);
-        out.insert((*scope, "exchange.rural_shortage"), f.rural_shortage as f64);
+        let rows: Vec<&SchoolExchange> = county.schools.iter().filter(|s| members.is_none_or(|m| m.contains(&s.school_id))).collect();
+        let sending = || rows.iter().filter(|s| s.sending);
+        let eligible: usize = sending().map(|s| s.eligible).sum();
+        let agreed: usize = sending().map(|s| s.agreed_out).sum();
+        let agreed_backbone: usize = sending().map(|s| s.agreed_backbone_out).sum();
+        let required = required_moves(eligible, &county.rules);
+        let required_backbone = required_backbone(agreed.max(required), &county.rules);
+        let rural_shortage: i64 = rows
+            .iter()
+            .flat_map(|s| s.gaps.iter())
+            .filter(|g| xuequ_domain::exchange::staffing::rural_shortage_subject(g.subject))
+            .map(|g| g.short.max(0))
+            .sum();
+        let ids: Vec<i64> = rows.iter().map(|s| s.school_id).collect();
+        let (pairs, _) = mentorships::counts(app, c, county.year, &ids).await?;
+        figures::put(&mut out, *scope, "exchange.quota_share", share(agreed, required));
+        figures::put(&mut out, *scope, "exchange.backbone_quota_share", share(agreed_backbone, required_backbone));
+        out.insert((*scope, "exchange.moves_agreed"), agreed as f64);
+        out.insert((*scope, "exchange.mentorship_pairs"), pairs as f64);
+        out.insert((*scope, "exchange.rural_shortage"), rural_shortage as f64);
     }
     Ok(out)
 }

@@ -28,6 +28,11 @@ pub struct ClusterFigures {
     pub schools_taking_part: usize,
     /// Teachers present of those on the lists, per mille (None without lists).
     pub attendance_permille: Option<i64>,
+    /// Places on the lists of its activities held, and those present.
+    #[serde(skip)]
+    pub listed: usize,
+    #[serde(skip)]
+    pub present: usize,
     /// Active teachers of member schools, and those who met the year's hours.
     pub teachers: usize,
     pub teachers_met_hours: usize,
@@ -116,6 +121,8 @@ async fn figures_in(app: &App, c: &Caller, year: i32, (from, to): (NaiveDate, Na
                 activities_held: held.len(),
                 schools_taking_part: taking_part.len(),
                 attendance_permille: (!lists.is_empty()).then(|| present * 1000 / lists.len() as i64),
+                listed: lists.len(),
+                present: present as usize,
                 teachers: members.len(),
                 teachers_met_hours: met,
                 tasks_due: due.len(),
@@ -162,12 +169,10 @@ async fn running_figures(app: &App, c: &Caller, year: i32, scopes: &[Scope]) -> 
         }
         let sum = |f: fn(&ClusterFigures) -> usize| mine.iter().map(|r| f(r)).sum::<usize>();
         out.insert((*scope, "activities.held"), sum(|r| r.activities_held) as f64);
-        let listed: Vec<_> = mine.iter().filter_map(|r| r.attendance_permille.map(|p| (p, r.activities_held))).collect();
-        if !listed.is_empty() {
-            // The county's attendance weighs each cluster by its activities.
-            let weight: usize = listed.iter().map(|(_, n)| (*n).max(1)).sum();
-            let permille: f64 = listed.iter().map(|(p, n)| *p as f64 * (*n).max(1) as f64).sum::<f64>() / weight as f64;
-            out.insert((*scope, "activities.attendance"), permille / 10.0);
+        // Attendance over every place on the lists (not a mean of the clusters' rates).
+        let (present, listed) = (sum(|r| r.present), sum(|r| r.listed));
+        if listed > 0 {
+            out.insert((*scope, "activities.attendance"), present as f64 * 100.0 / listed as f64);
         }
         let share = |part: usize, whole: usize| registry::percent(part, whole);
         registry::put(

@@ -137,3 +137,17 @@ value-added-imported = { $count } pupils' scores imported.
 value-added-import = Import pupils' scores
 value-added-import-hint = Excel or CSV with the columns student id, school code, grade, subject, entry score, exit score. Importing replaces the year's scores; a file with any problem imports nothing and every problem is listed with its row and column. Pupils' scores are seen only by the bureau and their own school.
 value-added-file = Scores file
+
+## The dashboard under the to-do list
+dashboard-title = Figures, school year { $year }
+dashboard-trend = Composite coefficients of variation over the years
+dashboard-trend-hint = A dot a year, complete years only; the dashed lines are the standard's limits (primary 0.50, junior 0.45).
+dashboard-ranking = Bundled evaluation ranking { $year }
+dashboard-standing = { $cluster }: rank { $rank } of { $of }, total { $total }
+dashboard-school-standing = ; your school { $total }
+dashboard-by-form = Clusters by form
+dashboard-form = Form
+period-school_year = school year { $year }
+period-calendar_year = { $year }
+period-latest_statistics = latest complete statistics
+period-now = now

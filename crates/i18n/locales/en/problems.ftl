@@ -135,6 +135,7 @@ problem-bad-indicator = Indicator { $indicator }: { $what ->
         [rule_without_figure] a computed indicator needs both a figure and a scoring rule
         [unknown_figure] the figure it reads does not exist
         [bad_rule] its rule's bounds must differ
+        [parent] its parent indicator is not there
         [too_deep] too many levels (4 at most)
        *[other] { $what }
     }

@@ -137,3 +137,17 @@ value-added-imported = 已导入 { $count } 条学生成绩。
 value-added-import = 导入学生成绩
 value-added-import-hint = Excel 或 CSV，列为：学号、学校代码、年级、学科、入口成绩、出口成绩。导入会替换该学年已有的成绩；文件有任何问题都不会导入，并逐条列出所在行和列。学生成绩只有教育局和学生所在学校能看到。
 value-added-file = 成绩文件
+
+## The dashboard under the to-do list
+dashboard-title = 指标一览（{ $year } 学年）
+dashboard-trend = 校际综合差异系数走势
+dashboard-trend-hint = 每年一个点，只画统计完整的年份；虚线是优质均衡标准的上限（小学 0.50，初中 0.45）。
+dashboard-ranking = { $year } 学年捆绑考核排名
+dashboard-standing = { $cluster }：第 { $rank } 名（共 { $of } 个），总分 { $total }
+dashboard-school-standing = ；本校得分 { $total }
+dashboard-by-form = 各类学区（集团）
+dashboard-form = 形式
+period-school_year = { $year } 学年
+period-calendar_year = { $year } 年
+period-latest_statistics = 最近一次完整统计
+period-now = 当前

@@ -135,6 +135,7 @@ problem-bad-indicator = 指标 { $indicator }：{ $what ->
         [rule_without_figure] 关联数据的指标需要同时给出数据项和计分规则
         [unknown_figure] 关联的数据项不存在
         [bad_rule] 计分规则的上下限不能相等
+        [parent] 上级指标不存在
         [too_deep] 指标层级过多（最多 4 级）
        *[other] { $what }
     }

@@ -16,6 +16,14 @@ use xuequ_domain::Problem;
 use crate::entities::{evaluation_assignment, evaluation_round, evaluation_score, evaluation_tree, student_score};
 use crate::{Ctx, Result, Store, StoreError, audit, is_unique_violation};
 
+/// What identifies a round's scores at a moment: how many, and the newest time one was saved.
+pub type ScoresState = (usize, Option<chrono::DateTime<Utc>>);
+
+/// The state of `scores` (see [`ScoresState`]).
+pub fn scores_state(scores: &[evaluation_score::Model]) -> ScoresState {
+    (scores.len(), scores.iter().map(|s| s.at).max())
+}
+
 /// A score to save.
 #[derive(Debug, Clone)]
 pub struct NewScore {
@@ -148,10 +156,22 @@ impl Store {
         Ok(row)
     }
 
-    /// Closes an open round, keeping `frozen` (the tree and results as they are now). A round
-    /// closed already is a conflict.
-    pub async fn close_evaluation_round(&self, ctx: &Ctx, id: i64, frozen: &str) -> Result<()> {
+    /// Closes an open round, keeping `frozen` (the tree and results computed from the round's
+    /// scores as `scores` fingerprints them: their number and the newest time). A round closed
+    /// already is a conflict; scores that changed since (one saved while the results were
+    /// computed) are [`StoreError::Stale`]: the caller computes again. Scores lock the round's
+    /// row, so none can land once this transaction has checked.
+    pub async fn close_evaluation_round(&self, ctx: &Ctx, id: i64, frozen: &str, scores: ScoresState) -> Result<()> {
         let txn = self.write().await?;
+        open_round(&txn, ctx.county_id, id).await?;
+        let now = evaluation_score::Entity::find()
+            .filter(evaluation_score::Column::CountyId.eq(ctx.county_id))
+            .filter(evaluation_score::Column::RoundId.eq(id))
+            .all(&txn)
+            .await?;
+        if scores_state(&now) != scores {
+            return Err(StoreError::Stale);
+        }
         let done = evaluation_round::Entity::update_many()
             .col_expr(evaluation_round::Column::Status, Expr::value("closed"))
             .col_expr(evaluation_round::Column::ClosedBy, Expr::value(ctx.username.clone()))
@@ -324,10 +344,13 @@ impl Store {
     }
 }
 
-/// The round, if it is open (in the transaction that writes to it).
+/// The round, if it is open, its row locked for the transaction that writes to it (scores and
+/// closing take turns on PostgreSQL; SQLite's write transactions take turns anyway).
 async fn open_round(txn: &sea_orm::DatabaseTransaction, county_id: i64, round_id: i64) -> Result<evaluation_round::Model> {
+    use sea_orm::QuerySelect;
     let round = evaluation_round::Entity::find_by_id(round_id)
         .filter(evaluation_round::Column::CountyId.eq(county_id))
+        .lock_exclusive()
         .one(txn)
         .await?
         .ok_or(StoreError::NotFound)?;

@@ -1,12 +1,12 @@
 //! The bundled cluster evaluation, the figures registry and value-added over the API.
 
-use super::{Body, Params, Upload};
+use super::{Body, Ids, Params, Upload};
 use crate::App;
 use crate::auth::Viewer;
 use crate::error::{ApiResult, AppError};
 use crate::i18n::{Lang, Tr};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -33,6 +33,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(get_tree, put_tree))
         .routes(routes!(cluster_evaluation))
         .routes(routes!(value_added))
+        .routes(routes!(dashboard))
 }
 
 // ---- figures ----
@@ -137,28 +138,123 @@ async fn figures_of(State(app): State<App>, v: Viewer, Params(q): Params<Figures
         (None, None) => Scope::County,
     };
     let readings = figures::read(&app, &v, year, scope).await?;
-    let (kind, id) = match scope {
+    let (kind, id) = scope_parts(scope);
+    Ok(Json(FiguresOut { year, scope: kind.into(), id, items: readings.into_iter().map(figure_out).collect() }))
+}
+
+fn scope_parts(scope: Scope) -> (&'static str, Option<i64>) {
+    match scope {
         Scope::County => ("county", None),
         Scope::Cluster(id) => ("cluster", Some(id)),
         Scope::School(id) => ("school", Some(id)),
-    };
-    let items = readings
-        .into_iter()
-        .map(|r| {
-            let (name_zh, name_en) = figure_names(r.figure.key);
-            FigureOut {
-                key: r.figure.key.to_string(),
-                name_zh,
-                name_en,
-                unit: code(&r.figure.unit),
-                higher_is_better: r.figure.higher_is_better,
-                period: code(&r.figure.period),
-                source: code(&r.figure.source),
-                value: r.value,
-            }
-        })
-        .collect();
-    Ok(Json(FiguresOut { year, scope: kind.into(), id, items }))
+    }
+}
+
+fn figure_out(r: figures::Reading) -> FigureOut {
+    let (name_zh, name_en) = figure_names(r.figure.key);
+    FigureOut {
+        key: r.figure.key.to_string(),
+        name_zh,
+        name_en,
+        unit: code(&r.figure.unit),
+        higher_is_better: r.figure.higher_is_better,
+        period: code(&r.figure.period),
+        source: code(&r.figure.source),
+        value: r.value,
+    }
+}
+
+// ---- the dashboard ----
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DashboardQuery {
+    /// A cluster the caller leads (default: the caller's own scope).
+    cluster: Option<i64>,
+    /// A school the caller leads (wins over `cluster`).
+    school: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TrendOut {
+    year: i32,
+    /// The composite coefficient of variation (2017 standard); `null` for a stage without
+    /// schools or a year whose statistics are not complete.
+    primary: Option<f64>,
+    junior: Option<f64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FormOut {
+    #[schema(schema_with = super::codes::<xuequ_domain::ClusterForm>)]
+    form: String,
+    clusters: usize,
+    schools: usize,
+}
+
+/// A cluster's place in a closed round.
+#[derive(Serialize, ToSchema)]
+pub struct RankOut {
+    cluster_id: i64,
+    name: String,
+    /// `null` when a leaf was missing at closing.
+    total: Option<f64>,
+    rank: Option<usize>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RankingOut {
+    /// The school year of the latest closed round.
+    year: i32,
+    /// Every cluster for the county; the caller's own cluster otherwise.
+    clusters: Vec<RankOut>,
+    /// Clusters with a total in the round.
+    ranked: usize,
+    /// A principal's school's result in it.
+    school_total: Option<f64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DashboardOut {
+    /// The current school year.
+    year: i32,
+    #[schema(schema_with = scope_kinds)]
+    scope: String,
+    id: Option<i64>,
+    figures: Vec<FigureOut>,
+    /// The balance coefficients by year, oldest first (county and cluster).
+    trend: Vec<TrendOut>,
+    /// Active clusters and their schools by form (county).
+    by_form: Vec<FormOut>,
+    /// The latest closed round, when there is one the caller may read.
+    ranking: Option<RankingOut>,
+}
+
+/// What a leader steers by: every registered figure of the caller's scope this school year
+/// (the county for the bureau and inspectors, a head's cluster, a principal's school), the
+/// balance trend, clusters by form and the latest closed ranking.
+#[utoipa::path(get, path = "/dashboard", params(DashboardQuery), responses((status = 200, body = DashboardOut)), tag = "evaluation")]
+async fn dashboard(State(app): State<App>, v: Viewer, Params(q): Params<DashboardQuery>) -> ApiResult<Json<DashboardOut>> {
+    let d = xuequ_app::dashboard::dashboard(&app, &v, q.cluster, q.school).await?;
+    let (kind, id) = scope_parts(d.scope);
+    Ok(Json(DashboardOut {
+        year: d.year,
+        scope: kind.into(),
+        id,
+        figures: d.figures.into_iter().map(figure_out).collect(),
+        trend: d.trend.into_iter().map(|y| TrendOut { year: y.year, primary: y.primary, junior: y.junior }).collect(),
+        by_form: d.by_form.into_iter().map(|f| FormOut { form: f.form.code().into(), clusters: f.clusters, schools: f.schools }).collect(),
+        ranking: d.ranking.map(|r| RankingOut {
+            year: r.year,
+            ranked: r.ranked,
+            school_total: r.school_total,
+            clusters: r
+                .clusters
+                .into_iter()
+                .map(|k| RankOut { cluster_id: k.cluster_id, name: k.name, total: k.total, rank: k.rank })
+                .collect(),
+        }),
+    }))
 }
 
 // ---- rounds ----
@@ -215,17 +311,21 @@ async fn rounds(State(app): State<App>, v: Viewer) -> ApiResult<Json<RoundList>>
 pub struct NewRound {
     #[schema(minimum = 2000, maximum = 2100)]
     year: i32,
-    /// The share (0–0.5) of its members' results in the lead school's result; default 0.3.
-    #[schema(minimum = 0.0, maximum = 0.5, nullable = false)]
-    #[serde(default)]
-    lead_share: Option<f64>,
+    /// The share (0–0.5) of its members' results in the lead school's result.
+    #[schema(minimum = 0.0, maximum = 0.5, default = 0.3)]
+    #[serde(default = "default_share")]
+    lead_share: f64,
+}
+
+fn default_share() -> f64 {
+    0.3
 }
 
 /// Opens the round of a year with the year's indicator system (kept now if it was only a copy
 /// of last year's or the default). The bureau only; one round per year.
 #[utoipa::path(post, path = "/evaluation/rounds", request_body = NewRound, responses((status = 201, body = RoundOut), (status = 409, description = "the year has a round already")), tag = "evaluation")]
 async fn open_round(State(app): State<App>, v: Viewer, Body(input): Body<NewRound>) -> ApiResult<(StatusCode, Json<RoundOut>)> {
-    let r = evaluation::open_round(&app, &v, input.year, input.lead_share.unwrap_or(0.3)).await?;
+    let r = evaluation::open_round(&app, &v, input.year, input.lead_share).await?;
     Ok((StatusCode::CREATED, Json(r.into())))
 }
 
@@ -272,14 +372,16 @@ fn results_out(r: evaluation::Results) -> ResultsOut {
 
 /// Closes an open round: every cluster's result is computed now and frozen. The bureau only.
 #[utoipa::path(post, path = "/evaluation/rounds/{id}/close", params(("id" = i64, Path)), responses((status = 200, body = ResultsOut), (status = 409, description = "the round is closed already")), tag = "evaluation")]
-async fn close_round(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> ApiResult<Json<ResultsOut>> {
+async fn close_round(State(app): State<App>, v: Viewer, ids: Ids) -> ApiResult<Json<ResultsOut>> {
+    let id = ids.first();
     Ok(Json(results_out(evaluation::close(&app, &v, id).await?)))
 }
 
 /// The ranking of a round: frozen once closed, computed from today's records while open. The
 /// bureau and inspectors (an inspector sees only the clusters they evaluate while it is open).
 #[utoipa::path(get, path = "/evaluation/rounds/{id}/results", params(("id" = i64, Path)), responses((status = 200, body = ResultsOut)), tag = "evaluation")]
-async fn round_results(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> ApiResult<Json<ResultsOut>> {
+async fn round_results(State(app): State<App>, v: Viewer, ids: Ids) -> ApiResult<Json<ResultsOut>> {
+    let id = ids.first();
     Ok(Json(results_out(evaluation::results(&app, &v, id).await?)))
 }
 
@@ -292,12 +394,8 @@ pub struct Evaluators {
 
 /// Sets the evaluators of a cluster in an open round. The bureau only.
 #[utoipa::path(put, path = "/evaluation/rounds/{id}/clusters/{cluster}/evaluators", params(("id" = i64, Path), ("cluster" = i64, Path)), request_body = Evaluators, responses((status = 204, description = "set")), tag = "evaluation")]
-async fn assign(
-    State(app): State<App>,
-    v: Viewer,
-    Path((id, cluster)): Path<(i64, i64)>,
-    Body(input): Body<Evaluators>,
-) -> ApiResult<StatusCode> {
+async fn assign(State(app): State<App>, v: Viewer, ids: Ids, Body(input): Body<Evaluators>) -> ApiResult<StatusCode> {
+    let (id, cluster) = (ids.0[0], ids.0[1]);
     evaluation::assign(&app, &v, id, cluster, &input.users).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -310,8 +408,8 @@ pub struct ScoreIn {
     #[schema(minimum = 0.0, maximum = 100.0)]
     score: f64,
     #[serde(default)]
-    #[schema(nullable = false, max_length = 2000)]
-    comment: Option<String>,
+    #[schema(max_length = 2000)]
+    comment: String,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -323,22 +421,20 @@ pub struct Scores {
 /// An evaluator's scores of a cluster in an open round, all or nothing: only an evaluator
 /// assigned to it, only leaves scored by evaluators, 0–100 each.
 #[utoipa::path(post, path = "/evaluation/rounds/{id}/clusters/{cluster}/scores", params(("id" = i64, Path), ("cluster" = i64, Path)), request_body = Scores, responses((status = 204, description = "saved"), (status = 409, description = "the round is closed")), tag = "evaluation")]
-async fn save_scores(
-    State(app): State<App>,
-    v: Viewer,
-    Path((id, cluster)): Path<(i64, i64)>,
-    Body(input): Body<Scores>,
-) -> ApiResult<StatusCode> {
-    let list: Vec<evaluation::ScoreInput> = input
-        .scores
-        .into_iter()
-        .map(|s| evaluation::ScoreInput { code: s.code, score: s.score, comment: s.comment.unwrap_or_default() })
-        .collect();
+async fn save_scores(State(app): State<App>, v: Viewer, ids: Ids, Body(input): Body<Scores>) -> ApiResult<StatusCode> {
+    let (id, cluster) = (ids.0[0], ids.0[1]);
+    let list: Vec<evaluation::ScoreInput> =
+        input.scores.into_iter().map(|s| evaluation::ScoreInput { code: s.code, score: s.score, comment: s.comment }).collect();
     evaluation::score(&app, &v, id, cluster, &list).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 // ---- the indicator system ----
+
+/// A year in the path; one that is not a year names nothing.
+fn year_of(ids: &Ids) -> Result<i32, AppError> {
+    i32::try_from(ids.first()).map_err(|_| AppError::NotFound)
+}
 
 /// One indicator: a group (with `children`), a computed leaf (`figure` and `rule`) or a leaf
 /// scored by evaluators (neither).
@@ -353,10 +449,8 @@ pub struct IndicatorDoc {
     weight: f64,
     /// A registered figure's key (see `GET /figures`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
     figure: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
     rule: Option<RuleDoc>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schema(no_recursion)]
@@ -372,16 +466,12 @@ pub struct RuleDoc {
     #[schema(schema_with = rule_kinds)]
     kind: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
     target: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
     zero: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
     full: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
     lower_is_better: Option<bool>,
 }
 
@@ -423,6 +513,13 @@ impl IndicatorDoc {
                 let lower = r.lower_is_better.unwrap_or(false);
                 Some(match r.kind.as_str() {
                     "target" => tree::Rule::Target { target: need(r.target, "rule.target")?, lower_is_better: lower },
+                    // A falling line says lower is better itself: `full` below `zero`.
+                    "linear" if lower => {
+                        return Err(AppError::invalid(
+                            "rule.lower_is_better",
+                            Problem::UnknownValue { value: "true".into(), allowed: "false (set full below zero)".into() },
+                        ));
+                    }
                     "linear" => tree::Rule::Linear { zero: need(r.zero, "rule.zero")?, full: need(r.full, "rule.full")? },
                     "rank" => tree::Rule::Rank { lower_is_better: lower },
                     other => {
@@ -447,8 +544,9 @@ impl IndicatorDoc {
     }
 }
 
+/// An indicator system. The answer of `GET /evaluation/trees/{year}` may be sent back as it is:
+/// its `year`, `source` and `from` are not read.
 #[derive(Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct TreeDoc {
     indicators: Vec<IndicatorDoc>,
 }
@@ -470,7 +568,8 @@ fn tree_sources() -> utoipa::openapi::Object {
 /// The indicator system of a year: the one kept, else a copy of the latest earlier year's,
 /// else the default built from the seeds' criteria. The bureau and inspectors.
 #[utoipa::path(get, path = "/evaluation/trees/{year}", params(("year" = i32, Path)), responses((status = 200, body = YearTreeOut)), tag = "evaluation")]
-async fn get_tree(State(app): State<App>, v: Viewer, Path(year): Path<i32>) -> ApiResult<Json<YearTreeOut>> {
+async fn get_tree(State(app): State<App>, v: Viewer, ids: Ids) -> ApiResult<Json<YearTreeOut>> {
+    let year = year_of(&ids)?;
     let t = evaluation::tree(&app, &v, year).await?;
     let (source, from) = match t.source {
         evaluation::TreeSource::Kept => ("kept", None),
@@ -484,7 +583,8 @@ async fn get_tree(State(app): State<App>, v: Viewer, Path(year): Path<i32>) -> A
 /// named), figures must be registered, rules usable. The bureau only; not once the year's
 /// round is closed.
 #[utoipa::path(put, path = "/evaluation/trees/{year}", params(("year" = i32, Path)), request_body = TreeDoc, responses((status = 204, description = "kept"), (status = 409, description = "the year's round is closed")), tag = "evaluation")]
-async fn put_tree(State(app): State<App>, v: Viewer, Path(year): Path<i32>, Body(input): Body<TreeDoc>) -> ApiResult<StatusCode> {
+async fn put_tree(State(app): State<App>, v: Viewer, ids: Ids, Body(input): Body<TreeDoc>) -> ApiResult<StatusCode> {
+    let year = year_of(&ids)?;
     let indicators = input.indicators.into_iter().map(IndicatorDoc::into_indicator).collect::<Result<Vec<_>, _>>()?;
     evaluation::save_tree(&app, &v, year, &tree::Tree { indicators }).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -575,9 +675,10 @@ pub struct ClusterEvaluationOut {
 async fn cluster_evaluation(
     State(app): State<App>,
     v: Viewer,
-    Path(id): Path<i64>,
+    ids: Ids,
     Params(q): Params<EvaluationQuery>,
 ) -> ApiResult<Json<ClusterEvaluationOut>> {
+    let id = ids.first();
     let e = evaluation::of_cluster(&app, &v, id, q.year).await?;
     Ok(Json(cluster_out(e)))
 }

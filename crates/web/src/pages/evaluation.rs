@@ -19,8 +19,11 @@ pub fn routes() -> Router<App> {
         .route("/evaluation/rounds/{id}/export", get(export))
         .route("/evaluation/trees/{year}", get(tree_page).post(tree_save))
         .route("/clusters/{id}/evaluation", get(report).post(score))
-        .route("/value-added", get(value_added_page).post(value_added_upload))
-        .layer(axum::extract::DefaultBodyLimit::max(crate::MAX_UPLOAD))
+        // The scores file up to the upload limit; every other form keeps the default.
+        .route(
+            "/value-added",
+            get(value_added_page).merge(post(value_added_upload).layer(axum::extract::DefaultBodyLimit::max(crate::MAX_UPLOAD))),
+        )
 }
 
 fn status_text(t: &Tr, s: RoundStatus) -> String {
@@ -80,7 +83,12 @@ async fn index_with(app: &App, v: &Viewer, errors: Vec<String>) -> PageResult {
             open: r.status == RoundStatus::Open,
             opened: day(r.opened_at),
             closed: r.closed_at.map(day).unwrap_or_default(),
-            href: format!("/evaluation/rounds/{}", r.id),
+            // The whole ranking is the bureau's and the inspectors'.
+            href: if matches!(v.role(), Role::BureauAdmin | Role::Inspector) {
+                format!("/evaluation/rounds/{}", r.id)
+            } else {
+                String::new()
+            },
             mine: r
                 .mine
                 .iter()
@@ -381,21 +389,48 @@ struct ReportPage {
     errors: Vec<String>,
 }
 
-/// The page a figure comes from, for a cluster.
-fn source_href(f: &figures::Figure, cluster: i64, year: i32) -> String {
+/// The page a figure comes from, for a scope: where a person checks it against the records.
+pub(crate) fn figure_href(f: &figures::Figure, scope: figures::Scope, year: i32) -> String {
+    use figures::Scope as Sc;
     use figures::Source as S;
+    let cluster = match scope {
+        Sc::Cluster(k) => Some(k),
+        _ => None,
+    };
+    let with = |path: &str| match cluster {
+        Some(k) => format!("{path}?cluster={k}"),
+        None => path.to_string(),
+    };
     match f.source {
-        S::Clusters => format!("/clusters/{cluster}"),
-        S::Assessment => format!("/assessment?cluster={cluster}"),
-        S::Bookings => format!("/bookings/usage?cluster={cluster}"),
-        S::Library => "/library/figures".to_string(),
-        S::Exchange => format!("/exchange?cluster={cluster}&year={year}"),
-        S::Activities => format!("/activities?cluster={cluster}"),
-        S::Training => "/hours".to_string(),
-        S::Plans => format!("/running/plans?cluster={cluster}"),
-        S::Budgets => "/running/budgets".to_string(),
+        S::Clusters => match scope {
+            Sc::County => "/clusters".into(),
+            Sc::Cluster(k) => format!("/clusters/{k}"),
+            Sc::School(s) => format!("/schools/{s}"),
+        },
+        S::Assessment => with("/assessment"),
+        S::Bookings => with("/bookings/usage"),
+        S::Library => "/library/figures".into(),
+        S::Exchange => match cluster {
+            Some(k) => format!("/exchange?cluster={k}&year={year}"),
+            None => format!("/exchange?year={year}"),
+        },
+        S::Activities => with("/activities"),
+        S::Training => "/hours".into(),
+        S::Plans => with("/running/plans"),
+        S::Budgets => "/running/budgets".into(),
         S::ValueAdded => format!("/value-added?year={year}"),
     }
+}
+
+/// The stretch of time a figure covers, as a tile says it.
+pub(crate) fn period_text(t: &Tr, f: &figures::Figure, year: i32) -> String {
+    let code = match f.period {
+        figures::Period::SchoolYear => "school_year",
+        figures::Period::CalendarYear => "calendar_year",
+        figures::Period::LatestStatistics => "latest_statistics",
+        figures::Period::Now => "now",
+    };
+    t.with(&format!("period-{code}"), &[("year", year.to_string())])
 }
 
 /// A figure's value as its unit reads.
@@ -448,7 +483,7 @@ async fn report_with(app: &App, v: &Viewer, id: i64, year: Option<i32>, errors: 
             scored,
             given: given.get(i.code.as_str()).map(|c| format!("{}", c.score)).unwrap_or_default(),
             comment: given.get(i.code.as_str()).map(|c| c.comment.clone()).unwrap_or_default(),
-            href: figure.map(|f| source_href(f, id, e.round.year)),
+            href: figure.map(|f| figure_href(f, figures::Scope::Cluster(id), e.round.year)),
         });
     }
     let schools = k.schools.iter().map(|s| (s.name.clone(), s.lead, number(s.own, 1), number(s.total, 1))).collect();
@@ -459,21 +494,21 @@ async fn report_with(app: &App, v: &Viewer, id: i64, year: Option<i32>, errors: 
         .filter(|c| !c.comment.is_empty())
         .map(|c| (c.code.clone(), format!("{}", c.score), c.comment.clone(), people.name(&c.by)))
         .collect::<Vec<_>>();
-    // Value-added of the cluster's schools: a chart per grade and subject.
-    let member_ids: Vec<i64> = k.schools.iter().map(|s| s.school_id).collect();
-    let groups = scores::of_year(app, v, e.round.year, None).await?;
-    let value_added: Vec<(String, String)> = groups
-        .iter()
-        .filter_map(|g| {
-            let rows: Vec<(&str, f64, f64, f64, i8)> = g
-                .schools
-                .iter()
-                .filter(|s| member_ids.contains(&s.school_id))
-                .map(|s| (s.name.as_str(), s.shrunk, s.lo, s.hi, s.mark))
-                .collect();
-            (!rows.is_empty()).then(|| (format!("{} · {}", g.grade, g.subject), charts::intervals(&rows)))
-        })
-        .collect();
+    // Value-added of the cluster's schools as the round saw it: a chart per grade and subject.
+    let mut value_added: Vec<(String, String)> = Vec::new();
+    let mut groups: Vec<(&str, &str)> = k.value_added.iter().map(|r| (r.grade.as_str(), r.subject.as_str())).collect();
+    groups.dedup();
+    groups.sort();
+    groups.dedup();
+    for (grade, subject) in groups {
+        let rows: Vec<(&str, f64, f64, f64, i8)> = k
+            .value_added
+            .iter()
+            .filter(|r| r.grade == grade && r.subject == subject)
+            .map(|r| (r.school.as_str(), r.shrunk, r.lo, r.hi, r.mark))
+            .collect();
+        value_added.push((format!("{grade} · {subject}"), charts::intervals(&rows)));
+    }
     let rounds = evaluation::rounds(app, v).await?;
     let years = rounds
         .iter()
@@ -549,6 +584,7 @@ async fn score(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(fo
 
 // ---- the indicator system ----
 
+#[derive(Debug)]
 struct TreeRow {
     code: String,
     name_zh: String,
@@ -657,40 +693,58 @@ fn tree_with(v: &Viewer, year: i32, source: evaluation::TreeSource, mut rows: Ve
     .into_response())
 }
 
-/// The tree as the form posts it: rows `code[]`, `name_zh[]`, … in order; a row's parent is the
-/// code before its last dot (`2.1` is under `2`). Empty rows are left out.
-fn tree_of(form: &HashMap<String, Vec<String>>) -> Result<(Tree, Vec<TreeRow>), Vec<String>> {
+/// Rows the indicator form takes at most (a county's system has a few dozen).
+const MAX_ROWS: usize = 200;
+
+/// The tree as the form posts it: rows `code[]`, `name_zh[]`, … in order, `lower[]` naming the
+/// rows (by their place) that are better lower; a row's parent is the code before its last dot
+/// (`2.1` is under `2`). Empty rows are left out; a code used twice, a parent missing, a rule
+/// without a figure or a number that does not read is named.
+/// What the indicator form gave: the tree and its rows as typed, or the problems and the rows.
+type ParsedTree = Result<(Tree, Vec<TreeRow>), (Vec<String>, Vec<TreeRow>)>;
+
+fn tree_of(t: &Tr, form: &HashMap<String, Vec<String>>) -> ParsedTree {
     let col = |name: &str| form.get(name).cloned().unwrap_or_default();
-    let (codes, zh, en, weights, figs, rules, a_s, b_s, lowers) =
-        (col("code"), col("name_zh"), col("name_en"), col("weight"), col("figure"), col("rule"), col("a"), col("b"), col("lower"));
+    let (codes, zh, en, weights, figs, rules, a_s, b_s) =
+        (col("code"), col("name_zh"), col("name_en"), col("weight"), col("figure"), col("rule"), col("a"), col("b"));
+    let lowers: std::collections::HashSet<String> = col("lower").into_iter().collect();
     let at = |list: &Vec<String>, i: usize| list.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
     let mut rows = Vec::new();
-    let mut flat: Vec<(String, Indicator)> = Vec::new();
+    let mut flat: Vec<Indicator> = Vec::new();
     let mut errors = Vec::new();
-    for i in 0..codes.len() {
+    let bad = |code: &str, what: &str| t.problem(&Problem::BadIndicator { indicator: code.to_string(), what: what.to_string() });
+    for i in 0..codes.len().min(MAX_ROWS) {
         let code = at(&codes, i);
         if code.is_empty() && at(&zh, i).is_empty() && at(&weights, i).is_empty() {
             continue;
         }
-        let num = |s: String, what: &str, errors: &mut Vec<String>| -> f64 {
-            s.parse::<f64>().unwrap_or_else(|_| {
-                errors.push(format!("{code} {what}：{s}"));
+        let mut num = |text: &str, field: &str| -> f64 {
+            text.parse::<f64>().ok().filter(|v| v.is_finite()).unwrap_or_else(|| {
+                errors.push(format!(
+                    "{code} {}：{}",
+                    t.get(field),
+                    t.problem(&Problem::NotANumber { value: text.chars().take(20).collect() })
+                ));
                 f64::NAN
             })
         };
-        let lower = lowers.contains(&code);
+        let lower = lowers.contains(&i.to_string());
         let weight_text = at(&weights, i);
-        let weight = num(weight_text.clone(), "weight", &mut errors);
+        let weight = num(&weight_text, "tree-weight");
         let figure = Some(at(&figs, i)).filter(|f| !f.is_empty());
         let rule_kind = at(&rules, i);
         let (a, b) = (at(&a_s, i), at(&b_s, i));
         let rule = match (figure.is_some(), rule_kind.as_str()) {
-            (false, _) | (true, "") => None,
-            (true, "target") => Some(Rule::Target { target: num(a.clone(), "target", &mut errors), lower_is_better: lower }),
-            (true, "linear") => Some(Rule::Linear { zero: num(a.clone(), "zero", &mut errors), full: num(b.clone(), "full", &mut errors) }),
-            (true, _) => Some(Rule::Rank { lower_is_better: lower }),
+            (false, "") => None,
+            (true, "target") => Some(Rule::Target { target: num(&a, "tree-a"), lower_is_better: lower }),
+            (true, "linear") => Some(Rule::Linear { zero: num(&a, "tree-a"), full: num(&b, "tree-b") }),
+            (true, "rank") => Some(Rule::Rank { lower_is_better: lower }),
+            // A figure without a rule, a rule without a figure, or a rule we do not know.
+            _ => {
+                errors.push(bad(&code, "rule_without_figure"));
+                None
+            }
         };
-        let depth = code.matches('.').count();
         rows.push(TreeRow {
             code: code.clone(),
             name_zh: at(&zh, i),
@@ -701,66 +755,70 @@ fn tree_of(form: &HashMap<String, Vec<String>>) -> Result<(Tree, Vec<TreeRow>), 
             a,
             b,
             lower,
-            depth,
+            depth: code.matches('.').count(),
         });
-        let indicator =
-            Indicator { code: code.clone(), name_zh: at(&zh, i), name_en: at(&en, i), weight, figure, rule, children: Vec::new() };
-        flat.push((code, indicator));
+        flat.push(Indicator { code: code.clone(), name_zh: at(&zh, i), name_en: at(&en, i), weight, figure, rule, children: Vec::new() });
     }
-    if !errors.is_empty() {
-        return Err(errors);
+    if codes.len() > MAX_ROWS {
+        errors.push(t.problem(&Problem::TooManyRows { max: MAX_ROWS }));
     }
-    Ok((nest(flat), rows))
+    let mut seen = std::collections::HashSet::new();
+    for i in &flat {
+        if !seen.insert(i.code.as_str()) {
+            errors.push(bad(&i.code, "duplicate"));
+        }
+    }
+    for i in &flat {
+        if let Some((parent, _)) = i.code.rsplit_once('.')
+            && !seen.contains(parent)
+        {
+            errors.push(format!("{}：{}", bad(&i.code, "parent"), parent));
+        }
+    }
+    if errors.is_empty() { Ok((nest(flat), rows)) } else { Err((errors, rows)) }
 }
 
-/// Builds the tree from rows whose codes say their parents: `2.1` goes under `2`; a row whose
-/// parent is not there stays at the top (the weights check then names the level).
-fn nest(flat: Vec<(String, Indicator)>) -> Tree {
-    fn parent(code: &str) -> Option<&str> {
-        code.rsplit_once('.').map(|(p, _)| p)
-    }
-    let codes: Vec<String> = flat.iter().map(|(c, _)| c.clone()).collect();
-    let mut by_code: HashMap<String, Indicator> = HashMap::new();
-    let mut order: Vec<String> = Vec::new();
-    for (code, i) in flat {
-        order.push(code.clone());
-        by_code.insert(code, i);
-    }
+/// Builds the tree from rows whose codes say their parents (`2.1` goes under `2`), keeping the
+/// rows' order. Every parent is there and every code is unique (see [`tree_of`]).
+fn nest(flat: Vec<Indicator>) -> Tree {
+    let order: HashMap<String, usize> = flat.iter().enumerate().map(|(i, x)| (x.code.clone(), i)).collect();
+    let mut by_code: HashMap<String, Indicator> = flat.into_iter().map(|i| (i.code.clone(), i)).collect();
     // Deepest first, so that children are complete when moved under their parent.
-    let mut deep: Vec<String> = order.clone();
-    deep.sort_by_key(|c| std::cmp::Reverse(c.matches('.').count()));
+    let mut deep: Vec<String> = by_code.keys().cloned().collect();
+    deep.sort_by_key(|c| (std::cmp::Reverse(c.matches('.').count()), order[c]));
     for code in deep {
-        if let Some(p) = parent(&code).filter(|p| codes.iter().any(|c| c == p))
+        if let Some((p, _)) = code.rsplit_once('.')
+            && by_code.contains_key(p)
             && let Some(child) = by_code.remove(&code)
             && let Some(parent) = by_code.get_mut(p)
         {
-            parent.children.insert(0, child);
+            parent.children.push(child);
         }
     }
-    // Children were inserted deepest-first in reverse; put them back in the rows' order.
-    fn reorder(list: &mut [Indicator], order: &[String]) {
-        list.sort_by_key(|i| order.iter().position(|c| c == &i.code));
+    fn reorder(list: &mut [Indicator], order: &HashMap<String, usize>) {
+        list.sort_by_key(|i| order.get(&i.code).copied().unwrap_or(usize::MAX));
         for i in list {
             reorder(&mut i.children, order);
         }
     }
-    let mut top: Vec<Indicator> = order.iter().filter_map(|c| by_code.remove(c)).collect();
+    let mut top: Vec<Indicator> = by_code.into_values().collect();
     reorder(&mut top, &order);
     Tree { indicators: top }
 }
 
 async fn tree_save(State(app): State<App>, v: Viewer, Path(year): Path<i32>, Posted(form): Posted<Vec<(String, String)>>) -> PageResult {
+    // Only the bureau keeps the system: nobody else's post is even read.
+    if v.role() != Role::BureauAdmin {
+        return Err(AppError::Forbidden.into());
+    }
     let t = v.tr();
     let mut columns: HashMap<String, Vec<String>> = HashMap::new();
     for (k, value) in form {
         columns.entry(k).or_default().push(value);
     }
-    let (tree, rows) = match tree_of(&columns) {
+    let (tree, rows) = match tree_of(&t, &columns) {
         Ok(parsed) => parsed,
-        Err(errors) => {
-            let rows = tree_of_rows_only(&columns);
-            return tree_with(&v, year, evaluation::TreeSource::Kept, rows, errors);
-        }
+        Err((errors, rows)) => return tree_with(&v, year, evaluation::TreeSource::Kept, rows, errors),
     };
     match evaluation::save_tree(&app, &v, year, &tree).await {
         Ok(()) => Ok(saved(&format!("/evaluation/trees/{year}"))),
@@ -769,28 +827,6 @@ async fn tree_save(State(app): State<App>, v: Viewer, Path(year): Path<i32>, Pos
             tree_with(&v, year, evaluation::TreeSource::Kept, rows, problems.iter().map(|p| t.problem(&p.problem)).collect())
         }
     }
-}
-
-/// The rows as typed, when a number in them does not read (shown again to be corrected).
-fn tree_of_rows_only(columns: &HashMap<String, Vec<String>>) -> Vec<TreeRow> {
-    let col = |name: &str| columns.get(name).cloned().unwrap_or_default();
-    let codes = col("code");
-    let at = |name: &str, i: usize| col(name).get(i).cloned().unwrap_or_default();
-    (0..codes.len())
-        .filter(|i| !codes[*i].trim().is_empty())
-        .map(|i| TreeRow {
-            code: codes[i].clone(),
-            name_zh: at("name_zh", i),
-            name_en: at("name_en", i),
-            weight: at("weight", i),
-            figure: at("figure", i),
-            rule: at("rule", i),
-            a: at("a", i),
-            b: at("b", i),
-            lower: col("lower").contains(&codes[i]),
-            depth: codes[i].matches('.').count(),
-        })
-        .collect()
 }
 
 // ---- value-added ----
@@ -945,31 +981,49 @@ async fn value_added_upload(State(app): State<App>, v: Viewer, mut form: Multipa
 mod tests {
     use super::*;
 
-    fn row(code: &str, weight: f64) -> (String, Indicator) {
-        (
-            code.to_string(),
-            Indicator {
-                code: code.into(),
-                name_zh: code.into(),
-                name_en: code.into(),
-                weight,
-                figure: None,
-                rule: None,
-                children: Vec::new(),
-            },
-        )
+    fn form(rows: &[(&str, &str)]) -> HashMap<String, Vec<String>> {
+        let mut out: HashMap<String, Vec<String>> = HashMap::new();
+        for (code, weight) in rows {
+            for (k, v) in [
+                ("code", *code),
+                ("name_zh", *code),
+                ("name_en", ""),
+                ("weight", *weight),
+                ("figure", ""),
+                ("rule", ""),
+                ("a", ""),
+                ("b", ""),
+            ] {
+                out.entry(k.to_string()).or_default().push(v.to_string());
+            }
+        }
+        out
     }
 
     #[test]
     fn rows_nest_by_their_codes_in_their_order() {
-        let t = nest(vec![row("1", 60.0), row("1.1", 50.0), row("1.2", 50.0), row("2", 40.0), row("2.1", 100.0), row("1.2.1", 100.0)]);
-        assert_eq!(t.indicators.iter().map(|i| i.code.as_str()).collect::<Vec<_>>(), ["1", "2"]);
-        assert_eq!(t.indicators[0].children.iter().map(|i| i.code.as_str()).collect::<Vec<_>>(), ["1.1", "1.2"]);
-        assert_eq!(t.indicators[0].children[1].children[0].code, "1.2.1");
-        assert_eq!(t.validate(|_| true), Ok(()));
-        // A row whose parent is missing stays at the top, where the weights check names it.
-        let orphan = nest(vec![row("1", 100.0), row("3.1", 10.0)]);
-        assert_eq!(orphan.indicators.len(), 2);
-        assert!(matches!(orphan.validate(|_| true), Err(xuequ_evaluate::tree::TreeError::Weights { level, .. }) if level.is_empty()));
+        let t = Tr::new(crate::i18n::Lang::Zh);
+        let (tree, _) =
+            tree_of(&t, &form(&[("1", "60"), ("1.1", "50"), ("1.2", "50"), ("2", "40"), ("2.1", "100"), ("1.2.1", "100")])).unwrap();
+        assert_eq!(tree.indicators.iter().map(|i| i.code.as_str()).collect::<Vec<_>>(), ["1", "2"]);
+        assert_eq!(tree.indicators[0].children.iter().map(|i| i.code.as_str()).collect::<Vec<_>>(), ["1.1", "1.2"]);
+        assert_eq!(tree.indicators[0].children[1].children[0].code, "1.2.1");
+        assert_eq!(tree.validate(|_| true), Ok(()));
+    }
+
+    #[test]
+    fn duplicates_orphans_and_bad_numbers_are_named_not_dropped() {
+        let t = Tr::new(crate::i18n::Lang::Zh);
+        let (errors, rows) = tree_of(&t, &form(&[("1", "50"), ("1", "50")])).unwrap_err();
+        assert_eq!(rows.len(), 2, "the rows come back as typed");
+        assert!(errors.iter().any(|e| e.contains("编号重复")), "{errors:?}");
+        let (errors, _) = tree_of(&t, &form(&[("1", "100"), ("3.1", "100")])).unwrap_err();
+        assert!(errors.iter().any(|e| e.contains("3.1") && e.contains('3')), "{errors:?}");
+        let (errors, _) = tree_of(&t, &form(&[("1", "abc")])).unwrap_err();
+        assert!(errors.iter().any(|e| e.contains("abc")), "{errors:?}");
+        let many: Vec<(String, String)> = (0..300).map(|i| (format!("x{i}"), "1".to_string())).collect();
+        let rows: Vec<(&str, &str)> = many.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let (errors, rows) = tree_of(&t, &form(&rows)).unwrap_err();
+        assert!(rows.len() <= MAX_ROWS && errors.iter().any(|e| e.contains("200")), "{errors:?}");
     }
 }

@@ -6,7 +6,7 @@ mod assessment;
 mod bookings;
 pub use bookings::feed_url;
 mod clusters;
-mod evaluation;
+pub(crate) mod evaluation;
 mod exchange;
 pub(crate) mod form;
 pub use form::{Confirm, NoFields, Path, Posted, Values, posted_upload};

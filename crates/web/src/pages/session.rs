@@ -130,9 +130,32 @@ struct Card {
     href: String,
 }
 
+/// A figure's tile on the dashboard: its name, value, period and the page behind it.
+struct FigureTile {
+    key: String,
+    name: String,
+    value: String,
+    period: String,
+    href: String,
+}
+
+/// The figures a leader steers by, under the to-do list (empty for a teacher).
+#[derive(Default)]
+struct Steering {
+    title: String,
+    tiles: Vec<FigureTile>,
+    trend: String,
+    ranking_title: String,
+    ranking: String,
+    /// A head's or principal's place in the latest ranking, with the report's link.
+    standing: Option<super::Link>,
+    by_form: Vec<(String, usize, usize)>,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "session/dashboard.html")]
 struct Dashboard {
+    steering: Steering,
     chrome: Chrome,
     heading: String,
     scope_label: String,
@@ -152,7 +175,9 @@ async fn dashboard(State(app): State<App>, v: Viewer) -> PageResult {
     let card = |key: &str, value: u64, href: String| Card { label: t.get(key), value, href };
     let link = |key: &str, href: String| super::Link { label: t.get(key), href };
     let county = xuequ_app::registry::county(&app, &v).await?.name;
+    let steering = if v.role() == Role::Teacher { Steering::default() } else { steering(&app, &v).await? };
     let mut page = Dashboard {
+        steering,
         chrome: Chrome::new(&v, t.get("nav-dashboard"), "/"),
         heading: county.clone(),
         scope_label: String::new(),
@@ -245,6 +270,60 @@ async fn dashboard(State(app): State<App>, v: Viewer) -> PageResult {
         }
     }
     Ok(page.into_response())
+}
+
+/// The dashboard of the caller's scope: every registered figure with its page, the balance
+/// trend, coverage by form and the latest ranking.
+async fn steering(app: &App, v: &Viewer) -> Result<Steering, super::PageError> {
+    use super::evaluation::{figure_href, figure_value, period_text};
+    let t = v.tr();
+    let d = xuequ_app::dashboard::dashboard(app, v, None, None).await?;
+    let tiles = d
+        .figures
+        .iter()
+        .map(|r| FigureTile {
+            key: r.figure.key.to_string(),
+            name: t.get(&xuequ_app::figures::message_id(r.figure.key)),
+            value: figure_value(r.figure, r.value),
+            period: period_text(&t, r.figure, d.year),
+            href: figure_href(r.figure, d.scope, d.year),
+        })
+        .collect();
+    let trend = if d.trend.iter().any(|y| y.primary.is_some() || y.junior.is_some()) {
+        let years: Vec<i32> = d.trend.iter().map(|y| y.year).collect();
+        let series = [
+            (t.code("section", "primary"), d.trend.iter().map(|y| y.primary).collect::<Vec<_>>()),
+            (t.code("section", "junior"), d.trend.iter().map(|y| y.junior).collect::<Vec<_>>()),
+        ];
+        let named: Vec<(&str, Vec<Option<f64>>)> = series.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
+        crate::charts::trend_lines(&years, &named, &[0.50, 0.45])
+    } else {
+        String::new()
+    };
+    let mut out = Steering {
+        title: t.with("dashboard-title", &[("year", d.year.to_string())]),
+        tiles,
+        trend,
+        by_form: d.by_form.iter().map(|f| (t.code("cluster_form", f.form.code()), f.clusters, f.schools)).collect(),
+        ..Default::default()
+    };
+    if let Some(r) = &d.ranking {
+        out.ranking_title = t.with("dashboard-ranking", &[("year", r.year.to_string())]);
+        if d.scope == xuequ_app::figures::Scope::County {
+            let bars: Vec<(&str, Option<f64>)> = r.clusters.iter().map(|k| (k.name.as_str(), k.total)).collect();
+            out.ranking = crate::charts::score_bars(&bars);
+        } else if let Some(k) = r.clusters.first() {
+            let total = k.total.map_or("—".to_string(), |x| format!("{x:.1}"));
+            let rank = k.rank.map_or("—".to_string(), |x| x.to_string());
+            let mut label = t
+                .with("dashboard-standing", &[("cluster", k.name.clone()), ("rank", rank), ("of", r.ranked.to_string()), ("total", total)]);
+            if let Some(s) = r.school_total {
+                label.push_str(&t.with("dashboard-school-standing", &[("total", format!("{s:.1}"))]));
+            }
+            out.standing = Some(super::Link { label, href: format!("/clusters/{}/evaluation?year={}", k.cluster_id, r.year) });
+        }
+    }
+    Ok(out)
 }
 
 /// A to-do as its line on the home: what, how many, and the page where it is done.
