@@ -291,12 +291,17 @@ async fn steering(app: &App, v: &Viewer) -> Result<Steering, super::PageError> {
         .collect();
     let trend = if d.trend.iter().any(|y| y.primary.is_some() || y.junior.is_some()) {
         let years: Vec<i32> = d.trend.iter().map(|y| y.year).collect();
-        let series = [
-            (t.code("section", "primary"), d.trend.iter().map(|y| y.primary).collect::<Vec<_>>()),
-            (t.code("section", "junior"), d.trend.iter().map(|y| y.junior).collect::<Vec<_>>()),
-        ];
-        let named: Vec<(&str, Vec<Option<f64>>)> = series.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
-        crate::charts::trend_lines(&years, &named, &[0.50, 0.45])
+        // Each stage with a value in some year, with its limit (primary 0.50, junior 0.45).
+        let series: Vec<(String, Vec<Option<f64>>, f64)> = [
+            (t.code("section", "primary"), d.trend.iter().map(|y| y.primary).collect::<Vec<_>>(), 0.50),
+            (t.code("section", "junior"), d.trend.iter().map(|y| y.junior).collect::<Vec<_>>(), 0.45),
+        ]
+        .into_iter()
+        .filter(|(_, values, _)| values.iter().any(Option::is_some))
+        .collect();
+        let named: Vec<(&str, Vec<Option<f64>>)> = series.iter().map(|(n, v, _)| (n.as_str(), v.clone())).collect();
+        let limits: Vec<f64> = series.iter().map(|(_, _, l)| *l).collect();
+        crate::charts::trend_lines(&years, &named, &limits)
     } else {
         String::new()
     };
