@@ -705,3 +705,68 @@ async fn demo_library(app: &crate::App, county: i64, count: usize) -> Result<()>
     }
     Ok(())
 }
+
+/// Loads the benchmarks' generated province (`xuequ bench make-evaluation`): `copies` demo
+/// counties side by side in one county, with what a school year leaves behind — the exchange's
+/// moves and mentorships, facilities lent by lead schools to their members through a term,
+/// resources shared and downloaded, the clusters' running year, pupils' scores, last year's
+/// round closed and this year's open. `step` hears each part as it starts (a message id).
+/// Answers the county, its schools and its clusters.
+pub async fn load_province(app: &crate::App, copies: usize, step: &dyn Fn(&str)) -> Result<(i64, usize, usize)> {
+    if app.store.county_by_code(xuequ_demo::PROVINCE).await?.is_some() {
+        return Err(AppError::Internal(format!("county {} is loaded already: use a fresh data directory", xuequ_demo::PROVINCE)));
+    }
+    step("bench-step-registry");
+    load(&app.store, xuequ_demo::province(copies)).await?;
+    let county = county_id(&app.store, Some(xuequ_demo::PROVINCE)).await?;
+    step("bench-step-bookings");
+    province_bookings(&app.store, county).await?;
+    step("bench-step-library");
+    demo_library(app, county, copies * 100).await?;
+    step("bench-step-running");
+    crate::running::demo::county_year(app, county).await?;
+    step("bench-step-evaluation");
+    crate::evaluation::demo::county_rounds(app, county).await?;
+    Ok((county, app.store.all_schools(county).await?.len(), app.store.all_clusters(county).await?.len()))
+}
+
+/// Each active cluster's lead school lends its first shareable facility to every member one
+/// lesson a week over the last twenty weeks (days off included: a benchmark has no calendar).
+async fn province_bookings(store: &Store, county: i64) -> Result<()> {
+    use xuequ_domain::booking::{BookingStatus, to_utc};
+    let ctx = Ctx { county_id: county, user_id: None, username: "bench".into() };
+    let facilities = store.active_facilities(county).await?;
+    let monday = crate::bookings::week_of(crate::today());
+    for (ci, k) in store.all_clusters(county).await?.into_iter().filter(|k| k.status == xuequ_domain::Status::Active).enumerate() {
+        let Some(f) = facilities.iter().find(|f| f.school_id == k.lead_school_id && f.shareable) else { continue };
+        let members = store.cluster_school_ids(county, k.id).await?;
+        for (mi, school) in members.into_iter().filter(|s| *s != k.lead_school_id).enumerate() {
+            // A weekday and an hour of its own for each member, so that no two collide.
+            let (weekday, hour) = ((mi % 5) as i64, 8 + ((mi / 5 + ci) % 9) as u32);
+            let slots: Vec<_> = (1..=20)
+                .map(|w| {
+                    let day = monday - chrono::Duration::weeks(w) + chrono::Duration::days(weekday);
+                    let start = day.and_hms_opt(hour, 0, 0).expect("a time");
+                    (to_utc(start), to_utc(start + chrono::Duration::minutes(45)))
+                })
+                .collect();
+            let new = xuequ_store::bookings::NewBooking {
+                facility_id: f.id,
+                owner_school_id: f.school_id,
+                school_id: school,
+                requested_by: None,
+                requested_by_name: "bench".into(),
+                slots,
+                status: BookingStatus::Confirmed,
+                purpose: "科学实验课".into(),
+                group_name: String::new(),
+                attendees: Some(40),
+            };
+            match store.create_bookings(&ctx, &new).await {
+                Ok(_) | Err(xuequ_store::StoreError::Conflict(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    Ok(())
+}

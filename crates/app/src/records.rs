@@ -13,8 +13,8 @@ pub use xuequ_store::clusters::{OfficerDraft, SchoolCluster};
 pub use xuequ_store::entities::{
     activity_attendee::Model as ActivityAttendee, activity_review::Model as ActivityReview, audit_log::Model as AuditEntry,
     cluster::Model as Cluster, cluster_member::Model as ClusterMember, cluster_officer::Model as ClusterOfficer,
-    council_meeting::Model as CouncilMeeting, council_member::Model as CouncilMember, exchange_exclusion::Model as Exclusion,
-    exchange_move::Model as Move, expenditure::Model as Expenditure, facility::Model as Facility,
+    council_meeting::Model as CouncilMeeting, council_member::Model as CouncilMember, evaluation_evidence::Model as EvaluationEvidence,
+    exchange_exclusion::Model as Exclusion, exchange_move::Model as Move, expenditure::Model as Expenditure, facility::Model as Facility,
     library_collection::Model as LibraryCollection, library_comment::Model as LibraryComment, library_file::Model as LibraryFile,
     library_resource::Model as LibraryResource, meeting_decision::Model as MeetingDecision, mentorship::Model as Mentorship,
     mentorship_meeting::Model as MentorshipMeeting, plan::Model as Plan, plan_task::Model as PlanTask, running_file::Model as RunningFile,

@@ -123,6 +123,24 @@ pub async fn make_bookings(store: &Store, facilities: usize, bookings: usize, id
     Ok(())
 }
 
+/// `xuequ bench make-evaluation`: loads the generated province with a year of records, a
+/// spinner naming each part as it runs (the whole takes minutes).
+pub async fn make_evaluation(app: &xuequ_app::App, copies: usize) -> Result<()> {
+    let tr = xuequ_i18n::Tr::default();
+    let spinner = indicatif::ProgressBar::new_spinner();
+    spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+    let started = std::time::Instant::now();
+    let (_, schools, clusters) =
+        operator::load_province(app, copies, &|part| spinner.set_message(tr.get(part))).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    spinner.finish_and_clear();
+    println!(
+        "{} ({:.0} s)",
+        tr.with("bench-province-loaded", &[("schools", schools.to_string()), ("clusters", clusters.to_string())]),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 /// `xuequ bench library`: indexes `docs` generated resources in `dir` (spread over 200 schools
 /// and 20 clusters of one county, a third each shared with the school, the cluster, the county)
 /// and times `queries` searches of each kind as a teacher who sees their school, their cluster

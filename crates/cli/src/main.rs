@@ -2,6 +2,7 @@
 
 mod assess;
 mod bench;
+mod evaluate;
 mod plan;
 mod value_added;
 
@@ -125,6 +126,22 @@ enum Command {
         /// Print JSON instead of the readable table.
         #[arg(long)]
         json: bool,
+    },
+    /// A year's bundled cluster evaluation from the database: the round's ranking (frozen if it
+    /// is closed, from today's records if it is open; with no round, what one opened now would
+    /// give).
+    Evaluate {
+        /// The school year (its first calendar year).
+        #[arg(long)]
+        year: i32,
+        /// The county's code (default: the first county).
+        #[arg(long)]
+        county: Option<String>,
+        /// Print {"round", "results"} as JSON (the results as the API gives them).
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: Db,
     },
     /// Write a backup folder while the server runs: a consistent copy of the database and
     /// every stored file it points at, with a manifest.
@@ -291,6 +308,16 @@ enum BenchCommand {
         #[arg(long)]
         dir: PathBuf,
     },
+    /// Load a province-sized county (code PV) with a year of records into the database, for
+    /// `xuequ evaluate --county PV`: COPIES demo counties side by side (19 give 3,000 schools).
+    MakeEvaluation {
+        #[arg(long, default_value_t = 19)]
+        copies: usize,
+        #[command(flatten)]
+        db: Db,
+        #[command(flatten)]
+        files: Files,
+    },
     /// Write N synthetic school sections for `xuequ assess` (CSV or XLSX by extension).
     MakeSections {
         #[arg(long, default_value_t = 200_000)]
@@ -323,6 +350,16 @@ async fn main() -> Result<()> {
         Command::Restore { from, db, files } => restore(db, files, &from).await,
         Command::Assess { input, json } => assess::run(&input, json),
         Command::ValueAdded { input, json } => value_added::run(&input, json),
+        Command::Evaluate { year, county, json, db } => {
+            let (store, _) = db.open().await?;
+            let county = operator::county_id(&store, county.as_deref()).await.map_err(failed)?;
+            evaluate::run(&xuequ_app::App::new(store), county, year, json).await
+        }
+        Command::Bench { what: BenchCommand::MakeEvaluation { copies, db, files } } => {
+            let (store, _) = db.open().await?;
+            let app = files.app(&db, store)?;
+            bench::make_evaluation(&app, copies).await
+        }
         Command::Bench { what: BenchCommand::MakeSections { rows, out } } => bench::make_sections(rows, &out),
         Command::Bench { what: BenchCommand::PlanSchools { schools, time_limit, seed } } => plan::bench_schools(schools, time_limit, seed),
         Command::Bench { what: BenchCommand::Cpmp { dir, known, time_limit, only, seed, exact } } => {

@@ -247,6 +247,44 @@ async fn evaluation(backend: Backend) {
     assert_eq!((status, detail(&body).1.as_str()), (StatusCode::CONFLICT, "round_closed"), "{body}");
 
     // Closing: the bureau only, once; then the head reads this year's result.
+    // Evidence: the evaluator attaches files to a scored leaf while the round is open; only
+    // scored leaves take them, every file is checked, readers of the report read them.
+    let scored_leaf =
+        view["indicators"].as_array().unwrap().iter().find(|r| r["kind"] == "scored").unwrap()["code"].as_str().unwrap().to_string();
+    let route = format!("/api/v1/evaluation/rounds/{open}/clusters/{district}/evidence");
+    let pdf = xuequ_demo::files::pdf("理事会会议纪要", &["学区理事会按期议事", "成员校执行到位"]);
+    let had = admin.get(&route).await.1["total"].as_i64().unwrap();
+    let (status, added) =
+        evaluator.multipart("POST", &route, &[("code", &scored_leaf)], &[("会议纪要.pdf", &pdf), ("复印件.pdf", &pdf)]).await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    let (first, second) = (added[0]["id"].as_i64().unwrap(), added[1]["id"].as_i64().unwrap());
+    assert_eq!(added[0]["url"], format!("/api/v1/evaluation/evidence/{first}"));
+    let (status, body) = evaluator.multipart("POST", &route, &[("code", "1.1")], &[("a.pdf", &pdf)]).await;
+    assert_eq!((status, detail(&body)), (StatusCode::UNPROCESSABLE_ENTITY, ("code".into(), "not_scored".into())), "{body}");
+    let (status, body) = evaluator.multipart("POST", &route, &[], &[("a.pdf", &pdf)]).await;
+    assert_eq!((status, detail(&body).0), (StatusCode::UNPROCESSABLE_ENTITY, "code".into()), "{body}");
+    let (status, body) = evaluator.multipart("POST", &route, &[("code", &scored_leaf)], &[("照片.jpg", b"MZ\x90\x00not a picture")]).await;
+    assert_eq!((status, detail(&body).0), (StatusCode::UNPROCESSABLE_ENTITY, "files".into()), "{body}");
+    assert_eq!(evaluator.get(&route).await.1["total"], had + 2, "a refused upload leaves nothing behind");
+    assert_eq!(
+        inspector.multipart("POST", &route, &[("code", &scored_leaf)], &[("a.pdf", &pdf)]).await.0,
+        StatusCode::NOT_FOUND,
+        "not their cluster any more"
+    );
+    assert_eq!(head.multipart("POST", &route, &[("code", &scored_leaf)], &[("a.pdf", &pdf)]).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        admin.multipart("POST", &route, &[("code", &scored_leaf)], &[("a.pdf", &pdf)]).await.0,
+        StatusCode::FORBIDDEN,
+        "the bureau is not this cluster's evaluator"
+    );
+    assert_eq!(principal.get(&route).await.0, StatusCode::NOT_FOUND, "the report is not theirs while the round is open");
+    assert_eq!(principal.bytes(&format!("/api/v1/evaluation/evidence/{first}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(other_county.bytes(&format!("/api/v1/evaluation/evidence/{first}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(head.delete(&format!("/api/v1/evaluation/evidence/{second}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(evaluator.delete(&format!("/api/v1/evaluation/evidence/{second}")).await.0, StatusCode::NO_CONTENT);
+    let (_, listed) = admin.get(&route).await;
+    assert_eq!(listed["total"].as_i64(), Some(had + 1), "{listed}");
+    assert!(listed["items"].as_array().unwrap().iter().any(|f| f["id"] == first && f["name"] == "会议纪要.pdf"), "{listed}");
     assert_eq!(inspector.post(&format!("/api/v1/evaluation/rounds/{open}/close"), json!({})).await.0, StatusCode::FORBIDDEN);
     let (status, body) = admin.post(&format!("/api/v1/evaluation/rounds/{open}/close"), json!({})).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -255,6 +293,12 @@ async fn evaluation(backend: Backend) {
     assert_eq!(status, StatusCode::OK, "{view}");
     assert!(view["last_year"].is_number(), "compared with last year: {view}");
     assert_eq!(admin.post("/api/v1/evaluation/rounds", json!({"year": year})).await.0, StatusCode::CONFLICT, "one round a year");
+    // Closed: the evidence stays with the round, read by the cluster's head, and no file gets in or out.
+    assert!(view["evidence"].as_array().unwrap().iter().any(|f| f["id"] == first), "the report lists the evidence: {view}");
+    let (status, _, bytes) = head.bytes(&format!("/api/v1/evaluation/evidence/{first}")).await;
+    assert_eq!((status, bytes == pdf), (StatusCode::OK, true));
+    assert_eq!(evaluator.multipart("POST", &route, &[("code", &scored_leaf)], &[("a.pdf", &pdf)]).await.0, StatusCode::CONFLICT);
+    assert_eq!(admin.delete(&format!("/api/v1/evaluation/evidence/{first}")).await.0, StatusCode::CONFLICT);
 
     // The dashboard: each leader's scope, its figures equal to the registry's, the ranking.
     let (status, board) = admin.get("/api/v1/dashboard").await;
@@ -283,6 +327,45 @@ async fn evaluation(backend: Backend) {
     let (status, headers, bytes) = admin.bytes(&format!("/evaluation/rounds/{closed}/export")).await;
     assert_eq!(status, StatusCode::OK, "{headers:?}");
     assert!(bytes.starts_with(b"PK"), "an XLSX workbook");
+
+    // `xuequ evaluate` reads the same rounds from the database: last year's frozen ranking with
+    // the API's totals, a readable table, a year without a round as a preview, a bad year named.
+    let (args, env) = server.data_args();
+    let evaluate =
+        |more: &[&str]| std::process::Command::new(BIN).arg("evaluate").args(more).args(&args).envs(env.clone()).output().unwrap();
+    let out = evaluate(&["--year", &last.to_string(), "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let cli: Value = serde_json::from_slice(&out.stdout).expect("JSON on standard output");
+    assert_eq!(cli["round"]["status"], "closed");
+    let of = |list: &Value, total: &dyn Fn(&Value) -> Value| {
+        let mut pairs: Vec<(i64, String)> =
+            list.as_array().unwrap().iter().map(|k| (k["cluster_id"].as_i64().unwrap(), total(k).to_string())).collect();
+        pairs.sort();
+        pairs
+    };
+    assert_eq!(
+        of(&cli["results"]["clusters"], &|k| k["result"]["total"].clone()),
+        of(&Value::from(clusters.clone()), &|k| k["total"].clone())
+    );
+    let out = evaluate(&["--year", &last.to_string()]);
+    let table = String::from_utf8_lossy(&out.stdout);
+    let first = clusters[0]["name"].as_str().unwrap();
+    assert!(
+        out.status.success()
+            && table.contains("已结束")
+            && table.lines().nth(3).is_some_and(|l| l.trim_start().starts_with('1') && l.contains(first)),
+        "{table}"
+    );
+    let out = evaluate(&["--year", &(year + 1).to_string(), "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let preview: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(preview["round"].is_null() && !preview["results"]["clusters"].as_array().unwrap().is_empty(), "{preview}");
+    assert!(
+        preview["results"]["clusters"].as_array().unwrap().iter().all(|k| k["comments"].as_array().unwrap().is_empty()),
+        "no scores yet"
+    );
+    let out = evaluate(&["--year", "1990"]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("year"), "{}", String::from_utf8_lossy(&out.stderr));
     server.stop().await.unwrap();
 }
 

@@ -1116,6 +1116,29 @@ async fn evaluation(server: &TestServer, admin: &xuequ_testkit::Api) {
         assert_eq!(body["error"]["details"][0]["code"], code, "{name}: {body}");
     }
     assert_eq!(admin.get(&format!("/api/v1/value-added?year={year}")).await.1, before, "nothing was written");
+    // Hostile evidence: a zip bomb dressed as Word, a file that lies about its type, too many
+    // files, a code that is no leaf — each refused with the field named, nothing kept.
+    let evidence = format!("/api/v1/evaluation/rounds/{open}/clusters/{cluster}/evidence");
+    let before = admin.get(&evidence).await.1["total"].clone();
+    let pdf = b"%PDF-1.4\n%%EOF\n".to_vec();
+    let bomb = hostile::zip_bomb(600);
+    let many: Vec<(String, Vec<u8>)> = (0..21).map(|i| (format!("{i}.pdf"), pdf.clone())).collect();
+    let many: Vec<(&str, &[u8])> = many.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let long_code = "1".repeat(10_000);
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, Vec<(&'a str, &'a [u8])>, &'a str);
+    let cases: Vec<Case> = vec![
+        ("bomb", vec![("code", "1.3")], vec![("纪要.docx", &bomb)], "files"),
+        ("lies", vec![("code", "1.3")], vec![("照片.jpg", b"MZ\x90\x00 a program")], "files"),
+        ("many", vec![("code", "1.3")], many, "files"),
+        ("long code", vec![("code", &long_code)], vec![("a.pdf", &pdf)], "code"),
+        ("no file", vec![("code", "1.3")], vec![], "files"),
+    ];
+    for (what, fields, files, field) in cases {
+        let (status, body) = admin.multipart("POST", &evidence, &fields, &files).await;
+        assert!(refused(status), "{what}: {status} {body}");
+        assert_eq!(body["error"]["details"][0]["field"], field, "{what}: {body}");
+    }
+    assert_eq!(admin.get(&evidence).await.1["total"], before, "nothing was kept");
     // The indicator form is read only for the bureau: a teacher's post is refused unread.
     let teacher = server.client("teacher").await.unwrap();
     let many: Vec<(&str, String)> = (0..5000).map(|i| ("code", format!("x{i}"))).collect();

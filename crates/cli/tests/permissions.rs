@@ -51,6 +51,9 @@ async fn each_role_on(backend: Backend) {
     let (closed_round, open_round) = (round("closed"), round("open"));
     let (closed_id, last_year) = (closed_round["id"].as_i64().unwrap(), closed_round["year"].as_i64().unwrap());
     let (open_id, round_year) = (open_round["id"].as_i64().unwrap(), open_round["year"].as_i64().unwrap());
+    // The district's evidence in the closed round (the demo's minutes).
+    let evidence = get_json(format!("/api/v1/evaluation/rounds/{closed_id}/clusters/{district_id}/evidence"), admin.clone()).await;
+    let evidence_id = evidence["items"][0]["id"].as_i64().expect("the demo's evidence");
     // The record of `path` as the admin sees it, sent back unchanged by PUT: only the permission decides.
     let unchanged = |path: String, fields: &'static [&'static str]| {
         let get = get_json(path, admin.clone());
@@ -796,6 +799,23 @@ async fn each_role_on(backend: Backend) {
             "a far cluster's evaluation",
             api(Method::GET, format!("/api/v1/clusters/{loose}/evaluation?year={last_year}"), None),
             [OK, OK, NF, NF, NF, NF],
+        ),
+        (
+            "the district's evidence, closed",
+            api(Method::GET, format!("/api/v1/evaluation/rounds/{closed_id}/clusters/{district_id}/evidence"), None),
+            [OK, OK, OK, OK, NF, NF],
+        ),
+        (
+            "the district's evidence, open",
+            api(Method::GET, format!("/api/v1/evaluation/rounds/{open_id}/clusters/{district_id}/evidence"), None),
+            [OK, OK, NF, NF, NF, NF],
+        ),
+        ("an evidence file", api(Method::GET, format!("/api/v1/evaluation/evidence/{evidence_id}"), None), [OK, OK, OK, OK, NF, NF]),
+        ("page: an evidence file", page(format!("/evaluation/evidence/{evidence_id}")), [OK, OK, OK, OK, NF, NF]),
+        (
+            "page: remove evidence of a closed round",
+            page(format!("/evaluation/evidence/{evidence_id}/remove")),
+            [CONFLICT, CONFLICT, NO, NO, NF, NF],
         ),
         ("the county's figures", api(Method::GET, "/api/v1/figures".into(), None), [OK, OK, NO, NO, NO, OK]),
         ("the district's figures", api(Method::GET, format!("/api/v1/figures?cluster={district_id}"), None), [OK, OK, OK, NF, NF, NF]),

@@ -724,6 +724,55 @@ pub fn second_county() -> DemoCounty {
     }
 }
 
+/// The code of the generated province of the benchmarks (`xuequ bench make-evaluation`).
+pub const PROVINCE: &str = "PV";
+
+/// A province-sized county for the benchmarks: `copies` of the demo county side by side, each
+/// copy's school codes, staff numbers, school and cluster names made its own, with a bureau
+/// account and an inspector. Its bookings are left out (they name the demo's schools).
+pub fn province(copies: usize) -> DemoCounty {
+    let base = generate();
+    let mut out = DemoCounty {
+        code: PROVINCE.into(),
+        name: "基准省（生成）".into(),
+        schools: Vec::new(),
+        stats: Vec::new(),
+        teachers: Vec::new(),
+        facilities: Vec::new(),
+        clusters: Vec::new(),
+        accounts: Vec::new(),
+        bookings: Vec::new(),
+    };
+    for k in 0..copies {
+        // `31410nnnnn` becomes `P{k}-31410nnnnn`: distinct per copy, still a valid code.
+        let code = |c: &str| format!("P{k:03}-{c}");
+        let name = |n: &str| format!("{n}（{}）", k + 1);
+        out.schools.extend(base.schools.iter().map(|s| SchoolDraft {
+            code: code(&s.code),
+            name: name(&s.name),
+            campus_of: s.campus_of.as_deref().map(code),
+            ..s.clone()
+        }));
+        out.stats.extend(base.stats.iter().map(|s| StatsDraft { school_code: code(&s.school_code), ..s.clone() }));
+        out.teachers.extend(base.teachers.iter().map(|t| TeacherDraft {
+            staff_no: code(&t.staff_no),
+            school_code: code(&t.school_code),
+            ..t.clone()
+        }));
+        out.facilities.extend(base.facilities.iter().map(|f| FacilityDraft { school_code: code(&f.school_code), ..f.clone() }));
+        out.clusters.extend(base.clusters.iter().map(|c| DemoCluster {
+            draft: ClusterDraft { name: name(&c.draft.name), lead_school_code: code(&c.draft.lead_school_code), ..c.draft.clone() },
+            members: c.members.iter().map(|(m, joined)| (code(m), *joined)).collect(),
+            officers: c.officers.iter().map(|(role, person, school)| (*role, person.clone(), school.as_deref().map(code))).collect(),
+        }));
+    }
+    for (username, display_name, role) in [("pv-admin", "省教育厅管理员", Role::BureauAdmin), ("pv-inspector", "省督导室", Role::Inspector)]
+    {
+        out.accounts.push(DemoAccount { username, display_name: display_name.into(), role, school_code: None, cluster_name: None });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -803,5 +852,30 @@ mod tests {
             v / n
         };
         assert!(per_student(Locality::Urban) > per_student(Locality::Rural));
+    }
+
+    #[test]
+    fn a_province_is_copies_of_the_county_with_codes_of_their_own() {
+        let one = generate();
+        let p = province(3);
+        assert_eq!(p.schools.len(), one.schools.len() * 3);
+        assert_eq!(p.clusters.len(), one.clusters.len() * 3);
+        let codes: std::collections::HashSet<_> = p.schools.iter().map(|s| &s.code).collect();
+        assert_eq!(codes.len(), p.schools.len(), "school codes are unique");
+        let staff: std::collections::HashSet<_> = p.teachers.iter().map(|t| &t.staff_no).collect();
+        assert_eq!(staff.len(), p.teachers.len(), "staff numbers are unique");
+        let names: std::collections::HashSet<_> = p.clusters.iter().map(|c| &c.draft.name).collect();
+        assert_eq!(names.len(), p.clusters.len(), "cluster names are unique");
+        for c in &p.clusters {
+            for m in std::iter::once(&c.draft.lead_school_code).chain(c.members.iter().map(|(m, _)| m)) {
+                assert!(codes.contains(m), "{m} of {} is a school of the province", c.draft.name);
+            }
+        }
+        for s in &p.schools {
+            s.validate().unwrap_or_else(|e| panic!("{}: {e:?}", s.code));
+        }
+        for t in p.teachers.iter().take(50) {
+            t.validate(reference_date()).unwrap_or_else(|e| panic!("{}: {e:?}", t.staff_no));
+        }
     }
 }

@@ -57,6 +57,10 @@ pub fn check_score(score: f64) -> Result<f64, crate::Problem> {
     }
 }
 
+/// The lead school's share of its members' results when the bureau names none: the seeds ask
+/// that a lead school answer for its members without its own work counting for little.
+pub const DEFAULT_LEAD_SHARE: f64 = 0.3;
+
 /// The share (0–1) of its members' results a lead school's result takes (强弱同考).
 pub fn check_lead_share(share: f64) -> Result<f64, crate::Problem> {
     if share.is_finite() && (0.0..=0.5).contains(&share) {

@@ -53,6 +53,7 @@ pub const KINDS: &[&str] = &[
     "evaluation_round",
     "evaluation_assignment",
     "evaluation_score",
+    "evaluation_evidence",
     "student_score",
 ];
 
@@ -252,6 +253,10 @@ fn record_name(tr: &Tr, entity: &str, record: &Value, names: &dyn Names) -> Stri
         "evaluation_tree" | "evaluation_round" | "student_score" => record.get("year").map(text).unwrap_or_default(),
         "evaluation_assignment" | "evaluation_score" => {
             id_of(Some(record), "cluster_id").and_then(|id| names.cluster(id)).unwrap_or_default()
+        }
+        "evaluation_evidence" => {
+            let cluster = id_of(Some(record), "cluster_id").and_then(|id| names.cluster(id)).unwrap_or_default();
+            format!("{cluster} {} {}", record.get("code").map(text).unwrap_or_default(), record.get("name").map(text).unwrap_or_default())
         }
         "budget" => {
             let cluster = id_of(Some(record), "cluster_id").and_then(|id| names.cluster(id)).unwrap_or_default();

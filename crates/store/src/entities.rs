@@ -5,7 +5,9 @@
 pub use crate::accounts::entities::{audit_log, session, user};
 pub use crate::bookings::entities::{bell_schedule, booking, facility_rule, notification, school_calendar};
 pub use crate::clusters::entities::{cluster, cluster_member, cluster_officer};
-pub use crate::evaluation::entities::{evaluation_assignment, evaluation_round, evaluation_score, evaluation_tree, student_score};
+pub use crate::evaluation::entities::{
+    evaluation_assignment, evaluation_evidence, evaluation_round, evaluation_score, evaluation_tree, student_score,
+};
 pub use crate::exchange::entities::{exchange_exclusion, exchange_move, exchange_settings, mentorship, mentorship_meeting};
 pub use crate::library::entities::{
     library_collection, library_collection_item, library_comment, library_download, library_file, library_rating, library_resource,

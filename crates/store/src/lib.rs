@@ -141,7 +141,8 @@ impl Store {
             .await
     }
 
-    /// The hash of every stored file a record points at (library versions and attachments):
+    /// The hash of every stored file a record points at (library versions, attachments and
+    /// evaluation evidence):
     /// what a backup must hold besides the database.
     pub async fn stored_file_hashes(&self) -> Result<std::collections::BTreeSet<String>> {
         use sea_orm::{EntityTrait, QuerySelect};
@@ -159,7 +160,14 @@ impl Store {
             .into_tuple()
             .all(&self.db)
             .await?;
-        Ok(library.into_iter().chain(attached).collect())
+        let evidence: Vec<String> = entities::evaluation_evidence::Entity::find()
+            .select_only()
+            .column(entities::evaluation_evidence::Column::Hash)
+            .distinct()
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(library.into_iter().chain(attached).chain(evidence).collect())
     }
 
     pub fn backend(&self) -> DbBackend {

@@ -1,7 +1,8 @@
 //! The demo county's evaluation: pupils' entry and exit scores for last school year and this
 //! one (generated, with each school adding a little more or less than predicted), last year's
 //! plan and budget in every cluster, last year's round scored by the inspector and closed, and
-//! this year's round open with part of its clusters scored — so the results, the reports and
+//! this year's round open with part of its clusters scored, each scored cluster with the
+//! council's minutes as evidence — so the results, the reports and
 //! the dashboard mean something out of the box.
 
 use xuequ_domain::{Role, SchoolType, Status};
@@ -93,7 +94,9 @@ fn caller(u: &xuequ_store::entities::user::Model) -> Caller {
     Caller { actor, username: u.username.clone() }
 }
 
-async fn county_rounds(app: &App, county: i64) -> Result<()> {
+/// One county's evaluation: pupils' scores of two years, last year's plans and budgets, last year's
+/// round closed and this year's open with half of the clusters scored.
+pub async fn county_rounds(app: &App, county: i64) -> Result<()> {
     let users = app.store.users(county, xuequ_store::Paging::new(Some(1), Some(100))).await?.items;
     let (Some(bureau), Some(inspector)) =
         (users.iter().find(|u| u.role == Role::BureauAdmin), users.iter().find(|u| u.role == Role::Inspector))
@@ -151,6 +154,21 @@ async fn evaluate(app: &App, bureau: &Caller, inspector: &Caller, round: i64, cl
             .collect();
         let ctx = Ctx { county_id: inspector.county(), user_id: Some(inspector.actor.user_id), username: inspector.username.clone() };
         app.store.save_evaluation_scores(&ctx, round, &scores).await?;
+        // The minutes of the council the first scored leaf rests on, as the evaluator's evidence.
+        if let Some(code) = leaves.first() {
+            let pdf = xuequ_demo::files::pdf(
+                &format!("{year} 学年学区理事会会议纪要"),
+                &[COMMENTS[*cluster as usize % COMMENTS.len()], "附：成员校落实情况检查表"],
+            );
+            let file = xuequ_store::running::Attachment {
+                name: format!("{year}学年理事会会议纪要.pdf"),
+                hash: app.library.put(&pdf).await?,
+                size: pdf.len() as i64,
+                mime: "application/pdf".into(),
+                family: "pdf".into(),
+            };
+            app.store.add_evidence(&ctx, round, *cluster, code, &[file]).await?;
+        }
     }
     Ok(())
 }

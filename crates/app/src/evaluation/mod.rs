@@ -9,6 +9,7 @@
 //! members' (强弱同考, the round's `lead_share`).
 
 pub mod demo;
+pub mod evidence;
 pub mod scores;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -383,6 +384,33 @@ pub async fn close(app: &App, c: &Caller, round_id: i64) -> Result<Results> {
     Err(AppError::Conflict(Problem::ChangedMeanwhile))
 }
 
+/// The results of `year` for the operator (`xuequ evaluate`): the year's round, frozen if it
+/// is closed, computed from the records as they are now if it is open; with no round, what a
+/// round opened now would give (the default lead share, no evaluators' scores yet).
+pub async fn of_year(app: &App, county: i64, year: i32) -> Result<(Option<Round>, Results)> {
+    crate::running::check_year("year", year)?;
+    if let Some(r) = round_of_year(app, county, year).await? {
+        let results = match (status(&r), &r.frozen) {
+            (RoundStatus::Closed, Some(text)) => serde_json::from_str(text).map_err(AppError::internal)?,
+            _ => compute(app, county, &r).await?,
+        };
+        return Ok((Some(Round::of(&r, Vec::new())), results));
+    }
+    let preview = evaluation_round::Model {
+        id: 0,
+        county_id: county,
+        year,
+        status: RoundStatus::Open.code().to_string(),
+        lead_share: xuequ_domain::evaluation::DEFAULT_LEAD_SHARE,
+        opened_by: String::new(),
+        opened_at: Utc::now(),
+        closed_by: String::new(),
+        closed_at: None,
+        frozen: None,
+    };
+    Ok((None, compute(app, county, &preview).await?))
+}
+
 /// A round's results: frozen once closed, computed from today's records while open.
 async fn results_of(app: &App, county: i64, r: &evaluation_round::Model) -> Result<Results> {
     if let (RoundStatus::Closed, Some(text)) = (status(r), &r.frozen) {
@@ -545,8 +573,10 @@ pub struct ClusterEvaluation {
     pub clusters: usize,
     /// The cluster's total in the previous year's closed round.
     pub last_year: Option<f64>,
-    /// Whether the caller may score it now.
+    /// Whether the caller may score it now (and attach evidence).
     pub may_score: bool,
+    /// The evaluators' evidence files, oldest first.
+    pub evidence: Vec<xuequ_store::entities::evaluation_evidence::Model>,
 }
 
 /// The evaluation of `cluster` in the round of `year` (the latest round when `None`), for a
@@ -591,6 +621,7 @@ pub async fn of_cluster(app: &App, c: &Caller, cluster: i64, year: Option<i32>) 
         None => None,
     };
     let mine = if assigned { vec![cluster] } else { Vec::new() };
+    let evidence = app.store.evidence(county, r.id, Some(cluster)).await?;
     Ok(ClusterEvaluation {
         round: Round::of(&r, mine),
         tree: results.tree,
@@ -599,6 +630,7 @@ pub async fn of_cluster(app: &App, c: &Caller, cluster: i64, year: Option<i32>) 
         cluster: found,
         last_year,
         may_score: !closed && policy::may_score(&c.actor, assigned),
+        evidence,
     })
 }
 

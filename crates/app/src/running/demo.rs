@@ -76,7 +76,8 @@ pub async fn load(app: &App) -> Result<()> {
     Ok(())
 }
 
-async fn county_year(app: &App, county: i64) -> Result<()> {
+/// One county's running year: activities, plans, councils, budgets and trainings of its clusters.
+pub async fn county_year(app: &App, county: i64) -> Result<()> {
     let users = app.store.users(county, xuequ_store::Paging::new(Some(1), Some(100))).await?.items;
     let Some(bureau) = users.iter().find(|u| u.role == Role::BureauAdmin) else { return Ok(()) };
     let ctx_of = |u: &xuequ_store::entities::user::Model| Ctx { county_id: county, user_id: Some(u.id), username: u.display_name.clone() };

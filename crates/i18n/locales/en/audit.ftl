@@ -104,6 +104,7 @@ audit-entity-evaluation-tree = Indicator system
 audit-entity-evaluation-round = Evaluation round
 audit-entity-evaluation-assignment = Evaluators
 audit-entity-evaluation-score = Evaluation scores
+audit-entity-evaluation-evidence = Evaluation evidence
 audit-entity-student-score = Pupils' scores
 audit-action-close = Close
 audit-action-assign = Assign

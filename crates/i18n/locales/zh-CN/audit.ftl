@@ -104,6 +104,7 @@ audit-entity-evaluation-tree = 考核指标体系
 audit-entity-evaluation-round = 考核轮次
 audit-entity-evaluation-assignment = 评估人员分配
 audit-entity-evaluation-score = 考核评分
+audit-entity-evaluation-evidence = 考核佐证材料
 audit-entity-student-score = 学生成绩
 audit-action-close = 结束
 audit-action-assign = 分配

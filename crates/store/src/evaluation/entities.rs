@@ -102,3 +102,31 @@ pub mod student_score {
     }
     entity_boilerplate!();
 }
+
+/// An evidence file (佐证材料) of a cluster's scored indicator in a round; the bytes are in the
+/// library's archive under `hash`.
+pub mod evaluation_evidence {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "evaluation_evidence")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[serde(skip)]
+        pub county_id: i64,
+        pub round_id: i64,
+        pub cluster_id: i64,
+        pub code: String,
+        pub name: String,
+        #[serde(skip)]
+        pub hash: String,
+        pub size: i64,
+        pub mime: String,
+        pub family: String,
+        #[serde(skip)]
+        pub user_id: i64,
+        pub uploaded_by: String,
+        pub created_at: DateTimeUtc,
+    }
+    entity_boilerplate!();
+}

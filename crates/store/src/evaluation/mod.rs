@@ -13,7 +13,8 @@ use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use xuequ_domain::Problem;
 
-use crate::entities::{evaluation_assignment, evaluation_round, evaluation_score, evaluation_tree, student_score};
+use crate::entities::{evaluation_assignment, evaluation_evidence, evaluation_round, evaluation_score, evaluation_tree, student_score};
+use crate::running::Attachment;
 use crate::{Ctx, Result, Store, StoreError, audit, is_unique_violation};
 
 /// What identifies a round's scores at a moment: how many, and the newest time one was saved.
@@ -284,6 +285,82 @@ impl Store {
         })
         .to_string();
         audit(&txn, ctx, "score", "evaluation_score", Some(round_id), None, Some(after)).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Attaches evidence files to a cluster's indicator `code` in an open round (the round's row
+    /// locked, as scores lock it, so that nothing lands in a round being closed).
+    pub async fn add_evidence(
+        &self,
+        ctx: &Ctx,
+        round_id: i64,
+        cluster_id: i64,
+        code: &str,
+        files: &[Attachment],
+    ) -> Result<Vec<evaluation_evidence::Model>> {
+        let txn = self.write().await?;
+        open_round(&txn, ctx.county_id, round_id).await?;
+        let Some(user) = ctx.user_id else { return Err(StoreError::invalid("user", Problem::Required)) };
+        let mut saved = Vec::with_capacity(files.len());
+        for f in files {
+            let row = evaluation_evidence::ActiveModel {
+                county_id: Set(ctx.county_id),
+                round_id: Set(round_id),
+                cluster_id: Set(cluster_id),
+                code: Set(code.to_string()),
+                name: Set(f.name.clone()),
+                hash: Set(f.hash.clone()),
+                size: Set(f.size),
+                mime: Set(f.mime.clone()),
+                family: Set(f.family.clone()),
+                user_id: Set(user),
+                uploaded_by: Set(ctx.username.clone()),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            };
+            let model = row.insert(&txn).await?;
+            let after = serde_json::json!({"round_id": round_id, "cluster_id": cluster_id, "code": code, "name": f.name, "size": f.size})
+                .to_string();
+            audit(&txn, ctx, "create", "evaluation_evidence", Some(model.id), None, Some(after)).await?;
+            saved.push(model);
+        }
+        txn.commit().await?;
+        Ok(saved)
+    }
+
+    /// The evidence of a round, of one cluster when given, oldest first.
+    pub async fn evidence(&self, county_id: i64, round_id: i64, cluster_id: Option<i64>) -> Result<Vec<evaluation_evidence::Model>> {
+        let mut q = evaluation_evidence::Entity::find()
+            .filter(evaluation_evidence::Column::CountyId.eq(county_id))
+            .filter(evaluation_evidence::Column::RoundId.eq(round_id));
+        if let Some(k) = cluster_id {
+            q = q.filter(evaluation_evidence::Column::ClusterId.eq(k));
+        }
+        Ok(q.order_by_asc(evaluation_evidence::Column::Id).all(&self.db).await?)
+    }
+
+    /// One evidence file of the county.
+    pub async fn evidence_file(&self, county_id: i64, id: i64) -> Result<Option<evaluation_evidence::Model>> {
+        Ok(evaluation_evidence::Entity::find_by_id(id).filter(evaluation_evidence::Column::CountyId.eq(county_id)).one(&self.db).await?)
+    }
+
+    /// Removes an evidence file while its round is open (its bytes stay until the orphan sweep).
+    pub async fn remove_evidence(&self, ctx: &Ctx, file: &evaluation_evidence::Model) -> Result<()> {
+        let txn = self.write().await?;
+        open_round(&txn, ctx.county_id, file.round_id).await?;
+        let removed = evaluation_evidence::Entity::delete_many()
+            .filter(evaluation_evidence::Column::CountyId.eq(ctx.county_id))
+            .filter(evaluation_evidence::Column::Id.eq(file.id))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        if removed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let before =
+            serde_json::json!({"round_id": file.round_id, "cluster_id": file.cluster_id, "code": file.code, "name": file.name}).to_string();
+        audit(&txn, ctx, "delete", "evaluation_evidence", Some(file.id), Some(before), None).await?;
         txn.commit().await?;
         Ok(())
     }

@@ -120,7 +120,8 @@ fn set_fields(m: &mut library_resource::ActiveModel, f: &ResourceFields) {
 }
 
 impl Store {
-    /// Which of `hashes` some row points at (a library file version or a running file, in any
+    /// Which of `hashes` some row points at (a library file version, a running file or an
+    /// evaluation's evidence, in any
     /// county: bytes are shared by hash across the installation).
     pub async fn referenced_hashes(&self, hashes: &[String]) -> Result<std::collections::HashSet<String>> {
         use crate::entities::running_file;
@@ -140,8 +141,16 @@ impl Store {
                 .into_tuple()
                 .all(&self.db)
                 .await?;
+            let evidence: Vec<String> = crate::entities::evaluation_evidence::Entity::find()
+                .select_only()
+                .column(crate::entities::evaluation_evidence::Column::Hash)
+                .filter(crate::entities::evaluation_evidence::Column::Hash.is_in(chunk.iter().cloned()))
+                .into_tuple()
+                .all(&self.db)
+                .await?;
             found.extend(library);
             found.extend(running);
+            found.extend(evidence);
         }
         Ok(found)
     }

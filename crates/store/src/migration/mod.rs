@@ -21,6 +21,7 @@ mod m0012_resource_counts;
 mod m0013_checkin_failure;
 mod m0014_teacher_post;
 mod m0015_evaluation;
+mod m0016_evaluation_evidence;
 
 use sea_orm_migration::prelude::*;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_checkin_failure::Migration),
             Box::new(m0014_teacher_post::Migration),
             Box::new(m0015_evaluation::Migration),
+            Box::new(m0016_evaluation_evidence::Migration),
         ]
     }
 }

@@ -17,9 +17,12 @@ use xuequ_app::figures::{self, Scope};
 use xuequ_domain::Problem;
 use xuequ_evaluate::tree;
 
-pub fn routes() -> OpenApiRouter<App> {
-    // The scores file up to the upload limit; everything else keeps the API's JSON limit.
+pub fn routes(max_request: usize) -> OpenApiRouter<App> {
+    // Evidence up to the library's file limit; the scores file up to the upload limit;
+    // everything else keeps the API's JSON limit.
     OpenApiRouter::new()
+        .routes(routes!(list_evidence, add_evidence))
+        .layer(axum::extract::DefaultBodyLimit::max(max_request))
         .routes(routes!(import_scores))
         .layer(axum::extract::DefaultBodyLimit::max(crate::MAX_UPLOAD))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(crate::MAX_UPLOAD + 64 * 1024))
@@ -30,6 +33,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(round_results))
         .routes(routes!(assign))
         .routes(routes!(save_scores))
+        .routes(routes!(get_evidence, delete_evidence))
         .routes(routes!(get_tree, put_tree))
         .routes(routes!(cluster_evaluation))
         .routes(routes!(value_added))
@@ -318,7 +322,7 @@ pub struct NewRound {
 }
 
 fn default_share() -> f64 {
-    0.3
+    xuequ_domain::evaluation::DEFAULT_LEAD_SHARE
 }
 
 /// Opens the round of a year with the year's indicator system (kept now if it was only a copy
@@ -426,6 +430,91 @@ async fn save_scores(State(app): State<App>, v: Viewer, ids: Ids, Body(input): B
     let list: Vec<evaluation::ScoreInput> =
         input.scores.into_iter().map(|s| evaluation::ScoreInput { code: s.code, score: s.score, comment: s.comment }).collect();
     evaluation::score(&app, &v, id, cluster, &list).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ---- evidence ----
+
+/// An evidence file (佐证材料) of a scored indicator; download it at `url`.
+#[derive(Serialize, ToSchema)]
+pub struct EvidenceOut {
+    id: i64,
+    round_id: i64,
+    cluster_id: i64,
+    /// The scored indicator it supports.
+    code: String,
+    name: String,
+    size: i64,
+    mime: String,
+    uploaded_by: String,
+    created_at: chrono::DateTime<chrono::Utc>,
+    url: String,
+}
+
+impl From<&xuequ_app::records::EvaluationEvidence> for EvidenceOut {
+    fn from(f: &xuequ_app::records::EvaluationEvidence) -> Self {
+        EvidenceOut {
+            id: f.id,
+            round_id: f.round_id,
+            cluster_id: f.cluster_id,
+            code: f.code.clone(),
+            name: f.name.clone(),
+            size: f.size,
+            mime: f.mime.clone(),
+            uploaded_by: f.uploaded_by.clone(),
+            created_at: f.created_at,
+            url: format!("/api/v1/evaluation/evidence/{}", f.id),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EvidenceList {
+    items: Vec<EvidenceOut>,
+    total: usize,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)] // documents the multipart form
+pub struct EvidenceForm {
+    /// The code of a leaf scored by evaluators, e.g. `1.2`.
+    code: String,
+    #[schema(format = Binary, content_media_type = "application/octet-stream")]
+    file: Vec<String>,
+}
+
+/// The evidence of a cluster in a round, for whoever may read its evaluation.
+#[utoipa::path(get, path = "/evaluation/rounds/{id}/clusters/{cluster}/evidence", params(("id" = i64, Path), ("cluster" = i64, Path)), responses((status = 200, body = EvidenceList), (status = 404)), tag = "evaluation")]
+async fn list_evidence(State(app): State<App>, v: Viewer, ids: Ids) -> ApiResult<Json<EvidenceList>> {
+    let items: Vec<EvidenceOut> = evaluation::evidence::list(&app, &v, ids.0[0], ids.0[1]).await?.iter().map(EvidenceOut::from).collect();
+    Ok(Json(EvidenceList { total: items.len(), items }))
+}
+
+/// Attaches evidence files to a scored indicator of a cluster in an open round: an evaluator
+/// assigned to the cluster; checked like the library's uploads, all or none.
+#[utoipa::path(post, path = "/evaluation/rounds/{id}/clusters/{cluster}/evidence", params(("id" = i64, Path), ("cluster" = i64, Path)), request_body(content = EvidenceForm, content_type = "multipart/form-data"), responses((status = 201, body = Vec<EvidenceOut>), (status = 400), (status = 403), (status = 404), (status = 409, description = "the round is closed"), (status = 413)), tag = "evaluation")]
+async fn add_evidence(State(app): State<App>, v: Viewer, ids: Ids, Upload(form): Upload) -> ApiResult<axum::response::Response> {
+    let form = super::library::read_form(&app, form).await?;
+    let code = form.fields.get("code").map(|c| c.trim().to_string()).unwrap_or_default();
+    if code.is_empty() {
+        return Err(AppError::invalid("code", Problem::Required).into());
+    }
+    let saved = evaluation::evidence::attach(&app, &v, ids.0[0], ids.0[1], &code, form.files).await?;
+    Ok(super::created(saved.iter().map(EvidenceOut::from).collect::<Vec<_>>()))
+}
+
+/// An evidence file, for whoever may read its cluster's evaluation.
+#[utoipa::path(get, path = "/evaluation/evidence/{id}", params(("id" = i64, Path)), responses((status = 200, description = "the file"), (status = 404)), tag = "evaluation")]
+async fn get_evidence(State(app): State<App>, v: Viewer, ids: Ids) -> ApiResult<axum::response::Response> {
+    let (f, bytes) = evaluation::evidence::file(&app, &v, ids.first()).await?;
+    let inline = f.family == "image" || f.family == "pdf";
+    Ok(crate::download::stored_file(bytes, &f.name, &f.mime, inline))
+}
+
+/// Removes an evidence file while its round is open: who attached it, or the bureau.
+#[utoipa::path(delete, path = "/evaluation/evidence/{id}", params(("id" = i64, Path)), responses((status = 204, description = "removed"), (status = 403), (status = 404), (status = 409, description = "the round is closed")), tag = "evaluation")]
+async fn delete_evidence(State(app): State<App>, v: Viewer, ids: Ids) -> ApiResult<StatusCode> {
+    evaluation::evidence::remove(&app, &v, ids.first()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -663,7 +752,9 @@ pub struct ClusterEvaluationOut {
     indicators: Vec<NodeOut>,
     schools: Vec<SchoolOut>,
     comments: Vec<CommentOut>,
-    /// Whether the caller may score it now.
+    /// The evaluators' evidence files (佐证材料), oldest first.
+    evidence: Vec<EvidenceOut>,
+    /// Whether the caller may score it now (and attach evidence).
     may_score: bool,
 }
 
@@ -736,6 +827,7 @@ fn cluster_out(e: evaluation::ClusterEvaluation) -> ClusterEvaluationOut {
             .into_iter()
             .map(|c| CommentOut { code: c.code, score: c.score, comment: c.comment, by: c.by, at: c.at })
             .collect(),
+        evidence: e.evidence.iter().map(EvidenceOut::from).collect(),
         may_score: e.may_score,
     }
 }

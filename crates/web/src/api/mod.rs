@@ -51,7 +51,7 @@ fn parts() -> (Router<App>, Arc<Document>) {
         .merge(planning::routes())
         .merge(bookings::routes())
         .merge(exchange::routes())
-        .merge(evaluation::routes())
+        .merge(evaluation::routes(crate::LIBRARY_REQUEST))
         .merge(library::routes(crate::LIBRARY_REQUEST))
         .merge(running::routes(crate::LIBRARY_REQUEST))
         .split_for_parts();

@@ -19,6 +19,12 @@ pub fn routes() -> Router<App> {
         .route("/evaluation/rounds/{id}/export", get(export))
         .route("/evaluation/trees/{year}", get(tree_page).post(tree_save))
         .route("/clusters/{id}/evaluation", get(report).post(score))
+        .route(
+            "/clusters/{id}/evaluation/evidence",
+            post(evidence_post).layer(axum::extract::DefaultBodyLimit::max(crate::LIBRARY_REQUEST)),
+        )
+        .route("/evaluation/evidence/{id}", get(evidence_get))
+        .route("/evaluation/evidence/{id}/remove", get(evidence_remove_ask).post(evidence_remove))
         // The scores file up to the upload limit; every other form keeps the default.
         .route(
             "/value-added",
@@ -381,12 +387,25 @@ struct ReportPage {
     nodes: Vec<NodeRow>,
     schools: Vec<(String, bool, String, String)>,
     comments: Vec<(String, String, String, String)>,
+    evidence: Vec<EvidenceRow>,
     may_score: bool,
     schools_hint: String,
     /// A chart per grade and subject: (title, svg).
     value_added: Vec<(String, String)>,
     years: Vec<Opt>,
     errors: Vec<String>,
+}
+
+/// An evidence file as the report lists it.
+struct EvidenceRow {
+    id: i64,
+    code: String,
+    name: String,
+    size: String,
+    by: String,
+    at: String,
+    /// The one who attached it (or the bureau) may remove it while the round is open.
+    removable: bool,
 }
 
 /// The page a figure comes from, for a scope: where a person checks it against the records.
@@ -509,6 +528,20 @@ async fn report_with(app: &App, v: &Viewer, id: i64, year: Option<i32>, errors: 
             .collect();
         value_added.push((format!("{grade} · {subject}"), charts::intervals(&rows)));
     }
+    let open = e.round.status == RoundStatus::Open;
+    let evidence = e
+        .evidence
+        .iter()
+        .map(|f| EvidenceRow {
+            id: f.id,
+            code: f.code.clone(),
+            name: f.name.clone(),
+            size: crate::download::size_text(f.size),
+            by: people.name(&f.uploaded_by),
+            at: xuequ_domain::booking::to_local(f.created_at).format("%Y-%m-%d %H:%M").to_string(),
+            removable: open && (v.role() == Role::BureauAdmin || f.user_id == v.actor.user_id),
+        })
+        .collect();
     let rounds = evaluation::rounds(app, v).await?;
     let years = rounds
         .iter()
@@ -541,6 +574,7 @@ async fn report_with(app: &App, v: &Viewer, id: i64, year: Option<i32>, errors: 
         nodes,
         schools,
         comments,
+        evidence,
         may_score: e.may_score,
         schools_hint: t.with("report-schools-hint", &[("share", format!("{:.0}%", e.round.lead_share * 100.0))]),
         value_added,
@@ -580,6 +614,57 @@ async fn score(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(fo
         }
     }
     report_with(&app, &v, id, year, problems).await
+}
+
+// ---- evidence ----
+
+/// Evidence files posted from the report's form: the leaf, the files; back to the report with
+/// the problems named when they are refused.
+async fn evidence_post(State(app): State<App>, v: Viewer, Path(id): Path<i64>, form: axum::extract::Multipart) -> PageResult {
+    let t = v.tr();
+    let form = posted_upload(&app, &v, form).await?;
+    let round: i64 = form.fields.get("round").and_then(|r| r.parse().ok()).ok_or(AppError::NotFound)?;
+    let year: Option<i32> = form.fields.get("year").and_then(|y| y.parse().ok());
+    let code = form.fields.get("code").map(|c| c.trim().to_string()).unwrap_or_default();
+    match evaluation::evidence::attach(&app, &v, round, id, &code, form.files).await {
+        Ok(_) => Ok(done(&format!("/clusters/{id}/evaluation?year={}#evidence", year.unwrap_or_default()), "evidence-added")),
+        Err(e) => {
+            let problems = form_problems(e)?.iter().map(|p| problem_line(&t, p)).collect();
+            report_with(&app, &v, id, year, problems).await
+        }
+    }
+}
+
+async fn evidence_get(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageResult {
+    let (f, bytes) = evaluation::evidence::file(&app, &v, id).await?;
+    let inline = f.family == "image" || f.family == "pdf";
+    Ok(crate::download::stored_file(bytes, &f.name, &f.mime, inline))
+}
+
+/// Asks before an evidence file is removed, naming it and its indicator.
+async fn evidence_remove_ask(State(app): State<App>, v: Viewer, Path(id): Path<i64>) -> PageResult {
+    let t = v.tr();
+    let (f, year) = evaluation::evidence::removable(&app, &v, id).await?;
+    let back = format!("/clusters/{}/evaluation?year={year}#evidence", f.cluster_id);
+    Ok(ConfirmPage {
+        chrome: Chrome::new(&v, t.get("evidence-remove"), "/evaluation"),
+        lines: vec![t.with("evidence-remove-line", &[("name", f.name.clone()), ("code", f.code.clone())])],
+        action: format!("/evaluation/evidence/{id}/remove"),
+        date: None,
+        reason: None,
+        keep: Vec::new(),
+        button: t.get("evidence-remove"),
+        cancel: back,
+    }
+    .into_response())
+}
+
+async fn evidence_remove(State(app): State<App>, v: Viewer, Path(id): Path<i64>, Posted(form): Posted<Confirm>) -> PageResult {
+    if !form.confirmed() {
+        return Ok(ask_first(&format!("/evaluation/evidence/{id}/remove")));
+    }
+    let (f, year) = evaluation::evidence::remove(&app, &v, id).await?;
+    Ok(done(&format!("/clusters/{}/evaluation?year={year}#evidence", f.cluster_id), "evidence-removed"))
 }
 
 // ---- the indicator system ----
