@@ -175,3 +175,5 @@ evidence-remove = Remove
 evidence-remove-line = Remove the evidence “{ $name }” of indicator { $code }? This cannot be undone.
 flash-evidence-added = Evidence uploaded.
 flash-evidence-removed = Evidence removed.
+evaluation-files = Evidence files
+evidence-remove-title = Remove evidence

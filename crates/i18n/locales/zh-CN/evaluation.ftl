@@ -175,3 +175,5 @@ evidence-remove = 删除
 evidence-remove-line = 删除指标 { $code } 的佐证材料“{ $name }”？删除后不能恢复。
 flash-evidence-added = 佐证材料已上传。
 flash-evidence-removed = 佐证材料已删除。
+evaluation-files = 佐证材料文件
+evidence-remove-title = 删除佐证材料

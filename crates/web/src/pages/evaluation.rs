@@ -647,7 +647,7 @@ async fn evidence_remove_ask(State(app): State<App>, v: Viewer, Path(id): Path<i
     let (f, year) = evaluation::evidence::removable(&app, &v, id).await?;
     let back = format!("/clusters/{}/evaluation?year={year}#evidence", f.cluster_id);
     Ok(ConfirmPage {
-        chrome: Chrome::new(&v, t.get("evidence-remove"), "/evaluation"),
+        chrome: Chrome::new(&v, t.get("evidence-remove-title"), "/evaluation"),
         lines: vec![t.with("evidence-remove-line", &[("name", f.name.clone()), ("code", f.code.clone())])],
         action: format!("/evaluation/evidence/{id}/remove"),
         date: None,
