@@ -50,7 +50,9 @@ pub struct Signed {
 
 /// Recently resolved sessions, so that a busy page does not look up its session and user on
 /// every request. Entries live [`SessionCache::TTL`]; signing out, and any change to an account
-/// or to a cluster head's scope made through the platform, drop the entries concerned at once.
+/// or to a cluster head's scope made through the platform, drop the entries concerned at once
+/// here and, through the database's session events, on every other instance within a
+/// fraction of a second ([`App::forget_sessions`], [`App::follow_sessions`]).
 #[derive(Default)]
 pub struct SessionCache {
     entries: Mutex<HashMap<String, (Signed, Instant)>>,
@@ -91,60 +93,36 @@ impl SessionCache {
 /// Slows down password guessing without letting anyone lock an account out.
 ///
 /// Failures are counted per user name *and source address*: ten wrong passwords for `admin`
-/// from one address stop that address trying `admin` for fifteen minutes, while the real admin
-/// at another address still signs in. Failures are also counted per address over all names:
-/// thirty within the window stop that address entirely (password spraying). Behind a reverse
-/// proxy every request comes from the proxy's address, so the per-address limit then applies
-/// to everyone together — the README says so.
+/// from one address within fifteen minutes stop that address trying `admin`, while the real
+/// admin at another address still signs in. Failures are also counted per address over all
+/// names: thirty within the window stop that address entirely (password spraying). Behind a
+/// reverse proxy every request comes from the proxy's address unless the proxy's forwarded
+/// address is trusted — the README says so. The counts live in the database, so that several
+/// instances of the server count together: spreading guesses over them gains nothing.
 pub struct LoginLimiter {
-    by_name: Mutex<HashMap<(String, String), (u32, Instant)>>,
-    by_source: Mutex<HashMap<String, (u32, Instant)>>,
-    window: Duration,
+    window: chrono::Duration,
 }
 
 impl Default for LoginLimiter {
     fn default() -> Self {
-        LoginLimiter { by_name: Mutex::default(), by_source: Mutex::default(), window: Duration::from_secs(15 * 60) }
+        LoginLimiter { window: chrono::Duration::minutes(15) }
     }
 }
 
 impl LoginLimiter {
     /// Wrong passwords for one name from one address before that pair waits.
-    pub const PER_NAME: u32 = 10;
+    pub const PER_NAME: u64 = 10;
     /// Wrong passwords from one address, any names, before it waits.
-    pub const PER_SOURCE: u32 = 30;
-    /// Entries kept before expired ones are dropped, so a flood cannot grow the maps forever.
-    const MAX_ENTRIES: usize = 100_000;
+    pub const PER_SOURCE: u64 = 30;
 
-    fn under<K: std::hash::Hash + Eq>(map: &Mutex<HashMap<K, (u32, Instant)>>, key: &K, max: u32, window: Duration) -> bool {
-        let map = map.lock().expect("limiter lock");
-        map.get(key).is_none_or(|(n, since)| *n < max || since.elapsed() > window)
+    async fn allowed(&self, app: &App, username: &str, source: &str) -> Result<bool> {
+        let (by_name, by_source) = app.store.login_failures(username, source, chrono::Utc::now() - self.window).await?;
+        Ok(by_name < Self::PER_NAME && by_source < Self::PER_SOURCE)
     }
 
-    fn count<K: std::hash::Hash + Eq>(map: &Mutex<HashMap<K, (u32, Instant)>>, key: K, window: Duration) {
-        let mut map = map.lock().expect("limiter lock");
-        if map.len() >= Self::MAX_ENTRIES {
-            map.retain(|_, (_, since)| since.elapsed() <= window);
-        }
-        let entry = map.entry(key).or_insert((0, Instant::now()));
-        if entry.1.elapsed() > window {
-            *entry = (0, Instant::now());
-        }
-        entry.0 += 1;
-    }
-
-    pub fn allowed(&self, username: &str, source: &str) -> bool {
-        Self::under(&self.by_name, &(username.to_string(), source.to_string()), Self::PER_NAME, self.window)
-            && Self::under(&self.by_source, &source.to_string(), Self::PER_SOURCE, self.window)
-    }
-
-    pub fn failed(&self, username: &str, source: &str) {
-        Self::count(&self.by_name, (username.to_string(), source.to_string()), self.window);
-        Self::count(&self.by_source, source.to_string(), self.window);
-    }
-
-    pub fn succeeded(&self, username: &str, source: &str) {
-        self.by_name.lock().expect("limiter lock").remove(&(username.to_string(), source.to_string()));
+    /// How long failed sign-ins are remembered.
+    pub fn window(&self) -> chrono::Duration {
+        self.window
     }
 }
 
@@ -152,14 +130,14 @@ impl LoginLimiter {
 /// session of `kind`. `source` is the client's address.
 pub async fn sign_in(app: &App, username: &str, password: &str, kind: SessionKind, source: &str) -> Result<OpenedSession> {
     let username = username.trim();
-    if !app.limiter.allowed(username, source) {
+    if !app.limiter.allowed(app, username, source).await? {
         return Err(AppError::RateLimited);
     }
     let Some(user) = app.store.authenticate(username, password).await? else {
-        app.limiter.failed(username, source);
+        app.store.login_failed(username, source).await?;
         return Err(AppError::Unauthorized);
     };
-    app.limiter.succeeded(username, source);
+    app.store.login_succeeded(username, source).await?;
     Ok(app.store.open_session(user.id, kind.code(), kind.lifetime()).await?)
 }
 
@@ -195,8 +173,13 @@ pub async fn caller_of(app: &App, user: &xuequ_store::entities::user::Model) -> 
 
 /// Ends the session of `token`.
 pub async fn sign_out(app: &App, token: &str) -> Result<()> {
-    app.store.close_session(token).await?;
+    let user = app.store.close_session(token).await?;
     app.sessions.forget_token(token);
+    // Other instances drop the account's cached sessions; its others are read again from the
+    // database there, the closed one is gone.
+    if let Some(id) = user {
+        app.forget_sessions(Some(id)).await?;
+    }
     Ok(())
 }
 
@@ -212,7 +195,7 @@ pub async fn change_own_password(app: &App, c: &Caller, token: &str, current: &s
         return Err(AppError::invalid("confirm_password", Problem::PasswordsDiffer));
     }
     app.store.change_own_password(&c.ctx(), c.actor.user_id, current, new, token).await?;
-    app.sessions.forget_user(c.actor.user_id);
+    app.forget_sessions(Some(c.actor.user_id)).await?;
     Ok(())
 }
 
@@ -301,7 +284,7 @@ pub async fn update_user(
         }
     }
     let user = app.store.update_user(&c.ctx(), id, update, expected).await?;
-    app.sessions.forget_user(id);
+    app.forget_sessions(Some(id)).await?;
     Ok(user)
 }
 
@@ -313,7 +296,7 @@ pub async fn reset_password(app: &App, c: &Caller, id: i64) -> Result<String> {
     }
     let password = random_password();
     app.store.set_password(&c.ctx(), id, &password, true).await?;
-    app.sessions.forget_user(id);
+    app.forget_sessions(Some(id)).await?;
     Ok(password)
 }
 
@@ -352,37 +335,64 @@ pub async fn audit_names(app: &App, c: &Caller) -> Result<AuditNames> {
 #[cfg(test)]
 mod tests {
     use super::LoginLimiter;
+    use crate::App;
 
-    #[test]
-    fn a_locked_name_stays_open_from_another_address() {
+    /// An application on a fresh SQLite file: the counts live in the database.
+    async fn app(dir: &tempfile::TempDir) -> App {
+        App::new(crate::operator::open(&crate::operator::sqlite_url(dir.path())).await.unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_locked_name_stays_open_from_another_address() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = app(&dir).await;
         let l = LoginLimiter::default();
         for _ in 0..LoginLimiter::PER_NAME {
-            assert!(l.allowed("admin", "10.0.0.9"));
-            l.failed("admin", "10.0.0.9");
+            assert!(l.allowed(&app, "admin", "10.0.0.9").await.unwrap());
+            app.store.login_failed("admin", "10.0.0.9").await.unwrap();
         }
-        assert!(!l.allowed("admin", "10.0.0.9"), "the guessing address waits");
-        assert!(l.allowed("admin", "10.0.0.1"), "the real admin elsewhere does not");
+        assert!(!l.allowed(&app, "admin", "10.0.0.9").await.unwrap(), "the guessing address waits");
+        assert!(l.allowed(&app, "admin", "10.0.0.1").await.unwrap(), "the real admin elsewhere does not");
     }
 
-    #[test]
-    fn spraying_many_names_from_one_address_is_slowed() {
+    #[tokio::test]
+    async fn spraying_many_names_from_one_address_is_slowed() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = app(&dir).await;
         let l = LoginLimiter::default();
         for i in 0..LoginLimiter::PER_SOURCE {
-            assert!(l.allowed(&format!("user{i}"), "10.0.0.9"));
-            l.failed(&format!("user{i}"), "10.0.0.9");
+            assert!(l.allowed(&app, &format!("user{i}"), "10.0.0.9").await.unwrap());
+            app.store.login_failed(&format!("user{i}"), "10.0.0.9").await.unwrap();
         }
-        assert!(!l.allowed("someone-else", "10.0.0.9"));
-        assert!(l.allowed("someone-else", "10.0.0.2"));
+        assert!(!l.allowed(&app, "someone-else", "10.0.0.9").await.unwrap());
+        assert!(l.allowed(&app, "someone-else", "10.0.0.2").await.unwrap());
     }
 
-    #[test]
-    fn success_clears_the_name_count() {
+    #[tokio::test]
+    async fn success_clears_the_name_count_and_old_failures_are_pruned() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = app(&dir).await;
         let l = LoginLimiter::default();
         for _ in 0..LoginLimiter::PER_NAME - 1 {
-            l.failed("head", "a");
+            app.store.login_failed("head", "a").await.unwrap();
         }
-        l.succeeded("head", "a");
-        l.failed("head", "a");
-        assert!(l.allowed("head", "a"));
+        app.store.login_succeeded("head", "a").await.unwrap();
+        app.store.login_failed("head", "a").await.unwrap();
+        assert!(l.allowed(&app, "head", "a").await.unwrap());
+        assert_eq!(app.store.prune_shared_state(chrono::Utc::now() + chrono::Duration::seconds(1)).await.unwrap(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_session_event_recorded_through_one_app_drops_the_cache_of_another() {
+        let dir = tempfile::tempdir().unwrap();
+        let (here, there) = (app(&dir).await, app(&dir).await);
+        let start = there.session_events_start().await.unwrap();
+        here.forget_sessions(Some(7)).await.unwrap();
+        here.forget_sessions(None).await.unwrap();
+        let events = there.store.session_events_after(start).await.unwrap();
+        assert_eq!(events.iter().map(|e| e.user_id).collect::<Vec<_>>(), vec![Some(7), None]);
+        let newest = there.follow_sessions(start).await.unwrap();
+        assert_eq!(newest, events[1].id);
+        assert_eq!(there.follow_sessions(newest).await.unwrap(), newest, "nothing new: nothing applied");
     }
 }

@@ -79,7 +79,7 @@ pub async fn update(
     }
     let updated = app.store.update_cluster(&c.ctx(), id, draft, on, expected).await?;
     if restructures {
-        app.sessions.clear(); // a cluster head's scope may follow the lead
+        app.forget_sessions(None).await?; // a cluster head's scope may follow the lead
     }
     Ok(updated)
 }
@@ -88,7 +88,7 @@ pub async fn update(
 pub async fn dissolve(app: &App, c: &Caller, id: i64, on: NaiveDate) -> Result<cluster::Model> {
     found(app, c, id, Action::Retire).await?;
     let dissolved = app.store.dissolve_cluster(&c.ctx(), id, on).await?;
-    app.sessions.clear(); // a cluster head's scope changed
+    app.forget_sessions(None).await?; // a cluster head's scope changed
     Ok(dissolved)
 }
 
@@ -101,14 +101,14 @@ pub async fn require_membership_right(app: &App, c: &Caller, id: i64) -> Result<
 pub async fn add_member(app: &App, c: &Caller, id: i64, school_code: &str, joined_on: NaiveDate) -> Result<()> {
     require_membership_right(app, c, id).await?;
     app.store.add_member(&c.ctx(), id, school_code, joined_on).await?;
-    app.sessions.clear(); // a cluster head's scope changed
+    app.forget_sessions(None).await?; // a cluster head's scope changed
     Ok(())
 }
 
 pub async fn remove_member(app: &App, c: &Caller, id: i64, school_id: i64, left_on: NaiveDate) -> Result<()> {
     require_membership_right(app, c, id).await?;
     app.store.remove_member(&c.ctx(), id, school_id, left_on).await?;
-    app.sessions.clear(); // a cluster head's scope changed
+    app.forget_sessions(None).await?; // a cluster head's scope changed
     Ok(())
 }
 

@@ -72,6 +72,43 @@ impl App {
 }
 
 impl App {
+    /// Drops the cached sessions of `user` (every account's when `None`, after a change that may
+    /// move cluster heads' scopes) here at once, and on every other instance on the same
+    /// database when it next follows the session events ([`App::follow_sessions`]).
+    pub async fn forget_sessions(&self, user: Option<i64>) -> Result<()> {
+        match user {
+            Some(id) => self.sessions.forget_user(id),
+            None => self.sessions.clear(),
+        }
+        self.store.session_event(user).await?;
+        Ok(())
+    }
+
+    /// Where this instance starts following the session events: the newest one now.
+    pub async fn session_events_start(&self) -> Result<i64> {
+        Ok(self.store.last_session_event().await?)
+    }
+
+    /// Applies the session events recorded (by any instance) after `after`: drops the cached
+    /// sessions they name. Answers the newest event seen.
+    pub async fn follow_sessions(&self, after: i64) -> Result<i64> {
+        let mut last = after;
+        for e in self.store.session_events_after(after).await? {
+            match e.user_id {
+                Some(id) => self.sessions.forget_user(id),
+                None => self.sessions.clear(),
+            }
+            last = e.id;
+        }
+        Ok(last)
+    }
+
+    /// Drops session events and failed sign-ins older than the sign-in window (an instance
+    /// follows the events within a second; the window is the longest anything is counted).
+    pub async fn prune_shared_state(&self) -> Result<u64> {
+        Ok(self.store.prune_shared_state(chrono::Utc::now() - self.limiter.window()).await?)
+    }
+
     /// Whether the database answers (the readiness check).
     pub async fn ready(&self) -> bool {
         self.store.ping().await.is_ok()

@@ -619,7 +619,7 @@ pub async fn apply(app: &App, c: &Caller, id: i64, on: chrono::NaiveDate) -> Res
         return Err(AppError::Conflict(Problem::PlanBreaksRules { count: broken }));
     }
     let applied = app.store.apply_plan(&c.ctx(), id, on).await?;
-    app.sessions.clear(); // cluster heads' scopes changed
+    app.forget_sessions(None).await?; // cluster heads' scopes changed
     Ok(applied)
 }
 

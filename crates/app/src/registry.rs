@@ -90,7 +90,7 @@ pub async fn retire<R: Record>(app: &App, c: &Caller, id: i64, on: NaiveDate) ->
     c.require(Action::Retire, R::RESOURCE, &record.target())?;
     let retired = R::retire(&app.store, &c.ctx(), id, on).await?;
     if R::RESOURCE == Resource::School {
-        app.sessions.clear(); // the school left its clusters: cluster heads' scopes changed
+        app.forget_sessions(None).await?; // the school left its clusters: cluster heads' scopes changed
     }
     Ok(retired)
 }

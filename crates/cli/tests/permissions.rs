@@ -627,6 +627,7 @@ async fn each_role_on(backend: Backend) {
             [NEW, NO, NO, NO, NO, BAD],
         ),
         ("list accounts", api(Method::GET, "/api/v1/users".into(), None), [OK, NO, NO, NO, NO, OK]),
+        ("an account", api(Method::GET, format!("/api/v1/users/{demo_teacher}"), None), [OK, NO, NO, NO, NO, NF]),
         (
             "create account",
             per_user(

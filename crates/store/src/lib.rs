@@ -25,6 +25,7 @@ pub mod library;
 pub mod plans;
 pub mod registry;
 pub mod running;
+pub mod shared;
 
 pub mod backup;
 pub mod entities;

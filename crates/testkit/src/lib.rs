@@ -152,9 +152,33 @@ impl TestServer {
         Ok(Api { http: reqwest::Client::new(), base: self.base.clone(), token: Some(self.token(username, password).await?) })
     }
 
+    /// A client of this server with a token from anywhere (another instance's sign-in).
+    pub fn with_token(&self, token: &str) -> Api {
+        Api { http: reqwest::Client::new(), base: self.base.clone(), token: Some(token.to_string()) }
+    }
+
     /// A client without a session.
     pub fn anonymous(&self) -> Api {
         Api { http: reqwest::Client::new(), base: self.base.clone(), token: None }
+    }
+
+    /// Another instance of the server on this one's PostgreSQL database, with a data
+    /// directory (local caches, the library's index) of its own, as a deployment of several
+    /// instances runs it. `None` on SQLite, whose file one server holds.
+    pub async fn another_instance(&self) -> Result<Option<TestServer>> {
+        if self.pg.is_none() {
+            return Ok(None);
+        }
+        let data_dir = tempfile::tempdir()?;
+        let (binary, mut args, env) = self.command.clone();
+        let at = args.iter().position(|a| a == "--data-dir").context("--data-dir")?;
+        args[at + 1] = data_dir.path().display().to_string();
+        let command = (binary, args, env);
+        let (child, base) = launch(&command).await?;
+        // Not the owner of the database: stopping it leaves the database to the first.
+        let server = TestServer { base, child, data_dir, pg: None, command };
+        server.wait_healthy().await?;
+        Ok(Some(server))
     }
 
     /// Stops the server and drops a PostgreSQL test database.

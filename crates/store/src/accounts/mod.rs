@@ -282,9 +282,11 @@ impl Store {
         Ok(owner.filter(|u| !u.disabled).map(|u| (found, u)))
     }
 
-    pub async fn close_session(&self, token: &str) -> Result<()> {
+    /// Ends the session of `token`; answers its account, if it was open.
+    pub async fn close_session(&self, token: &str) -> Result<Option<i64>> {
+        let found = session::Entity::find().filter(session::Column::TokenHash.eq(token_hash(token))).one(&self.db).await?;
         session::Entity::delete_many().filter(session::Column::TokenHash.eq(token_hash(token))).exec(&self.db).await?;
-        Ok(())
+        Ok(found.map(|s| s.user_id))
     }
 }
 

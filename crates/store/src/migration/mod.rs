@@ -22,6 +22,7 @@ mod m0013_checkin_failure;
 mod m0014_teacher_post;
 mod m0015_evaluation;
 mod m0016_evaluation_evidence;
+mod m0017_shared_state;
 
 use sea_orm_migration::prelude::*;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_teacher_post::Migration),
             Box::new(m0015_evaluation::Migration),
             Box::new(m0016_evaluation_evidence::Migration),
+            Box::new(m0017_shared_state::Migration),
         ]
     }
 }

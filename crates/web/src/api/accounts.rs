@@ -26,7 +26,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(me))
         .routes(routes!(change_password))
         .routes(routes!(list_users, create_user))
-        .routes(routes!(update_user))
+        .routes(routes!(get_user, update_user))
         .routes(routes!(reset_password))
         .routes(routes!(audit))
 }
@@ -187,6 +187,14 @@ async fn create_user(State(app): State<App>, v: Viewer, Body(u): Body<UserInput>
     };
     let (user, password) = accounts::create_user(&app, &v, input).await?;
     Ok(created(CreatedUser { user: user.into(), password }))
+}
+
+/// One account of the county, with its version as `ETag` (for `If-Match` on a change). The
+/// bureau only.
+#[utoipa::path(get, path = "/users/{id}", params(("id" = i64, Path)), responses((status = 200, body = User), (status = 403), (status = 404)), tag = "accounts")]
+async fn get_user(State(app): State<App>, v: Viewer, id: Ids) -> ApiResult<Response> {
+    let user = accounts::user(&app, &v, id.first()).await?;
+    Ok(super::tagged(accounts::version(&user), User::from(user)))
 }
 
 /// Changes an account; with `If-Match` (its `updated_at`, or the `ETag` of the last save), only
