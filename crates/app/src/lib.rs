@@ -109,9 +109,19 @@ impl App {
         Ok(self.store.prune_shared_state(chrono::Utc::now() - self.limiter.window()).await?)
     }
 
-    /// Whether the database answers (the readiness check).
+    /// Whether the database answers.
     pub async fn ready(&self) -> bool {
         self.store.ping().await.is_ok()
+    }
+
+    /// What stops this instance serving now, empty when it is ready: the database does not
+    /// answer, or its schema is not the one this build migrates to.
+    pub async fn not_ready(&self) -> Vec<&'static str> {
+        match self.store.schema_current().await {
+            Ok(true) => Vec::new(),
+            Ok(false) => vec!["schema"],
+            Err(_) => vec!["database"],
+        }
     }
 }
 

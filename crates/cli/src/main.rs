@@ -477,7 +477,24 @@ async fn reindex(db: Db, files: Files) -> Result<()> {
     Ok(())
 }
 
+/// Ctrl-C or SIGTERM (what systemd and container runtimes send): the server stops taking
+/// connections and finishes the requests in flight before it exits.
 async fn shutdown() {
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(term) => term,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
     let _ = tokio::signal::ctrl_c().await;
 }
 

@@ -34,6 +34,11 @@ async fn instances_on_one_database_share_sessions_and_throttling() {
     };
     let first = TestServer::start(BIN, &Backend::Postgres(url)).await.expect("the first instance starts");
     let second = first.another_instance().await.unwrap().expect("a second instance on the same database");
+    for server in [&first, &second] {
+        let ready = reqwest::get(server.url("/readyz")).await.unwrap();
+        assert_eq!(ready.status(), StatusCode::OK);
+        assert_eq!(ready.json::<serde_json::Value>().await.unwrap(), json!({"ready": true, "waiting_for": []}));
+    }
 
     // A token from the first is good on the second; signing out on the second ends it on the
     // first within a second, though the first had it cached.

@@ -97,6 +97,26 @@ impl Paging {
     }
 }
 
+/// The key of the PostgreSQL advisory lock that instances starting together on one database
+/// take in turn to migrate it ("xuequ" in ASCII).
+const MIGRATION_LOCK: i64 = 0x78_75_65_71_75;
+
+/// Migrates a PostgreSQL database under an advisory lock held on a connection of its own:
+/// instances started together on an empty database migrate it once; the others wait for the
+/// lock and then find nothing left to do. The lock goes with the connection if this process
+/// dies while migrating.
+async fn migrate_once(url: &str, db: &DatabaseConnection) -> Result<(), DbErr> {
+    use sea_orm::ConnectionTrait;
+    let lock = Database::connect(ConnectOptions::new(url.to_string()).max_connections(1).min_connections(1).sqlx_logging(false).to_owned())
+        .await?;
+    lock.execute_unprepared(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})")).await?;
+    let migrated = migration::Migrator::up(db, None).await;
+    let unlocked = lock.execute_unprepared(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})")).await;
+    lock.close().await?;
+    migrated?;
+    unlocked.map(|_| ())
+}
+
 /// The database behind the platform.
 #[derive(Clone)]
 pub struct Store {
@@ -119,8 +139,19 @@ impl Store {
             });
         }
         let db = Database::connect(options).await?;
-        migration::Migrator::up(&db, None).await?;
+        if sqlite {
+            migration::Migrator::up(&db, None).await?;
+        } else {
+            migrate_once(url, &db).await?;
+        }
         Ok(Store { db })
+    }
+
+    /// Whether every migration this build knows has been applied (the readiness check: an
+    /// instance of an older build on a newer schema, or the reverse, is not ready).
+    pub async fn schema_current(&self) -> Result<bool> {
+        use sea_orm_migration::MigratorTrait;
+        Ok(migration::Migrator::get_pending_migrations(&self.db).await?.is_empty())
     }
 
     /// The SQLite URL of a database file inside `data_dir`.

@@ -148,3 +148,46 @@ fn database_url(admin_url: &str, name: &str) -> String {
         _ => format!("{}/{name}", admin_url.trim_end_matches('/')),
     }
 }
+
+/// Instances started together on an empty PostgreSQL database migrate it once: each takes the
+/// advisory lock in turn, the first migrates, the others find nothing left to do.
+#[tokio::test(flavor = "multi_thread")]
+async fn instances_started_together_migrate_an_empty_database_once() {
+    let Some(admin_url) = std::env::var("DATABASE_URL_PG").ok().filter(|u| !u.is_empty()) else {
+        eprintln!("skipping PostgreSQL: DATABASE_URL_PG is not set");
+        return;
+    };
+    let admin = Database::connect(admin_url.as_str()).await.unwrap();
+    let name = format!("xuequ_mig_together_{}_{}", std::process::id(), rand_suffix());
+    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+    let url = database_url(&admin_url, &name);
+    let outcome = tokio::spawn(async move {
+        let starts: Vec<_> = (0..3)
+            .map(|_| {
+                let url = url.clone();
+                tokio::spawn(async move { Store::open(&url).await })
+            })
+            .collect();
+        let mut stores = Vec::new();
+        for s in starts {
+            stores.push(s.await.unwrap().expect("every instance starts"));
+        }
+        for store in &stores {
+            assert!(store.schema_current().await.unwrap(), "every instance sees the schema current");
+        }
+        let db = Database::connect(url.as_str()).await.unwrap();
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT version, count(*) AS n FROM seaql_migrations GROUP BY version HAVING count(*) > 1",
+            ))
+            .await
+            .unwrap();
+        assert!(rows.is_empty(), "no migration recorded twice");
+    })
+    .await;
+    admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.unwrap();
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}

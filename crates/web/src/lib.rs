@@ -72,6 +72,7 @@ pub type App = Arc<AppState>;
 pub fn router(state: App) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/static/app.css", get(pages::stylesheet))
         .route("/static/app.js", get(pages::script))
         .route("/static/favicon.svg", get(pages::icon))
@@ -128,8 +129,19 @@ fn always(name: header::HeaderName, value: &'static str) -> SetResponseHeaderLay
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
                        object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
+/// Alive: the process answers and reaches its database (a load balancer's health check).
 async fn healthz(axum::extract::State(app): axum::extract::State<App>) -> axum::http::StatusCode {
     if app.ready().await { axum::http::StatusCode::OK } else { axum::http::StatusCode::SERVICE_UNAVAILABLE }
+}
+
+/// Ready to serve: the database answers and its schema is this build's; `503` with what is
+/// missing (`{"ready": false, "waiting_for": ["schema"]}`) otherwise. The library's index is
+/// caught up before the server listens at all.
+async fn readyz(axum::extract::State(app): axum::extract::State<App>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let waiting = app.not_ready().await;
+    let status = if waiting.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::SERVICE_UNAVAILABLE };
+    (status, axum::Json(serde_json::json!({"ready": waiting.is_empty(), "waiting_for": waiting}))).into_response()
 }
 
 /// Serves the platform on `listener` until `shutdown` completes.
