@@ -383,6 +383,18 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn each_period_of_periodic_work_goes_to_one_instance() {
+        let dir = tempfile::tempdir().unwrap();
+        let (here, there) = (app(&dir).await, app(&dir).await);
+        let minute = chrono::DateTime::parse_from_rfc3339("2026-12-08T02:15:00Z").unwrap().to_utc();
+        assert!(here.claim_period("minutely", minute).await.unwrap());
+        assert!(!there.claim_period("minutely", minute).await.unwrap(), "claimed already");
+        assert!(!here.claim_period("minutely", minute).await.unwrap(), "once, even for the one that claimed it");
+        assert!(there.claim_period("hourly", minute).await.unwrap(), "another task's period is its own");
+        assert!(there.claim_period("minutely", minute + chrono::Duration::minutes(1)).await.unwrap());
+    }
+
+    #[tokio::test]
     async fn a_session_event_recorded_through_one_app_drops_the_cache_of_another() {
         let dir = tempfile::tempdir().unwrap();
         let (here, there) = (app(&dir).await, app(&dir).await);

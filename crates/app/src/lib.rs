@@ -50,6 +50,9 @@ pub struct App {
     pub derived: std::sync::Arc<freshness::Derived>,
     /// The resource library's files and search index.
     pub library: std::sync::Arc<library::Archive>,
+    /// This instance among those on one database (process id and start time), for the record
+    /// of who claimed a period of periodic work.
+    pub instance: String,
 }
 
 impl App {
@@ -67,6 +70,7 @@ impl App {
             plan_jobs: Default::default(),
             derived: Default::default(),
             library: std::sync::Arc::new(archive),
+            instance: format!("{}@{}", std::process::id(), chrono::Utc::now().timestamp_millis()),
         }
     }
 }
@@ -82,6 +86,12 @@ impl App {
         }
         self.store.session_event(user).await?;
         Ok(())
+    }
+
+    /// Claims the period of `task` beginning at `period` for this instance: true when this
+    /// instance should do the period's work (no other instance on the database claimed it).
+    pub async fn claim_period(&self, task: &str, period: chrono::DateTime<chrono::Utc>) -> Result<bool> {
+        Ok(self.store.claim_period(task, period, &self.instance).await?)
     }
 
     /// Where this instance starts following the session events: the newest one now.

@@ -1,6 +1,7 @@
 //! State every instance of the server reads from the database instead of its own memory, so
 //! that several instances on one PostgreSQL behave as one: the events that drop cached
-//! sessions, and the failed sign-ins that throttle guessing.
+//! sessions, the failed sign-ins that throttle guessing, and who runs each period's periodic
+//! work.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
@@ -36,7 +37,45 @@ pub mod login_failure {
     entity_boilerplate!();
 }
 
+/// A period of a periodic task, claimed by the instance that runs it.
+pub mod periodic_run {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "periodic_run")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub task: String,
+        pub period: DateTimeUtc,
+        pub instance: String,
+        pub at: DateTimeUtc,
+    }
+    entity_boilerplate!();
+}
+
 impl Store {
+    /// Claims the period beginning at `period` of `task` for `instance`: true for the one
+    /// instance that claims it first (it does the work), false for every other.
+    pub async fn claim_period(&self, task: &str, period: DateTime<Utc>, instance: &str) -> Result<bool> {
+        use sea_orm::sea_query::OnConflict;
+        let row = periodic_run::ActiveModel {
+            task: Set(task.to_string()),
+            period: Set(period),
+            instance: Set(instance.to_string()),
+            at: Set(Utc::now()),
+            ..Default::default()
+        };
+        let claimed = periodic_run::Entity::insert(row)
+            .on_conflict(OnConflict::columns([periodic_run::Column::Task, periodic_run::Column::Period]).do_nothing().to_owned())
+            .exec(&self.db)
+            .await;
+        match claimed {
+            Ok(_) => Ok(true),
+            Err(sea_orm::DbErr::RecordNotInserted) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Records that the cached sessions of `user` (every account's when `None`) must be dropped.
     pub async fn session_event(&self, user: Option<i64>) -> Result<i64> {
         let row = session_event::ActiveModel { user_id: Set(user), at: Set(Utc::now()), ..Default::default() };
@@ -90,11 +129,13 @@ impl Store {
         Ok(())
     }
 
-    /// Drops session events and failed sign-ins older than `before` (nobody reads them again).
+    /// Drops session events, failed sign-ins and claimed periods older than `before` (nobody
+    /// reads them again).
     pub async fn prune_shared_state(&self, before: DateTime<Utc>) -> Result<u64> {
         let events = session_event::Entity::delete_many().filter(session_event::Column::At.lt(before)).exec(&self.db).await?.rows_affected;
         let failures =
             login_failure::Entity::delete_many().filter(login_failure::Column::At.lt(before)).exec(&self.db).await?.rows_affected;
-        Ok(events + failures)
+        let runs = periodic_run::Entity::delete_many().filter(periodic_run::Column::At.lt(before)).exec(&self.db).await?.rows_affected;
+        Ok(events + failures + runs)
     }
 }

@@ -189,12 +189,24 @@ async fn follow_sessions(app: App) {
 /// (a request due to expire also expires the moment another one wants its slot), starts
 /// and ends teachers' moves whose dates have come (both schools are told), and gives the
 /// library's index the download counts of the last minute; at start and every hour, removes
-/// stored file bytes no record points at (older than the grace period).
+/// stored file bytes no record points at (older than the grace period) and prunes old shared
+/// state. With several instances on one database, each minute's and each hour's work is done
+/// by the one instance that claims the period first; every instance keeps its own index.
 async fn expire_requests(app: App) {
+    use chrono::{DurationRound, TimeDelta, Utc};
     let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
     for minute in 0u64.. {
         every.tick().await;
-        if minute % 60 == 0 {
+        let now = Utc::now();
+        let claimed = async |task: &str, length: TimeDelta| match now.duration_trunc(length) {
+            Ok(period) => app.claim_period(task, period).await.unwrap_or_else(|e| {
+                tracing::warn!("claiming the periodic work {task} failed: {e}");
+                false
+            }),
+            Err(_) => false,
+        };
+        // At start too: sweeping twice is harmless, an orphan kept for an hour more is not.
+        if claimed("hourly", TimeDelta::hours(1)).await || minute == 0 {
             if let Err(e) = app.prune_shared_state().await {
                 tracing::warn!("pruning old session events and failed sign-ins failed: {e}");
             }
@@ -204,11 +216,13 @@ async fn expire_requests(app: App) {
                 Err(e) => tracing::warn!("sweeping unreferenced stored files failed: {e}"),
             }
         }
-        if let Err(e) = xuequ_app::bookings::expire_overdue(&app).await {
-            tracing::warn!("expiring booking requests failed: {e}");
-        }
-        if let Err(e) = xuequ_app::exchange::moves::advance(&app, 0, xuequ_app::today()).await {
-            tracing::warn!("starting and ending teachers' moves failed: {e}");
+        if claimed("minutely", TimeDelta::minutes(1)).await {
+            if let Err(e) = xuequ_app::bookings::expire_overdue(&app).await {
+                tracing::warn!("expiring booking requests failed: {e}");
+            }
+            if let Err(e) = xuequ_app::exchange::moves::advance(&app, 0, xuequ_app::today()).await {
+                tracing::warn!("starting and ending teachers' moves failed: {e}");
+            }
         }
         if let Err(e) = xuequ_app::library::index::sweep(&app).await {
             tracing::warn!("updating the library's download counts in the index failed: {e}");
