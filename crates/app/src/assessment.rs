@@ -246,26 +246,83 @@ async fn assessed(app: &App, county: i64, cluster: Option<i64>) -> Result<Arc<As
     task.await.map_err(AppError::internal)?
 }
 
-async fn compute(store: &xuequ_store::Store, county: i64, cluster: Option<i64>) -> Result<Assessed> {
-    let years = store.stat_years(county).await?;
-    let mut schools: Vec<school::Model> = store.all_schools(county).await?.into_iter().filter(|s| s.status == Status::Active).collect();
-    if let Some(cluster) = cluster {
-        let members = store.cluster_school_ids(county, cluster).await?;
-        schools.retain(|s| members.contains(&s.id));
+/// What every scope's assessment of a county reads, read once for many scopes.
+struct Inputs {
+    years: Vec<i32>,
+    schools: Vec<school::Model>,
+    teachers: Vec<TeacherGroup>,
+    all_stats: Vec<school_stat::Model>,
+}
+
+async fn inputs(store: &xuequ_store::Store, county: i64) -> Result<Inputs> {
+    Ok(Inputs {
+        years: store.stat_years(county).await?,
+        schools: store.all_schools(county).await?.into_iter().filter(|s| s.status == Status::Active).collect(),
+        teachers: store.teacher_groups(county).await?,
+        all_stats: store.all_stats(county, None).await?,
+    })
+}
+
+/// The assessments of many scopes of a county (`None`: the county), from the cache while the
+/// county's records are unchanged; the misses computed together from one read of the county.
+async fn assessed_all(app: &App, county: i64, scopes: &[Option<i64>]) -> Result<HashMap<Option<i64>, Arc<Assessed>>> {
+    let version = app.store.version(county).await?;
+    let mut out: HashMap<Option<i64>, Arc<Assessed>> = HashMap::new();
+    let _computing = app.derived.assessing.lock().await;
+    let mut missing = Vec::new();
+    for scope in scopes {
+        match app.derived.assessments.get(&(county, *scope), version) {
+            Some(hit) => drop(out.insert(*scope, hit)),
+            None => missing.push(*scope),
+        }
     }
-    let teachers = store.teacher_groups(county).await?;
-    let all_stats = store.all_stats(county, None).await?;
+    if missing.is_empty() {
+        return Ok(out);
+    }
+    let (store, derived) = (app.store.clone(), app.derived.clone());
+    // In a task of its own, like a single miss: a caller who gives up does not waste the work.
+    let task = tokio::spawn(async move {
+        let all = inputs(&store, county).await?;
+        let mut fresh = Vec::new();
+        for cluster in missing {
+            let members = match cluster {
+                Some(k) => Some(store.cluster_school_ids(county, k).await?),
+                None => None,
+            };
+            let assessed = Arc::new(compute_from(&all, members.as_deref())?);
+            derived.assessments.put((county, cluster), version, assessed.clone());
+            fresh.push((cluster, assessed));
+        }
+        Ok::<_, AppError>(fresh)
+    });
+    out.extend(task.await.map_err(AppError::internal)??);
+    Ok(out)
+}
+
+async fn compute(store: &xuequ_store::Store, county: i64, cluster: Option<i64>) -> Result<Assessed> {
+    let all = inputs(store, county).await?;
+    let members = match cluster {
+        Some(k) => Some(store.cluster_school_ids(county, k).await?),
+        None => None,
+    };
+    compute_from(&all, members.as_deref())
+}
+
+/// Every year's reports over the county's schools, or over `members` only.
+fn compute_from(all: &Inputs, members: Option<&[i64]>) -> Result<Assessed> {
+    let Inputs { years, schools, teachers, all_stats } = all;
+    let schools: Vec<school::Model> = schools.iter().filter(|s| members.is_none_or(|m| m.contains(&s.id))).cloned().collect();
     let mut trend = Vec::new();
     let mut covered = BTreeMap::new();
     for y in years.iter().rev() {
         let stats: Vec<school_stat::Model> = all_stats.iter().filter(|s| s.year == *y).cloned().collect();
-        let report = xuequ_assess::assess(&rows(&schools, &stats, &teachers)).map_err(|problems| {
+        let report = xuequ_assess::assess(&rows(&schools, &stats, teachers)).map_err(|problems| {
             AppError::Invalid(problems.into_iter().map(|p| xuequ_domain::FieldProblem::new(p.field, p.problem)).collect())
         })?;
         trend.push((*y, report));
-        covered.insert(*y, coverage(*y, &schools, &all_stats));
+        covered.insert(*y, coverage(*y, &schools, all_stats));
     }
-    Ok(Assessed { years, trend, coverage: covered })
+    Ok(Assessed { years: years.clone(), trend, coverage: covered })
 }
 
 /// The report limited to one stage, when asked.
@@ -304,13 +361,16 @@ const fn figure(key: &'static str, unit: Unit, higher_is_better: bool, scopes: &
 async fn balance_figures(app: &App, county: i64, year: i32, scopes: &[Scope]) -> Result<figures::Values> {
     let mut out = figures::Values::new();
     let mut school_codes: Option<HashMap<i64, String>> = None;
+    let of = |scope: &Scope| match *scope {
+        Scope::County => (None, None),
+        Scope::Cluster(id) => (Some(id), None),
+        Scope::School(id) => (None, Some(id)),
+    };
+    let wanted: Vec<Option<i64>> = scopes.iter().map(|s| of(s).0).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let assessments = assessed_all(app, county, &wanted).await?;
     for scope in scopes {
-        let (cluster, school) = match *scope {
-            Scope::County => (None, None),
-            Scope::Cluster(id) => (Some(id), None),
-            Scope::School(id) => (None, Some(id)),
-        };
-        let all = assessed(app, county, cluster).await?;
+        let (cluster, school) = of(scope);
+        let Some(all) = assessments.get(&cluster) else { continue };
         let report = |y: i32| {
             all.coverage.get(&y).is_some_and(Coverage::complete).then(|| all.trend.iter().find(|(t, _)| *t == y).map(|(_, r)| r)).flatten()
         };

@@ -202,7 +202,10 @@ async fn compute_all(app: &App, county: i64, year: i32, scopes: &[Scope]) -> Res
     let reader = reader(county);
     let mut out = Values::new();
     for provider in PROVIDERS {
+        let started = std::time::Instant::now();
         let values = (provider.compute)(app, &reader, year, scopes).await?;
+        // What a slow evaluation spends where (`XUEQU_LOG=xuequ_app::figures=debug`).
+        tracing::debug!(figures = ?provider.figures.first().map(|f| f.key), scopes = scopes.len(), ms = started.elapsed().as_millis() as u64, "figures computed");
         // A provider answers only for figures it registered, at scopes they cover.
         out.extend(values.into_iter().filter(|((scope, key), v)| v.is_finite() && find(key).is_some_and(|f| f.covers(*scope))));
     }

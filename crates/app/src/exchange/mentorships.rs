@@ -144,29 +144,43 @@ pub async fn record(app: &App, c: &Caller, new: &NewMeeting) -> Result<mentorshi
     Ok(app.store.add_meeting(&c.ctx(), &meeting).await?)
 }
 
-/// Pairs active at some time in the school year starting `year` with a teacher at one of
-/// `schools`, and their meetings in that year.
+/// Pairs active in the school year that touch `schools` (a mentor or a mentee there), and their
+/// meetings held in the year.
 pub async fn counts(app: &App, c: &Caller, year: i32, schools: &[i64]) -> Result<(usize, usize)> {
+    Ok(count_in(&pairs_of_year(app, c, year).await?, schools))
+}
+
+/// A pair active in a school year: the schools of its mentor and mentee, and its meetings held
+/// in the year.
+pub struct YearPair {
+    pub schools: [Option<i64>; 2],
+    pub meetings: usize,
+}
+
+/// Every pair active in the school year, read once (for the figures of many clusters).
+pub async fn pairs_of_year(app: &App, c: &Caller, year: i32) -> Result<Vec<YearPair>> {
     let start = super::year_start(year)?;
     let end = NaiveDate::from_ymd_opt(year + 1, 8, 31).expect("31 August");
     let home = schools_of(app, c.county()).await?;
-    let pairs: Vec<mentorship::Model> = app
-        .store
-        .mentorships(c.county())
-        .await?
-        .into_iter()
-        .filter(|m| m.starts_on <= end && m.ends_on >= start)
-        .filter(|m| [m.mentor_id, m.mentee_id].iter().any(|t| home.get(t).is_some_and(|s| schools.contains(s))))
-        .collect();
-    let ids: Vec<i64> = pairs.iter().map(|m| m.id).collect();
-    let meetings = app
-        .store
-        .meetings(c.county(), None)
-        .await?
-        .into_iter()
-        .filter(|x| ids.contains(&x.mentorship_id) && x.held_on >= start && x.held_on <= end)
-        .count();
-    Ok((pairs.len(), meetings))
+    let pairs: Vec<mentorship::Model> =
+        app.store.mentorships(c.county()).await?.into_iter().filter(|m| m.starts_on <= end && m.ends_on >= start).collect();
+    let mut meetings: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+    for x in app.store.meetings(c.county(), None).await?.into_iter().filter(|x| x.held_on >= start && x.held_on <= end) {
+        *meetings.entry(x.mentorship_id).or_default() += 1;
+    }
+    Ok(pairs
+        .iter()
+        .map(|m| YearPair {
+            schools: [home.get(&m.mentor_id).copied(), home.get(&m.mentee_id).copied()],
+            meetings: meetings.get(&m.id).copied().unwrap_or(0),
+        })
+        .collect())
+}
+
+/// The pairs among `pairs` that touch `schools`, and their meetings.
+pub fn count_in(pairs: &[YearPair], schools: &[i64]) -> (usize, usize) {
+    let touching: Vec<&YearPair> = pairs.iter().filter(|p| p.schools.iter().flatten().any(|s| schools.contains(s))).collect();
+    (touching.len(), touching.iter().map(|p| p.meetings).sum())
 }
 
 /// The meetings of every pair the caller sees.

@@ -516,6 +516,7 @@ async fn exchange_figures(app: &App, c: &Caller, year: i32, scopes: &[Scope]) ->
     // `overview` adds them for a cluster (the quota counts sending schools only).
     let county = overview(app, c, Some(year), None).await?;
     let clusters = crate::running::Clusters::load(app, c.county()).await?;
+    let pairs_of_year = mentorships::pairs_of_year(app, c, county.year).await?;
     let share = |done: usize, required: usize| if required == 0 { Some(100.0) } else { figures::percent(done, required) };
     let mut out = figures::Values::new();
     for scope in scopes {
@@ -538,7 +539,7 @@ async fn exchange_figures(app: &App, c: &Caller, year: i32, scopes: &[Scope]) ->
             .map(|g| g.short.max(0))
             .sum();
         let ids: Vec<i64> = rows.iter().map(|s| s.school_id).collect();
-        let (pairs, _) = mentorships::counts(app, c, county.year, &ids).await?;
+        let (pairs, _) = mentorships::count_in(&pairs_of_year, &ids);
         figures::put(&mut out, *scope, "exchange.quota_share", share(agreed, required));
         figures::put(&mut out, *scope, "exchange.backbone_quota_share", share(agreed_backbone, required_backbone));
         out.insert((*scope, "exchange.moves_agreed"), agreed as f64);
