@@ -191,7 +191,8 @@ async fn follow_sessions(app: App) {
 /// library's index the download counts of the last minute; at start and every hour, removes
 /// stored file bytes no record points at (older than the grace period) and prunes old shared
 /// state. With several instances on one database, each minute's and each hour's work is done
-/// by the one instance that claims the period first; every instance keeps its own index.
+/// by the one instance that claims the period first (and by each instance as it starts: the
+/// work is idempotent); every instance keeps its own index.
 async fn expire_requests(app: App) {
     use chrono::{DurationRound, TimeDelta, Utc};
     let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
@@ -216,7 +217,8 @@ async fn expire_requests(app: App) {
                 Err(e) => tracing::warn!("sweeping unreferenced stored files failed: {e}"),
             }
         }
-        if claimed("minutely", TimeDelta::minutes(1)).await {
+        // At start too: a restarted instance looks at once, even in a minute another claimed.
+        if claimed("minutely", TimeDelta::minutes(1)).await || minute == 0 {
             if let Err(e) = xuequ_app::bookings::expire_overdue(&app).await {
                 tracing::warn!("expiring booking requests failed: {e}");
             }
